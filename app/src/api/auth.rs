@@ -1,0 +1,44 @@
+use super::AppError;
+use crate::model::SessionInfo;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use super::context;
+
+/// Signs in with email and password, sets the session cookie and sends the browser to the inbox.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
+    let backend = context::backend()?;
+    let email = email.trim().to_lowercase();
+    if email.is_empty() || !email.contains('@') || email.len() > 254 {
+        return Err(AppError::Invalid("enter the email address you were invited with".into()));
+    }
+    if password.is_empty() || password.len() > 1024 {
+        return Err(AppError::Invalid("enter your password".into()));
+    }
+    let session = backend.sign_in(&email, &password).await?;
+    context::set_cookie(context::session_cookie(&session.token, session.max_age_secs, backend.secure_cookies()));
+    leptos_axum::redirect("/");
+    Ok(session.info)
+}
+
+/// Ends the session (server side too) and clears the cookie.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let backend = context::backend()?;
+    if let Some(token) = context::session_token() {
+        backend.sign_out(&token).await?;
+    }
+    context::set_cookie(context::session_cookie("", 0, backend.secure_cookies()));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Who is signed in, or `None`.
+#[server(endpoint = "current_session")]
+pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
+    match context::caller().await {
+        Ok((backend, caller)) => Ok(Some(backend.session_info(&caller).await?)),
+        Err(AppError::Unauthorized) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

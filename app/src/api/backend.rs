@@ -1,0 +1,84 @@
+//! The seam between server functions and the server: a trait the `server` crate implements.
+
+use super::AppError;
+use crate::domain::filter::InboxFilter;
+use crate::model::*;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type BackendResult<'a, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
+
+/// What a request may see. Today every caller is a signed-in teammate scoped to the whole
+/// workspace; a signed embed token will produce a read-only caller scoped to one client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Workspace,
+    Client(String),
+}
+
+/// The resolved identity behind a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub workspace_id: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Caller {
+    pub fn require_write(&self) -> Result<(), AppError> {
+        if self.role.can_write() && self.scope == Scope::Workspace {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("your role can only read this workspace".into()))
+        }
+    }
+}
+
+pub struct NewSession {
+    pub token: String,
+    pub max_age_secs: i64,
+    pub info: SessionInfo,
+}
+
+pub trait Backend: Send + Sync + 'static {
+    /// Whether cookies must carry `Secure` (the public URL is https).
+    fn secure_cookies(&self) -> bool;
+    fn sign_in<'a>(&'a self, email: &'a str, password: &'a str) -> BackendResult<'a, NewSession>;
+    fn sign_out<'a>(&'a self, session_token: &'a str) -> BackendResult<'a, ()>;
+    fn authenticate<'a>(&'a self, session_token: &'a str) -> BackendResult<'a, Caller>;
+    fn session_info<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, SessionInfo>;
+    fn list_threads<'a>(
+        &'a self,
+        caller: &'a Caller,
+        filter: &'a InboxFilter,
+        after: Option<Cursor>,
+    ) -> BackendResult<'a, InboxPage>;
+    fn inbox_counts<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, InboxCounts>;
+    fn filter_options<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, FilterOptions>;
+    fn thread_detail<'a>(&'a self, caller: &'a Caller, thread_id: &'a str) -> BackendResult<'a, ThreadDetail>;
+    fn mark_read<'a>(&'a self, caller: &'a Caller, thread_id: &'a str) -> BackendResult<'a, ()>;
+    fn post_message<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        kind: ComposeKind,
+        text: &'a str,
+    ) -> BackendResult<'a, MessageView>;
+    fn set_stage<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        stage: Stage,
+        reason: Option<DeclineReason>,
+    ) -> BackendResult<'a, EnrollmentView>;
+    fn set_assignee<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        assignee_id: Option<&'a str>,
+    ) -> BackendResult<'a, EnrollmentView>;
+}
+
+pub type SharedBackend = Arc<dyn Backend>;

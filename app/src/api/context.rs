@@ -1,0 +1,48 @@
+//! Request plumbing shared by the server functions (server side only).
+
+use super::backend::{Caller, SharedBackend};
+use super::{AppError, SESSION_COOKIE};
+use leptos::prelude::use_context;
+
+pub fn backend() -> Result<SharedBackend, AppError> {
+    use_context::<SharedBackend>().ok_or_else(|| {
+        leptos::logging::error!("server function called without a backend in context");
+        AppError::Internal
+    })
+}
+
+/// The session token from the request's cookie, if any.
+pub fn session_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The backend and the authenticated caller, or `Unauthorized`.
+pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
+    let backend = backend()?;
+    let token = session_token().ok_or(AppError::Unauthorized)?;
+    let caller = backend.authenticate(&token).await?;
+    Ok((backend, caller))
+}
+
+pub fn set_cookie(value: String) {
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(v) = http::HeaderValue::from_str(&value) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+}
+
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}

@@ -1,0 +1,32 @@
+use super::AppError;
+use crate::domain::filter::InboxFilter;
+use crate::model::{Cursor, FilterOptions, InboxCounts, InboxPage};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use super::context;
+
+/// One page (50 threads) of the inbox, newest activity first, after `after` if given.
+#[server(endpoint = "list_threads", input = Json)]
+pub async fn list_threads(filter: InboxFilter, after: Option<Cursor>) -> Result<InboxPage, AppError> {
+    let (backend, caller) = context::caller().await?;
+    filter.validate().map_err(|e| AppError::Invalid(e.0))?;
+    if let Some(c) = &after {
+        if !crate::domain::filter::is_valid_id(&c.id) {
+            return Err(AppError::Invalid("bad page cursor".into()));
+        }
+    }
+    backend.list_threads(&caller, &filter, after).await
+}
+
+#[server(endpoint = "inbox_counts")]
+pub async fn load_inbox_counts() -> Result<InboxCounts, AppError> {
+    let (backend, caller) = context::caller().await?;
+    backend.inbox_counts(&caller).await
+}
+
+#[server(endpoint = "filter_options")]
+pub async fn load_filter_options() -> Result<FilterOptions, AppError> {
+    let (backend, caller) = context::caller().await?;
+    backend.filter_options(&caller).await
+}

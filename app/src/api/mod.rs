@@ -1,0 +1,23 @@
+//! Server functions: the only doors from the browser to the server. Each one is thin:
+//! resolve the caller from the session, call the backend, return. The backend (storage,
+//! auth, channels) is injected by the `server` crate through Leptos context, so this crate
+//! never links a database.
+
+mod error;
+pub use error::AppError;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+#[cfg(feature = "ssr")]
+mod context;
+
+mod auth;
+mod inbox;
+mod thread;
+
+pub use auth::*;
+pub use inbox::*;
+pub use thread::*;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "inbox_session";

@@ -1,0 +1,68 @@
+use super::AppError;
+use crate::model::{ComposeKind, DeclineReason, EnrollmentView, MessageView, Stage, ThreadDetail};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use super::context;
+#[cfg(feature = "ssr")]
+use crate::domain::filter::is_valid_id;
+
+#[cfg(feature = "ssr")]
+fn check_id(id: &str) -> Result<(), AppError> {
+    if is_valid_id(id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The whole thread: timeline across channels and the context panel.
+#[server(endpoint = "get_thread")]
+pub async fn get_thread(thread_id: String) -> Result<ThreadDetail, AppError> {
+    check_id(&thread_id)?;
+    let (backend, caller) = context::caller().await?;
+    backend.thread_detail(&caller, &thread_id).await
+}
+
+/// Marks the thread read for the team (writers only; a viewer's visit changes nothing).
+#[server(endpoint = "mark_read")]
+pub async fn mark_read(thread_id: String) -> Result<(), AppError> {
+    check_id(&thread_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.mark_read(&caller, &thread_id).await
+}
+
+#[server(endpoint = "post_message", input = Json)]
+pub async fn post_message(thread_id: String, kind: ComposeKind, text: String) -> Result<MessageView, AppError> {
+    check_id(&thread_id)?;
+    let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.post_message(&caller, &thread_id, kind, &text).await
+}
+
+#[server(endpoint = "set_stage", input = Json)]
+pub async fn set_stage(
+    thread_id: String,
+    stage: Stage,
+    reason: Option<DeclineReason>,
+) -> Result<EnrollmentView, AppError> {
+    check_id(&thread_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.set_stage(&caller, &thread_id, stage, reason).await
+}
+
+#[server(endpoint = "set_assignee", input = Json)]
+pub async fn set_assignee(thread_id: String, assignee_id: Option<String>) -> Result<EnrollmentView, AppError> {
+    check_id(&thread_id)?;
+    if let Some(id) = &assignee_id {
+        if !is_valid_id(id) {
+            return Err(AppError::Invalid("unknown teammate".into()));
+        }
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.set_assignee(&caller, &thread_id, assignee_id.as_deref()).await
+}

@@ -1,0 +1,227 @@
+//! Inbox filters: what a person can narrow the inbox by, kept in the URL query so a filtered
+//! view is shareable, survives reload and Back, and is rendered filtered by the server.
+
+use crate::model::{Channel, Stage};
+use serde::{Deserialize, Serialize};
+
+/// Who a thread is assigned to, as a filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum AssigneeFilter {
+    Me,
+    Nobody,
+    User(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct InboxFilter {
+    pub campaign: Option<String>,
+    pub client: Option<String>,
+    /// Free text matched against creator name, handle and contact addresses.
+    pub creator: Option<String>,
+    pub stage: Option<Stage>,
+    pub channel: Option<Channel>,
+    pub assignee: Option<AssigneeFilter>,
+    pub needs_reply: bool,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterError(pub String);
+
+impl std::fmt::Display for FilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub const MAX_SEARCH_CHARS: usize = 80;
+
+/// Record keys are short lowercase alphanumerics (see the server's id generator).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+impl InboxFilter {
+    /// Reads a filter from URL query pairs. Unknown keys are ignored; malformed values are
+    /// dropped (a stale shared link still opens the inbox), so this never fails.
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> InboxFilter {
+        let mut f = InboxFilter::default();
+        for (k, v) in pairs {
+            let v = v.trim();
+            match k {
+                "campaign" if is_valid_id(v) => f.campaign = Some(v.to_string()),
+                "client" if is_valid_id(v) => f.client = Some(v.to_string()),
+                "q" if !v.is_empty() => f.creator = Some(v.chars().take(MAX_SEARCH_CHARS).collect()),
+                "stage" => f.stage = Stage::parse(v),
+                "channel" => f.channel = Channel::parse(v),
+                "assignee" => {
+                    f.assignee = match v {
+                        "me" => Some(AssigneeFilter::Me),
+                        "none" => Some(AssigneeFilter::Nobody),
+                        id if is_valid_id(id) => Some(AssigneeFilter::User(id.to_string())),
+                        _ => None,
+                    }
+                }
+                "needs_reply" => f.needs_reply = v == "1",
+                "overdue" => f.overdue = v == "1",
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The query pairs for this filter, in a stable order, omitting defaults.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        if let Some(v) = &self.campaign {
+            q.push(("campaign", v.clone()));
+        }
+        if let Some(v) = &self.client {
+            q.push(("client", v.clone()));
+        }
+        if let Some(v) = &self.creator {
+            q.push(("q", v.clone()));
+        }
+        if let Some(v) = self.stage {
+            q.push(("stage", v.as_str().to_string()));
+        }
+        if let Some(v) = self.channel {
+            q.push(("channel", v.as_str().to_string()));
+        }
+        match &self.assignee {
+            Some(AssigneeFilter::Me) => q.push(("assignee", "me".into())),
+            Some(AssigneeFilter::Nobody) => q.push(("assignee", "none".into())),
+            Some(AssigneeFilter::User(id)) => q.push(("assignee", id.clone())),
+            None => {}
+        }
+        if self.needs_reply {
+            q.push(("needs_reply", "1".into()));
+        }
+        if self.overdue {
+            q.push(("overdue", "1".into()));
+        }
+        q
+    }
+
+    /// `?a=b&c=d` (or the empty string), percent-encoded.
+    pub fn to_query_string(&self) -> String {
+        let pairs = self.to_query();
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect();
+        format!("?{}", body.join("&"))
+    }
+
+    /// Checks a filter that arrived from outside (a server-function argument).
+    pub fn validate(&self) -> Result<(), FilterError> {
+        for (name, id) in [("campaign", &self.campaign), ("client", &self.client)] {
+            if let Some(id) = id {
+                if !is_valid_id(id) {
+                    return Err(FilterError(format!("{name} is not a valid id")));
+                }
+            }
+        }
+        if let Some(AssigneeFilter::User(id)) = &self.assignee {
+            if !is_valid_id(id) {
+                return Err(FilterError("assignee is not a valid id".into()));
+            }
+        }
+        if let Some(q) = &self.creator {
+            if q.trim().is_empty() || q.chars().count() > MAX_SEARCH_CHARS {
+                return Err(FilterError(format!("search must be 1 to {MAX_SEARCH_CHARS} characters")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == InboxFilter::default()
+    }
+
+    /// The search text as it is matched: lowercase, trimmed.
+    pub fn search_needle(&self) -> Option<String> {
+        self.creator.as_ref().map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty())
+    }
+}
+
+/// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_round_trip_table() {
+        let cases = [
+            InboxFilter::default(),
+            InboxFilter { campaign: Some("c1".into()), ..Default::default() },
+            InboxFilter {
+                client: Some("k9".into()),
+                creator: Some("Maya Ló".into()),
+                stage: Some(Stage::InfoCollected),
+                channel: Some(Channel::Sms),
+                assignee: Some(AssigneeFilter::Me),
+                needs_reply: true,
+                overdue: true,
+                ..Default::default()
+            },
+            InboxFilter { assignee: Some(AssigneeFilter::Nobody), ..Default::default() },
+            InboxFilter { assignee: Some(AssigneeFilter::User("u42".into())), ..Default::default() },
+        ];
+        for f in cases {
+            let q = f.to_query();
+            let back = InboxFilter::from_query(q.iter().map(|(k, v)| (*k, v.as_str())));
+            assert_eq!(back, f);
+            assert!(f.validate().is_ok());
+        }
+    }
+
+    #[test]
+    fn malformed_query_values_are_dropped() {
+        let f = InboxFilter::from_query([
+            ("campaign", "DROP TABLE"),
+            ("client", "c:1"),
+            ("stage", "promoted"),
+            ("channel", "fax"),
+            ("assignee", "x y"),
+            ("needs_reply", "yes"),
+            ("utm_source", "newsletter"),
+            ("q", "   "),
+        ]);
+        assert_eq!(f, InboxFilter::default());
+    }
+
+    #[test]
+    fn validate_rejects_bad_arguments() {
+        let bad = [
+            InboxFilter { campaign: Some("a;b".into()), ..Default::default() },
+            InboxFilter { client: Some(String::new()), ..Default::default() },
+            InboxFilter { creator: Some("x".repeat(81)), ..Default::default() },
+            InboxFilter { creator: Some("  ".into()), ..Default::default() },
+            InboxFilter { assignee: Some(AssigneeFilter::User("U1".into())), ..Default::default() },
+        ];
+        for f in bad {
+            assert!(f.validate().is_err(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn query_string_is_encoded() {
+        let f = InboxFilter { creator: Some("a b&c".into()), needs_reply: true, ..Default::default() };
+        assert_eq!(f.to_query_string(), "?q=a%20b%26c&needs_reply=1");
+        assert_eq!(InboxFilter::default().to_query_string(), "");
+        assert_eq!(f.search_needle().as_deref(), Some("a b&c"));
+    }
+}

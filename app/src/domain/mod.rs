@@ -1,0 +1,8 @@
+//! Domain rules: pure functions over the shared model. No I/O, no clocks, no randomness;
+//! callers pass `now` in. Each rule has table-driven tests beside it.
+
+pub mod filter;
+pub mod reply_clock;
+pub mod stage;
+pub mod text;
+pub mod time_fmt;

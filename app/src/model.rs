@@ -1,0 +1,418 @@
+//! Shared types: what the UI and the server functions exchange. Pure data, no I/O.
+
+use serde::{Deserialize, Serialize};
+
+/// A teammate's role inside one workspace. Ordered from most to least powerful.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Manager,
+    Member,
+    Viewer,
+}
+
+impl Role {
+    pub fn can_write(self) -> bool {
+        !matches!(self, Role::Viewer)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Manager => "manager",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Owner, Role::Manager, Role::Member, Role::Viewer]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// Where an enrollment (creator × campaign) stands in the campaign funnel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Contacted,
+    Replied,
+    Negotiating,
+    Accepted,
+    InfoCollected,
+    ProductShipped,
+    ContentDelivered,
+    Posted,
+    Completed,
+    Declined,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 10] = [
+        Stage::Contacted,
+        Stage::Replied,
+        Stage::Negotiating,
+        Stage::Accepted,
+        Stage::InfoCollected,
+        Stage::ProductShipped,
+        Stage::ContentDelivered,
+        Stage::Posted,
+        Stage::Completed,
+        Stage::Declined,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Contacted => "contacted",
+            Stage::Replied => "replied",
+            Stage::Negotiating => "negotiating",
+            Stage::Accepted => "accepted",
+            Stage::InfoCollected => "info_collected",
+            Stage::ProductShipped => "product_shipped",
+            Stage::ContentDelivered => "content_delivered",
+            Stage::Posted => "posted",
+            Stage::Completed => "completed",
+            Stage::Declined => "declined",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Contacted => "Contacted",
+            Stage::Replied => "Replied",
+            Stage::Negotiating => "Negotiating",
+            Stage::Accepted => "Accepted",
+            Stage::InfoCollected => "Info collected",
+            Stage::ProductShipped => "Product shipped",
+            Stage::ContentDelivered => "Content delivered",
+            Stage::Posted => "Posted",
+            Stage::Completed => "Completed",
+            Stage::Declined => "Declined",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Why a creator declined (structured so it can be reported on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineReason {
+    Rate,
+    Timing,
+    BrandFit,
+    Exclusivity,
+    NoReply,
+    Other,
+}
+
+impl DeclineReason {
+    pub const ALL: [DeclineReason; 6] = [
+        DeclineReason::Rate,
+        DeclineReason::Timing,
+        DeclineReason::BrandFit,
+        DeclineReason::Exclusivity,
+        DeclineReason::NoReply,
+        DeclineReason::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineReason::Rate => "rate",
+            DeclineReason::Timing => "timing",
+            DeclineReason::BrandFit => "brand_fit",
+            DeclineReason::Exclusivity => "exclusivity",
+            DeclineReason::NoReply => "no_reply",
+            DeclineReason::Other => "other",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            DeclineReason::Rate => "Rate",
+            DeclineReason::Timing => "Timing",
+            DeclineReason::BrandFit => "Brand fit",
+            DeclineReason::Exclusivity => "Exclusivity",
+            DeclineReason::NoReply => "No reply",
+            DeclineReason::Other => "Other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DeclineReason> {
+        DeclineReason::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The way a message travelled. `Note` is internal and never reaches the creator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Sms,
+    Instagram,
+    InApp,
+    Note,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::Instagram,
+        Channel::InApp,
+        Channel::Note,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Instagram => "instagram",
+            Channel::InApp => "in_app",
+            Channel::Note => "note",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Email => "Email",
+            Channel::Sms => "SMS",
+            Channel::Instagram => "Instagram DM",
+            Channel::InApp => "Creator portal",
+            Channel::Note => "Internal note",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Internal,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Internal => "internal",
+        }
+    }
+}
+
+/// Who wrote an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SenderKind {
+    Creator,
+    Teammate,
+    Automation,
+}
+
+impl SenderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SenderKind::Creator => "creator",
+            SenderKind::Teammate => "teammate",
+            SenderKind::Automation => "automation",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Received,
+    Queued,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeliveryStatus::Received => "Received",
+            DeliveryStatus::Queued => "Queued",
+            DeliveryStatus::Sent => "Sent",
+            DeliveryStatus::Delivered => "Delivered",
+            DeliveryStatus::Read => "Read",
+            DeliveryStatus::Failed => "Failed",
+        }
+    }
+}
+
+/// The signed-in person and where they are working.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user_id: String,
+    pub user_name: String,
+    pub email: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub role: Role,
+}
+
+/// One row of the global inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    pub id: String,
+    pub creator_id: String,
+    pub creator_name: String,
+    pub creator_handle: String,
+    pub creator_avatar: Option<String>,
+    pub campaign_id: String,
+    pub campaign_name: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub stage: Stage,
+    pub assignee_id: Option<String>,
+    pub assignee_name: Option<String>,
+    pub last_at: i64,
+    pub last_channel: Channel,
+    pub last_sender_kind: SenderKind,
+    pub last_sender_name: String,
+    pub last_snippet: String,
+    /// When the creator started waiting for an answer (their oldest unanswered message), if they are.
+    pub awaiting_since: Option<i64>,
+    pub unread: bool,
+}
+
+/// Keyset cursor: the last row's activity time and id. Pages never use OFFSET.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub last_at: i64,
+    pub id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub threads: Vec<ThreadSummary>,
+    pub next: Option<Cursor>,
+    /// The server's clock when the page was read, so badges agree with the data.
+    pub now: i64,
+}
+
+/// What the filter bar offers: everything in the caller's workspace (and scope).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct FilterOptions {
+    pub campaigns: Vec<NamedRef>,
+    pub clients: Vec<NamedRef>,
+    pub teammates: Vec<NamedRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamedRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    pub channel: Channel,
+    pub address: String,
+    pub consent: Consent,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    Granted,
+    Unknown,
+    OptedOut,
+}
+
+impl Consent {
+    pub fn label(self) -> &'static str {
+        match self {
+            Consent::Granted => "consented",
+            Consent::Unknown => "consent unknown",
+            Consent::OptedOut => "opted out",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatorView {
+    pub id: String,
+    pub name: String,
+    pub handle: String,
+    pub avatar: Option<String>,
+    pub notes: String,
+    pub identities: Vec<Identity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CampaignView {
+    pub id: String,
+    pub name: String,
+    pub client_name: String,
+    pub platform: String,
+    pub kind: String,
+    pub brief: String,
+    pub deliverables: Vec<String>,
+    pub compensation: String,
+    pub content_due: Option<i64>,
+    pub post_by: Option<i64>,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrollmentView {
+    pub id: String,
+    pub stage: Stage,
+    pub decline_reason: Option<DeclineReason>,
+    pub assignee_id: Option<String>,
+    pub next_action: String,
+    pub agreed_terms: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OtherCampaign {
+    pub thread_id: String,
+    pub campaign_name: String,
+    pub stage: Stage,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: String,
+    pub direction: Direction,
+    pub channel: Channel,
+    pub sender_kind: SenderKind,
+    pub sender_name: String,
+    pub subject: Option<String>,
+    pub text: String,
+    pub at: i64,
+    pub status: DeliveryStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadDetail {
+    pub summary: ThreadSummary,
+    pub creator: CreatorView,
+    pub campaign: CampaignView,
+    pub enrollment: EnrollmentView,
+    pub other_campaigns: Vec<OtherCampaign>,
+    pub messages: Vec<MessageView>,
+    pub teammates: Vec<NamedRef>,
+    pub now: i64,
+}
+
+/// Counts for the navigation's views.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct InboxCounts {
+    pub all: u64,
+    pub mine: u64,
+    pub unread: u64,
+    pub needs_reply: u64,
+    pub overdue: u64,
+}
+
+/// What the composer sends: a reply to the creator or an internal note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComposeKind {
+    Reply,
+    Note,
+}

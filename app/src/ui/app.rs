@@ -1,0 +1,25 @@
+use super::inbox::{InboxLayout, NoThreadSelected};
+use super::login::LoginPage;
+use super::thread_view::ThreadPane;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/creator-inbox.css"/>
+        <Title text="Creator Inbox"/>
+        <Router>
+            <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/") view=InboxLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
+                    <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,155 @@
+//! The context beside a thread: creator, campaign, enrollment (editable), other campaigns.
+
+use super::inbox::use_inbox;
+use super::widgets::{Avatar, ChannelIcon, StageChip};
+use crate::api::{set_assignee, set_stage};
+use crate::domain::{stage::next_stages, time_fmt};
+use crate::model::{DeclineReason, Stage, ThreadDetail};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
+    let ctx = use_inbox();
+    let ThreadDetail { summary, creator, campaign, enrollment, other_campaigns, teammates, .. } = d;
+    let brief_excerpt = crate::domain::text::snippet(&campaign.brief, 220);
+    let other = other_campaigns.clone();
+    view! {
+        <aside class="context-panel" aria-label="Context">
+            <section class="ctx-section">
+                <div class="ctx-creator">
+                    <Avatar name=creator.name.clone() url=creator.avatar.clone()/>
+                    <div>
+                        <p class="ctx-name">{creator.name.clone()}</p>
+                        <p class="handle">{creator.handle.clone()}</p>
+                    </div>
+                </div>
+                <ul class="identities">
+                    {creator.identities.iter().map(|i| view! {
+                        <li>
+                            <ChannelIcon channel=i.channel/>
+                            <span class="address">{i.address.clone()}</span>
+                            <span class=format!("consent consent-{:?}", i.consent).to_lowercase()>{i.consent.label()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {(!creator.notes.is_empty()).then(|| view! { <p class="ctx-notes">{creator.notes.clone()}</p> })}
+            </section>
+            <section class="ctx-section">
+                <h3>"Enrollment"</h3>
+                <EnrollmentEditor thread_id=summary.id.clone() stage=enrollment.stage decline_reason=enrollment.decline_reason
+                    assignee=enrollment.assignee_id.clone() teammates=teammates.clone()/>
+                {(!enrollment.next_action.is_empty()).then(|| view! {
+                    <p class="ctx-row"><span class="ctx-label">"Next action"</span>{enrollment.next_action.clone()}</p>
+                })}
+                {(!enrollment.agreed_terms.is_empty()).then(|| view! {
+                    <p class="ctx-row"><span class="ctx-label">"Agreed terms"</span>{enrollment.agreed_terms.clone()}</p>
+                })}
+            </section>
+            <section class="ctx-section">
+                <h3>"Campaign"</h3>
+                <p class="ctx-campaign">{campaign.name.clone()}</p>
+                <p class="ctx-meta">{campaign.client_name.clone()}" · "{campaign.platform.clone()}" · "{campaign.kind.clone()}" · "{campaign.status.clone()}</p>
+                <p class="ctx-brief">{brief_excerpt}</p>
+                <p class="ctx-row"><span class="ctx-label">"Compensation"</span>{campaign.compensation.clone()}</p>
+                <div class="ctx-row">
+                    <span class="ctx-label">"Deliverables"</span>
+                    <ul class="deliverables">{campaign.deliverables.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>
+                </div>
+                {campaign.content_due.map(|t| view! { <p class="ctx-row"><span class="ctx-label">"Content due"</span>{time_fmt::short_date(t)}</p> })}
+                {campaign.post_by.map(|t| view! { <p class="ctx-row"><span class="ctx-label">"Post by"</span>{time_fmt::short_date(t)}</p> })}
+            </section>
+            <Show when=move || !other.is_empty()>
+                <section class="ctx-section">
+                    <h3>"Other campaigns"</h3>
+                    <ul class="other-campaigns">
+                        {other_campaigns.clone().into_iter().map(|o| {
+                            let href = format!("/t/{}{}", o.thread_id, ctx.filter.get_untracked().to_query_string());
+                            view! { <li><A href=href>{o.campaign_name}</A>" "<StageChip stage=o.stage/></li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+        </aside>
+    }
+}
+
+#[component]
+fn EnrollmentEditor(
+    thread_id: String,
+    stage: Stage,
+    decline_reason: Option<DeclineReason>,
+    assignee: Option<String>,
+    teammates: Vec<crate::model::NamedRef>,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let error = RwSignal::new(None::<String>);
+    let declining = RwSignal::new(false);
+    let after_write = move |r: Result<crate::model::EnrollmentView, crate::api::AppError>| match r {
+        Ok(_) => {
+            error.set(None);
+            declining.set(false);
+            ctx.refresh.update(|n| *n += 1);
+        }
+        Err(e) => error.set(Some(e.to_string())),
+    };
+    let on_stage = {
+        let thread_id = thread_id.clone();
+        move |ev| {
+            let v = event_target_value(&ev);
+            if v == Stage::Declined.as_str() {
+                declining.set(true);
+                return;
+            }
+            let Some(to) = Stage::parse(&v) else { return };
+            let id = thread_id.clone();
+            leptos::task::spawn_local(async move { after_write(set_stage(id, to, None).await) });
+        }
+    };
+    let on_reason = {
+        let thread_id = thread_id.clone();
+        move |ev| {
+            let Some(reason) = DeclineReason::parse(&event_target_value(&ev)) else { return };
+            let id = thread_id.clone();
+            leptos::task::spawn_local(async move { after_write(set_stage(id, Stage::Declined, Some(reason)).await) });
+        }
+    };
+    let on_assignee = move |ev| {
+        let v = event_target_value(&ev);
+        let id = thread_id.clone();
+        leptos::task::spawn_local(async move { after_write(set_assignee(id, (!v.is_empty()).then_some(v)).await) });
+    };
+    let choices = next_stages(stage);
+    let locked = !can_write || choices.is_empty();
+    view! {
+        <label class="ctx-field">
+            <span class="ctx-label">"Stage"</span>
+            <select name="stage" on:change=on_stage disabled=locked>
+                <option value=stage.as_str() selected=true>{stage.label()}</option>
+                {choices.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            </select>
+        </label>
+        {decline_reason.map(|r| view! { <p class="ctx-row"><span class="ctx-label">"Declined for"</span>{r.label()}</p> })}
+        <Show when=move || declining.get()>
+            <label class="ctx-field">
+                <span class="ctx-label">"Decline reason"</span>
+                <select name="decline_reason" on:change=on_reason.clone()>
+                    <option value="">"Choose a reason…"</option>
+                    {DeclineReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                </select>
+            </label>
+        </Show>
+        <label class="ctx-field">
+            <span class="ctx-label">"Assignee"</span>
+            <select name="assignee" on:change=on_assignee disabled=!can_write>
+                <option value="" selected=assignee.is_none()>"Unassigned"</option>
+                {teammates.into_iter().map(|t| {
+                    let selected = assignee.as_deref() == Some(t.id.as_str());
+                    view! { <option value=t.id selected=selected>{t.name}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+    }
+}

@@ -1,0 +1,119 @@
+//! The inbox page: navigation, filters and the thread list beside the open thread.
+
+use super::clock::provide_clock;
+use super::filters::FilterBar;
+use super::thread_list::ThreadList;
+use crate::api::{current_session, load_inbox_counts, SignOut};
+use crate::domain::filter::{AssigneeFilter, InboxFilter};
+use crate::model::SessionInfo;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// Shared by the inbox's pieces.
+#[derive(Clone, Copy)]
+pub struct InboxCtx {
+    pub session: StoredValue<SessionInfo>,
+    pub filter: Memo<InboxFilter>,
+    /// Bumped after every write so lists, counts and the open thread read again.
+    pub refresh: RwSignal<u32>,
+}
+
+pub fn use_inbox() -> InboxCtx {
+    expect_context::<InboxCtx>()
+}
+
+#[component]
+pub fn InboxLayout() -> impl IntoView {
+    let session = Resource::new(|| (), |_| current_session());
+    view! {
+        <Suspense fallback=|| view! { <div class="boot">"Loading your inbox…"</div> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(info)) => view! { <SignedIn info/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <div class="boot error">{e.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(info: SessionInfo) -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| query.with(|q| InboxFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v.as_ref())))));
+    let ctx = InboxCtx { session: StoredValue::new(info.clone()), filter, refresh: RwSignal::new(0) };
+    provide_context(ctx);
+    provide_clock(0);
+    let location = use_location();
+    let thread_open = move || location.pathname.get().starts_with("/t/");
+    let sign_out = ServerAction::<SignOut>::new();
+    let counts = Resource::new(move || ctx.refresh.get(), |_| load_inbox_counts());
+    view! {
+        <Title text=format!("Inbox · {}", info.workspace_name)/>
+        <div class="app" class:thread-open=thread_open>
+            <header class="topbar">
+                <a class="brand" href="/"><span class="brand-mark">"CI"</span><span class="brand-name">"Creator Inbox"</span></a>
+                <span class="workspace-name">{info.workspace_name.clone()}</span>
+                <div class="topbar-right">
+                    <span class="user-name" title=info.email.clone()>{info.user_name.clone()}" · "{info.role.as_str()}</span>
+                    <ActionForm action=sign_out attr:class="inline-form">
+                        <button type="submit" class="btn btn-ghost">"Sign out"</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <nav class="views" aria-label="Inbox views">
+                <Transition fallback=|| ()>
+                    {move || counts.get().map(|c| {
+                        let c = c.unwrap_or_default();
+                        view! {
+                            <ViewLink label="All threads" count=c.all target=InboxFilter::default()/>
+                            <ViewLink label="Mine" count=c.mine target=InboxFilter { assignee: Some(AssigneeFilter::Me), ..Default::default() }/>
+                            <ViewLink label="Needs reply" count=c.needs_reply target=InboxFilter { needs_reply: true, ..Default::default() }/>
+                            <ViewLink label="Overdue" count=c.overdue target=InboxFilter { overdue: true, ..Default::default() } alert=true/>
+                        }
+                    })}
+                </Transition>
+            </nav>
+            <section class="list-pane" aria-label="Threads">
+                <FilterBar/>
+                <ThreadList/>
+            </section>
+            <section class="thread-pane">
+                <Outlet/>
+            </section>
+        </div>
+    }
+}
+
+/// A saved view in the navigation: a preset filter with its count.
+#[component]
+fn ViewLink(
+    label: &'static str,
+    count: u64,
+    target: InboxFilter,
+    #[prop(optional)] alert: bool,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let href = format!("/{}", target.to_query_string());
+    let active = move || ctx.filter.get() == target;
+    let hot = alert && count > 0;
+    view! {
+        <A href=href attr:class=move || if active() { "view-link active" } else { "view-link" }>
+            <span>{label}</span>
+            <span class="count" class:alert=hot>{count}</span>
+        </A>
+    }
+}
+
+#[component]
+pub fn NoThreadSelected() -> impl IntoView {
+    view! {
+        <div class="empty-thread">
+            <p class="empty-title">"Pick a conversation"</p>
+            <p>"Threads with a creator waiting show a " <span class="badge badge-needs">"Needs reply"</span> " badge; after 24 hours they turn " <span class="badge badge-overdue">"Overdue"</span>"."</p>
+        </div>
+    }
+}

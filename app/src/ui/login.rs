@@ -1,0 +1,51 @@
+use crate::api::{AppError, SignIn};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    // When the browser runs the app, the redirect header is followed by the router; this also
+    // covers the case where it is not.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign("/");
+            }
+        }
+    });
+    view! {
+        <Title text="Sign in · Creator Inbox"/>
+        <main class="login-page">
+            <div class="login-card">
+                <div class="brand"><span class="brand-mark">"CI"</span>" Creator Inbox"</div>
+                <h1>"Sign in to your workspace"</h1>
+                <ActionForm action=action attr:class="login-form">
+                    <label>
+                        "Email"
+                        <input type="email" name="email" autocomplete="username" required autofocus/>
+                    </label>
+                    <label>
+                        "Password"
+                        <input type="password" name="password" autocomplete="current-password" required/>
+                    </label>
+                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+                <p class="login-foot">"Every conversation with your creators, one thread per campaign."</p>
+            </div>
+        </main>
+    }
+}
+
+/// True when an error means the session is gone and the person should sign in again.
+pub fn is_signed_out(e: &AppError) -> bool {
+    matches!(e, AppError::Unauthorized)
+}

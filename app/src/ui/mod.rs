@@ -1,0 +1,13 @@
+//! The Leptos UI: routes, pages and their pieces.
+
+mod app;
+mod clock;
+mod context_panel;
+mod filters;
+mod inbox;
+mod login;
+mod thread_list;
+mod thread_view;
+mod widgets;
+
+pub use app::App;

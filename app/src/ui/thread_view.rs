@@ -1,0 +1,206 @@
+//! One thread: the whole timeline across channels, the composer, and the context panel.
+
+use super::context_panel::ContextPanel;
+use super::inbox::use_inbox;
+use super::login::is_signed_out;
+use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
+use crate::api::{get_thread, mark_read, post_message};
+use crate::domain::time_fmt;
+use crate::model::{Channel, ComposeKind, DeliveryStatus, Direction, MessageView, ThreadDetail};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ThreadPane() -> impl IntoView {
+    let ctx = use_inbox();
+    let params = use_params_map();
+    let thread_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let detail = Resource::new(move || (thread_id.get(), ctx.refresh.get()), |(id, _)| get_thread(id));
+    // The composer's state lives here, outside the re-rendered thread, so a refresh never eats a draft.
+    let draft = Draft { kind: RwSignal::new(ComposeKind::Reply), text: RwSignal::new(String::new()) };
+    Effect::new(move |prev: Option<String>| {
+        let id = thread_id.get();
+        if prev.is_some_and(|p| p != id) {
+            draft.text.set(String::new());
+        }
+        id
+    });
+    provide_context(draft);
+    // Opening an unread thread marks it read for the team (writers only).
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = detail.get() {
+            if d.summary.unread && ctx.session.with_value(|s| s.role.can_write()) {
+                let id = d.summary.id.clone();
+                leptos::task::spawn_local(async move {
+                    if mark_read(id).await.is_ok() {
+                        ctx.refresh.update(|n| *n += 1);
+                    }
+                });
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <div class="thread-loading">"Loading thread…"</div> }>
+            {move || detail.get().map(|d| match d {
+                Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
+    let ctx = use_inbox();
+    let back = move || format!("/{}", ctx.filter.get().to_query_string());
+    let s = d.summary.clone();
+    let messages = d.messages.clone();
+    let count = messages.len();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|doc| doc.get_element_by_id("timeline-end")) {
+            el.scroll_into_view_with_bool(false);
+        }
+    });
+    view! {
+        <Title text=format!("{} · {}", s.creator_name, s.campaign_name)/>
+        <div class="thread-screen">
+            <div class="thread-main">
+                <header class="thread-header">
+                    <A href=back attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
+                    <Avatar name=s.creator_name.clone() url=s.creator_avatar.clone()/>
+                    <div class="thread-title">
+                        <h2>{s.creator_name.clone()}<span class="handle">{s.creator_handle.clone()}</span></h2>
+                        <p>{s.campaign_name.clone()}" · "{s.client_name.clone()}" "<StageChip stage=s.stage/></p>
+                    </div>
+                </header>
+                <ol class="timeline" aria-label=format!("{count} messages")>
+                    {messages.into_iter().map(|m| view! { <Entry m/> }).collect_view()}
+                    <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
+                </ol>
+                <Composer thread_id=s.id.clone()/>
+            </div>
+            <ContextPanel d/>
+        </div>
+    }
+}
+
+fn status_class(s: DeliveryStatus) -> &'static str {
+    match s {
+        DeliveryStatus::Failed => "status status-failed",
+        DeliveryStatus::Queued => "status status-queued",
+        _ => "status",
+    }
+}
+
+#[component]
+fn Entry(m: MessageView) -> impl IntoView {
+    let class = match (m.direction, m.channel) {
+        (_, Channel::Note) => "entry entry-note",
+        (Direction::Inbound, _) => "entry entry-in",
+        _ => "entry entry-out",
+    };
+    let kind = sender_kind_label(m.sender_kind);
+    view! {
+        <li class=class data-testid="entry">
+            <div class="entry-head">
+                <Avatar name=m.sender_name.clone() url=None small=true/>
+                <span class="entry-sender">{m.sender_name.clone()}</span>
+                <span class=format!("sender-kind sk-{}", m.sender_kind.as_str())>{kind}</span>
+                <ChannelIcon channel=m.channel/>
+                <span class="entry-channel">{m.channel.label()}</span>
+                <span class="entry-time" title=time_fmt::exact(m.at)><RelTime at=m.at/></span>
+                {(m.direction == Direction::Outbound).then(|| view! { <span class=status_class(m.status)>{m.status.label()}</span> })}
+            </div>
+            {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
+            <p class="entry-body">{m.text.clone()}</p>
+        </li>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Draft {
+    kind: RwSignal<ComposeKind>,
+    text: RwSignal<String>,
+}
+
+#[component]
+fn Composer(thread_id: String) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let Draft { kind, text } = expect_context::<Draft>();
+    let send = Action::new(move |(id, kind, body): &(String, ComposeKind, String)| {
+        let (id, kind, body) = (id.clone(), *kind, body.clone());
+        async move { post_message(id, kind, body).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            text.set(String::new());
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let submit = {
+        let thread_id = thread_id.clone();
+        move || {
+            let body = text.get_untracked();
+            if !body.trim().is_empty() && !send.pending().get_untracked() {
+                send.dispatch((thread_id.clone(), kind.get_untracked(), body));
+            }
+        }
+    };
+    let on_submit = {
+        let submit = submit.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            submit();
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            submit();
+        }
+    };
+    if !can_write {
+        return view! { <div class="composer composer-readonly">"Your role can read this workspace but not reply."</div> }.into_any();
+    }
+    view! {
+        <form class="composer" class:note-mode=move || kind.get() == ComposeKind::Note on:submit=on_submit>
+            <div class="composer-tabs" role="tablist">
+                <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Reply).to_string()
+                    on:click=move |_| kind.set(ComposeKind::Reply)>"Reply"</button>
+                <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Note).to_string()
+                    on:click=move |_| kind.set(ComposeKind::Note)>"Internal note"</button>
+                <span class="composer-channel">
+                    {move || match kind.get() {
+                        ComposeKind::Reply => view! { <ChannelIcon channel=Channel::InApp/>" via creator portal" }.into_any(),
+                        ComposeKind::Note => view! { "Only your team sees notes" }.into_any(),
+                    }}
+                </span>
+            </div>
+            <textarea name="text" rows="3" aria-label="Message"
+                placeholder=move || match kind.get() { ComposeKind::Reply => "Write a reply…", ComposeKind::Note => "Write a note for your team…" }
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=on_keydown></textarea>
+            <div class="composer-foot">
+                {move || match send.value().get() {
+                    Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }),
+                    _ => None,
+                }}
+                <span class="hint">"Ctrl+Enter to send"</span>
+                <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || text.get().trim().is_empty()>
+                    {move || match (send.pending().get(), kind.get()) {
+                        (true, _) => "Sending…",
+                        (false, ComposeKind::Reply) => "Send reply",
+                        (false, ComposeKind::Note) => "Add note",
+                    }}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
+}

@@ -1,7 +1,7 @@
 //! The creator inbox's shared crate: model types, pure domain rules, server functions and the
 //! Leptos UI. Built twice: with `ssr` into the server binary, with `hydrate` into the wasm.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod domain;

@@ -1,1 +1,143 @@
-fn main(){}
+//! `server` — the creator inbox's binary. See `server --help`.
+
+use server::{backend::SurrealBackend, clock::Clock, config::Config, db, http, seed};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+const USAGE: &str = "\
+Creator Inbox server
+
+Usage: server [--config FILE] <command>
+
+Commands:
+  serve       migrate, seed the demo workspace if asked and the database is empty, then serve the app
+  migrate     apply pending schema migrations and exit
+  seed-demo   add the demo workspace (refuses if it already exists) and print its sign-in
+  help        show this help
+";
+
+fn leptos_options(config: &Config) -> leptos::config::LeptosOptions {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    leptos::config::LeptosOptions::builder()
+        .output_name(env("LEPTOS_OUTPUT_NAME", "creator-inbox"))
+        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(config.bind)
+        .build()
+}
+
+async fn open(config: &Config) -> Result<db::Db, String> {
+    let db = db::connect(config)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrations::migrate(&db, Clock::System.now_ms())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+async fn run(command: &str, config: Config) -> Result<(), String> {
+    match command {
+        "migrate" => {
+            let db = db::connect(&config)
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+            let applied = db::migrations::migrate(&db, Clock::System.now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("migrations applied: {applied:?}");
+            Ok(())
+        }
+        "seed-demo" => {
+            let db = open(&config).await?;
+            let demo = seed::seed_demo(&db, Clock::System.now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{}", demo.sign_in_banner());
+            Ok(())
+        }
+        "serve" => {
+            let db = open(&config).await?;
+            if config.seed_demo && seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+                let demo = seed::seed_demo(&db, Clock::System.now_ms())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!("Seeded the demo workspace.");
+                println!("{}", demo.sign_in_banner());
+            } else if config.seed_demo {
+                println!("{}", seed::DemoWorkspace::existing_banner());
+            }
+            let options = leptos_options(&config);
+            let bind = config.bind;
+            let public_url = config.public_url.clone();
+            let backend = SurrealBackend {
+                db,
+                clock: Clock::System,
+                config: Arc::new(config),
+            };
+            let app = http::router(backend, options);
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+            println!("Creator Inbox is running on {public_url}");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .map_err(|e| e.to_string())
+        }
+        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut config_file = None;
+    let mut command = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--config" => config_file = it.next().cloned(),
+            "-h" | "--help" | "help" => {
+                println!("{USAGE}\n{}", server::config::HELP_VARS);
+                return ExitCode::SUCCESS;
+            }
+            c if command.is_none() => command = Some(c.to_string()),
+            extra => {
+                eprintln!("unexpected argument {extra:?}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,surrealdb=warn,surrealkv=warn".into()),
+        )
+        .init();
+    let config = match Config::load(config_file.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}\n\n{}", server::config::HELP_VARS);
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(command.as_deref().unwrap_or("serve"), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,8 +1,8 @@
+#[cfg(feature = "ssr")]
+use super::context;
 use super::AppError;
 use crate::model::SessionInfo;
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
-use super::context;
 
 /// Signs in with email and password, sets the session cookie and sends the browser to the inbox.
 #[server(endpoint = "sign_in")]
@@ -10,13 +10,19 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
     let backend = context::backend()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() || !email.contains('@') || email.len() > 254 {
-        return Err(AppError::Invalid("enter the email address you were invited with".into()));
+        return Err(AppError::Invalid(
+            "enter the email address you were invited with".into(),
+        ));
     }
     if password.is_empty() || password.len() > 1024 {
         return Err(AppError::Invalid("enter your password".into()));
     }
     let session = backend.sign_in(&email, &password).await?;
-    context::set_cookie(context::session_cookie(&session.token, session.max_age_secs, backend.secure_cookies()));
+    context::set_cookie(context::session_cookie(
+        &session.token,
+        session.max_age_secs,
+        backend.secure_cookies(),
+    ));
     leptos_axum::redirect("/");
     Ok(session.info)
 }

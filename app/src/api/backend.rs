@@ -31,7 +31,9 @@ impl Caller {
         if self.role.can_write() && self.scope == Scope::Workspace {
             Ok(())
         } else {
-            Err(AppError::Forbidden("your role can only read this workspace".into()))
+            Err(AppError::Forbidden(
+                "your role can only read this workspace".into(),
+            ))
         }
     }
 }
@@ -57,7 +59,11 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BackendResult<'a, InboxPage>;
     fn inbox_counts<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, InboxCounts>;
     fn filter_options<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, FilterOptions>;
-    fn thread_detail<'a>(&'a self, caller: &'a Caller, thread_id: &'a str) -> BackendResult<'a, ThreadDetail>;
+    fn thread_detail<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+    ) -> BackendResult<'a, ThreadDetail>;
     fn mark_read<'a>(&'a self, caller: &'a Caller, thread_id: &'a str) -> BackendResult<'a, ()>;
     fn post_message<'a>(
         &'a self,

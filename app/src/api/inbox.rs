@@ -1,14 +1,17 @@
+#[cfg(feature = "ssr")]
+use super::context;
 use super::AppError;
 use crate::domain::filter::InboxFilter;
 use crate::model::{Cursor, FilterOptions, InboxCounts, InboxPage};
 use leptos::prelude::*;
 use server_fn::codec::Json;
-#[cfg(feature = "ssr")]
-use super::context;
 
 /// One page (50 threads) of the inbox, newest activity first, after `after` if given.
 #[server(endpoint = "list_threads", input = Json)]
-pub async fn list_threads(filter: InboxFilter, after: Option<Cursor>) -> Result<InboxPage, AppError> {
+pub async fn list_threads(
+    filter: InboxFilter,
+    after: Option<Cursor>,
+) -> Result<InboxPage, AppError> {
     let (backend, caller) = context::caller().await?;
     filter.validate().map_err(|e| AppError::Invalid(e.0))?;
     if let Some(c) = &after {

@@ -1,11 +1,11 @@
+#[cfg(feature = "ssr")]
+use super::context;
 use super::AppError;
+#[cfg(feature = "ssr")]
+use crate::domain::filter::is_valid_id;
 use crate::model::{ComposeKind, DeclineReason, EnrollmentView, MessageView, Stage, ThreadDetail};
 use leptos::prelude::*;
 use server_fn::codec::Json;
-#[cfg(feature = "ssr")]
-use super::context;
-#[cfg(feature = "ssr")]
-use crate::domain::filter::is_valid_id;
 
 #[cfg(feature = "ssr")]
 fn check_id(id: &str) -> Result<(), AppError> {
@@ -34,7 +34,11 @@ pub async fn mark_read(thread_id: String) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "post_message", input = Json)]
-pub async fn post_message(thread_id: String, kind: ComposeKind, text: String) -> Result<MessageView, AppError> {
+pub async fn post_message(
+    thread_id: String,
+    kind: ComposeKind,
+    text: String,
+) -> Result<MessageView, AppError> {
     check_id(&thread_id)?;
     let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
     let (backend, caller) = context::caller().await?;
@@ -55,7 +59,10 @@ pub async fn set_stage(
 }
 
 #[server(endpoint = "set_assignee", input = Json)]
-pub async fn set_assignee(thread_id: String, assignee_id: Option<String>) -> Result<EnrollmentView, AppError> {
+pub async fn set_assignee(
+    thread_id: String,
+    assignee_id: Option<String>,
+) -> Result<EnrollmentView, AppError> {
     check_id(&thread_id)?;
     if let Some(id) = &assignee_id {
         if !is_valid_id(id) {
@@ -64,5 +71,7 @@ pub async fn set_assignee(thread_id: String, assignee_id: Option<String>) -> Res
     }
     let (backend, caller) = context::caller().await?;
     caller.require_write()?;
-    backend.set_assignee(&caller, &thread_id, assignee_id.as_deref()).await
+    backend
+        .set_assignee(&caller, &thread_id, assignee_id.as_deref())
+        .await
 }

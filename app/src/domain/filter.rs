@@ -39,7 +39,11 @@ pub const MAX_SEARCH_CHARS: usize = 80;
 
 /// Record keys are short lowercase alphanumerics (see the server's id generator).
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 impl InboxFilter {
@@ -52,7 +56,9 @@ impl InboxFilter {
             match k {
                 "campaign" if is_valid_id(v) => f.campaign = Some(v.to_string()),
                 "client" if is_valid_id(v) => f.client = Some(v.to_string()),
-                "q" if !v.is_empty() => f.creator = Some(v.chars().take(MAX_SEARCH_CHARS).collect()),
+                "q" if !v.is_empty() => {
+                    f.creator = Some(v.chars().take(MAX_SEARCH_CHARS).collect())
+                }
                 "stage" => f.stage = Stage::parse(v),
                 "channel" => f.channel = Channel::parse(v),
                 "assignee" => {
@@ -110,7 +116,10 @@ impl InboxFilter {
         if pairs.is_empty() {
             return String::new();
         }
-        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect();
+        let body: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_component(v)))
+            .collect();
         format!("?{}", body.join("&"))
     }
 
@@ -130,7 +139,9 @@ impl InboxFilter {
         }
         if let Some(q) = &self.creator {
             if q.trim().is_empty() || q.chars().count() > MAX_SEARCH_CHARS {
-                return Err(FilterError(format!("search must be 1 to {MAX_SEARCH_CHARS} characters")));
+                return Err(FilterError(format!(
+                    "search must be 1 to {MAX_SEARCH_CHARS} characters"
+                )));
             }
         }
         Ok(())
@@ -142,7 +153,10 @@ impl InboxFilter {
 
     /// The search text as it is matched: lowercase, trimmed.
     pub fn search_needle(&self) -> Option<String> {
-        self.creator.as_ref().map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty())
+        self.creator
+            .as_ref()
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty())
     }
 }
 
@@ -151,7 +165,9 @@ pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -166,7 +182,10 @@ mod tests {
     fn query_round_trip_table() {
         let cases = [
             InboxFilter::default(),
-            InboxFilter { campaign: Some("c1".into()), ..Default::default() },
+            InboxFilter {
+                campaign: Some("c1".into()),
+                ..Default::default()
+            },
             InboxFilter {
                 client: Some("k9".into()),
                 creator: Some("Maya Ló".into()),
@@ -177,8 +196,14 @@ mod tests {
                 overdue: true,
                 ..Default::default()
             },
-            InboxFilter { assignee: Some(AssigneeFilter::Nobody), ..Default::default() },
-            InboxFilter { assignee: Some(AssigneeFilter::User("u42".into())), ..Default::default() },
+            InboxFilter {
+                assignee: Some(AssigneeFilter::Nobody),
+                ..Default::default()
+            },
+            InboxFilter {
+                assignee: Some(AssigneeFilter::User("u42".into())),
+                ..Default::default()
+            },
         ];
         for f in cases {
             let q = f.to_query();
@@ -206,11 +231,26 @@ mod tests {
     #[test]
     fn validate_rejects_bad_arguments() {
         let bad = [
-            InboxFilter { campaign: Some("a;b".into()), ..Default::default() },
-            InboxFilter { client: Some(String::new()), ..Default::default() },
-            InboxFilter { creator: Some("x".repeat(81)), ..Default::default() },
-            InboxFilter { creator: Some("  ".into()), ..Default::default() },
-            InboxFilter { assignee: Some(AssigneeFilter::User("U1".into())), ..Default::default() },
+            InboxFilter {
+                campaign: Some("a;b".into()),
+                ..Default::default()
+            },
+            InboxFilter {
+                client: Some(String::new()),
+                ..Default::default()
+            },
+            InboxFilter {
+                creator: Some("x".repeat(81)),
+                ..Default::default()
+            },
+            InboxFilter {
+                creator: Some("  ".into()),
+                ..Default::default()
+            },
+            InboxFilter {
+                assignee: Some(AssigneeFilter::User("U1".into())),
+                ..Default::default()
+            },
         ];
         for f in bad {
             assert!(f.validate().is_err(), "{f:?}");
@@ -219,7 +259,11 @@ mod tests {
 
     #[test]
     fn query_string_is_encoded() {
-        let f = InboxFilter { creator: Some("a b&c".into()), needs_reply: true, ..Default::default() };
+        let f = InboxFilter {
+            creator: Some("a b&c".into()),
+            needs_reply: true,
+            ..Default::default()
+        };
         assert_eq!(f.to_query_string(), "?q=a%20b%26c&needs_reply=1");
         assert_eq!(InboxFilter::default().to_query_string(), "");
         assert_eq!(f.search_needle().as_deref(), Some("a b&c"));

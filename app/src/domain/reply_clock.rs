@@ -18,10 +18,18 @@ pub struct ReplyState {
 /// Badges for a thread from the time its creator started waiting.
 pub fn reply_state(awaiting_since: Option<i64>, now: i64) -> ReplyState {
     match awaiting_since {
-        None => ReplyState { needs_reply: false, overdue: false, waiting_ms: 0 },
+        None => ReplyState {
+            needs_reply: false,
+            overdue: false,
+            waiting_ms: 0,
+        },
         Some(since) => {
             let waiting_ms = (now - since).max(0);
-            ReplyState { needs_reply: true, overdue: waiting_ms > REPLY_GOAL_MS, waiting_ms }
+            ReplyState {
+                needs_reply: true,
+                overdue: waiting_ms > REPLY_GOAL_MS,
+                waiting_ms,
+            }
         }
     }
 }
@@ -88,7 +96,11 @@ mod tests {
             (None, Outbound, Instagram, 10, None),
         ];
         for (cur, dir, ch, at, want) in cases {
-            assert_eq!(next_awaiting_since(cur, dir, ch, at), want, "{cur:?} {dir:?} {ch:?}");
+            assert_eq!(
+                next_awaiting_since(cur, dir, ch, at),
+                want,
+                "{cur:?} {dir:?} {ch:?}"
+            );
         }
     }
 

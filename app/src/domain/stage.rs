@@ -6,7 +6,10 @@ use crate::model::{DeclineReason, Stage};
 pub enum StageMoveError {
     Unchanged,
     /// Completed is terminal; declined may only be reopened to an early stage.
-    NotAllowed { from: Stage, to: Stage },
+    NotAllowed {
+        from: Stage,
+        to: Stage,
+    },
     /// Declining needs a structured reason.
     ReasonRequired,
     /// A reason only goes with a decline.
@@ -21,7 +24,9 @@ impl std::fmt::Display for StageMoveError {
                 write!(f, "cannot move from {} to {}", from.label(), to.label())
             }
             StageMoveError::ReasonRequired => write!(f, "declining needs a reason"),
-            StageMoveError::ReasonWithoutDecline => write!(f, "a decline reason needs the declined stage"),
+            StageMoveError::ReasonWithoutDecline => {
+                write!(f, "a decline reason needs the declined stage")
+            }
         }
     }
 }
@@ -37,7 +42,11 @@ fn funnel_index(stage: Stage) -> Option<usize> {
 /// - declined from any open stage, with a reason; a declined enrollment can be reopened to
 ///   contacted, replied or negotiating;
 /// - completed is final.
-pub fn check_move(from: Stage, to: Stage, reason: Option<DeclineReason>) -> Result<(), StageMoveError> {
+pub fn check_move(
+    from: Stage,
+    to: Stage,
+    reason: Option<DeclineReason>,
+) -> Result<(), StageMoveError> {
     if from == to {
         return Err(StageMoveError::Unchanged);
     }
@@ -49,9 +58,14 @@ pub fn check_move(from: Stage, to: Stage, reason: Option<DeclineReason>) -> Resu
     let allowed = match (from, to) {
         (Stage::Completed, _) => false,
         (_, Stage::Declined) => true,
-        (Stage::Declined, to) => matches!(to, Stage::Contacted | Stage::Replied | Stage::Negotiating),
+        (Stage::Declined, to) => {
+            matches!(to, Stage::Contacted | Stage::Replied | Stage::Negotiating)
+        }
         (from, to) => {
-            let (f, t) = (funnel_index(from).unwrap_or(0), funnel_index(to).unwrap_or(0));
+            let (f, t) = (
+                funnel_index(from).unwrap_or(0),
+                funnel_index(to).unwrap_or(0),
+            );
             t > f || t + 1 == f
         }
     };
@@ -94,21 +108,72 @@ mod tests {
             (Posted, Completed, None, ok),
             (Accepted, Negotiating, None, ok),
             (Posted, ContentDelivered, None, ok),
-            (Accepted, Contacted, None, Err(StageMoveError::NotAllowed { from: Accepted, to: Contacted })),
-            (Completed, Posted, None, Err(StageMoveError::NotAllowed { from: Completed, to: Posted })),
-            (Completed, Declined, Some(R::Other), Err(StageMoveError::NotAllowed { from: Completed, to: Declined })),
+            (
+                Accepted,
+                Contacted,
+                None,
+                Err(StageMoveError::NotAllowed {
+                    from: Accepted,
+                    to: Contacted,
+                }),
+            ),
+            (
+                Completed,
+                Posted,
+                None,
+                Err(StageMoveError::NotAllowed {
+                    from: Completed,
+                    to: Posted,
+                }),
+            ),
+            (
+                Completed,
+                Declined,
+                Some(R::Other),
+                Err(StageMoveError::NotAllowed {
+                    from: Completed,
+                    to: Declined,
+                }),
+            ),
             (Negotiating, Declined, Some(R::Rate), ok),
             (Contacted, Declined, Some(R::NoReply), ok),
-            (Negotiating, Declined, None, Err(StageMoveError::ReasonRequired)),
-            (Negotiating, Accepted, Some(R::Rate), Err(StageMoveError::ReasonWithoutDecline)),
+            (
+                Negotiating,
+                Declined,
+                None,
+                Err(StageMoveError::ReasonRequired),
+            ),
+            (
+                Negotiating,
+                Accepted,
+                Some(R::Rate),
+                Err(StageMoveError::ReasonWithoutDecline),
+            ),
             (Declined, Negotiating, None, ok),
             (Declined, Contacted, None, ok),
-            (Declined, Posted, None, Err(StageMoveError::NotAllowed { from: Declined, to: Posted })),
-            (Declined, Declined, Some(R::Rate), Err(StageMoveError::Unchanged)),
+            (
+                Declined,
+                Posted,
+                None,
+                Err(StageMoveError::NotAllowed {
+                    from: Declined,
+                    to: Posted,
+                }),
+            ),
+            (
+                Declined,
+                Declined,
+                Some(R::Rate),
+                Err(StageMoveError::Unchanged),
+            ),
             (Replied, Replied, None, Err(StageMoveError::Unchanged)),
         ];
         for (from, to, reason, want) in cases {
-            assert_eq!(check_move(*from, *to, *reason), *want, "{from:?} -> {to:?} ({reason:?})");
+            assert_eq!(
+                check_move(*from, *to, *reason),
+                *want,
+                "{from:?} -> {to:?} ({reason:?})"
+            );
         }
     }
 

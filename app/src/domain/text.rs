@@ -9,7 +9,9 @@ pub fn clean_body(text: &str) -> Result<String, String> {
         return Err("the message is empty".into());
     }
     if t.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(format!("the message is longer than {MAX_MESSAGE_CHARS} characters"));
+        return Err(format!(
+            "the message is longer than {MAX_MESSAGE_CHARS} characters"
+        ));
     }
     if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err("the message contains control characters".into());
@@ -77,7 +79,13 @@ mod tests {
 
     #[test]
     fn initials_table() {
-        let cases = [("Maya Lopez", "ML"), ("ava", "A"), ("  jo  de la cruz", "JD"), ("@kai", "K"), ("", "")];
+        let cases = [
+            ("Maya Lopez", "ML"),
+            ("ava", "A"),
+            ("  jo  de la cruz", "JD"),
+            ("@kai", "K"),
+            ("", ""),
+        ];
         for (input, want) in cases {
             assert_eq!(initials(input), want);
         }

@@ -4,7 +4,9 @@
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Civil date (year, month 1-12, day 1-31) from days since 1970-01-01.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -24,7 +26,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 pub fn exact(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(DAY));
     let in_day = ms.rem_euclid(DAY);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", in_day / HOUR, (in_day % HOUR) / MIN)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        in_day / HOUR,
+        (in_day % HOUR) / MIN
+    )
 }
 
 /// "Nov 3"
@@ -57,7 +63,11 @@ pub fn waiting(ms: i64) -> String {
         format!("waiting {}h", ms / HOUR)
     } else {
         let (d, h) = (ms / DAY, (ms % DAY) / HOUR);
-        if h == 0 { format!("waiting {d}d") } else { format!("waiting {d}d {h}h") }
+        if h == 0 {
+            format!("waiting {d}d")
+        } else {
+            format!("waiting {d}d {h}h")
+        }
     }
 }
 
@@ -96,7 +106,13 @@ mod tests {
 
     #[test]
     fn waiting_table() {
-        let cases = [(0, "waiting 1m"), (30 * MIN, "waiting 30m"), (5 * HOUR, "waiting 5h"), (DAY, "waiting 1d"), (DAY + 4 * HOUR, "waiting 1d 4h")];
+        let cases = [
+            (0, "waiting 1m"),
+            (30 * MIN, "waiting 30m"),
+            (5 * HOUR, "waiting 5h"),
+            (DAY, "waiting 1d"),
+            (DAY + 4 * HOUR, "waiting 1d 4h"),
+        ];
         for (ms, want) in cases {
             assert_eq!(waiting(ms), want);
         }

@@ -14,7 +14,7 @@ pub fn App() -> impl IntoView {
         <Title text="Creator Inbox"/>
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("/") view=InboxLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>

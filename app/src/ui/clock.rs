@@ -26,5 +26,7 @@ pub fn provide_clock(initial: i64) -> Now {
 }
 
 pub fn use_now() -> RwSignal<i64> {
-    use_context::<Now>().map(|n| n.0).unwrap_or_else(|| RwSignal::new(0))
+    use_context::<Now>()
+        .map(|n| n.0)
+        .unwrap_or_else(|| RwSignal::new(0))
 }

@@ -11,7 +11,15 @@ use leptos_router::components::A;
 #[component]
 pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
     let ctx = use_inbox();
-    let ThreadDetail { summary, creator, campaign, enrollment, other_campaigns, teammates, .. } = d;
+    let ThreadDetail {
+        summary,
+        creator,
+        campaign,
+        enrollment,
+        other_campaigns,
+        teammates,
+        ..
+    } = d;
     let brief_excerpt = crate::domain::text::snippet(&campaign.brief, 220);
     let other = other_campaigns.clone();
     view! {
@@ -110,15 +118,21 @@ fn EnrollmentEditor(
     let on_reason = {
         let thread_id = thread_id.clone();
         move |ev| {
-            let Some(reason) = DeclineReason::parse(&event_target_value(&ev)) else { return };
+            let Some(reason) = DeclineReason::parse(&event_target_value(&ev)) else {
+                return;
+            };
             let id = thread_id.clone();
-            leptos::task::spawn_local(async move { after_write(set_stage(id, Stage::Declined, Some(reason)).await) });
+            leptos::task::spawn_local(async move {
+                after_write(set_stage(id, Stage::Declined, Some(reason)).await)
+            });
         }
     };
     let on_assignee = move |ev| {
         let v = event_target_value(&ev);
         let id = thread_id.clone();
-        leptos::task::spawn_local(async move { after_write(set_assignee(id, (!v.is_empty()).then_some(v)).await) });
+        leptos::task::spawn_local(async move {
+            after_write(set_assignee(id, (!v.is_empty()).then_some(v)).await)
+        });
     };
     let choices = next_stages(stage);
     let locked = !can_write || choices.is_empty();

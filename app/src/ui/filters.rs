@@ -18,7 +18,13 @@ fn use_apply_filter() -> impl Fn(Box<dyn FnOnce(&mut InboxFilter)>) + Clone {
         let mut f = ctx.filter.get_untracked();
         change(&mut f);
         let path = location.pathname.get_untracked();
-        navigate(&format!("{path}{}", f.to_query_string()), NavigateOptions { scroll: false, ..Default::default() });
+        navigate(
+            &format!("{path}{}", f.to_query_string()),
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
     }
 }
 

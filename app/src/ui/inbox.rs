@@ -43,8 +43,15 @@ pub fn InboxLayout() -> impl IntoView {
 #[component]
 fn SignedIn(info: SessionInfo) -> impl IntoView {
     let query = use_query_map();
-    let filter = Memo::new(move |_| query.with(|q| InboxFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v.as_ref())))));
-    let ctx = InboxCtx { session: StoredValue::new(info.clone()), filter, refresh: RwSignal::new(0) };
+    let filter = Memo::new(move |_| {
+        query
+            .with(|q| InboxFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v.as_ref()))))
+    });
+    let ctx = InboxCtx {
+        session: StoredValue::new(info.clone()),
+        filter,
+        refresh: RwSignal::new(0),
+    };
     provide_context(ctx);
     provide_clock(0);
     let location = use_location();

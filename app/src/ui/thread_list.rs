@@ -13,7 +13,10 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ThreadList() -> impl IntoView {
     let ctx = use_inbox();
-    let first = Resource::new(move || (ctx.filter.get(), ctx.refresh.get()), |(f, _)| list_threads(f, None));
+    let first = Resource::new(
+        move || (ctx.filter.get(), ctx.refresh.get()),
+        |(f, _)| list_threads(f, None),
+    );
     // Pages after the first, loaded on demand; reset whenever the first page is read again.
     let more = RwSignal::new(Vec::<ThreadSummary>::new());
     let next = RwSignal::new(None::<Cursor>);
@@ -27,7 +30,9 @@ pub fn ThreadList() -> impl IntoView {
         }
     });
     let load_more = move |_| {
-        let Some(cursor) = next.get_untracked() else { return };
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
         loading_more.set(true);
         let filter = ctx.filter.get_untracked();
         leptos::task::spawn_local(async move {
@@ -88,7 +93,14 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
         move || format!("/t/{id}{}", ctx.filter.get().to_query_string())
     };
     let state = reply_clock::reply_state(t.awaiting_since, now);
-    let sender = format!("{}:", if t.last_sender_name.is_empty() { sender_kind_label(t.last_sender_kind) } else { &t.last_sender_name });
+    let sender = format!(
+        "{}:",
+        if t.last_sender_name.is_empty() {
+            sender_kind_label(t.last_sender_kind)
+        } else {
+            &t.last_sender_name
+        }
+    );
     view! {
         <li class="thread-row" class:unread=t.unread class:selected=selected data-thread-id=t.id.clone()>
             <A href=href attr:class="thread-link">

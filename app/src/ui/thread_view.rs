@@ -17,9 +17,15 @@ pub fn ThreadPane() -> impl IntoView {
     let ctx = use_inbox();
     let params = use_params_map();
     let thread_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let detail = Resource::new(move || (thread_id.get(), ctx.refresh.get()), |(id, _)| get_thread(id));
+    let detail = Resource::new(
+        move || (thread_id.get(), ctx.refresh.get()),
+        |(id, _)| get_thread(id),
+    );
     // The composer's state lives here, outside the re-rendered thread, so a refresh never eats a draft.
-    let draft = Draft { kind: RwSignal::new(ComposeKind::Reply), text: RwSignal::new(String::new()) };
+    let draft = Draft {
+        kind: RwSignal::new(ComposeKind::Reply),
+        text: RwSignal::new(String::new()),
+    };
     Effect::new(move |prev: Option<String>| {
         let id = thread_id.get();
         if prev.is_some_and(|p| p != id) {
@@ -61,7 +67,10 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
     let count = messages.len();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|doc| doc.get_element_by_id("timeline-end")) {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|doc| doc.get_element_by_id("timeline-end"))
+        {
             el.scroll_into_view_with_bool(false);
         }
     });

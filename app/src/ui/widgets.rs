@@ -7,7 +7,10 @@ use leptos::prelude::*;
 /// A round avatar: the picture when there is one, else initials on a colour derived from the name.
 #[component]
 pub fn Avatar(name: String, url: Option<String>, #[prop(optional)] small: bool) -> impl IntoView {
-    let hue = name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 360;
+    let hue = name
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 360;
     let class = if small { "avatar avatar-sm" } else { "avatar" };
     match url {
         Some(url) => view! { <img class=class src=url alt=name.clone()/> }.into_any(),

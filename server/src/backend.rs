@@ -1,0 +1,223 @@
+//! The server's implementation of `app::api::backend::Backend`: the server functions' only way
+//! to reach storage. Errors are logged here with their details and reach the browser as safe
+//! `AppError`s.
+
+use crate::auth::{self, SignInError};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{exec, first, Db, DbError};
+use crate::store::thread_write::WriteError;
+use crate::store::{inbox, thread_write, threads};
+use app::api::backend::{Backend, BackendResult, Caller, NewSession};
+use app::api::AppError;
+use app::domain::filter::InboxFilter;
+use app::model::*;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct SurrealBackend {
+    pub db: Db,
+    pub clock: Clock,
+    pub config: Arc<Config>,
+}
+
+fn internal(e: DbError) -> AppError {
+    tracing::error!(error = %e, "storage error");
+    AppError::Internal
+}
+
+fn write_error(e: WriteError) -> AppError {
+    match e {
+        WriteError::NotFound => AppError::NotFound,
+        WriteError::Invalid(m) => AppError::Invalid(m),
+        WriteError::Db(e) => internal(e),
+    }
+}
+
+impl SurrealBackend {
+    async fn load_session_info(&self, caller: &Caller) -> Result<SessionInfo, DbError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            user_name: String,
+            email: String,
+            workspace_name: String,
+        }
+        let mut resp = exec(
+            &self.db,
+            "SELECT name AS user_name, email, (SELECT VALUE name FROM ONLY type::record('workspace', $ws)) AS workspace_name
+             FROM ONLY type::record('user', $user);",
+            serde_json::json!({ "user": caller.user_id, "ws": caller.workspace_id }),
+        )
+        .await?;
+        let row: Row =
+            first(&mut resp, 0)?.ok_or_else(|| DbError::Other("session user is gone".into()))?;
+        Ok(SessionInfo {
+            user_id: caller.user_id.clone(),
+            user_name: row.user_name,
+            email: row.email,
+            workspace_id: caller.workspace_id.clone(),
+            workspace_name: row.workspace_name,
+            role: caller.role,
+        })
+    }
+}
+
+impl Backend for SurrealBackend {
+    fn secure_cookies(&self) -> bool {
+        self.config.secure_cookies()
+    }
+
+    fn sign_in<'a>(&'a self, email: &'a str, password: &'a str) -> BackendResult<'a, NewSession> {
+        Box::pin(async move {
+            let now = self.clock.now_ms();
+            let (token, _user, _ws) = auth::sign_in(&self.db, email, password, now)
+                .await
+                .map_err(|e| match e {
+                    SignInError::Wrong => {
+                        AppError::Invalid("that email and password do not match".into())
+                    }
+                    SignInError::Throttled(secs) => AppError::Throttled(secs),
+                    SignInError::NoWorkspace => {
+                        AppError::Forbidden("this account belongs to no workspace".into())
+                    }
+                    SignInError::Db(e) => internal(e),
+                })?;
+            let caller = auth::authenticate(&self.db, &token, now)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::Internal)?;
+            let info = self.load_session_info(&caller).await.map_err(internal)?;
+            tracing::info!(user = %caller.user_id, workspace = %caller.workspace_id, "signed in");
+            Ok(NewSession {
+                token,
+                max_age_secs: auth::SESSION_DAYS * 24 * 3600,
+                info,
+            })
+        })
+    }
+
+    fn sign_out<'a>(&'a self, session_token: &'a str) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            auth::sign_out(&self.db, session_token)
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn authenticate<'a>(&'a self, session_token: &'a str) -> BackendResult<'a, Caller> {
+        Box::pin(async move {
+            auth::authenticate(&self.db, session_token, self.clock.now_ms())
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::Unauthorized)
+        })
+    }
+
+    fn session_info<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, SessionInfo> {
+        Box::pin(async move { self.load_session_info(caller).await.map_err(internal) })
+    }
+
+    fn list_threads<'a>(
+        &'a self,
+        caller: &'a Caller,
+        filter: &'a InboxFilter,
+        after: Option<Cursor>,
+    ) -> BackendResult<'a, InboxPage> {
+        Box::pin(async move {
+            inbox::list_threads(&self.db, caller, filter, after, self.clock.now_ms())
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn inbox_counts<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, InboxCounts> {
+        Box::pin(async move {
+            inbox::counts(&self.db, caller, self.clock.now_ms())
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn filter_options<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, FilterOptions> {
+        Box::pin(async move {
+            inbox::filter_options(&self.db, caller)
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn thread_detail<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+    ) -> BackendResult<'a, ThreadDetail> {
+        Box::pin(async move {
+            threads::detail(&self.db, caller, thread_id, self.clock.now_ms())
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)
+        })
+    }
+
+    fn mark_read<'a>(&'a self, caller: &'a Caller, thread_id: &'a str) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            thread_write::mark_read(&self.db, caller, thread_id)
+                .await
+                .map_err(write_error)
+        })
+    }
+
+    fn post_message<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        kind: ComposeKind,
+        text: &'a str,
+    ) -> BackendResult<'a, MessageView> {
+        Box::pin(async move {
+            thread_write::post_message(&self.db, caller, thread_id, kind, text, self.clock.now_ms())
+                .await
+                .map_err(write_error)
+        })
+    }
+
+    fn set_stage<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        stage: Stage,
+        reason: Option<DeclineReason>,
+    ) -> BackendResult<'a, EnrollmentView> {
+        Box::pin(async move {
+            thread_write::set_stage(
+                &self.db,
+                caller,
+                thread_id,
+                stage,
+                reason,
+                self.clock.now_ms(),
+            )
+            .await
+            .map_err(write_error)
+        })
+    }
+
+    fn set_assignee<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        assignee_id: Option<&'a str>,
+    ) -> BackendResult<'a, EnrollmentView> {
+        Box::pin(async move {
+            thread_write::set_assignee(
+                &self.db,
+                caller,
+                thread_id,
+                assignee_id,
+                self.clock.now_ms(),
+            )
+            .await
+            .map_err(write_error)
+        })
+    }
+}

@@ -1,0 +1,222 @@
+//! Configuration from the environment, optionally from a `KEY=VALUE` file first
+//! (`--config FILE` or `INBOX_CONFIG`); the environment wins. Secrets are never printed.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DbTarget {
+    /// Embedded SurrealKV files at this path.
+    SurrealKv(String),
+    /// Embedded, in memory (tests, throwaway demos).
+    Memory,
+    /// A remote SurrealDB server (`ws://host:port`).
+    Remote {
+        url: String,
+        user: String,
+        password: String,
+    },
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub db: DbTarget,
+    pub namespace: String,
+    pub database: String,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub server_secret: String,
+    pub seed_demo: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let db = match &self.db {
+            DbTarget::SurrealKv(p) => format!("surrealkv://{p}"),
+            DbTarget::Memory => "mem://".into(),
+            DbTarget::Remote { url, user, .. } => format!("{url} (user {user}, password hidden)"),
+        };
+        f.debug_struct("Config")
+            .field("db", &db)
+            .field("namespace", &self.namespace)
+            .field("database", &self.database)
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("server_secret", &"<hidden>")
+            .field("seed_demo", &self.seed_demo)
+            .finish()
+    }
+}
+
+pub const HELP_VARS: &str = "\
+Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBOX_CONFIG):
+  INBOX_DATABASE     surrealkv://PATH (default surrealkv://data/inbox.db), mem://, or ws://HOST:PORT
+  INBOX_DB_USER      user for a ws:// server (default root)
+  INBOX_DB_PASS      password for a ws:// server (default root)
+  INBOX_NAMESPACE    SurrealDB namespace (default inbox)
+  INBOX_DB_NAME      SurrealDB database (default main)
+  INBOX_BIND         address to listen on (default 127.0.0.1:3000)
+  INBOX_PUBLIC_URL   the URL people and webhooks reach (default http://BIND); https makes cookies Secure
+  INBOX_SECRET       server secret (at least 32 characters; required unless INBOX_DEV=1)
+  INBOX_DEV          1 allows a generated development secret
+  INBOX_SEED_DEMO    1 seeds the demo workspace on first start when the database is empty";
+
+fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
+    let mut map = HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| format!("config line {} is not KEY=VALUE", n + 1))?;
+        map.insert(k.trim().to_string(), v.trim().trim_matches('"').to_string());
+    }
+    Ok(map)
+}
+
+impl Config {
+    /// Reads the configuration: file values first, then the environment over them.
+    pub fn load(file: Option<&str>) -> Result<Config, String> {
+        let mut vars = match file
+            .map(str::to_string)
+            .or_else(|| std::env::var("INBOX_CONFIG").ok())
+        {
+            Some(path) => parse_file(
+                &std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?,
+            )?,
+            None => HashMap::new(),
+        };
+        for (k, v) in std::env::vars() {
+            if k.starts_with("INBOX_") {
+                vars.insert(k, v);
+            }
+        }
+        Config::from_vars(&vars)
+    }
+
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, String> {
+        let get = |k: &str| vars.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        let db_url = get("INBOX_DATABASE").unwrap_or("surrealkv://data/inbox.db");
+        let db = if db_url == "mem://" || db_url == "memory" {
+            DbTarget::Memory
+        } else if let Some(path) = db_url.strip_prefix("surrealkv://") {
+            if path.is_empty() {
+                return Err("INBOX_DATABASE surrealkv:// needs a path".into());
+            }
+            DbTarget::SurrealKv(path.to_string())
+        } else if db_url.starts_with("ws://") || db_url.starts_with("wss://") {
+            DbTarget::Remote {
+                url: db_url.to_string(),
+                user: get("INBOX_DB_USER").unwrap_or("root").to_string(),
+                password: get("INBOX_DB_PASS").unwrap_or("root").to_string(),
+            }
+        } else {
+            return Err(format!(
+                "INBOX_DATABASE must be surrealkv://PATH, mem:// or ws://HOST:PORT, not {db_url}"
+            ));
+        };
+        let bind: SocketAddr = get("INBOX_BIND")
+            .unwrap_or("127.0.0.1:3000")
+            .parse()
+            .map_err(|e| format!("INBOX_BIND is not an address: {e}"))?;
+        let public_url = get("INBOX_PUBLIC_URL")
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err("INBOX_PUBLIC_URL must start with http:// or https://".into());
+        }
+        let dev = get("INBOX_DEV") == Some("1");
+        let server_secret =
+            match get("INBOX_SECRET") {
+                Some(s) if s.len() >= 32 => s.to_string(),
+                Some(_) => return Err("INBOX_SECRET must be at least 32 characters".into()),
+                None if dev => crate::ids::new_secret(),
+                None => return Err(
+                    "INBOX_SECRET is required (or INBOX_DEV=1 for a generated development secret)"
+                        .into(),
+                ),
+            };
+        Ok(Config {
+            db,
+            namespace: get("INBOX_NAMESPACE").unwrap_or("inbox").to_string(),
+            database: get("INBOX_DB_NAME").unwrap_or("main").to_string(),
+            bind,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            server_secret,
+            seed_demo: get("INBOX_SEED_DEMO") == Some("1"),
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn database_urls() {
+        let cases = [
+            ("mem://", Ok(DbTarget::Memory)),
+            (
+                "surrealkv://data/x.db",
+                Ok(DbTarget::SurrealKv("data/x.db".into())),
+            ),
+            (
+                "ws://127.0.0.1:8000",
+                Ok(DbTarget::Remote {
+                    url: "ws://127.0.0.1:8000".into(),
+                    user: "root".into(),
+                    password: "root".into(),
+                }),
+            ),
+            ("postgres://x", Err(())),
+            ("surrealkv://", Err(())),
+        ];
+        for (url, want) in cases {
+            let got = Config::from_vars(&vars(&[("INBOX_DATABASE", url), ("INBOX_DEV", "1")]))
+                .map(|c| c.db);
+            match want {
+                Ok(db) => assert_eq!(got, Ok(db)),
+                Err(()) => assert!(got.is_err(), "{url}"),
+            }
+        }
+    }
+
+    #[test]
+    fn secret_rules_and_defaults() {
+        assert!(Config::from_vars(&vars(&[])).is_err());
+        assert!(Config::from_vars(&vars(&[("INBOX_SECRET", "short")])).is_err());
+        let c = Config::from_vars(&vars(&[("INBOX_SECRET", &"s".repeat(32))])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(!c.secure_cookies());
+        assert!(!format!("{c:?}").contains(&"s".repeat(32)));
+        let c = Config::from_vars(&vars(&[
+            ("INBOX_DEV", "1"),
+            ("INBOX_PUBLIC_URL", "https://inbox.example/"),
+        ]))
+        .unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_url, "https://inbox.example");
+    }
+
+    #[test]
+    fn config_file_lines() {
+        let m = parse_file("# comment\nINBOX_BIND = 0.0.0.0:8080\n\nINBOX_DEV=\"1\"\n").unwrap();
+        assert_eq!(m["INBOX_BIND"], "0.0.0.0:8080");
+        assert_eq!(m["INBOX_DEV"], "1");
+        assert!(parse_file("nonsense").is_err());
+    }
+}

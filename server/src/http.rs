@@ -1,0 +1,53 @@
+//! The axum application: server functions, server-rendered routes, static files, health.
+
+use crate::backend::SurrealBackend;
+use app::api::backend::SharedBackend;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// Builds the whole router around a backend and the Leptos options (site root, output name).
+pub fn router(backend: SurrealBackend, leptos_options: LeptosOptions) -> Router {
+    let shared: SharedBackend = Arc::new(backend);
+    let routes = generate_route_list(app::ui::App);
+    let for_routes = shared.clone();
+    let for_fns = shared.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/{*fn_name}",
+            axum::routing::post(move |req: axum::extract::Request| {
+                let backend = for_fns.clone();
+                async move {
+                    leptos_axum::handle_server_fns_with_context(
+                        move || provide_context(backend.clone()),
+                        req,
+                    )
+                    .await
+                }
+            })
+            .get(move |req: axum::extract::Request| {
+                let backend = shared.clone();
+                async move {
+                    leptos_axum::handle_server_fns_with_context(
+                        move || provide_context(backend.clone()),
+                        req,
+                    )
+                    .await
+                }
+            }),
+        )
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(for_routes.clone()),
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(app::shell))
+        .with_state(leptos_options)
+}

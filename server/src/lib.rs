@@ -1,0 +1,14 @@
+#![recursion_limit = "512"]
+
+//! The creator inbox server: configuration, SurrealDB storage, sign-in, the backend behind the
+//! server functions, demo data and the axum router. The binary in `main.rs` is a thin CLI.
+
+pub mod auth;
+pub mod backend;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod ids;
+pub mod seed;
+pub mod store;

@@ -1,0 +1,125 @@
+//! Reading the inbox: pages of threads, view counts and filter options.
+
+use super::inbox_query::{conditions, page_query, PAGE_SIZE};
+use crate::db::{exec, rows, Db, DbError};
+use app::api::backend::{Caller, Scope};
+use app::domain::filter::{AssigneeFilter, InboxFilter};
+use app::model::{Cursor, FilterOptions, InboxCounts, InboxPage, NamedRef, ThreadSummary};
+use serde_json::Value;
+
+pub async fn list_threads(
+    db: &Db,
+    caller: &Caller,
+    filter: &InboxFilter,
+    after: Option<Cursor>,
+    now: i64,
+) -> Result<InboxPage, DbError> {
+    let q = page_query(caller, filter, after.as_ref(), now, PAGE_SIZE);
+    let mut resp = exec(db, &q.sql, Value::Object(q.vars)).await?;
+    let mut threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
+    let next = if threads.len() > PAGE_SIZE {
+        threads.truncate(PAGE_SIZE);
+        threads.last().map(|t| Cursor {
+            last_at: t.last_at,
+            id: t.id.clone(),
+        })
+    } else {
+        None
+    };
+    Ok(InboxPage { threads, next, now })
+}
+
+#[derive(serde::Deserialize)]
+struct Count {
+    count: u64,
+}
+
+pub async fn counts(db: &Db, caller: &Caller, now: i64) -> Result<InboxCounts, DbError> {
+    let views = [
+        InboxFilter::default(),
+        InboxFilter {
+            assignee: Some(AssigneeFilter::Me),
+            ..Default::default()
+        },
+        InboxFilter {
+            needs_reply: true,
+            ..Default::default()
+        },
+        InboxFilter {
+            overdue: true,
+            ..Default::default()
+        },
+    ];
+    let mut vars = serde_json::Map::new();
+    let mut sql = String::new();
+    for view in &views {
+        let c = conditions(caller, view, now, &mut vars);
+        sql.push_str(&format!(
+            "SELECT count() FROM thread WHERE {} GROUP ALL;\n",
+            c.join(" AND ")
+        ));
+    }
+    let c = conditions(caller, &InboxFilter::default(), now, &mut vars);
+    sql.push_str(&format!(
+        "SELECT count() FROM thread WHERE {} AND unread = true GROUP ALL;\n",
+        c.join(" AND ")
+    ));
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    let mut n = [0u64; 5];
+    for (i, slot) in n.iter_mut().enumerate() {
+        *slot = rows::<Count>(&mut resp, i)?.first().map_or(0, |c| c.count);
+    }
+    Ok(InboxCounts {
+        all: n[0],
+        mine: n[1],
+        needs_reply: n[2],
+        overdue: n[3],
+        unread: n[4],
+    })
+}
+
+pub async fn filter_options(db: &Db, caller: &Caller) -> Result<FilterOptions, DbError> {
+    let mut vars = serde_json::Map::new();
+    vars.insert("ws".into(), caller.workspace_id.clone().into());
+    let client_scope = match &caller.scope {
+        Scope::Workspace => "",
+        Scope::Client(id) => {
+            vars.insert("scope_client".into(), id.clone().into());
+            " AND client = type::record('client', $scope_client)"
+        }
+    };
+    let client_self_scope = if client_scope.is_empty() {
+        ""
+    } else {
+        " AND id = type::record('client', $scope_client)"
+    };
+    let sql = format!(
+        "SELECT record::id(id) AS id, name FROM campaign WHERE workspace = type::record('workspace', $ws){client_scope} ORDER BY name;
+         SELECT record::id(id) AS id, name FROM client WHERE workspace = type::record('workspace', $ws){client_self_scope} ORDER BY name;"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    let campaigns: Vec<NamedRef> = rows(&mut resp, 0)?;
+    let clients: Vec<NamedRef> = rows(&mut resp, 1)?;
+    let teammates = if caller.scope == Scope::Workspace {
+        teammates(db, &caller.workspace_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(FilterOptions {
+        campaigns,
+        clients,
+        teammates,
+    })
+}
+
+/// Everyone in the workspace who can be assigned a thread (viewers cannot).
+pub async fn teammates(db: &Db, workspace_id: &str) -> Result<Vec<NamedRef>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(user) AS id, user.name AS name FROM membership
+         WHERE workspace = type::record('workspace', $ws) AND role != 'viewer' ORDER BY name;",
+        serde_json::json!({ "ws": workspace_id }),
+    )
+    .await?;
+    rows(&mut resp, 0)
+}

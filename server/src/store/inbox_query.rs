@@ -1,0 +1,245 @@
+//! Translates an inbox filter into one SurrealQL SELECT with bound parameters. Pure: the values
+//! never enter the query text, only `$names` do. Keyset pagination on (last_at, id), never OFFSET.
+
+use super::{thread_scope, THREAD_FIELDS};
+use app::api::backend::Caller;
+use app::domain::filter::{AssigneeFilter, InboxFilter};
+use app::domain::reply_clock::REPLY_GOAL_MS;
+use app::model::Cursor;
+use serde_json::{Map, Value};
+
+pub const PAGE_SIZE: usize = 50;
+
+#[derive(Debug)]
+pub struct BuiltQuery {
+    pub sql: String,
+    pub vars: Map<String, Value>,
+}
+
+/// The WHERE conditions for a filter (without the cursor).
+pub fn conditions(
+    caller: &Caller,
+    filter: &InboxFilter,
+    now: i64,
+    vars: &mut Map<String, Value>,
+) -> Vec<String> {
+    let mut c = vec![thread_scope(caller, vars)];
+    if let Some(id) = &filter.campaign {
+        vars.insert("campaign".into(), id.clone().into());
+        c.push("campaign = type::record('campaign', $campaign)".into());
+    }
+    if let Some(id) = &filter.client {
+        vars.insert("client".into(), id.clone().into());
+        c.push("client = type::record('client', $client)".into());
+    }
+    if let Some(needle) = filter.search_needle() {
+        vars.insert("q".into(), needle.into());
+        c.push("string::contains(creator_search, $q)".into());
+    }
+    if let Some(stage) = filter.stage {
+        vars.insert("stage".into(), stage.as_str().into());
+        c.push("stage = $stage".into());
+    }
+    if let Some(channel) = filter.channel {
+        vars.insert("channel".into(), channel.as_str().into());
+        c.push("channels CONTAINS $channel".into());
+    }
+    match &filter.assignee {
+        Some(AssigneeFilter::Me) => {
+            vars.insert("me".into(), caller.user_id.clone().into());
+            c.push("assignee = type::record('user', $me)".into());
+        }
+        Some(AssigneeFilter::Nobody) => c.push("assignee = NONE".into()),
+        Some(AssigneeFilter::User(id)) => {
+            vars.insert("assignee".into(), id.clone().into());
+            c.push("assignee = type::record('user', $assignee)".into());
+        }
+        None => {}
+    }
+    if filter.needs_reply || filter.overdue {
+        c.push("awaiting_since != NONE".into());
+    }
+    if filter.overdue {
+        vars.insert("overdue_before".into(), (now - REPLY_GOAL_MS).into());
+        c.push("awaiting_since < $overdue_before".into());
+    }
+    c
+}
+
+/// One page of threads, `limit + 1` rows so the caller knows whether another page follows.
+pub fn page_query(
+    caller: &Caller,
+    filter: &InboxFilter,
+    after: Option<&Cursor>,
+    now: i64,
+    limit: usize,
+) -> BuiltQuery {
+    let mut vars = Map::new();
+    let mut c = conditions(caller, filter, now, &mut vars);
+    if let Some(cursor) = after {
+        vars.insert("c_at".into(), cursor.last_at.into());
+        vars.insert("c_id".into(), cursor.id.clone().into());
+        c.push(
+            "(last_at < $c_at OR (last_at = $c_at AND id < type::record('thread', $c_id)))".into(),
+        );
+    }
+    let sql = format!(
+        "SELECT {THREAD_FIELDS} FROM thread WHERE {} ORDER BY last_at DESC, id DESC LIMIT {};",
+        c.join(" AND "),
+        limit + 1
+    );
+    BuiltQuery { sql, vars }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::api::backend::Scope;
+    use app::model::{Channel, Role, Stage};
+
+    fn caller() -> Caller {
+        Caller {
+            user_id: "u1".into(),
+            workspace_id: "w1".into(),
+            role: Role::Member,
+            scope: Scope::Workspace,
+        }
+    }
+
+    fn where_of(q: &BuiltQuery) -> &str {
+        let start = q.sql.find(" WHERE ").unwrap() + 7;
+        let end = q.sql.find(" ORDER BY").unwrap();
+        &q.sql[start..end]
+    }
+
+    #[test]
+    fn filter_translation_table() {
+        let now = 100 * REPLY_GOAL_MS;
+        let ws = "workspace = type::record('workspace', $ws)";
+        let cases: Vec<(InboxFilter, String, Vec<(&str, Value)>)> = vec![
+            (
+                InboxFilter::default(),
+                ws.to_string(),
+                vec![("ws", "w1".into())],
+            ),
+            (
+                InboxFilter {
+                    campaign: Some("c1".into()),
+                    ..Default::default()
+                },
+                format!("{ws} AND campaign = type::record('campaign', $campaign)"),
+                vec![("campaign", "c1".into())],
+            ),
+            (
+                InboxFilter {
+                    client: Some("k1".into()),
+                    stage: Some(Stage::Negotiating),
+                    ..Default::default()
+                },
+                format!("{ws} AND client = type::record('client', $client) AND stage = $stage"),
+                vec![("client", "k1".into()), ("stage", "negotiating".into())],
+            ),
+            (
+                InboxFilter {
+                    creator: Some("  MAYA ".into()),
+                    ..Default::default()
+                },
+                format!("{ws} AND string::contains(creator_search, $q)"),
+                vec![("q", "maya".into())],
+            ),
+            (
+                InboxFilter {
+                    channel: Some(Channel::Sms),
+                    ..Default::default()
+                },
+                format!("{ws} AND channels CONTAINS $channel"),
+                vec![("channel", "sms".into())],
+            ),
+            (
+                InboxFilter {
+                    assignee: Some(AssigneeFilter::Me),
+                    ..Default::default()
+                },
+                format!("{ws} AND assignee = type::record('user', $me)"),
+                vec![("me", "u1".into())],
+            ),
+            (
+                InboxFilter {
+                    assignee: Some(AssigneeFilter::Nobody),
+                    ..Default::default()
+                },
+                format!("{ws} AND assignee = NONE"),
+                vec![],
+            ),
+            (
+                InboxFilter {
+                    assignee: Some(AssigneeFilter::User("u9".into())),
+                    ..Default::default()
+                },
+                format!("{ws} AND assignee = type::record('user', $assignee)"),
+                vec![("assignee", "u9".into())],
+            ),
+            (
+                InboxFilter {
+                    needs_reply: true,
+                    ..Default::default()
+                },
+                format!("{ws} AND awaiting_since != NONE"),
+                vec![],
+            ),
+            (
+                InboxFilter {
+                    overdue: true,
+                    needs_reply: true,
+                    ..Default::default()
+                },
+                format!("{ws} AND awaiting_since != NONE AND awaiting_since < $overdue_before"),
+                vec![("overdue_before", (99 * REPLY_GOAL_MS).into())],
+            ),
+        ];
+        for (filter, want_where, want_vars) in cases {
+            let q = page_query(&caller(), &filter, None, now, PAGE_SIZE);
+            assert_eq!(where_of(&q), want_where, "{filter:?}");
+            for (k, v) in want_vars {
+                assert_eq!(q.vars.get(k), Some(&v), "{k} for {filter:?}");
+            }
+            assert!(q.sql.ends_with("ORDER BY last_at DESC, id DESC LIMIT 51;"));
+            assert!(!q.sql.contains("OFFSET") && !q.sql.contains("START"));
+        }
+    }
+
+    #[test]
+    fn cursor_and_scope() {
+        let cursor = Cursor {
+            last_at: 42,
+            id: "t9".into(),
+        };
+        let q = page_query(&caller(), &InboxFilter::default(), Some(&cursor), 0, 10);
+        assert!(where_of(&q).ends_with(
+            "(last_at < $c_at OR (last_at = $c_at AND id < type::record('thread', $c_id)))"
+        ));
+        assert_eq!(q.vars["c_at"], Value::from(42));
+        assert_eq!(q.vars["c_id"], Value::from("t9"));
+        assert!(q.sql.ends_with("LIMIT 11;"));
+
+        let scoped = Caller {
+            scope: Scope::Client("k2".into()),
+            ..caller()
+        };
+        let q = page_query(&scoped, &InboxFilter::default(), None, 0, 10);
+        assert!(where_of(&q).contains("client = type::record('client', $scope_client)"));
+        assert_eq!(q.vars["scope_client"], Value::from("k2"));
+    }
+
+    #[test]
+    fn values_never_enter_the_query_text() {
+        let evil = "x') OR true; DELETE thread; --";
+        let f = InboxFilter {
+            creator: Some(evil.into()),
+            ..Default::default()
+        };
+        let q = page_query(&caller(), &f, None, 0, 50);
+        assert!(!q.sql.contains("DELETE"));
+        assert_eq!(q.vars["q"], Value::from(evil.to_lowercase()));
+    }
+}

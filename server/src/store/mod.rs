@@ -1,0 +1,32 @@
+//! Storage operations over SurrealDB, one module per capability. Callers pass an authorized
+//! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
+
+pub mod audit;
+pub mod inbox;
+pub mod inbox_query;
+pub mod thread_write;
+pub mod threads;
+
+use app::api::backend::{Caller, Scope};
+
+/// The WHERE fragment that confines a thread query to what the caller may see.
+/// Binds `$ws` (and `$scope_client`).
+pub fn thread_scope(
+    caller: &Caller,
+    vars: &mut serde_json::Map<String, serde_json::Value>,
+) -> String {
+    vars.insert("ws".into(), caller.workspace_id.clone().into());
+    match &caller.scope {
+        Scope::Workspace => "workspace = type::record('workspace', $ws)".into(),
+        Scope::Client(client) => {
+            vars.insert("scope_client".into(), client.clone().into());
+            "workspace = type::record('workspace', $ws) AND client = type::record('client', $scope_client)".into()
+        }
+    }
+}
+
+/// The thread fields every list and detail read returns, shaped like `app::model::ThreadSummary`.
+pub const THREAD_FIELDS: &str = "record::id(id) AS id, record::id(creator) AS creator_id, creator_name, creator_handle, \
+creator_avatar, record::id(campaign) AS campaign_id, campaign_name, record::id(client) AS client_id, client_name, stage, \
+(IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, assignee_name, last_at, last_channel, \
+last_sender_kind, last_sender_name, last_snippet, awaiting_since, unread";

@@ -1,0 +1,314 @@
+//! Changing a thread: new entries, stage moves, assignment, read state. Each change is one
+//! transaction that also updates the thread's denormalized inbox fields and writes its audit event.
+
+use super::audit::{AuditEntry, AUDIT_STATEMENT};
+use super::threads::{find, ENROLLMENT_FIELDS};
+use crate::db::{exec, first, Db, DbError};
+use app::api::backend::Caller;
+use app::domain::reply_clock::next_awaiting_since;
+use app::domain::stage::{check_move, StageMoveError};
+use app::domain::text::snippet;
+use app::model::*;
+use serde_json::{json, Map, Value};
+
+pub const SNIPPET_CHARS: usize = 140;
+
+/// An entry to append to a thread.
+pub struct NewMessage {
+    pub id: String,
+    pub direction: Direction,
+    pub channel: Channel,
+    pub sender_kind: SenderKind,
+    pub sender_id: Option<String>,
+    pub sender_name: String,
+    pub subject: Option<String>,
+    pub text: String,
+    pub at: i64,
+    pub status: DeliveryStatus,
+    pub external_id: Option<String>,
+}
+
+fn enum_str<T: serde::Serialize>(v: T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Appends `msg` to `thread` and moves the thread's inbox fields along, atomically. `thread` is
+/// updated to the state written.
+pub async fn append_message(
+    db: &Db,
+    workspace_id: &str,
+    thread: &mut ThreadSummary,
+    msg: NewMessage,
+    audit: Option<AuditEntry<'_>>,
+) -> Result<MessageView, DbError> {
+    let awaiting = next_awaiting_since(thread.awaiting_since, msg.direction, msg.channel, msg.at);
+    let unread = match msg.direction {
+        Direction::Inbound => true,
+        Direction::Outbound => false,
+        Direction::Internal => thread.unread,
+    };
+    let is_note = msg.channel == Channel::Note;
+    let mut vars = Map::new();
+    for (k, v) in [
+        ("ws", json!(workspace_id)),
+        ("tid", json!(thread.id)),
+        ("mid", json!(msg.id)),
+        ("direction", enum_str(msg.direction)),
+        ("channel", enum_str(msg.channel)),
+        ("sender_kind", enum_str(msg.sender_kind)),
+        ("sender_id", json!(msg.sender_id)),
+        ("sender_name", json!(msg.sender_name)),
+        ("subject", json!(msg.subject)),
+        ("text", json!(msg.text)),
+        ("at", json!(msg.at)),
+        ("now", json!(msg.at)),
+        ("status", enum_str(msg.status)),
+        ("external_id", json!(msg.external_id)),
+        ("snippet", json!(snippet(&msg.text, SNIPPET_CHARS))),
+        ("awaiting", json!(awaiting)),
+        ("unread", json!(unread)),
+        (
+            "new_channels",
+            if is_note {
+                json!([])
+            } else {
+                json!([enum_str(msg.channel)])
+            },
+        ),
+    ] {
+        vars.insert(k.into(), v);
+    }
+    if let Some(a) = &audit {
+        a.bind(&mut vars);
+    }
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         CREATE type::record('message', $mid) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
+             direction = $direction, channel = $channel, sender_kind = $sender_kind, sender_id = $sender_id,
+             sender_name = $sender_name, subject = $subject, text = $text, at = $at,
+             sent_at = IF $direction = 'outbound' THEN $at ELSE NONE END,
+             received_at = IF $direction = 'inbound' THEN $at ELSE NONE END,
+             status = $status, external_id = $external_id;
+         UPDATE type::record('thread', $tid) SET
+             last_at = math::max([last_at, $at]),
+             last_channel = IF $at >= last_at THEN $channel ELSE last_channel END,
+             last_sender_kind = IF $at >= last_at THEN $sender_kind ELSE last_sender_kind END,
+             last_sender_name = IF $at >= last_at THEN $sender_name ELSE last_sender_name END,
+             last_snippet = IF $at >= last_at THEN $snippet ELSE last_snippet END,
+             awaiting_since = $awaiting, unread = $unread, channels = array::union(channels, $new_channels)
+             WHERE workspace = type::record('workspace', $ws);
+         {}
+         COMMIT TRANSACTION;",
+        if audit.is_some() { AUDIT_STATEMENT } else { "" }
+    );
+    exec(db, &sql, Value::Object(vars)).await?;
+    thread.awaiting_since = awaiting;
+    thread.unread = unread;
+    if msg.at >= thread.last_at {
+        thread.last_at = msg.at;
+        thread.last_channel = msg.channel;
+        thread.last_sender_kind = msg.sender_kind;
+        thread.last_sender_name = msg.sender_name.clone();
+        thread.last_snippet = snippet(&msg.text, SNIPPET_CHARS);
+    }
+    Ok(MessageView {
+        id: msg.id,
+        direction: msg.direction,
+        channel: msg.channel,
+        sender_kind: msg.sender_kind,
+        sender_name: msg.sender_name,
+        subject: msg.subject,
+        text: msg.text,
+        at: msg.at,
+        status: msg.status,
+    })
+}
+
+pub enum WriteError {
+    NotFound,
+    Invalid(String),
+    Db(DbError),
+}
+
+impl From<DbError> for WriteError {
+    fn from(e: DbError) -> Self {
+        WriteError::Db(e)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NameRow {
+    name: String,
+}
+
+async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT name FROM ONLY type::record('user', $u);",
+        json!({ "u": user_id }),
+    )
+    .await?;
+    Ok(first::<NameRow>(&mut resp, 0)?
+        .map(|r| r.name)
+        .unwrap_or_default())
+}
+
+/// A teammate's reply (sent on the creator portal for now) or internal note.
+pub async fn post_message(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+    kind: ComposeKind,
+    text: &str,
+    now: i64,
+) -> Result<MessageView, WriteError> {
+    let mut thread = find(db, caller, thread_id)
+        .await?
+        .ok_or(WriteError::NotFound)?
+        .summary;
+    let name = user_name(db, &caller.user_id).await?;
+    let (direction, channel, status, action) = match kind {
+        ComposeKind::Reply => (
+            Direction::Outbound,
+            Channel::InApp,
+            DeliveryStatus::Sent,
+            "message.replied",
+        ),
+        ComposeKind::Note => (
+            Direction::Internal,
+            Channel::Note,
+            DeliveryStatus::Sent,
+            "message.noted",
+        ),
+    };
+    let msg = NewMessage {
+        id: crate::ids::new_id(),
+        direction,
+        channel,
+        sender_kind: SenderKind::Teammate,
+        sender_id: Some(caller.user_id.clone()),
+        sender_name: name,
+        subject: None,
+        text: text.to_string(),
+        at: now,
+        status,
+        external_id: None,
+    };
+    let audit = AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action,
+        subject: format!("thread:{thread_id}"),
+        detail: json!({ "message": msg.id, "channel": channel }),
+    };
+    Ok(append_message(db, &caller.workspace_id, &mut thread, msg, Some(audit)).await?)
+}
+
+pub async fn set_stage(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+    stage: Stage,
+    reason: Option<DeclineReason>,
+    now: i64,
+) -> Result<EnrollmentView, WriteError> {
+    let row = find(db, caller, thread_id)
+        .await?
+        .ok_or(WriteError::NotFound)?;
+    let from = row.summary.stage;
+    check_move(from, stage, reason)
+        .map_err(|e: StageMoveError| WriteError::Invalid(e.to_string()))?;
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(caller.workspace_id));
+    vars.insert("tid".into(), json!(thread_id));
+    vars.insert("eid".into(), json!(row.enrollment_id));
+    vars.insert("stage".into(), enum_str(stage));
+    vars.insert("reason".into(), reason.map(enum_str).unwrap_or(Value::Null));
+    vars.insert("now".into(), json!(now));
+    AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "enrollment.stage_changed",
+        subject: format!("enrollment:{}", row.enrollment_id),
+        detail: json!({ "from": from, "to": stage, "reason": reason, "cause": "person" }),
+    }
+    .bind(&mut vars);
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now;
+         UPDATE type::record('thread', $tid) SET stage = $stage;
+         {AUDIT_STATEMENT}
+         COMMIT TRANSACTION;
+         SELECT {ENROLLMENT_FIELDS} FROM ONLY type::record('enrollment', $eid);"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    let n = resp.num_statements();
+    Ok(first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)?)
+}
+
+pub async fn set_assignee(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+    assignee: Option<&str>,
+    now: i64,
+) -> Result<EnrollmentView, WriteError> {
+    let row = find(db, caller, thread_id)
+        .await?
+        .ok_or(WriteError::NotFound)?;
+    let assignee_name = match assignee {
+        None => None,
+        Some(id) => {
+            let mates = super::inbox::teammates(db, &caller.workspace_id).await?;
+            Some(
+                mates
+                    .into_iter()
+                    .find(|m| m.id == id)
+                    .ok_or_else(|| {
+                        WriteError::Invalid("that person cannot be assigned here".into())
+                    })?
+                    .name,
+            )
+        }
+    };
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(caller.workspace_id));
+    vars.insert("tid".into(), json!(thread_id));
+    vars.insert("eid".into(), json!(row.enrollment_id));
+    vars.insert("assignee".into(), json!(assignee));
+    vars.insert("assignee_name".into(), json!(assignee_name));
+    vars.insert("now".into(), json!(now));
+    AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "thread.assigned",
+        subject: format!("thread:{thread_id}"),
+        detail: json!({ "from": row.summary.assignee_id, "to": assignee }),
+    }
+    .bind(&mut vars);
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $who = IF $assignee != NONE THEN type::record('user', $assignee) ELSE NONE END;
+         UPDATE type::record('enrollment', $eid) SET assignee = $who, updated_at = $now;
+         UPDATE type::record('thread', $tid) SET assignee = $who, assignee_name = $assignee_name;
+         {AUDIT_STATEMENT}
+         COMMIT TRANSACTION;
+         SELECT {ENROLLMENT_FIELDS} FROM ONLY type::record('enrollment', $eid);"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    let n = resp.num_statements();
+    Ok(first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)?)
+}
+
+pub async fn mark_read(db: &Db, caller: &Caller, thread_id: &str) -> Result<(), WriteError> {
+    find(db, caller, thread_id)
+        .await?
+        .ok_or(WriteError::NotFound)?;
+    exec(
+        db,
+        "UPDATE type::record('thread', $tid) SET unread = false WHERE workspace = type::record('workspace', $ws);",
+        json!({ "tid": thread_id, "ws": caller.workspace_id }),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Reading one thread with everything the thread view shows beside it.
+
+use super::{thread_scope, THREAD_FIELDS};
+use crate::db::{exec, first, rows, Db, DbError};
+use app::api::backend::Caller;
+use app::model::*;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The thread's summary plus the ids needed to load its context, if the caller may see it.
+#[derive(Deserialize)]
+pub struct ThreadRow {
+    #[serde(flatten)]
+    pub summary: ThreadSummary,
+    pub enrollment_id: String,
+}
+
+pub async fn find(db: &Db, caller: &Caller, thread_id: &str) -> Result<Option<ThreadRow>, DbError> {
+    let mut vars = serde_json::Map::new();
+    let scope = thread_scope(caller, &mut vars);
+    vars.insert("tid".into(), thread_id.into());
+    let sql = format!(
+        "SELECT {THREAD_FIELDS}, record::id(enrollment) AS enrollment_id FROM thread
+         WHERE id = type::record('thread', $tid) AND {scope} LIMIT 1;"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    first(&mut resp, 0)
+}
+
+pub const ENROLLMENT_FIELDS: &str = "record::id(id) AS id, stage, decline_reason, \
+(IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, next_action, agreed_terms";
+
+pub const MESSAGE_FIELDS: &str =
+    "record::id(id) AS id, direction, channel, sender_kind, sender_name, subject, text, at, status";
+
+pub async fn detail(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+    now: i64,
+) -> Result<Option<ThreadDetail>, DbError> {
+    let Some(row) = find(db, caller, thread_id).await? else {
+        return Ok(None);
+    };
+    let s = &row.summary;
+    let sql = format!(
+        "SELECT record::id(id) AS id, name, handle, avatar, notes, identities FROM ONLY type::record('creator', $creator);
+         SELECT record::id(id) AS id, name, client.name AS client_name, platform, kind, brief, deliverables, compensation,
+                content_due, post_by, status FROM ONLY type::record('campaign', $campaign);
+         SELECT {ENROLLMENT_FIELDS} FROM ONLY type::record('enrollment', $enrollment);
+         SELECT record::id(id) AS thread_id, campaign_name, stage, last_at FROM thread
+             WHERE creator = type::record('creator', $creator) AND workspace = type::record('workspace', $ws)
+             AND id != type::record('thread', $tid) ORDER BY last_at DESC;
+         SELECT {MESSAGE_FIELDS} FROM message WHERE thread = type::record('thread', $tid) ORDER BY at ASC;"
+    );
+    let mut resp = exec(
+        db,
+        &sql,
+        serde_json::json!({
+            "creator": s.creator_id, "campaign": s.campaign_id, "enrollment": row.enrollment_id,
+            "ws": caller.workspace_id, "tid": s.id,
+        }),
+    )
+    .await?;
+    let creator: CreatorView =
+        first(&mut resp, 0)?.ok_or_else(|| DbError::Other("thread without creator".into()))?;
+    let campaign: CampaignView =
+        first(&mut resp, 1)?.ok_or_else(|| DbError::Other("thread without campaign".into()))?;
+    let enrollment: EnrollmentView =
+        first(&mut resp, 2)?.ok_or_else(|| DbError::Other("thread without enrollment".into()))?;
+    let other_campaigns: Vec<OtherCampaign> = rows(&mut resp, 3)?;
+    let messages: Vec<MessageView> = rows(&mut resp, 4)?;
+    let teammates = super::inbox::teammates(db, &caller.workspace_id).await?;
+    Ok(Some(ThreadDetail {
+        summary: row.summary,
+        creator,
+        campaign,
+        enrollment,
+        other_campaigns,
+        messages,
+        teammates,
+        now,
+    }))
+}

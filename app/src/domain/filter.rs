@@ -14,6 +14,7 @@ pub enum AssigneeFilter {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct InboxFilter {
     pub campaign: Option<String>,
     pub client: Option<String>,

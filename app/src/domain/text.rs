@@ -69,7 +69,8 @@ mod tests {
         let cases = [
             ("short", 10, "short"),
             ("a  b\n\nc", 10, "a b c"),
-            ("hello wonderful world", 10, "hello wo…"),
+            ("hello wonderful world", 10, "hello won…"),
+            ("hello wonderful world", 7, "hello…"),
             ("ñandú ñandú", 6, "ñandú…"),
         ];
         for (input, max, want) in cases {

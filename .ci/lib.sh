@@ -1,0 +1,49 @@
+# Shared by the project's scripts: where builds go and how tools are installed (idempotently).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+# Builds live outside the clone so a fresh clone (CI) reuses what an earlier run compiled.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/creator-inbox-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+CARGO_LEPTOS_VERSION="0.3.2"
+step() { printf '\n==> %s\n' "$*"; }
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+install_build_tools() {
+  if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+    step "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  for c in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$c" || rustup component add "$c"
+  done
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes, once)"
+    cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+  local wbg
+  wbg="$(wasm_bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; then
+    step "installing wasm-bindgen-cli $wbg (about 3 minutes, once)"
+    # Not --locked: its lockfile pins a webpki-roots version the registry here does not serve.
+    cargo install "wasm-bindgen-cli@$wbg"
+  fi
+}
+
+install_test_tools() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    step "installing Debian's chromium"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -x end2end/node_modules/.bin/playwright ]; then
+    step "installing Playwright (no browser download; Debian's chromium is used)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}

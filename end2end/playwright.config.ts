@@ -1,0 +1,57 @@
+import { defineConfig, devices } from "@playwright/test";
+import * as path from "path";
+
+// The server under test: the debug binary built by `cargo leptos build`, on an in-memory
+// SurrealDB seeded with the demo workspace. Chromium is Debian's (browsers are not downloadable here).
+const root = path.resolve(__dirname, "..");
+const bin = process.env.INBOX_SERVER_BIN || path.join(root, "target/debug/server");
+const port = Number(process.env.E2E_PORT || 3210);
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "desktop", use: { viewport: { width: 1440, height: 900 } } },
+    {
+      name: "phone",
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+      testMatch: /phone\.spec\.ts/,
+    },
+  ],
+  webServer: {
+    command: `${bin} serve`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      INBOX_DATABASE: "mem://",
+      INBOX_DEV: "1",
+      INBOX_SEED_DEMO: "1",
+      INBOX_BIND: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: "target/site",
+      RUST_LOG: "warn",
+    },
+  },
+});

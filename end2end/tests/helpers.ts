@@ -1,0 +1,19 @@
+import { expect, Page } from "@playwright/test";
+
+export const OWNER = { email: "dana@northstar.example", password: "creator-inbox-demo" };
+export const VIEWER = { email: "sam@northstar.example", password: "creator-inbox-demo" };
+
+/** Waits until the wasm app has hydrated, so clicks reach Leptos handlers. */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.body.dataset.hydrated === "1");
+}
+
+export async function signIn(page: Page, who = OWNER) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await expect(page.getByTestId("thread-list")).toBeVisible();
+}

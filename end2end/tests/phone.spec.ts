@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+test("on a phone the list and the thread are separate screens", async ({ page }) => {
+  await signIn(page);
+  const list = page.getByTestId("thread-list");
+  await expect(list).toBeVisible();
+  await expect(page.locator(".thread-pane")).toBeHidden();
+
+  const row = list.locator(".thread-link").first();
+  const box = await row.boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(44); // comfortable tap target
+  await row.tap();
+  await expect(page.locator(".timeline .entry").first()).toBeVisible();
+  await expect(list).toBeHidden();
+
+  const back = page.getByRole("link", { name: "Back to inbox" });
+  await expect(back).toBeVisible();
+  const backBox = await back.boundingBox();
+  expect(backBox!.height).toBeGreaterThanOrEqual(44);
+
+  await page.getByLabel("Message").fill("Replying from my phone");
+  await page.getByRole("button", { name: "Send reply" }).tap();
+  await expect(page.locator(".timeline .entry").last()).toContainText("Replying from my phone");
+
+  await back.tap();
+  await expect(list).toBeVisible();
+  await expect(page.locator(".thread-pane")).toBeHidden();
+});

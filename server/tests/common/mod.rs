@@ -1,0 +1,186 @@
+//! A test harness: the real router over an embedded in-memory SurrealDB holding two seeded
+//! workspaces, called over HTTP exactly as the browser calls it.
+#![allow(dead_code)]
+
+use app::api::AppError;
+use axum::body::Body;
+use axum::Router;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use server::backend::SurrealBackend;
+use server::clock::Clock;
+use server::config::Config;
+use server::db::{self, Db};
+use server::seed::{seed_workspace, SeedSpec, SeededWorkspace};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "test-password-123";
+pub const NOW: i64 = 1_795_442_700_000; // 2026-11-23 14:05 UTC
+
+pub struct Harness {
+    pub app: Router,
+    pub db: Db,
+    pub clock: Clock,
+    pub a: SeededWorkspace,
+    pub b: SeededWorkspace,
+}
+
+pub fn spec(name: &'static str, domain: &'static str, creators: usize, seed: u64) -> SeedSpec {
+    SeedSpec {
+        name,
+        email_domain: domain,
+        password: PASSWORD,
+        creators,
+        campaigns: 5,
+        rng_seed: seed,
+    }
+}
+
+impl Harness {
+    pub async fn new() -> Harness {
+        Harness::with_sizes(40, 10).await
+    }
+
+    pub async fn with_sizes(a_creators: usize, b_creators: usize) -> Harness {
+        let vars: HashMap<String, String> = [("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let config = Config::from_vars(&vars).expect("config");
+        let db = db::connect(&config).await.expect("connect");
+        db::migrations::migrate(&db, NOW).await.expect("migrate");
+        let a = seed_workspace(
+            &db,
+            &spec("Alpha Agency", "alpha.example", a_creators, 1),
+            NOW,
+        )
+        .await
+        .expect("seed a");
+        let b = seed_workspace(&db, &spec("Beta Brand", "beta.example", b_creators, 2), NOW)
+            .await
+            .expect("seed b");
+        let clock = Clock::manual(NOW);
+        let backend = SurrealBackend {
+            db: db.clone(),
+            clock: clock.clone(),
+            config: Arc::new(config),
+        };
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("creator-inbox")
+            .build();
+        let app = server::http::router(backend, options);
+        Harness {
+            app,
+            db,
+            clock,
+            a,
+            b,
+        }
+    }
+
+    /// Calls a server function. `json` selects the JSON encoding; otherwise the body is form-encoded.
+    pub async fn raw(
+        &self,
+        name: &str,
+        cookie: Option<&str>,
+        body: String,
+        json: bool,
+    ) -> (StatusCode, http::HeaderMap, String) {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(format!("/api/{name}"))
+            .header("accept", "application/json")
+            .header(
+                "content-type",
+                if json {
+                    "application/json"
+                } else {
+                    "application/x-www-form-urlencoded"
+                },
+            );
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).to_string())
+    }
+
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        cookie: Option<&str>,
+        args: Value,
+    ) -> Result<T, AppError> {
+        let json = matches!(
+            name,
+            "list_threads" | "post_message" | "set_stage" | "set_assignee"
+        );
+        let body = if json {
+            args.to_string()
+        } else {
+            let map = args.as_object().cloned().unwrap_or_default();
+            map.iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{k}={}",
+                        app::domain::filter::encode_component(v.as_str().unwrap_or(&v.to_string()))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let (status, _, text) = self.raw(name, cookie, body, json).await;
+        if status.is_success() {
+            Ok(serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{name}: cannot read {text}: {e}")))
+        } else {
+            Err(serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("{name}: unexpected error body {status} {text}")))
+        }
+    }
+
+    /// Signs in and returns the `Cookie` header value.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let body = format!(
+            "email={}&password={PASSWORD}",
+            app::domain::filter::encode_component(email)
+        );
+        let (status, headers, text) = self.raw("sign_in", None, body, false).await;
+        assert!(status.is_success(), "sign in {email}: {status} {text}");
+        let set = headers
+            .get("set-cookie")
+            .expect("session cookie")
+            .to_str()
+            .unwrap()
+            .to_string();
+        set.split(';').next().unwrap().to_string()
+    }
+
+    pub async fn sign_in_as(&self, ws: &SeededWorkspace, role: app::model::Role) -> String {
+        self.sign_in(&ws.user(role).email).await
+    }
+
+    pub async fn query(&self, sql: &str, vars: Value) -> Vec<Value> {
+        let mut resp = db::exec(&self.db, sql, vars).await.expect("query");
+        resp.take(0).expect("rows")
+    }
+
+    pub async fn value(&self, sql: &str, vars: Value) -> Value {
+        let mut resp = db::exec(&self.db, sql, vars).await.expect("query");
+        resp.take::<Option<Value>>(0)
+            .expect("value")
+            .unwrap_or(Value::Null)
+    }
+}

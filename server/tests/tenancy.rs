@@ -1,0 +1,203 @@
+//! Every server function refuses callers without a session, never returns or changes another
+//! workspace's data, and refuses writes from viewers.
+
+mod common;
+
+use app::api::AppError;
+use app::model::*;
+use common::Harness;
+use serde_json::{json, Value};
+
+const ALL_FUNCTIONS: &[&str] = &[
+    "current_session",
+    "list_threads",
+    "inbox_counts",
+    "filter_options",
+    "get_thread",
+    "mark_read",
+    "post_message",
+    "set_stage",
+    "set_assignee",
+    "sign_out",
+];
+
+fn args_for(name: &str, thread: &str) -> Value {
+    match name {
+        "list_threads" => json!({ "filter": {}, "after": null }),
+        "get_thread" | "mark_read" => json!({ "thread_id": thread }),
+        "post_message" => json!({ "thread_id": thread, "kind": "reply", "text": "hello" }),
+        "set_stage" => json!({ "thread_id": thread, "stage": "completed", "reason": null }),
+        "set_assignee" => json!({ "thread_id": thread, "assignee_id": null }),
+        _ => json!({}),
+    }
+}
+
+async fn snapshot(h: &Harness, ws: &str) -> Value {
+    h.value(
+        "RETURN {
+            messages: (SELECT count() FROM message WHERE workspace = type::record('workspace', $ws) GROUP ALL)[0].count,
+            threads: (SELECT id, stage, assignee, unread, last_at, awaiting_since FROM thread WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+            audits: (SELECT count() FROM audit_event WHERE workspace = type::record('workspace', $ws) GROUP ALL)[0].count,
+            enrollments: (SELECT id, stage, assignee FROM enrollment WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+        };",
+        json!({ "ws": ws }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn every_server_function_requires_a_session() {
+    let h = Harness::with_sizes(6, 4).await;
+    let thread = &h.a.thread_ids[0];
+    let before = snapshot(&h, &h.a.workspace_id).await;
+    for name in ALL_FUNCTIONS {
+        let got: Result<Value, AppError> = h.call(name, None, args_for(name, thread)).await;
+        match (*name, got) {
+            // Without a session there is nobody to show and nothing to end.
+            ("current_session", Ok(v)) => assert_eq!(v, Value::Null),
+            ("sign_out", Ok(_)) => {}
+            (_, Err(AppError::Unauthorized)) => {}
+            (n, other) => panic!("{n} without a session answered {other:?}"),
+        }
+        // A forged cookie is no better than none.
+        let forged = format!("inbox_session={}", "ab".repeat(32));
+        let got: Result<Value, AppError> =
+            h.call(name, Some(&forged), args_for(name, thread)).await;
+        assert!(
+            matches!(got, Err(AppError::Unauthorized))
+                || matches!(*name, "current_session" | "sign_out"),
+            "{name} with a forged session: {got:?}"
+        );
+    }
+    assert_eq!(
+        snapshot(&h, &h.a.workspace_id).await,
+        before,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn another_workspaces_data_is_never_returned_or_changed() {
+    let h = Harness::with_sizes(8, 6).await;
+    let cookie = h.sign_in_as(&h.a, Role::Owner).await;
+    let b_before = snapshot(&h, &h.b.workspace_id).await;
+    let b_thread = h.b.thread_ids[0].clone();
+
+    // Reads by id.
+    for name in [
+        "get_thread",
+        "mark_read",
+        "post_message",
+        "set_stage",
+        "set_assignee",
+    ] {
+        let got: Result<Value, AppError> =
+            h.call(name, Some(&cookie), args_for(name, &b_thread)).await;
+        assert_eq!(
+            got.err(),
+            Some(AppError::NotFound),
+            "{name} on another workspace's thread"
+        );
+    }
+    // Reads by filter: another workspace's campaign, client or teammate match nothing.
+    for filter in [
+        json!({ "campaign": h.b.campaign_ids[0] }),
+        json!({ "client": h.b.client_ids[0] }),
+        json!({ "assignee": { "kind": "user", "id": h.b.user(Role::Owner).id } }),
+    ] {
+        let page: InboxPage = h
+            .call(
+                "list_threads",
+                Some(&cookie),
+                json!({ "filter": filter, "after": null }),
+            )
+            .await
+            .unwrap();
+        assert!(
+            page.threads.is_empty(),
+            "{filter} leaked {} threads",
+            page.threads.len()
+        );
+    }
+    // Unfiltered lists and options hold only the caller's workspace.
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page: InboxPage = h
+            .call(
+                "list_threads",
+                Some(&cookie),
+                json!({ "filter": {}, "after": after }),
+            )
+            .await
+            .unwrap();
+        seen.extend(page.threads.iter().map(|t| t.id.clone()));
+        match page.next {
+            Some(c) => after = serde_json::to_value(c).unwrap(),
+            None => break,
+        }
+    }
+    seen.sort();
+    let mut mine = h.a.thread_ids.clone();
+    mine.sort();
+    assert_eq!(seen, mine);
+    let options: FilterOptions = h
+        .call("filter_options", Some(&cookie), json!({}))
+        .await
+        .unwrap();
+    assert!(options
+        .campaigns
+        .iter()
+        .all(|c| h.a.campaign_ids.contains(&c.id)));
+    assert!(options
+        .clients
+        .iter()
+        .all(|c| h.a.client_ids.contains(&c.id)));
+    assert!(options
+        .teammates
+        .iter()
+        .all(|t| h.a.users.iter().any(|u| u.id == t.id)));
+    let counts: InboxCounts = h
+        .call("inbox_counts", Some(&cookie), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(counts.all as usize, h.a.thread_ids.len());
+
+    // Assigning one of our threads to someone from the other workspace is refused.
+    let got: Result<EnrollmentView, AppError> = h
+        .call(
+            "set_assignee",
+            Some(&cookie),
+            json!({ "thread_id": h.a.thread_ids[0], "assignee_id": h.b.user(Role::Member).id }),
+        )
+        .await;
+    assert!(matches!(got, Err(AppError::Invalid(_))), "{got:?}");
+
+    assert_eq!(
+        snapshot(&h, &h.b.workspace_id).await,
+        b_before,
+        "the other workspace is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn a_viewer_reads_but_cannot_write() {
+    let h = Harness::with_sizes(6, 2).await;
+    let cookie = h.sign_in_as(&h.a, Role::Viewer).await;
+    let thread = h.a.thread_ids[0].clone();
+    let before = snapshot(&h, &h.a.workspace_id).await;
+    let detail: ThreadDetail = h
+        .call("get_thread", Some(&cookie), json!({ "thread_id": thread }))
+        .await
+        .unwrap();
+    assert_eq!(detail.summary.id, thread);
+    for name in ["mark_read", "post_message", "set_stage", "set_assignee"] {
+        let got: Result<Value, AppError> =
+            h.call(name, Some(&cookie), args_for(name, &thread)).await;
+        assert!(
+            matches!(got, Err(AppError::Forbidden(_))),
+            "{name} by a viewer: {got:?}"
+        );
+    }
+    assert_eq!(snapshot(&h, &h.a.workspace_id).await, before);
+}

@@ -32,7 +32,7 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { viewport: { width: 1440, height: 900 } } },
+    { name: "desktop", use: { viewport: { width: 1440, height: 900 } }, testIgnore: /phone\.spec\.ts/ },
     {
       name: "phone",
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
@@ -43,7 +43,7 @@ export default defineConfig({
     command: `${bin} serve`,
     cwd: root,
     url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
+    reuseExistingServer: !process.env.CI,
     timeout: 120_000,
     env: {
       INBOX_DATABASE: "mem://",

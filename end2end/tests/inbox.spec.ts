@@ -35,10 +35,10 @@ test("sign in, filter by campaign, open a thread, reply, and the reply survives 
   await expect(page.locator(".thread-title")).toContainText(campaign);
 
   const text = `Thanks! Sending the updated brief now (${Date.now()})`;
-  await page.getByLabel("Message").fill(text);
+  await page.getByRole("textbox", { name: "Message", exact: true }).fill(text);
   await page.getByRole("button", { name: "Send reply" }).click();
   await expect(page.locator(".timeline .entry").last()).toContainText(text);
-  await expect(page.getByLabel("Message")).toHaveValue("");
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toHaveValue("");
 
   await page.reload();
   await expect(page.locator(".timeline .entry").last()).toContainText(text);
@@ -52,7 +52,7 @@ test("an internal note is kept apart from replies", async ({ page }) => {
   await page.getByTestId("thread-list").locator(".thread-link").first().click();
   await page.getByRole("tab", { name: "Internal note" }).click();
   const note = `Check usage rights before confirming (${Date.now()})`;
-  await page.getByLabel("Message").fill(note);
+  await page.getByRole("textbox", { name: "Message", exact: true }).fill(note);
   await page.getByRole("button", { name: "Add note" }).click();
   const entry = page.locator(".timeline .entry-note").last();
   await expect(entry).toContainText(note);
@@ -90,7 +90,7 @@ test("a viewer can read but not reply", async ({ page }) => {
   await page.getByTestId("thread-list").locator(".thread-link").first().click();
   await expect(page.locator(".timeline .entry").first()).toBeVisible();
   await expect(page.getByText("Your role can read this workspace but not reply.")).toBeVisible();
-  await expect(page.getByLabel("Message")).toHaveCount(0);
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toHaveCount(0);
 });
 
 test("sign out ends the session", async ({ page }) => {

@@ -19,9 +19,15 @@ test("on a phone the list and the thread are separate screens", async ({ page })
   const backBox = await back.boundingBox();
   expect(backBox!.height).toBeGreaterThanOrEqual(44);
 
-  await page.getByLabel("Message").fill("Replying from my phone");
+  await page.getByRole("textbox", { name: "Message", exact: true }).fill("Replying from my phone");
   await page.getByRole("button", { name: "Send reply" }).tap();
   await expect(page.locator(".timeline .entry").last()).toContainText("Replying from my phone");
+
+  // The campaign context opens over the thread on demand.
+  await page.getByRole("button", { name: "Details" }).tap();
+  await expect(page.locator(".context-panel select[name=stage]")).toBeVisible();
+  await page.getByRole("button", { name: "Close details" }).tap();
+  await expect(page.locator(".context-panel")).toBeHidden();
 
   await back.tap();
   await expect(list).toBeVisible();

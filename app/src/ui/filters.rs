@@ -9,12 +9,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
+/// One edit of the filter.
+type FilterChange = Box<dyn FnOnce(&mut InboxFilter)>;
+
 /// Applies a change to the current filter by navigating to the new URL.
-fn use_apply_filter() -> impl Fn(Box<dyn FnOnce(&mut InboxFilter)>) + Clone {
+fn use_apply_filter() -> impl Fn(FilterChange) + Clone {
     let ctx = use_inbox();
     let navigate = use_navigate();
     let location = use_location();
-    move |change: Box<dyn FnOnce(&mut InboxFilter)>| {
+    move |change: FilterChange| {
         let mut f = ctx.filter.get_untracked();
         change(&mut f);
         let path = location.pathname.get_untracked();
@@ -169,7 +172,7 @@ pub fn FilterBar() -> impl IntoView {
 
 /// Creator search, debounced so typing does not fire a request per key.
 #[component]
-fn SearchBox(apply: impl Fn(Box<dyn FnOnce(&mut InboxFilter)>) + Clone + 'static) -> impl IntoView {
+fn SearchBox(apply: impl Fn(FilterChange) + Clone + 'static) -> impl IntoView {
     let ctx = use_inbox();
     #[cfg(feature = "hydrate")]
     let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);

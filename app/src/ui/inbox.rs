@@ -44,8 +44,7 @@ pub fn InboxLayout() -> impl IntoView {
 fn SignedIn(info: SessionInfo) -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| {
-        query
-            .with(|q| InboxFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v.as_ref()))))
+        query.with(|q| InboxFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
     });
     let ctx = InboxCtx {
         session: StoredValue::new(info.clone()),

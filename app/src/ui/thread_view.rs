@@ -65,6 +65,8 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
     let s = d.summary.clone();
     let messages = d.messages.clone();
     let count = messages.len();
+    // On narrow screens the context panel opens over the thread on demand.
+    let details = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(el) = web_sys::window()
@@ -76,7 +78,7 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
     });
     view! {
         <Title text=format!("{} · {}", s.creator_name, s.campaign_name)/>
-        <div class="thread-screen">
+        <div class="thread-screen" class:details-open=move || details.get()>
             <div class="thread-main">
                 <header class="thread-header">
                     <A href=back attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
@@ -85,8 +87,12 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
                         <h2>{s.creator_name.clone()}<span class="handle">{s.creator_handle.clone()}</span></h2>
                         <p>{s.campaign_name.clone()}" · "{s.client_name.clone()}" "<StageChip stage=s.stage/></p>
                     </div>
+                    <button type="button" class="btn btn-ghost details-toggle" aria-expanded=move || details.get().to_string()
+                        on:click=move |_| details.update(|d| *d = !*d)>
+                        {move || if details.get() { "Close details" } else { "Details" }}
+                    </button>
                 </header>
-                <ol class="timeline" aria-label=format!("{count} messages")>
+                <ol class="timeline" aria-label=format!("Timeline, {count} entries")>
                     {messages.into_iter().map(|m| view! { <Entry m/> }).collect_view()}
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>

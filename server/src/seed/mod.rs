@@ -461,7 +461,7 @@ async fn seed_thread(
             *from_creator,
             channel,
             SenderKind::Teammate,
-            fill(*pick(rng, variants), c, camp, &owner.name, city),
+            fill(pick::<&str>(rng, variants), c, camp, &owner.name, city),
         ));
     }
     let mut decline = None;

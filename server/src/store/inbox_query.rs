@@ -116,7 +116,8 @@ mod tests {
     fn filter_translation_table() {
         let now = 100 * REPLY_GOAL_MS;
         let ws = "workspace = type::record('workspace', $ws)";
-        let cases: Vec<(InboxFilter, String, Vec<(&str, Value)>)> = vec![
+        type Case = (InboxFilter, String, Vec<(&'static str, Value)>);
+        let cases: Vec<Case> = vec![
             (
                 InboxFilter::default(),
                 ws.to_string(),

@@ -243,7 +243,7 @@ pub async fn set_stage(
     );
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;
     let n = resp.num_statements();
-    Ok(first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)?)
+    first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)
 }
 
 pub async fn set_assignee(
@@ -297,7 +297,7 @@ pub async fn set_assignee(
     );
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;
     let n = resp.num_statements();
-    Ok(first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)?)
+    first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)
 }
 
 pub async fn mark_read(db: &Db, caller: &Caller, thread_id: &str) -> Result<(), WriteError> {

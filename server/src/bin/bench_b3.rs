@@ -1,0 +1,272 @@
+//! Benchmark B3: the first inbox page (50 rows) at 10k threads / 100k messages and at
+//! 100k threads / 1M messages, in embedded SurrealDB (SurrealKV), for several filter combinations.
+//! Prints per-filter figures and, last, `BENCH B3 p50_ms=… p99_ms=… growth=…`.
+//!
+//! Usage: bench_b3 [--small N] [--large N] [--runs N] [--dir PATH]
+
+use app::api::backend::{Caller, Scope};
+use app::domain::filter::{AssigneeFilter, InboxFilter};
+use app::model::{Channel, Role, Stage};
+use serde_json::json;
+use server::config::{Config, DbTarget};
+use server::db::{self, exec, Db};
+use std::time::Instant;
+
+const MESSAGES_PER_THREAD: usize = 10;
+const BATCH: usize = 500;
+const CAMPAIGNS: usize = 20;
+const USERS: usize = 5;
+
+struct Scale {
+    threads: usize,
+    db: Db,
+    caller: Caller,
+    campaign: String,
+    client: String,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn build(dir: &str, threads: usize, now: i64) -> Scale {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut vars = std::collections::HashMap::new();
+    vars.insert(
+        "INBOX_DATABASE".to_string(),
+        format!("surrealkv://{dir}/db"),
+    );
+    vars.insert("INBOX_DEV".to_string(), "1".to_string());
+    let config = Config::from_vars(&vars).expect("config");
+    assert!(matches!(config.db, DbTarget::SurrealKv(_)));
+    let db = db::connect(&config).await.expect("connect");
+    db::migrations::migrate(&db, now).await.expect("migrate");
+    let ws = "benchws".to_string();
+    exec(
+        &db,
+        "CREATE workspace:benchws SET name = 'Bench', created_at = $now;",
+        json!({ "now": now }),
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let stages = Stage::ALL;
+    let channels = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::Instagram,
+        Channel::InApp,
+    ];
+    let mut t = 0;
+    while t < threads {
+        let n = BATCH.min(threads - t);
+        let rows: Vec<serde_json::Value> = (t..t + n)
+            .map(|i| {
+                // Spread activity over 90 days; every 7th thread waits for a reply.
+                let last_at = now - ((i * 7_919) % (90 * 24 * 3600)) as i64 * 1000;
+                json!({
+                    "id": format!("t{i:07}"),
+                    "campaign": format!("c{}", i % CAMPAIGNS),
+                    "client": format!("k{}", (i % CAMPAIGNS) % 2),
+                    "creator": format!("cr{}", i / 2),
+                    "name": format!("Creator {i}"),
+                    "search": format!("creator {i} @creator{i} creator{i}@mail.example"),
+                    "stage": stages[i % stages.len()].as_str(),
+                    "assignee": if i % 3 == 0 { serde_json::Value::Null } else { json!(format!("u{}", i % USERS)) },
+                    "channel": channels[i % channels.len()].as_str(),
+                    "last_at": last_at,
+                    "awaiting": if i % 7 == 0 { json!(last_at) } else { serde_json::Value::Null },
+                })
+            })
+            .collect();
+        exec(
+            &db,
+            "BEGIN TRANSACTION;
+             FOR $r IN $rows {
+                CREATE type::record('thread', $r.id) SET workspace = workspace:benchws,
+                    enrollment = type::record('enrollment', $r.id), creator = type::record('creator', $r.creator),
+                    campaign = type::record('campaign', $r.campaign), client = type::record('client', $r.client),
+                    creator_name = $r.name, creator_handle = '@' + $r.name, creator_avatar = NONE, creator_search = $r.search,
+                    campaign_name = 'Campaign ' + $r.campaign, client_name = 'Client ' + $r.client, stage = $r.stage,
+                    assignee = IF $r.assignee != NONE THEN type::record('user', $r.assignee) ELSE NONE END,
+                    assignee_name = $r.assignee, channels = [$r.channel], last_at = $r.last_at, last_channel = $r.channel,
+                    last_sender_kind = 'creator', last_sender_name = $r.name, last_snippet = 'Hi! Quick question about the brief',
+                    awaiting_since = $r.awaiting, unread = $r.awaiting != NONE;
+                FOR $m IN 0..10 {
+                    CREATE message SET workspace = workspace:benchws, thread = type::record('thread', $r.id),
+                        direction = IF $m % 2 = 0 THEN 'inbound' ELSE 'outbound' END, channel = $r.channel,
+                        sender_kind = IF $m % 2 = 0 THEN 'creator' ELSE 'teammate' END, sender_name = $r.name,
+                        text = 'Message body for the benchmark, about the length of a short creator reply.',
+                        at = $r.last_at - (10 - $m) * 3600000, status = 'delivered';
+                };
+             };
+             COMMIT TRANSACTION;",
+            json!({ "rows": rows }),
+        )
+        .await
+        .expect("insert batch");
+        t += n;
+    }
+    eprintln!(
+        "generated {threads} threads / {} messages in {:.1}s",
+        threads * MESSAGES_PER_THREAD,
+        started.elapsed().as_secs_f64()
+    );
+    let caller = Caller {
+        user_id: "u1".into(),
+        workspace_id: ws,
+        role: Role::Owner,
+        scope: Scope::Workspace,
+    };
+    Scale {
+        threads,
+        db,
+        caller,
+        campaign: "c3".into(),
+        client: "k1".into(),
+    }
+}
+
+fn filters(s: &Scale) -> Vec<(&'static str, InboxFilter)> {
+    vec![
+        ("all", InboxFilter::default()),
+        (
+            "campaign",
+            InboxFilter {
+                campaign: Some(s.campaign.clone()),
+                ..Default::default()
+            },
+        ),
+        (
+            "client",
+            InboxFilter {
+                client: Some(s.client.clone()),
+                ..Default::default()
+            },
+        ),
+        (
+            "needs_reply",
+            InboxFilter {
+                needs_reply: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "overdue",
+            InboxFilter {
+                overdue: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "stage",
+            InboxFilter {
+                stage: Some(Stage::Negotiating),
+                ..Default::default()
+            },
+        ),
+        (
+            "mine",
+            InboxFilter {
+                assignee: Some(AssigneeFilter::Me),
+                ..Default::default()
+            },
+        ),
+        (
+            "channel",
+            InboxFilter {
+                channel: Some(Channel::Sms),
+                ..Default::default()
+            },
+        ),
+        (
+            "campaign+needs_reply",
+            InboxFilter {
+                campaign: Some(s.campaign.clone()),
+                needs_reply: true,
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
+async fn measure(s: &Scale, runs: usize, now: i64) -> Vec<f64> {
+    let mut all = Vec::new();
+    for (name, f) in filters(s) {
+        let mut times = Vec::with_capacity(runs);
+        for i in 0..runs + 3 {
+            let start = Instant::now();
+            let page = server::store::inbox::list_threads(&s.db, &s.caller, &f, None, now)
+                .await
+                .expect("page");
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            assert!(!page.threads.is_empty(), "{name} returned nothing");
+            if i >= 3 {
+                times.push(ms);
+            }
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "threads={:>7} filter={:<22} p50_ms={:>8.2} p99_ms={:>8.2}",
+            s.threads,
+            name,
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+        all.extend(times);
+    }
+    all.sort_by(|a, b| a.total_cmp(b));
+    all
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let small = arg("--small", 10_000);
+    let large = arg("--large", 100_000);
+    let runs = arg("--runs", 50);
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| {
+            std::env::temp_dir()
+                .join("creator-inbox-bench-b3")
+                .to_string_lossy()
+                .to_string()
+        });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let now = server::clock::Clock::System.now_ms();
+        let small_scale = build(&format!("{dir}/small"), small, now).await;
+        let small_times = measure(&small_scale, runs, now).await;
+        drop(small_scale);
+        let large_scale = build(&format!("{dir}/large"), large, now).await;
+        let large_times = measure(&large_scale, runs, now).await;
+        let p50_small = percentile(&small_times, 0.5);
+        let p50 = percentile(&large_times, 0.5);
+        let p99 = percentile(&large_times, 0.99);
+        println!(
+            "small: {small} threads p50_ms={p50_small:.2}; large: {large} threads / {} messages",
+            large * MESSAGES_PER_THREAD
+        );
+        println!(
+            "BENCH B3 p50_ms={p50:.2} p99_ms={p99:.2} growth={:.2}",
+            p50 / p50_small
+        );
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

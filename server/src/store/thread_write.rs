@@ -233,10 +233,25 @@ pub async fn set_stage(
         detail: json!({ "from": from, "to": stage, "reason": reason, "cause": "person" }),
     }
     .bind(&mut vars);
+    change_enrollment(
+        db,
+        vars,
+        "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now;
+         UPDATE type::record('thread', $tid) SET stage = $stage;",
+    )
+    .await
+}
+
+/// Runs `updates` (which read `$eid`, `$tid` and the bound audit entry) in one transaction with
+/// the audit event, then reads the enrollment back.
+async fn change_enrollment(
+    db: &Db,
+    vars: Map<String, Value>,
+    updates: &str,
+) -> Result<EnrollmentView, WriteError> {
     let sql = format!(
         "BEGIN TRANSACTION;
-         UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now;
-         UPDATE type::record('thread', $tid) SET stage = $stage;
+         {updates}
          {AUDIT_STATEMENT}
          COMMIT TRANSACTION;
          SELECT {ENROLLMENT_FIELDS} FROM ONLY type::record('enrollment', $eid);"
@@ -286,18 +301,14 @@ pub async fn set_assignee(
         detail: json!({ "from": row.summary.assignee_id, "to": assignee }),
     }
     .bind(&mut vars);
-    let sql = format!(
-        "BEGIN TRANSACTION;
-         LET $who = IF $assignee != NONE THEN type::record('user', $assignee) ELSE NONE END;
+    change_enrollment(
+        db,
+        vars,
+        "LET $who = IF $assignee != NONE THEN type::record('user', $assignee) ELSE NONE END;
          UPDATE type::record('enrollment', $eid) SET assignee = $who, updated_at = $now;
-         UPDATE type::record('thread', $tid) SET assignee = $who, assignee_name = $assignee_name;
-         {AUDIT_STATEMENT}
-         COMMIT TRANSACTION;
-         SELECT {ENROLLMENT_FIELDS} FROM ONLY type::record('enrollment', $eid);"
-    );
-    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    let n = resp.num_statements();
-    first(&mut resp, n - 1)?.ok_or(WriteError::NotFound)
+         UPDATE type::record('thread', $tid) SET assignee = $who, assignee_name = $assignee_name;",
+    )
+    .await
 }
 
 pub async fn mark_read(db: &Db, caller: &Caller, thread_id: &str) -> Result<(), WriteError> {

@@ -65,7 +65,7 @@ async fn build(dir: &str, threads: usize, now: i64) -> Scale {
             .map(|i| {
                 // Spread activity over 90 days; every 7th thread waits for a reply.
                 let last_at = now - ((i * 7_919) % (90 * 24 * 3600)) as i64 * 1000;
-                json!({
+                let mut row = json!({
                     "id": format!("t{i:07}"),
                     "campaign": format!("c{}", i % CAMPAIGNS),
                     "client": format!("k{}", (i % CAMPAIGNS) % 2),
@@ -77,7 +77,10 @@ async fn build(dir: &str, threads: usize, now: i64) -> Scale {
                     "channel": channels[i % channels.len()].as_str(),
                     "last_at": last_at,
                     "awaiting": if i % 7 == 0 { json!(last_at) } else { serde_json::Value::Null },
-                })
+                });
+                // Absent, not null: SurrealDB's NONE is what optional fields accept.
+                row.as_object_mut().expect("object").retain(|_, v| !v.is_null());
+                row
             })
             .collect();
         exec(
@@ -252,6 +255,22 @@ fn main() {
     rt.block_on(async {
         let now = server::clock::Clock::System.now_ms();
         let small_scale = build(&format!("{dir}/small"), small, now).await;
+        if std::env::args().any(|a| a == "--explain") {
+            for (name, f) in filters(&small_scale) {
+                let q =
+                    server::store::inbox_query::page_query(&small_scale.caller, &f, None, now, 50);
+                let sql = q.sql.trim_end_matches(';').to_string() + " EXPLAIN FULL;";
+                let mut resp = exec(&small_scale.db, &sql, serde_json::Value::Object(q.vars))
+                    .await
+                    .expect("explain");
+                let plan: Vec<serde_json::Value> = resp.take(0).expect("plan");
+                println!(
+                    "{name}: {}",
+                    serde_json::to_string(&plan).unwrap_or_default()
+                );
+            }
+            return;
+        }
         let small_times = measure(&small_scale, runs, now).await;
         drop(small_scale);
         let large_scale = build(&format!("{dir}/large"), large, now).await;

@@ -26,7 +26,7 @@ test("on a phone the list and the thread are separate screens", async ({ page })
   // The campaign context opens over the thread on demand.
   await page.getByRole("button", { name: "Details" }).tap();
   await expect(page.locator(".context-panel select[name=stage]")).toBeVisible();
-  await page.getByRole("button", { name: "Close details" }).tap();
+  await page.getByRole("button", { name: "Close" }).tap();
   await expect(page.locator(".context-panel")).toBeHidden();
 
   await back.tap();

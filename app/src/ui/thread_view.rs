@@ -89,7 +89,7 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
                     </div>
                     <button type="button" class="btn btn-ghost details-toggle" aria-expanded=move || details.get().to_string()
                         on:click=move |_| details.update(|d| *d = !*d)>
-                        {move || if details.get() { "Close details" } else { "Details" }}
+                        {move || if details.get() { "Close" } else { "Details" }}
                     </button>
                 </header>
                 <ol class="timeline" aria-label=format!("Timeline, {count} entries")>

@@ -140,14 +140,7 @@ async fn a_reply_is_persisted_and_moves_the_thread() {
         "answered: nobody waits any more"
     );
     assert_eq!(detail.summary.last_sender_kind, SenderKind::Teammate);
-    let page: InboxPage = h
-        .call(
-            "list_threads",
-            Some(&cookie),
-            json!({ "filter": {}, "after": null }),
-        )
-        .await
-        .unwrap();
+    let page = h.page(&cookie, json!({}), None).await;
     assert_eq!(page.threads[0].id, thread, "the thread moved to the top");
 
     // A note is internal: it does not answer the creator.

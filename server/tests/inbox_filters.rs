@@ -55,25 +55,8 @@ fn matches(f: &InboxFilter, r: &Row, me: &str, now: i64) -> bool {
 }
 
 async fn list_all(h: &Harness, cookie: &str, filter: &InboxFilter) -> Vec<ThreadSummary> {
-    let mut out = Vec::new();
-    let mut after: Option<Cursor> = None;
-    loop {
-        let page: InboxPage = h
-            .call(
-                "list_threads",
-                Some(cookie),
-                json!({ "filter": filter, "after": after }),
-            )
-            .await
-            .unwrap();
-        assert!(page.threads.len() <= 50);
-        out.extend(page.threads);
-        match page.next {
-            Some(c) => after = Some(c),
-            None => break,
-        }
-    }
-    out
+    h.all_pages(cookie, serde_json::to_value(filter).unwrap())
+        .await
 }
 
 #[tokio::test]
@@ -201,14 +184,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
     let cookie = h.sign_in_as(&h.a, Role::Member).await;
     let before: Vec<ThreadSummary> = list_all(&h, &cookie, &InboxFilter::default()).await;
 
-    let page1: InboxPage = h
-        .call(
-            "list_threads",
-            Some(&cookie),
-            json!({ "filter": {}, "after": null }),
-        )
-        .await
-        .unwrap();
+    let page1 = h.page(&cookie, json!({}), None).await;
     let cursor = page1.next.clone().expect("a second page");
     // New inbound messages land in a thread already shown and in one not yet shown.
     let touched = [page1.threads[3].clone(), before[before.len() - 1].clone()];
@@ -231,14 +207,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             .await
             .unwrap();
     }
-    let page2: InboxPage = h
-        .call(
-            "list_threads",
-            Some(&cookie),
-            json!({ "filter": {}, "after": cursor }),
-        )
-        .await
-        .unwrap();
+    let page2 = h.page(&cookie, json!({}), Some(&cursor)).await;
 
     let p1: Vec<&str> = page1.threads.iter().map(|t| t.id.as_str()).collect();
     let p2: Vec<&str> = page2.threads.iter().map(|t| t.id.as_str()).collect();
@@ -258,14 +227,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             );
         }
     }
-    let fresh: InboxPage = h
-        .call(
-            "list_threads",
-            Some(&cookie),
-            json!({ "filter": {}, "after": null }),
-        )
-        .await
-        .unwrap();
+    let fresh = h.page(&cookie, json!({}), None).await;
     assert_eq!(fresh.threads[0].id, moved);
     assert_eq!(fresh.threads[1].id, touched[0].id);
     assert!(fresh.threads[0].awaiting_since.is_some() && fresh.threads[0].unread);

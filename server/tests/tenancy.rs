@@ -105,14 +105,7 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         json!({ "client": h.b.client_ids[0] }),
         json!({ "assignee": { "kind": "user", "id": h.b.user(Role::Owner).id } }),
     ] {
-        let page: InboxPage = h
-            .call(
-                "list_threads",
-                Some(&cookie),
-                json!({ "filter": filter, "after": null }),
-            )
-            .await
-            .unwrap();
+        let page = h.page(&cookie, filter.clone(), None).await;
         assert!(
             page.threads.is_empty(),
             "{filter} leaked {} threads",
@@ -120,23 +113,12 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         );
     }
     // Unfiltered lists and options hold only the caller's workspace.
-    let mut seen = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let page: InboxPage = h
-            .call(
-                "list_threads",
-                Some(&cookie),
-                json!({ "filter": {}, "after": after }),
-            )
-            .await
-            .unwrap();
-        seen.extend(page.threads.iter().map(|t| t.id.clone()));
-        match page.next {
-            Some(c) => after = serde_json::to_value(c).unwrap(),
-            None => break,
-        }
-    }
+    let mut seen: Vec<String> = h
+        .all_pages(&cookie, json!({}))
+        .await
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
     seen.sort();
     let mut mine = h.a.thread_ids.clone();
     mine.sort();

@@ -183,4 +183,35 @@ impl Harness {
             .expect("value")
             .unwrap_or(Value::Null)
     }
+
+    /// One page of `list_threads` (the filter as JSON, so tests can also send raw shapes).
+    pub async fn page(
+        &self,
+        cookie: &str,
+        filter: Value,
+        after: Option<&app::model::Cursor>,
+    ) -> app::model::InboxPage {
+        self.call(
+            "list_threads",
+            Some(cookie),
+            serde_json::json!({ "filter": filter, "after": after }),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("list_threads {filter}: {e:?}"))
+    }
+
+    /// Every page of `list_threads`, following the cursor; each page holds at most 50 threads.
+    pub async fn all_pages(&self, cookie: &str, filter: Value) -> Vec<app::model::ThreadSummary> {
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.page(cookie, filter.clone(), after.as_ref()).await;
+            assert!(page.threads.len() <= 50);
+            out.extend(page.threads);
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return out,
+            }
+        }
+    }
 }

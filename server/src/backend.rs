@@ -70,7 +70,7 @@ impl Backend for SurrealBackend {
     fn sign_in<'a>(&'a self, email: &'a str, password: &'a str) -> BackendResult<'a, NewSession> {
         Box::pin(async move {
             let now = self.clock.now_ms();
-            let (token, _user, _ws) = auth::sign_in(&self.db, email, password, now)
+            let (token, caller) = auth::sign_in(&self.db, email, password, now)
                 .await
                 .map_err(|e| match e {
                     SignInError::Wrong => {
@@ -82,10 +82,6 @@ impl Backend for SurrealBackend {
                     }
                     SignInError::Db(e) => internal(e),
                 })?;
-            let caller = auth::authenticate(&self.db, &token, now)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::Internal)?;
             let info = self.load_session_info(&caller).await.map_err(internal)?;
             tracing::info!(user = %caller.user_id, workspace = %caller.workspace_id, "signed in");
             Ok(NewSession {

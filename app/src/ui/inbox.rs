@@ -18,6 +18,8 @@ pub struct InboxCtx {
     pub filter: Memo<InboxFilter>,
     /// Bumped after every write so lists, counts and the open thread read again.
     pub refresh: RwSignal<u32>,
+    /// Bumped when only the list and counts changed (a thread was marked read).
+    pub list_refresh: RwSignal<u32>,
 }
 
 pub fn use_inbox() -> InboxCtx {
@@ -50,13 +52,17 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         session: StoredValue::new(info.clone()),
         filter,
         refresh: RwSignal::new(0),
+        list_refresh: RwSignal::new(0),
     };
     provide_context(ctx);
     provide_clock(0);
     let location = use_location();
     let thread_open = move || location.pathname.get().starts_with("/t/");
     let sign_out = ServerAction::<SignOut>::new();
-    let counts = Resource::new(move || ctx.refresh.get(), |_| load_inbox_counts());
+    let counts = Resource::new(
+        move || (ctx.refresh.get(), ctx.list_refresh.get()),
+        |_| load_inbox_counts(),
+    );
     view! {
         <Title text=format!("Inbox · {}", info.workspace_name)/>
         <div class="app" class:thread-open=thread_open>

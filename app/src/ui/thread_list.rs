@@ -14,8 +14,8 @@ use leptos_router::hooks::use_params_map;
 pub fn ThreadList() -> impl IntoView {
     let ctx = use_inbox();
     let first = Resource::new(
-        move || (ctx.filter.get(), ctx.refresh.get()),
-        |(f, _)| list_threads(f, None),
+        move || (ctx.filter.get(), ctx.refresh.get(), ctx.list_refresh.get()),
+        |(f, _, _)| list_threads(f, None),
     );
     // Pages after the first, loaded on demand; reset whenever the first page is read again.
     let more = RwSignal::new(Vec::<ThreadSummary>::new());

@@ -41,7 +41,8 @@ pub fn ThreadPane() -> impl IntoView {
                 let id = d.summary.id.clone();
                 leptos::task::spawn_local(async move {
                     if mark_read(id).await.is_ok() {
-                        ctx.refresh.update(|n| *n += 1);
+                        // Only the list's badge and counts change; the open thread stays as it is.
+                        ctx.list_refresh.update(|n| *n += 1);
                     }
                 });
             }

@@ -39,15 +39,17 @@ struct UserRow {
 #[derive(serde::Deserialize)]
 struct MembershipRow {
     workspace: String,
+    role: String,
 }
 
-/// Checks the password and opens a session. Returns the token to put in the cookie.
+/// Checks the password and opens a session. Returns the token to put in the cookie and the
+/// caller the session stands for.
 pub async fn sign_in(
     db: &Db,
     email: &str,
     password: &str,
     now: i64,
-) -> Result<(String, String, String), SignInError> {
+) -> Result<(String, Caller), SignInError> {
     let email = email.trim().to_lowercase();
     let state = throttle::load(db, &email).await?;
     throttle::check(&state, now).map_err(SignInError::Throttled)?;
@@ -70,11 +72,12 @@ pub async fn sign_in(
 
     let mut resp = exec(
         db,
-        "SELECT record::id(workspace) AS workspace, created_at FROM membership WHERE user = type::record('user', $user) ORDER BY created_at LIMIT 1;",
+        "SELECT record::id(workspace) AS workspace, role, created_at FROM membership WHERE user = type::record('user', $user) ORDER BY created_at LIMIT 1;",
         serde_json::json!({ "user": user.id }),
     )
     .await?;
     let membership: MembershipRow = first(&mut resp, 0)?.ok_or(SignInError::NoWorkspace)?;
+    let role = Role::parse(&membership.role).ok_or(SignInError::NoWorkspace)?;
     let token = crate::ids::new_secret();
     exec(
         db,
@@ -88,7 +91,13 @@ pub async fn sign_in(
         }),
     )
     .await?;
-    Ok((token, user.id, membership.workspace))
+    let caller = Caller {
+        user_id: user.id,
+        workspace_id: membership.workspace,
+        role,
+        scope: Scope::Workspace,
+    };
+    Ok((token, caller))
 }
 
 #[derive(serde::Deserialize)]

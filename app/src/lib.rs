@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod live;
 pub mod model;
 pub mod ui;
 

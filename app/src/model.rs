@@ -276,6 +276,13 @@ pub struct ThreadSummary {
     /// When the creator started waiting for an answer (their oldest unanswered message), if they are.
     pub awaiting_since: Option<i64>,
     pub unread: bool,
+    /// Every channel this thread has used (the channel filter matches any of them).
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    /// When the row last changed, in the database's clock (ms). Live updates compare it so an
+    /// older copy never replaces a newer one.
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// Keyset cursor: the last row's activity time and id. Pages never use OFFSET.
@@ -385,6 +392,9 @@ pub struct MessageView {
     pub text: String,
     pub at: i64,
     pub status: DeliveryStatus,
+    /// When the row last changed, in the database's clock (ms); see `ThreadSummary::version`.
+    #[serde(default)]
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

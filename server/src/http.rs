@@ -1,6 +1,7 @@
 //! The axum application: server functions, server-rendered routes, static files, health.
 
 use crate::backend::SurrealBackend;
+use crate::live::LiveService;
 use app::api::backend::SharedBackend;
 use axum::routing::get;
 use axum::Router;
@@ -8,14 +9,28 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 
-/// Builds the whole router around a backend and the Leptos options (site root, output name).
+/// Builds the whole router around a backend and the Leptos options (site root, output name),
+/// and starts this instance's live feed.
 pub fn router(backend: SurrealBackend, leptos_options: LeptosOptions) -> Router {
+    router_with_live(backend, leptos_options).0
+}
+
+/// The router and its live service (for tests and benchmarks that watch the hub).
+pub fn router_with_live(
+    backend: SurrealBackend,
+    leptos_options: LeptosOptions,
+) -> (Router, Arc<LiveService>) {
+    let live = LiveService::start(backend.clone());
     let shared: SharedBackend = Arc::new(backend);
     let routes = generate_route_list(app::ui::App);
     let for_routes = shared.clone();
     let for_fns = shared.clone();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            app::live::LIVE_PATH,
+            get(crate::live::socket::handler).with_state(live.clone()),
+        )
         .route(
             "/api/{*fn_name}",
             axum::routing::post(move |req: axum::extract::Request| {
@@ -49,5 +64,6 @@ pub fn router(backend: SurrealBackend, leptos_options: LeptosOptions) -> Router 
             },
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
-        .with_state(leptos_options)
+        .with_state(leptos_options);
+    (router, live)
 }

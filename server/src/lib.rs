@@ -10,5 +10,6 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod ids;
+pub mod live;
 pub mod seed;
 pub mod store;

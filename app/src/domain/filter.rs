@@ -1,7 +1,8 @@
 //! Inbox filters: what a person can narrow the inbox by, kept in the URL query so a filtered
 //! view is shareable, survives reload and Back, and is rendered filtered by the server.
 
-use crate::model::{Channel, Stage};
+use crate::domain::reply_clock::REPLY_GOAL_MS;
+use crate::model::{Channel, Stage, ThreadSummary};
 use serde::{Deserialize, Serialize};
 
 /// Who a thread is assigned to, as a filter.
@@ -153,6 +154,30 @@ impl InboxFilter {
     }
 
     /// The search text as it is matched: lowercase, trimmed.
+    /// Whether a thread belongs in this filtered view: the same rules the server's query applies
+    /// (store/inbox_query.rs), for rows that arrive live. `search` is the thread's lowercase
+    /// search text; `me` is the viewer's user id.
+    pub fn matches(&self, t: &ThreadSummary, search: &str, me: &str, now: i64) -> bool {
+        let opt_eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        let assignee_ok = match &self.assignee {
+            None => true,
+            Some(AssigneeFilter::Me) => t.assignee_id.as_deref() == Some(me),
+            Some(AssigneeFilter::Nobody) => t.assignee_id.is_none(),
+            Some(AssigneeFilter::User(id)) => t.assignee_id.as_deref() == Some(id.as_str()),
+        };
+        let waiting_ok = match t.awaiting_since {
+            None => !self.needs_reply && !self.overdue,
+            Some(since) => !self.overdue || since < now - REPLY_GOAL_MS,
+        };
+        opt_eq(&self.campaign, &t.campaign_id)
+            && opt_eq(&self.client, &t.client_id)
+            && self.search_needle().is_none_or(|n| search.contains(&n))
+            && self.stage.is_none_or(|s| s == t.stage)
+            && self.channel.is_none_or(|c| t.channels.contains(&c))
+            && assignee_ok
+            && waiting_ok
+    }
+
     pub fn search_needle(&self) -> Option<String> {
         self.creator
             .as_ref()
@@ -268,5 +293,68 @@ mod tests {
         assert_eq!(f.to_query_string(), "?q=a%20b%26c&needs_reply=1");
         assert_eq!(InboxFilter::default().to_query_string(), "");
         assert_eq!(f.search_needle().as_deref(), Some("a b&c"));
+    }
+
+    #[test]
+    fn live_rows_match_like_the_server_query() {
+        use crate::model::{SenderKind, ThreadSummary};
+        let now = 10 * REPLY_GOAL_MS;
+        let t = ThreadSummary {
+            id: "t1".into(),
+            creator_id: "cr1".into(),
+            creator_name: "Maya".into(),
+            creator_handle: "@maya".into(),
+            creator_avatar: None,
+            campaign_id: "c1".into(),
+            campaign_name: "Spring".into(),
+            client_id: "k1".into(),
+            client_name: "Acme".into(),
+            stage: Stage::Negotiating,
+            assignee_id: Some("u1".into()),
+            assignee_name: Some("Dana".into()),
+            last_at: now,
+            last_channel: Channel::Sms,
+            last_sender_kind: SenderKind::Creator,
+            last_sender_name: "Maya".into(),
+            last_snippet: "hi".into(),
+            awaiting_since: Some(now - 2 * REPLY_GOAL_MS),
+            unread: true,
+            channels: vec![Channel::Email, Channel::Sms],
+            version: 1,
+        };
+        let f = |q: &str| InboxFilter::from_query(q.split('&').filter_map(|kv| kv.split_once('=')));
+        let cases = [
+            ("", true),
+            ("campaign=c1", true),
+            ("campaign=c2", false),
+            ("client=k1&stage=negotiating", true),
+            ("stage=accepted", false),
+            ("channel=sms", true),
+            ("channel=instagram", false),
+            ("assignee=me", true),
+            ("assignee=none", false),
+            ("assignee=u2", false),
+            ("needs_reply=1&overdue=1", true),
+            ("q=MAYA@X", true),
+            ("q=zoe", false),
+        ];
+        for (q, want) in cases {
+            assert_eq!(
+                f(q).matches(&t, "maya @maya maya@x.example", "u1", now),
+                want,
+                "{q}"
+            );
+        }
+        let answered = ThreadSummary {
+            awaiting_since: None,
+            ..t.clone()
+        };
+        let fresh = ThreadSummary {
+            awaiting_since: Some(now - 1000),
+            ..t
+        };
+        assert!(!f("needs_reply=1").matches(&answered, "", "u1", now));
+        assert!(f("needs_reply=1").matches(&fresh, "", "u1", now));
+        assert!(!f("overdue=1").matches(&fresh, "", "u1", now));
     }
 }

@@ -223,6 +223,44 @@ async fn measure(s: &Scale, runs: usize, now: i64) -> Vec<f64> {
     all
 }
 
+async fn probe(s: &Scale, _now: i64) {
+    let probes = [
+        ("return1", "RETURN 1;"),
+        ("one_by_id", "SELECT * FROM thread:t0000001;"),
+        ("ids51", "SELECT id FROM thread WHERE workspace = workspace:benchws ORDER BY inbox_rank LIMIT 51;"),
+        ("star51", "SELECT * FROM thread WHERE workspace = workspace:benchws ORDER BY inbox_rank LIMIT 51;"),
+        ("star1", "SELECT * FROM thread WHERE workspace = workspace:benchws ORDER BY inbox_rank LIMIT 1;"),
+        ("star51_noorder", "SELECT * FROM thread WHERE workspace = workspace:benchws LIMIT 51;"),
+        ("star51_table", "SELECT * FROM thread LIMIT 51;"),
+        ("last_at51", "SELECT last_at FROM thread WHERE workspace = workspace:benchws ORDER BY inbox_rank LIMIT 51;"),
+        ("range51", "SELECT * FROM thread:t0000000..t0000051;"),
+        ("list51", "SELECT * FROM [thread:t0000001,thread:t0000002,thread:t0000003,thread:t0000004,thread:t0000005,thread:t0000006,thread:t0000007,thread:t0000008,thread:t0000009,thread:t0000010];"),
+    ];
+    for (name, sql) in probes {
+        let mut times = Vec::new();
+        for i in 0..40 {
+            let start = Instant::now();
+            let mut resp = exec(&s.db, sql, json!({})).await.expect(name);
+            let v: Vec<serde_json::Value> = resp.take(0).unwrap_or_default();
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            if i == 0 {
+                eprintln!("{name}: {} rows", v.len());
+                if sql.starts_with("SELECT") {
+                    let e = sql.trim_end_matches(';').to_string() + " EXPLAIN;";
+                    let mut r = exec(&s.db, &e, json!({})).await.expect("explain");
+                    let plan: Vec<serde_json::Value> = r.take(0).unwrap_or_default();
+                    eprintln!("  {}", serde_json::to_string(&plan).unwrap_or_default());
+                }
+            }
+            if i >= 5 {
+                times.push(ms);
+            }
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!("probe {name:<16} p50_ms={:.3}", percentile(&times, 0.5));
+    }
+}
+
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
@@ -255,6 +293,10 @@ fn main() {
     rt.block_on(async {
         let now = server::clock::Clock::System.now_ms();
         let small_scale = build(&format!("{dir}/small"), small, now).await;
+        if std::env::args().any(|a| a == "--probe") {
+            probe(&small_scale, now).await;
+            return;
+        }
         if std::env::args().any(|a| a == "--explain") {
             for (name, f) in filters(&small_scale) {
                 let q =

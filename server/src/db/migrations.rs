@@ -9,11 +9,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("schema_v1.surql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("schema_v1.surql"),
+    },
+    Migration {
+        version: 2,
+        name: "forward inbox indexes and change stamps",
+        sql: include_str!("schema_v2.surql"),
+    },
+];
 
 #[derive(serde::Deserialize)]
 struct Applied {

@@ -577,6 +577,8 @@ async fn seed_thread(
         last_snippet: String::new(),
         awaiting_since: None,
         unread: false,
+        channels: Vec::new(),
+        version: 0,
     };
     let count = lines.len();
     for ((from_creator, channel, kind, text), at) in lines.into_iter().zip(times) {

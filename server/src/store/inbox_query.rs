@@ -1,5 +1,6 @@
 //! Translates an inbox filter into one SurrealQL SELECT with bound parameters. Pure: the values
-//! never enter the query text, only `$names` do. Keyset pagination on (last_at, id), never OFFSET.
+//! never enter the query text, only `$names` do. Newest activity first, read forward over
+//! `inbox_rank` (see schema_v2.surql); keyset pagination on (inbox_rank, id), never OFFSET.
 
 use super::{thread_scope, THREAD_FIELDS};
 use app::api::backend::Caller;
@@ -9,6 +10,9 @@ use app::model::Cursor;
 use serde_json::{Map, Value};
 
 pub const PAGE_SIZE: usize = 50;
+
+/// `thread.inbox_rank = INBOX_RANK_BASE - last_at` (computed by the schema, schema_v2.surql).
+pub const INBOX_RANK_BASE: i64 = 1_000_000_000_000_000;
 
 #[derive(Debug)]
 pub struct BuiltQuery {
@@ -57,7 +61,7 @@ pub fn conditions(
         None => {}
     }
     if filter.needs_reply || filter.overdue {
-        c.push("awaiting_since != NONE".into());
+        c.push("waiting = true".into());
     }
     if filter.overdue {
         vars.insert("overdue_before".into(), (now - REPLY_GOAL_MS).into());
@@ -77,14 +81,15 @@ pub fn page_query(
     let mut vars = Map::new();
     let mut c = conditions(caller, filter, now, &mut vars);
     if let Some(cursor) = after {
-        vars.insert("c_at".into(), cursor.last_at.into());
+        vars.insert("c_rank".into(), (INBOX_RANK_BASE - cursor.last_at).into());
         vars.insert("c_id".into(), cursor.id.clone().into());
         c.push(
-            "(last_at < $c_at OR (last_at = $c_at AND id < type::record('thread', $c_id)))".into(),
+            "(inbox_rank > $c_rank OR (inbox_rank = $c_rank AND id > type::record('thread', $c_id)))"
+                .into(),
         );
     }
     let sql = format!(
-        "SELECT {THREAD_FIELDS} FROM thread WHERE {} ORDER BY last_at DESC, id DESC LIMIT {};",
+        "SELECT {THREAD_FIELDS} FROM thread WHERE {} ORDER BY inbox_rank, id LIMIT {};",
         c.join(" AND "),
         limit + 1
     );
@@ -185,7 +190,7 @@ mod tests {
                     needs_reply: true,
                     ..Default::default()
                 },
-                format!("{ws} AND awaiting_since != NONE"),
+                format!("{ws} AND waiting = true"),
                 vec![],
             ),
             (
@@ -194,7 +199,7 @@ mod tests {
                     needs_reply: true,
                     ..Default::default()
                 },
-                format!("{ws} AND awaiting_since != NONE AND awaiting_since < $overdue_before"),
+                format!("{ws} AND waiting = true AND awaiting_since < $overdue_before"),
                 vec![("overdue_before", (99 * REPLY_GOAL_MS).into())],
             ),
         ];
@@ -204,7 +209,7 @@ mod tests {
             for (k, v) in want_vars {
                 assert_eq!(q.vars.get(k), Some(&v), "{k} for {filter:?}");
             }
-            assert!(q.sql.ends_with("ORDER BY last_at DESC, id DESC LIMIT 51;"));
+            assert!(q.sql.ends_with("ORDER BY inbox_rank, id LIMIT 51;"));
             assert!(!q.sql.contains("OFFSET") && !q.sql.contains("START"));
         }
     }
@@ -217,9 +222,9 @@ mod tests {
         };
         let q = page_query(&caller(), &InboxFilter::default(), Some(&cursor), 0, 10);
         assert!(where_of(&q).ends_with(
-            "(last_at < $c_at OR (last_at = $c_at AND id < type::record('thread', $c_id)))"
+            "(inbox_rank > $c_rank OR (inbox_rank = $c_rank AND id > type::record('thread', $c_id)))"
         ));
-        assert_eq!(q.vars["c_at"], Value::from(42));
+        assert_eq!(q.vars["c_rank"], Value::from(INBOX_RANK_BASE - 42));
         assert_eq!(q.vars["c_id"], Value::from("t9"));
         assert!(q.sql.ends_with("LIMIT 11;"));
 

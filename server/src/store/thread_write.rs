@@ -104,6 +104,9 @@ pub async fn append_message(
     exec(db, &sql, Value::Object(vars)).await?;
     thread.awaiting_since = awaiting;
     thread.unread = unread;
+    if !is_note && !thread.channels.contains(&msg.channel) {
+        thread.channels.push(msg.channel);
+    }
     if msg.at >= thread.last_at {
         thread.last_at = msg.at;
         thread.last_channel = msg.channel;
@@ -121,6 +124,8 @@ pub async fn append_message(
         text: msg.text,
         at: msg.at,
         status: msg.status,
+        // The database stamps the row; any copy read back or pushed live is newer than this.
+        version: 0,
     })
 }
 

@@ -2,6 +2,8 @@
 //! workspaces, called over HTTP exactly as the browser calls it.
 #![allow(dead_code)]
 
+pub mod live_client;
+
 use app::api::AppError;
 use axum::body::Body;
 use axum::Router;
@@ -80,6 +82,17 @@ impl Harness {
             a,
             b,
         }
+    }
+
+    /// Serves the router on a free local port (for sockets, which need a real connection).
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let app = self.app.clone();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        addr
     }
 
     /// Calls a server function. `json` selects the JSON encoding; otherwise the body is form-encoded.

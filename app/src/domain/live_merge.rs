@@ -1,0 +1,353 @@
+//! Applying live changes to what a tab shows: the thread list of a filtered view and the
+//! messages of an open thread. Pure and idempotent: the same change applied twice, or an older
+//! copy arriving after a newer one, leaves the view as it was — which is what lets a reconnect
+//! replay an overlapping window without showing anything twice.
+
+use crate::domain::filter::InboxFilter;
+use crate::model::{MessageView, ThreadSummary};
+use std::cmp::Ordering;
+
+/// What a live change did to a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListChange {
+    Unchanged,
+    Inserted,
+    Updated,
+    Removed,
+}
+
+/// The inbox order: newest activity first, then id (the server's `ORDER BY inbox_rank, id`).
+pub fn inbox_order(a: &ThreadSummary, b: &ThreadSummary) -> Ordering {
+    b.last_at.cmp(&a.last_at).then_with(|| a.id.cmp(&b.id))
+}
+
+/// Where a live thread row goes in a view. `loaded_all` says whether the list holds the view's
+/// last page: if not, a row older than the last shown one is left for "Load older threads" to
+/// fetch, so the list never shows a gap.
+pub struct ListView<'a> {
+    pub filter: &'a InboxFilter,
+    pub me: &'a str,
+    pub now: i64,
+    pub loaded_all: bool,
+}
+
+/// Merges a changed thread into a list kept in inbox order.
+pub fn merge_thread(
+    rows: &mut Vec<ThreadSummary>,
+    view: &ListView<'_>,
+    thread: &ThreadSummary,
+    search: &str,
+) -> ListChange {
+    let existing = rows.iter().position(|r| r.id == thread.id);
+    if let Some(i) = existing {
+        if rows[i].version > thread.version {
+            return ListChange::Unchanged;
+        }
+        if rows[i] == *thread {
+            return ListChange::Unchanged;
+        }
+    }
+    let belongs = view.filter.matches(thread, search, view.me, view.now);
+    match (existing, belongs) {
+        (None, false) => ListChange::Unchanged,
+        (Some(i), false) => {
+            rows.remove(i);
+            ListChange::Removed
+        }
+        (existing, true) => {
+            if let Some(i) = existing {
+                rows.remove(i);
+            }
+            let at = rows.partition_point(|r| inbox_order(r, thread) == Ordering::Less);
+            if existing.is_none() && at == rows.len() && !view.loaded_all {
+                return ListChange::Unchanged;
+            }
+            rows.insert(at, thread.clone());
+            if existing.is_some() {
+                ListChange::Updated
+            } else {
+                ListChange::Inserted
+            }
+        }
+    }
+}
+
+/// Removes a deleted thread from a list.
+pub fn remove_thread(rows: &mut Vec<ThreadSummary>, id: &str) -> ListChange {
+    match rows.iter().position(|r| r.id == id) {
+        Some(i) => {
+            rows.remove(i);
+            ListChange::Removed
+        }
+        None => ListChange::Unchanged,
+    }
+}
+
+/// Merges a new or changed message into a thread's messages, kept oldest first.
+/// Returns whether anything changed.
+pub fn merge_message(messages: &mut Vec<MessageView>, message: &MessageView) -> bool {
+    let order = |a: &MessageView, b: &MessageView| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id));
+    if let Some(i) = messages.iter().position(|m| m.id == message.id) {
+        if messages[i].version > message.version || messages[i] == *message {
+            return false;
+        }
+        messages.remove(i);
+    }
+    let at = messages.partition_point(|m| order(m, message) == Ordering::Less);
+    messages.insert(at, message.clone());
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::filter::AssigneeFilter;
+    use crate::model::*;
+
+    fn thread(id: &str, last_at: i64, version: i64) -> ThreadSummary {
+        ThreadSummary {
+            id: id.into(),
+            creator_id: "cr".into(),
+            creator_name: "Maya".into(),
+            creator_handle: "@maya".into(),
+            creator_avatar: None,
+            campaign_id: "c1".into(),
+            campaign_name: "Spring".into(),
+            client_id: "k1".into(),
+            client_name: "Acme".into(),
+            stage: Stage::Replied,
+            assignee_id: None,
+            assignee_name: None,
+            last_at,
+            last_channel: Channel::Email,
+            last_sender_kind: SenderKind::Creator,
+            last_sender_name: "Maya".into(),
+            last_snippet: "hi".into(),
+            awaiting_since: None,
+            unread: false,
+            channels: vec![Channel::Email],
+            version,
+        }
+    }
+
+    fn ids(rows: &[ThreadSummary]) -> Vec<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn thread_merge_table() {
+        let all = InboxFilter::default();
+        let waiting = InboxFilter {
+            needs_reply: true,
+            ..Default::default()
+        };
+        let mine = InboxFilter {
+            assignee: Some(AssigneeFilter::Me),
+            ..Default::default()
+        };
+        let base = || {
+            vec![
+                thread("a", 300, 3),
+                thread("b", 200, 2),
+                thread("c", 100, 1),
+            ]
+        };
+        let newer_b = ThreadSummary {
+            last_at: 400,
+            version: 9,
+            awaiting_since: Some(400),
+            ..thread("b", 400, 9)
+        };
+        let stale_b = ThreadSummary {
+            last_snippet: "old".into(),
+            ..thread("b", 500, 1)
+        };
+        let mine_d = ThreadSummary {
+            assignee_id: Some("u1".into()),
+            ..thread("d", 150, 5)
+        };
+        type Case<'a> = (
+            &'a str,
+            &'a InboxFilter,
+            bool,
+            ThreadSummary,
+            ListChange,
+            Vec<&'a str>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "new reply moves to top",
+                &all,
+                true,
+                newer_b.clone(),
+                ListChange::Updated,
+                vec!["b", "a", "c"],
+            ),
+            (
+                "older copy is ignored",
+                &all,
+                true,
+                stale_b,
+                ListChange::Unchanged,
+                vec!["a", "b", "c"],
+            ),
+            (
+                "same copy twice is a no-op",
+                &all,
+                true,
+                thread("a", 300, 3),
+                ListChange::Unchanged,
+                vec!["a", "b", "c"],
+            ),
+            (
+                "new thread lands in order",
+                &all,
+                true,
+                thread("d", 250, 4),
+                ListChange::Inserted,
+                vec!["a", "d", "b", "c"],
+            ),
+            (
+                "tie on time orders by id",
+                &all,
+                true,
+                thread("aa", 300, 4),
+                ListChange::Inserted,
+                vec!["a", "aa", "b", "c"],
+            ),
+            (
+                "older than the loaded page waits for paging",
+                &all,
+                false,
+                thread("z", 50, 4),
+                ListChange::Unchanged,
+                vec!["a", "b", "c"],
+            ),
+            (
+                "older but the whole view is loaded",
+                &all,
+                true,
+                thread("z", 50, 4),
+                ListChange::Inserted,
+                vec!["a", "b", "c", "z"],
+            ),
+            (
+                "a row that stops matching leaves",
+                &mine,
+                true,
+                thread("a", 300, 4),
+                ListChange::Removed,
+                vec!["b", "c"],
+            ),
+            (
+                "a row that starts matching joins",
+                &mine,
+                true,
+                mine_d,
+                ListChange::Inserted,
+                vec!["a", "b", "d", "c"],
+            ),
+            (
+                "needs-reply view gains the waiting thread",
+                &waiting,
+                true,
+                newer_b,
+                ListChange::Updated,
+                vec!["b", "a", "c"],
+            ),
+        ];
+        for (name, filter, loaded_all, incoming, want_change, want_ids) in cases {
+            let mut rows = base();
+            if filter.assignee.is_some() {
+                for r in rows.iter_mut() {
+                    r.assignee_id = Some("u1".into());
+                }
+            }
+            if filter.needs_reply {
+                rows[0].awaiting_since = Some(1);
+                rows[2].awaiting_since = Some(1);
+            }
+            let view = ListView {
+                filter,
+                me: "u1",
+                now: 1_000,
+                loaded_all,
+            };
+            let change = merge_thread(&mut rows, &view, &incoming, "maya");
+            assert_eq!(change, want_change, "{name}");
+            assert_eq!(ids(&rows), want_ids, "{name}");
+        }
+    }
+
+    #[test]
+    fn removal() {
+        let mut rows = vec![thread("a", 3, 1), thread("b", 2, 1)];
+        assert_eq!(remove_thread(&mut rows, "a"), ListChange::Removed);
+        assert_eq!(remove_thread(&mut rows, "a"), ListChange::Unchanged);
+        assert_eq!(ids(&rows), vec!["b"]);
+    }
+
+    fn msg(id: &str, at: i64, version: i64, status: DeliveryStatus) -> MessageView {
+        MessageView {
+            id: id.into(),
+            direction: Direction::Outbound,
+            channel: Channel::Email,
+            sender_kind: SenderKind::Teammate,
+            sender_name: "Dana".into(),
+            subject: None,
+            text: "hello".into(),
+            at,
+            status,
+            version,
+        }
+    }
+
+    #[test]
+    fn message_merge_table() {
+        use DeliveryStatus::*;
+        let base = || vec![msg("m1", 10, 1, Delivered), msg("m2", 20, 2, Queued)];
+        let cases: Vec<(&str, MessageView, bool, Vec<(&str, DeliveryStatus)>)> = vec![
+            (
+                "append",
+                msg("m3", 30, 3, Delivered),
+                true,
+                vec![("m1", Delivered), ("m2", Queued), ("m3", Delivered)],
+            ),
+            (
+                "replay of a known message",
+                msg("m2", 20, 2, Queued),
+                false,
+                vec![("m1", Delivered), ("m2", Queued)],
+            ),
+            (
+                "status change replaces",
+                msg("m2", 20, 5, Sent),
+                true,
+                vec![("m1", Delivered), ("m2", Sent)],
+            ),
+            (
+                "older status is ignored",
+                msg("m2", 20, 1, Failed),
+                false,
+                vec![("m1", Delivered), ("m2", Queued)],
+            ),
+            (
+                "late arrival sorts by time",
+                msg("m0", 5, 6, Delivered),
+                true,
+                vec![("m0", Delivered), ("m1", Delivered), ("m2", Queued)],
+            ),
+        ];
+        for (name, incoming, want_changed, want) in cases {
+            let mut messages = base();
+            assert_eq!(
+                merge_message(&mut messages, &incoming),
+                want_changed,
+                "{name}"
+            );
+            let got: Vec<(&str, DeliveryStatus)> =
+                messages.iter().map(|m| (m.id.as_str(), m.status)).collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! What the server pushes to an open browser over the live socket (`GET /api/live`), one JSON
+//! text frame per event. Shared by the server, which produces the events from SurrealDB live
+//! queries, and the wasm UI, which applies them.
+
+use crate::model::{MessageView, ThreadSummary};
+use serde::{Deserialize, Serialize};
+
+/// The socket's path. `?since=<cursor>` resumes after a dropped connection.
+pub const LIVE_PATH: &str = "/api/live";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A thread row was created or changed. `search` is its lowercase search text (name, handle,
+    /// addresses), so a tab can tell whether the row matches its creator search.
+    Thread {
+        thread: Box<ThreadSummary>,
+        search: String,
+    },
+    /// A thread was deleted (for example when a creator's data is erased).
+    ThreadRemoved { id: String },
+    /// A message or note was added to a thread, or changed (delivery status).
+    Message {
+        thread_id: String,
+        message: Box<MessageView>,
+    },
+    /// The replay of what changed since the requested cursor is complete; everything after this
+    /// is live. `cursor` is where a later reconnect resumes.
+    Synced { cursor: i64, replayed: u32 },
+    /// More changed while disconnected than a replay carries: the tab reloads its visible data.
+    Resync { cursor: i64 },
+}
+
+impl LiveEvent {
+    /// The database-clock time of the change this event carries, if it carries one.
+    pub fn version(&self) -> Option<i64> {
+        match self {
+            LiveEvent::Thread { thread, .. } => Some(thread.version),
+            LiveEvent::Message { message, .. } => Some(message.version),
+            LiveEvent::Synced { cursor, .. } | LiveEvent::Resync { cursor } => Some(*cursor),
+            LiveEvent::ThreadRemoved { .. } => None,
+        }
+    }
+}

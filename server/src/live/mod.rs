@@ -1,0 +1,45 @@
+//! Live updates. Changes are observed in SurrealDB itself — one `LIVE SELECT` per table and
+//! server instance (`feed`) — so a write by any instance, job or webhook is pushed the same way.
+//! The `hub` routes each change to the open sockets of its workspace (and client scope), and each
+//! `socket` first replays what its browser missed since its cursor (`replay`), then streams.
+
+pub mod feed;
+pub mod hub;
+pub mod replay;
+pub mod rows;
+pub mod socket;
+
+use crate::backend::SurrealBackend;
+use hub::Hub;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// One per server process: the hub and the state of the database feed that fills it.
+pub struct LiveService {
+    pub hub: Arc<Hub>,
+    pub backend: SurrealBackend,
+    /// `true` while the feed's live queries are running.
+    live: watch::Receiver<bool>,
+}
+
+impl LiveService {
+    /// Starts the feed on the current tokio runtime.
+    pub fn start(backend: SurrealBackend) -> Arc<LiveService> {
+        let hub = Arc::new(Hub::default());
+        let (tx, rx) = watch::channel(false);
+        tokio::spawn(feed::run(backend.db.clone(), hub.clone(), tx));
+        Arc::new(LiveService {
+            hub,
+            backend,
+            live: rx,
+        })
+    }
+
+    /// Waits until the feed's live queries run (or the timeout passes); returns whether they do.
+    pub async fn wait_live(&self, timeout: std::time::Duration) -> bool {
+        let mut rx = self.live.clone();
+        tokio::time::timeout(timeout, rx.wait_for(|live| *live))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+}

@@ -1,0 +1,210 @@
+//! `GET /api/live`: the browser's live socket. Authenticated by the session cookie (and an
+//! Origin check), scoped to the session's workspace. It subscribes first, then replays what the
+//! browser missed since `?since=`, says `synced`, then streams. Pings every 20 s find dead peers;
+//! each ping also re-checks the session, so signing out ends the stream.
+
+use super::replay;
+use super::LiveService;
+use app::api::backend::{Backend, Caller};
+use app::api::SESSION_COOKIE;
+use app::live::LiveEvent;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::time::Duration;
+
+const PING_EVERY: Duration = Duration::from_secs(20);
+/// How long a new socket waits for the feed to be live before it says `synced` anyway.
+const FEED_WAIT: Duration = Duration::from_secs(5);
+
+#[derive(serde::Deserialize)]
+pub struct LiveParams {
+    since: Option<String>,
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A browser's Origin must be this server (its Host) or the configured public URL.
+pub fn origin_allowed(origin: Option<&str>, host: Option<&str>, public_url: &str) -> bool {
+    let Some(origin) = origin else {
+        return true; // not a browser page: no cookie-riding risk
+    };
+    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+    origin == public_url || host.is_some_and(|h| h == origin_host)
+}
+
+/// Parses `?since=`: absent means a first connection; anything else must be a plain number.
+pub fn parse_since(raw: Option<&str>) -> Result<Option<i64>, &'static str> {
+    match raw {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or("since must be a non-negative integer"),
+    }
+}
+
+pub async fn handler(
+    State(live): State<Arc<LiveService>>,
+    Query(params): Query<LiveParams>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if !origin_allowed(
+        header(axum::http::header::ORIGIN),
+        header(axum::http::header::HOST),
+        &live.backend.config.public_url,
+    ) {
+        tracing::warn!(origin = ?header(axum::http::header::ORIGIN), "live socket refused: foreign origin");
+        return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+    }
+    let since = match parse_since(params.since.as_deref()) {
+        Ok(s) => s,
+        Err(msg) => {
+            tracing::warn!(since = ?params.since, "live socket refused: bad cursor");
+            return (StatusCode::BAD_REQUEST, msg).into_response();
+        }
+    };
+    let Some(token) = cookie_token(&headers) else {
+        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    };
+    let caller = match live.backend.authenticate(&token).await {
+        Ok(c) => c,
+        Err(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+    };
+    ws.on_upgrade(move |socket| serve(socket, live, caller, token, since))
+}
+
+async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
+    match serde_json::to_string(event) {
+        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot encode a live event");
+            true
+        }
+    }
+}
+
+async fn serve(
+    mut socket: WebSocket,
+    live: Arc<LiveService>,
+    caller: Caller,
+    token: String,
+    since: Option<i64>,
+) {
+    // Subscribe before reading the replay, so nothing written in between is lost.
+    let mut sub = live.hub.subscribe(&caller);
+    live.wait_live(FEED_WAIT).await;
+    let replay = match replay::load(&live.backend.db, &caller, since).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "live replay failed");
+            let _ = socket.send(Message::Close(None)).await;
+            return;
+        }
+    };
+    let replayed = replay.events.len() as u32;
+    for event in &replay.events {
+        if !send(&mut socket, event).await {
+            return;
+        }
+    }
+    let done = if replay.complete {
+        LiveEvent::Synced {
+            cursor: replay.cursor,
+            replayed,
+        }
+    } else {
+        LiveEvent::Resync {
+            cursor: replay.cursor,
+        }
+    };
+    if !send(&mut socket, &done).await {
+        return;
+    }
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    loop {
+        tokio::select! {
+            event = sub.rx.recv() => match event {
+                Some(event) => {
+                    if !send(&mut socket, &event).await {
+                        break;
+                    }
+                }
+                // Dropped by the hub (too slow, or the feed restarted): the browser replays.
+                None => break,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            _ = ping.tick() => {
+                if live.backend.authenticate(&token).await.is_err() {
+                    break;
+                }
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_table() {
+        let public = "https://inbox.example.com";
+        let cases = [
+            (None, Some("127.0.0.1:3000"), true),
+            (Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000"), true),
+            (
+                Some("https://inbox.example.com"),
+                Some("10.0.0.5:3000"),
+                true,
+            ),
+            (Some("https://evil.example"), Some("127.0.0.1:3000"), false),
+            (Some("http://127.0.0.1:3001"), Some("127.0.0.1:3000"), false),
+            (Some("null"), Some("127.0.0.1:3000"), false),
+        ];
+        for (origin, host, want) in cases {
+            assert_eq!(
+                origin_allowed(origin, host, public),
+                want,
+                "{origin:?} {host:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn since_table() {
+        let cases = [
+            (None, Ok(None)),
+            (Some(""), Ok(None)),
+            (Some("1795442700000"), Ok(Some(1_795_442_700_000))),
+            (Some("-1"), Err("since must be a non-negative integer")),
+            (Some("12abc"), Err("since must be a non-negative integer")),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_since(raw), want, "{raw:?}");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! A live-socket client speaking the browser's protocol (JSON text frames over a websocket).
+
+use app::live::LiveEvent;
+use futures::{SinkExt, StreamExt};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub struct LiveClient {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// The cursor from the last `synced`.
+    pub cursor: i64,
+    /// What the replay before `synced` carried.
+    pub replayed: Vec<LiveEvent>,
+}
+
+/// Opens `/api/live` with a session cookie; returns the HTTP status when the server refuses.
+pub async fn try_connect(
+    addr: SocketAddr,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+    since: Option<i64>,
+) -> Result<LiveClient, u16> {
+    let query = since.map(|s| format!("?since={s}")).unwrap_or_default();
+    let mut req = format!("ws://{addr}{}{query}", app::live::LIVE_PATH)
+        .into_client_request()
+        .expect("request");
+    if let Some(c) = cookie {
+        req.headers_mut().insert("cookie", c.parse().unwrap());
+    }
+    if let Some(o) = origin {
+        req.headers_mut().insert("origin", o.parse().unwrap());
+    }
+    let ws = match tokio_tungstenite::connect_async(req).await {
+        Ok((ws, _)) => ws,
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            return Err(resp.status().as_u16())
+        }
+        Err(e) => panic!("connect: {e}"),
+    };
+    let mut client = LiveClient {
+        ws,
+        cursor: 0,
+        replayed: Vec::new(),
+    };
+    loop {
+        match client.next(Duration::from_secs(10)).await {
+            Some(LiveEvent::Synced { cursor, .. }) => {
+                client.cursor = cursor;
+                return Ok(client);
+            }
+            Some(other) => client.replayed.push(other),
+            None => panic!("socket closed before synced"),
+        }
+    }
+}
+
+pub async fn connect(addr: SocketAddr, cookie: &str, since: Option<i64>) -> LiveClient {
+    try_connect(addr, Some(cookie), None, since)
+        .await
+        .expect("live socket")
+}
+
+impl LiveClient {
+    /// The next event, or `None` on timeout or close.
+    pub async fn next(&mut self, within: Duration) -> Option<LiveEvent> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()??;
+            match frame.ok()? {
+                Message::Text(t) => {
+                    return Some(serde_json::from_str(&t).expect("a live event"));
+                }
+                Message::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Every event that arrives within `window`.
+    pub async fn drain(&mut self, window: Duration) -> Vec<LiveEvent> {
+        let deadline = tokio::time::Instant::now() + window;
+        let mut out = Vec::new();
+        while let Some(e) = self
+            .next(deadline.saturating_duration_since(tokio::time::Instant::now()))
+            .await
+        {
+            out.push(e);
+        }
+        out
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.send(Message::Close(None)).await;
+    }
+}

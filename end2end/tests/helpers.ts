@@ -17,3 +17,10 @@ export async function signIn(page: Page, who = OWNER) {
   await page.waitForURL((url) => url.pathname === "/");
   await expect(page.getByTestId("thread-list")).toBeVisible();
 }
+
+export const MANAGER = { email: "marco@northstar.example", password: "creator-inbox-demo" };
+
+/** Waits until the page's live connection says it is live. */
+export async function live(page: Page) {
+  await expect(page.locator(".live-state")).toHaveAttribute("data-state", "live");
+}

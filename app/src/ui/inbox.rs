@@ -2,9 +2,11 @@
 
 use super::clock::provide_clock;
 use super::filters::FilterBar;
+use super::live::{provide_live, Debounce};
 use super::thread_list::ThreadList;
 use crate::api::{current_session, load_inbox_counts, SignOut};
 use crate::domain::filter::{AssigneeFilter, InboxFilter};
+use crate::live::LiveEvent;
 use crate::model::SessionInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,6 +22,10 @@ pub struct InboxCtx {
     pub refresh: RwSignal<u32>,
     /// Bumped when only the list and counts changed (a thread was marked read).
     pub list_refresh: RwSignal<u32>,
+    /// Bumped when live changes may have moved the navigation's counts.
+    pub counts_refresh: RwSignal<u32>,
+    /// Bumped when the open thread's header or context changed elsewhere.
+    pub thread_refresh: RwSignal<u32>,
 }
 
 pub fn use_inbox() -> InboxCtx {
@@ -53,14 +59,32 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         filter,
         refresh: RwSignal::new(0),
         list_refresh: RwSignal::new(0),
+        counts_refresh: RwSignal::new(0),
+        thread_refresh: RwSignal::new(0),
     };
     provide_context(ctx);
     provide_clock(0);
+    let live = provide_live();
+    let recount = Debounce::new(300);
+    live.on_event(move |event| match event {
+        LiveEvent::Thread { .. } | LiveEvent::ThreadRemoved { .. } => {
+            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
+        }
+        // Too much was missed to replay: read everything visible again.
+        LiveEvent::Resync { .. } => ctx.refresh.update(|n| *n += 1),
+        _ => {}
+    });
     let location = use_location();
     let thread_open = move || location.pathname.get().starts_with("/t/");
     let sign_out = ServerAction::<SignOut>::new();
     let counts = Resource::new(
-        move || (ctx.refresh.get(), ctx.list_refresh.get()),
+        move || {
+            (
+                ctx.refresh.get(),
+                ctx.list_refresh.get(),
+                ctx.counts_refresh.get(),
+            )
+        },
         |_| load_inbox_counts(),
     );
     view! {
@@ -70,6 +94,11 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                 <a class="brand" href="/"><span class="brand-mark">"CI"</span><span class="brand-name">"Creator Inbox"</span></a>
                 <span class="workspace-name">{info.workspace_name.clone()}</span>
                 <div class="topbar-right">
+                    <span class="live-state" data-state=move || live.status.get().as_str() role="status"
+                        title="Changes by your team and your creators appear here as they happen">
+                        <span class="live-dot" aria-hidden="true"></span>
+                        {move || live.status.get().label()}
+                    </span>
                     <span class="user-name" title=info.email.clone()>{info.user_name.clone()}" · "{info.role.as_str()}</span>
                     <ActionForm action=sign_out attr:class="inline-form">
                         <button type="submit" class="btn btn-ghost">"Sign out"</button>

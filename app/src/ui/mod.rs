@@ -5,6 +5,9 @@ mod clock;
 mod context_panel;
 mod filters;
 mod inbox;
+mod live;
+#[cfg(feature = "hydrate")]
+mod live_socket;
 mod login;
 mod thread_list;
 mod thread_view;

@@ -1,10 +1,14 @@
 //! The list of threads: newest activity first, keyset pages, badges for the reply discipline.
 
+use super::clock::use_now;
 use super::inbox::use_inbox;
+use super::live::use_live;
 use super::login::is_signed_out;
 use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
 use crate::api::list_threads;
+use crate::domain::live_merge::{merge_thread, remove_thread, ListChange, ListView};
 use crate::domain::{reply_clock, time_fmt};
+use crate::live::LiveEvent;
 use crate::model::{Cursor, ThreadSummary};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -13,6 +17,8 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ThreadList() -> impl IntoView {
     let ctx = use_inbox();
+    let live = use_live();
+    let now = use_now();
     let first = Resource::new(
         move || (ctx.filter.get(), ctx.refresh.get(), ctx.list_refresh.get()),
         |(f, _, _)| list_threads(f, None),
@@ -22,11 +28,44 @@ pub fn ThreadList() -> impl IntoView {
     let next = RwSignal::new(None::<Cursor>);
     let loading_more = RwSignal::new(false);
     let more_error = RwSignal::new(None::<String>);
+    // The loaded rows once a live change touched them (until the first page is read again).
+    let live_rows = RwSignal::new(None::<Vec<ThreadSummary>>);
+    let loaded = move || -> Vec<ThreadSummary> {
+        let mut rows = first
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|p| p.threads)
+            .unwrap_or_default();
+        rows.extend(more.get_untracked());
+        rows
+    };
     Effect::new(move |_| {
         if let Some(Ok(page)) = first.get() {
             more.set(Vec::new());
             next.set(page.next.clone());
             more_error.set(None);
+            live_rows.set(None);
+        }
+    });
+    live.on_event(move |event| {
+        let mut rows = live_rows.get_untracked().unwrap_or_else(loaded);
+        let change = match event {
+            LiveEvent::Thread { thread, search } => {
+                let filter = ctx.filter.get_untracked();
+                let me = ctx.session.with_value(|s| s.user_id.clone());
+                let view = ListView {
+                    filter: &filter,
+                    me: &me,
+                    now: now.get_untracked(),
+                    loaded_all: next.get_untracked().is_none(),
+                };
+                merge_thread(&mut rows, &view, thread, search)
+            }
+            LiveEvent::ThreadRemoved { id } => remove_thread(&mut rows, id),
+            _ => ListChange::Unchanged,
+        };
+        if change != ListChange::Unchanged {
+            live_rows.set(Some(rows));
         }
     });
     let load_more = move |_| {
@@ -38,6 +77,17 @@ pub fn ThreadList() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match list_threads(filter, Some(cursor)).await {
                 Ok(page) => {
+                    live_rows.update(|rows| {
+                        if let Some(rows) = rows {
+                            let known: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+                            rows.extend(
+                                page.threads
+                                    .iter()
+                                    .filter(|t| !known.contains(&t.id))
+                                    .cloned(),
+                            );
+                        }
+                    });
                     more.update(|m| m.extend(page.threads));
                     next.set(page.next);
                 }
@@ -52,21 +102,31 @@ pub fn ThreadList() -> impl IntoView {
             {move || first.get().map(|page| match page {
                 Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),
-                Ok(page) if page.threads.is_empty() => view! {
-                    <div class="list-empty">
-                        <p class="empty-title">"No threads match"</p>
-                        <p>"Try removing a filter."</p>
-                    </div>
-                }.into_any(),
                 Ok(page) => {
-                    let now = page.now;
+                    let page_rows = page.threads;
+                    // The server's "now" renders the badges (so hydration matches); rows that
+                    // arrive later use the ticking clock.
+                    let page_now = page.now;
+                    let rows = move || {
+                        live_rows.get().unwrap_or_else(|| {
+                            let mut rows = page_rows.clone();
+                            rows.extend(more.get());
+                            rows
+                        })
+                    };
+                    let rows_for_empty = rows.clone();
                     view! {
-                        <ul class="thread-list" data-testid="thread-list">
-                            {page.threads.into_iter().map(|t| view! { <ThreadRow t now/> }).collect_view()}
-                            <For each=move || more.get() key=|t| t.id.clone() let:t>
-                                <ThreadRow t now/>
-                            </For>
-                        </ul>
+                        <Show when=move || !rows_for_empty().is_empty() fallback=|| view! {
+                            <div class="list-empty">
+                                <p class="empty-title">"No threads match"</p>
+                                <p>"Try removing a filter."</p>
+                            </div>
+                        }>
+                            <ul class="thread-list" data-testid="thread-list">
+                                <For each=rows.clone() key=|t| (t.id.clone(), t.version, t.unread, t.last_at)
+                                    children=move |t| view! { <ThreadRow t now=page_now.max(now.get_untracked())/> }/>
+                            </ul>
+                        </Show>
                         <div class="list-foot">
                             {move || more_error.get().map(|e| view! { <p class="list-error">{e}</p> })}
                             <Show when=move || next.get().is_some()>

@@ -2,10 +2,13 @@
 
 use super::context_panel::ContextPanel;
 use super::inbox::use_inbox;
+use super::live::use_live;
 use super::login::is_signed_out;
 use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
 use crate::api::{get_thread, mark_read, post_message};
+use crate::domain::live_merge::merge_message;
 use crate::domain::time_fmt;
+use crate::live::LiveEvent;
 use crate::model::{Channel, ComposeKind, DeliveryStatus, Direction, MessageView, ThreadDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,8 +21,8 @@ pub fn ThreadPane() -> impl IntoView {
     let params = use_params_map();
     let thread_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let detail = Resource::new(
-        move || (thread_id.get(), ctx.refresh.get()),
-        |(id, _)| get_thread(id),
+        move || (thread_id.get(), ctx.refresh.get(), ctx.thread_refresh.get()),
+        |(id, _, _)| get_thread(id),
     );
     // The composer's state lives here, outside the re-rendered thread, so a refresh never eats a draft.
     let draft = Draft {
@@ -34,6 +37,7 @@ pub fn ThreadPane() -> impl IntoView {
         id
     });
     provide_context(draft);
+    let scrolled_for = StoredValue::new(String::new());
     // Opening an unread thread marks it read for the team (writers only).
     Effect::new(move |_| {
         if let Some(Ok(d)) = detail.get() {
@@ -53,30 +57,58 @@ pub fn ThreadPane() -> impl IntoView {
             {move || detail.get().map(|d| match d {
                 Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(d) => view! { <ThreadScreen d/> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d scrolled_for/> }.into_any(),
             })}
         </Transition>
     }
 }
 
 #[component]
-fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
+fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl IntoView {
     let ctx = use_inbox();
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
     let s = d.summary.clone();
-    let messages = d.messages.clone();
-    let count = messages.len();
+    // The timeline: what the thread was read with, plus entries that arrived live.
+    let messages = RwSignal::new(d.messages.clone());
+    let live = use_live();
+    {
+        let thread_id = s.id.clone();
+        let shown = s.clone();
+        live.on_event(move |event| match event {
+            LiveEvent::Message {
+                thread_id: t,
+                message,
+            } if *t == thread_id => {
+                let near_bottom = timeline_near_bottom();
+                let mut changed = false;
+                messages.update(|m| changed = merge_message(m, message));
+                if changed && near_bottom {
+                    scroll_to_end();
+                }
+            }
+            // The header and context panel show these; read the thread again when a teammate
+            // (or another tab) changed them. The composer's draft lives outside and survives.
+            LiveEvent::Thread { thread, .. }
+                if thread.id == thread_id
+                    && (thread.stage != shown.stage || thread.assignee_id != shown.assignee_id) =>
+            {
+                ctx.thread_refresh.update(|n| *n += 1);
+            }
+            _ => {}
+        });
+    }
     // On narrow screens the context panel opens over the thread on demand.
     let details = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|doc| doc.get_element_by_id("timeline-end"))
-        {
-            el.scroll_into_view_with_bool(false);
-        }
-    });
+    // Open a thread at its newest entry; re-reading the same thread keeps the reader's place.
+    {
+        let id = s.id.clone();
+        Effect::new(move |_| {
+            if scrolled_for.get_value() != id {
+                scrolled_for.set_value(id.clone());
+                scroll_to_end();
+            }
+        });
+    }
     view! {
         <Title text=format!("{} · {}", s.creator_name, s.campaign_name)/>
         <div class="thread-screen" class:details-open=move || details.get()>
@@ -93,8 +125,10 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
                         {move || if details.get() { "Close" } else { "Details" }}
                     </button>
                 </header>
-                <ol class="timeline" aria-label=format!("Timeline, {count} entries")>
-                    {messages.into_iter().map(|m| view! { <Entry m/> }).collect_view()}
+                <ol class="timeline" id="timeline" aria-label=move || format!("Timeline, {} entries", messages.with(Vec::len))>
+                    <For each=move || messages.get() key=|m| (m.id.clone(), m.version) let:m>
+                        <Entry m/>
+                    </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
                 <Composer thread_id=s.id.clone()/>
@@ -102,6 +136,34 @@ fn ThreadScreen(d: ThreadDetail) -> impl IntoView {
             <ContextPanel d/>
         </div>
     }
+}
+
+/// Brings the newest entry into view.
+fn scroll_to_end() {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|doc| doc.get_element_by_id("timeline-end"))
+    {
+        el.scroll_into_view_with_bool(false);
+    }
+}
+
+/// Whether the reader is at (or near) the newest entry, so a new one may scroll into view
+/// without taking them away from something older they are reading.
+fn timeline_near_bottom() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|doc| doc.get_element_by_id("timeline"))
+        else {
+            return true;
+        };
+        el.scroll_height() - el.scroll_top() - el.client_height() < 160
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
 }
 
 fn status_class(s: DeliveryStatus) -> &'static str {

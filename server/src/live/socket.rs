@@ -87,7 +87,14 @@ pub async fn handler(
         Ok(c) => c,
         Err(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
     };
-    ws.on_upgrade(move |socket| serve(socket, live, caller, token, since))
+    // Browsers send nothing but control frames here, and each event is one small frame: small
+    // buffers keep a thousand open sockets cheap (the defaults reserve 128 KiB per socket).
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(16 * 1024)
+        .max_frame_size(16 * 1024)
+        .on_upgrade(move |socket| serve(socket, live, caller, token, since))
 }
 
 async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
@@ -110,28 +117,31 @@ async fn serve(
     // Subscribe before reading the replay, so nothing written in between is lost.
     let mut sub = live.hub.subscribe(&caller);
     live.wait_live(FEED_WAIT).await;
-    let replay = match replay::load(&live.backend.db, &caller, since).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "live replay failed");
-            let _ = socket.send(Message::Close(None)).await;
-            return;
+    // The replay is sent and dropped before streaming starts: a socket holds nothing per event.
+    let done = {
+        let replay = match replay::load(&live.backend.db, &caller, since).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "live replay failed");
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
+        };
+        let replayed = replay.events.len() as u32;
+        for event in &replay.events {
+            if !send(&mut socket, event).await {
+                return;
+            }
         }
-    };
-    let replayed = replay.events.len() as u32;
-    for event in &replay.events {
-        if !send(&mut socket, event).await {
-            return;
-        }
-    }
-    let done = if replay.complete {
-        LiveEvent::Synced {
-            cursor: replay.cursor,
-            replayed,
-        }
-    } else {
-        LiveEvent::Resync {
-            cursor: replay.cursor,
+        if replay.complete {
+            LiveEvent::Synced {
+                cursor: replay.cursor,
+                replayed,
+            }
+        } else {
+            LiveEvent::Resync {
+                cursor: replay.cursor,
+            }
         }
     };
     if !send(&mut socket, &done).await {

@@ -26,6 +26,10 @@ echo "ok: no server-only crates in the wasm graph"
 step "unit and integration tests"
 cargo test -p app -p server
 
+step "two server instances on one real SurrealDB server (the surreal binary from tools/surreal)"
+cargo build -p surreal-server
+SURREAL_BIN="$CARGO_TARGET_DIR/debug/surreal" cargo test -p server --test multi_instance -- --ignored
+
 step "building the app for the browser tests"
 cargo leptos build
 

@@ -91,6 +91,10 @@ impl Stage {
     pub fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|x| x.as_str() == s)
     }
+    /// Completed and declined enrollments are over; every other stage is open.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Stage::Completed | Stage::Declined)
+    }
 }
 
 /// Why a creator declined (structured so it can be reported on).
@@ -147,15 +151,18 @@ pub enum Channel {
     Sms,
     Instagram,
     InApp,
+    /// The signed API channel: marketplaces and other platforms post messages to a webhook.
+    Api,
     Note,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [
+    pub const ALL: [Channel; 6] = [
         Channel::Email,
         Channel::Sms,
         Channel::Instagram,
         Channel::InApp,
+        Channel::Api,
         Channel::Note,
     ];
     pub fn as_str(self) -> &'static str {
@@ -164,6 +171,7 @@ impl Channel {
             Channel::Sms => "sms",
             Channel::Instagram => "instagram",
             Channel::InApp => "in_app",
+            Channel::Api => "api",
             Channel::Note => "note",
         }
     }
@@ -173,6 +181,7 @@ impl Channel {
             Channel::Sms => "SMS",
             Channel::Instagram => "Instagram DM",
             Channel::InApp => "Creator portal",
+            Channel::Api => "API",
             Channel::Note => "Internal note",
         }
     }
@@ -407,6 +416,14 @@ pub struct ThreadDetail {
     pub messages: Vec<MessageView>,
     pub teammates: Vec<NamedRef>,
     pub now: i64,
+}
+
+/// Where and how a workspace's platforms post messages into the inbox (the signed API channel).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiChannelSettings {
+    pub endpoint: String,
+    /// The HMAC-SHA256 key; shown to owners only.
+    pub secret: String,
 }
 
 /// Counts for the navigation's views.

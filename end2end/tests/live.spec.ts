@@ -1,5 +1,6 @@
+import * as crypto from "crypto";
 import { Browser, BrowserContext, expect, Page, test, WebSocketRoute } from "@playwright/test";
-import { hydrated, live, MANAGER, OWNER, signIn } from "./helpers";
+import { live, MANAGER, OWNER, signIn } from "./helpers";
 
 type Teammate = { ctx: BrowserContext; page: Page };
 
@@ -91,6 +92,37 @@ test("after a cut connection the page catches up on what it missed, exactly once
     await expect(b.page.locator(".timeline .entry", { hasText: text })).toHaveCount(1);
   }
   await expect(bList.locator(".thread-row").first()).toHaveAttribute("data-thread-id", id);
+  await expect(bList.locator(`.thread-row[data-thread-id="${id}"]`)).toHaveCount(1);
+  expect(await b.page.evaluate(() => (window as any).__noReload)).toBe(true);
+  await a.ctx.close();
+  await b.ctx.close();
+});
+
+test("a creator's message posted through the signed API channel moves the thread to the top of another teammate's list", async ({ browser }) => {
+  const a = await teammate(browser, OWNER);
+  const b = await teammate(browser, MANAGER);
+  const bList = b.page.getByTestId("thread-list");
+  const row = bList.locator(".thread-row").nth(8);
+  const id = (await row.getAttribute("data-thread-id"))!;
+
+  // The owner's integration settings, and the thread's creator and campaign.
+  const settings = await (await a.page.request.post("/api/api_channel_settings")).json();
+  const detail = await (await a.page.request.post("/api/get_thread", { form: { thread_id: id } })).json();
+  const email = detail.creator.identities.find((i: any) => i.channel === "email").address;
+  const text = `Just saw the brief — I'm in! (${Date.now()})`;
+  const body = JSON.stringify({ event_id: `e2e-${Date.now()}`, creator: { email }, campaign_id: detail.campaign.id, text });
+  const ts = Math.floor(Date.now() / 1000).toString();
+  const sig = "v1=" + crypto.createHmac("sha256", settings.secret).update(`${ts}.${body}`).digest("hex");
+  const resp = await a.page.request.post(new URL(settings.endpoint).pathname, {
+    data: body,
+    headers: { "content-type": "application/json", "x-inbox-timestamp": ts, "x-inbox-signature": sig },
+  });
+  expect(resp.status()).toBe(202);
+
+  const top = bList.locator(".thread-row").first();
+  await expect(top).toHaveAttribute("data-thread-id", id);
+  await expect(top).toContainText(text.slice(0, 20));
+  await expect(top.locator(".badge-needs")).toBeVisible();
   await expect(bList.locator(`.thread-row[data-thread-id="${id}"]`)).toHaveCount(1);
   expect(await b.page.evaluate(() => (window as any).__noReload)).toBe(true);
   await a.ctx.close();

@@ -216,4 +216,30 @@ impl Backend for SurrealBackend {
             .map_err(write_error)
         })
     }
+
+    fn api_channel_settings<'a>(
+        &'a self,
+        caller: &'a Caller,
+    ) -> BackendResult<'a, ApiChannelSettings> {
+        Box::pin(async move {
+            let secret = crate::ids::new_secret();
+            // Keep an existing key; create one only if there is none yet.
+            let mut resp = exec(
+                &self.db,
+                "UPDATE type::record('workspace', $ws) SET api_secret = $secret WHERE api_secret = NONE;
+                 SELECT VALUE api_secret FROM ONLY type::record('workspace', $ws);",
+                serde_json::json!({ "ws": caller.workspace_id, "secret": secret }),
+            )
+            .await
+            .map_err(internal)?;
+            let secret: Option<String> = resp.take(1).map_err(|e| internal(e.into()))?;
+            Ok(ApiChannelSettings {
+                endpoint: format!(
+                    "{}/hooks/api/{}",
+                    self.config.public_url, caller.workspace_id
+                ),
+                secret: secret.ok_or(AppError::Internal)?,
+            })
+        })
+    }
 }

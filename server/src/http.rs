@@ -21,6 +21,7 @@ pub fn router_with_live(
     leptos_options: LeptosOptions,
 ) -> (Router, Arc<LiveService>) {
     let live = LiveService::start(backend.clone());
+    let for_hooks = backend.clone();
     let shared: SharedBackend = Arc::new(backend);
     let routes = generate_route_list(app::ui::App);
     let for_routes = shared.clone();
@@ -30,6 +31,10 @@ pub fn router_with_live(
         .route(
             app::live::LIVE_PATH,
             get(crate::live::socket::handler).with_state(live.clone()),
+        )
+        .route(
+            "/hooks/api/{workspace}",
+            axum::routing::post(crate::channels::api_hook::handler).with_state(for_hooks),
         )
         .route(
             "/api/{*fn_name}",

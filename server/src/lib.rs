@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod backend;
+pub mod channels;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -27,6 +27,17 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Workspace settings (integrations, keys) are for owners signed in as teammates.
+    pub fn require_owner(&self) -> Result<(), AppError> {
+        if self.role == Role::Owner && self.scope == Scope::Workspace {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only the workspace's owners can see its integration keys".into(),
+            ))
+        }
+    }
+
     pub fn require_write(&self) -> Result<(), AppError> {
         if self.role.can_write() && self.scope == Scope::Workspace {
             Ok(())
@@ -85,6 +96,11 @@ pub trait Backend: Send + Sync + 'static {
         thread_id: &'a str,
         assignee_id: Option<&'a str>,
     ) -> BackendResult<'a, EnrollmentView>;
+    /// The API channel's endpoint and key (the key is created on first use).
+    fn api_channel_settings<'a>(
+        &'a self,
+        caller: &'a Caller,
+    ) -> BackendResult<'a, ApiChannelSettings>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

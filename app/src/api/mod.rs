@@ -13,10 +13,12 @@ mod context;
 
 mod auth;
 mod inbox;
+mod settings;
 mod thread;
 
 pub use auth::*;
 pub use inbox::*;
+pub use settings::*;
 pub use thread::*;
 
 /// The session cookie's name.

@@ -2,6 +2,7 @@
 //! callers pass `now` in. Each rule has table-driven tests beside it.
 
 pub mod filter;
+pub mod identity;
 pub mod live_merge;
 pub mod reply_clock;
 pub mod stage;

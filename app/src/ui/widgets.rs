@@ -36,6 +36,7 @@ pub fn ChannelIcon(channel: Channel) -> impl IntoView {
         Channel::Sms => "M4 5h16v11H9l-5 4z",
         Channel::Instagram => "M5 4h14a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z M12 8.5a3.5 3.5 0 1 0 0 7a3.5 3.5 0 1 0 0-7z M16.5 6.8v.1",
         Channel::InApp => "M7 3h10v18H7z M11 18h2",
+        Channel::Api => "M8 7l-5 5 5 5 M16 7l5 5-5 5 M14 4l-4 16",
         Channel::Note => "M5 4h14v12l-4 4H5z M15 20v-4h4",
     };
     view! {

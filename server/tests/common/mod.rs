@@ -95,6 +95,29 @@ impl Harness {
         addr
     }
 
+    /// Any request to the router: `(status, body)`.
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (StatusCode, String) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+
     /// Calls a server function. `json` selects the JSON encoding; otherwise the body is form-encoded.
     pub async fn raw(
         &self,

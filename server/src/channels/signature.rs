@@ -89,12 +89,15 @@ mod tests {
         let good = sign(key, &ts, body);
         let old = (now - TOLERANCE_SECS - 1).to_string();
         let old_sig = sign(key, &old, body);
-        let cases: Vec<(
-            Option<&str>,
-            Option<&str>,
-            &[u8],
+        let other_key = sign("other", &ts, body);
+        // (timestamp header, signature header, body, expected)
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a [u8],
             Result<(), SignatureError>,
-        )> = vec![
+        );
+        let cases: Vec<Case> = vec![
             (Some(&ts), Some(&good), body, Ok(())),
             (None, Some(&good), body, Err(SignatureError::MissingHeaders)),
             (Some(&ts), None, body, Err(SignatureError::MissingHeaders)),
@@ -125,7 +128,7 @@ mod tests {
             ),
             (
                 Some(&ts),
-                Some(&sign("other", &ts, body)),
+                Some(&other_key),
                 body,
                 Err(SignatureError::Mismatch),
             ),

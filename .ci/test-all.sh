@@ -23,12 +23,13 @@ if [ -n "$found" ]; then
 fi
 echo "ok: no server-only crates in the wasm graph"
 
-step "unit and integration tests"
-cargo test -p app -p server
-
-step "two server instances on one real SurrealDB server (the surreal binary from tools/surreal)"
+step "a real SurrealDB server for the multi-instance test (the surreal binary from tools/surreal)"
 cargo build -p surreal-server
-SURREAL_BIN="$CARGO_TARGET_DIR/debug/surreal" cargo test -p server --test multi_instance -- --ignored
+
+step "unit and integration tests (including two server instances on that SurrealDB server)"
+# One invocation, so the test builds share one feature set; --include-ignored runs the slower
+# multi-instance test that plain `cargo test` skips.
+SURREAL_BIN="$CARGO_TARGET_DIR/debug/surreal" cargo test -p app -p server -- --include-ignored
 
 step "building the app for the browser tests"
 cargo leptos build

@@ -108,7 +108,16 @@ async fn a_reconnect_replays_what_was_missed_exactly_once() {
     let cookie = h.sign_in_as(&h.a, Role::Member).await;
     let first = connect(addr, &cookie, None).await;
     let cursor = first.cursor;
+    assert_eq!(h.live.hub.subscriber_count(), 1);
     first.close().await;
+    // A closed tab releases its subscription promptly.
+    for _ in 0..50 {
+        if h.live.hub.subscriber_count() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(h.live.hub.subscriber_count(), 0);
 
     let thread = h.a.thread_ids[0].clone();
     let mut sent = Vec::new();

@@ -25,6 +25,7 @@ pub const NOW: i64 = 1_795_442_700_000; // 2026-11-23 14:05 UTC
 
 pub struct Harness {
     pub app: Router,
+    pub live: Arc<server::live::LiveService>,
     pub db: Db,
     pub clock: Clock,
     pub a: SeededWorkspace,
@@ -74,9 +75,10 @@ impl Harness {
         let options = leptos::config::LeptosOptions::builder()
             .output_name("creator-inbox")
             .build();
-        let app = server::http::router(backend, options);
+        let (app, live) = server::http::router_with_live(backend, options);
         Harness {
             app,
+            live,
             db,
             clock,
             a,

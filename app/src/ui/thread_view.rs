@@ -83,7 +83,7 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                 let mut changed = false;
                 messages.update(|m| changed = merge_message(m, message));
                 if changed && near_bottom {
-                    scroll_to_end();
+                    scroll_to_end_after_render();
                 }
             }
             // The header and context panel show these; read the thread again when a teammate
@@ -147,6 +147,12 @@ fn scroll_to_end() {
     {
         el.scroll_into_view_with_bool(false);
     }
+}
+
+/// Scrolls once the entry just added is in the page (rendering follows the signal change).
+fn scroll_to_end_after_render() {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::callback::Timeout::new(0, scroll_to_end).forget();
 }
 
 /// Whether the reader is at (or near) the newest entry, so a new one may scroll into view

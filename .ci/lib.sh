@@ -42,6 +42,11 @@ install_test_tools() {
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
+  if ! python3 -c "import twilio" >/dev/null 2>&1; then
+    step "installing Twilio's Python helper library (the tests sign webhooks with it, as Twilio does)"
+    python3 -m pip install --quiet "twilio==9.13.0" 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages "twilio==9.13.0"
+  fi
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     step "installing Playwright (no browser download; Debian's chromium is used)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

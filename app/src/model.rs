@@ -426,6 +426,17 @@ pub struct ApiChannelSettings {
     pub secret: String,
 }
 
+/// A workspace's SMS (Twilio) connection as owners see it. Never carries the auth token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SmsSettings {
+    pub connected: bool,
+    pub account_sid: Option<String>,
+    pub numbers: Vec<String>,
+    pub messaging_service_sid: Option<String>,
+    /// What to enter as the numbers' "A message comes in" webhook in Twilio.
+    pub webhook_url: String,
+}
+
 /// Counts for the navigation's views.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct InboxCounts {

@@ -35,6 +35,14 @@ fn write_error(e: WriteError) -> AppError {
 }
 
 impl SurrealBackend {
+    fn sms_webhook_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.config.public_url,
+            crate::channels::twilio_sms::PATH
+        )
+    }
+
     async fn load_session_info(&self, caller: &Caller) -> Result<SessionInfo, DbError> {
         #[derive(serde::Deserialize)]
         struct Row {
@@ -240,6 +248,47 @@ impl Backend for SurrealBackend {
                 ),
                 secret: secret.ok_or(AppError::Internal)?,
             })
+        })
+    }
+
+    fn sms_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, SmsSettings> {
+        Box::pin(async move {
+            crate::store::sms_accounts::settings(
+                &self.db,
+                &caller.workspace_id,
+                self.sms_webhook_url(),
+            )
+            .await
+            .map_err(internal)
+        })
+    }
+
+    fn connect_sms<'a>(
+        &'a self,
+        caller: &'a Caller,
+        connection: app::domain::twilio::TwilioConnection,
+    ) -> BackendResult<'a, SmsSettings> {
+        Box::pin(async move {
+            use crate::store::sms_accounts::{connect, ConnectError};
+            match connect(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+                &connection,
+                self.clock.now_ms(),
+            )
+            .await
+            {
+                Ok(()) => {}
+                Err(ConnectError::NumberTaken(n)) => {
+                    return Err(AppError::Invalid(format!(
+                        "{n} already receives messages in another workspace"
+                    )))
+                }
+                Err(ConnectError::Db(e)) => return Err(internal(e)),
+            }
+            tracing::info!(workspace = %caller.workspace_id, numbers = connection.numbers.len(), "SMS account connected");
+            self.sms_settings(caller).await
         })
     }
 }

@@ -34,7 +34,11 @@ pub fn router_with_live(
         )
         .route(
             "/hooks/api/{workspace}",
-            axum::routing::post(crate::channels::api_hook::handler).with_state(for_hooks),
+            axum::routing::post(crate::channels::api_hook::handler).with_state(for_hooks.clone()),
+        )
+        .route(
+            crate::channels::twilio_sms::PATH,
+            axum::routing::post(crate::channels::twilio_sms::handler).with_state(for_hooks),
         )
         .route(
             "/api/{*fn_name}",

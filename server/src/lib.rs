@@ -12,5 +12,6 @@ pub mod db;
 pub mod http;
 pub mod ids;
 pub mod live;
+pub mod sealed;
 pub mod seed;
 pub mod store;

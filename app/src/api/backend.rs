@@ -101,6 +101,12 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
     ) -> BackendResult<'a, ApiChannelSettings>;
+    fn sms_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, SmsSettings>;
+    fn connect_sms<'a>(
+        &'a self,
+        caller: &'a Caller,
+        connection: crate::domain::twilio::TwilioConnection,
+    ) -> BackendResult<'a, SmsSettings>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -1,8 +1,9 @@
 //! Workspace settings server functions (owners only).
 
 use super::AppError;
-use crate::model::ApiChannelSettings;
+use crate::model::{ApiChannelSettings, SmsSettings};
 use leptos::prelude::*;
+use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use super::context;
@@ -14,4 +15,33 @@ pub async fn load_api_channel_settings() -> Result<ApiChannelSettings, AppError>
     let (backend, caller) = context::caller().await?;
     caller.require_owner()?;
     backend.api_channel_settings(&caller).await
+}
+
+/// The workspace's Twilio connection (owners only; never the auth token).
+#[server(endpoint = "sms_settings")]
+pub async fn load_sms_settings() -> Result<SmsSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.sms_settings(&caller).await
+}
+
+/// Connects (or reconnects) Twilio for the workspace. The auth token is sealed with the server
+/// secret before it is stored.
+#[server(endpoint = "connect_sms", input = Json)]
+pub async fn connect_sms(
+    account_sid: String,
+    auth_token: String,
+    numbers: Vec<String>,
+    messaging_service_sid: Option<String>,
+) -> Result<SmsSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    let connection = crate::domain::twilio::validate_connection(
+        &account_sid,
+        &auth_token,
+        &numbers,
+        messaging_service_sid.as_deref(),
+    )
+    .map_err(AppError::Invalid)?;
+    backend.connect_sms(&caller, connection).await
 }

@@ -8,3 +8,4 @@ pub mod reply_clock;
 pub mod stage;
 pub mod text;
 pub mod time_fmt;
+pub mod twilio;

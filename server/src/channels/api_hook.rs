@@ -7,14 +7,14 @@
 
 use super::signature::{self, SignatureError};
 use crate::backend::SurrealBackend;
-use crate::db::{exec, first, rows, DbError};
+use crate::db::{exec, DbError};
 use crate::ids;
+use crate::store::attribution::{find_creator, pick_thread};
 use crate::store::thread_write::{append_message, NewMessage};
-use crate::store::THREAD_FIELDS;
 use app::domain::filter::is_valid_id;
 use app::domain::identity::{normalize_email, normalize_phone};
 use app::domain::text::clean_body;
-use app::model::{Channel, DeliveryStatus, Direction, SenderKind, ThreadSummary};
+use app::model::{Channel, DeliveryStatus, Direction, SenderKind};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -207,12 +207,6 @@ enum Outcome {
     Unknown(&'static str),
 }
 
-#[derive(Deserialize)]
-struct CreatorRow {
-    id: String,
-    name: String,
-}
-
 async fn accept(
     backend: &SurrealBackend,
     workspace: &str,
@@ -234,51 +228,14 @@ async fn accept(
     if let Some(message_id) = seen.into_iter().next() {
         return Ok(Outcome::Duplicate { message_id });
     }
-
-    let mut creator = None;
-    for (channel, address) in keys {
-        let mut resp = exec(
-            db,
-            "SELECT record::id(id) AS id, name FROM creator WHERE workspace = type::record('workspace', $ws)
-                 AND identities[WHERE channel = $ch AND address = $addr] != [] LIMIT 1;",
-            json!({ "ws": workspace, "ch": channel.as_str(), "addr": address }),
-        )
-        .await?;
-        if let Some(c) = first::<CreatorRow>(&mut resp, 0)? {
-            creator = Some(c);
-            break;
-        }
-    }
-    let Some(creator) = creator else {
+    let Some(creator) = find_creator(db, workspace, keys).await? else {
         return Ok(Outcome::Unknown(
             "no creator in this workspace has that identity",
         ));
     };
-
-    // The campaign named, else the creator's one open enrollment, else their latest thread.
-    let mut vars = serde_json::Map::new();
-    vars.insert("ws".into(), workspace.into());
-    vars.insert("creator".into(), creator.id.clone().into());
-    let campaign_clause = match &inbound.campaign_id {
-        Some(c) => {
-            vars.insert("campaign".into(), c.clone().into());
-            "AND campaign = type::record('campaign', $campaign)"
-        }
-        None => "",
-    };
-    let sql = format!(
-        "SELECT {THREAD_FIELDS} FROM thread WHERE workspace = type::record('workspace', $ws)
-             AND creator = type::record('creator', $creator) {campaign_clause};"
-    );
-    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    let threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
-    let open: Vec<&ThreadSummary> = threads.iter().filter(|t| !t.stage.is_closed()).collect();
-    let chosen = if open.len() == 1 {
-        Some(open[0].clone())
-    } else {
-        threads.iter().max_by_key(|t| t.last_at).cloned()
-    };
-    let Some(mut thread) = chosen else {
+    let Some(mut thread) =
+        pick_thread(db, workspace, &creator.id, inbound.campaign_id.as_deref()).await?
+    else {
         return Ok(Outcome::Unknown(if inbound.campaign_id.is_some() {
             "that creator is not in that campaign"
         } else {

@@ -1,5 +1,7 @@
-//! Channels that deliver creators' messages into the inbox. Today: the signed API channel
-//! (`api_hook`). Each channel verifies what it receives before anything is written.
+//! Channels that deliver creators' messages into the inbox: the signed API channel (`api_hook`)
+//! and SMS through Twilio (`twilio_sms`). Each verifies what it receives before anything is written.
 
 pub mod api_hook;
 pub mod signature;
+pub mod twilio_signature;
+pub mod twilio_sms;

@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "forward inbox indexes and change stamps",
         sql: include_str!("schema_v2.surql"),
     },
+    Migration {
+        version: 3,
+        name: "sms accounts and unmatched senders",
+        sql: include_str!("schema_v3.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

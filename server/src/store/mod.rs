@@ -1,9 +1,11 @@
 //! Storage operations over SurrealDB, one module per capability. Callers pass an authorized
 //! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
 
+pub mod attribution;
 pub mod audit;
 pub mod inbox;
 pub mod inbox_query;
+pub mod sms_accounts;
 pub mod thread_write;
 pub mod threads;
 

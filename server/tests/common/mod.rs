@@ -49,6 +49,11 @@ impl Harness {
     }
 
     pub async fn with_sizes(a_creators: usize, b_creators: usize) -> Harness {
+        // Server logs go to the failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_test_writer()
+            .try_init();
         let vars: HashMap<String, String> = [("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -163,7 +168,7 @@ impl Harness {
     ) -> Result<T, AppError> {
         let json = matches!(
             name,
-            "list_threads" | "post_message" | "set_stage" | "set_assignee"
+            "list_threads" | "post_message" | "set_stage" | "set_assignee" | "connect_sms"
         );
         let body = if json {
             args.to_string()

@@ -1,0 +1,325 @@
+//! `POST /hooks/twilio/sms`: inbound SMS/MMS from Twilio. The account is found by the
+//! Messaging Service SID when it is one we know, else by the `To` number (a validly signed
+//! message is never dropped because of a pool number). The signature is checked against the
+//! configured public URL before anything is written. Repeats (same MessageSid) are acknowledged
+//! without writing; STOP/START keywords update the sender's SMS consent; senders no creator has
+//! as an identity are kept in the Unmatched queue.
+
+use super::twilio_signature;
+use crate::backend::SurrealBackend;
+use crate::db::{exec, first, DbError};
+use crate::ids;
+use crate::sealed;
+use crate::store::attribution::{find_creator, pick_thread};
+use crate::store::thread_write::{append_message, NewMessage};
+use app::domain::identity::normalize_phone;
+use app::model::{Channel, Consent, DeliveryStatus, Direction, SenderKind};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+pub const PATH: &str = "/hooks/twilio/sms";
+const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+/// Twilio's default opt-out and opt-in keywords.
+const STOP_WORDS: [&str; 8] = [
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+];
+const START_WORDS: [&str; 3] = ["START", "UNSTOP", "YES"];
+
+/// The consent a message's body asks for, if it is exactly a keyword.
+pub fn consent_keyword(body: &str) -> Option<Consent> {
+    let word = body.trim().trim_end_matches(['.', '!']).to_uppercase();
+    if STOP_WORDS.contains(&word.as_str()) {
+        Some(Consent::OptedOut)
+    } else if START_WORDS.contains(&word.as_str()) {
+        Some(Consent::Granted)
+    } else {
+        None
+    }
+}
+
+/// The text kept for an inbound SMS: its body, then a link per media item (MMS media stay at
+/// Twilio; we keep the links).
+pub fn message_text(params: &[(String, String)]) -> String {
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let mut text = get("Body").unwrap_or_default().trim().to_string();
+    let media: usize = get("NumMedia").and_then(|n| n.parse().ok()).unwrap_or(0);
+    for i in 0..media.min(10) {
+        if let Some(url) = get(&format!("MediaUrl{i}")) {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&format!("[media] {url}"));
+        }
+    }
+    if text.is_empty() {
+        text = "(empty message)".into();
+    }
+    text.chars().take(10_000).collect()
+}
+
+fn twiml_ok() -> Response {
+    ([(header::CONTENT_TYPE, "text/xml")], EMPTY_TWIML).into_response()
+}
+
+fn refuse(status: StatusCode, why: &str) -> Response {
+    tracing::warn!(
+        status = status.as_u16(),
+        reason = why,
+        "Twilio webhook refused"
+    );
+    (status, why.to_string()).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Account {
+    workspace: String,
+    auth_token_sealed: String,
+}
+
+async fn find_account(
+    db: &crate::db::Db,
+    service: Option<&str>,
+    to: &str,
+) -> Result<Option<Account>, DbError> {
+    const FIELDS: &str = "record::id(workspace) AS workspace, auth_token_sealed";
+    if let Some(ms) = service {
+        let mut resp = exec(
+            db,
+            &format!("SELECT {FIELDS} FROM sms_account WHERE messaging_service_sid = $ms LIMIT 1;"),
+            json!({ "ms": ms }),
+        )
+        .await?;
+        if let Some(a) = first(&mut resp, 0)? {
+            return Ok(Some(a));
+        }
+    }
+    let mut resp = exec(
+        db,
+        &format!("SELECT {FIELDS} FROM sms_account WHERE numbers CONTAINS $to LIMIT 1;"),
+        json!({ "to": to }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}
+
+pub async fn handler(
+    State(backend): State<SurrealBackend>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let (Some(to), Some(from), Some(sid)) = (
+        get("To").and_then(normalize_phone),
+        get("From"),
+        get("MessageSid").or(get("SmsSid")),
+    ) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "To, From and MessageSid are required",
+        );
+    };
+    let db = &backend.db;
+    let account = match find_account(db, get("MessagingServiceSid"), &to).await {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "no connected SMS account has that number",
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "Twilio webhook: account lookup failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    let Some(token) = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)
+    else {
+        tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let path = uri.path_and_query().map_or(PATH, |p| p.as_str());
+    let url = format!("{}{path}", backend.config.public_url);
+    let signature = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok());
+    if !twilio_signature::is_valid(&token, &url, &params, signature) {
+        return refuse(StatusCode::FORBIDDEN, "X-Twilio-Signature does not match");
+    }
+    match store(&backend, &account.workspace, from, sid, &params).await {
+        Ok(()) => twiml_ok(),
+        Err(e) => {
+            tracing::error!(workspace = %account.workspace, error = %e, "Twilio webhook: storing failed");
+            // A 5xx makes Twilio retry; the MessageSid dedupe keeps the retry from doubling.
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+async fn store(
+    backend: &SurrealBackend,
+    workspace: &str,
+    from_raw: &str,
+    sid: &str,
+    params: &[(String, String)],
+) -> Result<(), DbError> {
+    let db = &backend.db;
+    let mut resp = exec(
+        db,
+        "SELECT VALUE id FROM message WHERE workspace = type::record('workspace', $ws) AND external_id = $sid AND channel = 'sms' LIMIT 1;
+         SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $sid LIMIT 1;",
+        json!({ "ws": workspace, "sid": sid }),
+    )
+    .await?;
+    let seen: Vec<Value> = resp.take(0)?;
+    let parked: Vec<Value> = resp.take(1)?;
+    if !seen.is_empty() || !parked.is_empty() {
+        return Ok(());
+    }
+    let now = backend.clock.now_ms();
+    let text = message_text(params);
+    let from = normalize_phone(from_raw);
+    let creator = match &from {
+        Some(phone) => find_creator(db, workspace, &[(Channel::Sms, phone.clone())]).await?,
+        None => None,
+    };
+    let thread = match &creator {
+        Some(c) => pick_thread(db, workspace, &c.id, None).await?,
+        None => None,
+    };
+    let (Some(creator), Some(mut thread)) = (creator, thread) else {
+        exec(
+            db,
+            "CREATE unmatched SET workspace = type::record('workspace', $ws), channel = 'sms', address = $from,
+                 text = $text, external_id = $sid, at = $now;",
+            json!({ "ws": workspace, "from": from.as_deref().unwrap_or(from_raw), "text": text, "sid": sid, "now": now }),
+        )
+        .await?;
+        tracing::info!(%workspace, "SMS from an unknown sender kept in Unmatched");
+        return Ok(());
+    };
+    if let (Some(consent), Some(phone)) = (consent_keyword(&text), &from) {
+        set_sms_consent(db, &creator.id, phone, consent).await?;
+    }
+    append_message(
+        db,
+        workspace,
+        &mut thread,
+        NewMessage {
+            id: ids::new_id(),
+            direction: Direction::Inbound,
+            channel: Channel::Sms,
+            sender_kind: SenderKind::Creator,
+            sender_id: Some(creator.id),
+            sender_name: creator.name,
+            subject: None,
+            text,
+            at: now,
+            status: DeliveryStatus::Received,
+            external_id: Some(sid.to_string()),
+        },
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Mirrors a STOP/START in the creator's record, so sends to that number are blocked (or allowed).
+async fn set_sms_consent(
+    db: &crate::db::Db,
+    creator: &str,
+    phone: &str,
+    consent: Consent,
+) -> Result<(), DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT identities FROM type::record('creator', $c);",
+        json!({ "c": creator }),
+    )
+    .await?;
+    let rows: Vec<Value> = resp.take(0)?;
+    let Some(Value::Array(mut identities)) =
+        rows.into_iter().next().map(|r| r["identities"].clone())
+    else {
+        return Ok(());
+    };
+    for i in identities.iter_mut() {
+        if i["channel"] == "sms" && i["address"] == phone {
+            i["consent"] = serde_json::to_value(consent).unwrap_or(Value::Null);
+        }
+    }
+    exec(
+        db,
+        "UPDATE type::record('creator', $c) SET identities = $ids;",
+        json!({ "c": creator, "ids": identities }),
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_table() {
+        let cases = [
+            ("STOP", Some(Consent::OptedOut)),
+            (" stop ", Some(Consent::OptedOut)),
+            ("Unsubscribe.", Some(Consent::OptedOut)),
+            ("quit!", Some(Consent::OptedOut)),
+            ("START", Some(Consent::Granted)),
+            ("yes", Some(Consent::Granted)),
+            ("Please stop sending me the brief", None),
+            ("yes please, send it", None),
+            ("", None),
+        ];
+        for (body, want) in cases {
+            assert_eq!(consent_keyword(body), want, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn text_table() {
+        let p = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let cases = [
+            (p(&[("Body", " Sounds good ")]), "Sounds good"),
+            (
+                p(&[
+                    ("Body", "Here it is"),
+                    ("NumMedia", "1"),
+                    ("MediaUrl0", "https://api.twilio.com/m/1"),
+                ]),
+                "Here it is\n[media] https://api.twilio.com/m/1",
+            ),
+            (
+                p(&[
+                    ("Body", ""),
+                    ("NumMedia", "1"),
+                    ("MediaUrl0", "https://x/1"),
+                ]),
+                "[media] https://x/1",
+            ),
+            (p(&[("Body", "  ")]), "(empty message)"),
+        ];
+        for (params, want) in cases {
+            assert_eq!(message_text(&params), want);
+        }
+    }
+}

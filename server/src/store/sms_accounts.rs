@@ -1,0 +1,87 @@
+//! The workspace's Twilio connection. The auth token is stored sealed (`crate::sealed`) and is
+//! only ever unsealed by the webhook that needs it.
+
+use crate::db::{exec, first, Db, DbError};
+use crate::sealed;
+use app::domain::twilio::TwilioConnection;
+use app::model::SmsSettings;
+use serde_json::json;
+
+#[derive(serde::Deserialize)]
+struct Row {
+    account_sid: String,
+    numbers: Vec<String>,
+    messaging_service_sid: Option<String>,
+}
+
+pub enum ConnectError {
+    /// Another workspace already receives SMS on one of these numbers.
+    NumberTaken(String),
+    Db(DbError),
+}
+
+impl From<DbError> for ConnectError {
+    fn from(e: DbError) -> Self {
+        ConnectError::Db(e)
+    }
+}
+
+pub async fn settings(
+    db: &Db,
+    workspace: &str,
+    webhook_url: String,
+) -> Result<SmsSettings, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT account_sid, numbers, messaging_service_sid FROM sms_account WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
+        json!({ "ws": workspace }),
+    )
+    .await?;
+    let row: Option<Row> = first(&mut resp, 0)?;
+    Ok(match row {
+        Some(r) => SmsSettings {
+            connected: true,
+            account_sid: Some(r.account_sid),
+            numbers: r.numbers,
+            messaging_service_sid: r.messaging_service_sid,
+            webhook_url,
+        },
+        None => SmsSettings {
+            connected: false,
+            account_sid: None,
+            numbers: Vec::new(),
+            messaging_service_sid: None,
+            webhook_url,
+        },
+    })
+}
+
+pub async fn connect(
+    db: &Db,
+    workspace: &str,
+    server_secret: &str,
+    c: &TwilioConnection,
+    now: i64,
+) -> Result<(), ConnectError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE numbers FROM sms_account WHERE workspace != type::record('workspace', $ws) AND numbers CONTAINSANY $numbers;",
+        json!({ "ws": workspace, "numbers": c.numbers }),
+    )
+    .await?;
+    let taken: Vec<Vec<String>> = resp.take(0).map_err(DbError::from)?;
+    if let Some(n) = taken.iter().flatten().find(|n| c.numbers.contains(n)) {
+        return Err(ConnectError::NumberTaken(n.clone()));
+    }
+    exec(
+        db,
+        "UPSERT type::record('sms_account', $ws) SET workspace = type::record('workspace', $ws), account_sid = $sid,
+             auth_token_sealed = $sealed, numbers = $numbers, messaging_service_sid = $service, updated_at = $now;",
+        json!({
+            "ws": workspace, "sid": c.account_sid, "sealed": sealed::seal(server_secret, &c.auth_token),
+            "numbers": c.numbers, "service": c.messaging_service_sid, "now": now,
+        }),
+    )
+    .await?;
+    Ok(())
+}

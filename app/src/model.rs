@@ -445,6 +445,20 @@ pub struct InboxCounts {
     pub unread: u64,
     pub needs_reply: u64,
     pub overdue: u64,
+    /// Messages from senders no creator has as an identity yet.
+    #[serde(default)]
+    pub unmatched: u64,
+}
+
+/// A message from an unknown sender, waiting to be linked to a creator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnmatchedView {
+    pub id: String,
+    pub channel: Channel,
+    /// The sender's address on that channel (normalized: an email, an E.164 phone…).
+    pub address: String,
+    pub text: String,
+    pub at: i64,
 }
 
 /// What the composer sends: a reply to the creator or an internal note.

@@ -136,9 +136,13 @@ impl Backend for SurrealBackend {
 
     fn inbox_counts<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, InboxCounts> {
         Box::pin(async move {
-            inbox::counts(&self.db, caller, self.clock.now_ms())
+            let mut counts = inbox::counts(&self.db, caller, self.clock.now_ms())
                 .await
-                .map_err(internal)
+                .map_err(internal)?;
+            counts.unmatched = crate::store::unmatched::count(&self.db, caller)
+                .await
+                .map_err(internal)?;
+            Ok(counts)
         })
     }
 
@@ -289,6 +293,42 @@ impl Backend for SurrealBackend {
             }
             tracing::info!(workspace = %caller.workspace_id, numbers = connection.numbers.len(), "SMS account connected");
             self.sms_settings(caller).await
+        })
+    }
+
+    fn list_unmatched<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<UnmatchedView>> {
+        Box::pin(async move {
+            crate::store::unmatched::list(&self.db, caller)
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn creator_options<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<NamedRef>> {
+        Box::pin(async move {
+            crate::store::unmatched::creator_options(&self.db, caller)
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn link_unmatched<'a>(
+        &'a self,
+        caller: &'a Caller,
+        unmatched_id: &'a str,
+        creator_id: &'a str,
+    ) -> BackendResult<'a, String> {
+        Box::pin(async move {
+            use crate::store::unmatched::{link, LinkError};
+            link(&self.db, caller, unmatched_id, creator_id)
+                .await
+                .map_err(|e| match e {
+                    LinkError::NotFound => AppError::NotFound,
+                    LinkError::NoThread => {
+                        AppError::Invalid("that creator is in no campaign yet".into())
+                    }
+                    LinkError::Db(e) => internal(e),
+                })
         })
     }
 }

@@ -216,17 +216,6 @@ async fn bad_requests_are_refused_and_write_nothing() {
             422,
         ),
         (
-            "unknown creator",
-            ts.clone(),
-            sign(
-                &a.secret,
-                &ts,
-                good("e4", json!({ "email": "nobody@nowhere.example" })).as_bytes(),
-            ),
-            good("e4", json!({ "email": "nobody@nowhere.example" })),
-            422,
-        ),
-        (
             "empty text",
             ts.clone(),
             sign(
@@ -263,6 +252,24 @@ async fn bad_requests_are_refused_and_write_nothing() {
         0,
         "nothing was written"
     );
+    assert!(h
+        .query("SELECT id FROM unmatched;", json!({}))
+        .await
+        .is_empty());
+
+    // A sender no creator has as an identity is kept in the Unmatched queue, once.
+    let stranger = good("e4", json!({ "email": "Nobody@Nowhere.example" }));
+    let sig = sign(&a.secret, &ts, stranger.as_bytes());
+    for _ in 0..2 {
+        let (status, resp) = post(&h, &path, &ts, &sig, stranger.as_bytes()).await;
+        assert_eq!((status, resp["status"].as_str()), (202, Some("unmatched")));
+    }
+    let parked = h
+        .query("SELECT channel, address, text FROM unmatched;", json!({}))
+        .await;
+    assert_eq!(parked.len(), 1);
+    assert_eq!(parked[0]["address"], "nobody@nowhere.example");
+    assert_eq!(api_messages(&h, &h.a.workspace_id).await, 0);
     // A workspace that never enabled the channel, and one that does not exist.
     let (status, _) = post(&h, "/hooks/api/nosuchworkspace", &ts, "v1=00", b"{}").await;
     assert_eq!(status, 404);

@@ -102,6 +102,15 @@ pub trait Backend: Send + Sync + 'static {
         caller: &'a Caller,
     ) -> BackendResult<'a, ApiChannelSettings>;
     fn sms_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, SmsSettings>;
+    fn list_unmatched<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<UnmatchedView>>;
+    fn creator_options<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<NamedRef>>;
+    /// Returns the id of the thread the message went to.
+    fn link_unmatched<'a>(
+        &'a self,
+        caller: &'a Caller,
+        unmatched_id: &'a str,
+        creator_id: &'a str,
+    ) -> BackendResult<'a, String>;
     fn connect_sms<'a>(
         &'a self,
         caller: &'a Caller,

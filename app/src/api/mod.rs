@@ -15,11 +15,13 @@ mod auth;
 mod inbox;
 mod settings;
 mod thread;
+mod unmatched;
 
 pub use auth::*;
 pub use inbox::*;
 pub use settings::*;
 pub use thread::*;
+pub use unmatched::*;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "inbox_session";

@@ -1,6 +1,7 @@
 use super::inbox::{InboxLayout, NoThreadSelected};
 use super::login::LoginPage;
 use super::thread_view::ThreadPane;
+use super::unmatched::UnmatchedPane;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -18,6 +19,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/") view=InboxLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>
+                    <Route path=path!("unmatched") view=UnmatchedPane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -75,7 +75,10 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         _ => {}
     });
     let location = use_location();
-    let thread_open = move || location.pathname.get().starts_with("/t/");
+    let thread_open = move || {
+        let path = location.pathname.get();
+        path.starts_with("/t/") || path == "/unmatched"
+    };
     let sign_out = ServerAction::<SignOut>::new();
     let counts = Resource::new(
         move || {
@@ -114,6 +117,10 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                             <ViewLink label="Mine" count=c.mine target=InboxFilter { assignee: Some(AssigneeFilter::Me), ..Default::default() }/>
                             <ViewLink label="Needs reply" count=c.needs_reply target=InboxFilter { needs_reply: true, ..Default::default() }/>
                             <ViewLink label="Overdue" count=c.overdue target=InboxFilter { overdue: true, ..Default::default() } alert=true/>
+                            <A href="/unmatched" attr:class=move || if location.pathname.get() == "/unmatched" { "view-link active" } else { "view-link" }>
+                                <span>"Unmatched"</span>
+                                <span class="count">{c.unmatched}</span>
+                            </A>
                         }
                     })}
                 </Transition>

@@ -11,6 +11,7 @@ mod live_socket;
 mod login;
 mod thread_list;
 mod thread_view;
+mod unmatched;
 mod widgets;
 
 pub use app::App;

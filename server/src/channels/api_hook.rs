@@ -11,6 +11,7 @@ use crate::db::{exec, DbError};
 use crate::ids;
 use crate::store::attribution::{find_creator, pick_thread};
 use crate::store::thread_write::{append_message, NewMessage};
+use crate::store::unmatched::{park, Parked};
 use app::domain::filter::is_valid_id;
 use app::domain::identity::{normalize_email, normalize_phone};
 use app::domain::text::clean_body;
@@ -191,6 +192,7 @@ pub async fn handler(
             StatusCode::OK,
             json!({ "status": "duplicate", "message_id": message_id }),
         ),
+        Ok(Outcome::Unmatched) => reply(StatusCode::ACCEPTED, json!({ "status": "unmatched" })),
         Ok(Outcome::Unknown(why)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &workspace, why),
         Err(e) => internal(&workspace, e),
     }
@@ -204,6 +206,8 @@ enum Outcome {
     Duplicate {
         message_id: String,
     },
+    /// No creator has the sender's identity: kept in the Unmatched queue.
+    Unmatched,
     Unknown(&'static str),
 }
 
@@ -228,10 +232,27 @@ async fn accept(
     if let Some(message_id) = seen.into_iter().next() {
         return Ok(Outcome::Duplicate { message_id });
     }
+    let mut resp = exec(
+        db,
+        "SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $eid LIMIT 1;",
+        json!({ "ws": workspace, "eid": event_id }),
+    )
+    .await?;
+    let parked: Vec<Value> = resp.take(0)?;
+    if !parked.is_empty() {
+        return Ok(Outcome::Unmatched);
+    }
     let Some(creator) = find_creator(db, workspace, keys).await? else {
-        return Ok(Outcome::Unknown(
-            "no creator in this workspace has that identity",
-        ));
+        // Kept for a teammate to link to a creator, never dropped.
+        let parked = Parked {
+            channel: Channel::Api,
+            address: &keys[0].1,
+            text: &text,
+            external_id: Some(event_id),
+            at: now,
+        };
+        park(db, workspace, parked).await?;
+        return Ok(Outcome::Unmatched);
     };
     let Some(mut thread) =
         pick_thread(db, workspace, &creator.id, inbound.campaign_id.as_deref()).await?

@@ -12,6 +12,7 @@ use crate::ids;
 use crate::sealed;
 use crate::store::attribution::{find_creator, pick_thread};
 use crate::store::thread_write::{append_message, NewMessage};
+use crate::store::unmatched::{park, Parked};
 use app::domain::identity::normalize_phone;
 use app::model::{Channel, Consent, DeliveryStatus, Direction, SenderKind};
 use axum::body::Bytes;
@@ -199,15 +200,14 @@ async fn store(
         None => None,
     };
     let (Some(creator), Some(mut thread)) = (creator, thread) else {
-        exec(
-            db,
-            "CREATE unmatched SET workspace = type::record('workspace', $ws), channel = 'sms', address = $from,
-                 text = $text, external_id = $sid, at = $now;",
-            json!({ "ws": workspace, "from": from.as_deref().unwrap_or(from_raw), "text": text, "sid": sid, "now": now }),
-        )
-        .await?;
-        tracing::info!(%workspace, "SMS from an unknown sender kept in Unmatched");
-        return Ok(());
+        let parked = Parked {
+            channel: Channel::Sms,
+            address: from.as_deref().unwrap_or(from_raw),
+            text: &text,
+            external_id: Some(sid),
+            at: now,
+        };
+        return park(db, workspace, parked).await;
     };
     if let (Some(consent), Some(phone)) = (consent_keyword(&text), &from) {
         set_sms_consent(db, &creator.id, phone, consent).await?;

@@ -75,6 +75,8 @@ pub async fn counts(db: &Db, caller: &Caller, now: i64) -> Result<InboxCounts, D
         needs_reply: n[2],
         overdue: n[3],
         unread: n[4],
+        // Counted by the Unmatched queue's store (`store::unmatched::count`).
+        unmatched: 0,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod inbox_query;
 pub mod sms_accounts;
 pub mod thread_write;
 pub mod threads;
+pub mod unmatched;
 
 use app::api::backend::{Caller, Scope};
 

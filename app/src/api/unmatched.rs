@@ -1,0 +1,36 @@
+//! The Unmatched queue: messages from senders no creator has as an identity yet, and linking one
+//! to a creator (which adds the identity and moves the message into the creator's thread).
+
+#[cfg(feature = "ssr")]
+use super::context;
+use super::AppError;
+#[cfg(feature = "ssr")]
+use crate::domain::filter::is_valid_id;
+use crate::model::{NamedRef, UnmatchedView};
+use leptos::prelude::*;
+
+#[server(endpoint = "list_unmatched")]
+pub async fn list_unmatched() -> Result<Vec<UnmatchedView>, AppError> {
+    let (backend, caller) = context::caller().await?;
+    backend.list_unmatched(&caller).await
+}
+
+/// The workspace's creators, for linking a sender to one (name and handle).
+#[server(endpoint = "creator_options")]
+pub async fn load_creator_options() -> Result<Vec<NamedRef>, AppError> {
+    let (backend, caller) = context::caller().await?;
+    backend.creator_options(&caller).await
+}
+
+/// Links an unmatched message's sender to a creator; returns the thread the message went to.
+#[server(endpoint = "link_unmatched")]
+pub async fn link_unmatched(unmatched_id: String, creator_id: String) -> Result<String, AppError> {
+    if !is_valid_id(&unmatched_id) || !is_valid_id(&creator_id) {
+        return Err(AppError::NotFound);
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .link_unmatched(&caller, &unmatched_id, &creator_id)
+        .await
+}

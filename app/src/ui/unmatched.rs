@@ -1,0 +1,93 @@
+//! The Unmatched queue: messages from senders no creator has as an identity yet. A teammate
+//! links each to a creator; the message moves into that creator's thread and the sender's
+//! address is added to the creator, so their next message lands there directly.
+
+use super::inbox::use_inbox;
+use super::login::is_signed_out;
+use super::widgets::{ChannelIcon, RelTime};
+use crate::api::{link_unmatched, list_unmatched, load_creator_options};
+use crate::model::{NamedRef, UnmatchedView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn UnmatchedPane() -> impl IntoView {
+    let ctx = use_inbox();
+    let items = Resource::new(move || ctx.refresh.get(), |_| list_unmatched());
+    let creators = Resource::new(|| (), |_| load_creator_options());
+    view! {
+        <Title text="Unmatched senders"/>
+        <div class="unmatched-pane">
+            <header class="unmatched-head">
+                <A href="/" attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
+                <h2>"Unmatched senders"</h2>
+                <p>"Messages from addresses no creator has yet. Link each to a creator: the message moves into their thread and the address is added to them."</p>
+            </header>
+            <Transition fallback=|| view! { <div class="thread-loading">"Loading…"</div> }>
+                {move || items.get().map(|r| match r {
+                    Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="list-empty"><p class="empty-title">"Nothing to link"</p><p>"Every sender is matched to a creator."</p></div>
+                    }.into_any(),
+                    Ok(list) => {
+                        let options = creators.get().and_then(Result::ok).unwrap_or_default();
+                        view! {
+                            <ul class="unmatched-list" data-testid="unmatched-list">
+                                {list.into_iter().map(|u| view! { <UnmatchedItem u options=options.clone()/> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn UnmatchedItem(u: UnmatchedView, options: Vec<NamedRef>) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let chosen = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let link = Action::new(move |(id, creator): &(String, String)| {
+        let (id, creator) = (id.clone(), creator.clone());
+        async move { link_unmatched(id, creator).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| match link.value().get() {
+        Some(Ok(thread_id)) => {
+            ctx.refresh.update(|n| *n += 1);
+            navigate(&format!("/t/{thread_id}"), Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    let id = u.id.clone();
+    view! {
+        <li class="unmatched-item" data-unmatched-id=u.id.clone()>
+            <div class="unmatched-from">
+                <ChannelIcon channel=u.channel/>
+                <span class="unmatched-address">{u.address.clone()}</span>
+                <span class="row-time"><RelTime at=u.at/></span>
+            </div>
+            <p class="unmatched-text">{u.text.clone()}</p>
+            {can_write.then(|| view! {
+                <div class="unmatched-link">
+                    <select aria-label="Creator" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="" selected=true>"Link to creator…"</option>
+                        {options.into_iter().map(|o| view! { <option value=o.id>{o.name}</option> }).collect_view()}
+                    </select>
+                    <button type="button" class="btn btn-primary"
+                        disabled=move || chosen.get().is_empty() || link.pending().get()
+                        on:click=move |_| { link.dispatch((id.clone(), chosen.get_untracked())); }>
+                        {move || if link.pending().get() { "Linking…" } else { "Link" }}
+                    </button>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </li>
+    }
+}

@@ -24,6 +24,8 @@ pub enum LiveEvent {
         thread_id: String,
         message: Box<MessageView>,
     },
+    /// The Unmatched queue changed (a message from an unknown sender arrived, or one was linked).
+    UnmatchedChanged,
     /// The replay of what changed since the requested cursor is complete; everything after this
     /// is live. `cursor` is where a later reconnect resumes.
     Synced { cursor: i64, replayed: u32 },
@@ -38,7 +40,7 @@ impl LiveEvent {
             LiveEvent::Thread { thread, .. } => Some(thread.version),
             LiveEvent::Message { message, .. } => Some(message.version),
             LiveEvent::Synced { cursor, .. } | LiveEvent::Resync { cursor } => Some(*cursor),
-            LiveEvent::ThreadRemoved { .. } => None,
+            LiveEvent::ThreadRemoved { .. } | LiveEvent::UnmatchedChanged => None,
         }
     }
 }

@@ -4,10 +4,13 @@
 mod common;
 
 use app::api::AppError;
+use app::live::LiveEvent;
 use app::model::{InboxCounts, Role, SmsSettings, UnmatchedView};
+use common::live_client::connect;
 use common::Harness;
 use serde_json::json;
 use server::channels::twilio_signature::sign;
+use std::time::Duration;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NUMBER: &str = "+14155550100";
@@ -54,6 +57,9 @@ async fn an_unknown_sender_is_linked_to_a_creator_and_then_recognized() {
         .call("connect_sms", Some(&owner), json!({ "account_sid": format!("AC{}", "a1".repeat(16)), "auth_token": TOKEN, "numbers": [NUMBER], "messaging_service_sid": null }))
         .await
         .unwrap();
+    let addr = h.serve().await;
+    let mut ours = connect(addr, &member, None).await;
+    let mut theirs_socket = connect(addr, &other, None).await;
     sms_from_stranger(
         &h,
         &settings.webhook_url,
@@ -61,6 +67,19 @@ async fn an_unknown_sender_is_linked_to_a_creator_and_then_recognized() {
         "Hi! Saw your campaign, I'm in.",
     )
     .await;
+    let pushed = ours.drain(Duration::from_millis(800)).await;
+    assert_eq!(
+        pushed
+            .iter()
+            .filter(|e| matches!(e, LiveEvent::UnmatchedChanged))
+            .count(),
+        1,
+        "{pushed:?}"
+    );
+    assert!(theirs_socket
+        .drain(Duration::from_millis(300))
+        .await
+        .is_empty());
 
     let list: Vec<UnmatchedView> = h
         .call("list_unmatched", Some(&member), json!({}))

@@ -67,7 +67,9 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     let live = provide_live();
     let recount = Debounce::new(300);
     live.on_event(move |event| match event {
-        LiveEvent::Thread { .. } | LiveEvent::ThreadRemoved { .. } => {
+        LiveEvent::Thread { .. }
+        | LiveEvent::ThreadRemoved { .. }
+        | LiveEvent::UnmatchedChanged => {
             recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
         }
         // Too much was missed to replay: read everything visible again.

@@ -3,9 +3,11 @@
 //! address is added to the creator, so their next message lands there directly.
 
 use super::inbox::use_inbox;
+use super::live::{use_live, Debounce};
 use super::login::is_signed_out;
 use super::widgets::{ChannelIcon, RelTime};
 use crate::api::{link_unmatched, list_unmatched, load_creator_options};
+use crate::live::LiveEvent;
 use crate::model::{NamedRef, UnmatchedView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +17,18 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn UnmatchedPane() -> impl IntoView {
     let ctx = use_inbox();
-    let items = Resource::new(move || ctx.refresh.get(), |_| list_unmatched());
+    // Read again when the queue changes anywhere (a new unknown sender, a teammate's link).
+    let changed = RwSignal::new(0u32);
+    let recheck = Debounce::new(300);
+    use_live().on_event(move |e| {
+        if matches!(e, LiveEvent::UnmatchedChanged) {
+            recheck.call(move || changed.update(|n| *n += 1));
+        }
+    });
+    let items = Resource::new(
+        move || (ctx.refresh.get(), changed.get()),
+        |_| list_unmatched(),
+    );
     let creators = Resource::new(|| (), |_| load_creator_options());
     view! {
         <Title text="Unmatched senders"/>

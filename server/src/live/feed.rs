@@ -1,5 +1,5 @@
-//! The database side of live updates: one `LIVE SELECT` on `thread` and one on `message` per
-//! server instance, shared by every socket. Changes written by any instance sharing the database
+//! The database side of live updates: one `LIVE SELECT` on `thread`, `message` and `unmatched`
+//! per server instance, shared by every socket. Changes written by any instance sharing the database
 //! arrive here. If the live queries end (database restart, network loss), every socket is dropped
 //! — their browsers reconnect and replay from their cursors — and the feed restarts with backoff.
 
@@ -17,6 +17,7 @@ use tokio::sync::watch;
 enum Table {
     Thread,
     Message,
+    Unmatched,
 }
 
 /// Runs for the life of the process. `db` is this feed's own session: it stays alive as long as
@@ -41,7 +42,9 @@ pub async fn run(db: Db, hub: Arc<Hub>, live: watch::Sender<bool>) {
 
 async fn follow(db: &Db, hub: &Hub, live: &watch::Sender<bool>) -> Result<(), DbError> {
     let mut resp = db
-        .query("LIVE SELECT * FROM thread; LIVE SELECT * FROM message;")
+        .query(
+            "LIVE SELECT * FROM thread; LIVE SELECT * FROM message; LIVE SELECT * FROM unmatched;",
+        )
         .await?
         .check()?;
     let threads = resp
@@ -50,7 +53,11 @@ async fn follow(db: &Db, hub: &Hub, live: &watch::Sender<bool>) -> Result<(), Db
     let messages = resp
         .stream::<Notification<serde_json::Value>>(1)?
         .map(|n| (Table::Message, n));
-    let mut changes = futures::stream::select(threads, messages);
+    let unmatched = resp
+        .stream::<Notification<serde_json::Value>>(2)?
+        .map(|n| (Table::Unmatched, n));
+    let mut changes =
+        futures::stream::select(futures::stream::select(threads, messages), unmatched);
     live.send_replace(true);
     tracing::info!("live feed running");
     while let Some((table, n)) = changes.next().await {
@@ -61,6 +68,8 @@ async fn follow(db: &Db, hub: &Hub, live: &watch::Sender<bool>) -> Result<(), Db
             (Table::Thread, Action::Delete) => rows::thread_removed(&n.data),
             (Table::Message, Action::Create | Action::Update) => rows::message_changed(&n.data),
             (Table::Message, Action::Delete) => continue,
+            (Table::Unmatched, Action::Create | Action::Delete) => rows::unmatched_changed(&n.data),
+            (Table::Unmatched, Action::Update) => continue,
             (_, other) => {
                 tracing::warn!(?table, action = ?other, data = %n.data, "live query reported a problem");
                 continue;

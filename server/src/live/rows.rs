@@ -76,6 +76,19 @@ pub fn thread_removed(record: &Value) -> Result<Routed, String> {
     })
 }
 
+/// An unmatched-queue record was created or deleted. Workspace-wide: an unknown sender belongs
+/// to no client yet, so client-scoped sockets never receive it.
+pub fn unmatched_changed(record: &Value) -> Result<Routed, String> {
+    let obj = record
+        .as_object()
+        .ok_or("unmatched record is not an object")?;
+    Ok(Routed {
+        workspace: link(obj, "workspace").ok_or("unmatched record without workspace")?,
+        client: None,
+        event: LiveEvent::UnmatchedChanged,
+    })
+}
+
 /// A created or updated message record.
 pub fn message_changed(record: &Value) -> Result<Routed, String> {
     let obj = record
@@ -189,5 +202,22 @@ mod tests {
             ("t1", "m1", 7)
         );
         assert_eq!(message.subject, None);
+    }
+
+    #[test]
+    fn unmatched_record_is_workspace_wide() {
+        let r = unmatched_changed(
+            &json!({ "id": "unmatched:u1", "workspace": "workspace:w1", "channel": "sms" }),
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            Routed {
+                workspace: "w1".into(),
+                client: None,
+                event: LiveEvent::UnmatchedChanged
+            }
+        );
+        assert!(unmatched_changed(&json!({ "id": "unmatched:u1" })).is_err());
     }
 }

@@ -2,7 +2,8 @@
 //! 100k threads / 1M messages, in embedded SurrealDB (SurrealKV), for several filter combinations.
 //! Prints per-filter figures and, last, `BENCH B3 p50_ms=… p99_ms=… growth=…`.
 //!
-//! Usage: bench_b3 [--small N] [--large N] [--runs N] [--dir PATH]
+//! Usage: bench_b3 [--small N] [--large N] [--runs N] [--dir PATH] [--explain] [--probe]
+//! (`--explain` prints each filter's query plan, `--probe` times raw query shapes, both at the small size)
 
 use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};

@@ -14,8 +14,12 @@ pub fn backend() -> Result<SharedBackend, AppError> {
 /// The session token from the request's cookie, if any.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    session_token_in(&parts.headers)
+}
+
+/// The session token in a request's `Cookie` headers, if any (also used by the live socket).
+pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

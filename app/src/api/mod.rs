@@ -10,6 +10,8 @@ pub use error::AppError;
 pub mod backend;
 #[cfg(feature = "ssr")]
 mod context;
+#[cfg(feature = "ssr")]
+pub use context::session_token_in;
 
 mod auth;
 mod inbox;

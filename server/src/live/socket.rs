@@ -6,7 +6,7 @@
 use super::replay;
 use super::LiveService;
 use app::api::backend::{Backend, Caller};
-use app::api::SESSION_COOKIE;
+use app::api::session_token_in;
 use app::live::LiveEvent;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -22,18 +22,6 @@ const FEED_WAIT: Duration = Duration::from_secs(5);
 #[derive(serde::Deserialize)]
 pub struct LiveParams {
     since: Option<String>,
-}
-
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
 }
 
 /// A browser's Origin must be this server (its Host) or the configured public URL.
@@ -80,7 +68,7 @@ pub async fn handler(
             return (StatusCode::BAD_REQUEST, msg).into_response();
         }
     };
-    let Some(token) = cookie_token(&headers) else {
+    let Some(token) = session_token_in(&headers) else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
     let caller = match live.backend.authenticate(&token).await {

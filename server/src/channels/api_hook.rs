@@ -8,14 +8,13 @@
 use super::signature::{self, SignatureError};
 use crate::backend::SurrealBackend;
 use crate::db::{exec, DbError};
-use crate::ids;
 use crate::store::attribution::{find_creator, pick_thread};
 use crate::store::thread_write::{append_message, NewMessage};
 use crate::store::unmatched::{park, Parked};
 use app::domain::filter::is_valid_id;
 use app::domain::identity::{normalize_email, normalize_phone};
 use app::domain::text::clean_body;
-use app::model::{Channel, DeliveryStatus, Direction, SenderKind};
+use app::model::Channel;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -267,19 +266,15 @@ async fn accept(
         db,
         workspace,
         &mut thread,
-        NewMessage {
-            id: ids::new_id(),
-            direction: Direction::Inbound,
-            channel: Channel::Api,
-            sender_kind: SenderKind::Creator,
-            sender_id: Some(creator.id),
-            sender_name: creator.name,
-            subject: inbound.subject.clone().filter(|s| !s.trim().is_empty()),
+        NewMessage::from_creator(
+            Channel::Api,
+            creator.id,
+            creator.name,
+            inbound.subject.clone().filter(|s| !s.trim().is_empty()),
             text,
-            at: now,
-            status: DeliveryStatus::Received,
-            external_id: Some(event_id.to_string()),
-        },
+            now,
+            event_id.to_string(),
+        ),
         None,
     )
     .await?;

@@ -8,13 +8,12 @@
 use super::twilio_signature;
 use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
-use crate::ids;
 use crate::sealed;
 use crate::store::attribution::{find_creator, pick_thread};
 use crate::store::thread_write::{append_message, NewMessage};
 use crate::store::unmatched::{park, Parked};
 use app::domain::identity::normalize_phone;
-use app::model::{Channel, Consent, DeliveryStatus, Direction, SenderKind};
+use app::model::{Channel, Consent};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -216,19 +215,15 @@ async fn store(
         db,
         workspace,
         &mut thread,
-        NewMessage {
-            id: ids::new_id(),
-            direction: Direction::Inbound,
-            channel: Channel::Sms,
-            sender_kind: SenderKind::Creator,
-            sender_id: Some(creator.id),
-            sender_name: creator.name,
-            subject: None,
+        NewMessage::from_creator(
+            Channel::Sms,
+            creator.id,
+            creator.name,
+            None,
             text,
-            at: now,
-            status: DeliveryStatus::Received,
-            external_id: Some(sid.to_string()),
-        },
+            now,
+            sid.to_string(),
+        ),
         None,
     )
     .await?;

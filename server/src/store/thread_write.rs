@@ -28,6 +28,34 @@ pub struct NewMessage {
     pub external_id: Option<String>,
 }
 
+impl NewMessage {
+    /// A message a creator sent on a channel, as received (`external_id`: the provider's id,
+    /// which makes redelivery detectable).
+    pub fn from_creator(
+        channel: Channel,
+        creator_id: String,
+        creator_name: String,
+        subject: Option<String>,
+        text: String,
+        at: i64,
+        external_id: String,
+    ) -> NewMessage {
+        NewMessage {
+            id: crate::ids::new_id(),
+            direction: Direction::Inbound,
+            channel,
+            sender_kind: SenderKind::Creator,
+            sender_id: Some(creator_id),
+            sender_name: creator_name,
+            subject,
+            text,
+            at,
+            status: DeliveryStatus::Received,
+            external_id: Some(external_id),
+        }
+    }
+}
+
 fn enum_str<T: serde::Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }

@@ -7,7 +7,7 @@ use super::audit::AuditEntry;
 use super::thread_write::{append_message, NewMessage};
 use crate::db::{exec, first, rows, Db, DbError};
 use app::api::backend::{Caller, Scope};
-use app::model::{Channel, DeliveryStatus, Direction, NamedRef, SenderKind, UnmatchedView};
+use app::model::{Channel, NamedRef, UnmatchedView};
 use serde_json::{json, Value};
 
 pub struct Parked<'a> {
@@ -145,19 +145,15 @@ pub async fn link(
             db,
             ws,
             &mut thread,
-            NewMessage {
-                id: crate::ids::new_id(),
-                direction: Direction::Inbound,
-                channel: row.channel,
-                sender_kind: SenderKind::Creator,
-                sender_id: Some(creator_id.to_string()),
-                sender_name: creator.name.clone(),
-                subject: None,
-                text: row.text.clone(),
-                at: row.at,
-                status: DeliveryStatus::Received,
-                external_id: Some(external_id),
-            },
+            NewMessage::from_creator(
+                row.channel,
+                creator_id.to_string(),
+                creator.name.clone(),
+                None,
+                row.text.clone(),
+                row.at,
+                external_id,
+            ),
             Some(AuditEntry {
                 actor_kind: "user",
                 actor_id: Some(&caller.user_id),

@@ -110,6 +110,18 @@ impl Harness {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> (StatusCode, String) {
+        let (status, _, text) = self.send(method, uri, headers, body).await;
+        (status, text)
+    }
+
+    /// Any request to the router: `(status, response headers, body)`.
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (StatusCode, http::HeaderMap, String) {
         let mut req = Request::builder().method(method).uri(uri);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -121,8 +133,9 @@ impl Harness {
             .await
             .expect("response");
         let status = resp.status();
+        let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        (status, String::from_utf8_lossy(&bytes).to_string())
+        (status, headers, String::from_utf8_lossy(&bytes).to_string())
     }
 
     /// Calls a server function. `json` selects the JSON encoding; otherwise the body is form-encoded.
@@ -133,31 +146,20 @@ impl Harness {
         body: String,
         json: bool,
     ) -> (StatusCode, http::HeaderMap, String) {
-        let mut req = Request::builder()
-            .method("POST")
-            .uri(format!("/api/{name}"))
-            .header("accept", "application/json")
-            .header(
-                "content-type",
-                if json {
-                    "application/json"
-                } else {
-                    "application/x-www-form-urlencoded"
-                },
-            );
+        let content_type = if json {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        let mut headers = vec![
+            ("accept", "application/json"),
+            ("content-type", content_type),
+        ];
         if let Some(c) = cookie {
-            req = req.header("cookie", c);
+            headers.push(("cookie", c));
         }
-        let resp = self
-            .app
-            .clone()
-            .oneshot(req.body(Body::from(body)).expect("request"))
+        self.send("POST", &format!("/api/{name}"), &headers, body.into_bytes())
             .await
-            .expect("response");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        (status, headers, String::from_utf8_lossy(&bytes).to_string())
     }
 
     pub async fn call<T: DeserializeOwned>(

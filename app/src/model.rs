@@ -239,6 +239,16 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Received => "received",
+            DeliveryStatus::Queued => "queued",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Read => "read",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             DeliveryStatus::Received => "Received",
@@ -401,6 +411,9 @@ pub struct MessageView {
     pub text: String,
     pub at: i64,
     pub status: DeliveryStatus,
+    /// Why an outbound message could not be delivered (shown beside its Retry button).
+    #[serde(default)]
+    pub failure_reason: Option<String>,
     /// When the row last changed, in the database's clock (ms); see `ThreadSummary::version`.
     #[serde(default)]
     pub version: i64,
@@ -415,7 +428,35 @@ pub struct ThreadDetail {
     pub other_campaigns: Vec<OtherCampaign>,
     pub messages: Vec<MessageView>,
     pub teammates: Vec<NamedRef>,
+    /// The channels a teammate's reply can go out on, the default, and why others cannot.
+    #[serde(default)]
+    pub reply: ReplyOptions,
     pub now: i64,
+}
+
+/// One channel as the composer offers it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelOption {
+    pub channel: Channel,
+    /// Whether a reply may go out on it now.
+    pub available: bool,
+    /// Where it goes ("to +1 415…") when available; why not when unavailable.
+    pub detail: String,
+}
+
+/// The reply channels for a thread: the default choice and every channel with its state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReplyOptions {
+    pub default: Option<Channel>,
+    pub options: Vec<ChannelOption>,
+}
+
+impl ReplyOptions {
+    pub fn allows(&self, channel: Channel) -> bool {
+        self.options
+            .iter()
+            .any(|o| o.channel == channel && o.available)
+    }
 }
 
 /// Where and how a workspace's platforms post messages into the inbox (the signed API channel).
@@ -424,6 +465,9 @@ pub struct ApiChannelSettings {
     pub endpoint: String,
     /// The HMAC-SHA256 key; shown to owners only.
     pub secret: String,
+    /// Where our replies on the API channel are posted (signed with the same key), if set.
+    #[serde(default)]
+    pub outbound_url: Option<String>,
 }
 
 /// A workspace's SMS (Twilio) connection as owners see it. Never carries the auth token.
@@ -435,6 +479,9 @@ pub struct SmsSettings {
     pub messaging_service_sid: Option<String>,
     /// What to enter as the numbers' "A message comes in" webhook in Twilio.
     pub webhook_url: String,
+    /// Where Twilio reports delivery (set on every message we send; shown for reference).
+    #[serde(default)]
+    pub status_callback_url: String,
 }
 
 /// Counts for the navigation's views.

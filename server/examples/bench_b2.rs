@@ -87,11 +87,8 @@ async fn serve(dir: String) {
     let (token, _) = server::auth::sign_in(&db, &user, PASSWORD, now)
         .await
         .unwrap_or_else(|_| panic!("sign in"));
-    let backend = server::backend::SurrealBackend {
-        db: db.clone(),
-        clock: server::clock::Clock::System,
-        config: std::sync::Arc::new(config),
-    };
+    let backend =
+        server::backend::SurrealBackend::new(db.clone(), server::clock::Clock::System, config);
     let options = leptos::config::LeptosOptions::builder()
         .output_name("creator-inbox")
         .build();

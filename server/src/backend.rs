@@ -19,6 +19,8 @@ pub struct SurrealBackend {
     pub db: Db,
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// Wakes this instance's outbound dispatcher when a send job is queued here.
+    pub outbound: crate::outbound::Wake,
 }
 
 fn internal(e: DbError) -> AppError {
@@ -35,6 +37,15 @@ fn write_error(e: WriteError) -> AppError {
 }
 
 impl SurrealBackend {
+    pub fn new(db: Db, clock: Clock, config: Config) -> SurrealBackend {
+        SurrealBackend {
+            db,
+            clock,
+            config: Arc::new(config),
+            outbound: crate::outbound::Wake::default(),
+        }
+    }
+
     fn sms_webhook_url(&self) -> String {
         format!(
             "{}{}",
@@ -181,11 +192,77 @@ impl Backend for SurrealBackend {
         thread_id: &'a str,
         kind: ComposeKind,
         text: &'a str,
+        channel: Option<Channel>,
     ) -> BackendResult<'a, MessageView> {
         Box::pin(async move {
-            thread_write::post_message(&self.db, caller, thread_id, kind, text, self.clock.now_ms())
+            let now = self.clock.now_ms();
+            let m =
+                thread_write::post_message(&self.db, caller, thread_id, kind, text, channel, now)
+                    .await
+                    .map_err(write_error)?;
+            if m.status == DeliveryStatus::Queued {
+                self.outbound.ring();
+            }
+            Ok(m)
+        })
+    }
+
+    fn retry_message<'a>(
+        &'a self,
+        caller: &'a Caller,
+        message_id: &'a str,
+    ) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            let now = self.clock.now_ms();
+            // The message must be in a thread the caller may see.
+            let mut resp = exec(
+                &self.db,
+                "SELECT VALUE record::id(thread) FROM ONLY type::record('message', $mid)
+                     WHERE workspace = type::record('workspace', $ws);",
+                serde_json::json!({ "mid": message_id, "ws": caller.workspace_id }),
+            )
+            .await
+            .map_err(internal)?;
+            let thread: Option<String> = resp.take(0).map_err(|e| internal(e.into()))?;
+            let thread = thread.ok_or(AppError::NotFound)?;
+            threads::find(&self.db, caller, &thread)
                 .await
-                .map_err(write_error)
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let ok = crate::outbound::jobs::requeue(
+                &self.db,
+                &caller.workspace_id,
+                message_id,
+                &caller.user_id,
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            if !ok {
+                return Err(AppError::Invalid(
+                    "only a message that failed to send can be retried".into(),
+                ));
+            }
+            self.outbound.ring();
+            Ok(())
+        })
+    }
+
+    fn set_api_outbound_url<'a>(
+        &'a self,
+        caller: &'a Caller,
+        url: Option<&'a str>,
+    ) -> BackendResult<'a, ApiChannelSettings> {
+        Box::pin(async move {
+            exec(
+                &self.db,
+                "UPDATE type::record('workspace', $ws) SET api_outbound_url = $url;",
+                serde_json::json!({ "ws": caller.workspace_id, "url": url }),
+            )
+            .await
+            .map_err(internal)?;
+            tracing::info!(workspace = %caller.workspace_id, set = url.is_some(), "API channel outbound webhook changed");
+            self.api_channel_settings(caller).await
         })
     }
 
@@ -239,18 +316,21 @@ impl Backend for SurrealBackend {
             let mut resp = exec(
                 &self.db,
                 "UPDATE type::record('workspace', $ws) SET api_secret = $secret WHERE api_secret = NONE;
-                 SELECT VALUE api_secret FROM ONLY type::record('workspace', $ws);",
+                 SELECT VALUE api_secret FROM ONLY type::record('workspace', $ws);
+                 SELECT VALUE api_outbound_url FROM ONLY type::record('workspace', $ws);",
                 serde_json::json!({ "ws": caller.workspace_id, "secret": secret }),
             )
             .await
             .map_err(internal)?;
             let secret: Option<String> = resp.take(1).map_err(|e| internal(e.into()))?;
+            let outbound_url: Option<String> = resp.take(2).map_err(|e| internal(e.into()))?;
             Ok(ApiChannelSettings {
                 endpoint: format!(
                     "{}/hooks/api/{}",
                     self.config.public_url, caller.workspace_id
                 ),
                 secret: secret.ok_or(AppError::Internal)?,
+                outbound_url,
             })
         })
     }
@@ -261,6 +341,11 @@ impl Backend for SurrealBackend {
                 &self.db,
                 &caller.workspace_id,
                 self.sms_webhook_url(),
+                format!(
+                    "{}{}",
+                    self.config.public_url,
+                    crate::channels::twilio_status::PATH
+                ),
             )
             .await
             .map_err(internal)

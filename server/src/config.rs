@@ -27,6 +27,8 @@ pub struct Config {
     pub public_url: String,
     pub server_secret: String,
     pub seed_demo: bool,
+    /// Twilio's REST API base (`https://api.twilio.com`); tests point it at a local endpoint.
+    pub twilio_api_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -44,6 +46,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("server_secret", &"<hidden>")
             .field("seed_demo", &self.seed_demo)
+            .field("twilio_api_url", &self.twilio_api_url)
             .finish()
     }
 }
@@ -59,7 +62,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_PUBLIC_URL   the URL people and webhooks reach (default http://BIND); https makes cookies Secure
   INBOX_SECRET       server secret (at least 32 characters; required unless INBOX_DEV=1)
   INBOX_DEV          1 allows a generated development secret
-  INBOX_SEED_DEMO    1 seeds the demo workspace on first start when the database is empty";
+  INBOX_SEED_DEMO    1 seeds the demo workspace on first start when the database is empty
+  INBOX_TWILIO_API_URL  Twilio's REST API base for outbound SMS (default https://api.twilio.com)";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -74,6 +78,17 @@ fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
         map.insert(k.trim().to_string(), v.trim().trim_matches('"').to_string());
     }
     Ok(map)
+}
+
+/// A provider base URL from the configuration: http(s), no trailing slash.
+fn base_url(key: &str, value: Option<&str>) -> Result<Option<String>, String> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.starts_with("https://") || v.starts_with("http://") => {
+            Ok(Some(v.trim_end_matches('/').to_string()))
+        }
+        Some(_) => Err(format!("{key} must start with http:// or https://")),
+    }
 }
 
 impl Config {
@@ -146,6 +161,8 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             server_secret,
             seed_demo: get("INBOX_SEED_DEMO") == Some("1"),
+            twilio_api_url: base_url("INBOX_TWILIO_API_URL", get("INBOX_TWILIO_API_URL"))?
+                .unwrap_or_else(|| "https://api.twilio.com".into()),
         })
     }
 

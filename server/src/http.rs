@@ -38,7 +38,11 @@ pub fn router_with_live(
         )
         .route(
             crate::channels::twilio_sms::PATH,
-            axum::routing::post(crate::channels::twilio_sms::handler).with_state(for_hooks),
+            axum::routing::post(crate::channels::twilio_sms::handler).with_state(for_hooks.clone()),
+        )
+        .route(
+            crate::channels::twilio_status::PATH,
+            axum::routing::post(crate::channels::twilio_status::handler).with_state(for_hooks),
         )
         .route(
             "/api/{*fn_name}",

@@ -12,6 +12,7 @@ pub mod db;
 pub mod http;
 pub mod ids;
 pub mod live;
+pub mod outbound;
 pub mod sealed;
 pub mod seed;
 pub mod store;

@@ -2,7 +2,6 @@
 
 use server::{backend::SurrealBackend, clock::Clock, config::Config, db, http, seed};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 const USAGE: &str = "\
 Creator Inbox server
@@ -70,11 +69,8 @@ async fn run(command: &str, config: Config) -> Result<(), String> {
             let options = leptos_options(&config);
             let bind = config.bind;
             let public_url = config.public_url.clone();
-            let backend = SurrealBackend {
-                db,
-                clock: Clock::System,
-                config: Arc::new(config),
-            };
+            let backend = SurrealBackend::new(db, Clock::System, config);
+            server::outbound::dispatcher::Dispatcher::new(backend.clone()).spawn();
             let app = http::router(backend, options);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await

@@ -202,6 +202,8 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             at: NOW + 1000 + i as i64,
             status: DeliveryStatus::Received,
             external_id: None,
+            to_address: None,
+            job: None,
         };
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await

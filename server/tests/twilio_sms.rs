@@ -11,65 +11,11 @@ use common::Harness;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const NUMBER: &str = "+14155550100";
-
-fn account_sid() -> String {
-    format!("AC{}", "a1".repeat(16))
-}
-
-fn service_sid() -> String {
-    format!("MG{}", "0f".repeat(16))
-}
-
-/// The signature Twilio would send, computed by Twilio's own library.
-fn twilio_signature(url: &str, params: &BTreeMap<&str, String>) -> String {
-    let input = json!({ "token": TOKEN, "url": url, "params": params }).to_string();
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys\nfrom twilio.request_validator import RequestValidator\nd=json.load(sys.stdin)\nprint(RequestValidator(d['token']).compute_signature(d['url'], d['params']))",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(input.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "Twilio's Python library is needed (pip install twilio): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn form(params: &BTreeMap<&str, String>) -> Vec<u8> {
-    params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", app::domain::filter::encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
-}
+use common::twilio::{account_sid, post_signed, service_sid, signature as twilio_signature};
+use common::twilio::{NUMBER, TOKEN};
 
 async fn deliver(h: &Harness, params: &BTreeMap<&str, String>, signature: &str) -> (u16, String) {
-    let (status, body) = h
-        .request(
-            "POST",
-            "/hooks/twilio/sms",
-            &[
-                ("content-type", "application/x-www-form-urlencoded"),
-                ("x-twilio-signature", signature),
-            ],
-            form(params),
-        )
-        .await;
-    (status.as_u16(), body)
+    post_signed(h, "/hooks/twilio/sms", params, signature).await
 }
 
 fn sms(from: &str, body: &str, sid: &str) -> BTreeMap<&'static str, String> {

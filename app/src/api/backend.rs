@@ -82,7 +82,20 @@ pub trait Backend: Send + Sync + 'static {
         thread_id: &'a str,
         kind: ComposeKind,
         text: &'a str,
+        channel: Option<Channel>,
     ) -> BackendResult<'a, MessageView>;
+    /// Queues a failed outbound message for another attempt.
+    fn retry_message<'a>(
+        &'a self,
+        caller: &'a Caller,
+        message_id: &'a str,
+    ) -> BackendResult<'a, ()>;
+    /// Sets (or clears) the URL our replies on the API channel are posted to.
+    fn set_api_outbound_url<'a>(
+        &'a self,
+        caller: &'a Caller,
+        url: Option<&'a str>,
+    ) -> BackendResult<'a, ApiChannelSettings>;
     fn set_stage<'a>(
         &'a self,
         caller: &'a Caller,

@@ -17,6 +17,16 @@ pub async fn load_api_channel_settings() -> Result<ApiChannelSettings, AppError>
     backend.api_channel_settings(&caller).await
 }
 
+/// Sets where our replies on the API channel are posted (owners only); an empty URL turns
+/// outbound replies on that channel off.
+#[server(endpoint = "set_api_outbound_url")]
+pub async fn set_api_outbound_url(url: String) -> Result<ApiChannelSettings, AppError> {
+    let url = crate::domain::text::webhook_url(&url).map_err(AppError::Invalid)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.set_api_outbound_url(&caller, url.as_deref()).await
+}
+
 /// The workspace's Twilio connection (owners only; never the auth token).
 #[server(endpoint = "sms_settings")]
 pub async fn load_sms_settings() -> Result<SmsSettings, AppError> {

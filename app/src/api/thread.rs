@@ -3,7 +3,9 @@ use super::context;
 use super::AppError;
 #[cfg(feature = "ssr")]
 use crate::domain::filter::is_valid_id;
-use crate::model::{ComposeKind, DeclineReason, EnrollmentView, MessageView, Stage, ThreadDetail};
+use crate::model::{
+    Channel, ComposeKind, DeclineReason, EnrollmentView, MessageView, Stage, ThreadDetail,
+};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -38,12 +40,36 @@ pub async fn post_message(
     thread_id: String,
     kind: ComposeKind,
     text: String,
+    /// The reply's channel; `None` takes the thread's default. Ignored for notes.
+    #[server(default)]
+    channel: Option<Channel>,
 ) -> Result<MessageView, AppError> {
     check_id(&thread_id)?;
     let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
+    if channel == Some(Channel::Note) {
+        return Err(AppError::Invalid(
+            "a note is written with kind \"note\", not as a channel".into(),
+        ));
+    }
     let (backend, caller) = context::caller().await?;
     caller.require_write()?;
-    backend.post_message(&caller, &thread_id, kind, &text).await
+    let channel = if kind == ComposeKind::Reply {
+        channel
+    } else {
+        None
+    };
+    backend
+        .post_message(&caller, &thread_id, kind, &text, channel)
+        .await
+}
+
+/// Tries a message that failed to send once more (writers only).
+#[server(endpoint = "retry_message")]
+pub async fn retry_message(message_id: String) -> Result<(), AppError> {
+    check_id(&message_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.retry_message(&caller, &message_id).await
 }
 
 #[server(endpoint = "set_stage", input = Json)]

@@ -298,6 +298,7 @@ mod tests {
             text: "hello".into(),
             at,
             status,
+            failure_reason: None,
             version,
         }
     }

@@ -1,9 +1,11 @@
 //! Domain rules: pure functions over the shared model. No I/O, no clocks, no randomness;
 //! callers pass `now` in. Each rule has table-driven tests beside it.
 
+pub mod delivery;
 pub mod filter;
 pub mod identity;
 pub mod live_merge;
+pub mod reply_channel;
 pub mod reply_clock;
 pub mod stage;
 pub mod text;

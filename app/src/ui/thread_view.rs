@@ -5,11 +5,13 @@ use super::inbox::use_inbox;
 use super::live::use_live;
 use super::login::is_signed_out;
 use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
-use crate::api::{get_thread, mark_read, post_message};
+use crate::api::{get_thread, mark_read, post_message, retry_message};
 use crate::domain::live_merge::merge_message;
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
-use crate::model::{Channel, ComposeKind, DeliveryStatus, Direction, MessageView, ThreadDetail};
+use crate::model::{
+    Channel, ComposeKind, DeliveryStatus, Direction, MessageView, ReplyOptions, ThreadDetail,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
@@ -28,11 +30,13 @@ pub fn ThreadPane() -> impl IntoView {
     let draft = Draft {
         kind: RwSignal::new(ComposeKind::Reply),
         text: RwSignal::new(String::new()),
+        channel: RwSignal::new(None),
     };
     Effect::new(move |prev: Option<String>| {
         let id = thread_id.get();
         if prev.is_some_and(|p| p != id) {
             draft.text.set(String::new());
+            draft.channel.set(None);
         }
         id
     });
@@ -131,7 +135,7 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                     </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
-                <Composer thread_id=s.id.clone()/>
+                <Composer thread_id=s.id.clone() reply=d.reply.clone()/>
             </div>
             <ContextPanel d/>
         </div>
@@ -188,6 +192,11 @@ fn Entry(m: MessageView) -> impl IntoView {
         _ => "entry entry-out",
     };
     let kind = sender_kind_label(m.sender_kind);
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let failed = m.direction == Direction::Outbound && m.status == DeliveryStatus::Failed;
+    let retry = Action::new(move |id: &String| retry_message(id.clone()));
+    let message_id = m.id.clone();
     view! {
         <li class=class data-testid="entry">
             <div class="entry-head">
@@ -201,6 +210,24 @@ fn Entry(m: MessageView) -> impl IntoView {
             </div>
             {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
             <p class="entry-body">{m.text.clone()}</p>
+            {failed.then(|| view! {
+                <div class="entry-failure" role="status">
+                    <span>"Not delivered: "{m.failure_reason.clone().unwrap_or_else(|| "the provider refused it".into())}</span>
+                    {can_write.then(|| view! {
+                        <button type="button" class="btn btn-small" disabled=move || retry.pending().get()
+                            on:click={
+                                let id = message_id.clone();
+                                move |_| { retry.dispatch(id.clone()); }
+                            }>
+                            {move || if retry.pending().get() { "Retrying…" } else { "Retry" }}
+                        </button>
+                    })}
+                    {move || match retry.value().get() {
+                        Some(Err(e)) => Some(view! { <span class="form-error">{e.to_string()}</span> }),
+                        _ => None,
+                    }}
+                </div>
+            })}
         </li>
     }
 }
@@ -209,16 +236,29 @@ fn Entry(m: MessageView) -> impl IntoView {
 struct Draft {
     kind: RwSignal<ComposeKind>,
     text: RwSignal<String>,
+    /// The reply channel the teammate picked; `None` keeps the thread's default.
+    channel: RwSignal<Option<Channel>>,
 }
 
+type SendArgs = (String, ComposeKind, String, Option<Channel>);
+
 #[component]
-fn Composer(thread_id: String) -> impl IntoView {
+fn Composer(thread_id: String, reply: ReplyOptions) -> impl IntoView {
     let ctx = use_inbox();
     let can_write = ctx.session.with_value(|s| s.role.can_write());
-    let Draft { kind, text } = expect_context::<Draft>();
-    let send = Action::new(move |(id, kind, body): &(String, ComposeKind, String)| {
-        let (id, kind, body) = (id.clone(), *kind, body.clone());
-        async move { post_message(id, kind, body).await }
+    let Draft {
+        kind,
+        text,
+        channel,
+    } = expect_context::<Draft>();
+    let reply = StoredValue::new(reply);
+    // The channel the reply will go out on: the teammate's pick if still allowed, else the default.
+    let chosen = Memo::new(move |_| {
+        reply.with_value(|r| channel.get().filter(|c| r.allows(*c)).or(r.default))
+    });
+    let send = Action::new(move |(id, kind, body, ch): &SendArgs| {
+        let (id, kind, body, ch) = (id.clone(), *kind, body.clone(), *ch);
+        async move { post_message(id, kind, body, ch).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = send.value().get() {
@@ -231,7 +271,12 @@ fn Composer(thread_id: String) -> impl IntoView {
         move || {
             let body = text.get_untracked();
             if !body.trim().is_empty() && !send.pending().get_untracked() {
-                send.dispatch((thread_id.clone(), kind.get_untracked(), body));
+                send.dispatch((
+                    thread_id.clone(),
+                    kind.get_untracked(),
+                    body,
+                    chosen.get_untracked(),
+                ));
             }
         }
     };
@@ -260,7 +305,7 @@ fn Composer(thread_id: String) -> impl IntoView {
                     on:click=move |_| kind.set(ComposeKind::Note)>"Internal note"</button>
                 <span class="composer-channel">
                     {move || match kind.get() {
-                        ComposeKind::Reply => view! { <ChannelIcon channel=Channel::InApp/>" via creator portal" }.into_any(),
+                        ComposeKind::Reply => view! { <ChannelPicker reply channel chosen/> }.into_any(),
                         ComposeKind::Note => view! { "Only your team sees notes" }.into_any(),
                     }}
                 </span>
@@ -287,4 +332,53 @@ fn Composer(thread_id: String) -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// The reply channel: a choice among the allowed channels (the default preselected), what the
+/// chosen one reaches, and why the others cannot be used now.
+#[component]
+fn ChannelPicker(
+    reply: StoredValue<ReplyOptions>,
+    channel: RwSignal<Option<Channel>>,
+    chosen: Memo<Option<Channel>>,
+) -> impl IntoView {
+    let options = reply.get_value().options;
+    let available: Vec<_> = options.iter().filter(|o| o.available).cloned().collect();
+    let blocked: Vec<_> = options.iter().filter(|o| !o.available).cloned().collect();
+    let detail = {
+        let available = available.clone();
+        move || {
+            chosen
+                .get()
+                .and_then(|c| available.iter().find(|o| o.channel == c))
+                .map(|o| o.detail.clone())
+                .unwrap_or_default()
+        }
+    };
+    let blocked_text = blocked
+        .iter()
+        .map(|o| format!("{}: {}", o.channel.label(), o.detail))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let blocked_count = blocked.len();
+    view! {
+        <label class="channel-pick">
+            <span class="sr-only">"Reply channel"</span>
+            {move || chosen.get().map(|c| view! { <ChannelIcon channel=c/> })}
+            <select name="channel" aria-label="Reply channel" data-testid="reply-channel"
+                on:change=move |ev| channel.set(Channel::parse(&event_target_value(&ev)))>
+                {available.iter().map(|o| {
+                    let c = o.channel;
+                    view! { <option value=c.as_str() selected=move || chosen.get() == Some(c)>{c.label()}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        <span class="channel-detail">{detail}</span>
+        {(blocked_count > 0).then(|| view! {
+            <span class="channel-blocked" title=blocked_text.clone() tabindex="0" data-testid="channels-blocked">
+                {format!("{blocked_count} unavailable")}
+                <span class="channel-blocked-list" role="tooltip">{blocked_text.clone()}</span>
+            </span>
+        })}
+    }
 }

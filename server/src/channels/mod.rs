@@ -1,7 +1,9 @@
 //! Channels that deliver creators' messages into the inbox: the signed API channel (`api_hook`)
-//! and SMS through Twilio (`twilio_sms`). Each verifies what it receives before anything is written.
+//! and SMS through Twilio (`twilio_sms`, with delivery reports in `twilio_status`). Each verifies
+//! what it receives before anything is written.
 
 pub mod api_hook;
 pub mod signature;
 pub mod twilio_signature;
 pub mod twilio_sms;
+pub mod twilio_status;

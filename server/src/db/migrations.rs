@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sms accounts and unmatched senders",
         sql: include_str!("schema_v3.surql"),
     },
+    Migration {
+        version: 4,
+        name: "outbound send jobs and delivery reports",
+        sql: include_str!("schema_v4.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

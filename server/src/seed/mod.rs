@@ -633,6 +633,8 @@ async fn seed_thread(
             at,
             status,
             external_id: None,
+            to_address: None,
+            job: None,
         };
         append_message(db, ws, &mut summary, msg, None).await?;
     }

@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod audit;
 pub mod inbox;
 pub mod inbox_query;
+pub mod reply_facts;
 pub mod sms_accounts;
 pub mod thread_write;
 pub mod threads;

@@ -30,6 +30,7 @@ pub async fn settings(
     db: &Db,
     workspace: &str,
     webhook_url: String,
+    status_callback_url: String,
 ) -> Result<SmsSettings, DbError> {
     let mut resp = exec(
         db,
@@ -45,6 +46,7 @@ pub async fn settings(
             numbers: r.numbers,
             messaging_service_sid: r.messaging_service_sid,
             webhook_url,
+            status_callback_url,
         },
         None => SmsSettings {
             connected: false,
@@ -52,6 +54,7 @@ pub async fn settings(
             numbers: Vec::new(),
             messaging_service_sid: None,
             webhook_url,
+            status_callback_url,
         },
     })
 }

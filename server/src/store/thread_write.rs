@@ -26,7 +26,23 @@ pub struct NewMessage {
     pub at: i64,
     pub status: DeliveryStatus,
     pub external_id: Option<String>,
+    /// Where an outbound message goes (an email address, an E.164 number…).
+    pub to_address: Option<String>,
+    /// A send job to create with the message (outbound on a provider channel).
+    pub job: Option<SendJob>,
 }
+
+/// What a provider channel's send job needs besides the message itself.
+pub struct SendJob {
+    pub to_address: String,
+    /// Channel-specific sending options (for example Instagram's message tag).
+    pub options: Value,
+}
+
+/// Creates the send job for `$mid` (reads `$job_*`, `$channel`, `$text`, `$at`).
+const JOB_STATEMENT: &str = "CREATE type::record('outbound_job', $mid) SET workspace = type::record('workspace', $ws),
+    message = type::record('message', $mid), channel = $channel, status = 'queued', attempts = 0, next_at = $at,
+    to_address = $job_to, text = $text, options = $job_options, created_at = $at, updated_at = $at;";
 
 impl NewMessage {
     /// A message a creator sent on a channel, as received (`external_id`: the provider's id,
@@ -52,6 +68,8 @@ impl NewMessage {
             at,
             status: DeliveryStatus::Received,
             external_id: Some(external_id),
+            to_address: None,
+            job: None,
         }
     }
 }
@@ -92,6 +110,7 @@ pub async fn append_message(
         ("now", json!(msg.at)),
         ("status", enum_str(msg.status)),
         ("external_id", json!(msg.external_id)),
+        ("to_address", json!(msg.to_address)),
         ("snippet", json!(snippet(&msg.text, SNIPPET_CHARS))),
         ("awaiting", json!(awaiting)),
         ("unread", json!(unread)),
@@ -109,6 +128,10 @@ pub async fn append_message(
     if let Some(a) = &audit {
         a.bind(&mut vars);
     }
+    if let Some(job) = &msg.job {
+        vars.insert("job_to".into(), json!(job.to_address));
+        vars.insert("job_options".into(), job.options.clone());
+    }
     let sql = format!(
         "BEGIN TRANSACTION;
          CREATE type::record('message', $mid) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
@@ -116,7 +139,8 @@ pub async fn append_message(
              sender_name = $sender_name, subject = $subject, text = $text, at = $at,
              sent_at = IF $direction = 'outbound' THEN $at ELSE NONE END,
              received_at = IF $direction = 'inbound' THEN $at ELSE NONE END,
-             status = $status, external_id = $external_id;
+             status = $status, external_id = $external_id, to_address = $to_address;
+         {}
          UPDATE type::record('thread', $tid) SET
              last_at = math::max([last_at, $at]),
              last_channel = IF $at >= last_at THEN $channel ELSE last_channel END,
@@ -127,6 +151,7 @@ pub async fn append_message(
              WHERE workspace = type::record('workspace', $ws);
          {}
          COMMIT TRANSACTION;",
+        if msg.job.is_some() { JOB_STATEMENT } else { "" },
         if audit.is_some() { AUDIT_STATEMENT } else { "" }
     );
     exec(db, &sql, Value::Object(vars)).await?;
@@ -152,6 +177,7 @@ pub async fn append_message(
         text: msg.text,
         at: msg.at,
         status: msg.status,
+        failure_reason: None,
         // The database stamps the row; any copy read back or pushed live is newer than this.
         version: 0,
     })
@@ -186,13 +212,16 @@ async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
         .unwrap_or_default())
 }
 
-/// A teammate's reply (sent on the creator portal for now) or internal note.
+/// A teammate's reply or internal note. A reply goes out on `channel` (or the thread's default
+/// reply channel) if the reply rule allows it now; on a provider channel it is written `queued`
+/// with its send job in the same transaction, and the dispatcher sends it.
 pub async fn post_message(
     db: &Db,
     caller: &Caller,
     thread_id: &str,
     kind: ComposeKind,
     text: &str,
+    channel: Option<Channel>,
     now: i64,
 ) -> Result<MessageView, WriteError> {
     let mut thread = find(db, caller, thread_id)
@@ -200,41 +229,117 @@ pub async fn post_message(
         .ok_or(WriteError::NotFound)?
         .summary;
     let name = user_name(db, &caller.user_id).await?;
-    let (direction, channel, status, action) = match kind {
-        ComposeKind::Reply => (
-            Direction::Outbound,
-            Channel::InApp,
-            DeliveryStatus::Sent,
-            "message.replied",
-        ),
-        ComposeKind::Note => (
-            Direction::Internal,
-            Channel::Note,
-            DeliveryStatus::Sent,
-            "message.noted",
-        ),
+    let route = match kind {
+        ComposeKind::Reply => reply_route(db, caller, &thread, channel, now).await?,
+        ComposeKind::Note => Route {
+            direction: Direction::Internal,
+            channel: Channel::Note,
+            status: DeliveryStatus::Sent,
+            to_address: None,
+            job: None,
+        },
+    };
+    let action = match kind {
+        ComposeKind::Reply => "message.replied",
+        ComposeKind::Note => "message.noted",
     };
     let msg = NewMessage {
         id: crate::ids::new_id(),
-        direction,
-        channel,
+        direction: route.direction,
+        channel: route.channel,
         sender_kind: SenderKind::Teammate,
         sender_id: Some(caller.user_id.clone()),
         sender_name: name,
         subject: None,
         text: text.to_string(),
         at: now,
-        status,
+        status: route.status,
         external_id: None,
+        to_address: route.to_address,
+        job: route.job,
     };
     let audit = AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),
         action,
         subject: format!("thread:{thread_id}"),
-        detail: json!({ "message": msg.id, "channel": channel }),
+        detail: json!({ "message": msg.id, "channel": route.channel }),
     };
     Ok(append_message(db, &caller.workspace_id, &mut thread, msg, Some(audit)).await?)
+}
+
+struct Route {
+    direction: Direction,
+    channel: Channel,
+    status: DeliveryStatus,
+    to_address: Option<String>,
+    job: Option<SendJob>,
+}
+
+/// Where a teammate's reply goes, or why it cannot go where they asked.
+async fn reply_route(
+    db: &Db,
+    caller: &Caller,
+    thread: &ThreadSummary,
+    asked: Option<Channel>,
+    now: i64,
+) -> Result<Route, WriteError> {
+    use app::domain::reply_channel::{
+        instagram_rule, reachable_address, reply_options, InstagramTag, SenderKind as Who,
+    };
+    let facts =
+        super::reply_facts::load(db, &caller.workspace_id, &thread.id, &thread.creator_id).await?;
+    let options = reply_options(&facts, Who::Human, now);
+    let channel = asked
+        .or(options.default)
+        .ok_or_else(|| WriteError::Invalid("no channel can reach this creator now".into()))?;
+    if let Some(o) = options.options.iter().find(|o| o.channel == channel) {
+        if !o.available {
+            return Err(WriteError::Invalid(format!(
+                "cannot reply by {}: {}",
+                channel.label(),
+                o.detail
+            )));
+        }
+    } else {
+        return Err(WriteError::Invalid(format!(
+            "{} is not a reply channel",
+            channel.label()
+        )));
+    }
+    let to_address = match channel {
+        Channel::Email | Channel::Sms | Channel::Instagram => {
+            reachable_address(&facts.identities, channel).map(str::to_string)
+        }
+        Channel::Api => Some("platform webhook".to_string()),
+        Channel::InApp | Channel::Note => None,
+    };
+    let options = match channel {
+        Channel::Instagram => {
+            let tag = instagram_rule(facts.last_instagram_inbound_at, Who::Human, now)
+                .map_err(WriteError::Invalid)?;
+            json!({ "human_agent": tag == InstagramTag::HumanAgent })
+        }
+        _ => json!({}),
+    };
+    let job = match (channel, &to_address) {
+        (Channel::InApp, _) | (_, None) => None,
+        (_, Some(to)) => Some(SendJob {
+            to_address: to.clone(),
+            options,
+        }),
+    };
+    Ok(Route {
+        direction: Direction::Outbound,
+        channel,
+        status: if job.is_some() {
+            DeliveryStatus::Queued
+        } else {
+            DeliveryStatus::Sent
+        },
+        to_address,
+        job,
+    })
 }
 
 pub async fn set_stage(

@@ -31,7 +31,7 @@ pub const ENROLLMENT_FIELDS: &str = "record::id(id) AS id, stage, decline_reason
 (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, next_action, agreed_terms";
 
 pub const MESSAGE_FIELDS: &str =
-    "record::id(id) AS id, direction, channel, sender_kind, sender_name, subject, text, at, status, changed_at AS version";
+    "record::id(id) AS id, direction, channel, sender_kind, sender_name, subject, text, at, status, failure_reason, changed_at AS version";
 
 pub async fn detail(
     db: &Db,
@@ -71,6 +71,13 @@ pub async fn detail(
     let other_campaigns: Vec<OtherCampaign> = rows(&mut resp, 3)?;
     let messages: Vec<MessageView> = rows(&mut resp, 4)?;
     let teammates = super::inbox::teammates(db, &caller.workspace_id).await?;
+    let facts =
+        super::reply_facts::load(db, &caller.workspace_id, &row.summary.id, &creator.id).await?;
+    let reply = app::domain::reply_channel::reply_options(
+        &facts,
+        app::domain::reply_channel::SenderKind::Human,
+        now,
+    );
     Ok(Some(ThreadDetail {
         summary: row.summary,
         creator,
@@ -79,6 +86,7 @@ pub async fn detail(
         other_campaigns,
         messages,
         teammates,
+        reply,
         now,
     }))
 }

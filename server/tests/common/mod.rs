@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod live_client;
+pub mod provider;
+pub mod twilio;
 
 use app::api::AppError;
 use axum::body::Body;
@@ -25,6 +27,7 @@ pub const NOW: i64 = 1_795_442_700_000; // 2026-11-23 14:05 UTC
 
 pub struct Harness {
     pub app: Router,
+    pub backend: SurrealBackend,
     pub live: Arc<server::live::LiveService>,
     pub db: Db,
     pub clock: Clock,
@@ -49,6 +52,15 @@ impl Harness {
     }
 
     pub async fn with_sizes(a_creators: usize, b_creators: usize) -> Harness {
+        Harness::with_config(a_creators, b_creators, &[]).await
+    }
+
+    /// A harness whose server reads these extra configuration variables (provider URLs…).
+    pub async fn with_config(
+        a_creators: usize,
+        b_creators: usize,
+        extra: &[(&str, &str)],
+    ) -> Harness {
         // Server logs go to the failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn")
@@ -56,6 +68,7 @@ impl Harness {
             .try_init();
         let vars: HashMap<String, String> = [("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
             .iter()
+            .chain(extra)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let config = Config::from_vars(&vars).expect("config");
@@ -72,17 +85,14 @@ impl Harness {
             .await
             .expect("seed b");
         let clock = Clock::manual(NOW);
-        let backend = SurrealBackend {
-            db: db.clone(),
-            clock: clock.clone(),
-            config: Arc::new(config),
-        };
+        let backend = SurrealBackend::new(db.clone(), clock.clone(), config);
         let options = leptos::config::LeptosOptions::builder()
             .output_name("creator-inbox")
             .build();
-        let (app, live) = server::http::router_with_live(backend, options);
+        let (app, live) = server::http::router_with_live(backend.clone(), options);
         Harness {
             app,
+            backend,
             live,
             db,
             clock,

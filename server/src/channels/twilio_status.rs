@@ -1,0 +1,171 @@
+//! `POST /hooks/twilio/status`: Twilio's delivery reports for the SMS we send (every message we
+//! send names this URL as its `StatusCallback`). The account is found by `AccountSid` and the
+//! signature checked against the configured public URL before anything is written. A report moves
+//! the message's status forward only; a report that arrives before the send was recorded is kept
+//! and applied when it is.
+
+use super::twilio_signature;
+use crate::backend::SurrealBackend;
+use crate::db::{exec, first, DbError};
+use crate::outbound::jobs::apply_report;
+use crate::sealed;
+use app::domain::delivery::twilio_status;
+use app::model::DeliveryStatus;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+pub const PATH: &str = "/hooks/twilio/status";
+
+fn refuse(status: StatusCode, why: &str) -> Response {
+    tracing::warn!(
+        status = status.as_u16(),
+        reason = why,
+        "Twilio status callback refused"
+    );
+    (status, why.to_string()).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Account {
+    workspace: String,
+    auth_token_sealed: String,
+}
+
+/// The text shown for a failed delivery: Twilio's error code, with the common ones in words.
+pub fn failure_text(code: Option<&str>) -> String {
+    let words = match code {
+        Some("30003") => "the phone is unreachable",
+        Some("30004") => "the message was blocked",
+        Some("30005") => "unknown or inactive number",
+        Some("30006") => "the number cannot receive SMS (landline?)",
+        Some("30007") => "the carrier filtered it",
+        Some("30008") => "unknown delivery error",
+        Some("21610") => "the creator has opted out of SMS (replied STOP)",
+        _ => "the carrier could not deliver it",
+    };
+    match code {
+        Some(c) if !c.is_empty() => format!("{words} (Twilio error {c})"),
+        _ => words.to_string(),
+    }
+}
+
+pub async fn handler(
+    State(backend): State<SurrealBackend>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let (Some(account_sid), Some(sid), Some(word)) = (
+        get("AccountSid"),
+        get("MessageSid").or(get("SmsSid")),
+        get("MessageStatus").or(get("SmsStatus")),
+    ) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "AccountSid, MessageSid and MessageStatus are required",
+        );
+    };
+    let db = &backend.db;
+    let account = match exec(
+        db,
+        "SELECT record::id(workspace) AS workspace, auth_token_sealed FROM sms_account WHERE account_sid = $sid LIMIT 1;",
+        json!({ "sid": account_sid }),
+    )
+    .await
+    .and_then(|mut r| first::<Account>(&mut r, 0))
+    {
+        Ok(Some(a)) => a,
+        Ok(None) => return refuse(StatusCode::NOT_FOUND, "no connected SMS account has that AccountSid"),
+        Err(e) => {
+            tracing::error!(error = %e, "Twilio status callback: account lookup failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    let Some(token) = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)
+    else {
+        tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let path = uri.path_and_query().map_or(PATH, |p| p.as_str());
+    let url = format!("{}{path}", backend.config.public_url);
+    let signature = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok());
+    if !twilio_signature::is_valid(&token, &url, &params, signature) {
+        return refuse(StatusCode::FORBIDDEN, "X-Twilio-Signature does not match");
+    }
+    let Some(status) = twilio_status(word) else {
+        // accepted, sending, scheduled…: nothing to show yet.
+        return StatusCode::NO_CONTENT.into_response();
+    };
+    let error = (status == DeliveryStatus::Failed).then(|| failure_text(get("ErrorCode")));
+    match record(&backend, &account.workspace, sid, status, error).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => {
+            tracing::error!(workspace = %account.workspace, error = %e, "Twilio status callback: storing failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+async fn record(
+    backend: &SurrealBackend,
+    workspace: &str,
+    sid: &str,
+    status: DeliveryStatus,
+    error: Option<String>,
+) -> Result<(), DbError> {
+    let db = &backend.db;
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
+             AND external_id = $sid AND direction = 'outbound' LIMIT 1;",
+        json!({ "ws": workspace, "sid": sid }),
+    )
+    .await?;
+    let found: Option<String> = first(&mut resp, 0)?;
+    match found {
+        Some(message) => apply_report(db, workspace, &message, status, error).await,
+        None => {
+            // The send has not been recorded yet (Twilio can call back before our request
+            // returns); keep the report for `mark_sent` to apply.
+            exec(
+                db,
+                "CREATE delivery_report SET workspace = type::record('workspace', $ws), external_id = $sid,
+                     status = $status, error = $error, at = $now;",
+                json!({ "ws": workspace, "sid": sid, "status": status, "error": error, "now": backend.clock.now_ms() }),
+            )
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_text;
+
+    #[test]
+    fn failure_texts() {
+        let cases = [
+            (
+                Some("30003"),
+                "the phone is unreachable (Twilio error 30003)",
+            ),
+            (
+                Some("99999"),
+                "the carrier could not deliver it (Twilio error 99999)",
+            ),
+            (Some(""), "the carrier could not deliver it"),
+            (None, "the carrier could not deliver it"),
+        ];
+        for (code, want) in cases {
+            assert_eq!(failure_text(code), want);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Replies on the signed API channel: posted as JSON to the workspace's outbound webhook URL and
+//! signed like inbound messages (`X-Inbox-Timestamp`, `X-Inbox-Signature: v1=<hex HMAC-SHA256(key,
+//! "<timestamp>.<raw body>")>`) with the workspace's API key. `event_id` is the message id: a
+//! receiver that sees it twice (a retry after a lost answer) must treat it as one message.
+
+use super::SendError;
+use crate::channels::signature;
+use crate::db::{exec, first, Db, DbError};
+use app::model::{Channel, Identity};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+struct Row {
+    thread_id: String,
+    campaign_id: String,
+    identities: Vec<Identity>,
+    text: String,
+    at: i64,
+    url: Option<String>,
+    key: Option<String>,
+}
+
+/// What will be posted, and where, for message `message_id`; `Err` when the channel is not set up.
+pub async fn prepare(
+    db: &Db,
+    workspace: &str,
+    message_id: &str,
+) -> Result<Result<(String, String, Vec<u8>), SendError>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(thread) AS thread_id, record::id(thread.campaign) AS campaign_id,
+                thread.creator.identities AS identities, text, at,
+                workspace.api_outbound_url AS url, workspace.api_secret AS key
+             FROM ONLY type::record('message', $mid) WHERE workspace = type::record('workspace', $ws);",
+        json!({ "mid": message_id, "ws": workspace }),
+    )
+    .await?;
+    let Some(row) = first::<Row>(&mut resp, 0)? else {
+        return Ok(Err(SendError::permanent("the message no longer exists")));
+    };
+    let (Some(url), Some(key)) = (row.url, row.key) else {
+        return Ok(Err(SendError::permanent(
+            "no outbound webhook is set for the API channel",
+        )));
+    };
+    let mut creator = serde_json::Map::new();
+    for i in &row.identities {
+        let field = match i.channel {
+            Channel::Email => "email",
+            Channel::Sms => "phone",
+            Channel::Instagram => "instagram_id",
+            _ => continue,
+        };
+        creator
+            .entry(field)
+            .or_insert_with(|| Value::String(i.address.clone()));
+    }
+    let body = json!({
+        "event_id": message_id,
+        "type": "message",
+        "thread_id": row.thread_id,
+        "campaign_id": row.campaign_id,
+        "creator": creator,
+        "text": row.text,
+        "sent_at": row.at / 1000,
+    });
+    Ok(Ok((url, key, body.to_string().into_bytes())))
+}
+
+/// Posts a prepared body. Any 2xx is success.
+pub async fn send(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: Vec<u8>,
+    now_ms: i64,
+) -> Result<(), SendError> {
+    let ts = (now_ms / 1000).to_string();
+    let sig = signature::sign(key, &ts, &body);
+    let resp = http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-inbox-timestamp", ts)
+        .header("x-inbox-signature", sig)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| SendError::transport("the platform's webhook", &e))?;
+    let status = resp.status().as_u16();
+    if (200..300).contains(&status) {
+        Ok(())
+    } else if app::domain::delivery::http_retryable(status) {
+        Err(SendError::retryable(format!(
+            "the platform's webhook answered HTTP {status}"
+        )))
+    } else {
+        Err(SendError::permanent(format!(
+            "the platform's webhook refused it (HTTP {status})"
+        )))
+    }
+}

@@ -1,0 +1,171 @@
+//! The dispatcher: each server instance runs one. It finds due send jobs, claims each with a
+//! lease (so two instances never send the same attempt), sends through the channel's sender and
+//! records the outcome. It wakes when this instance queues a job and polls every second for
+//! jobs queued elsewhere, retries that came due, and leases left behind by a dead instance.
+
+use super::jobs::{self, Claimed};
+use super::{api_send, twilio_send, SendError};
+use crate::backend::SurrealBackend;
+use crate::db::DbError;
+use app::model::{Channel, Consent};
+use futures::StreamExt;
+use std::time::Duration;
+
+/// Jobs claimed per pass, and sent at most this many at a time.
+const BATCH: usize = 32;
+const CONCURRENCY: usize = 8;
+const POLL: Duration = Duration::from_secs(1);
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+impl Tally {
+    pub fn total(&self) -> usize {
+        self.sent + self.retrying + self.failed
+    }
+}
+
+enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+}
+
+#[derive(Clone)]
+pub struct Dispatcher {
+    backend: SurrealBackend,
+    /// This worker's name on the leases it takes.
+    owner: String,
+    http: reqwest::Client,
+}
+
+impl Dispatcher {
+    pub fn new(backend: SurrealBackend) -> Dispatcher {
+        Dispatcher {
+            backend,
+            owner: format!("worker-{}", crate::ids::new_id()),
+            http: super::http_client(),
+        }
+    }
+
+    /// Runs until the process ends.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once().await {
+                    Ok(t) if t.total() >= BATCH => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "dispatcher pass failed; retrying"),
+                }
+                tokio::select! {
+                    _ = self.backend.outbound.wait() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        })
+    }
+
+    /// One pass: claims up to a batch of due jobs and attempts each once.
+    pub async fn run_once(&self) -> Result<Tally, DbError> {
+        let db = &self.backend.db;
+        let now = self.backend.clock.now_ms();
+        let mut claimed = Vec::new();
+        for id in jobs::due(db, now, BATCH).await? {
+            if let Some(job) = jobs::claim(db, &id, &self.owner, now).await? {
+                claimed.push(job);
+            }
+        }
+        let outcomes: Vec<Result<Outcome, DbError>> = futures::stream::iter(claimed)
+            .map(|job| self.attempt(job))
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let mut tally = Tally::default();
+        for o in outcomes {
+            match o? {
+                Outcome::Sent => tally.sent += 1,
+                Outcome::Retrying => tally.retrying += 1,
+                Outcome::Failed => tally.failed += 1,
+            }
+        }
+        Ok(tally)
+    }
+
+    async fn attempt(&self, job: Claimed) -> Result<Outcome, DbError> {
+        let result = match job.channel {
+            Channel::Sms => self.send_sms(&job).await?,
+            Channel::Api => self.send_api(&job).await?,
+            other => Err(SendError::permanent(format!(
+                "sending by {} is not available",
+                other.label()
+            ))),
+        };
+        let db = &self.backend.db;
+        let now = self.backend.clock.now_ms();
+        match result {
+            Ok(provider_id) => {
+                jobs::mark_sent(db, &job, provider_id.as_deref(), now).await?;
+                tracing::info!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt, "sent");
+                Ok(Outcome::Sent)
+            }
+            Err(e) => {
+                let again = jobs::mark_failed(db, &job, &e.reason, e.retryable, now).await?;
+                tracing::warn!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt,
+                    reason = %e.reason, retry = again, "send attempt failed");
+                Ok(if again {
+                    Outcome::Retrying
+                } else {
+                    Outcome::Failed
+                })
+            }
+        }
+    }
+
+    async fn send_sms(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
+        let b = &self.backend;
+        if twilio_send::consent_of(&b.db, &job.message, &job.to_address).await? == Consent::OptedOut
+        {
+            return Ok(Err(SendError::permanent(
+                "the creator has opted out of SMS (replied STOP)",
+            )));
+        }
+        let account =
+            match twilio_send::account(&b.db, &job.workspace, &b.config.server_secret).await? {
+                Ok(a) => a,
+                Err(e) => return Ok(Err(e)),
+            };
+        let callback = format!(
+            "{}{}",
+            b.config.public_url,
+            crate::channels::twilio_status::PATH
+        );
+        Ok(twilio_send::send(
+            &self.http,
+            &b.config.twilio_api_url,
+            &account,
+            &job.to_address,
+            &job.text,
+            &callback,
+        )
+        .await
+        .map(Some))
+    }
+
+    async fn send_api(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
+        let b = &self.backend;
+        let (url, key, body) = match api_send::prepare(&b.db, &job.workspace, &job.message).await? {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(
+            api_send::send(&self.http, &url, &key, body, b.clock.now_ms())
+                .await
+                .map(|()| None),
+        )
+    }
+}

@@ -1,0 +1,68 @@
+//! Outbound delivery: every reply on a provider channel is a durable send job (`jobs`), claimed
+//! with a lease and sent by the `dispatcher` through the channel's sender (`twilio_send`,
+//! `api_send`). Delivery reports from providers move the message's status forward.
+
+pub mod api_send;
+pub mod dispatcher;
+pub mod jobs;
+pub mod twilio_send;
+
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Why an attempt failed, in words a teammate can act on, and whether trying again may help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub reason: String,
+    pub retryable: bool,
+}
+
+impl SendError {
+    pub fn permanent(reason: impl Into<String>) -> SendError {
+        SendError {
+            reason: reason.into(),
+            retryable: false,
+        }
+    }
+    pub fn retryable(reason: impl Into<String>) -> SendError {
+        SendError {
+            reason: reason.into(),
+            retryable: true,
+        }
+    }
+    /// A transport failure (no answer, timeout): worth another attempt.
+    pub fn transport(provider: &str, e: &reqwest::Error) -> SendError {
+        let what = if e.is_timeout() {
+            "did not answer in time"
+        } else if e.is_connect() {
+            "could not be reached"
+        } else {
+            "connection failed"
+        };
+        SendError::retryable(format!("{provider} {what}"))
+    }
+}
+
+/// Wakes this instance's dispatcher when a job is queued here (other instances find it by
+/// polling within a second).
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn ring(&self) {
+        self.0.notify_one();
+    }
+    pub async fn wait(&self) {
+        self.0.notified().await
+    }
+}
+
+/// The HTTP client every sender shares: bounded time per call so a lease always outlives it.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .user_agent("creator-inbox")
+        .build()
+        .unwrap_or_default()
+}

@@ -1,0 +1,152 @@
+//! Sending an SMS through Twilio's Messages REST API
+//! (`POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json`, basic auth with the account's
+//! SID and auth token). The base URL is configurable so tests use a local endpoint.
+
+use super::SendError;
+use crate::db::{exec, first, Db, DbError};
+use crate::sealed;
+use app::model::Consent;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Twilio's error code for a recipient who has replied STOP.
+pub const UNSUBSCRIBED_RECIPIENT: i64 = 21610;
+
+/// What a send needs from the workspace's connection.
+pub struct SmsAccount {
+    pub account_sid: String,
+    pub auth_token: String,
+    pub from_number: Option<String>,
+    pub messaging_service_sid: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AccountRow {
+    account_sid: String,
+    auth_token_sealed: String,
+    numbers: Vec<String>,
+    messaging_service_sid: Option<String>,
+}
+
+/// The workspace's Twilio connection with its token unsealed, or why it cannot send.
+pub async fn account(
+    db: &Db,
+    workspace: &str,
+    server_secret: &str,
+) -> Result<Result<SmsAccount, SendError>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT account_sid, auth_token_sealed, numbers, messaging_service_sid FROM sms_account
+             WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
+        json!({ "ws": workspace }),
+    )
+    .await?;
+    let Some(row) = first::<AccountRow>(&mut resp, 0)? else {
+        return Ok(Err(SendError::permanent("SMS is not connected")));
+    };
+    let Some(auth_token) = sealed::unseal(server_secret, &row.auth_token_sealed) else {
+        tracing::error!(
+            workspace,
+            "Twilio auth token cannot be unsealed (server secret changed?)"
+        );
+        return Ok(Err(SendError::permanent(
+            "the SMS connection must be entered again",
+        )));
+    };
+    Ok(Ok(SmsAccount {
+        account_sid: row.account_sid,
+        auth_token,
+        from_number: row.numbers.into_iter().next(),
+        messaging_service_sid: row.messaging_service_sid,
+    }))
+}
+
+/// The consent on record for `phone` among the message's creator's identities (checked again
+/// right before sending: a STOP may have arrived after the reply was queued).
+pub async fn consent_of(db: &Db, message_id: &str, phone: &str) -> Result<Consent, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT thread.creator.identities AS identities FROM ONLY type::record('message', $mid);",
+        json!({ "mid": message_id }),
+    )
+    .await?;
+    let row: Option<Value> = resp.take(0)?;
+    let consent = row
+        .and_then(|v| {
+            serde_json::from_value::<Vec<app::model::Identity>>(v["identities"].clone()).ok()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .find(|i| i.channel == app::model::Channel::Sms && i.address == phone)
+        .map_or(Consent::Unknown, |i| i.consent);
+    Ok(consent)
+}
+
+#[derive(Deserialize)]
+struct Accepted {
+    sid: String,
+}
+
+#[derive(Deserialize)]
+struct TwilioError {
+    code: Option<i64>,
+    message: Option<String>,
+}
+
+/// Sends `body` to `to`. Returns Twilio's message SID.
+pub async fn send(
+    http: &reqwest::Client,
+    base_url: &str,
+    account: &SmsAccount,
+    to: &str,
+    body: &str,
+    status_callback: &str,
+) -> Result<String, SendError> {
+    let url = format!(
+        "{base_url}/2010-04-01/Accounts/{}/Messages.json",
+        account.account_sid
+    );
+    let mut form: Vec<(&str, &str)> = vec![
+        ("To", to),
+        ("Body", body),
+        ("StatusCallback", status_callback),
+    ];
+    match (&account.messaging_service_sid, &account.from_number) {
+        (Some(service), _) => form.push(("MessagingServiceSid", service)),
+        (None, Some(from)) => form.push(("From", from)),
+        (None, None) => {
+            return Err(SendError::permanent(
+                "the SMS connection has no sending number",
+            ))
+        }
+    }
+    let resp = http
+        .post(url)
+        .basic_auth(&account.account_sid, Some(&account.auth_token))
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| SendError::transport("Twilio", &e))?;
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        return serde_json::from_str::<Accepted>(&text)
+            .map(|a| a.sid)
+            .map_err(|_| SendError::retryable("Twilio's answer could not be read"));
+    }
+    let err: Option<TwilioError> = serde_json::from_str(&text).ok();
+    let code = err.as_ref().and_then(|e| e.code);
+    let message = err
+        .and_then(|e| e.message)
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    let reason = match code {
+        Some(UNSUBSCRIBED_RECIPIENT) => "the creator has opted out of SMS (replied STOP)".into(),
+        Some(c) => format!("Twilio refused it: {message} (error {c})"),
+        None => format!("Twilio refused it: {message}"),
+    };
+    if app::domain::delivery::http_retryable(status) {
+        Err(SendError::retryable(reason))
+    } else {
+        Err(SendError::permanent(reason))
+    }
+}

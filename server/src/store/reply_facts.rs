@@ -1,0 +1,60 @@
+//! What the reply-channel rule (`app::domain::reply_channel`) needs to know about a thread: the
+//! creator's addresses and consent, the channels the creator wrote on, and which outbound
+//! channels the workspace has connected. The rule itself is pure; this only reads.
+
+use crate::db::{exec, Db, DbError};
+use app::domain::reply_channel::{ChannelFacts, Connected};
+use app::model::{Channel, Identity};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+struct Inbound {
+    channel: Channel,
+    at: i64,
+}
+
+pub async fn load(
+    db: &Db,
+    workspace: &str,
+    thread_id: &str,
+    creator_id: &str,
+) -> Result<ChannelFacts, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT identities FROM ONLY type::record('creator', $creator);
+         SELECT channel, at FROM message WHERE thread = type::record('thread', $tid) AND direction = 'inbound';
+         LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $creator)
+             AND workspace = type::record('workspace', $ws);
+         SELECT VALUE at FROM message WHERE thread IN $threads AND channel = 'instagram' AND direction = 'inbound'
+             ORDER BY at DESC LIMIT 1;
+         SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
+         SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);",
+        json!({ "ws": workspace, "tid": thread_id, "creator": creator_id }),
+    )
+    .await?;
+    let identities: Option<Vec<Identity>> = resp
+        .take::<Option<serde_json::Value>>(0)?
+        .map(|row| serde_json::from_value(row["identities"].clone()))
+        .transpose()?;
+    let inbound: Vec<serde_json::Value> = resp.take(1)?;
+    let inbound: Vec<Inbound> = inbound
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect();
+    let last_instagram: Option<i64> = resp.take(3)?;
+    let sms_accounts: Option<i64> = resp.take(4)?;
+    let api: Option<bool> = resp.take(5)?;
+    Ok(ChannelFacts {
+        identities: identities.unwrap_or_default(),
+        last_inbound: inbound.iter().max_by_key(|m| m.at).map(|m| m.channel),
+        last_instagram_inbound_at: last_instagram,
+        api_inbound: inbound.iter().any(|m| m.channel == Channel::Api),
+        connected: Connected {
+            email: false,
+            sms: sms_accounts.unwrap_or(0) > 0,
+            instagram: false,
+            api: api.unwrap_or(false),
+        },
+    })
+}

@@ -1,0 +1,184 @@
+//! Provider endpoints bound on loopback: a Twilio Messages API that checks each request's shape
+//! (path, basic auth, form fields) the way Twilio would, and a platform webhook receiver. Both
+//! record what they received and answer from a script (then success).
+
+use super::twilio::{account_sid, TOKEN};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use base64::Engine;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone)]
+pub struct SentSms {
+    pub sid: String,
+    pub to: String,
+    pub body: String,
+    pub from: Option<String>,
+    pub service: Option<String>,
+    pub status_callback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub timestamp: String,
+    pub signature: String,
+    pub body: String,
+}
+
+#[derive(Default)]
+pub struct Recorded {
+    pub sms: Vec<SentSms>,
+    pub posts: Vec<Posted>,
+    /// Requests that did not look like what the real provider accepts.
+    pub malformed: Vec<String>,
+    /// Answers to give (status, JSON body) before answering with success.
+    pub script: VecDeque<(u16, String)>,
+}
+
+#[derive(Clone)]
+pub struct Provider {
+    pub base_url: String,
+    pub state: Arc<Mutex<Recorded>>,
+}
+
+impl Provider {
+    pub async fn start() -> Provider {
+        let state = Arc::new(Mutex::new(Recorded::default()));
+        let app = Router::new()
+            .route(
+                "/2010-04-01/Accounts/{account}/Messages.json",
+                post(twilio_messages),
+            )
+            .route("/webhook", post(webhook))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Provider {
+            base_url: format!("http://{addr}"),
+            state,
+        }
+    }
+
+    pub fn script(&self, status: u16, body: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .script
+            .push_back((status, body.to_string()));
+    }
+
+    pub fn sms(&self) -> Vec<SentSms> {
+        let s = self.state.lock().unwrap();
+        assert!(
+            s.malformed.is_empty(),
+            "malformed requests: {:?}",
+            s.malformed
+        );
+        s.sms.clone()
+    }
+
+    pub fn posts(&self) -> Vec<Posted> {
+        self.state.lock().unwrap().posts.clone()
+    }
+}
+
+fn next_scripted(state: &Mutex<Recorded>) -> Option<(u16, String)> {
+    state.lock().unwrap().script.pop_front()
+}
+
+async fn twilio_messages(
+    State(state): State<Arc<Mutex<Recorded>>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, String) {
+    let params: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let expected_auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{TOKEN}", account_sid()))
+    );
+    let mut problems = Vec::new();
+    if account != account_sid() {
+        problems.push(format!("wrong account in path: {account}"));
+    }
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected_auth) {
+        problems.push("missing or wrong basic auth".into());
+    }
+    if headers.get("content-type").and_then(|v| v.to_str().ok())
+        != Some("application/x-www-form-urlencoded")
+    {
+        problems.push("not form-encoded".into());
+    }
+    let to = get("To").unwrap_or_default();
+    if !(to.starts_with('+') && to.len() > 8 && to[1..].chars().all(|c| c.is_ascii_digit())) {
+        problems.push(format!("To is not E.164: {to:?}"));
+    }
+    let text = get("Body").unwrap_or_default();
+    if text.is_empty() || text.chars().count() > 1600 {
+        problems.push("Body empty or over 1,600 characters".into());
+    }
+    let (from, service) = (get("From"), get("MessagingServiceSid"));
+    if from.is_some() == service.is_some() {
+        problems.push("exactly one of From and MessagingServiceSid is required".into());
+    }
+    let callback = get("StatusCallback").unwrap_or_default();
+    if !callback.starts_with("http") {
+        problems.push("StatusCallback missing".into());
+    }
+    if !problems.is_empty() {
+        state.lock().unwrap().malformed.extend(problems);
+        return (
+            StatusCode::BAD_REQUEST,
+            r#"{"code":21604,"message":"malformed request","status":400}"#.into(),
+        );
+    }
+    if let Some((status, body)) = next_scripted(&state) {
+        return (StatusCode::from_u16(status).unwrap(), body);
+    }
+    let mut s = state.lock().unwrap();
+    let sid = format!("SM{:032x}", s.sms.len() + 1);
+    s.sms.push(SentSms {
+        sid: sid.clone(),
+        to: to.clone(),
+        body: text,
+        from,
+        service,
+        status_callback: callback,
+    });
+    (
+        StatusCode::CREATED,
+        serde_json::json!({ "sid": sid, "status": "queued", "to": to }).to_string(),
+    )
+}
+
+async fn webhook(
+    State(state): State<Arc<Mutex<Recorded>>>,
+    headers: HeaderMap,
+    body: String,
+) -> StatusCode {
+    let h = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    if let Some((status, _)) = next_scripted(&state) {
+        return StatusCode::from_u16(status).unwrap();
+    }
+    state.lock().unwrap().posts.push(Posted {
+        timestamp: h("x-inbox-timestamp"),
+        signature: h("x-inbox-signature"),
+        body,
+    });
+    StatusCode::NO_CONTENT
+}

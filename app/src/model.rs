@@ -411,6 +411,9 @@ pub struct MessageView {
     pub text: String,
     pub at: i64,
     pub status: DeliveryStatus,
+    /// The creator's reaction to this message (an emoji), where the channel reports one.
+    #[serde(default)]
+    pub reaction: Option<String>,
     /// Why an outbound message could not be delivered (shown beside its Retry button).
     #[serde(default)]
     pub failure_reason: Option<String>,
@@ -482,6 +485,18 @@ pub struct SmsSettings {
     /// Where Twilio reports delivery (set on every message we send; shown for reference).
     #[serde(default)]
     pub status_callback_url: String,
+}
+
+/// A workspace's Instagram connection as owners see it. Never carries the access token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstagramSettings {
+    pub connected: bool,
+    pub account_id: Option<String>,
+    pub username: Option<String>,
+    /// Whether the server has the Meta app's secret and verify token (set by the operator).
+    pub app_configured: bool,
+    /// The callback URL to enter in the Meta app's webhook settings.
+    pub webhook_url: String,
 }
 
 /// Counts for the navigation's views.

@@ -352,6 +352,52 @@ impl Backend for SurrealBackend {
         })
     }
 
+    fn instagram_settings<'a>(
+        &'a self,
+        caller: &'a Caller,
+    ) -> BackendResult<'a, InstagramSettings> {
+        Box::pin(async move {
+            let c = &self.config;
+            crate::store::instagram_accounts::settings(
+                &self.db,
+                &caller.workspace_id,
+                c.meta_app_secret.is_some() && c.meta_verify_token.is_some(),
+                format!("{}{}", c.public_url, crate::channels::instagram::PATH),
+            )
+            .await
+            .map_err(internal)
+        })
+    }
+
+    fn connect_instagram<'a>(
+        &'a self,
+        caller: &'a Caller,
+        connection: app::domain::instagram::InstagramConnection,
+    ) -> BackendResult<'a, InstagramSettings> {
+        Box::pin(async move {
+            use crate::store::instagram_accounts::{connect, ConnectError};
+            match connect(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+                &connection,
+                self.clock.now_ms(),
+            )
+            .await
+            {
+                Ok(()) => {}
+                Err(ConnectError::Taken) => {
+                    return Err(AppError::Invalid(
+                        "that Instagram account is connected to another workspace".into(),
+                    ))
+                }
+                Err(ConnectError::Db(e)) => return Err(internal(e)),
+            }
+            tracing::info!(workspace = %caller.workspace_id, "Instagram account connected");
+            self.instagram_settings(caller).await
+        })
+    }
+
     fn connect_sms<'a>(
         &'a self,
         caller: &'a Caller,

@@ -29,6 +29,12 @@ pub struct Config {
     pub seed_demo: bool,
     /// Twilio's REST API base (`https://api.twilio.com`); tests point it at a local endpoint.
     pub twilio_api_url: String,
+    /// The Meta app behind Instagram messaging: its secret signs webhooks; the verify token
+    /// answers the subscription handshake. Instagram is off without both.
+    pub meta_app_secret: Option<String>,
+    pub meta_verify_token: Option<String>,
+    /// The Graph API base for sending DMs (`https://graph.instagram.com/v21.0`).
+    pub graph_api_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -47,6 +53,15 @@ impl std::fmt::Debug for Config {
             .field("server_secret", &"<hidden>")
             .field("seed_demo", &self.seed_demo)
             .field("twilio_api_url", &self.twilio_api_url)
+            .field(
+                "meta_app_secret",
+                &self.meta_app_secret.as_ref().map(|_| "<hidden>"),
+            )
+            .field(
+                "meta_verify_token",
+                &self.meta_verify_token.as_ref().map(|_| "<hidden>"),
+            )
+            .field("graph_api_url", &self.graph_api_url)
             .finish()
     }
 }
@@ -63,7 +78,10 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_SECRET       server secret (at least 32 characters; required unless INBOX_DEV=1)
   INBOX_DEV          1 allows a generated development secret
   INBOX_SEED_DEMO    1 seeds the demo workspace on first start when the database is empty
-  INBOX_TWILIO_API_URL  Twilio's REST API base for outbound SMS (default https://api.twilio.com)";
+  INBOX_TWILIO_API_URL  Twilio's REST API base for outbound SMS (default https://api.twilio.com)
+  INBOX_META_APP_SECRET   the Meta app's secret (Instagram webhooks are signed with it)
+  INBOX_META_VERIFY_TOKEN the verify token entered in the Meta app's webhook settings
+  INBOX_GRAPH_API_URL     Graph API base for Instagram DMs (default https://graph.instagram.com/v21.0)";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -163,6 +181,10 @@ impl Config {
             seed_demo: get("INBOX_SEED_DEMO") == Some("1"),
             twilio_api_url: base_url("INBOX_TWILIO_API_URL", get("INBOX_TWILIO_API_URL"))?
                 .unwrap_or_else(|| "https://api.twilio.com".into()),
+            meta_app_secret: get("INBOX_META_APP_SECRET").map(str::to_string),
+            meta_verify_token: get("INBOX_META_VERIFY_TOKEN").map(str::to_string),
+            graph_api_url: base_url("INBOX_GRAPH_API_URL", get("INBOX_GRAPH_API_URL"))?
+                .unwrap_or_else(|| "https://graph.instagram.com/v21.0".into()),
         })
     }
 

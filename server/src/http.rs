@@ -41,6 +41,12 @@ pub fn router_with_live(
             axum::routing::post(crate::channels::twilio_sms::handler).with_state(for_hooks.clone()),
         )
         .route(
+            crate::channels::instagram::PATH,
+            get(crate::channels::instagram::verify)
+                .post(crate::channels::instagram::handler)
+                .with_state(for_hooks.clone()),
+        )
+        .route(
             crate::channels::twilio_status::PATH,
             axum::routing::post(crate::channels::twilio_status::handler).with_state(for_hooks),
         )

@@ -124,6 +124,13 @@ pub trait Backend: Send + Sync + 'static {
         unmatched_id: &'a str,
         creator_id: &'a str,
     ) -> BackendResult<'a, String>;
+    fn instagram_settings<'a>(&'a self, caller: &'a Caller)
+        -> BackendResult<'a, InstagramSettings>;
+    fn connect_instagram<'a>(
+        &'a self,
+        caller: &'a Caller,
+        connection: crate::domain::instagram::InstagramConnection,
+    ) -> BackendResult<'a, InstagramSettings>;
     fn connect_sms<'a>(
         &'a self,
         caller: &'a Caller,

@@ -1,7 +1,7 @@
 //! Workspace settings server functions (owners only).
 
 use super::AppError;
-use crate::model::{ApiChannelSettings, SmsSettings};
+use crate::model::{ApiChannelSettings, InstagramSettings, SmsSettings};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -54,4 +54,31 @@ pub async fn connect_sms(
     )
     .map_err(AppError::Invalid)?;
     backend.connect_sms(&caller, connection).await
+}
+
+/// The workspace's Instagram connection (owners only; never the access token).
+#[server(endpoint = "instagram_settings")]
+pub async fn load_instagram_settings() -> Result<InstagramSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.instagram_settings(&caller).await
+}
+
+/// Connects the workspace's Instagram professional account. The access token is sealed with the
+/// server secret before it is stored.
+#[server(endpoint = "connect_instagram", input = Json)]
+pub async fn connect_instagram(
+    account_id: String,
+    username: Option<String>,
+    access_token: String,
+) -> Result<InstagramSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    let connection = crate::domain::instagram::validate_connection(
+        &account_id,
+        username.as_deref(),
+        &access_token,
+    )
+    .map_err(AppError::Invalid)?;
+    backend.connect_instagram(&caller, connection).await
 }

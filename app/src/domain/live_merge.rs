@@ -299,6 +299,7 @@ mod tests {
             at,
             status,
             failure_reason: None,
+            reaction: None,
             version,
         }
     }

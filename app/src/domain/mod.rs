@@ -4,6 +4,7 @@
 pub mod delivery;
 pub mod filter;
 pub mod identity;
+pub mod instagram;
 pub mod live_merge;
 pub mod reply_channel;
 pub mod reply_clock;

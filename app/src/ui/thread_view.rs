@@ -210,6 +210,7 @@ fn Entry(m: MessageView) -> impl IntoView {
             </div>
             {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
             <p class="entry-body">{m.text.clone()}</p>
+            {m.reaction.clone().map(|r| view! { <span class="entry-reaction" title="The creator reacted">{r}</span> })}
             {failed.then(|| view! {
                 <div class="entry-failure" role="status">
                     <span>"Not delivered: "{m.failure_reason.clone().unwrap_or_else(|| "the provider refused it".into())}</span>

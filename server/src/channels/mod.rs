@@ -3,6 +3,8 @@
 //! what it receives before anything is written.
 
 pub mod api_hook;
+pub mod instagram;
+pub mod instagram_payload;
 pub mod signature;
 pub mod twilio_signature;
 pub mod twilio_sms;

@@ -9,9 +9,7 @@ use super::twilio_signature;
 use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
 use crate::sealed;
-use crate::store::attribution::{find_creator, pick_thread};
-use crate::store::thread_write::{append_message, NewMessage};
-use crate::store::unmatched::{park, Parked};
+use crate::store::inbound::{receive, Inbound, Received};
 use app::domain::identity::normalize_phone;
 use app::model::{Channel, Consent};
 use axum::body::Bytes;
@@ -175,58 +173,23 @@ async fn store(
     params: &[(String, String)],
 ) -> Result<(), DbError> {
     let db = &backend.db;
-    let mut resp = exec(
-        db,
-        "SELECT VALUE id FROM message WHERE workspace = type::record('workspace', $ws) AND external_id = $sid AND channel = 'sms' LIMIT 1;
-         SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $sid LIMIT 1;",
-        json!({ "ws": workspace, "sid": sid }),
-    )
-    .await?;
-    let seen: Vec<Value> = resp.take(0)?;
-    let parked: Vec<Value> = resp.take(1)?;
-    if !seen.is_empty() || !parked.is_empty() {
-        return Ok(());
-    }
-    let now = backend.clock.now_ms();
     let text = message_text(params);
-    let from = normalize_phone(from_raw);
-    let creator = match &from {
-        Some(phone) => find_creator(db, workspace, &[(Channel::Sms, phone.clone())]).await?,
-        None => None,
-    };
-    let thread = match &creator {
-        Some(c) => pick_thread(db, workspace, &c.id, None).await?,
-        None => None,
-    };
-    let (Some(creator), Some(mut thread)) = (creator, thread) else {
-        let parked = Parked {
-            channel: Channel::Sms,
-            address: from.as_deref().unwrap_or(from_raw),
-            text: &text,
-            external_id: Some(sid),
-            at: now,
-        };
-        return park(db, workspace, parked).await;
-    };
-    if let (Some(consent), Some(phone)) = (consent_keyword(&text), &from) {
-        set_sms_consent(db, &creator.id, phone, consent).await?;
-    }
-    append_message(
+    let from = normalize_phone(from_raw).unwrap_or_else(|| from_raw.to_string());
+    let received = receive(
         db,
         workspace,
-        &mut thread,
-        NewMessage::from_creator(
-            Channel::Sms,
-            creator.id,
-            creator.name,
-            None,
-            text,
-            now,
-            sid.to_string(),
-        ),
-        None,
+        Inbound {
+            channel: Channel::Sms,
+            address: &from,
+            text: &text,
+            external_id: sid,
+            at: backend.clock.now_ms(),
+        },
     )
     .await?;
+    if let (Received::Stored { creator, .. }, Some(consent)) = (received, consent_keyword(&text)) {
+        set_sms_consent(db, &creator, &from, consent).await?;
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! jobs queued elsewhere, retries that came due, and leases left behind by a dead instance.
 
 use super::jobs::{self, Claimed};
-use super::{api_send, twilio_send, SendError};
+use super::{api_send, instagram_send, twilio_send, SendError};
 use crate::backend::SurrealBackend;
 use crate::db::DbError;
 use app::model::{Channel, Consent};
@@ -100,6 +100,7 @@ impl Dispatcher {
         let result = match job.channel {
             Channel::Sms => self.send_sms(&job).await?,
             Channel::Api => self.send_api(&job).await?,
+            Channel::Instagram => self.send_instagram(&job).await?,
             other => Err(SendError::permanent(format!(
                 "sending by {} is not available",
                 other.label()
@@ -151,6 +152,45 @@ impl Dispatcher {
             &job.to_address,
             &job.text,
             &callback,
+        )
+        .await
+        .map(Some))
+    }
+
+    async fn send_instagram(
+        &self,
+        job: &Claimed,
+    ) -> Result<Result<Option<String>, SendError>, DbError> {
+        let b = &self.backend;
+        let last = instagram_send::last_inbound_at(&b.db, &job.message).await?;
+        let tag = match instagram_send::tag_now(last, b.clock.now_ms()) {
+            Ok(t) => t,
+            Err(e) => return Ok(Err(e)),
+        };
+        let creds = crate::store::instagram_accounts::credentials(
+            &b.db,
+            &job.workspace,
+            &b.config.server_secret,
+        )
+        .await?;
+        let (account, token) = match creds {
+            None => return Ok(Err(SendError::permanent("Instagram is not connected"))),
+            Some((_, None)) => {
+                tracing::error!(workspace = %job.workspace, "Instagram token cannot be unsealed (server secret changed?)");
+                return Ok(Err(SendError::permanent(
+                    "the Instagram connection must be entered again",
+                )));
+            }
+            Some((a, Some(t))) => (a, t),
+        };
+        Ok(instagram_send::send(
+            &self.http,
+            &b.config.graph_api_url,
+            &account,
+            &token,
+            &job.to_address,
+            &job.text,
+            tag,
         )
         .await
         .map(Some))

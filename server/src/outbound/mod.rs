@@ -1,9 +1,10 @@
 //! Outbound delivery: every reply on a provider channel is a durable send job (`jobs`), claimed
 //! with a lease and sent by the `dispatcher` through the channel's sender (`twilio_send`,
-//! `api_send`). Delivery reports from providers move the message's status forward.
+//! `api_send`, `instagram_send`). Delivery reports from providers move the message's status forward.
 
 pub mod api_send;
 pub mod dispatcher;
+pub mod instagram_send;
 pub mod jobs;
 pub mod twilio_send;
 

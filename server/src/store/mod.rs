@@ -3,8 +3,10 @@
 
 pub mod attribution;
 pub mod audit;
+pub mod inbound;
 pub mod inbox;
 pub mod inbox_query;
+pub mod instagram_accounts;
 pub mod reply_facts;
 pub mod sms_accounts;
 pub mod thread_write;

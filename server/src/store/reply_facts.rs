@@ -29,7 +29,8 @@ pub async fn load(
          SELECT VALUE at FROM message WHERE thread IN $threads AND channel = 'instagram' AND direction = 'inbound'
              ORDER BY at DESC LIMIT 1;
          SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
-         SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);",
+         SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);
+         SELECT VALUE count() FROM instagram_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;",
         json!({ "ws": workspace, "tid": thread_id, "creator": creator_id }),
     )
     .await?;
@@ -45,6 +46,7 @@ pub async fn load(
     let last_instagram: Option<i64> = resp.take(3)?;
     let sms_accounts: Option<i64> = resp.take(4)?;
     let api: Option<bool> = resp.take(5)?;
+    let instagram_accounts: Option<i64> = resp.take(6)?;
     Ok(ChannelFacts {
         identities: identities.unwrap_or_default(),
         last_inbound: inbound.iter().max_by_key(|m| m.at).map(|m| m.channel),
@@ -53,7 +55,7 @@ pub async fn load(
         connected: Connected {
             email: false,
             sms: sms_accounts.unwrap_or(0) > 0,
-            instagram: false,
+            instagram: instagram_accounts.unwrap_or(0) > 0,
             api: api.unwrap_or(false),
         },
     })

@@ -178,6 +178,7 @@ pub async fn append_message(
         at: msg.at,
         status: msg.status,
         failure_reason: None,
+        reaction: None,
         // The database stamps the row; any copy read back or pushed live is newer than this.
         version: 0,
     })

@@ -180,7 +180,12 @@ impl Harness {
     ) -> Result<T, AppError> {
         let json = matches!(
             name,
-            "list_threads" | "post_message" | "set_stage" | "set_assignee" | "connect_sms"
+            "list_threads"
+                | "post_message"
+                | "set_stage"
+                | "set_assignee"
+                | "connect_sms"
+                | "connect_instagram"
         );
         let body = if json {
             args.to_string()

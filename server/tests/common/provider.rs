@@ -28,9 +28,23 @@ pub struct Posted {
     pub body: String,
 }
 
+#[derive(Debug, Clone)]
+pub struct SentDm {
+    pub mid: String,
+    pub account: String,
+    pub recipient: String,
+    pub text: String,
+    /// `Some("HUMAN_AGENT")` when sent with the human-agent tag.
+    pub tag: Option<String>,
+}
+
+/// The access token the Graph endpoint accepts.
+pub const GRAPH_TOKEN: &str = "IGQVJtest-access-token-0123456789";
+
 #[derive(Default)]
 pub struct Recorded {
     pub sms: Vec<SentSms>,
+    pub dms: Vec<SentDm>,
     pub posts: Vec<Posted>,
     /// Requests that did not look like what the real provider accepts.
     pub malformed: Vec<String>,
@@ -53,6 +67,7 @@ impl Provider {
                 post(twilio_messages),
             )
             .route("/webhook", post(webhook))
+            .route("/{account}/messages", post(graph_messages))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -81,6 +96,16 @@ impl Provider {
             s.malformed
         );
         s.sms.clone()
+    }
+
+    pub fn dms(&self) -> Vec<SentDm> {
+        let s = self.state.lock().unwrap();
+        assert!(
+            s.malformed.is_empty(),
+            "malformed requests: {:?}",
+            s.malformed
+        );
+        s.dms.clone()
     }
 
     pub fn posts(&self) -> Vec<Posted> {
@@ -181,4 +206,65 @@ async fn webhook(
         body,
     });
     StatusCode::NO_CONTENT
+}
+
+/// The Graph Send API: bearer token, JSON `recipient.id` + `message.text`, and when tagged,
+/// `messaging_type: MESSAGE_TAG` with `tag: HUMAN_AGENT`.
+async fn graph_messages(
+    State(state): State<Arc<Mutex<Recorded>>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, String) {
+    let mut problems = Vec::new();
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer {GRAPH_TOKEN}"))
+    {
+        problems.push("missing or wrong bearer token".to_string());
+    }
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let recipient = v["recipient"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let text = v["message"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if recipient.is_empty() || text.is_empty() {
+        problems.push(format!(
+            "recipient.id and message.text are required: {body}"
+        ));
+    }
+    let tag = v["tag"].as_str().map(str::to_string);
+    if tag.is_some() && v["messaging_type"] != "MESSAGE_TAG" {
+        problems.push("a tag needs messaging_type MESSAGE_TAG".into());
+    }
+    if !account.bytes().all(|b| b.is_ascii_digit()) {
+        problems.push(format!("account id in path: {account}"));
+    }
+    if !problems.is_empty() {
+        state.lock().unwrap().malformed.extend(problems);
+        return (
+            StatusCode::BAD_REQUEST,
+            r#"{"error":{"message":"Invalid parameter","type":"OAuthException","code":100}}"#
+                .into(),
+        );
+    }
+    if let Some((status, body)) = next_scripted(&state) {
+        return (StatusCode::from_u16(status).unwrap(), body);
+    }
+    let mut s = state.lock().unwrap();
+    let mid = format!("aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlE{}", s.dms.len() + 1);
+    s.dms.push(SentDm {
+        mid: mid.clone(),
+        account,
+        recipient: recipient.clone(),
+        text,
+        tag,
+    });
+    (
+        StatusCode::OK,
+        serde_json::json!({ "recipient_id": recipient, "message_id": mid }).to_string(),
+    )
 }

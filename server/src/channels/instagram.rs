@@ -1,0 +1,171 @@
+//! `GET|POST /hooks/instagram`: Meta's Instagram messaging webhooks for every workspace (one Meta
+//! app serves them all; each event names the Instagram account it is for).
+//!
+//! - GET is the subscription handshake: the challenge is echoed when the verify token matches.
+//! - POST carries `X-Hub-Signature-256` over the raw body with the app secret; a bad signature is
+//!   refused (403) before anything is read. Messages (story mentions too, which open the reply
+//!   window) land in the creator's thread once per `mid`; unknown senders go to Unmatched; seen
+//!   receipts mark our messages read; reactions are shown on the message they react to.
+
+use super::instagram_payload::{parse, signature_ok, Event};
+use crate::backend::SurrealBackend;
+use crate::db::{exec, first, DbError};
+use crate::outbound::jobs::apply_report;
+use crate::store::inbound::{receive, Inbound};
+use crate::store::instagram_accounts::workspace_of;
+use app::model::{Channel, DeliveryStatus};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::collections::HashMap;
+
+pub const PATH: &str = "/hooks/instagram";
+
+fn refuse(status: StatusCode, why: &str) -> Response {
+    tracing::warn!(
+        status = status.as_u16(),
+        reason = why,
+        "Instagram webhook refused"
+    );
+    (status, why.to_string()).into_response()
+}
+
+/// The subscription handshake.
+pub async fn verify(
+    State(backend): State<SurrealBackend>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(expected) = backend.config.meta_verify_token.as_deref() else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "Instagram is not set up on this server",
+        );
+    };
+    let challenge = q
+        .get("hub.challenge")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let token_ok = q.get("hub.verify_token").is_some_and(|t| {
+        t.len() == expected.len()
+            && t.bytes()
+                .zip(expected.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    });
+    if q.get("hub.mode").map(String::as_str) != Some("subscribe") || !token_ok {
+        return refuse(StatusCode::FORBIDDEN, "hub.verify_token does not match");
+    }
+    if challenge.is_empty()
+        || challenge.len() > 128
+        || !challenge.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "hub.challenge is missing or malformed",
+        );
+    }
+    challenge.to_string().into_response()
+}
+
+pub async fn handler(
+    State(backend): State<SurrealBackend>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(secret) = backend.config.meta_app_secret.as_deref() else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "Instagram is not set up on this server",
+        );
+    };
+    let signature = headers
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok());
+    if !signature_ok(secret, signature, &body) {
+        return refuse(StatusCode::FORBIDDEN, "X-Hub-Signature-256 does not match");
+    }
+    let events = match parse(&body) {
+        Ok(e) => e,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
+    };
+    for event in events {
+        if let Err(e) = apply(&backend, event).await {
+            tracing::error!(error = %e, "Instagram webhook: storing failed");
+            // Meta retries a failed delivery; every event is idempotent, so a retry is safe.
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    }
+    StatusCode::OK.into_response()
+}
+
+async fn apply(backend: &SurrealBackend, event: Event) -> Result<(), DbError> {
+    let db = &backend.db;
+    let account = match &event {
+        Event::Message { account, .. }
+        | Event::Seen { account, .. }
+        | Event::Reaction { account, .. } => account.clone(),
+    };
+    let Some(workspace) = workspace_of(db, &account).await? else {
+        tracing::warn!(%account, "Instagram event for an account no workspace has connected; skipped");
+        return Ok(());
+    };
+    match event {
+        Event::Message {
+            sender, mid, text, ..
+        } => {
+            receive(
+                db,
+                &workspace,
+                Inbound {
+                    channel: Channel::Instagram,
+                    address: &sender,
+                    text: &text,
+                    external_id: &mid,
+                    at: backend.clock.now_ms(),
+                },
+            )
+            .await?;
+        }
+        Event::Seen { mid, .. } => {
+            // Everything we sent in that thread up to the message seen has been read.
+            #[derive(serde::Deserialize)]
+            struct Seen {
+                thread: String,
+                at: i64,
+            }
+            let mut resp = exec(
+                db,
+                "SELECT record::id(thread) AS thread, at FROM message WHERE workspace = type::record('workspace', $ws)
+                     AND external_id = $mid AND channel = 'instagram' LIMIT 1;",
+                json!({ "ws": workspace, "mid": mid }),
+            )
+            .await?;
+            let Some(seen) = first::<Seen>(&mut resp, 0)? else {
+                return Ok(());
+            };
+            let mut resp = exec(
+                db,
+                "SELECT VALUE record::id(id) FROM message WHERE thread = type::record('thread', $t) AND channel = 'instagram'
+                     AND direction = 'outbound' AND at <= $at AND status IN ['sent', 'delivered'];",
+                json!({ "t": seen.thread, "at": seen.at }),
+            )
+            .await?;
+            let ids: Vec<String> = resp.take(0)?;
+            for id in ids {
+                apply_report(db, &workspace, &id, DeliveryStatus::Read, None).await?;
+            }
+        }
+        Event::Reaction { mid, emoji, .. } => {
+            exec(
+                db,
+                "UPDATE message SET reaction = $emoji WHERE workspace = type::record('workspace', $ws)
+                     AND external_id = $mid AND channel = 'instagram';",
+                json!({ "ws": workspace, "mid": mid, "emoji": emoji }),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

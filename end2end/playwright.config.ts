@@ -6,6 +6,8 @@ import * as path from "path";
 const root = path.resolve(__dirname, "..");
 const bin = process.env.INBOX_SERVER_BIN || path.join(root, "target/debug/server");
 const port = Number(process.env.E2E_PORT || 3210);
+// The Twilio Messages API the server sends SMS to (end2end/fake-twilio.mjs).
+const twilioPort = Number(process.env.FAKE_TWILIO_PORT || 3299);
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
   args: [
@@ -39,19 +41,28 @@ export default defineConfig({
       testMatch: /phone\.spec\.ts/,
     },
   ],
-  webServer: {
-    command: `${bin} serve`,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    env: {
-      INBOX_DATABASE: "mem://",
-      INBOX_DEV: "1",
-      INBOX_SEED_DEMO: "1",
-      INBOX_BIND: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: "target/site",
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: "node fake-twilio.mjs",
+      url: `http://127.0.0.1:${twilioPort}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      env: { FAKE_TWILIO_PORT: String(twilioPort) },
     },
-  },
+    {
+      command: `${bin} serve`,
+      cwd: root,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      env: {
+        INBOX_DATABASE: "mem://",
+        INBOX_DEV: "1",
+        INBOX_SEED_DEMO: "1",
+        INBOX_BIND: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: "target/site",
+        RUST_LOG: "warn",
+        INBOX_TWILIO_API_URL: `http://127.0.0.1:${twilioPort}`,
+      },
+    },
+  ],
 });

@@ -1,3 +1,4 @@
+use super::channels::ChannelsPane;
 use super::inbox::{InboxLayout, NoThreadSelected};
 use super::login::LoginPage;
 use super::thread_view::ThreadPane;
@@ -20,6 +21,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>
                     <Route path=path!("unmatched") view=UnmatchedPane ssr=SsrMode::Async/>
+                    <Route path=path!("channels") view=ChannelsPane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -79,9 +79,10 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     let location = use_location();
     let thread_open = move || {
         let path = location.pathname.get();
-        path.starts_with("/t/") || path == "/unmatched"
+        path.starts_with("/t/") || path == "/unmatched" || path == "/channels"
     };
     let sign_out = ServerAction::<SignOut>::new();
+    let is_owner = info.role == crate::model::Role::Owner;
     let counts = Resource::new(
         move || {
             (
@@ -123,6 +124,11 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                                 <span>"Unmatched"</span>
                                 <span class="count">{c.unmatched}</span>
                             </A>
+                            {is_owner.then(|| view! {
+                                <A href="/channels" attr:class=move || if location.pathname.get() == "/channels" { "view-link view-settings active" } else { "view-link view-settings" }>
+                                    <span>"Channels"</span>
+                                </A>
+                            })}
                         }
                     })}
                 </Transition>

@@ -1,6 +1,7 @@
 //! The Leptos UI: routes, pages and their pieces.
 
 mod app;
+mod channels;
 mod clock;
 mod context_panel;
 mod filters;

@@ -36,16 +36,22 @@ install_build_tools() {
 }
 
 install_test_tools() {
-  if ! command -v chromium >/dev/null 2>&1; then
-    step "installing Debian's chromium"
+  local packages=()
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  # Real mail servers for the email tests: Dovecot (IMAP); the SMTP server is aiosmtpd (PyPI).
+  command -v dovecot >/dev/null 2>&1 || packages+=(dovecot-imapd)
+  if [ ${#packages[@]} -gt 0 ]; then
+    step "installing Debian's ${packages[*]}"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
+    # The package starts a system Dovecot on the standard ports; the tests run their own.
+    $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || $SUDO service dovecot stop >/dev/null 2>&1 || true
   fi
-  if ! python3 -c "import twilio" >/dev/null 2>&1; then
-    step "installing Twilio's Python helper library (the tests sign webhooks with it, as Twilio does)"
-    python3 -m pip install --quiet "twilio==9.13.0" 2>/dev/null \
-      || python3 -m pip install --quiet --break-system-packages "twilio==9.13.0"
+  if ! python3 -c "import twilio, aiosmtpd" >/dev/null 2>&1; then
+    step "installing Twilio's Python helper library (the tests sign webhooks with it, as Twilio does) and aiosmtpd (a real SMTP server)"
+    python3 -m pip install --quiet "twilio==9.13.0" "aiosmtpd==1.4.6" 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages "twilio==9.13.0" "aiosmtpd==1.4.6"
   fi
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     step "installing Playwright (no browser download; Debian's chromium is used)"

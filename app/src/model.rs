@@ -414,6 +414,17 @@ pub struct MessageView {
     /// The creator's reaction to this message (an emoji), where the channel reports one.
     #[serde(default)]
     pub reaction: Option<String>,
+    /// An email's HTML body, sanitized on arrival (no scripts; remote images only on demand).
+    #[serde(default)]
+    pub html: Option<String>,
+    #[serde(default)]
+    pub attachments: Option<Vec<AttachmentRef>>,
+    /// The campaign was guessed (no reply headers, several open campaigns): a person should check.
+    #[serde(default)]
+    pub check_campaign: Option<bool>,
+    /// Quoted history was trimmed from `text` for display.
+    #[serde(default)]
+    pub quoted_trimmed: Option<bool>,
     /// Why an outbound message could not be delivered (shown beside its Retry button).
     #[serde(default)]
     pub failure_reason: Option<String>,
@@ -485,6 +496,28 @@ pub struct SmsSettings {
     /// Where Twilio reports delivery (set on every message we send; shown for reference).
     #[serde(default)]
     pub status_callback_url: String,
+}
+
+/// An email attachment, downloadable at `/attachments/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// A workspace's mailbox as owners see it. Never carries the password or token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct MailboxSettings {
+    pub connected: bool,
+    pub address: Option<String>,
+    pub display_name: Option<String>,
+    pub imap: Option<crate::domain::email::ServerSettings>,
+    pub smtp: Option<crate::domain::email::ServerSettings>,
+    pub xoauth2: bool,
+    pub last_sync_at: Option<i64>,
+    pub last_error: Option<String>,
 }
 
 /// A workspace's Instagram connection as owners see it. Never carries the access token.

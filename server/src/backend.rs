@@ -196,10 +196,15 @@ impl Backend for SurrealBackend {
     ) -> BackendResult<'a, MessageView> {
         Box::pin(async move {
             let now = self.clock.now_ms();
-            let m =
-                thread_write::post_message(&self.db, caller, thread_id, kind, text, channel, now)
-                    .await
-                    .map_err(write_error)?;
+            let domain = self.config.email_domain();
+            let compose = thread_write::Compose {
+                kind,
+                text,
+                channel,
+            };
+            let m = thread_write::post_message(&self.db, caller, thread_id, compose, &domain, now)
+                .await
+                .map_err(write_error)?;
             if m.status == DeliveryStatus::Queued {
                 self.outbound.ring();
             }
@@ -349,6 +354,69 @@ impl Backend for SurrealBackend {
             )
             .await
             .map_err(internal)
+        })
+    }
+
+    fn mailbox_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, MailboxSettings> {
+        Box::pin(async move {
+            crate::store::mailboxes::settings(&self.db, &caller.workspace_id)
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn connect_mailbox<'a>(
+        &'a self,
+        caller: &'a Caller,
+        connection: app::domain::email::MailboxConnection,
+    ) -> BackendResult<'a, MailboxSettings> {
+        Box::pin(async move {
+            use crate::store::mailboxes::{connect, ConnectError};
+            match connect(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+                &connection,
+                self.clock.now_ms(),
+            )
+            .await
+            {
+                Ok(()) => {}
+                Err(ConnectError::Taken) => {
+                    return Err(AppError::Invalid(
+                        "that address is connected to another workspace".into(),
+                    ))
+                }
+                Err(ConnectError::Db(e)) => return Err(internal(e)),
+            }
+            tracing::info!(workspace = %caller.workspace_id, "mailbox connected");
+            self.mailbox_settings(caller).await
+        })
+    }
+
+    fn test_mailbox<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, String> {
+        Box::pin(async move {
+            let m = crate::store::mailboxes::load(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+            )
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::Invalid("no mailbox is connected".into()))?;
+            let imap = match crate::channels::email_imap::open(&m).await {
+                Ok(mut s) => {
+                    let _ = s.logout().await;
+                    Ok(())
+                }
+                Err(e) => Err(format!("IMAP: {e}")),
+            };
+            let smtp = crate::outbound::email_send::test_connection(&m).await;
+            match (imap, smtp) {
+                (Ok(()), Ok(())) => Ok("IMAP and SMTP both accept the sign-in.".to_string()),
+                (Err(a), Err(b)) => Err(AppError::Invalid(format!("{a}; {b}"))),
+                (Err(e), _) | (_, Err(e)) => Err(AppError::Invalid(e)),
+            }
         })
     }
 

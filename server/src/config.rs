@@ -188,6 +188,20 @@ impl Config {
         })
     }
 
+    /// The domain of our email Message-IDs: the public URL's host.
+    pub fn email_domain(&self) -> String {
+        let rest = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, r)| r);
+        let host = rest.split(['/', ':']).next().unwrap_or("localhost");
+        if host.is_empty() {
+            "localhost".into()
+        } else {
+            host.to_lowercase()
+        }
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }

@@ -41,6 +41,10 @@ pub fn router_with_live(
             axum::routing::post(crate::channels::twilio_sms::handler).with_state(for_hooks.clone()),
         )
         .route(
+            "/attachments/{id}",
+            get(crate::channels::attachments::download).with_state(for_hooks.clone()),
+        )
+        .route(
             crate::channels::instagram::PATH,
             get(crate::channels::instagram::verify)
                 .post(crate::channels::instagram::handler)

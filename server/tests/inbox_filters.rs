@@ -204,6 +204,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             external_id: None,
             to_address: None,
             job: None,
+            email: None,
         };
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await

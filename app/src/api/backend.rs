@@ -124,6 +124,14 @@ pub trait Backend: Send + Sync + 'static {
         unmatched_id: &'a str,
         creator_id: &'a str,
     ) -> BackendResult<'a, String>;
+    fn mailbox_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, MailboxSettings>;
+    fn connect_mailbox<'a>(
+        &'a self,
+        caller: &'a Caller,
+        connection: crate::domain::email::MailboxConnection,
+    ) -> BackendResult<'a, MailboxSettings>;
+    /// Signs in to the mailbox's IMAP and SMTP servers; `Err` says what failed.
+    fn test_mailbox<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, String>;
     fn instagram_settings<'a>(&'a self, caller: &'a Caller)
         -> BackendResult<'a, InstagramSettings>;
     fn connect_instagram<'a>(

@@ -1,7 +1,8 @@
 //! Workspace settings server functions (owners only).
 
 use super::AppError;
-use crate::model::{ApiChannelSettings, InstagramSettings, SmsSettings};
+use crate::domain::email::ServerSettings;
+use crate::model::{ApiChannelSettings, InstagramSettings, MailboxSettings, SmsSettings};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -81,4 +82,45 @@ pub async fn connect_instagram(
     )
     .map_err(AppError::Invalid)?;
     backend.connect_instagram(&caller, connection).await
+}
+
+/// The workspace's mailbox (owners only; never the password or token).
+#[server(endpoint = "mailbox_settings")]
+pub async fn load_mailbox_settings() -> Result<MailboxSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.mailbox_settings(&caller).await
+}
+
+/// Connects the workspace's mailbox: IMAP to read creators' emails, SMTP to send replies. The
+/// password (or OAuth token with `xoauth2`) is sealed with the server secret before it is stored.
+#[server(endpoint = "connect_mailbox", input = Json)]
+pub async fn connect_mailbox(
+    address: String,
+    display_name: String,
+    imap: ServerSettings,
+    smtp: ServerSettings,
+    secret: String,
+    #[server(default)] xoauth2: bool,
+) -> Result<MailboxSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    let connection = crate::domain::email::validate_mailbox(
+        &address,
+        &display_name,
+        &imap,
+        &smtp,
+        &secret,
+        xoauth2,
+    )
+    .map_err(AppError::Invalid)?;
+    backend.connect_mailbox(&caller, connection).await
+}
+
+/// Signs in to the connected mailbox's servers and says how it went.
+#[server(endpoint = "test_mailbox")]
+pub async fn test_mailbox() -> Result<String, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.test_mailbox(&caller).await
 }

@@ -300,6 +300,10 @@ mod tests {
             status,
             failure_reason: None,
             reaction: None,
+            html: None,
+            attachments: None,
+            check_campaign: None,
+            quoted_trimmed: None,
             version,
         }
     }

@@ -2,6 +2,7 @@
 //! callers pass `now` in. Each rule has table-driven tests beside it.
 
 pub mod delivery;
+pub mod email;
 pub mod filter;
 pub mod identity;
 pub mod instagram;

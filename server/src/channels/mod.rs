@@ -3,6 +3,9 @@
 //! what it receives before anything is written.
 
 pub mod api_hook;
+pub mod attachments;
+pub mod email_imap;
+pub mod email_ingest;
 pub mod instagram;
 pub mod instagram_payload;
 pub mod signature;

@@ -4,7 +4,7 @@
 //! jobs queued elsewhere, retries that came due, and leases left behind by a dead instance.
 
 use super::jobs::{self, Claimed};
-use super::{api_send, instagram_send, twilio_send, SendError};
+use super::{api_send, email_send, instagram_send, twilio_send, SendError};
 use crate::backend::SurrealBackend;
 use crate::db::DbError;
 use app::model::{Channel, Consent};
@@ -101,6 +101,7 @@ impl Dispatcher {
             Channel::Sms => self.send_sms(&job).await?,
             Channel::Api => self.send_api(&job).await?,
             Channel::Instagram => self.send_instagram(&job).await?,
+            Channel::Email => self.send_email(&job).await?,
             other => Err(SendError::permanent(format!(
                 "sending by {} is not available",
                 other.label()
@@ -155,6 +156,28 @@ impl Dispatcher {
         )
         .await
         .map(Some))
+    }
+
+    async fn send_email(
+        &self,
+        job: &Claimed,
+    ) -> Result<Result<Option<String>, SendError>, DbError> {
+        let b = &self.backend;
+        let Some(mailbox) =
+            crate::store::mailboxes::load(&b.db, &job.workspace, &b.config.server_secret).await?
+        else {
+            return Ok(Err(SendError::permanent("no mailbox is connected")));
+        };
+        let Some(out) = email_send::load(&b.db, &job.message).await? else {
+            return Ok(Err(SendError::permanent("the message no longer exists")));
+        };
+        let email = match email_send::build(&mailbox, &job.to_address, &out) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(email_send::send(&mailbox, email)
+            .await
+            .map(|()| out.email_message_id))
     }
 
     async fn send_instagram(

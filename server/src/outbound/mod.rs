@@ -4,6 +4,7 @@
 
 pub mod api_send;
 pub mod dispatcher;
+pub mod email_send;
 pub mod instagram_send;
 pub mod jobs;
 pub mod twilio_send;

@@ -635,6 +635,7 @@ async fn seed_thread(
             external_id: None,
             to_address: None,
             job: None,
+            email: None,
         };
         append_message(db, ws, &mut summary, msg, None).await?;
     }

@@ -7,6 +7,7 @@ pub mod inbound;
 pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;
+pub mod mailboxes;
 pub mod reply_facts;
 pub mod sms_accounts;
 pub mod thread_write;

@@ -30,7 +30,8 @@ pub async fn load(
              ORDER BY at DESC LIMIT 1;
          SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
          SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);
-         SELECT VALUE count() FROM instagram_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;",
+         SELECT VALUE count() FROM instagram_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
+         SELECT VALUE count() FROM mailbox WHERE workspace = type::record('workspace', $ws) GROUP ALL;",
         json!({ "ws": workspace, "tid": thread_id, "creator": creator_id }),
     )
     .await?;
@@ -47,13 +48,14 @@ pub async fn load(
     let sms_accounts: Option<i64> = resp.take(4)?;
     let api: Option<bool> = resp.take(5)?;
     let instagram_accounts: Option<i64> = resp.take(6)?;
+    let mailboxes: Option<i64> = resp.take(7)?;
     Ok(ChannelFacts {
         identities: identities.unwrap_or_default(),
         last_inbound: inbound.iter().max_by_key(|m| m.at).map(|m| m.channel),
         last_instagram_inbound_at: last_instagram,
         api_inbound: inbound.iter().any(|m| m.channel == Channel::Api),
         connected: Connected {
-            email: false,
+            email: mailboxes.unwrap_or(0) > 0,
             sms: sms_accounts.unwrap_or(0) > 0,
             instagram: instagram_accounts.unwrap_or(0) > 0,
             api: api.unwrap_or(false),

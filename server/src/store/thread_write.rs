@@ -30,6 +30,76 @@ pub struct NewMessage {
     pub to_address: Option<String>,
     /// A send job to create with the message (outbound on a provider channel).
     pub job: Option<SendJob>,
+    /// Email headers, formatted body and attachments (email entries only).
+    pub email: Option<EmailFields>,
+}
+
+/// What an email entry keeps besides its text.
+#[derive(Default)]
+pub struct EmailFields {
+    /// The RFC 5322 Message-ID, without angle brackets.
+    pub message_id: String,
+    /// The ids it answers (In-Reply-To, then References), oldest first.
+    pub references: Vec<String>,
+    /// Sanitized HTML body.
+    pub html: Option<String>,
+    pub check_campaign: bool,
+    pub quoted_trimmed: bool,
+    pub attachments: Vec<NewAttachment>,
+}
+
+pub struct NewAttachment {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// Stores an email entry's fields and attachments (reads `$mid`, `$ws` and `$email`).
+const EMAIL_STATEMENT: &str = "UPDATE type::record('message', $mid) SET email_message_id = $email.message_id,
+    email_references = $email.references, html = $email.html, check_campaign = $email.check_campaign,
+    quoted_trimmed = $email.quoted_trimmed, attachments = $email.refs;
+FOR $a IN $email.files {
+    CREATE type::record('attachment', $a.id) SET workspace = type::record('workspace', $ws),
+        message = type::record('message', $mid), filename = $a.filename, content_type = $a.content_type,
+        size = $a.size, data = encoding::base64::decode($a.b64);
+};";
+
+impl EmailFields {
+    fn bind(&self) -> Value {
+        use base64::Engine;
+        let refs: Vec<Value> = self
+            .attachments
+            .iter()
+            .map(|a| json!({ "id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.data.len() }))
+            .collect();
+        let files: Vec<Value> = self
+            .attachments
+            .iter()
+            .map(|a| {
+                json!({
+                    "id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.data.len(),
+                    "b64": base64::engine::general_purpose::STANDARD.encode(&a.data),
+                })
+            })
+            .collect();
+        let fields = json!({
+            "message_id": self.message_id,
+            "references": self.references,
+            "html": self.html,
+            "check_campaign": self.check_campaign.then_some(true),
+            "quoted_trimmed": self.quoted_trimmed.then_some(true),
+            "refs": if refs.is_empty() { Value::Null } else { Value::Array(refs) },
+            "files": files,
+        });
+        // Absent, not null: SurrealDB's NONE is what optional fields accept.
+        match fields {
+            Value::Object(m) => {
+                Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect())
+            }
+            other => other,
+        }
+    }
 }
 
 /// What a provider channel's send job needs besides the message itself.
@@ -70,6 +140,7 @@ impl NewMessage {
             external_id: Some(external_id),
             to_address: None,
             job: None,
+            email: None,
         }
     }
 }
@@ -132,6 +203,9 @@ pub async fn append_message(
         vars.insert("job_to".into(), json!(job.to_address));
         vars.insert("job_options".into(), job.options.clone());
     }
+    if let Some(email) = &msg.email {
+        vars.insert("email".into(), email.bind());
+    }
     let sql = format!(
         "BEGIN TRANSACTION;
          CREATE type::record('message', $mid) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
@@ -140,6 +214,7 @@ pub async fn append_message(
              sent_at = IF $direction = 'outbound' THEN $at ELSE NONE END,
              received_at = IF $direction = 'inbound' THEN $at ELSE NONE END,
              status = $status, external_id = $external_id, to_address = $to_address;
+         {}
          {}
          UPDATE type::record('thread', $tid) SET
              last_at = math::max([last_at, $at]),
@@ -152,6 +227,7 @@ pub async fn append_message(
          {}
          COMMIT TRANSACTION;",
         if msg.job.is_some() { JOB_STATEMENT } else { "" },
+        if msg.email.is_some() { EMAIL_STATEMENT } else { "" },
         if audit.is_some() { AUDIT_STATEMENT } else { "" }
     );
     exec(db, &sql, Value::Object(vars)).await?;
@@ -179,6 +255,28 @@ pub async fn append_message(
         status: msg.status,
         failure_reason: None,
         reaction: None,
+        html: msg.email.as_ref().and_then(|e| e.html.clone()),
+        attachments: msg.email.as_ref().and_then(|e| {
+            (!e.attachments.is_empty()).then(|| {
+                e.attachments
+                    .iter()
+                    .map(|a| AttachmentRef {
+                        id: a.id.clone(),
+                        filename: a.filename.clone(),
+                        content_type: a.content_type.clone(),
+                        size: a.data.len() as i64,
+                    })
+                    .collect()
+            })
+        }),
+        check_campaign: msg
+            .email
+            .as_ref()
+            .and_then(|e| e.check_campaign.then_some(true)),
+        quoted_trimmed: msg
+            .email
+            .as_ref()
+            .and_then(|e| e.quoted_trimmed.then_some(true)),
         // The database stamps the row; any copy read back or pushed live is newer than this.
         version: 0,
     })
@@ -216,13 +314,20 @@ async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
 /// A teammate's reply or internal note. A reply goes out on `channel` (or the thread's default
 /// reply channel) if the reply rule allows it now; on a provider channel it is written `queued`
 /// with its send job in the same transaction, and the dispatcher sends it.
+/// What a teammate wrote in the composer.
+pub struct Compose<'a> {
+    pub kind: ComposeKind,
+    pub text: &'a str,
+    /// The reply channel asked for (`None`: the thread's default).
+    pub channel: Option<Channel>,
+}
+
 pub async fn post_message(
     db: &Db,
     caller: &Caller,
     thread_id: &str,
-    kind: ComposeKind,
-    text: &str,
-    channel: Option<Channel>,
+    compose: Compose<'_>,
+    email_domain: &str,
     now: i64,
 ) -> Result<MessageView, WriteError> {
     let mut thread = find(db, caller, thread_id)
@@ -230,6 +335,12 @@ pub async fn post_message(
         .ok_or(WriteError::NotFound)?
         .summary;
     let name = user_name(db, &caller.user_id).await?;
+    let id = crate::ids::new_id();
+    let Compose {
+        kind,
+        text,
+        channel,
+    } = compose;
     let route = match kind {
         ComposeKind::Reply => reply_route(db, caller, &thread, channel, now).await?,
         ComposeKind::Note => Route {
@@ -240,24 +351,31 @@ pub async fn post_message(
             job: None,
         },
     };
+    let (subject, email) = if route.channel == Channel::Email {
+        let (s, e) = email_headers(db, &thread, &id, email_domain).await?;
+        (Some(s), Some(e))
+    } else {
+        (None, None)
+    };
     let action = match kind {
         ComposeKind::Reply => "message.replied",
         ComposeKind::Note => "message.noted",
     };
     let msg = NewMessage {
-        id: crate::ids::new_id(),
+        id,
         direction: route.direction,
         channel: route.channel,
         sender_kind: SenderKind::Teammate,
         sender_id: Some(caller.user_id.clone()),
         sender_name: name,
-        subject: None,
+        subject,
         text: text.to_string(),
         at: now,
         status: route.status,
         external_id: None,
         to_address: route.to_address,
         job: route.job,
+        email,
     };
     let audit = AuditEntry {
         actor_kind: "user",
@@ -267,6 +385,56 @@ pub async fn post_message(
         detail: json!({ "message": msg.id, "channel": route.channel }),
     };
     Ok(append_message(db, &caller.workspace_id, &mut thread, msg, Some(audit)).await?)
+}
+
+/// The subject and threading headers of an email reply in `thread`: it answers the thread's
+/// latest email (keeping its References chain) under "Re: <its subject>"; a first email is
+/// titled with the campaign.
+async fn email_headers(
+    db: &Db,
+    thread: &ThreadSummary,
+    message_id: &str,
+    domain: &str,
+) -> Result<(String, EmailFields), DbError> {
+    #[derive(serde::Deserialize)]
+    struct Last {
+        email_message_id: String,
+        email_references: Option<Vec<String>>,
+    }
+    let mut resp = exec(
+        db,
+        "SELECT VALUE subject FROM message WHERE thread = type::record('thread', $t) AND channel = 'email'
+             AND subject != NONE ORDER BY at DESC LIMIT 1;
+         SELECT email_message_id, email_references FROM message WHERE thread = type::record('thread', $t)
+             AND channel = 'email' AND email_message_id != NONE ORDER BY at DESC LIMIT 1;",
+        json!({ "t": thread.id }),
+    )
+    .await?;
+    let last_subject: Option<String> = resp.take::<Vec<String>>(0)?.into_iter().next();
+    let last: Option<Last> = first(&mut resp, 1)?;
+    let subject = last_subject
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| app::domain::email::reply_subject(&s))
+        .unwrap_or_else(|| thread.campaign_name.clone());
+    let mut references = Vec::new();
+    if let Some(l) = last {
+        references = l.email_references.unwrap_or_default();
+        references.push(l.email_message_id);
+        // Keep the chain short: the first and the latest ids are what clients use.
+        if references.len() > 20 {
+            let tail = references.split_off(references.len() - 19);
+            references.truncate(1);
+            references.extend(tail);
+        }
+    }
+    Ok((
+        subject,
+        EmailFields {
+            message_id: app::domain::email::our_message_id(message_id, domain),
+            references,
+            ..Default::default()
+        },
+    ))
 }
 
 struct Route {

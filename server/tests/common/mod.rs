@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod live_client;
+pub mod mail;
 pub mod provider;
 pub mod twilio;
 
@@ -186,6 +187,7 @@ impl Harness {
                 | "set_assignee"
                 | "connect_sms"
                 | "connect_instagram"
+                | "connect_mailbox"
         );
         let body = if json {
             args.to_string()

@@ -1,0 +1,398 @@
+//! One inbound email into the inbox: parsed as MIME (mail-parser), deduplicated by Message-ID,
+//! the sender found by normalized address, the thread chosen by the message it answers (our
+//! Message-IDs carry the message id), else by subject among the sender's threads, else the open
+//! campaign — never another creator's thread (`app::domain::email::attribute_email`). Quoted
+//! history is trimmed from the text for display; the HTML body is sanitized (no scripts, no event
+//! handlers, no forms); attachments are kept up to a size limit.
+
+use crate::backend::SurrealBackend;
+use crate::db::{exec, rows, DbError};
+use crate::store::attribution::find_creator;
+use crate::store::mailboxes::Mailbox;
+use crate::store::thread_write::{append_message, EmailFields, NewAttachment, NewMessage};
+use crate::store::unmatched::{park, Parked};
+use crate::store::THREAD_FIELDS;
+use app::domain::email::{
+    attribute_email, normalize_message_id, normalize_subject, ours, parse_references, trim_quoted,
+    CandidateThread,
+};
+use app::domain::identity::normalize_email;
+use app::model::{Channel, ThreadSummary};
+use mail_parser::{MessageParser, MimeHeaders};
+use serde_json::{json, Value};
+
+/// One attachment larger than this is not kept (the entry says so).
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// All of one email's attachments together.
+pub const MAX_ATTACHMENTS_BYTES: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    Stored,
+    Duplicate,
+    Unmatched,
+    Skipped(&'static str),
+}
+
+/// Sanitized HTML: scripts, styles' expressions, event handlers, forms and frames are removed;
+/// links open in a new tab without a referrer.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .add_tag_attributes("td", &["align", "valign", "width", "bgcolor"])
+        .add_tag_attributes(
+            "table",
+            &["width", "cellpadding", "cellspacing", "border", "bgcolor"],
+        )
+        .add_generic_attributes(&["style"])
+        .clean(html)
+        .to_string()
+}
+
+/// Plain text from HTML when an email has no text part.
+fn html_to_text(html: &str) -> String {
+    let blocks = html
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n")
+        .replace("</p>", "\n\n")
+        .replace("</div>", "\n");
+    let stripped = ammonia::Builder::empty().clean(&blocks).to_string();
+    stripped
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// The message ids this email answers, most recent first (In-Reply-To, then References from the
+/// end).
+fn answered_ids(in_reply_to: &[String], references: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = in_reply_to.to_vec();
+    for r in references.iter().rev() {
+        if !out.contains(r) {
+            out.push(r.clone());
+        }
+    }
+    out
+}
+
+fn header_ids(v: &mail_parser::HeaderValue) -> Vec<String> {
+    match v {
+        mail_parser::HeaderValue::Text(t) => parse_references(t),
+        mail_parser::HeaderValue::TextList(l) => {
+            l.iter().flat_map(|t| parse_references(t)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub async fn ingest(
+    backend: &SurrealBackend,
+    mailbox: &Mailbox,
+    raw: &[u8],
+) -> Result<Ingested, DbError> {
+    let db = &backend.db;
+    let ws = mailbox.workspace.as_str();
+    let Some(msg) = MessageParser::default().parse(raw) else {
+        return Ok(Ingested::Skipped("not a MIME message"));
+    };
+    let Some(from) = msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .and_then(normalize_email)
+    else {
+        return Ok(Ingested::Skipped("no sender address"));
+    };
+    if from == mailbox.address {
+        return Ok(Ingested::Skipped("sent by the mailbox itself"));
+    }
+    let message_id = msg
+        .message_id()
+        .and_then(normalize_message_id)
+        .unwrap_or_else(|| {
+            use sha2::Digest;
+            format!("{}@no-message-id", hex::encode(sha2::Sha256::digest(raw)))
+        });
+    if seen(backend, ws, &message_id).await? {
+        return Ok(Ingested::Duplicate);
+    }
+    let subject = msg.subject().unwrap_or_default().trim().to_string();
+    let has_html_part = msg.parts.iter().any(|p| {
+        p.content_type().is_some_and(|c| {
+            c.ctype().eq_ignore_ascii_case("text")
+                && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("html"))
+        })
+    });
+    let html = has_html_part
+        .then(|| msg.body_html(0).map(|h| sanitize_html(&h)))
+        .flatten();
+    let full_text = msg
+        .body_text(0)
+        .map(|t| t.to_string())
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| msg.body_html(0).map(|h| html_to_text(&h)))
+        .unwrap_or_default();
+    let (mut text, quoted_trimmed) = trim_quoted(&full_text);
+    let mut attachments = Vec::new();
+    let mut total = 0usize;
+    for part in msg.attachments() {
+        let name = part
+            .attachment_name()
+            .unwrap_or("attachment")
+            .chars()
+            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+            .take(200)
+            .collect::<String>();
+        let data = part.contents();
+        if data.len() > MAX_ATTACHMENT_BYTES || total + data.len() > MAX_ATTACHMENTS_BYTES {
+            text.push_str(&format!("\n[attachment not kept, too large: {name}]"));
+            continue;
+        }
+        total += data.len();
+        let content_type = part
+            .content_type()
+            .map(|c| match c.subtype() {
+                Some(s) => format!("{}/{}", c.ctype(), s),
+                None => c.ctype().to_string(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".into())
+            .to_lowercase();
+        attachments.push(NewAttachment {
+            id: crate::ids::new_id(),
+            filename: name,
+            content_type,
+            data: data.to_vec(),
+        });
+    }
+    if text.trim().is_empty() {
+        text = if attachments.is_empty() {
+            "(empty email)".into()
+        } else {
+            "(attachments only)".into()
+        };
+    }
+    let text: String = text
+        .chars()
+        .take(app::domain::text::MAX_MESSAGE_CHARS)
+        .collect();
+    let now = backend.clock.now_ms();
+    let Some(creator) = find_creator(db, ws, &[(Channel::Email, from.clone())]).await? else {
+        let shown = if subject.is_empty() {
+            text.clone()
+        } else {
+            format!("{subject}\n\n{text}")
+        };
+        park(
+            db,
+            ws,
+            Parked {
+                channel: Channel::Email,
+                address: &from,
+                text: &shown,
+                external_id: Some(&message_id),
+                at: now,
+            },
+        )
+        .await?;
+        return Ok(Ingested::Unmatched);
+    };
+    let in_reply_to = header_ids(msg.in_reply_to());
+    let references = header_ids(msg.references());
+    let answered = answered_thread(backend, ws, &answered_ids(&in_reply_to, &references)).await?;
+    let threads = creator_threads(backend, ws, &creator.id).await?;
+    let candidates: Vec<CandidateThread> = threads
+        .iter()
+        .map(|(t, subjects)| CandidateThread {
+            id: t.id.clone(),
+            subjects: subjects.iter().map(|s| normalize_subject(s)).collect(),
+            open: !t.stage.is_closed(),
+            last_at: t.last_at,
+        })
+        .collect();
+    let Some(choice) = attribute_email(answered.as_deref(), &subject, &candidates) else {
+        park(
+            db,
+            ws,
+            Parked {
+                channel: Channel::Email,
+                address: &from,
+                text: &text,
+                external_id: Some(&message_id),
+                at: now,
+            },
+        )
+        .await?;
+        return Ok(Ingested::Unmatched);
+    };
+    let Some(mut thread) = threads
+        .into_iter()
+        .map(|(t, _)| t)
+        .find(|t| t.id == choice.thread)
+    else {
+        return Ok(Ingested::Skipped("thread vanished"));
+    };
+    let mut refs = references;
+    for r in in_reply_to {
+        if !refs.contains(&r) {
+            refs.push(r);
+        }
+    }
+    let mut new = NewMessage::from_creator(
+        Channel::Email,
+        creator.id,
+        creator.name,
+        (!subject.is_empty()).then_some(subject),
+        text,
+        now,
+        message_id.clone(),
+    );
+    new.email = Some(EmailFields {
+        message_id,
+        references: refs,
+        html,
+        check_campaign: choice.check_campaign,
+        quoted_trimmed,
+        attachments,
+    });
+    append_message(db, ws, &mut thread, new, None).await?;
+    tracing::info!(workspace = %ws, thread = %thread.id, why = choice.why, "email received");
+    Ok(Ingested::Stored)
+}
+
+async fn seen(backend: &SurrealBackend, ws: &str, message_id: &str) -> Result<bool, DbError> {
+    let mut resp = exec(
+        &backend.db,
+        "SELECT VALUE id FROM message WHERE workspace = type::record('workspace', $ws) AND email_message_id = $mid LIMIT 1;
+         SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $mid AND channel = 'email' LIMIT 1;",
+        json!({ "ws": ws, "mid": message_id }),
+    )
+    .await?;
+    let a: Vec<Value> = resp.take(0)?;
+    let b: Vec<Value> = resp.take(1)?;
+    Ok(!a.is_empty() || !b.is_empty())
+}
+
+/// The thread of the most recent message (ours or theirs) that this email answers.
+async fn answered_thread(
+    backend: &SurrealBackend,
+    ws: &str,
+    ids: &[String],
+) -> Result<Option<String>, DbError> {
+    let domain = backend.config.email_domain();
+    for id in ids {
+        let mut resp = match ours(id, &domain) {
+            Some(mid) => {
+                exec(
+                    &backend.db,
+                    "SELECT VALUE record::id(thread) FROM message WHERE id = type::record('message', $mid)
+                         AND workspace = type::record('workspace', $ws);",
+                    json!({ "mid": mid, "ws": ws }),
+                )
+                .await?
+            }
+            None => {
+                exec(
+                    &backend.db,
+                    "SELECT VALUE record::id(thread) FROM message WHERE workspace = type::record('workspace', $ws)
+                         AND email_message_id = $id LIMIT 1;",
+                    json!({ "id": id, "ws": ws }),
+                )
+                .await?
+            }
+        };
+        let found: Vec<String> = resp.take(0)?;
+        if let Some(t) = found.into_iter().next() {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+/// The creator's threads with the subjects of their emails.
+async fn creator_threads(
+    backend: &SurrealBackend,
+    ws: &str,
+    creator: &str,
+) -> Result<Vec<(ThreadSummary, Vec<String>)>, DbError> {
+    let mut resp = exec(
+        &backend.db,
+        &format!(
+            "SELECT {THREAD_FIELDS}, (SELECT VALUE subject FROM message WHERE thread = $parent.id AND channel = 'email'
+                 AND subject != NONE) AS email_subjects
+             FROM thread WHERE workspace = type::record('workspace', $ws) AND creator = type::record('creator', $c);"
+        ),
+        json!({ "ws": ws, "c": creator }),
+    )
+    .await?;
+    let raw: Vec<Value> = rows(&mut resp, 0)?;
+    let mut out = Vec::new();
+    for r in raw {
+        let subjects: Vec<String> = r
+            .get("email_subjects")
+            .and_then(|s| serde_json::from_value(s.clone()).ok())
+            .unwrap_or_default();
+        out.push((serde_json::from_value(r)?, subjects));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_sanitized() {
+        let cases = [
+            (
+                "<p onclick=\"steal()\">Hi<script>alert(1)</script></p>",
+                "<p>Hi</p>",
+            ),
+            (
+                "<a href=\"https://x.example\">x</a>",
+                "<a href=\"https://x.example\" rel=\"noopener noreferrer nofollow\">x</a>",
+            ),
+            (
+                "<a href=\"javascript:alert(1)\">x</a>",
+                "<a rel=\"noopener noreferrer nofollow\">x</a>",
+            ),
+            (
+                "<iframe src=\"https://evil\"></iframe><form><input></form>ok",
+                "ok",
+            ),
+            (
+                "<img src=\"https://track.example/p.gif\" onerror=\"x()\">",
+                "<img src=\"https://track.example/p.gif\">",
+            ),
+        ];
+        for (html, want) in cases {
+            assert_eq!(sanitize_html(html), want, "{html}");
+        }
+    }
+
+    #[test]
+    fn html_to_text_table() {
+        assert_eq!(
+            html_to_text("<p>Hi Dana,</p><p>I&#39;m in &amp; ready</p>"),
+            "Hi Dana,\n\nI'm in & ready"
+        );
+        assert_eq!(html_to_text("line<br>next"), "line\nnext");
+    }
+
+    #[test]
+    fn answered_order() {
+        let irt = vec!["c@x".to_string()];
+        let refs = vec!["a@x".to_string(), "b@x".to_string(), "c@x".to_string()];
+        assert_eq!(answered_ids(&irt, &refs), vec!["c@x", "b@x", "a@x"]);
+        assert_eq!(answered_ids(&[], &refs), vec!["c@x", "b@x", "a@x"]);
+    }
+}

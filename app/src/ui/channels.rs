@@ -6,9 +6,11 @@ use super::inbox::use_inbox;
 use super::login::is_signed_out;
 use super::widgets::ChannelIcon;
 use crate::api::{
-    connect_instagram, connect_sms, load_api_channel_settings, load_instagram_settings,
-    load_sms_settings, set_api_outbound_url,
+    connect_instagram, connect_mailbox, connect_sms, load_api_channel_settings,
+    load_instagram_settings, load_mailbox_settings, load_sms_settings, set_api_outbound_url,
+    test_mailbox,
 };
+use crate::domain::email::{ServerSettings, TlsMode};
 use crate::model::Channel;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,6 +32,7 @@ pub fn ChannelsPane() -> impl IntoView {
             </header>
             {if is_owner {
                 view! {
+                    <EmailCard/>
                     <SmsCard/>
                     <InstagramCard/>
                     <ApiCard/>
@@ -257,6 +260,164 @@ fn ApiCard() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// One mail server's fields in the email form.
+#[derive(Clone, Copy)]
+struct ServerFields {
+    host: RwSignal<String>,
+    port: RwSignal<String>,
+    tls: RwSignal<TlsMode>,
+    user: RwSignal<String>,
+}
+
+impl ServerFields {
+    fn new(port: u16, tls: TlsMode) -> ServerFields {
+        ServerFields {
+            host: RwSignal::new(String::new()),
+            port: RwSignal::new(port.to_string()),
+            tls: RwSignal::new(tls),
+            user: RwSignal::new(String::new()),
+        }
+    }
+    fn fill(&self, s: &ServerSettings) {
+        self.host.set(s.host.clone());
+        self.port.set(s.port.to_string());
+        self.tls.set(s.tls);
+        self.user.set(s.user.clone());
+    }
+    fn read(&self, fallback_user: &str) -> ServerSettings {
+        let user = self.user.get_untracked();
+        ServerSettings {
+            host: self.host.get_untracked(),
+            port: self.port.get_untracked().trim().parse().unwrap_or(0),
+            tls: self.tls.get_untracked(),
+            user: if user.trim().is_empty() {
+                fallback_user.to_string()
+            } else {
+                user
+            },
+        }
+    }
+}
+
+fn tls_value(t: TlsMode) -> &'static str {
+    match t {
+        TlsMode::Tls => "tls",
+        TlsMode::Starttls => "starttls",
+        TlsMode::None => "none",
+    }
+}
+
+#[component]
+fn ServerInputs(label: &'static str, f: ServerFields) -> impl IntoView {
+    view! {
+        <fieldset class="server-fields">
+            <legend>{label}</legend>
+            <label><span>"Host"</span><input type="text" autocomplete="off" placeholder=format!("{}.example.com", label.to_lowercase())
+                prop:value=move || f.host.get() on:input=move |ev| f.host.set(event_target_value(&ev))/></label>
+            <label class="narrow"><span>"Port"</span><input type="text" inputmode="numeric"
+                prop:value=move || f.port.get() on:input=move |ev| f.port.set(event_target_value(&ev))/></label>
+            <label class="narrow"><span>"Security"</span>
+                <select on:change=move |ev| f.tls.set(match event_target_value(&ev).as_str() {
+                    "starttls" => TlsMode::Starttls, "none" => TlsMode::None, _ => TlsMode::Tls })>
+                    {[(TlsMode::Tls, "TLS"), (TlsMode::Starttls, "STARTTLS"), (TlsMode::None, "None (this machine only)")]
+                        .into_iter().map(|(t, name)| view! {
+                            <option value=tls_value(t) selected=move || f.tls.get() == t>{name}</option>
+                        }).collect_view()}
+                </select></label>
+            <label><span>"User"</span><input type="text" autocomplete="off" placeholder="the address"
+                prop:value=move || f.user.get() on:input=move |ev| f.user.set(event_target_value(&ev))/></label>
+        </fieldset>
+    }
+}
+
+#[component]
+fn EmailCard() -> impl IntoView {
+    let saved = RwSignal::new(0u32);
+    let settings = Resource::new(move || saved.get(), |_| load_mailbox_settings());
+    let address = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let xoauth2 = RwSignal::new(false);
+    let imap = ServerFields::new(993, TlsMode::Tls);
+    let smtp = ServerFields::new(587, TlsMode::Starttls);
+    let filled = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = settings.get() {
+            if !filled.get_value() && s.connected {
+                filled.set_value(true);
+                address.set(s.address.clone().unwrap_or_default());
+                name.set(s.display_name.clone().unwrap_or_default());
+                xoauth2.set(s.xoauth2);
+                if let Some(i) = &s.imap {
+                    imap.fill(i);
+                }
+                if let Some(o) = &s.smtp {
+                    smtp.fill(o);
+                }
+            }
+        }
+    });
+    let connect = Action::new(move |_: &()| {
+        let addr = address.get_untracked();
+        let (i, o) = (imap.read(&addr), smtp.read(&addr));
+        let (n, sec, x) = (
+            name.get_untracked(),
+            secret.get_untracked(),
+            xoauth2.get_untracked(),
+        );
+        async move { connect_mailbox(addr, n, i, o, sec, x).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = connect.value().get() {
+            secret.set(String::new());
+            saved.update(|n| *n += 1);
+        }
+    });
+    let test = Action::new(move |_: &()| test_mailbox());
+    view! {
+        <section class="settings-card" data-testid="email-card">
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || settings.get().map(|r| match r {
+                    Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(s) => view! {
+                        <h3><ChannelIcon channel=Channel::Email/>" Email "{status_chip(s.connected)}</h3>
+                        <p class="settings-note">"Creators' emails are read from the inbox over IMAP (new mail arrives within seconds); replies go out over SMTP from this address and thread in the creator's mail app."</p>
+                        {s.last_error.clone().map(|e| view! { <p class="settings-warn" role="status">"Last problem reading mail: "{e}</p> })}
+                    }.into_any(),
+                })}
+            </Transition>
+            <form class="settings-form" on:submit=move |ev| { ev.prevent_default(); connect.dispatch(()); }>
+                <label><span>"Address"</span><input type="email" autocomplete="off" placeholder="partnerships@brand.com"
+                    prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/></label>
+                <label><span>"Sender name"</span><input type="text" placeholder="Brand Partnerships"
+                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                <ServerInputs label="IMAP" f=imap/>
+                <ServerInputs label="SMTP" f=smtp/>
+                <label><span>{move || if xoauth2.get() { "OAuth access token" } else { "App password" }}</span>
+                    <input type="password" autocomplete="new-password"
+                        prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev))/></label>
+                <label class="check"><input type="checkbox" prop:checked=move || xoauth2.get()
+                    on:change=move |ev| xoauth2.set(event_target_checked(&ev))/><span>"Sign in with XOAUTH2 (Gmail, Microsoft 365)"</span></label>
+                <div class="settings-actions">
+                    {move || match (connect.value().get(), test.value().get()) {
+                        (_, Some(Ok(m))) => Some(view! { <span class="form-ok" role="status">{m}</span> }.into_any()),
+                        (_, Some(Err(e))) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
+                        (Some(Err(e)), None) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
+                        (Some(Ok(_)), None) => Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any()),
+                        (None, None) => None,
+                    }}
+                    <button type="button" class="btn" disabled=move || test.pending().get()
+                        on:click=move |_| { test.dispatch(()); }>
+                        {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+                    </button>
+                    <button type="submit" class="btn btn-primary" disabled=move || connect.pending().get()>"Connect email"</button>
+                </div>
+            </form>
         </section>
     }
 }

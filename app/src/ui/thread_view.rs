@@ -209,7 +209,21 @@ fn Entry(m: MessageView) -> impl IntoView {
                 {(m.direction == Direction::Outbound).then(|| view! { <span class=status_class(m.status)>{m.status.label()}</span> })}
             </div>
             {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
+            {m.check_campaign.unwrap_or(false).then(|| view! {
+                <p class="entry-check" role="note">"Check campaign: this email did not say which campaign it answers; it was filed with the creator's most recent one."</p>
+            })}
             <p class="entry-body">{m.text.clone()}</p>
+            {m.quoted_trimmed.unwrap_or(false).then(|| view! { <p class="entry-quoted">"Quoted history hidden"</p> })}
+            {m.html.clone().map(|html| view! { <EmailHtml html/> })}
+            {m.attachments.clone().filter(|a| !a.is_empty()).map(|list| view! {
+                <ul class="entry-attachments" aria-label="Attachments">
+                    {list.into_iter().map(|a| view! {
+                        <li><a href=format!("/attachments/{}", a.id) download=a.filename.clone() rel="noopener">
+                            {format!("📎 {}", a.filename)}<span class="att-size">{human_size(a.size)}</span>
+                        </a></li>
+                    }).collect_view()}
+                </ul>
+            })}
             {m.reaction.clone().map(|r| view! { <span class="entry-reaction" title="The creator reacted">{r}</span> })}
             {failed.then(|| view! {
                 <div class="entry-failure" role="status">
@@ -381,5 +395,50 @@ fn ChannelPicker(
                 <span class="channel-blocked-list" role="tooltip">{blocked_text.clone()}</span>
             </span>
         })}
+    }
+}
+
+fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{} KB", bytes / 1024)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// An email's formatted (HTML) body, on demand, in a sandboxed frame: no script can run (the
+/// HTML was sanitized on arrival, and the frame forbids scripts too), and a content policy keeps
+/// remote images — tracking pixels — from loading until the reader asks for them.
+#[component]
+fn EmailHtml(html: String) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let images = RwSignal::new(false);
+    let html = StoredValue::new(html);
+    let srcdoc = move || {
+        let img = if images.get() {
+            "img-src data: https: http:"
+        } else {
+            "img-src data:"
+        };
+        format!(
+            "<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; {img}\"><base target=\"_blank\"><style>body{{font:14px/1.45 -apple-system,Segoe UI,Roboto,sans-serif;margin:8px;color:#101828}}img{{max-width:100%}}</style>{}",
+            html.get_value()
+        )
+    };
+    view! {
+        <div class="entry-html">
+            <button type="button" class="link-button" on:click=move |_| shown.update(|s| *s = !*s)>
+                {move || if shown.get() { "Hide formatted email" } else { "Show formatted email" }}
+            </button>
+            {move || shown.get().then(|| view! {
+                {move || (!images.get()).then(|| view! {
+                    <button type="button" class="link-button" on:click=move |_| images.set(true)>"Load remote images"</button>
+                })}
+                <iframe class="email-frame" title="Formatted email" sandbox="allow-popups allow-popups-to-escape-sandbox"
+                    referrerpolicy="no-referrer" srcdoc=srcdoc></iframe>
+            })}
+        </div>
     }
 }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// The socket's path. `?since=<cursor>` resumes after a dropped connection.
 pub const LIVE_PATH: &str = "/api/live";
+/// The creator portal's socket: `?token=<portal token>` (and `since`), this thread's messages only.
+pub const PORTAL_LIVE_PATH: &str = "/api/portal/live";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

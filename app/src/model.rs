@@ -445,6 +445,9 @@ pub struct ThreadDetail {
     /// The channels a teammate's reply can go out on, the default, and why others cannot.
     #[serde(default)]
     pub reply: ReplyOptions,
+    /// The creator's portal link for this campaign, if one is active.
+    #[serde(default)]
+    pub portal: Option<PortalLinkInfo>,
     pub now: i64,
 }
 
@@ -496,6 +499,39 @@ pub struct SmsSettings {
     /// Where Twilio reports delivery (set on every message we send; shown for reference).
     #[serde(default)]
     pub status_callback_url: String,
+}
+
+/// An active portal link as teammates see it (the token itself is shown once, when created).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalLinkInfo {
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A newly created portal link: the only time its URL is shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalLink {
+    pub url: String,
+    pub expires_at: i64,
+}
+
+/// What a creator sees in their portal: their campaign and its conversation (never the team's
+/// internal notes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalView {
+    pub creator_name: String,
+    pub workspace_name: String,
+    pub client_name: String,
+    pub campaign_name: String,
+    pub brief: String,
+    pub creator_guidance: String,
+    pub deliverables: Vec<String>,
+    pub compensation: String,
+    pub content_due: Option<i64>,
+    pub post_by: Option<i64>,
+    pub stage: Stage,
+    pub messages: Vec<MessageView>,
+    pub now: i64,
 }
 
 /// An email attachment, downloadable at `/attachments/{id}`.

@@ -357,6 +357,69 @@ impl Backend for SurrealBackend {
         })
     }
 
+    fn portal_view<'a>(&'a self, token: &'a str) -> BackendResult<'a, PortalView> {
+        Box::pin(async move {
+            use crate::store::portal;
+            let now = self.clock.now_ms();
+            let session = portal::resolve(&self.db, token, now)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            portal::view(&self.db, &session, now)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)
+        })
+    }
+
+    fn portal_reply<'a>(&'a self, token: &'a str, text: &'a str) -> BackendResult<'a, MessageView> {
+        Box::pin(async move {
+            use crate::store::portal;
+            let now = self.clock.now_ms();
+            let session = portal::resolve(&self.db, token, now)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            portal::reply(&self.db, &session, text, now)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)
+        })
+    }
+
+    fn create_portal_link<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+    ) -> BackendResult<'a, PortalLink> {
+        Box::pin(async move {
+            let (token, expires_at) =
+                crate::store::portal::create(&self.db, caller, thread_id, self.clock.now_ms())
+                    .await
+                    .map_err(write_error)?;
+            Ok(PortalLink {
+                url: format!(
+                    "{}{}",
+                    self.config.public_url,
+                    app::domain::portal::link_path(&token)
+                ),
+                expires_at,
+            })
+        })
+    }
+
+    fn revoke_portal_link<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+    ) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            crate::store::portal::revoke(&self.db, caller, thread_id, self.clock.now_ms())
+                .await
+                .map_err(write_error)
+        })
+    }
+
     fn mailbox_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, MailboxSettings> {
         Box::pin(async move {
             crate::store::mailboxes::settings(&self.db, &caller.workspace_id)

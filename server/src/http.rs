@@ -33,6 +33,10 @@ pub fn router_with_live(
             get(crate::live::socket::handler).with_state(live.clone()),
         )
         .route(
+            crate::live::portal_socket::PATH,
+            get(crate::live::portal_socket::handler).with_state(live.clone()),
+        )
+        .route(
             "/hooks/api/{workspace}",
             axum::routing::post(crate::channels::api_hook::handler).with_state(for_hooks.clone()),
         )

@@ -120,6 +120,8 @@ async fn reply_by_email(s: &Setup, thread_id: &str, text: &str) -> MessageView {
             .sent,
         1
     );
+    // What happens next happens later (the test's clock stands still otherwise).
+    s.h.clock.advance(1_000);
     m
 }
 

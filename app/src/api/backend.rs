@@ -124,6 +124,19 @@ pub trait Backend: Send + Sync + 'static {
         unmatched_id: &'a str,
         creator_id: &'a str,
     ) -> BackendResult<'a, String>;
+    /// What a portal token opens (`NotFound` for any token that does not open).
+    fn portal_view<'a>(&'a self, token: &'a str) -> BackendResult<'a, PortalView>;
+    fn portal_reply<'a>(&'a self, token: &'a str, text: &'a str) -> BackendResult<'a, MessageView>;
+    fn create_portal_link<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+    ) -> BackendResult<'a, PortalLink>;
+    fn revoke_portal_link<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+    ) -> BackendResult<'a, ()>;
     fn mailbox_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, MailboxSettings>;
     fn connect_mailbox<'a>(
         &'a self,

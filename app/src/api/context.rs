@@ -4,6 +4,7 @@ use super::backend::{Caller, SharedBackend};
 use super::{AppError, SESSION_COOKIE};
 use leptos::prelude::use_context;
 
+/// The injected backend (for the portal's token-authenticated functions, which have no session).
 pub fn backend() -> Result<SharedBackend, AppError> {
     use_context::<SharedBackend>().ok_or_else(|| {
         leptos::logging::error!("server function called without a backend in context");

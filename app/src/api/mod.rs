@@ -15,12 +15,14 @@ pub use context::session_token_in;
 
 mod auth;
 mod inbox;
+mod portal;
 mod settings;
 mod thread;
 mod unmatched;
 
 pub use auth::*;
 pub use inbox::*;
+pub use portal::*;
 pub use settings::*;
 pub use thread::*;
 pub use unmatched::*;

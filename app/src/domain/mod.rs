@@ -7,6 +7,7 @@ pub mod filter;
 pub mod identity;
 pub mod instagram;
 pub mod live_merge;
+pub mod portal;
 pub mod reply_channel;
 pub mod reply_clock;
 pub mod stage;

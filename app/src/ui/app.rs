@@ -1,6 +1,7 @@
 use super::channels::ChannelsPane;
 use super::inbox::{InboxLayout, NoThreadSelected};
 use super::login::LoginPage;
+use super::portal::PortalPage;
 use super::thread_view::ThreadPane;
 use super::unmatched::UnmatchedPane;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/p/:token") view=PortalPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/") view=InboxLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>

@@ -2,9 +2,9 @@
 
 use super::inbox::use_inbox;
 use super::widgets::{Avatar, ChannelIcon, StageChip};
-use crate::api::{set_assignee, set_stage};
+use crate::api::{create_portal_link, revoke_portal_link, set_assignee, set_stage};
 use crate::domain::{stage::next_stages, time_fmt};
-use crate::model::{DeclineReason, Stage, ThreadDetail};
+use crate::model::{DeclineReason, PortalLinkInfo, Stage, ThreadDetail};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -18,6 +18,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
         enrollment,
         other_campaigns,
         teammates,
+        portal,
         ..
     } = d;
     let brief_excerpt = crate::domain::text::snippet(&campaign.brief, 220);
@@ -54,6 +55,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
                     <p class="ctx-row"><span class="ctx-label">"Agreed terms"</span>{enrollment.agreed_terms.clone()}</p>
                 })}
             </section>
+            <PortalSection thread_id=summary.id.clone() active=portal/>
             <section class="ctx-section">
                 <h3>"Campaign"</h3>
                 <p class="ctx-campaign">{campaign.name.clone()}</p>
@@ -165,5 +167,66 @@ fn EnrollmentEditor(
             </select>
         </label>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+    }
+}
+
+/// The creator's portal link: create (shown once, to copy and send), replace, revoke.
+#[component]
+fn PortalSection(thread_id: String, active: Option<PortalLinkInfo>) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let active = RwSignal::new(active);
+    let created = RwSignal::new(None::<String>);
+    let create = Action::new(move |id: &String| create_portal_link(id.clone()));
+    let revoke = Action::new(move |id: &String| revoke_portal_link(id.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(link)) = create.value().get() {
+            created.set(Some(link.url.clone()));
+            active.set(Some(PortalLinkInfo {
+                created_at: 0,
+                expires_at: link.expires_at,
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = revoke.value().get() {
+            created.set(None);
+            active.set(None);
+        }
+    });
+    let (id_create, id_revoke) = (thread_id.clone(), thread_id);
+    view! {
+        <section class="ctx-section" data-testid="portal-section">
+            <h3>"Creator portal"</h3>
+            {move || match active.get() {
+                Some(a) => view! { <p class="ctx-meta">"Link active until "{time_fmt::short_date(a.expires_at)}</p> }.into_any(),
+                None => view! { <p class="ctx-meta">"No active link. The creator sees the brief and this conversation there, and replies from any phone."</p> }.into_any(),
+            }}
+            {move || created.get().map(|url| view! {
+                <label class="portal-url">
+                    <span>"Send this link to the creator (shown once)"</span>
+                    <input type="text" readonly=true value=url data-testid="portal-url"/>
+                </label>
+            })}
+            {can_write.then(|| view! {
+                <div class="ctx-actions">
+                    <button type="button" class="btn btn-small" disabled=move || create.pending().get()
+                        on:click={ let id = id_create.clone(); move |_| { create.dispatch(id.clone()); } }>
+                        {move || if active.get().is_some() { "Replace link" } else { "Create link" }}
+                    </button>
+                    {move || active.get().is_some().then(|| {
+                        let id = id_revoke.clone();
+                        view! {
+                            <button type="button" class="btn btn-small btn-ghost" disabled=move || revoke.pending().get()
+                                on:click=move |_| { revoke.dispatch(id.clone()); }>"Revoke"</button>
+                        }
+                    })}
+                </div>
+            })}
+            {move || match (create.value().get(), revoke.value().get()) {
+                (Some(Err(e)), _) | (_, Some(Err(e))) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }),
+                _ => None,
+            }}
+        </section>
     }
 }

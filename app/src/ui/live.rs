@@ -78,8 +78,15 @@ impl Live {
     }
 }
 
-/// Creates the page's live state and, in the browser, opens its socket.
+/// Creates the page's live state and, in the browser, opens its socket to the inbox's feed.
 pub fn provide_live() -> Live {
+    provide_live_at(crate::live::LIVE_PATH.to_string())
+}
+
+/// Creates the page's live state with a socket to `path` (the portal's feed, for example).
+pub fn provide_live_at(path: String) -> Live {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
     let live = Live {
         status: RwSignal::new(LiveStatus::Connecting),
         #[cfg(feature = "hydrate")]
@@ -90,7 +97,8 @@ pub fn provide_live() -> Live {
     provide_context(live);
     #[cfg(feature = "hydrate")]
     {
-        let socket = send_wrapper::SendWrapper::new(super::live_socket::LiveSocket::new(live));
+        let socket =
+            send_wrapper::SendWrapper::new(super::live_socket::LiveSocket::new(live, path));
         let opener = socket.clone();
         Effect::new(move |_| opener.start());
         on_cleanup(move || socket.stop());

@@ -1,10 +1,11 @@
-//! The browser's live socket (hydrate only): one websocket per tab to `/api/live`. It keeps the
+//! The browser's live socket (hydrate only): one websocket per tab to `/api/live` (or, in the
+//! creator portal, to `/api/portal/live`). It keeps the
 //! cursor of the newest change it has seen; after a drop (sleep, network loss, server restart)
 //! it reconnects with exponential backoff and jitter, asking the server to replay from that
 //! cursor, so nothing is missed and — with the idempotent merges — nothing shows twice.
 
 use super::live::{Live, LiveStatus};
-use crate::live::{LiveEvent, LIVE_PATH};
+use crate::live::LiveEvent;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::Set;
 use std::cell::RefCell;
@@ -18,6 +19,8 @@ const MAX_RETRY_MS: f64 = 15_000.0;
 
 struct State {
     live: Live,
+    /// The socket's path on this origin (the inbox's or a portal's, with its query).
+    path: String,
     ws: Option<WebSocket>,
     cursor: Option<i64>,
     attempts: u32,
@@ -39,9 +42,10 @@ pub fn retry_delay_ms(attempt: u32) -> f64 {
 }
 
 impl LiveSocket {
-    pub fn new(live: Live) -> LiveSocket {
+    pub fn new(live: Live, path: String) -> LiveSocket {
         LiveSocket(Rc::new(RefCell::new(State {
             live,
+            path,
             ws: None,
             cursor: None,
             attempts: 0,
@@ -82,15 +86,18 @@ impl LiveSocket {
         }
     }
 
-    fn url(cursor: Option<i64>) -> Option<String> {
+    fn url(path: &str, cursor: Option<i64>) -> Option<String> {
         let loc = web_sys::window()?.location();
         let scheme = if loc.protocol().ok()? == "https:" {
             "wss:"
         } else {
             "ws:"
         };
-        let since = cursor.map(|c| format!("?since={c}")).unwrap_or_default();
-        Some(format!("{scheme}//{}{LIVE_PATH}{since}", loc.host().ok()?))
+        let join = if path.contains('?') { '&' } else { '?' };
+        let since = cursor
+            .map(|c| format!("{join}since={c}"))
+            .unwrap_or_default();
+        Some(format!("{scheme}//{}{path}{since}", loc.host().ok()?))
     }
 
     fn open(&self) {
@@ -99,7 +106,7 @@ impl LiveSocket {
             return;
         }
         s.retry = None;
-        let Some(url) = Self::url(s.cursor) else {
+        let Some(url) = Self::url(&s.path, s.cursor) else {
             return;
         };
         let ws = match WebSocket::new(&url) {

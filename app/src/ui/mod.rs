@@ -10,6 +10,7 @@ mod live;
 #[cfg(feature = "hydrate")]
 mod live_socket;
 mod login;
+mod portal;
 mod thread_list;
 mod thread_view;
 mod unmatched;

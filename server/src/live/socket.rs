@@ -85,7 +85,7 @@ pub async fn handler(
         .on_upgrade(move |socket| serve(socket, live, caller, token, since))
 }
 
-async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
+pub(super) async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
     match serde_json::to_string(event) {
         Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
         Err(e) => {

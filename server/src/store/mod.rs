@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;
 pub mod mailboxes;
+pub mod portal;
 pub mod reply_facts;
 pub mod sms_accounts;
 pub mod thread_write;

@@ -78,6 +78,7 @@ pub async fn detail(
         app::domain::reply_channel::SenderKind::Human,
         now,
     );
+    let portal = super::portal::active(db, &row.summary.id, now).await?;
     Ok(Some(ThreadDetail {
         summary: row.summary,
         creator,
@@ -87,6 +88,7 @@ pub async fn detail(
         messages,
         teammates,
         reply,
+        portal,
         now,
     }))
 }

@@ -25,7 +25,23 @@ pub async fn try_connect(
     since: Option<i64>,
 ) -> Result<LiveClient, u16> {
     let query = since.map(|s| format!("?since={s}")).unwrap_or_default();
-    let mut req = format!("ws://{addr}{}{query}", app::live::LIVE_PATH)
+    try_connect_at(
+        addr,
+        &format!("{}{query}", app::live::LIVE_PATH),
+        cookie,
+        origin,
+    )
+    .await
+}
+
+/// Opens a live socket at `path` (with its query): the inbox's or a portal's.
+pub async fn try_connect_at(
+    addr: SocketAddr,
+    path: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+) -> Result<LiveClient, u16> {
+    let mut req = format!("ws://{addr}{path}")
         .into_client_request()
         .expect("request");
     if let Some(c) = cookie {

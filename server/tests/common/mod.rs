@@ -188,6 +188,7 @@ impl Harness {
                 | "connect_sms"
                 | "connect_instagram"
                 | "connect_mailbox"
+                | "portal_reply"
         );
         let body = if json {
             args.to_string()

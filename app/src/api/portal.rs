@@ -1,0 +1,60 @@
+//! The creator portal's server functions. Creators have no account: a magic link's token opens
+//! their one campaign thread (`portal_view`, `portal_reply`). Teammates create and revoke the
+//! links (writers only).
+
+use super::AppError;
+use crate::model::{MessageView, PortalLink, PortalView};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use super::context;
+
+/// Every refusal of a token looks the same, whatever the reason.
+#[cfg(feature = "ssr")]
+fn check_token(token: &str) -> Result<(), AppError> {
+    if crate::domain::portal::is_token(token) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The creator's campaign and conversation.
+#[server(endpoint = "portal_view")]
+pub async fn load_portal(token: String) -> Result<PortalView, AppError> {
+    check_token(&token)?;
+    let backend = context::backend()?;
+    backend.portal_view(&token).await
+}
+
+/// The creator's reply from the portal.
+#[server(endpoint = "portal_reply", input = Json)]
+pub async fn portal_reply(token: String, text: String) -> Result<MessageView, AppError> {
+    check_token(&token)?;
+    let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
+    let backend = context::backend()?;
+    backend.portal_reply(&token, &text).await
+}
+
+/// Creates the creator's portal link for this thread (an earlier link stops working).
+#[server(endpoint = "create_portal_link")]
+pub async fn create_portal_link(thread_id: String) -> Result<PortalLink, AppError> {
+    if !crate::domain::filter::is_valid_id(&thread_id) {
+        return Err(AppError::NotFound);
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.create_portal_link(&caller, &thread_id).await
+}
+
+/// Stops the thread's portal link from working.
+#[server(endpoint = "revoke_portal_link")]
+pub async fn revoke_portal_link(thread_id: String) -> Result<(), AppError> {
+    if !crate::domain::filter::is_valid_id(&thread_id) {
+        return Err(AppError::NotFound);
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.revoke_portal_link(&caller, &thread_id).await
+}

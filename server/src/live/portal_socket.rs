@@ -1,0 +1,213 @@
+//! `GET /api/portal/live?token=…`: the creator portal's live socket. The magic link's token
+//! opens it (re-checked at every ping, so revoking a link ends the stream) and it carries only
+//! the messages of that one thread that a creator may see — never internal notes, never thread
+//! rows (their snippets can quote a note), never another thread's messages.
+
+use super::replay;
+use super::socket::{origin_allowed, parse_since, send};
+use super::LiveService;
+use crate::store::portal::{resolve, PortalSession};
+use app::api::backend::{Caller, Scope};
+use app::live::LiveEvent;
+use app::model::{Channel, Direction, Role};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const PATH: &str = app::live::PORTAL_LIVE_PATH;
+const PING_EVERY: Duration = Duration::from_secs(20);
+
+#[derive(serde::Deserialize)]
+pub struct Params {
+    token: String,
+    since: Option<String>,
+}
+
+/// Whether the portal of `thread` may carry `event`.
+pub fn visible_in_portal(event: &LiveEvent, thread: &str) -> bool {
+    match event {
+        LiveEvent::Message { thread_id, message } => {
+            thread_id == thread
+                && message.channel != Channel::Note
+                && message.direction != Direction::Internal
+        }
+        LiveEvent::Synced { .. } | LiveEvent::Resync { .. } => true,
+        LiveEvent::Thread { .. }
+        | LiveEvent::ThreadRemoved { .. }
+        | LiveEvent::UnmatchedChanged => false,
+    }
+}
+
+pub async fn handler(
+    State(live): State<Arc<LiveService>>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if !origin_allowed(
+        header(axum::http::header::ORIGIN),
+        header(axum::http::header::HOST),
+        &live.backend.config.public_url,
+    ) {
+        return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+    }
+    let Ok(since) = parse_since(params.since.as_deref()) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "since must be a non-negative integer",
+        )
+            .into_response();
+    };
+    if !app::domain::portal::is_token(&params.token) {
+        return (StatusCode::NOT_FOUND, "this link does not open").into_response();
+    }
+    let now = live.backend.clock.now_ms();
+    let session = match resolve(&live.backend.db, &params.token, now).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return (StatusCode::NOT_FOUND, "this link does not open").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "portal socket: token lookup failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(16 * 1024)
+        .max_frame_size(16 * 1024)
+        .on_upgrade(move |socket| serve(socket, live, session, params.token, since))
+}
+
+async fn serve(
+    mut socket: WebSocket,
+    live: Arc<LiveService>,
+    session: PortalSession,
+    token: String,
+    since: Option<i64>,
+) {
+    // The hub routes by workspace; this socket keeps only its thread's visible messages.
+    let caller = Caller {
+        user_id: String::new(),
+        workspace_id: session.workspace.clone(),
+        role: Role::Viewer,
+        scope: Scope::Workspace,
+    };
+    let mut sub = live.hub.subscribe(&caller);
+    live.wait_live(Duration::from_secs(5)).await;
+    let done = {
+        let replay = match replay::load(&live.backend.db, &caller, since).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "portal replay failed");
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
+        };
+        let mine: Vec<&LiveEvent> = replay
+            .events
+            .iter()
+            .filter(|e| visible_in_portal(e, &session.thread))
+            .collect();
+        for event in &mine {
+            if !send(&mut socket, event).await {
+                return;
+            }
+        }
+        if replay.complete {
+            LiveEvent::Synced {
+                cursor: replay.cursor,
+                replayed: mine.len() as u32,
+            }
+        } else {
+            LiveEvent::Resync {
+                cursor: replay.cursor,
+            }
+        }
+    };
+    if !send(&mut socket, &done).await {
+        return;
+    }
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    loop {
+        tokio::select! {
+            event = sub.rx.recv() => match event {
+                Some(event) => {
+                    if visible_in_portal(&event, &session.thread) && !send(&mut socket, &event).await {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            _ = ping.tick() => {
+                let now = live.backend.clock.now_ms();
+                if !matches!(resolve(&live.backend.db, &token, now).await, Ok(Some(_))) {
+                    break;
+                }
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::model::{DeliveryStatus, MessageView, SenderKind};
+
+    fn msg(thread: &str, channel: Channel, direction: Direction) -> LiveEvent {
+        LiveEvent::Message {
+            thread_id: thread.into(),
+            message: Box::new(MessageView {
+                id: "m".into(),
+                direction,
+                channel,
+                sender_kind: SenderKind::Teammate,
+                sender_name: "Dana".into(),
+                subject: None,
+                text: "x".into(),
+                at: 1,
+                status: DeliveryStatus::Sent,
+                reaction: None,
+                html: None,
+                attachments: None,
+                check_campaign: None,
+                quoted_trimmed: None,
+                failure_reason: None,
+                version: 1,
+            }),
+        }
+    }
+
+    #[test]
+    fn only_the_threads_visible_messages() {
+        let cases = [
+            (msg("t1", Channel::InApp, Direction::Outbound), true),
+            (msg("t1", Channel::Email, Direction::Inbound), true),
+            (msg("t1", Channel::Note, Direction::Internal), false),
+            (msg("t2", Channel::InApp, Direction::Outbound), false),
+            (LiveEvent::UnmatchedChanged, false),
+            (LiveEvent::ThreadRemoved { id: "t1".into() }, false),
+            (
+                LiveEvent::Synced {
+                    cursor: 1,
+                    replayed: 0,
+                },
+                true,
+            ),
+        ];
+        for (event, want) in cases {
+            assert_eq!(visible_in_portal(&event, "t1"), want, "{event:?}");
+        }
+    }
+}

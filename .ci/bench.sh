@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs a benchmark program in a release build: `bash .ci/bench.sh B2` or `bash .ci/bench.sh B3`.
+# Runs a benchmark program in a release build: `bash .ci/bench.sh B1`, `… B2` or `… B3`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # B2 opens a thousand sockets in each of its two processes.
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 case "${1:-}" in
+  B1) shift; cargo run --release -p server --example bench_b1 -- "$@" ;;
   B2) shift; cargo run --release -p server --example bench_b2 -- "$@" ;;
   B3) shift; cargo run --release -p server --bin bench_b3 -- "$@" ;;
-  *) echo "usage: bash .ci/bench.sh B2 [--events N] [--subscribers N] | B3 [--small N] [--large N] [--runs N]" >&2; exit 2 ;;
+  *) echo "usage: bash .ci/bench.sh B1 [--messages N] [--concurrency N] | B2 [--events N] [--subscribers N] | B3 [--small N] [--large N] [--runs N]" >&2; exit 2 ;;
 esac

@@ -135,7 +135,7 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                     </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
-                <Composer thread_id=s.id.clone() reply=d.reply.clone()/>
+                <Composer thread_id=s.id.clone() reply=d.reply.clone() messages/>
             </div>
             <ContextPanel d/>
         </div>
@@ -258,7 +258,11 @@ struct Draft {
 type SendArgs = (String, ComposeKind, String, Option<Channel>);
 
 #[component]
-fn Composer(thread_id: String, reply: ReplyOptions) -> impl IntoView {
+fn Composer(
+    thread_id: String,
+    reply: ReplyOptions,
+    messages: RwSignal<Vec<MessageView>>,
+) -> impl IntoView {
     let ctx = use_inbox();
     let can_write = ctx.session.with_value(|s| s.role.can_write());
     let Draft {
@@ -267,9 +271,24 @@ fn Composer(thread_id: String, reply: ReplyOptions) -> impl IntoView {
         channel,
     } = expect_context::<Draft>();
     let reply = StoredValue::new(reply);
-    // The channel the reply will go out on: the teammate's pick if still allowed, else the default.
+    // The channel the reply will go out on: the teammate's pick if allowed; else the channel of
+    // the creator's latest message (which may have just arrived live) if allowed; else the default.
+    let last_inbound = Memo::new(move |_| {
+        messages.with(|m| {
+            m.iter()
+                .filter(|m| m.direction == Direction::Inbound)
+                .max_by_key(|m| m.at)
+                .map(|m| m.channel)
+        })
+    });
     let chosen = Memo::new(move |_| {
-        reply.with_value(|r| channel.get().filter(|c| r.allows(*c)).or(r.default))
+        reply.with_value(|r| {
+            channel
+                .get()
+                .or(last_inbound.get())
+                .filter(|c| r.allows(*c))
+                .or(r.default)
+        })
     });
     let send = Action::new(move |(id, kind, body, ch): &SendArgs| {
         let (id, kind, body, ch) = (id.clone(), *kind, body.clone(), *ch);

@@ -69,6 +69,35 @@ pub async fn exec(
     Ok(resp.check()?)
 }
 
+/// Whether a database error is a transaction conflict that may simply be run again.
+pub fn is_conflict(e: &DbError) -> bool {
+    let text = e.to_string().to_ascii_lowercase();
+    text.contains("can be retried") || text.contains("conflict") || text.contains("resource busy")
+}
+
+/// Runs one `BEGIN … COMMIT` query, again (up to 5 times, with a short pause) when it lost a
+/// conflict with a concurrent transaction: a transaction that did not commit wrote nothing, so
+/// running it again is safe. Two webhooks for the same thread at once both land.
+pub async fn exec_transaction(
+    db: &Db,
+    sql: &str,
+    vars: serde_json::Value,
+) -> Result<surrealdb::IndexedResults, DbError> {
+    let mut attempt = 0u32;
+    loop {
+        match exec(db, sql, vars.clone()).await {
+            Err(e) if attempt < 5 && is_conflict(&e) => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(
+                    2 * u64::from(attempt) + rand::random::<u64>() % 5,
+                ))
+                .await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Rows of statement `idx` as `T`.
 pub fn rows<T: DeserializeOwned>(
     resp: &mut surrealdb::IndexedResults,

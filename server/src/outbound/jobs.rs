@@ -57,7 +57,7 @@ pub async fn claim(db: &Db, id: &str, owner: &str, now: i64) -> Result<Option<Cl
     let mut resp = match resp {
         Ok(r) => r,
         // A concurrent claim of the same record: the other worker has it.
-        Err(DbError::Surreal(e)) if is_conflict(&e.to_string()) => return Ok(None),
+        Err(e) if crate::db::is_conflict(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
     let row: Option<Value> = first(&mut resp, 0)?;
@@ -74,11 +74,6 @@ pub async fn claim(db: &Db, id: &str, owner: &str, now: i64) -> Result<Option<Cl
         options: field("options"),
         attempt: field("attempts").as_u64().unwrap_or(1) as u32,
     }))
-}
-
-fn is_conflict(e: &str) -> bool {
-    let e = e.to_ascii_lowercase();
-    e.contains("conflict") || e.contains("resource busy") || e.contains("can be retried")
 }
 
 /// The attempt succeeded: the provider accepted the message under `provider_id`. Applies any

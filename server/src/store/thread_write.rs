@@ -3,7 +3,7 @@
 
 use super::audit::{AuditEntry, AUDIT_STATEMENT};
 use super::threads::{find, ENROLLMENT_FIELDS};
-use crate::db::{exec, first, Db, DbError};
+use crate::db::{exec, exec_transaction, first, Db, DbError};
 use app::api::backend::Caller;
 use app::domain::reply_clock::next_awaiting_since;
 use app::domain::stage::{check_move, StageMoveError};
@@ -230,7 +230,7 @@ pub async fn append_message(
         if msg.email.is_some() { EMAIL_STATEMENT } else { "" },
         if audit.is_some() { AUDIT_STATEMENT } else { "" }
     );
-    exec(db, &sql, Value::Object(vars)).await?;
+    exec_transaction(db, &sql, Value::Object(vars)).await?;
     thread.awaiting_since = awaiting;
     thread.unread = unread;
     if !is_note && !thread.channels.contains(&msg.channel) {

@@ -1,0 +1,416 @@
+//! Benchmark B1: inbound ingest over HTTP on loopback — a mix of Twilio SMS, Instagram and
+//! API-channel webhooks, each signed and checked, deduplicated (5% are provider redeliveries),
+//! matched to a creator and a thread, stored, and pushed live to an open socket — against a raw
+//! SurrealDB insert of the same records on the same engine (embedded SurrealKV), in one run.
+//! Prints figures and, last, `BENCH B1 msgs_per_s=<x> raw_per_s=<r> ratio=<x/r>`.
+//!
+//! Usage: bench_b1 [--messages N] [--concurrency N] [--creators N]
+//! (an example, not a bin, so it can use the dev-only websocket client)
+
+use app::live::LiveEvent;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use server::backend::SurrealBackend;
+use server::clock::Clock;
+use server::config::Config;
+use server::db::{self, exec};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const TWILIO_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const NUMBER: &str = "+14155550100";
+const META_SECRET: &str = "bench-meta-app-secret";
+const IG_ACCOUNT: &str = "17841400000000001";
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Request {
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    /// The record a raw insert writes for the same message.
+    raw: Value,
+    duplicate: bool,
+}
+
+fn account_sid() -> String {
+    format!("AC{}", "a1".repeat(16))
+}
+
+fn meta_sign(body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(META_SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+#[tokio::main]
+async fn main() {
+    let total = arg("--messages", 6000);
+    let concurrency = arg("--concurrency", 48);
+    let creators = arg("--creators", 400);
+    let dir = std::env::temp_dir().join(format!("bench-b1-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let vars: HashMap<String, String> = [
+        (
+            "INBOX_DATABASE",
+            format!("surrealkv://{}", dir.join("db").display()),
+        ),
+        ("INBOX_DEV", "1".into()),
+        ("INBOX_PUBLIC_URL", base.clone()),
+        ("INBOX_META_APP_SECRET", META_SECRET.into()),
+        ("INBOX_META_VERIFY_TOKEN", "bench".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let config = Config::from_vars(&vars).unwrap();
+    let db = db::connect(&config).await.unwrap();
+    let now = Clock::System.now_ms();
+    db::migrations::migrate(&db, now).await.unwrap();
+    let spec = server::seed::SeedSpec {
+        name: "Bench Brand",
+        email_domain: "bench.example",
+        password: "bench-password-123",
+        creators,
+        campaigns: 6,
+        rng_seed: 7,
+    };
+    let ws = server::seed::seed_workspace(&db, &spec, now).await.unwrap();
+    println!(
+        "seeded {} creators, {} threads",
+        ws.creator_ids.len(),
+        ws.thread_ids.len()
+    );
+    // Every creator reachable on each channel: an email, a phone and an Instagram-scoped id.
+    let mut senders = Vec::new();
+    for (i, c) in ws.creator_ids.iter().enumerate() {
+        let (email, phone, ig) = (
+            format!("creator{i}@bench.example"),
+            format!("+1415666{:04}", i),
+            format!("90{i:06}"),
+        );
+        exec(
+            &db,
+            "UPDATE type::record('creator', $c) SET identities = [
+                 { channel: 'email', address: $email, consent: 'granted' },
+                 { channel: 'sms', address: $phone, consent: 'granted' },
+                 { channel: 'instagram', address: $ig, consent: 'unknown' }];",
+            json!({ "c": c, "email": email, "phone": phone, "ig": ig }),
+        )
+        .await
+        .unwrap();
+        senders.push((email, phone, ig));
+    }
+    let connection = app::domain::twilio::validate_connection(
+        &account_sid(),
+        TWILIO_TOKEN,
+        &[NUMBER.to_string()],
+        None,
+    )
+    .unwrap();
+    let _ = server::store::sms_accounts::connect(
+        &db,
+        &ws.workspace_id,
+        &config.server_secret,
+        &connection,
+        now,
+    )
+    .await;
+    let ig = app::domain::instagram::validate_connection(
+        IG_ACCOUNT,
+        None,
+        &"IGQVJ-bench-token-".repeat(2),
+    )
+    .unwrap();
+    let _ = server::store::instagram_accounts::connect(
+        &db,
+        &ws.workspace_id,
+        &config.server_secret,
+        &ig,
+        now,
+    )
+    .await;
+    let api_key = "bench-api-key-0123456789";
+    exec(
+        &db,
+        "UPDATE type::record('workspace', $ws) SET api_secret = $k;",
+        json!({ "ws": ws.workspace_id, "k": api_key }),
+    )
+    .await
+    .unwrap();
+
+    let backend = SurrealBackend::new(db.clone(), Clock::System, config.clone());
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("creator-inbox")
+        .build();
+    let app = server::http::router(backend, options);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+
+    // One open browser: its live socket must see every new message.
+    let cookie = {
+        let r = http
+            .post(format!("{base}/api/sign_in"))
+            .header("accept", "application/json")
+            .form(&[
+                ("email", ws.users[0].email.as_str()),
+                ("password", spec.password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+        format!("ws://{addr}/api/live"),
+    )
+    .unwrap();
+    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    loop {
+        let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) = socket.next().await else {
+            panic!("socket closed")
+        };
+        if let Ok(LiveEvent::Synced { .. }) = serde_json::from_str::<LiveEvent>(&t) {
+            break;
+        }
+    }
+    let pushed = Arc::new(AtomicUsize::new(0));
+    let run = format!("b1{}", std::process::id());
+    let pushed_counter = pushed.clone();
+    let run_tag = run.clone();
+    let listener_task = tokio::spawn(async move {
+        while let Some(Ok(msg)) = socket.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                if let Ok(LiveEvent::Message { message, .. }) =
+                    serde_json::from_str::<LiveEvent>(&t)
+                {
+                    if message.text.starts_with(&run_tag) {
+                        pushed_counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            } else if let tokio_tungstenite::tungstenite::Message::Ping(p) = msg {
+                let _ = socket
+                    .send(tokio_tungstenite::tungstenite::Message::Pong(p))
+                    .await;
+            }
+        }
+    });
+
+    // The requests, signed ahead of time (signing is the provider's cost, not ours).
+    let unique = total - total / 20;
+    let mut requests: Vec<Request> = Vec::with_capacity(total);
+    let ts = (now / 1000).to_string();
+    for i in 0..unique {
+        let (email, phone, ig) = &senders[(i * 7919) % senders.len()];
+        let text = format!("{run} message {i}: loving the product, posting Friday");
+        let raw =
+            json!({ "external_id": format!("{run}-{i}"), "text": text, "at": now + i as i64 });
+        let r = match i % 3 {
+            0 => {
+                let params: Vec<(String, String)> = [
+                    ("AccountSid", account_sid()),
+                    ("Body", text.clone()),
+                    ("From", phone.clone()),
+                    ("MessageSid", format!("SM{run}{i:024}")),
+                    ("NumMedia", "0".into()),
+                    ("To", NUMBER.into()),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+                let url = format!("{base}{}", server::channels::twilio_sms::PATH);
+                let sig = server::channels::twilio_signature::sign(TWILIO_TOKEN, &url, &params);
+                let body = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(params.iter())
+                    .finish();
+                Request {
+                    path: server::channels::twilio_sms::PATH.into(),
+                    headers: vec![
+                        ("content-type", "application/x-www-form-urlencoded".into()),
+                        ("x-twilio-signature", sig),
+                    ],
+                    body: body.into_bytes(),
+                    raw,
+                    duplicate: false,
+                }
+            }
+            1 => {
+                let body = json!({ "object": "instagram", "entry": [{ "id": IG_ACCOUNT, "time": now / 1000, "messaging": [{
+                    "sender": { "id": ig }, "recipient": { "id": IG_ACCOUNT }, "timestamp": now,
+                    "message": { "mid": format!("mid.{run}.{i}"), "text": text } }] }] })
+                .to_string()
+                .into_bytes();
+                Request {
+                    path: server::channels::instagram::PATH.into(),
+                    headers: vec![
+                        ("content-type", "application/json".into()),
+                        ("x-hub-signature-256", meta_sign(&body)),
+                    ],
+                    body,
+                    raw,
+                    duplicate: false,
+                }
+            }
+            _ => {
+                let body = json!({ "event_id": format!("{run}-api-{i}"), "creator": { "email": email }, "text": text })
+                    .to_string()
+                    .into_bytes();
+                Request {
+                    path: format!("/hooks/api/{}", ws.workspace_id),
+                    headers: vec![
+                        ("content-type", "application/json".into()),
+                        ("x-inbox-timestamp", ts.clone()),
+                        (
+                            "x-inbox-signature",
+                            server::channels::signature::sign(api_key, &ts, &body),
+                        ),
+                    ],
+                    body,
+                    raw,
+                    duplicate: false,
+                }
+            }
+        };
+        requests.push(r);
+    }
+    // Provider redeliveries of earlier messages, mixed in.
+    for k in 0..(total - unique) {
+        let original = &requests[(k * 13) % unique];
+        let copy = Request {
+            path: original.path.clone(),
+            headers: original.headers.clone(),
+            body: original.body.clone(),
+            raw: Value::Null,
+            duplicate: true,
+        };
+        let at = (k * 20 + 10).min(requests.len());
+        requests.insert(at, copy);
+    }
+    let raws: Vec<Value> = requests
+        .iter()
+        .filter(|r| !r.duplicate)
+        .map(|r| r.raw.clone())
+        .collect();
+
+    let retries = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let results: Vec<u16> = futures::stream::iter(requests.into_iter())
+        .map(|r| {
+            let (http, base, retries) = (http.clone(), base.clone(), retries.clone());
+            async move {
+                loop {
+                    let mut b = http.post(format!("{base}{}", r.path)).body(r.body.clone());
+                    for (k, v) in &r.headers {
+                        b = b.header(*k, v);
+                    }
+                    match b.send().await {
+                        Ok(resp) if resp.status().is_server_error() => {
+                            retries.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok(resp) => return resp.status().as_u16(),
+                        Err(_) => {
+                            retries.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let acked = started.elapsed();
+    while pushed.load(Ordering::SeqCst) < unique
+        && started.elapsed() < acked + Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let all_pushed = started.elapsed();
+    listener_task.abort();
+    let refused = results.iter().filter(|s| !(200..300).contains(*s)).count();
+    let mut resp = exec(
+        &db,
+        "SELECT count() AS n FROM message WHERE string::starts_with(text, $run) GROUP ALL;",
+        json!({ "run": run }),
+    )
+    .await
+    .unwrap();
+    let stored: Vec<Value> = resp.take(0).unwrap();
+    let stored = stored.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) as usize;
+
+    // The same records, inserted raw on the same engine (another database of it).
+    let raw_db = db.clone();
+    raw_db.use_ns("bench_raw").use_db("raw").await.unwrap();
+    exec(
+        &raw_db,
+        "DEFINE TABLE message SCHEMALESS; DEFINE INDEX message_external ON message FIELDS external_id;",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let raw_started = Instant::now();
+    let _: Vec<()> = futures::stream::iter(raws.into_iter())
+        .map(|r| {
+            let db = raw_db.clone();
+            async move {
+                exec(
+                    &db,
+                    "CREATE message SET external_id = $r.external_id, text = $r.text, at = $r.at,
+                         direction = 'inbound', status = 'received';",
+                    json!({ "r": r }),
+                )
+                .await
+                .unwrap();
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let raw_elapsed = raw_started.elapsed();
+
+    let msgs_per_s = unique as f64 / acked.as_secs_f64();
+    let raw_per_s = unique as f64 / raw_elapsed.as_secs_f64();
+    println!(
+        "webhooks {total} ({unique} new, {} redeliveries), concurrency {concurrency}: all acknowledged in {:.2} s, \
+         {retries} retried after a 5xx, {refused} refused; stored {stored}; live socket saw {} of {unique} (all by {:.2} s)",
+        total - unique,
+        acked.as_secs_f64(),
+        pushed.load(Ordering::SeqCst),
+        all_pushed.as_secs_f64(),
+        retries = retries.load(Ordering::Relaxed),
+    );
+    println!(
+        "raw SurrealDB CREATE of the same {unique} records: {:.2} s",
+        raw_elapsed.as_secs_f64()
+    );
+    assert_eq!(stored, unique, "every message stored exactly once");
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "BENCH B1 msgs_per_s={msgs_per_s:.0} raw_per_s={raw_per_s:.0} ratio={:.2}",
+        msgs_per_s / raw_per_s
+    );
+}

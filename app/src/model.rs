@@ -448,6 +448,9 @@ pub struct ThreadDetail {
     /// The creator's portal link for this campaign, if one is active.
     #[serde(default)]
     pub portal: Option<PortalLinkInfo>,
+    /// Duplicates merged into this creator (newest first), each undoable.
+    #[serde(default)]
+    pub merges: Vec<MergeInfo>,
     pub now: i64,
 }
 
@@ -499,6 +502,14 @@ pub struct SmsSettings {
     /// Where Twilio reports delivery (set on every message we send; shown for reference).
     #[serde(default)]
     pub status_callback_url: String,
+}
+
+/// A duplicate creator merged into this one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MergeInfo {
+    pub id: String,
+    pub duplicate_name: String,
+    pub at: i64,
 }
 
 /// An active portal link as teammates see it (the token itself is shown once, when created).

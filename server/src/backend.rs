@@ -357,6 +357,46 @@ impl Backend for SurrealBackend {
         })
     }
 
+    fn move_message<'a>(
+        &'a self,
+        caller: &'a Caller,
+        message_id: &'a str,
+        to_thread: &'a str,
+    ) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            crate::store::moves::move_message(
+                &self.db,
+                caller,
+                message_id,
+                to_thread,
+                self.clock.now_ms(),
+            )
+            .await
+            .map_err(write_error)
+        })
+    }
+
+    fn merge_creators<'a>(
+        &'a self,
+        caller: &'a Caller,
+        keep: &'a str,
+        duplicate: &'a str,
+    ) -> BackendResult<'a, String> {
+        Box::pin(async move {
+            crate::store::merge::merge(&self.db, caller, keep, duplicate, self.clock.now_ms())
+                .await
+                .map_err(write_error)
+        })
+    }
+
+    fn undo_merge<'a>(&'a self, caller: &'a Caller, merge_id: &'a str) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            crate::store::merge::undo(&self.db, caller, merge_id, self.clock.now_ms())
+                .await
+                .map_err(write_error)
+        })
+    }
+
     fn portal_view<'a>(&'a self, token: &'a str) -> BackendResult<'a, PortalView> {
         Box::pin(async move {
             use crate::store::portal;

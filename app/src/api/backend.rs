@@ -124,6 +124,21 @@ pub trait Backend: Send + Sync + 'static {
         unmatched_id: &'a str,
         creator_id: &'a str,
     ) -> BackendResult<'a, String>;
+    /// Moves a message to another campaign thread of the same creator.
+    fn move_message<'a>(
+        &'a self,
+        caller: &'a Caller,
+        message_id: &'a str,
+        to_thread: &'a str,
+    ) -> BackendResult<'a, ()>;
+    /// Merges creator `duplicate` into `keep`; returns the merge id (for undo).
+    fn merge_creators<'a>(
+        &'a self,
+        caller: &'a Caller,
+        keep: &'a str,
+        duplicate: &'a str,
+    ) -> BackendResult<'a, String>;
+    fn undo_merge<'a>(&'a self, caller: &'a Caller, merge_id: &'a str) -> BackendResult<'a, ()>;
     /// What a portal token opens (`NotFound` for any token that does not open).
     fn portal_view<'a>(&'a self, token: &'a str) -> BackendResult<'a, PortalView>;
     fn portal_reply<'a>(&'a self, token: &'a str, text: &'a str) -> BackendResult<'a, MessageView>;

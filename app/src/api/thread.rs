@@ -101,3 +101,36 @@ pub async fn set_assignee(
         .set_assignee(&caller, &thread_id, assignee_id.as_deref())
         .await
 }
+
+/// Moves a message filed under the wrong campaign to another thread of the same creator.
+#[server(endpoint = "move_message")]
+pub async fn move_message(message_id: String, to_thread_id: String) -> Result<(), AppError> {
+    check_id(&message_id)?;
+    check_id(&to_thread_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .move_message(&caller, &message_id, &to_thread_id)
+        .await
+}
+
+/// Merges a duplicate creator record into `keep_id` (undoable with `undo_merge`).
+#[server(endpoint = "merge_creators")]
+pub async fn merge_creators(keep_id: String, duplicate_id: String) -> Result<String, AppError> {
+    check_id(&keep_id)?;
+    check_id(&duplicate_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .merge_creators(&caller, &keep_id, &duplicate_id)
+        .await
+}
+
+/// Undoes a merge: the duplicate gets back its addresses, threads and messages.
+#[server(endpoint = "undo_merge")]
+pub async fn undo_merge(merge_id: String) -> Result<(), AppError> {
+    check_id(&merge_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.undo_merge(&caller, &merge_id).await
+}

@@ -8,6 +8,8 @@ pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;
 pub mod mailboxes;
+pub mod merge;
+pub mod moves;
 pub mod portal;
 pub mod reply_facts;
 pub mod sms_accounts;

@@ -79,6 +79,7 @@ pub async fn detail(
         now,
     );
     let portal = super::portal::active(db, &row.summary.id, now).await?;
+    let merges = super::merge::merges_into(db, &caller.workspace_id, &creator.id).await?;
     Ok(Some(ThreadDetail {
         summary: row.summary,
         creator,
@@ -89,6 +90,7 @@ pub async fn detail(
         teammates,
         reply,
         portal,
+        merges,
         now,
     }))
 }

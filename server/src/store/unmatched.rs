@@ -67,7 +67,7 @@ pub async fn creator_options(db: &Db, caller: &Caller) -> Result<Vec<NamedRef>, 
     let mut resp = exec(
         db,
         "SELECT record::id(id) AS id, name + ' ' + handle AS name FROM creator
-             WHERE workspace = type::record('workspace', $ws) ORDER BY name LIMIT 5000;",
+             WHERE workspace = type::record('workspace', $ws) AND merged_into = NONE ORDER BY name LIMIT 5000;",
         json!({ "ws": caller.workspace_id }),
     )
     .await?;

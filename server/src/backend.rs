@@ -614,6 +614,38 @@ impl Backend for SurrealBackend {
         })
     }
 
+    fn create_creator_from_unmatched<'a>(
+        &'a self,
+        caller: &'a Caller,
+        unmatched_id: &'a str,
+        name: &'a str,
+        campaign_id: &'a str,
+    ) -> BackendResult<'a, String> {
+        Box::pin(async move {
+            use crate::store::unmatched::{create_creator, link, LinkError};
+            let creator = create_creator(
+                &self.db,
+                caller,
+                unmatched_id,
+                name,
+                campaign_id,
+                self.clock.now_ms(),
+            )
+            .await;
+            let to_error = |e: LinkError| match e {
+                LinkError::NotFound => AppError::NotFound,
+                LinkError::NoThread => {
+                    AppError::Invalid("that campaign cannot take creators".into())
+                }
+                LinkError::Db(e) => internal(e),
+            };
+            let creator = creator.map_err(to_error)?;
+            link(&self.db, caller, unmatched_id, &creator)
+                .await
+                .map_err(to_error)
+        })
+    }
+
     fn link_unmatched<'a>(
         &'a self,
         caller: &'a Caller,

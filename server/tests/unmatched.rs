@@ -181,3 +181,75 @@ async fn an_unknown_sender_is_linked_to_a_creator_and_then_recognized() {
         .await
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_new_creator_is_made_from_an_unknown_sender_and_their_next_message_lands_directly() {
+    let h = Harness::with_sizes(6, 2).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let settings: SmsSettings = h
+        .call("connect_sms", Some(&owner), json!({ "account_sid": format!("AC{}", "a1".repeat(16)), "auth_token": TOKEN, "numbers": [NUMBER], "messaging_service_sid": null }))
+        .await
+        .unwrap();
+    sms_from_stranger(
+        &h,
+        &settings.webhook_url,
+        "SM9101",
+        "Hey, I'd love to try the serum!",
+    )
+    .await;
+    let list: Vec<UnmatchedView> = h
+        .call("list_unmatched", Some(&member), json!({}))
+        .await
+        .unwrap();
+    let campaign = h.a.campaign_ids[0].clone();
+    let bad: Result<String, AppError> = h
+        .call(
+            "create_creator_from_unmatched",
+            Some(&member),
+            json!({ "unmatched_id": list[0].id, "name": "  ", "campaign_id": campaign }),
+        )
+        .await;
+    assert!(matches!(bad, Err(AppError::Invalid(_))), "{bad:?}");
+    let foreign_campaign: Result<String, AppError> = h
+        .call("create_creator_from_unmatched", Some(&member), json!({ "unmatched_id": list[0].id, "name": "Rae Lin", "campaign_id": h.b.campaign_ids[0] }))
+        .await;
+    assert_eq!(foreign_campaign, Err(AppError::NotFound));
+    let thread: String = h
+        .call(
+            "create_creator_from_unmatched",
+            Some(&member),
+            json!({ "unmatched_id": list[0].id, "name": "Rae Lin", "campaign_id": campaign }),
+        )
+        .await
+        .unwrap();
+    let d: app::model::ThreadDetail = h
+        .call("get_thread", Some(&member), json!({ "thread_id": thread }))
+        .await
+        .unwrap();
+    assert_eq!(d.creator.name, "Rae Lin");
+    assert_eq!(d.summary.campaign_id, campaign);
+    assert_eq!(d.messages.len(), 1);
+    assert_eq!(d.messages[0].text, "Hey, I'd love to try the serum!");
+    assert_eq!(d.summary.last_snippet, "Hey, I'd love to try the serum!");
+    assert!(
+        d.summary.awaiting_since.is_some(),
+        "they wait for an answer"
+    );
+    assert!(d.creator.identities.iter().any(|i| i.address == STRANGER));
+    let left: Vec<UnmatchedView> = h
+        .call("list_unmatched", Some(&member), json!({}))
+        .await
+        .unwrap();
+    assert!(left.is_empty());
+    sms_from_stranger(&h, &settings.webhook_url, "SM9102", "Any news?").await;
+    let d: app::model::ThreadDetail = h
+        .call("get_thread", Some(&member), json!({ "thread_id": thread }))
+        .await
+        .unwrap();
+    assert_eq!(
+        d.messages.len(),
+        2,
+        "the next message lands in the new thread"
+    );
+}

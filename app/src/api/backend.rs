@@ -167,6 +167,15 @@ pub trait Backend: Send + Sync + 'static {
         caller: &'a Caller,
         connection: crate::domain::instagram::InstagramConnection,
     ) -> BackendResult<'a, InstagramSettings>;
+    /// A new creator (with the sender's address) enrolled in `campaign_id`, with the unmatched
+    /// message moved into the new thread; returns the thread id.
+    fn create_creator_from_unmatched<'a>(
+        &'a self,
+        caller: &'a Caller,
+        unmatched_id: &'a str,
+        name: &'a str,
+        campaign_id: &'a str,
+    ) -> BackendResult<'a, String>;
     fn connect_sms<'a>(
         &'a self,
         caller: &'a Caller,

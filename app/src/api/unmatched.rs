@@ -34,3 +34,27 @@ pub async fn link_unmatched(unmatched_id: String, creator_id: String) -> Result<
         .link_unmatched(&caller, &unmatched_id, &creator_id)
         .await
 }
+
+/// Creates a creator for an unmatched sender (with the sender's address), enrolls them in a
+/// campaign and moves the message into the new thread; returns that thread's id.
+#[server(endpoint = "create_creator_from_unmatched")]
+pub async fn create_creator_from_unmatched(
+    unmatched_id: String,
+    name: String,
+    campaign_id: String,
+) -> Result<String, AppError> {
+    if !is_valid_id(&unmatched_id) || !is_valid_id(&campaign_id) {
+        return Err(AppError::NotFound);
+    }
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(AppError::Invalid(
+            "the creator needs a name (up to 100 characters)".into(),
+        ));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .create_creator_from_unmatched(&caller, &unmatched_id, &name, &campaign_id)
+        .await
+}

@@ -2,9 +2,12 @@
 
 use super::inbox::use_inbox;
 use super::widgets::{Avatar, ChannelIcon, StageChip};
-use crate::api::{create_portal_link, revoke_portal_link, set_assignee, set_stage};
+use crate::api::{
+    create_portal_link, load_creator_options, merge_creators, revoke_portal_link, set_assignee,
+    set_stage, undo_merge,
+};
 use crate::domain::{stage::next_stages, time_fmt};
-use crate::model::{DeclineReason, PortalLinkInfo, Stage, ThreadDetail};
+use crate::model::{DeclineReason, MergeInfo, PortalLinkInfo, Stage, ThreadDetail};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -19,6 +22,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
         other_campaigns,
         teammates,
         portal,
+        merges,
         ..
     } = d;
     let brief_excerpt = crate::domain::text::snippet(&campaign.brief, 220);
@@ -43,6 +47,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 {(!creator.notes.is_empty()).then(|| view! { <p class="ctx-notes">{creator.notes.clone()}</p> })}
+                <MergeControls creator_id=creator.id.clone() creator_name=creator.name.clone() merges/>
             </section>
             <section class="ctx-section">
                 <h3>"Enrollment"</h3>
@@ -229,4 +234,83 @@ fn PortalSection(thread_id: String, active: Option<PortalLinkInfo>) -> impl Into
             }}
         </section>
     }
+}
+
+/// Duplicates: merge another creator record of the same person into this one; undo a merge.
+#[component]
+fn MergeControls(
+    creator_id: String,
+    creator_name: String,
+    merges: Vec<MergeInfo>,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    if !ctx.session.with_value(|s| s.role.can_write()) {
+        return ().into_any();
+    }
+    let open = RwSignal::new(false);
+    let chosen = RwSignal::new(String::new());
+    let options = Resource::new(
+        move || open.get(),
+        |o| async move {
+            if o {
+                load_creator_options().await.ok()
+            } else {
+                None
+            }
+        },
+    );
+    let merge = Action::new(move |(keep, dup): &(String, String)| {
+        let (keep, dup) = (keep.clone(), dup.clone());
+        async move { merge_creators(keep, dup).await }
+    });
+    let undo = Action::new(move |id: &String| undo_merge(id.clone()));
+    Effect::new(move |_| {
+        if matches!(merge.value().get(), Some(Ok(_))) || matches!(undo.value().get(), Some(Ok(())))
+        {
+            open.set(false);
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let keep = creator_id.clone();
+    view! {
+        <div class="ctx-merge">
+            {merges.into_iter().map(|m| {
+                let id = m.id.clone();
+                view! {
+                    <p class="ctx-meta merged-row">
+                        {format!("Merged {} into this record, {}", m.duplicate_name, time_fmt::short_date(m.at))}
+                        <button type="button" class="link-button" disabled=move || undo.pending().get()
+                            on:click=move |_| { undo.dispatch(id.clone()); }>"Undo"</button>
+                    </p>
+                }
+            }).collect_view()}
+            {move || (!open.get()).then(|| view! {
+                <button type="button" class="link-button" on:click=move |_| open.set(true)>"Merge a duplicate record…"</button>
+            })}
+            {move || open.get().then(|| {
+                let keep = keep.clone();
+                let me = creator_id.clone();
+                view! {
+                    <div class="merge-form">
+                        <select aria-label="Duplicate creator" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            <option value="" selected=true>"Choose the duplicate…"</option>
+                            {move || options.get().flatten().unwrap_or_default().into_iter()
+                                .filter(|o| o.id != me)
+                                .map(|o| view! { <option value=o.id>{o.name}</option> }).collect_view()}
+                        </select>
+                        <button type="button" class="btn btn-small" disabled=move || chosen.get().is_empty() || merge.pending().get()
+                            on:click=move |_| { merge.dispatch((keep.clone(), chosen.get_untracked())); }>
+                            {format!("Merge into {creator_name}")}
+                        </button>
+                        <button type="button" class="btn btn-small btn-ghost" on:click=move |_| open.set(false)>"Cancel"</button>
+                    </div>
+                }
+            })}
+            {move || match (merge.value().get(), undo.value().get()) {
+                (Some(Err(e)), _) | (_, Some(Err(e))) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }),
+                _ => None,
+            }}
+        </div>
+    }
+    .into_any()
 }

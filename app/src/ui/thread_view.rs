@@ -5,7 +5,7 @@ use super::inbox::use_inbox;
 use super::live::use_live;
 use super::login::is_signed_out;
 use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
-use crate::api::{get_thread, mark_read, post_message, retry_message};
+use crate::api::{get_thread, mark_read, move_message, post_message, retry_message};
 use crate::domain::live_merge::merge_message;
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
@@ -101,6 +101,12 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
             _ => {}
         });
     }
+    // The creator's other campaigns, where a misfiled message can be moved.
+    let others: Vec<(String, String)> = d
+        .other_campaigns
+        .iter()
+        .map(|o| (o.thread_id.clone(), o.campaign_name.clone()))
+        .collect();
     // On narrow screens the context panel opens over the thread on demand.
     let details = RwSignal::new(false);
     // Open a thread at its newest entry; re-reading the same thread keeps the reader's place.
@@ -131,7 +137,7 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                 </header>
                 <ol class="timeline" id="timeline" aria-label=move || format!("Timeline, {} entries", messages.with(Vec::len))>
                     <For each=move || messages.get() key=|m| (m.id.clone(), m.version) let:m>
-                        <Entry m/>
+                        <Entry m others=others.clone()/>
                     </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
@@ -185,7 +191,7 @@ fn status_class(s: DeliveryStatus) -> &'static str {
 }
 
 #[component]
-fn Entry(m: MessageView) -> impl IntoView {
+fn Entry(m: MessageView, others: Vec<(String, String)>) -> impl IntoView {
     let class = match (m.direction, m.channel) {
         (_, Channel::Note) => "entry entry-note",
         (Direction::Inbound, _) => "entry entry-in",
@@ -196,6 +202,17 @@ fn Entry(m: MessageView) -> impl IntoView {
     let can_write = ctx.session.with_value(|s| s.role.can_write());
     let failed = m.direction == Direction::Outbound && m.status == DeliveryStatus::Failed;
     let retry = Action::new(move |id: &String| retry_message(id.clone()));
+    let mover = Action::new(move |(id, to): &(String, String)| {
+        let (id, to) = (id.clone(), to.clone());
+        async move { move_message(id, to).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = mover.value().get() {
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let movable = can_write && m.channel != Channel::Note && !others.is_empty();
+    let move_id = m.id.clone();
     let message_id = m.id.clone();
     view! {
         <li class=class data-testid="entry">
@@ -207,6 +224,18 @@ fn Entry(m: MessageView) -> impl IntoView {
                 <span class="entry-channel">{m.channel.label()}</span>
                 <span class="entry-time" title=time_fmt::exact(m.at)><RelTime at=m.at/></span>
                 {(m.direction == Direction::Outbound).then(|| view! { <span class=status_class(m.status)>{m.status.label()}</span> })}
+                {movable.then(|| view! {
+                    <select class="entry-move" aria-label="Move to another campaign" title="Filed under the wrong campaign? Move it."
+                        on:change=move |ev| {
+                            let to = event_target_value(&ev);
+                            if !to.is_empty() {
+                                mover.dispatch((move_id.clone(), to));
+                            }
+                        }>
+                        <option value="" selected=true>"Move…"</option>
+                        {others.iter().map(|(t, name)| view! { <option value=t.clone()>{format!("to {name}")}</option> }).collect_view()}
+                    </select>
+                })}
             </div>
             {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
             {m.check_campaign.unwrap_or(false).then(|| view! {

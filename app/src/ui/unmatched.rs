@@ -6,7 +6,10 @@ use super::inbox::use_inbox;
 use super::live::{use_live, Debounce};
 use super::login::is_signed_out;
 use super::widgets::{ChannelIcon, RelTime};
-use crate::api::{link_unmatched, list_unmatched, load_creator_options};
+use crate::api::{
+    create_creator_from_unmatched, link_unmatched, list_unmatched, load_creator_options,
+    load_filter_options,
+};
 use crate::live::LiveEvent;
 use crate::model::{NamedRef, UnmatchedView};
 use leptos::prelude::*;
@@ -30,6 +33,7 @@ pub fn UnmatchedPane() -> impl IntoView {
         |_| list_unmatched(),
     );
     let creators = Resource::new(|| (), |_| load_creator_options());
+    let campaigns = Resource::new(|| (), |_| load_filter_options());
     view! {
         <Title text="Unmatched senders"/>
         <div class="unmatched-pane">
@@ -47,9 +51,10 @@ pub fn UnmatchedPane() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => {
                         let options = creators.get().and_then(Result::ok).unwrap_or_default();
+                        let camps = campaigns.get().and_then(Result::ok).map(|o| o.campaigns).unwrap_or_default();
                         view! {
                             <ul class="unmatched-list" data-testid="unmatched-list">
-                                {list.into_iter().map(|u| view! { <UnmatchedItem u options=options.clone()/> }).collect_view()}
+                                {list.into_iter().map(|u| view! { <UnmatchedItem u options=options.clone() campaigns=camps.clone()/> }).collect_view()}
                             </ul>
                         }.into_any()
                     }
@@ -60,7 +65,11 @@ pub fn UnmatchedPane() -> impl IntoView {
 }
 
 #[component]
-fn UnmatchedItem(u: UnmatchedView, options: Vec<NamedRef>) -> impl IntoView {
+fn UnmatchedItem(
+    u: UnmatchedView,
+    options: Vec<NamedRef>,
+    campaigns: Vec<NamedRef>,
+) -> impl IntoView {
     let ctx = use_inbox();
     let can_write = ctx.session.with_value(|s| s.role.can_write());
     let chosen = RwSignal::new(String::new());
@@ -69,15 +78,25 @@ fn UnmatchedItem(u: UnmatchedView, options: Vec<NamedRef>) -> impl IntoView {
         let (id, creator) = (id.clone(), creator.clone());
         async move { link_unmatched(id, creator).await }
     });
-    let navigate = use_navigate();
-    Effect::new(move |_| match link.value().get() {
-        Some(Ok(thread_id)) => {
-            ctx.refresh.update(|n| *n += 1);
-            navigate(&format!("/t/{thread_id}"), Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
+    let new_name = RwSignal::new(String::new());
+    let new_campaign = RwSignal::new(String::new());
+    let create = Action::new(move |(id, name, campaign): &(String, String, String)| {
+        let (id, name, campaign) = (id.clone(), name.clone(), campaign.clone());
+        async move { create_creator_from_unmatched(id, name, campaign).await }
     });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let done = link.value().get().or_else(|| create.value().get());
+        match done {
+            Some(Ok(thread_id)) => {
+                ctx.refresh.update(|n| *n += 1);
+                navigate(&format!("/t/{thread_id}"), Default::default());
+            }
+            Some(Err(e)) => error.set(Some(e.to_string())),
+            None => {}
+        }
+    });
+    let create_id = u.id.clone();
     let id = u.id.clone();
     view! {
         <li class="unmatched-item" data-unmatched-id=u.id.clone()>
@@ -97,6 +116,21 @@ fn UnmatchedItem(u: UnmatchedView, options: Vec<NamedRef>) -> impl IntoView {
                         disabled=move || chosen.get().is_empty() || link.pending().get()
                         on:click=move |_| { link.dispatch((id.clone(), chosen.get_untracked())); }>
                         {move || if link.pending().get() { "Linking…" } else { "Link" }}
+                    </button>
+                </div>
+                <div class="unmatched-link unmatched-new">
+                    <input type="text" aria-label="New creator's name" placeholder="…or a new creator: name"
+                        prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                    <select aria-label="Campaign" on:change=move |ev| new_campaign.set(event_target_value(&ev))>
+                        <option value="" selected=true>"Campaign…"</option>
+                        {campaigns.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                    </select>
+                    <button type="button" class="btn"
+                        disabled=move || new_name.get().trim().is_empty() || new_campaign.get().is_empty() || create.pending().get()
+                        on:click=move |_| {
+                            create.dispatch((create_id.clone(), new_name.get_untracked(), new_campaign.get_untracked()));
+                        }>
+                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
                     </button>
                 </div>
             })}

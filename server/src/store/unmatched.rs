@@ -186,3 +186,98 @@ pub async fn link(
     .await?;
     Ok(thread.id)
 }
+
+/// Creates a creator from an unmatched sender: their address as an identity, enrolled (stage
+/// "replied": they wrote first) in `campaign_id` with a thread. Returns the creator's id; `link`
+/// then moves the message in.
+pub async fn create_creator(
+    db: &Db,
+    caller: &Caller,
+    unmatched_id: &str,
+    name: &str,
+    campaign_id: &str,
+    now: i64,
+) -> Result<String, LinkError> {
+    let ws = &caller.workspace_id;
+    let mut resp = exec(
+        db,
+        "SELECT channel, address, text, external_id, at FROM unmatched
+             WHERE id = type::record('unmatched', $u) AND workspace = type::record('workspace', $ws);
+         SELECT name, record::id(client) AS client, client.name AS client_name, status FROM campaign
+             WHERE id = type::record('campaign', $k) AND workspace = type::record('workspace', $ws);",
+        json!({ "u": unmatched_id, "k": campaign_id, "ws": ws }),
+    )
+    .await?;
+    #[derive(serde::Deserialize)]
+    struct Campaign {
+        name: String,
+        client: String,
+        client_name: String,
+    }
+    let (Some(row), Some(campaign)) = (
+        first::<Row>(&mut resp, 0)?,
+        first::<Campaign>(&mut resp, 1)?,
+    ) else {
+        return Err(LinkError::NotFound);
+    };
+    let (creator, enrollment, thread) = (
+        crate::ids::new_id(),
+        crate::ids::new_id(),
+        crate::ids::new_id(),
+    );
+    let identities = if row.channel == Channel::Api {
+        json!([])
+    } else {
+        json!([{ "channel": row.channel.as_str(), "address": row.address, "consent": "unknown" }])
+    };
+    let search = format!("{} {}", name.to_lowercase(), row.address.to_lowercase());
+    let mut vars = serde_json::Map::new();
+    for (k, v) in [
+        ("ws", json!(ws)),
+        ("c", json!(creator)),
+        ("e", json!(enrollment)),
+        ("t", json!(thread)),
+        ("k", json!(campaign_id)),
+        ("client", json!(campaign.client)),
+        ("client_name", json!(campaign.client_name)),
+        ("campaign_name", json!(campaign.name)),
+        ("name", json!(name)),
+        ("ids", identities),
+        ("search", json!(search)),
+        ("now", json!(now)),
+    ] {
+        vars.insert(k.into(), v);
+    }
+    AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "creator.created",
+        subject: format!("creator:{creator}"),
+        detail: json!({ "from_unmatched": unmatched_id, "campaign": campaign_id }),
+    }
+    .bind(&mut vars);
+    exec(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             CREATE type::record('creator', $c) SET workspace = type::record('workspace', $ws), name = $name, handle = '',
+                 avatar = NONE, notes = '', identities = $ids, search = $search, created_at = $now;
+             CREATE type::record('enrollment', $e) SET workspace = type::record('workspace', $ws), creator = type::record('creator', $c),
+                 campaign = type::record('campaign', $k), stage = 'replied', decline_reason = NONE, assignee = NONE,
+                 agreed_terms = '', shipping_info = NONE, next_action = 'Reply to their first message', due_at = NONE,
+                 created_at = $now, updated_at = $now;
+             CREATE type::record('thread', $t) SET workspace = type::record('workspace', $ws), enrollment = type::record('enrollment', $e),
+                 creator = type::record('creator', $c), campaign = type::record('campaign', $k), client = type::record('client', $client),
+                 creator_name = $name, creator_handle = '', creator_avatar = NONE, creator_search = $search,
+                 campaign_name = $campaign_name, client_name = $client_name, stage = 'replied', assignee = NONE, assignee_name = NONE,
+                 channels = [], last_at = 0, last_channel = 'note', last_sender_kind = 'teammate', last_sender_name = '',
+                 last_snippet = '', awaiting_since = NONE, unread = false;
+             {}
+             COMMIT TRANSACTION;",
+            super::audit::AUDIT_STATEMENT
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(creator)
+}

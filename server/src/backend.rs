@@ -569,6 +569,61 @@ impl Backend for SurrealBackend {
         })
     }
 
+    fn test_channel<'a>(
+        &'a self,
+        caller: &'a Caller,
+        channel: Channel,
+    ) -> BackendResult<'a, String> {
+        Box::pin(async move {
+            let http = crate::outbound::http_client();
+            let c = &self.config;
+            let result = match channel {
+                Channel::Sms => {
+                    match crate::outbound::twilio_send::account(
+                        &self.db,
+                        &caller.workspace_id,
+                        &c.server_secret,
+                    )
+                    .await
+                    .map_err(internal)?
+                    {
+                        Ok(a) => {
+                            crate::outbound::twilio_send::test_account(&http, &c.twilio_api_url, &a)
+                                .await
+                        }
+                        Err(e) => Err(e.reason),
+                    }
+                }
+                Channel::Instagram => {
+                    match crate::store::instagram_accounts::credentials(
+                        &self.db,
+                        &caller.workspace_id,
+                        &c.server_secret,
+                    )
+                    .await
+                    .map_err(internal)?
+                    {
+                        Some((account, Some(token))) => {
+                            crate::outbound::instagram_send::test_account(
+                                &http,
+                                &c.graph_api_url,
+                                &account,
+                                &token,
+                            )
+                            .await
+                        }
+                        Some((_, None)) => {
+                            Err("the Instagram connection must be entered again".into())
+                        }
+                        None => Err("Instagram is not connected".into()),
+                    }
+                }
+                _ => Err("only SMS and Instagram are tested this way".into()),
+            };
+            result.map_err(AppError::Invalid)
+        })
+    }
+
     fn connect_sms<'a>(
         &'a self,
         caller: &'a Caller,

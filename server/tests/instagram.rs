@@ -109,6 +109,17 @@ async fn setup() -> Setup {
     let settings: InstagramSettings = serde_json::from_str(&raw).unwrap();
     assert!(settings.connected && settings.app_configured);
     assert!(settings.webhook_url.ends_with("/hooks/instagram"));
+    let checked: Result<String, AppError> = h
+        .call(
+            "test_channel",
+            Some(&owner),
+            json!({ "channel": "instagram" }),
+        )
+        .await;
+    assert_eq!(
+        checked,
+        Ok("Instagram accepts the token (@northstar).".to_string())
+    );
     // One creator whose Instagram-scoped id we know; seeded conversations are made old.
     let thread = h
         .query(

@@ -109,6 +109,23 @@ async fn an_sms_reply_is_sent_once_and_its_delivery_reports_move_it_forward() {
         .await
         .unwrap();
     assert!(detail.reply.allows(Channel::Sms), "{:?}", detail.reply);
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let checked: Result<String, AppError> = h
+        .call("test_channel", Some(&owner), json!({ "channel": "sms" }))
+        .await;
+    assert!(
+        checked
+            .as_deref()
+            .is_ok_and(|m| m.contains("Twilio accepts")),
+        "{checked:?}"
+    );
+    let not_owner: Result<String, AppError> = h
+        .call("test_channel", Some(&s.member), json!({ "channel": "sms" }))
+        .await;
+    assert!(
+        matches!(not_owner, Err(AppError::Forbidden(_))),
+        "{not_owner:?}"
+    );
     assert!(
         !detail.reply.allows(Channel::Email),
         "no mailbox is connected"

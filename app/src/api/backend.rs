@@ -176,6 +176,12 @@ pub trait Backend: Send + Sync + 'static {
         name: &'a str,
         campaign_id: &'a str,
     ) -> BackendResult<'a, String>;
+    /// Checks a connected channel's credentials with its provider (`sms` or `instagram`).
+    fn test_channel<'a>(
+        &'a self,
+        caller: &'a Caller,
+        channel: Channel,
+    ) -> BackendResult<'a, String>;
     fn connect_sms<'a>(
         &'a self,
         caller: &'a Caller,

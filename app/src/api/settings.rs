@@ -124,3 +124,11 @@ pub async fn test_mailbox() -> Result<String, AppError> {
     caller.require_owner()?;
     backend.test_mailbox(&caller).await
 }
+
+/// Checks the SMS or Instagram connection's credentials with the provider.
+#[server(endpoint = "test_channel", input = Json)]
+pub async fn test_channel(channel: crate::model::Channel) -> Result<String, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.test_channel(&caller, channel).await
+}

@@ -8,7 +8,7 @@ use super::widgets::ChannelIcon;
 use crate::api::{
     connect_instagram, connect_mailbox, connect_sms, load_api_channel_settings,
     load_instagram_settings, load_mailbox_settings, load_sms_settings, set_api_outbound_url,
-    test_mailbox,
+    test_channel, test_mailbox,
 };
 use crate::domain::email::{ServerSettings, TlsMode};
 use crate::model::Channel;
@@ -134,6 +134,7 @@ fn SmsCard() -> impl IntoView {
                         Some(Ok(_)) => Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any()),
                         None => None,
                     }}
+                    <TestButton channel=Channel::Sms/>
                     <button type="submit" class="btn btn-primary" disabled=move || connect.pending().get()>"Connect SMS"</button>
                 </div>
             </form>
@@ -190,6 +191,7 @@ fn InstagramCard() -> impl IntoView {
                         Some(Ok(_)) => Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any()),
                         None => None,
                     }}
+                    <TestButton channel=Channel::Instagram/>
                     <button type="submit" class="btn btn-primary" disabled=move || connect.pending().get()>"Connect Instagram"</button>
                 </div>
             </form>
@@ -419,5 +421,21 @@ fn EmailCard() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Checks a saved connection with its provider and says how it went.
+#[component]
+fn TestButton(channel: Channel) -> impl IntoView {
+    let test = Action::new(move |_: &()| test_channel(channel));
+    view! {
+        {move || match test.value().get() {
+            Some(Ok(m)) => Some(view! { <span class="form-ok" role="status">{m}</span> }.into_any()),
+            Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
+            None => None,
+        }}
+        <button type="button" class="btn" disabled=move || test.pending().get() on:click=move |_| { test.dispatch(()); }>
+            {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+        </button>
     }
 }

@@ -88,6 +88,36 @@ pub async fn send(
     })
 }
 
+/// Whether Meta accepts the access token for the account (settings check).
+pub async fn test_account(
+    http: &reqwest::Client,
+    graph_url: &str,
+    account_id: &str,
+    access_token: &str,
+) -> Result<String, String> {
+    let resp = http
+        .get(format!("{graph_url}/{account_id}?fields=username"))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .map_err(|e| SendError::transport("Instagram", &e).reason)?;
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().await.unwrap_or(Value::Null);
+    if status == 200 {
+        Ok(format!(
+            "Instagram accepts the token (@{}).",
+            body["username"].as_str().unwrap_or("unknown")
+        ))
+    } else {
+        Err(format!(
+            "Instagram refused the token: {}",
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("no reason given")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,3 +150,32 @@ pub async fn send(
         Err(SendError::permanent(reason))
     }
 }
+
+/// Whether Twilio accepts the connection's credentials (settings check): reads the account.
+pub async fn test_account(
+    http: &reqwest::Client,
+    base_url: &str,
+    account: &SmsAccount,
+) -> Result<String, String> {
+    let url = format!(
+        "{base_url}/2010-04-01/Accounts/{}.json",
+        account.account_sid
+    );
+    let resp = http
+        .get(url)
+        .basic_auth(&account.account_sid, Some(&account.auth_token))
+        .send()
+        .await
+        .map_err(|e| SendError::transport("Twilio", &e).reason)?;
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().await.unwrap_or(Value::Null);
+    match status {
+        200 => Ok(format!(
+            "Twilio accepts the credentials (account \"{}\", {}).",
+            body["friendly_name"].as_str().unwrap_or("unnamed"),
+            body["status"].as_str().unwrap_or("status unknown")
+        )),
+        401 | 403 => Err("Twilio refused the Account SID and auth token".into()),
+        s => Err(format!("Twilio answered HTTP {s}")),
+    }
+}

@@ -189,6 +189,7 @@ impl Harness {
                 | "connect_instagram"
                 | "connect_mailbox"
                 | "portal_reply"
+                | "test_channel"
         );
         let body = if json {
             args.to_string()

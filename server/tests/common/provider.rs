@@ -67,6 +67,11 @@ impl Provider {
                 post(twilio_messages),
             )
             .route("/webhook", post(webhook))
+            .route(
+                "/2010-04-01/Accounts/{account}",
+                axum::routing::get(twilio_account),
+            )
+            .route("/{account}", axum::routing::get(graph_account))
             .route("/{account}/messages", post(graph_messages))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -266,5 +271,41 @@ async fn graph_messages(
     (
         StatusCode::OK,
         serde_json::json!({ "recipient_id": recipient, "message_id": mid }).to_string(),
+    )
+}
+
+/// Twilio's account resource (`GET /2010-04-01/Accounts/{sid}.json`), for the connection check.
+async fn twilio_account(Path(account): Path<String>, headers: HeaderMap) -> (StatusCode, String) {
+    let expected_auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{TOKEN}", account_sid()))
+    );
+    if account != format!("{}.json", account_sid())
+        || headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected_auth)
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            r#"{"code":20003,"message":"Authenticate"}"#.into(),
+        );
+    }
+    (
+        StatusCode::OK,
+        r#"{"friendly_name":"Northstar","status":"active"}"#.into(),
+    )
+}
+
+/// The Graph API's account node (`GET /{id}?fields=username`), for the connection check.
+async fn graph_account(headers: HeaderMap) -> (StatusCode, String) {
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer {GRAPH_TOKEN}"))
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            r#"{"error":{"message":"Invalid OAuth access token.","code":190}}"#.into(),
+        );
+    }
+    (
+        StatusCode::OK,
+        r#"{"username":"northstar","id":"17841400000000001"}"#.into(),
     )
 }

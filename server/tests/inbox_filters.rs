@@ -205,6 +205,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             to_address: None,
             job: None,
             email: None,
+            check_campaign: false,
         };
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await

@@ -569,3 +569,110 @@ async fn a_reply_on_the_api_channel_is_posted_signed_to_the_platform() {
     assert_eq!(sent["text"], "Yes — final as of today.");
     assert_eq!(status_of(&message(&h, &m.id).await), DeliveryStatus::Sent);
 }
+
+#[tokio::test]
+async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
+    let s = setup(false).await;
+    let h = &s.h;
+    // A creator in two campaigns, both open, with a number that texts us.
+    let rows = h
+        .query(
+            "SELECT creator, array::group(record::id(id)) AS threads, count() AS n FROM thread
+             WHERE workspace = type::record('workspace', $ws) GROUP BY creator;",
+            json!({ "ws": h.a.workspace_id }),
+        )
+        .await;
+    let row = rows
+        .iter()
+        .find(|r| r["n"].as_i64().unwrap_or(0) >= 2)
+        .expect("a creator in two campaigns");
+    let threads: Vec<String> = serde_json::from_value(row["threads"].clone()).unwrap();
+    let phone = "+15125550999".to_string();
+    h.query(
+        "UPDATE type::record('creator', $c) SET identities = array::append(identities[WHERE channel != 'sms'],
+             { channel: 'sms', address: $p, consent: 'granted' });
+         UPDATE thread SET stage = 'negotiating' WHERE creator = type::record('creator', $c);",
+        json!({ "c": server::live::rows::key_of(&row["creator"]), "p": phone }),
+    )
+    .await;
+    let member = s.member.clone();
+    let detail = |t: String| {
+        let member = member.clone();
+        async move {
+            h.call::<ThreadDetail>("get_thread", Some(&member), json!({ "thread_id": t }))
+                .await
+                .unwrap()
+        }
+    };
+    // The older of the two threads is the one we text.
+    let (a, b) = (
+        detail(threads[0].clone()).await,
+        detail(threads[1].clone()).await,
+    );
+    let (older, newer) = if a.summary.last_at < b.summary.last_at {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let text_in = |sid: &str, body: &str| {
+        BTreeMap::from([
+            ("AccountSid", account_sid()),
+            ("From", phone.clone()),
+            ("To", NUMBER.to_string()),
+            ("Body", body.to_string()),
+            ("MessageSid", sid.to_string()),
+        ])
+    };
+    let url = s
+        .status_url
+        .replace("/hooks/twilio/status", "/hooks/twilio/sms");
+    // No SMS from us yet: two open campaigns, so the latest one, flagged for a person to check.
+    h.clock.advance(1_000);
+    let first = text_in("SMattr1", "Quick question about the brief");
+    assert_eq!(
+        post_signed(
+            h,
+            "/hooks/twilio/sms",
+            &first,
+            &twilio::signature(&url, &first)
+        )
+        .await
+        .0,
+        200
+    );
+    let m = h
+        .query("SELECT record::id(thread) AS t, check_campaign FROM message WHERE external_id = 'SMattr1';", json!({}))
+        .await;
+    assert_eq!(m[0]["t"], json!(newer.summary.id));
+    assert_eq!(m[0]["check_campaign"], json!(true));
+    // We text them in the older campaign; their answer joins it, unflagged.
+    h.clock.advance(1_000);
+    reply(
+        h,
+        &s.member,
+        &older.summary.id,
+        "Did the package arrive?",
+        Some("sms"),
+    )
+    .await
+    .unwrap();
+    Dispatcher::new(h.backend.clone()).run_once().await.unwrap();
+    h.clock.advance(1_000);
+    let second = text_in("SMattr2", "Yes, it arrived today!");
+    assert_eq!(
+        post_signed(
+            h,
+            "/hooks/twilio/sms",
+            &second,
+            &twilio::signature(&url, &second)
+        )
+        .await
+        .0,
+        200
+    );
+    let m = h
+        .query("SELECT record::id(thread) AS t, check_campaign FROM message WHERE external_id = 'SMattr2';", json!({}))
+        .await;
+    assert_eq!(m[0]["t"], json!(older.summary.id));
+    assert_eq!(m[0]["check_campaign"], Value::Null);
+}

@@ -1,6 +1,7 @@
 //! Domain rules: pure functions over the shared model. No I/O, no clocks, no randomness;
 //! callers pass `now` in. Each rule has table-driven tests beside it.
 
+pub mod attribution;
 pub mod delivery;
 pub mod email;
 pub mod filter;

@@ -239,7 +239,7 @@ fn Entry(m: MessageView, others: Vec<(String, String)>) -> impl IntoView {
             </div>
             {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
             {m.check_campaign.unwrap_or(false).then(|| view! {
-                <p class="entry-check" role="note">"Check campaign: this email did not say which campaign it answers; it was filed with the creator's most recent one."</p>
+                <p class="entry-check" role="note">"Check campaign: this message did not say which campaign it answers, so it was filed with the creator's most recent one. Use Move… if it belongs elsewhere."</p>
             })}
             <p class="entry-body">{m.text.clone()}</p>
             {m.quoted_trimmed.unwrap_or(false).then(|| view! { <p class="entry-quoted">"Quoted history hidden"</p> })}

@@ -636,6 +636,7 @@ async fn seed_thread(
             to_address: None,
             job: None,
             email: None,
+            check_campaign: false,
         };
         append_message(db, ws, &mut summary, msg, None).await?;
     }

@@ -2,11 +2,14 @@
 //! provider's id was seen before, find the creator by the sender's address, append it to the
 //! right thread — or keep it in the Unmatched queue when no creator has that address.
 
-use super::attribution::{find_creator, pick_thread, CreatorRef};
+use super::attribution::{find_creator, CreatorRef};
 use super::thread_write::{append_message, NewMessage};
 use super::unmatched::{park, Parked};
-use crate::db::{exec, Db, DbError};
+use super::THREAD_FIELDS;
+use crate::db::{exec, rows, Db, DbError};
+use app::domain::attribution::{attribute, CandidateThread};
 use app::model::Channel;
+use app::model::ThreadSummary;
 use serde_json::{json, Value};
 
 pub struct Inbound<'a> {
@@ -60,16 +63,61 @@ pub async fn sender(
     find_creator(db, workspace, &[(channel, address.to_string())]).await
 }
 
+/// How far back our last message on a channel counts as what a reply answers.
+const ANSWERS_WITHIN_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The creator's thread a message on `channel` belongs to (`app::domain::attribution`): the one
+/// we last wrote to them on that channel, else their only open one, else the latest (flagged).
+async fn choose(
+    db: &Db,
+    workspace: &str,
+    creator: &str,
+    channel: Channel,
+    now: i64,
+) -> Result<Option<(ThreadSummary, bool)>, DbError> {
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT {THREAD_FIELDS} FROM thread WHERE workspace = type::record('workspace', $ws)
+                 AND creator = type::record('creator', $c);
+             LET $threads = SELECT VALUE id FROM thread WHERE workspace = type::record('workspace', $ws)
+                 AND creator = type::record('creator', $c);
+             SELECT VALUE record::id(thread) FROM message WHERE thread IN $threads AND channel = $ch
+                 AND direction = 'outbound' AND at > $since ORDER BY at DESC LIMIT 1;"
+        ),
+        json!({ "ws": workspace, "c": creator, "ch": channel.as_str(), "since": now - ANSWERS_WITHIN_MS }),
+    )
+    .await?;
+    let threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
+    let answered: Vec<String> = resp.take(2)?;
+    let candidates: Vec<CandidateThread> = threads
+        .iter()
+        .map(|t| CandidateThread {
+            id: t.id.clone(),
+            subjects: Vec::new(),
+            open: !t.stage.is_closed(),
+            last_at: t.last_at,
+        })
+        .collect();
+    let Some(choice) = attribute(answered.first().map(String::as_str), "", &candidates) else {
+        return Ok(None);
+    };
+    Ok(threads
+        .into_iter()
+        .find(|t| t.id == choice.thread)
+        .map(|t| (t, choice.check_campaign)))
+}
+
 pub async fn receive(db: &Db, workspace: &str, m: Inbound<'_>) -> Result<Received, DbError> {
     if seen(db, workspace, m.channel, m.external_id).await? {
         return Ok(Received::Duplicate);
     }
     let creator = sender(db, workspace, m.channel, m.address).await?;
-    let thread = match &creator {
-        Some(c) => pick_thread(db, workspace, &c.id, None).await?,
+    let choice = match &creator {
+        Some(c) => choose(db, workspace, &c.id, m.channel, m.at).await?,
         None => None,
     };
-    let (Some(creator), Some(mut thread)) = (creator, thread) else {
+    let (Some(creator), Some((mut thread, check_campaign))) = (creator, choice) else {
         park(
             db,
             workspace,
@@ -85,7 +133,7 @@ pub async fn receive(db: &Db, workspace: &str, m: Inbound<'_>) -> Result<Receive
         return Ok(Received::Unmatched);
     };
     let creator_id = creator.id.clone();
-    let msg = NewMessage::from_creator(
+    let mut msg = NewMessage::from_creator(
         m.channel,
         creator.id,
         creator.name,
@@ -94,6 +142,7 @@ pub async fn receive(db: &Db, workspace: &str, m: Inbound<'_>) -> Result<Receive
         m.at,
         m.external_id.to_string(),
     );
+    msg.check_campaign = check_campaign;
     let stored = append_message(db, workspace, &mut thread, msg, None).await?;
     Ok(Received::Stored {
         creator: creator_id,

@@ -32,6 +32,9 @@ pub struct NewMessage {
     pub job: Option<SendJob>,
     /// Email headers, formatted body and attachments (email entries only).
     pub email: Option<EmailFields>,
+    /// The campaign was a guess: a person should check it (non-email channels; email keeps its
+    /// own flag in `email`).
+    pub check_campaign: bool,
 }
 
 /// What an email entry keeps besides its text.
@@ -141,6 +144,7 @@ impl NewMessage {
             to_address: None,
             job: None,
             email: None,
+            check_campaign: false,
         }
     }
 }
@@ -182,6 +186,7 @@ pub async fn append_message(
         ("status", enum_str(msg.status)),
         ("external_id", json!(msg.external_id)),
         ("to_address", json!(msg.to_address)),
+        ("check", json!(msg.check_campaign)),
         ("snippet", json!(snippet(&msg.text, SNIPPET_CHARS))),
         ("awaiting", json!(awaiting)),
         ("unread", json!(unread)),
@@ -213,7 +218,8 @@ pub async fn append_message(
              sender_name = $sender_name, subject = $subject, text = $text, at = $at,
              sent_at = IF $direction = 'outbound' THEN $at ELSE NONE END,
              received_at = IF $direction = 'inbound' THEN $at ELSE NONE END,
-             status = $status, external_id = $external_id, to_address = $to_address;
+             status = $status, external_id = $external_id, to_address = $to_address,
+             check_campaign = IF $check THEN true ELSE NONE END;
          {}
          {}
          UPDATE type::record('thread', $tid) SET
@@ -269,10 +275,9 @@ pub async fn append_message(
                     .collect()
             })
         }),
-        check_campaign: msg
-            .email
-            .as_ref()
-            .and_then(|e| e.check_campaign.then_some(true)),
+        check_campaign: (msg.check_campaign
+            || msg.email.as_ref().is_some_and(|e| e.check_campaign))
+        .then_some(true),
         quoted_trimmed: msg
             .email
             .as_ref()
@@ -376,6 +381,7 @@ pub async fn post_message(
         to_address: route.to_address,
         job: route.job,
         email,
+        check_campaign: false,
     };
     let audit = AuditEntry {
         actor_kind: "user",

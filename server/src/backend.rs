@@ -28,6 +28,18 @@ fn internal(e: DbError) -> AppError {
     AppError::Internal
 }
 
+/// A channel connection's outcome as the browser sees it; `taken` words the clash.
+fn connected(
+    r: Result<(), crate::store::ConnectError>,
+    taken: impl FnOnce(String) -> String,
+) -> Result<(), AppError> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(crate::store::ConnectError::Taken(what)) => Err(AppError::Invalid(taken(what))),
+        Err(crate::store::ConnectError::Db(e)) => Err(internal(e)),
+    }
+}
+
 fn write_error(e: WriteError) -> AppError {
     match e {
         WriteError::NotFound => AppError::NotFound,
@@ -37,6 +49,18 @@ fn write_error(e: WriteError) -> AppError {
 }
 
 impl SurrealBackend {
+    /// The thread a portal token opens now, or `NotFound` (whatever the reason).
+    async fn portal_session(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<crate::store::portal::PortalSession, AppError> {
+        crate::store::portal::resolve(&self.db, token, now)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)
+    }
+
     pub fn new(db: Db, clock: Clock, config: Config) -> SurrealBackend {
         SurrealBackend {
             db,
@@ -401,10 +425,7 @@ impl Backend for SurrealBackend {
         Box::pin(async move {
             use crate::store::portal;
             let now = self.clock.now_ms();
-            let session = portal::resolve(&self.db, token, now)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let session = self.portal_session(token, now).await?;
             portal::view(&self.db, &session, now)
                 .await
                 .map_err(internal)?
@@ -416,10 +437,7 @@ impl Backend for SurrealBackend {
         Box::pin(async move {
             use crate::store::portal;
             let now = self.clock.now_ms();
-            let session = portal::resolve(&self.db, token, now)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let session = self.portal_session(token, now).await?;
             portal::reply(&self.db, &session, text, now)
                 .await
                 .map_err(internal)?
@@ -474,24 +492,17 @@ impl Backend for SurrealBackend {
         connection: app::domain::email::MailboxConnection,
     ) -> BackendResult<'a, MailboxSettings> {
         Box::pin(async move {
-            use crate::store::mailboxes::{connect, ConnectError};
-            match connect(
-                &self.db,
-                &caller.workspace_id,
-                &self.config.server_secret,
-                &connection,
-                self.clock.now_ms(),
-            )
-            .await
-            {
-                Ok(()) => {}
-                Err(ConnectError::Taken) => {
-                    return Err(AppError::Invalid(
-                        "that address is connected to another workspace".into(),
-                    ))
-                }
-                Err(ConnectError::Db(e)) => return Err(internal(e)),
-            }
+            connected(
+                crate::store::mailboxes::connect(
+                    &self.db,
+                    &caller.workspace_id,
+                    &self.config.server_secret,
+                    &connection,
+                    self.clock.now_ms(),
+                )
+                .await,
+                |_| "that address is connected to another workspace".into(),
+            )?;
             tracing::info!(workspace = %caller.workspace_id, "mailbox connected");
             self.mailbox_settings(caller).await
         })
@@ -546,24 +557,17 @@ impl Backend for SurrealBackend {
         connection: app::domain::instagram::InstagramConnection,
     ) -> BackendResult<'a, InstagramSettings> {
         Box::pin(async move {
-            use crate::store::instagram_accounts::{connect, ConnectError};
-            match connect(
-                &self.db,
-                &caller.workspace_id,
-                &self.config.server_secret,
-                &connection,
-                self.clock.now_ms(),
-            )
-            .await
-            {
-                Ok(()) => {}
-                Err(ConnectError::Taken) => {
-                    return Err(AppError::Invalid(
-                        "that Instagram account is connected to another workspace".into(),
-                    ))
-                }
-                Err(ConnectError::Db(e)) => return Err(internal(e)),
-            }
+            connected(
+                crate::store::instagram_accounts::connect(
+                    &self.db,
+                    &caller.workspace_id,
+                    &self.config.server_secret,
+                    &connection,
+                    self.clock.now_ms(),
+                )
+                .await,
+                |_| "that Instagram account is connected to another workspace".into(),
+            )?;
             tracing::info!(workspace = %caller.workspace_id, "Instagram account connected");
             self.instagram_settings(caller).await
         })
@@ -630,24 +634,17 @@ impl Backend for SurrealBackend {
         connection: app::domain::twilio::TwilioConnection,
     ) -> BackendResult<'a, SmsSettings> {
         Box::pin(async move {
-            use crate::store::sms_accounts::{connect, ConnectError};
-            match connect(
-                &self.db,
-                &caller.workspace_id,
-                &self.config.server_secret,
-                &connection,
-                self.clock.now_ms(),
-            )
-            .await
-            {
-                Ok(()) => {}
-                Err(ConnectError::NumberTaken(n)) => {
-                    return Err(AppError::Invalid(format!(
-                        "{n} already receives messages in another workspace"
-                    )))
-                }
-                Err(ConnectError::Db(e)) => return Err(internal(e)),
-            }
+            connected(
+                crate::store::sms_accounts::connect(
+                    &self.db,
+                    &caller.workspace_id,
+                    &self.config.server_secret,
+                    &connection,
+                    self.clock.now_ms(),
+                )
+                .await,
+                |n| format!("{n} already receives messages in another workspace"),
+            )?;
             tracing::info!(workspace = %caller.workspace_id, numbers = connection.numbers.len(), "SMS account connected");
             self.sms_settings(caller).await
         })

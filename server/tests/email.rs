@@ -240,15 +240,26 @@ async fn our_reply_threads_in_the_creators_mailbox_and_their_gmail_reply_lands_i
 async fn an_outlook_reply_without_references_is_threaded_by_subject_never_across_creators() {
     let s = setup().await;
     let h = &s.h;
-    // The thread whose emails carry this subject is not the creator's most recent one.
+    // We email the creator in one campaign, then write in the other (which becomes the most
+    // recent): the subject, not recency, must decide.
     let target = &s.threads[1];
+    reply_by_email(&s, target, "Where should we ship your kit?").await;
     let subject = thread(&s, target)
         .await
         .messages
         .iter()
         .rev()
         .find_map(|m| m.subject.clone())
-        .unwrap_or_else(|| "Checking in".into());
+        .expect("our email's subject");
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(&s.member),
+            json!({ "thread_id": s.threads[0], "kind": "reply", "text": "Portal update", "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+    h.clock.advance(1_000);
     let outlook = format!(
         "From: {c}\r\nTo: {TEAM}\r\nSubject: RE: {subject}\r\nMessage-ID: <DM6PR-outlook-1@namprd.prod.outlook.com>\r\n\
          MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\n\

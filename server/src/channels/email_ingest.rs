@@ -186,25 +186,24 @@ pub async fn ingest(
         .take(app::domain::text::MAX_MESSAGE_CHARS)
         .collect();
     let now = backend.clock.now_ms();
-    let Some(creator) = find_creator(db, ws, &[(Channel::Email, from.clone())]).await? else {
+    // An email no creator's thread can take waits in Unmatched, subject first.
+    let to_unmatched = || async {
         let shown = if subject.is_empty() {
             text.clone()
         } else {
             format!("{subject}\n\n{text}")
         };
-        park(
-            db,
-            ws,
-            Parked {
-                channel: Channel::Email,
-                address: &from,
-                text: &shown,
-                external_id: Some(&message_id),
-                at: now,
-            },
-        )
-        .await?;
-        return Ok(Ingested::Unmatched);
+        let parked = Parked {
+            channel: Channel::Email,
+            address: &from,
+            text: &shown,
+            external_id: Some(&message_id),
+            at: now,
+        };
+        park(db, ws, parked).await.map(|()| Ingested::Unmatched)
+    };
+    let Some(creator) = find_creator(db, ws, &[(Channel::Email, from.clone())]).await? else {
+        return to_unmatched().await;
     };
     let in_reply_to = header_ids(msg.in_reply_to());
     let references = header_ids(msg.references());
@@ -220,19 +219,7 @@ pub async fn ingest(
         })
         .collect();
     let Some(choice) = attribute_email(answered.as_deref(), &subject, &candidates) else {
-        park(
-            db,
-            ws,
-            Parked {
-                channel: Channel::Email,
-                address: &from,
-                text: &text,
-                external_id: Some(&message_id),
-                at: now,
-            },
-        )
-        .await?;
-        return Ok(Ingested::Unmatched);
+        return to_unmatched().await;
     };
     let Some(mut thread) = threads
         .into_iter()

@@ -78,10 +78,62 @@ fn refuse(status: StatusCode, why: &str) -> Response {
     (status, why.to_string()).into_response()
 }
 
+/// A connected Twilio account as a webhook finds it.
 #[derive(serde::Deserialize)]
-struct Account {
+pub(crate) struct Account {
     workspace: String,
     auth_token_sealed: String,
+}
+
+/// The workspace of a Twilio request's account, once the request's `X-Twilio-Signature` is
+/// checked against the configured public URL; otherwise the response that refuses it (and it is
+/// logged). Shared by the inbound and the delivery-report hooks.
+pub(crate) fn verified_workspace(
+    backend: &SurrealBackend,
+    found: Result<Option<Account>, DbError>,
+    uri: &Uri,
+    default_path: &str,
+    headers: &HeaderMap,
+    params: &[(String, String)],
+) -> Result<String, (StatusCode, &'static str)> {
+    let refused = |status: StatusCode, why: &'static str| {
+        tracing::warn!(
+            status = status.as_u16(),
+            reason = why,
+            "Twilio webhook refused"
+        );
+        (status, why)
+    };
+    let account = match found {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            return Err(refused(
+                StatusCode::NOT_FOUND,
+                "no connected SMS account matches this request",
+            ))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "Twilio webhook: account lookup failed");
+            return Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+        }
+    };
+    let Some(token) = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)
+    else {
+        tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
+        return Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+    };
+    let path = uri.path_and_query().map_or(default_path, |p| p.as_str());
+    let url = format!("{}{path}", backend.config.public_url);
+    let signature = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok());
+    if !twilio_signature::is_valid(&token, &url, params, signature) {
+        return Err(refused(
+            StatusCode::FORBIDDEN,
+            "X-Twilio-Signature does not match",
+        ));
+    }
+    Ok(account.workspace)
 }
 
 async fn find_account(
@@ -128,37 +180,15 @@ pub async fn handler(
             "To, From and MessageSid are required",
         );
     };
-    let db = &backend.db;
-    let account = match find_account(db, get("MessagingServiceSid"), &to).await {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            return refuse(
-                StatusCode::NOT_FOUND,
-                "no connected SMS account has that number",
-            )
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "Twilio webhook: account lookup failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-        }
+    let found = find_account(&backend.db, get("MessagingServiceSid"), &to).await;
+    let workspace = match verified_workspace(&backend, found, &uri, PATH, &headers, &params) {
+        Ok(ws) => ws,
+        Err(refusal) => return refusal.into_response(),
     };
-    let Some(token) = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)
-    else {
-        tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-    };
-    let path = uri.path_and_query().map_or(PATH, |p| p.as_str());
-    let url = format!("{}{path}", backend.config.public_url);
-    let signature = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok());
-    if !twilio_signature::is_valid(&token, &url, &params, signature) {
-        return refuse(StatusCode::FORBIDDEN, "X-Twilio-Signature does not match");
-    }
-    match store(&backend, &account.workspace, from, sid, &params).await {
+    match store(&backend, &workspace, from, sid, &params).await {
         Ok(()) => twiml_ok(),
         Err(e) => {
-            tracing::error!(workspace = %account.workspace, error = %e, "Twilio webhook: storing failed");
+            tracing::error!(%workspace, error = %e, "Twilio webhook: storing failed");
             // A 5xx makes Twilio retry; the MessageSid dedupe keeps the retry from doubling.
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }

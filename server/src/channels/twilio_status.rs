@@ -4,11 +4,10 @@
 //! the message's status forward only; a report that arrives before the send was recorded is kept
 //! and applied when it is.
 
-use super::twilio_signature;
+use super::twilio_sms::{verified_workspace, Account};
 use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
 use crate::outbound::jobs::apply_report;
-use crate::sealed;
 use app::domain::delivery::twilio_status;
 use app::model::DeliveryStatus;
 use axum::body::Bytes;
@@ -26,12 +25,6 @@ fn refuse(status: StatusCode, why: &str) -> Response {
         "Twilio status callback refused"
     );
     (status, why.to_string()).into_response()
-}
-
-#[derive(serde::Deserialize)]
-struct Account {
-    workspace: String,
-    auth_token_sealed: String,
 }
 
 /// The text shown for a failed delivery: Twilio's error code, with the common ones in words.
@@ -70,44 +63,26 @@ pub async fn handler(
             "AccountSid, MessageSid and MessageStatus are required",
         );
     };
-    let db = &backend.db;
-    let account = match exec(
-        db,
+    let found = exec(
+        &backend.db,
         "SELECT record::id(workspace) AS workspace, auth_token_sealed FROM sms_account WHERE account_sid = $sid LIMIT 1;",
         json!({ "sid": account_sid }),
     )
     .await
-    .and_then(|mut r| first::<Account>(&mut r, 0))
-    {
-        Ok(Some(a)) => a,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "no connected SMS account has that AccountSid"),
-        Err(e) => {
-            tracing::error!(error = %e, "Twilio status callback: account lookup failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-        }
+    .and_then(|mut r| first::<Account>(&mut r, 0));
+    let workspace = match verified_workspace(&backend, found, &uri, PATH, &headers, &params) {
+        Ok(ws) => ws,
+        Err(refusal) => return refusal.into_response(),
     };
-    let Some(token) = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)
-    else {
-        tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-    };
-    let path = uri.path_and_query().map_or(PATH, |p| p.as_str());
-    let url = format!("{}{path}", backend.config.public_url);
-    let signature = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok());
-    if !twilio_signature::is_valid(&token, &url, &params, signature) {
-        return refuse(StatusCode::FORBIDDEN, "X-Twilio-Signature does not match");
-    }
     let Some(status) = twilio_status(word) else {
         // accepted, sending, scheduled…: nothing to show yet.
         return StatusCode::NO_CONTENT.into_response();
     };
     let error = (status == DeliveryStatus::Failed).then(|| failure_text(get("ErrorCode")));
-    match record(&backend, &account.workspace, sid, status, error).await {
+    match record(&backend, &workspace, sid, status, error).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => {
-            tracing::error!(workspace = %account.workspace, error = %e, "Twilio status callback: storing failed");
+            tracing::error!(%workspace, error = %e, "Twilio status callback: storing failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }

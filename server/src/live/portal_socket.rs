@@ -3,22 +3,19 @@
 //! the messages of that one thread that a creator may see — never internal notes, never thread
 //! rows (their snippets can quote a note), never another thread's messages.
 
-use super::replay;
-use super::socket::{origin_allowed, parse_since, send};
+use super::socket::{origin_allowed, parse_since, stream};
 use super::LiveService;
 use crate::store::portal::{resolve, PortalSession};
 use app::api::backend::{Caller, Scope};
 use app::live::LiveEvent;
 use app::model::{Channel, Direction, Role};
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-use std::time::Duration;
 
 pub const PATH: &str = app::live::PORTAL_LIVE_PATH;
-const PING_EVERY: Duration = Duration::from_secs(20);
 
 #[derive(serde::Deserialize)]
 pub struct Params {
@@ -83,7 +80,7 @@ pub async fn handler(
 }
 
 async fn serve(
-    mut socket: WebSocket,
+    socket: WebSocket,
     live: Arc<LiveService>,
     session: PortalSession,
     token: String,
@@ -96,68 +93,23 @@ async fn serve(
         role: Role::Viewer,
         scope: Scope::Workspace,
     };
-    let mut sub = live.hub.subscribe(&caller);
-    live.wait_live(Duration::from_secs(5)).await;
-    let done = {
-        let replay = match replay::load(&live.backend.db, &caller, since).await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(error = %e, "portal replay failed");
-                let _ = socket.send(Message::Close(None)).await;
-                return;
+    let backend = live.backend.clone();
+    let thread = session.thread;
+    stream(
+        socket,
+        live,
+        caller,
+        since,
+        move |e| visible_in_portal(e, &thread),
+        move || {
+            let (backend, token) = (backend.clone(), token.clone());
+            async move {
+                let now = backend.clock.now_ms();
+                matches!(resolve(&backend.db, &token, now).await, Ok(Some(_)))
             }
-        };
-        let mine: Vec<&LiveEvent> = replay
-            .events
-            .iter()
-            .filter(|e| visible_in_portal(e, &session.thread))
-            .collect();
-        for event in &mine {
-            if !send(&mut socket, event).await {
-                return;
-            }
-        }
-        if replay.complete {
-            LiveEvent::Synced {
-                cursor: replay.cursor,
-                replayed: mine.len() as u32,
-            }
-        } else {
-            LiveEvent::Resync {
-                cursor: replay.cursor,
-            }
-        }
-    };
-    if !send(&mut socket, &done).await {
-        return;
-    }
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
-    loop {
-        tokio::select! {
-            event = sub.rx.recv() => match event {
-                Some(event) => {
-                    if visible_in_portal(&event, &session.thread) && !send(&mut socket, &event).await {
-                        break;
-                    }
-                }
-                None => break,
-            },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                Some(Ok(_)) => {}
-            },
-            _ = ping.tick() => {
-                let now = live.backend.clock.now_ms();
-                if !matches!(resolve(&live.backend.db, &token, now).await, Ok(Some(_))) {
-                    break;
-                }
-                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
-                    break;
-                }
-            }
-        }
-    }
-    let _ = socket.send(Message::Close(None)).await;
+        },
+    )
+    .await;
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub async fn handler(
         .on_upgrade(move |socket| serve(socket, live, caller, token, since))
 }
 
-pub(super) async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
+async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
     match serde_json::to_string(event) {
         Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
         Err(e) => {
@@ -96,12 +96,42 @@ pub(super) async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
 }
 
 async fn serve(
-    mut socket: WebSocket,
+    socket: WebSocket,
     live: Arc<LiveService>,
     caller: Caller,
     token: String,
     since: Option<i64>,
 ) {
+    let backend = live.backend.clone();
+    stream(
+        socket,
+        live,
+        caller,
+        since,
+        |_| true,
+        move || {
+            let (backend, token) = (backend.clone(), token.clone());
+            async move { backend.authenticate(&token).await.is_ok() }
+        },
+    )
+    .await;
+}
+
+/// Serves a subscribed socket: subscribes, replays what changed since `since` (the events `keep`
+/// allows), says `synced` (or `resync`), then streams the events `keep` allows until the peer
+/// leaves, falls behind, or `allowed` (asked at every ping) says the credential no longer holds.
+pub(super) async fn stream<Keep, Allowed, Fut>(
+    mut socket: WebSocket,
+    live: Arc<LiveService>,
+    caller: Caller,
+    since: Option<i64>,
+    keep: Keep,
+    allowed: Allowed,
+) where
+    Keep: Fn(&LiveEvent) -> bool,
+    Allowed: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
     // Subscribe before reading the replay, so nothing written in between is lost.
     let mut sub = live.hub.subscribe(&caller);
     live.wait_live(FEED_WAIT).await;
@@ -115,11 +145,12 @@ async fn serve(
                 return;
             }
         };
-        let replayed = replay.events.len() as u32;
-        for event in &replay.events {
+        let mut replayed = 0u32;
+        for event in replay.events.iter().filter(|e| keep(e)) {
             if !send(&mut socket, event).await {
                 return;
             }
+            replayed += 1;
         }
         if replay.complete {
             LiveEvent::Synced {
@@ -140,7 +171,7 @@ async fn serve(
         tokio::select! {
             event = sub.rx.recv() => match event {
                 Some(event) => {
-                    if !send(&mut socket, &event).await {
+                    if keep(&event) && !send(&mut socket, &event).await {
                         break;
                     }
                 }
@@ -152,7 +183,7 @@ async fn serve(
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
-                if live.backend.authenticate(&token).await.is_err() {
+                if !allowed().await {
                     break;
                 }
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {

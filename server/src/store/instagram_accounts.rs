@@ -35,17 +35,7 @@ pub async fn settings(
     })
 }
 
-pub enum ConnectError {
-    /// Another workspace already receives this account's messages.
-    Taken,
-    Db(DbError),
-}
-
-impl From<DbError> for ConnectError {
-    fn from(e: DbError) -> Self {
-        ConnectError::Db(e)
-    }
-}
+pub use super::ConnectError;
 
 pub async fn connect(
     db: &Db,
@@ -62,7 +52,7 @@ pub async fn connect(
     .await?;
     let taken: Vec<serde_json::Value> = resp.take(0).map_err(DbError::from)?;
     if !taken.is_empty() {
-        return Err(ConnectError::Taken);
+        return Err(ConnectError::Taken(c.account_id.clone()));
     }
     exec(
         db,

@@ -103,17 +103,7 @@ pub async fn load(
     }))
 }
 
-pub enum ConnectError {
-    /// Another workspace already reads this address.
-    Taken,
-    Db(DbError),
-}
-
-impl From<DbError> for ConnectError {
-    fn from(e: DbError) -> Self {
-        ConnectError::Db(e)
-    }
-}
+pub use super::ConnectError;
 
 /// Connects (or reconnects) the workspace's mailbox. Reconnecting the same address keeps the sync
 /// position; another address starts from the mailbox's current end.
@@ -132,7 +122,7 @@ pub async fn connect(
     .await?;
     let taken: Vec<serde_json::Value> = resp.take(0).map_err(DbError::from)?;
     if !taken.is_empty() {
-        return Err(ConnectError::Taken);
+        return Err(ConnectError::Taken(c.address.clone()));
     }
     exec(
         db,

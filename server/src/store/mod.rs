@@ -19,6 +19,19 @@ pub mod unmatched;
 
 use app::api::backend::{Caller, Scope};
 
+/// Why a channel connection was not stored.
+pub enum ConnectError {
+    /// Another workspace already has this number / account / address (named).
+    Taken(String),
+    Db(crate::db::DbError),
+}
+
+impl From<crate::db::DbError> for ConnectError {
+    fn from(e: crate::db::DbError) -> Self {
+        ConnectError::Db(e)
+    }
+}
+
 /// The WHERE fragment that confines a thread query to what the caller may see.
 /// Binds `$ws` (and `$scope_client`).
 pub fn thread_scope(

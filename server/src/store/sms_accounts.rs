@@ -14,17 +14,7 @@ struct Row {
     messaging_service_sid: Option<String>,
 }
 
-pub enum ConnectError {
-    /// Another workspace already receives SMS on one of these numbers.
-    NumberTaken(String),
-    Db(DbError),
-}
-
-impl From<DbError> for ConnectError {
-    fn from(e: DbError) -> Self {
-        ConnectError::Db(e)
-    }
-}
+pub use super::ConnectError;
 
 pub async fn settings(
     db: &Db,
@@ -74,7 +64,7 @@ pub async fn connect(
     .await?;
     let taken: Vec<Vec<String>> = resp.take(0).map_err(DbError::from)?;
     if let Some(n) = taken.iter().flatten().find(|n| c.numbers.contains(n)) {
-        return Err(ConnectError::NumberTaken(n.clone()));
+        return Err(ConnectError::Taken(n.clone()));
     }
     exec(
         db,

@@ -19,7 +19,52 @@ const ALL_FUNCTIONS: &[&str] = &[
     "set_stage",
     "set_assignee",
     "sign_out",
+    "retry_message",
+    "move_message",
+    "merge_creators",
+    "undo_merge",
+    "create_portal_link",
+    "revoke_portal_link",
+    "list_unmatched",
+    "creator_options",
+    "link_unmatched",
+    "create_creator_from_unmatched",
+    "api_channel_settings",
+    "set_api_outbound_url",
+    "sms_settings",
+    "connect_sms",
+    "instagram_settings",
+    "connect_instagram",
+    "mailbox_settings",
+    "connect_mailbox",
+    "test_mailbox",
+    "test_channel",
 ];
+
+/// Functions that change something: a viewer is refused each of them.
+const WRITES: &[&str] = &[
+    "mark_read",
+    "post_message",
+    "set_stage",
+    "set_assignee",
+    "retry_message",
+    "move_message",
+    "merge_creators",
+    "undo_merge",
+    "create_portal_link",
+    "revoke_portal_link",
+    "link_unmatched",
+    "create_creator_from_unmatched",
+    "set_api_outbound_url",
+    "connect_sms",
+    "connect_instagram",
+    "connect_mailbox",
+    "test_mailbox",
+    "test_channel",
+];
+
+/// An id of the right shape that names nothing.
+const NO_ID: &str = "zzzzzzzzzzzzzzzzzzzz";
 
 fn args_for(name: &str, thread: &str) -> Value {
     match name {
@@ -28,6 +73,28 @@ fn args_for(name: &str, thread: &str) -> Value {
         "post_message" => json!({ "thread_id": thread, "kind": "reply", "text": "hello" }),
         "set_stage" => json!({ "thread_id": thread, "stage": "completed", "reason": null }),
         "set_assignee" => json!({ "thread_id": thread, "assignee_id": null }),
+        "retry_message" => json!({ "message_id": NO_ID }),
+        "move_message" => json!({ "message_id": NO_ID, "to_thread_id": thread }),
+        "merge_creators" => json!({ "keep_id": NO_ID, "duplicate_id": NO_ID }),
+        "undo_merge" => json!({ "merge_id": NO_ID }),
+        "create_portal_link" | "revoke_portal_link" => json!({ "thread_id": thread }),
+        "link_unmatched" => json!({ "unmatched_id": NO_ID, "creator_id": NO_ID }),
+        "create_creator_from_unmatched" => {
+            json!({ "unmatched_id": NO_ID, "name": "Someone", "campaign_id": NO_ID })
+        }
+        "set_api_outbound_url" => json!({ "url": "https://platform.example/hook" }),
+        "connect_sms" => {
+            json!({ "account_sid": format!("AC{}", "a1".repeat(16)), "auth_token": "0123456789abcdef0123456789abcdef", "numbers": ["+14155550100"], "messaging_service_sid": null })
+        }
+        "connect_instagram" => {
+            json!({ "account_id": "17841400000000001", "username": null, "access_token": "IGQVJ".repeat(8) })
+        }
+        "connect_mailbox" => json!({
+            "address": "team@example.com", "display_name": "Team", "secret": "app-password",
+            "imap": { "host": "imap.example.com", "port": 993, "tls": "tls", "user": "team@example.com" },
+            "smtp": { "host": "smtp.example.com", "port": 587, "tls": "starttls", "user": "team@example.com" },
+        }),
+        "test_channel" => json!({ "channel": "sms" }),
         _ => json!({}),
     }
 }
@@ -90,6 +157,8 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         "post_message",
         "set_stage",
         "set_assignee",
+        "create_portal_link",
+        "revoke_portal_link",
     ] {
         let got: Result<Value, AppError> =
             h.call(name, Some(&cookie), args_for(name, &b_thread)).await;
@@ -99,6 +168,15 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
             "{name} on another workspace's thread"
         );
     }
+    // Another workspace's creators cannot be merged, nor a message moved into its thread.
+    let merge: Result<Value, AppError> = h
+        .call(
+            "merge_creators",
+            Some(&cookie),
+            json!({ "keep_id": h.b.creator_ids[0], "duplicate_id": h.b.creator_ids[1] }),
+        )
+        .await;
+    assert_eq!(merge.err(), Some(AppError::NotFound));
     // Reads by filter: another workspace's campaign, client or teammate match nothing.
     for filter in [
         json!({ "campaign": h.b.campaign_ids[0] }),
@@ -173,7 +251,7 @@ async fn a_viewer_reads_but_cannot_write() {
         .await
         .unwrap();
     assert_eq!(detail.summary.id, thread);
-    for name in ["mark_read", "post_message", "set_stage", "set_assignee"] {
+    for name in WRITES {
         let got: Result<Value, AppError> =
             h.call(name, Some(&cookie), args_for(name, &thread)).await;
         assert!(

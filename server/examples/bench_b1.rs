@@ -190,12 +190,18 @@ async fn main() {
     .unwrap();
     req.headers_mut().insert("cookie", cookie.parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    // Until the socket says it is live (`synced`, or `resync` after a large seed).
     loop {
-        let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) = socket.next().await else {
-            panic!("socket closed")
-        };
-        if let Ok(LiveEvent::Synced { .. }) = serde_json::from_str::<LiveEvent>(&t) {
-            break;
+        match socket.next().await {
+            Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) => {
+                if let Ok(LiveEvent::Synced { .. } | LiveEvent::Resync { .. }) =
+                    serde_json::from_str::<LiveEvent>(&t)
+                {
+                    break;
+                }
+            }
+            Some(Ok(_)) => {}
+            _ => panic!("the live socket closed before it was live"),
         }
     }
     let pushed = Arc::new(AtomicUsize::new(0));

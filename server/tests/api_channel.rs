@@ -274,3 +274,53 @@ async fn bad_requests_are_refused_and_write_nothing() {
     let (status, _) = post(&h, "/hooks/api/nosuchworkspace", &ts, "v1=00", b"{}").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn deliveries_of_one_event_racing_each_other_are_stored_once() {
+    let h = Harness::with_sizes(8, 3).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let settings: ApiChannelSettings = h
+        .call("api_channel_settings", Some(&owner), json!({}))
+        .await
+        .unwrap();
+    let known = a_creator_with_email(&h, &h.a.workspace_id).await;
+    let path = format!("/hooks/api/{}", h.a.workspace_id);
+    let ts = (NOW / 1000).to_string();
+    let before = api_messages(&h, &h.a.workspace_id).await;
+    // Each event is delivered four times at once — to a known creator and to a stranger.
+    let mut bodies = Vec::new();
+    for i in 0..12 {
+        let email = if i % 3 == 0 {
+            "stranger@nowhere.example".to_string()
+        } else {
+            known.email.clone()
+        };
+        bodies.push(json!({ "event_id": format!("race-{i}"), "creator": { "email": email }, "text": format!("race {i}") }).to_string());
+    }
+    let deliveries = bodies
+        .iter()
+        .flat_map(|b| std::iter::repeat_n(b.clone(), 4))
+        .map(|body| {
+            let sig = sign(&settings.secret, &ts, body.as_bytes());
+            let (h, path, ts) = (&h, path.clone(), ts.clone());
+            async move { post(h, &path, &ts, &sig, body.as_bytes()).await.0 }
+        });
+    let statuses = futures::future::join_all(deliveries).await;
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 202),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        api_messages(&h, &h.a.workspace_id).await,
+        before + 8,
+        "each known creator's event once"
+    );
+    let parked = h
+        .query("SELECT VALUE external_id FROM unmatched WHERE external_id IN ['race-0', 'race-3', 'race-6', 'race-9'];", json!({}))
+        .await;
+    assert_eq!(
+        parked.len(),
+        4,
+        "each stranger's event parked once: {parked:?}"
+    );
+}

@@ -574,7 +574,7 @@ async fn a_reply_on_the_api_channel_is_posted_signed_to_the_platform() {
 async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     let s = setup(false).await;
     let h = &s.h;
-    // A creator in two campaigns, both open, with a number that texts us.
+    // A creator in two campaigns, both open, with a number that texts us and no SMS from us yet.
     let rows = h
         .query(
             "SELECT creator, array::group(record::id(id)) AS threads, count() AS n FROM thread
@@ -591,7 +591,8 @@ async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     h.query(
         "UPDATE type::record('creator', $c) SET identities = array::append(identities[WHERE channel != 'sms'],
              { channel: 'sms', address: $p, consent: 'granted' });
-         UPDATE thread SET stage = 'negotiating' WHERE creator = type::record('creator', $c);",
+         UPDATE thread SET stage = 'negotiating' WHERE creator = type::record('creator', $c);
+         DELETE message WHERE thread.creator = type::record('creator', $c) AND channel = 'sms' AND direction = 'outbound';",
         json!({ "c": server::live::rows::key_of(&row["creator"]), "p": phone }),
     )
     .await;

@@ -211,7 +211,7 @@ fn Entry(m: MessageView, others: Vec<(String, String)>) -> impl IntoView {
             ctx.refresh.update(|n| *n += 1);
         }
     });
-    let movable = can_write && m.channel != Channel::Note && !others.is_empty();
+    let movable = can_write && m.direction == Direction::Inbound && !others.is_empty();
     let move_id = m.id.clone();
     let message_id = m.id.clone();
     view! {

@@ -40,7 +40,7 @@ pub fn UnmatchedPane() -> impl IntoView {
             <header class="unmatched-head">
                 <A href="/" attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
                 <h2>"Unmatched senders"</h2>
-                <p>"Messages from addresses no creator has yet. Link each to a creator: the message moves into their thread and the address is added to them."</p>
+                <p>"Messages from addresses no creator has yet. Link each to a creator — or create a new one in a campaign: the message moves into their thread and the address is added to them, so their next message lands there directly."</p>
             </header>
             <Transition fallback=|| view! { <div class="thread-loading">"Loading…"</div> }>
                 {move || items.get().map(|r| match r {

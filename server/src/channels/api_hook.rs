@@ -250,8 +250,12 @@ async fn accept(
             external_id: Some(event_id),
             at: now,
         };
-        park(db, workspace, parked).await?;
-        return Ok(Outcome::Unmatched);
+        return match park(db, workspace, parked).await {
+            Ok(()) => Ok(Outcome::Unmatched),
+            // A concurrent delivery of the same event won the race.
+            Err(e) if crate::db::is_duplicate(&e) => Ok(Outcome::Unmatched),
+            Err(e) => Err(e),
+        };
     };
     let Some(mut thread) =
         pick_thread(db, workspace, &creator.id, inbound.campaign_id.as_deref()).await?
@@ -262,22 +266,33 @@ async fn accept(
             "that creator is in no campaign yet"
         }));
     };
-    let message = append_message(
-        db,
-        workspace,
-        &mut thread,
-        NewMessage::from_creator(
-            Channel::Api,
-            creator.id,
-            creator.name,
-            inbound.subject.clone().filter(|s| !s.trim().is_empty()),
-            text,
-            now,
-            event_id.to_string(),
-        ),
-        None,
-    )
-    .await?;
+    let new = NewMessage::from_creator(
+        Channel::Api,
+        creator.id,
+        creator.name,
+        inbound.subject.clone().filter(|s| !s.trim().is_empty()),
+        text,
+        now,
+        event_id.to_string(),
+    );
+    let message = match append_message(db, workspace, &mut thread, new, None).await {
+        Ok(m) => m,
+        // A concurrent delivery of the same event won the race: answer as a repeat.
+        Err(e) if crate::db::is_duplicate(&e) => {
+            let mut resp = exec(
+                db,
+                "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
+                     AND external_id = $eid AND channel = 'api' LIMIT 1;",
+                json!({ "ws": workspace, "eid": event_id }),
+            )
+            .await?;
+            let id: Vec<String> = resp.take(0)?;
+            return Ok(Outcome::Duplicate {
+                message_id: id.into_iter().next().unwrap_or_default(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     tracing::info!(%workspace, thread = %thread.id, "API channel message accepted");
     Ok(Outcome::Accepted {
         message_id: message.id,

@@ -200,7 +200,11 @@ pub async fn ingest(
             external_id: Some(&message_id),
             at: now,
         };
-        park(db, ws, parked).await.map(|()| Ingested::Unmatched)
+        match park(db, ws, parked).await {
+            Ok(()) => Ok(Ingested::Unmatched),
+            Err(e) if crate::db::is_duplicate(&e) => Ok(Ingested::Duplicate),
+            Err(e) => Err(e),
+        }
     };
     let Some(creator) = find_creator(db, ws, &[(Channel::Email, from.clone())]).await? else {
         return to_unmatched().await;
@@ -251,7 +255,11 @@ pub async fn ingest(
         quoted_trimmed,
         attachments,
     });
-    append_message(db, ws, &mut thread, new, None).await?;
+    match append_message(db, ws, &mut thread, new, None).await {
+        Ok(_) => {}
+        Err(e) if crate::db::is_duplicate(&e) => return Ok(Ingested::Duplicate),
+        Err(e) => return Err(e),
+    }
     tracing::info!(workspace = %ws, thread = %thread.id, why = choice.why, "email received");
     Ok(Ingested::Stored)
 }

@@ -65,8 +65,23 @@ pub async fn exec(
         }
         other => other,
     };
-    let resp = db.query(sql).bind(vars).await?;
-    Ok(resp.check()?)
+    let mut resp = db.query(sql).bind(vars).await?;
+    let errors = resp.take_errors();
+    if errors.is_empty() {
+        return Ok(resp);
+    }
+    // In a failed transaction every statement reports an error; the one that says why is the
+    // one that is not "not executed due to a failed transaction".
+    let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
+    errors.sort_by_key(|(i, _)| *i);
+    let why = errors
+        .iter()
+        .position(|(_, e)| {
+            !e.to_string()
+                .contains("not executed due to a failed transaction")
+        })
+        .unwrap_or(0);
+    Err(DbError::Surreal(errors.swap_remove(why).1))
 }
 
 /// Whether a database error is a transaction conflict that may simply be run again.
@@ -96,6 +111,20 @@ pub async fn exec_transaction(
             other => return other,
         }
     }
+}
+
+/// Whether an error says an inbound message's dedupe key already exists: the same provider
+/// message was stored by a concurrent delivery.
+pub fn is_duplicate(e: &DbError) -> bool {
+    let text = e.to_string();
+    text.contains("inbound_key") && text.contains("already exists")
+}
+
+/// The record key that makes one provider message land once: a digest of where it came from.
+pub fn inbound_key(workspace: &str, channel: &str, external_id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{workspace}\n{channel}\n{external_id}").as_bytes());
+    format!("k{}", hex::encode(&digest[..20]))
 }
 
 /// Rows of statement `idx` as `T`.

@@ -118,19 +118,18 @@ pub async fn receive(db: &Db, workspace: &str, m: Inbound<'_>) -> Result<Receive
         None => None,
     };
     let (Some(creator), Some((mut thread, check_campaign))) = (creator, choice) else {
-        park(
-            db,
-            workspace,
-            Parked {
-                channel: m.channel,
-                address: m.address,
-                text: m.text,
-                external_id: Some(m.external_id),
-                at: m.at,
-            },
-        )
-        .await?;
-        return Ok(Received::Unmatched);
+        let parked = Parked {
+            channel: m.channel,
+            address: m.address,
+            text: m.text,
+            external_id: Some(m.external_id),
+            at: m.at,
+        };
+        return match park(db, workspace, parked).await {
+            Ok(()) => Ok(Received::Unmatched),
+            Err(e) if crate::db::is_duplicate(&e) => Ok(Received::Duplicate),
+            Err(e) => Err(e),
+        };
     };
     let creator_id = creator.id.clone();
     let mut msg = NewMessage::from_creator(
@@ -143,7 +142,12 @@ pub async fn receive(db: &Db, workspace: &str, m: Inbound<'_>) -> Result<Receive
         m.external_id.to_string(),
     );
     msg.check_campaign = check_campaign;
-    let stored = append_message(db, workspace, &mut thread, msg, None).await?;
+    let stored = match append_message(db, workspace, &mut thread, msg, None).await {
+        Ok(m) => m,
+        // A concurrent delivery of the same message won the race.
+        Err(e) if crate::db::is_duplicate(&e) => return Ok(Received::Duplicate),
+        Err(e) => return Err(e),
+    };
     Ok(Received::Stored {
         creator: creator_id,
         thread: thread.id,

@@ -211,8 +211,23 @@ pub async fn append_message(
     if let Some(email) = &msg.email {
         vars.insert("email".into(), email.bind());
     }
+    let dedupe = match (&msg.external_id, msg.direction) {
+        (Some(eid), Direction::Inbound) => {
+            vars.insert(
+                "dkey".into(),
+                json!(crate::db::inbound_key(
+                    workspace_id,
+                    msg.channel.as_str(),
+                    eid
+                )),
+            );
+            "CREATE type::record('inbound_key', $dkey) SET at = $at;"
+        }
+        _ => "",
+    };
     let sql = format!(
         "BEGIN TRANSACTION;
+         {dedupe}
          CREATE type::record('message', $mid) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
              direction = $direction, channel = $channel, sender_kind = $sender_kind, sender_id = $sender_id,
              sender_name = $sender_name, subject = $subject, text = $text, at = $at,

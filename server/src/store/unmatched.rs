@@ -19,13 +19,19 @@ pub struct Parked<'a> {
 }
 
 pub async fn park(db: &Db, workspace: &str, p: Parked<'_>) -> Result<(), DbError> {
-    exec(
+    let dkey = p
+        .external_id
+        .map(|eid| crate::db::inbound_key(workspace, p.channel.as_str(), eid));
+    crate::db::exec_transaction(
         db,
-        "CREATE unmatched SET workspace = type::record('workspace', $ws), channel = $channel, address = $address,
-             text = $text, external_id = $eid, at = $at;",
+        "BEGIN TRANSACTION;
+         IF $dkey != NONE { CREATE type::record('inbound_key', $dkey) SET at = $at; };
+         CREATE unmatched SET workspace = type::record('workspace', $ws), channel = $channel, address = $address,
+             text = $text, external_id = $eid, at = $at;
+         COMMIT TRANSACTION;",
         json!({
             "ws": workspace, "channel": p.channel.as_str(), "address": p.address, "text": p.text,
-            "eid": p.external_id, "at": p.at,
+            "eid": p.external_id, "at": p.at, "dkey": dkey,
         }),
     )
     .await?;

@@ -20,10 +20,11 @@ pub async fn find_creator(
     keys: &[(Channel, String)],
 ) -> Result<Option<CreatorRef>, DbError> {
     for (channel, address) in keys {
+        // A point read of the identity's lookup record (kept by an event on `creator`).
         let mut resp = exec(
             db,
-            "SELECT record::id(id) AS id, name FROM creator WHERE workspace = type::record('workspace', $ws)
-                 AND identities[WHERE channel = $ch AND address = $addr] != [] LIMIT 1;",
+            "SELECT record::id(creator.id) AS id, creator.name AS name
+                 FROM type::record('creator_identity', [$ws, $ch, $addr]) WHERE creator != NONE;",
             json!({ "ws": workspace, "ch": channel.as_str(), "addr": address }),
         )
         .await?;

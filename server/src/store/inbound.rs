@@ -75,21 +75,31 @@ async fn choose(
     channel: Channel,
     now: i64,
 ) -> Result<Option<(ThreadSummary, bool)>, DbError> {
+    // Per thread, our latest message on the channel (each subquery reads one thread's index range).
     let mut resp = exec(
         db,
         &format!(
-            "SELECT {THREAD_FIELDS} FROM thread WHERE workspace = type::record('workspace', $ws)
-                 AND creator = type::record('creator', $c);
-             LET $threads = SELECT VALUE id FROM thread WHERE workspace = type::record('workspace', $ws)
-                 AND creator = type::record('creator', $c);
-             SELECT VALUE record::id(thread) FROM message WHERE thread IN $threads AND channel = $ch
-                 AND direction = 'outbound' AND at > $since ORDER BY at DESC LIMIT 1;"
+            "SELECT {THREAD_FIELDS}, (SELECT VALUE at FROM message WHERE thread = $parent.id AND channel = $ch
+                     AND direction = 'outbound' AND at > $since ORDER BY at DESC LIMIT 1)[0] AS last_out
+                 FROM thread WHERE workspace = type::record('workspace', $ws) AND creator = type::record('creator', $c);"
         ),
         json!({ "ws": workspace, "c": creator, "ch": channel.as_str(), "since": now - ANSWERS_WITHIN_MS }),
     )
     .await?;
-    let threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
-    let answered: Vec<String> = resp.take(2)?;
+    let raw: Vec<serde_json::Value> = rows(&mut resp, 0)?;
+    let mut threads: Vec<ThreadSummary> = Vec::with_capacity(raw.len());
+    let mut answered: Option<(i64, String)> = None;
+    for r in raw {
+        let last_out = r.get("last_out").and_then(serde_json::Value::as_i64);
+        let t: ThreadSummary = serde_json::from_value(r)?;
+        if let Some(at) = last_out {
+            if answered.as_ref().is_none_or(|(a, _)| at > *a) {
+                answered = Some((at, t.id.clone()));
+            }
+        }
+        threads.push(t);
+    }
+    let answered: Vec<String> = answered.map(|(_, t)| t).into_iter().collect();
     let candidates: Vec<CandidateThread> = threads
         .iter()
         .map(|t| CandidateThread {

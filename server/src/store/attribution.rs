@@ -52,12 +52,19 @@ pub async fn pick_thread(
         }
         None => "",
     };
+    // By the creator index alone (with the workspace in the WHERE clause the planner walks the
+    // workspace's index); the workspace is checked on the rows.
     let sql = format!(
-        "SELECT {THREAD_FIELDS} FROM thread WHERE workspace = type::record('workspace', $ws)
-             AND creator = type::record('creator', $creator) {campaign_clause};"
+        "SELECT {THREAD_FIELDS}, record::id(workspace) AS ws FROM thread
+             WHERE creator = type::record('creator', $creator) {campaign_clause};"
     );
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    let threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
+    let raw: Vec<Value> = rows(&mut resp, 0)?;
+    let threads: Vec<ThreadSummary> = raw
+        .into_iter()
+        .filter(|r| r["ws"].as_str() == Some(workspace))
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()?;
     Ok(choose_thread(threads))
 }
 

@@ -75,29 +75,46 @@ async fn choose(
     channel: Channel,
     now: i64,
 ) -> Result<Option<(ThreadSummary, bool)>, DbError> {
-    // Per thread, our latest message on the channel (each subquery reads one thread's index range).
+    // The creator's threads, by the creator index alone (with the workspace in the WHERE clause
+    // the planner walks the workspace's index); the workspace is checked on the rows.
     let mut resp = exec(
         db,
-        &format!(
-            "SELECT {THREAD_FIELDS}, (SELECT VALUE at FROM message WHERE thread = $parent.id AND channel = $ch
-                     AND direction = 'outbound' AND at > $since ORDER BY at DESC LIMIT 1)[0] AS last_out
-                 FROM thread WHERE workspace = type::record('workspace', $ws) AND creator = type::record('creator', $c);"
-        ),
-        json!({ "ws": workspace, "c": creator, "ch": channel.as_str(), "since": now - ANSWERS_WITHIN_MS }),
+        &format!("SELECT {THREAD_FIELDS}, record::id(workspace) AS ws FROM thread WHERE creator = type::record('creator', $c);"),
+        json!({ "c": creator }),
     )
     .await?;
     let raw: Vec<serde_json::Value> = rows(&mut resp, 0)?;
-    let mut threads: Vec<ThreadSummary> = Vec::with_capacity(raw.len());
+    let threads: Vec<ThreadSummary> = raw
+        .into_iter()
+        .filter(|r| r["ws"].as_str() == Some(workspace))
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()?;
+    // Per thread, our latest message on the channel: one statement per thread so each reads its
+    // own index range (a correlated subquery would scan the table), forward (SurrealKV scans
+    // backward slowly).
+    let mut sql = String::new();
+    let mut vars = serde_json::Map::new();
+    vars.insert("ch".into(), json!(channel.as_str()));
+    vars.insert("since".into(), json!(now - ANSWERS_WITHIN_MS));
+    for (n, t) in threads.iter().enumerate() {
+        vars.insert(format!("t{n}"), json!(t.id));
+        sql.push_str(&format!(
+            "RETURN math::max((SELECT VALUE at FROM message WHERE thread = type::record('thread', $t{n})
+                 AND channel = $ch AND direction = 'outbound' AND at > $since));\n"
+        ));
+    }
     let mut answered: Option<(i64, String)> = None;
-    for r in raw {
-        let last_out = r.get("last_out").and_then(serde_json::Value::as_i64);
-        let t: ThreadSummary = serde_json::from_value(r)?;
-        if let Some(at) = last_out {
-            if answered.as_ref().is_none_or(|(a, _)| at > *a) {
-                answered = Some((at, t.id.clone()));
+    if !threads.is_empty() {
+        let mut resp = exec(db, &sql, serde_json::Value::Object(vars)).await?;
+        for (n, t) in threads.iter().enumerate() {
+            let last: Option<serde_json::Value> = resp.take(n)?;
+            let last = last.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
+            if let Some(at) = last {
+                if answered.as_ref().is_none_or(|(a, _)| at > *a) {
+                    answered = Some((at, t.id.clone()));
+                }
             }
         }
-        threads.push(t);
     }
     let answered: Vec<String> = answered.map(|(_, t)| t).into_iter().collect();
     let candidates: Vec<CandidateThread> = threads

@@ -146,6 +146,14 @@ pub async fn link(
     .await?;
     let already: Vec<Value> = resp.take(0).map_err(DbError::from)?;
     if already.is_empty() {
+        // The parked message holds the provider id's dedupe key; the message now moves into the
+        // thread, which takes the key over.
+        exec(
+            db,
+            "DELETE type::record('inbound_key', $k);",
+            json!({ "k": crate::db::inbound_key(ws, row.channel.as_str(), &external_id) }),
+        )
+        .await?;
         let subject = format!("thread:{}", thread.id);
         append_message(
             db,

@@ -6,12 +6,12 @@
 //! handlers, no forms); attachments are kept up to a size limit.
 
 use crate::backend::SurrealBackend;
-use crate::db::{exec, rows, DbError};
+use crate::db::{exec, DbError};
 use crate::store::attribution::find_creator;
+use crate::store::attribution::per_thread;
 use crate::store::mailboxes::Mailbox;
 use crate::store::thread_write::{append_message, EmailFields, NewAttachment, NewMessage};
 use crate::store::unmatched::{park, Parked};
-use crate::store::THREAD_FIELDS;
 use app::domain::email::{
     attribute_email, normalize_message_id, normalize_subject, ours, parse_references, trim_quoted,
     CandidateThread,
@@ -19,7 +19,7 @@ use app::domain::email::{
 use app::domain::identity::normalize_email;
 use app::model::{Channel, ThreadSummary};
 use mail_parser::{MessageParser, MimeHeaders};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// One attachment larger than this is not kept (the entry says so).
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -319,24 +319,18 @@ async fn creator_threads(
     ws: &str,
     creator: &str,
 ) -> Result<Vec<(ThreadSummary, Vec<String>)>, DbError> {
-    let mut resp = exec(
-        &backend.db,
-        &format!(
-            "SELECT {THREAD_FIELDS}, (SELECT VALUE subject FROM message WHERE thread = $parent.id AND channel = 'email'
-                 AND subject != NONE) AS email_subjects
-             FROM thread WHERE workspace = type::record('workspace', $ws) AND creator = type::record('creator', $c);"
-        ),
-        json!({ "ws": ws, "c": creator }),
-    )
-    .await?;
-    let raw: Vec<Value> = rows(&mut resp, 0)?;
-    let mut out = Vec::new();
-    for r in raw {
-        let subjects: Vec<String> = r
-            .get("email_subjects")
-            .and_then(|s| serde_json::from_value(s.clone()).ok())
-            .unwrap_or_default();
-        out.push((serde_json::from_value(r)?, subjects));
+    let db = &backend.db;
+    let threads = crate::store::attribution::creator_threads(db, ws, creator).await?;
+    let ids: Vec<String> = threads.iter().map(|t| t.id.clone()).collect();
+    let statement = "SELECT VALUE subject FROM message WHERE thread = type::record('thread', $t)
+         AND channel = 'email' AND subject != NONE;";
+    let Some(mut resp) = per_thread(db, &ids, statement, Map::new()).await? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(threads.len());
+    for (n, t) in threads.into_iter().enumerate() {
+        let subjects: Vec<String> = resp.take(n)?;
+        out.push((t, subjects));
     }
     Ok(out)
 }

@@ -4,24 +4,29 @@
 //! 7 days a person's reply carries the `HUMAN_AGENT` tag; later, nothing is sent.
 
 use super::SendError;
-use crate::db::{exec, Db, DbError};
+use crate::db::{exec, first, Db, DbError};
 use app::domain::reply_channel::{instagram_rule, InstagramTag, SenderKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// When the message's creator last wrote to the business on Instagram (any thread).
 pub async fn last_inbound_at(db: &Db, message_id: &str) -> Result<Option<i64>, DbError> {
+    #[derive(Deserialize)]
+    struct Owner {
+        workspace: String,
+        creator: String,
+    }
     let mut resp = exec(
         db,
-        "LET $creator = (SELECT VALUE thread.creator FROM ONLY type::record('message', $mid));
-         LET $threads = SELECT VALUE id FROM thread WHERE creator = $creator;
-         SELECT VALUE at FROM message WHERE thread IN $threads AND channel = 'instagram' AND direction = 'inbound'
-             ORDER BY at DESC LIMIT 1;",
+        "SELECT record::id(workspace) AS workspace, record::id(thread.creator) AS creator
+             FROM message WHERE id = type::record('message', $mid);",
         json!({ "mid": message_id }),
     )
     .await?;
-    let n = resp.num_statements();
-    Ok(resp.take(n - 1)?)
+    let Some(o) = first::<Owner>(&mut resp, 0)? else {
+        return Ok(None);
+    };
+    crate::store::reply_facts::last_instagram_inbound(db, &o.workspace, &o.creator).await
 }
 
 /// The tag a send needs now, or why it may not be sent (automation is never queued here: a

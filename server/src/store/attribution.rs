@@ -4,8 +4,8 @@
 
 use super::THREAD_FIELDS;
 use crate::db::{exec, first, rows, Db, DbError};
-use app::model::{Channel, ThreadSummary};
-use serde_json::{json, Value};
+use app::model::{Channel, Direction, ThreadSummary};
+use serde_json::{json, Map, Value};
 
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreatorRef {
@@ -35,6 +35,87 @@ pub async fn find_creator(
     Ok(None)
 }
 
+/// The creator's threads in the workspace. Read by the creator index alone (with the workspace
+/// in the WHERE clause the planner walks the workspace's index); the workspace is checked on the
+/// rows.
+pub async fn creator_threads(
+    db: &Db,
+    workspace: &str,
+    creator_id: &str,
+) -> Result<Vec<ThreadSummary>, DbError> {
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT {THREAD_FIELDS}, record::id(workspace) AS ws FROM thread
+                 WHERE creator = type::record('creator', $creator);"
+        ),
+        json!({ "creator": creator_id }),
+    )
+    .await?;
+    let raw: Vec<Value> = rows(&mut resp, 0)?;
+    Ok(raw
+        .into_iter()
+        .filter(|r| r["ws"].as_str() == Some(workspace))
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Runs `statement` once per thread, with `$t` bound to each thread's id in turn (and `vars`
+/// shared), in one round trip; the results come back in the threads' order. Each statement
+/// reads its thread's own index range: a correlated subquery (`thread = $parent.id`) would scan
+/// the whole message table instead.
+pub async fn per_thread(
+    db: &Db,
+    threads: &[String],
+    statement: &str,
+    mut vars: Map<String, Value>,
+) -> Result<Option<surrealdb::IndexedResults>, DbError> {
+    if threads.is_empty() {
+        return Ok(None);
+    }
+    let mut sql = String::new();
+    for (n, t) in threads.iter().enumerate() {
+        vars.insert(format!("t{n}"), json!(t));
+        sql.push_str(&statement.replace("$t", &format!("$t{n}")));
+        sql.push('\n');
+    }
+    Ok(Some(exec(db, &sql, Value::Object(vars)).await?))
+}
+
+/// Of `threads`, the one with the newest entry on `channel` in `direction` after `since`, and
+/// that entry's time. Reads forward (SurrealKV scans backward slowly).
+pub async fn latest_entry(
+    db: &Db,
+    threads: &[String],
+    channel: Channel,
+    direction: Direction,
+    since: i64,
+) -> Result<Option<(i64, String)>, DbError> {
+    let mut vars = Map::new();
+    vars.insert("ch".into(), json!(channel.as_str()));
+    vars.insert("dir".into(), json!(direction.as_str()));
+    vars.insert("since".into(), json!(since));
+    let statement =
+        "RETURN math::max((SELECT VALUE at FROM message WHERE thread = type::record('thread', $t)
+         AND channel = $ch AND direction = $dir AND at > $since));";
+    let Some(mut resp) = per_thread(db, threads, statement, vars).await? else {
+        return Ok(None);
+    };
+    let mut newest: Option<(i64, String)> = None;
+    for (n, t) in threads.iter().enumerate() {
+        // math::max answers a number (or NONE for no entries).
+        let at = resp
+            .take::<Option<Value>>(n)?
+            .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
+        if let Some(at) = at {
+            if newest.as_ref().is_none_or(|(a, _)| at > *a) {
+                newest = Some((at, t.clone()));
+            }
+        }
+    }
+    Ok(newest)
+}
+
 /// The thread a creator's message goes to (see the module comment).
 pub async fn pick_thread(
     db: &Db,
@@ -42,29 +123,11 @@ pub async fn pick_thread(
     creator_id: &str,
     campaign_id: Option<&str>,
 ) -> Result<Option<ThreadSummary>, DbError> {
-    let mut vars = serde_json::Map::new();
-    vars.insert("ws".into(), workspace.into());
-    vars.insert("creator".into(), creator_id.into());
-    let campaign_clause = match campaign_id {
-        Some(c) => {
-            vars.insert("campaign".into(), c.into());
-            "AND campaign = type::record('campaign', $campaign)"
-        }
-        None => "",
-    };
-    // By the creator index alone (with the workspace in the WHERE clause the planner walks the
-    // workspace's index); the workspace is checked on the rows.
-    let sql = format!(
-        "SELECT {THREAD_FIELDS}, record::id(workspace) AS ws FROM thread
-             WHERE creator = type::record('creator', $creator) {campaign_clause};"
-    );
-    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    let raw: Vec<Value> = rows(&mut resp, 0)?;
-    let threads: Vec<ThreadSummary> = raw
+    let threads = creator_threads(db, workspace, creator_id)
+        .await?
         .into_iter()
-        .filter(|r| r["ws"].as_str() == Some(workspace))
-        .map(serde_json::from_value)
-        .collect::<Result<_, _>>()?;
+        .filter(|t| campaign_id.is_none_or(|c| t.campaign_id == c))
+        .collect();
     Ok(choose_thread(threads))
 }
 

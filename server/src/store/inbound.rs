@@ -2,14 +2,12 @@
 //! provider's id was seen before, find the creator by the sender's address, append it to the
 //! right thread — or keep it in the Unmatched queue when no creator has that address.
 
-use super::attribution::{find_creator, CreatorRef};
+use super::attribution::{creator_threads, find_creator, latest_entry, CreatorRef};
 use super::thread_write::{append_message, NewMessage};
 use super::unmatched::{park, Parked};
-use super::THREAD_FIELDS;
-use crate::db::{exec, rows, Db, DbError};
+use crate::db::{exec, Db, DbError};
 use app::domain::attribution::{attribute, CandidateThread};
-use app::model::Channel;
-use app::model::ThreadSummary;
+use app::model::{Channel, Direction, ThreadSummary};
 use serde_json::{json, Value};
 
 pub struct Inbound<'a> {
@@ -75,47 +73,16 @@ async fn choose(
     channel: Channel,
     now: i64,
 ) -> Result<Option<(ThreadSummary, bool)>, DbError> {
-    // The creator's threads, by the creator index alone (with the workspace in the WHERE clause
-    // the planner walks the workspace's index); the workspace is checked on the rows.
-    let mut resp = exec(
+    let threads = creator_threads(db, workspace, creator).await?;
+    let ids: Vec<String> = threads.iter().map(|t| t.id.clone()).collect();
+    let answered = latest_entry(
         db,
-        &format!("SELECT {THREAD_FIELDS}, record::id(workspace) AS ws FROM thread WHERE creator = type::record('creator', $c);"),
-        json!({ "c": creator }),
+        &ids,
+        channel,
+        Direction::Outbound,
+        now - ANSWERS_WITHIN_MS,
     )
     .await?;
-    let raw: Vec<serde_json::Value> = rows(&mut resp, 0)?;
-    let threads: Vec<ThreadSummary> = raw
-        .into_iter()
-        .filter(|r| r["ws"].as_str() == Some(workspace))
-        .map(serde_json::from_value)
-        .collect::<Result<_, _>>()?;
-    // Per thread, our latest message on the channel: one statement per thread so each reads its
-    // own index range (a correlated subquery would scan the table), forward (SurrealKV scans
-    // backward slowly).
-    let mut sql = String::new();
-    let mut vars = serde_json::Map::new();
-    vars.insert("ch".into(), json!(channel.as_str()));
-    vars.insert("since".into(), json!(now - ANSWERS_WITHIN_MS));
-    for (n, t) in threads.iter().enumerate() {
-        vars.insert(format!("t{n}"), json!(t.id));
-        sql.push_str(&format!(
-            "RETURN math::max((SELECT VALUE at FROM message WHERE thread = type::record('thread', $t{n})
-                 AND channel = $ch AND direction = 'outbound' AND at > $since));\n"
-        ));
-    }
-    let mut answered: Option<(i64, String)> = None;
-    if !threads.is_empty() {
-        let mut resp = exec(db, &sql, serde_json::Value::Object(vars)).await?;
-        for (n, t) in threads.iter().enumerate() {
-            let last: Option<serde_json::Value> = resp.take(n)?;
-            let last = last.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
-            if let Some(at) = last {
-                if answered.as_ref().is_none_or(|(a, _)| at > *a) {
-                    answered = Some((at, t.id.clone()));
-                }
-            }
-        }
-    }
     let answered: Vec<String> = answered.map(|(_, t)| t).into_iter().collect();
     let candidates: Vec<CandidateThread> = threads
         .iter()

@@ -2,9 +2,10 @@
 //! creator's addresses and consent, the channels the creator wrote on, and which outbound
 //! channels the workspace has connected. The rule itself is pure; this only reads.
 
+use super::attribution::{creator_threads, latest_entry};
 use crate::db::{exec, Db, DbError};
 use app::domain::reply_channel::{ChannelFacts, Connected};
-use app::model::{Channel, Identity};
+use app::model::{Channel, Direction, Identity};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -24,10 +25,6 @@ pub async fn load(
         db,
         "SELECT identities FROM ONLY type::record('creator', $creator);
          SELECT channel, at FROM message WHERE thread = type::record('thread', $tid) AND direction = 'inbound';
-         LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $creator)
-             AND workspace = type::record('workspace', $ws);
-         SELECT VALUE at FROM message WHERE thread IN $threads AND channel = 'instagram' AND direction = 'inbound'
-             ORDER BY at DESC LIMIT 1;
          SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
          SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);
          SELECT VALUE count() FROM instagram_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
@@ -44,11 +41,11 @@ pub async fn load(
         .into_iter()
         .filter_map(|v| serde_json::from_value(v).ok())
         .collect();
-    let last_instagram: Option<i64> = resp.take(3)?;
-    let sms_accounts: Option<i64> = resp.take(4)?;
-    let api: Option<bool> = resp.take(5)?;
-    let instagram_accounts: Option<i64> = resp.take(6)?;
-    let mailboxes: Option<i64> = resp.take(7)?;
+    let sms_accounts: Option<i64> = resp.take(2)?;
+    let api: Option<bool> = resp.take(3)?;
+    let instagram_accounts: Option<i64> = resp.take(4)?;
+    let mailboxes: Option<i64> = resp.take(5)?;
+    let last_instagram = last_instagram_inbound(db, workspace, creator_id).await?;
     Ok(ChannelFacts {
         identities: identities.unwrap_or_default(),
         last_inbound: inbound.iter().max_by_key(|m| m.at).map(|m| m.channel),
@@ -61,4 +58,23 @@ pub async fn load(
             api: api.unwrap_or(false),
         },
     })
+}
+
+/// When the creator last wrote to the business on Instagram, in any of their threads: the
+/// platform's window is per conversation, not per campaign.
+pub async fn last_instagram_inbound(
+    db: &Db,
+    workspace: &str,
+    creator_id: &str,
+) -> Result<Option<i64>, DbError> {
+    let threads: Vec<String> = creator_threads(db, workspace, creator_id)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    Ok(
+        latest_entry(db, &threads, Channel::Instagram, Direction::Inbound, 0)
+            .await?
+            .map(|(at, _)| at),
+    )
 }

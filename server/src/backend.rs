@@ -78,6 +78,15 @@ impl SurrealBackend {
         )
     }
 
+    /// Where Twilio reports on the SMS we send (named on every message sent).
+    pub fn sms_status_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.config.public_url,
+            crate::channels::twilio_status::PATH
+        )
+    }
+
     async fn load_session_info(&self, caller: &Caller) -> Result<SessionInfo, DbError> {
         #[derive(serde::Deserialize)]
         struct Row {
@@ -370,11 +379,7 @@ impl Backend for SurrealBackend {
                 &self.db,
                 &caller.workspace_id,
                 self.sms_webhook_url(),
-                format!(
-                    "{}{}",
-                    self.config.public_url,
-                    crate::channels::twilio_status::PATH
-                ),
+                self.sms_status_url(),
             )
             .await
             .map_err(internal)

@@ -52,6 +52,17 @@ pub async fn connect(config: &Config) -> Result<Db, DbError> {
     Ok(db)
 }
 
+/// An object's `null` entries left out, so they read as SurrealDB's NONE (absent) — what optional
+/// fields accept — rather than NULL. Anything but an object is returned as it is.
+pub fn without_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
+        }
+        other => other,
+    }
+}
+
 /// Runs a query and checks every statement succeeded. Top-level `null` variables are left unbound,
 /// so they read as SurrealDB's NONE (an absent value) rather than NULL.
 pub async fn exec(
@@ -59,12 +70,7 @@ pub async fn exec(
     sql: &str,
     vars: serde_json::Value,
 ) -> Result<surrealdb::IndexedResults, DbError> {
-    let vars = match vars {
-        serde_json::Value::Object(map) => {
-            serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
-        }
-        other => other,
-    };
+    let vars = without_nulls(vars);
     let mut resp = db.query(sql).bind(vars).await?;
     let errors = resp.take_errors();
     if errors.is_empty() {

@@ -3,7 +3,7 @@
 //! the messages of that one thread that a creator may see — never internal notes, never thread
 //! rows (their snippets can quote a note), never another thread's messages.
 
-use super::socket::{origin_allowed, parse_since, stream};
+use super::socket::{foreign_origin, parse_since, small_buffers, stream};
 use super::LiveService;
 use crate::store::portal::{resolve, PortalSession};
 use app::api::backend::{Caller, Scope};
@@ -44,13 +44,8 @@ pub async fn handler(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    if !origin_allowed(
-        header(axum::http::header::ORIGIN),
-        header(axum::http::header::HOST),
-        &live.backend.config.public_url,
-    ) {
-        return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+    if let Some(refused) = foreign_origin(&headers, &live.backend.config.public_url) {
+        return refused;
     }
     let Ok(since) = parse_since(params.since.as_deref()) else {
         return (
@@ -71,12 +66,7 @@ pub async fn handler(
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
     };
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
-        .max_write_buffer_size(1024 * 1024)
-        .max_message_size(16 * 1024)
-        .max_frame_size(16 * 1024)
-        .on_upgrade(move |socket| serve(socket, live, session, params.token, since))
+    small_buffers(ws).on_upgrade(move |socket| serve(socket, live, session, params.token, since))
 }
 
 async fn serve(

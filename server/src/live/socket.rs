@@ -46,20 +46,36 @@ pub fn parse_since(raw: Option<&str>) -> Result<Option<i64>, &'static str> {
     }
 }
 
+/// The refusal for a browser page of another origin (logged), or `None` when the origin may
+/// open a socket here.
+pub(super) fn foreign_origin(headers: &HeaderMap, public_url: &str) -> Option<Response> {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let origin = header(axum::http::header::ORIGIN);
+    if origin_allowed(origin, header(axum::http::header::HOST), public_url) {
+        return None;
+    }
+    tracing::warn!(?origin, "live socket refused: foreign origin");
+    Some((StatusCode::FORBIDDEN, "foreign origin").into_response())
+}
+
+/// Browsers send nothing but control frames on a live socket, and each event is one small
+/// frame: small buffers keep a thousand open sockets cheap (the defaults reserve 128 KiB each).
+pub(super) fn small_buffers(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(16 * 1024)
+        .max_frame_size(16 * 1024)
+}
+
 pub async fn handler(
     State(live): State<Arc<LiveService>>,
     Query(params): Query<LiveParams>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    if !origin_allowed(
-        header(axum::http::header::ORIGIN),
-        header(axum::http::header::HOST),
-        &live.backend.config.public_url,
-    ) {
-        tracing::warn!(origin = ?header(axum::http::header::ORIGIN), "live socket refused: foreign origin");
-        return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+    if let Some(refused) = foreign_origin(&headers, &live.backend.config.public_url) {
+        return refused;
     }
     let since = match parse_since(params.since.as_deref()) {
         Ok(s) => s,
@@ -75,14 +91,7 @@ pub async fn handler(
         Ok(c) => c,
         Err(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
     };
-    // Browsers send nothing but control frames here, and each event is one small frame: small
-    // buffers keep a thousand open sockets cheap (the defaults reserve 128 KiB per socket).
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
-        .max_write_buffer_size(1024 * 1024)
-        .max_message_size(16 * 1024)
-        .max_frame_size(16 * 1024)
-        .on_upgrade(move |socket| serve(socket, live, caller, token, since))
+    small_buffers(ws).on_upgrade(move |socket| serve(socket, live, caller, token, since))
 }
 
 async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {

@@ -141,11 +141,7 @@ impl Dispatcher {
                 Ok(a) => a,
                 Err(e) => return Ok(Err(e)),
             };
-        let callback = format!(
-            "{}{}",
-            b.config.public_url,
-            crate::channels::twilio_status::PATH
-        );
+        let callback = b.sms_status_url();
         Ok(twilio_send::send(
             &self.http,
             &b.config.twilio_api_url,

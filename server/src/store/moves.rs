@@ -39,10 +39,7 @@ pub fn tail_vars(t: Option<Tail>) -> Value {
         }),
         None => json!({}),
     };
-    match v {
-        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
-        other => other,
-    }
+    crate::db::without_nulls(v)
 }
 
 /// The statement that writes a tail bound as `$<name>` onto thread `$<name>_id`.

@@ -96,12 +96,7 @@ impl EmailFields {
             "files": files,
         });
         // Absent, not null: SurrealDB's NONE is what optional fields accept.
-        match fields {
-            Value::Object(m) => {
-                Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect())
-            }
-            other => other,
-        }
+        crate::db::without_nulls(fields)
     }
 }
 

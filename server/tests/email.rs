@@ -33,19 +33,7 @@ async fn setup() -> Setup {
     // New mail arrives after everything seeded.
     h.clock.advance(60_000);
     // A creator enrolled in at least two campaigns.
-    let rows = h
-        .query(
-            "SELECT creator, array::group(record::id(id)) AS threads, count() AS n FROM thread
-             WHERE workspace = type::record('workspace', $ws) GROUP BY creator;",
-            json!({ "ws": h.a.workspace_id }),
-        )
-        .await;
-    let row = rows
-        .iter()
-        .find(|r| r["n"].as_i64().unwrap_or(0) >= 2)
-        .expect("a creator in two campaigns");
-    let creator = server::live::rows::key_of(&row["creator"]).unwrap();
-    let threads: Vec<String> = serde_json::from_value(row["threads"].clone()).unwrap();
+    let (creator, threads) = h.creator_in(|n| n >= 2).await;
     let email = h
         .value(
             "SELECT VALUE identities[WHERE channel = 'email'][0].address FROM ONLY type::record('creator', $c);",

@@ -122,19 +122,7 @@ async fn setup() -> Setup {
     );
     // One creator in one campaign whose Instagram-scoped id we know; seeded conversations are
     // made old.
-    let rows = h
-        .query(
-            "SELECT record::id(creator) AS creator, array::group(record::id(id)) AS ids, count() AS n FROM thread
-             WHERE workspace = type::record('workspace', $ws) GROUP BY creator;",
-            json!({ "ws": h.a.workspace_id }),
-        )
-        .await;
-    let one = rows
-        .iter()
-        .find(|r| r["n"] == json!(1))
-        .expect("a creator in one campaign");
-    let creator = one["creator"].as_str().unwrap();
-    let thread = [json!({ "id": one["ids"][0] })];
+    let (creator, threads) = h.creator_in(|n| n == 1).await;
     h.query(
         "UPDATE type::record('creator', $c) SET identities = array::append(identities[WHERE channel != 'instagram'],
              { channel: 'instagram', address: $ig, consent: 'unknown' });",
@@ -143,7 +131,7 @@ async fn setup() -> Setup {
     .await;
     h.clock.advance(8 * 24 * HOUR);
     Setup {
-        thread: thread[0]["id"].as_str().unwrap().to_string(),
+        thread: threads[0].clone(),
         member,
         graph,
         h,

@@ -575,25 +575,14 @@ async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     let s = setup(false).await;
     let h = &s.h;
     // A creator in two campaigns, both open, with a number that texts us and no SMS from us yet.
-    let rows = h
-        .query(
-            "SELECT creator, array::group(record::id(id)) AS threads, count() AS n FROM thread
-             WHERE workspace = type::record('workspace', $ws) GROUP BY creator;",
-            json!({ "ws": h.a.workspace_id }),
-        )
-        .await;
-    let row = rows
-        .iter()
-        .find(|r| r["n"].as_i64().unwrap_or(0) >= 2)
-        .expect("a creator in two campaigns");
-    let threads: Vec<String> = serde_json::from_value(row["threads"].clone()).unwrap();
+    let (creator, threads) = h.creator_in(|n| n >= 2).await;
     let phone = "+15125550999".to_string();
     h.query(
         "UPDATE type::record('creator', $c) SET identities = array::append(identities[WHERE channel != 'sms'],
              { channel: 'sms', address: $p, consent: 'granted' });
          UPDATE thread SET stage = 'negotiating' WHERE creator = type::record('creator', $c);
          DELETE message WHERE thread.creator = type::record('creator', $c) AND channel = 'sms' AND direction = 'outbound';",
-        json!({ "c": server::live::rows::key_of(&row["creator"]), "p": phone }),
+        json!({ "c": creator, "p": phone }),
     )
     .await;
     let member = s.member.clone();
@@ -615,37 +604,36 @@ async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     } else {
         (b, a)
     };
-    let text_in = |sid: &str, body: &str| {
-        BTreeMap::from([
-            ("AccountSid", account_sid()),
-            ("From", phone.clone()),
-            ("To", NUMBER.to_string()),
-            ("Body", body.to_string()),
-            ("MessageSid", sid.to_string()),
-        ])
-    };
     let url = s
         .status_url
         .replace("/hooks/twilio/status", "/hooks/twilio/sms");
+    // Texts us (signed as Twilio signs); answers the thread the message went to and its flag.
+    let text_in = |sid: &'static str, body: &'static str| {
+        let (url, phone) = (url.clone(), phone.clone());
+        async move {
+            let p = BTreeMap::from([
+                ("AccountSid", account_sid()),
+                ("From", phone),
+                ("To", NUMBER.to_string()),
+                ("Body", body.to_string()),
+                ("MessageSid", sid.to_string()),
+            ]);
+            let sig = twilio::signature(&url, &p);
+            assert_eq!(post_signed(h, "/hooks/twilio/sms", &p, &sig).await.0, 200);
+            let m = h
+                .query(
+                    "SELECT record::id(thread) AS t, check_campaign FROM message WHERE external_id = $sid;",
+                    json!({ "sid": sid }),
+                )
+                .await;
+            (m[0]["t"].clone(), m[0]["check_campaign"].clone())
+        }
+    };
     // No SMS from us yet: two open campaigns, so the latest one, flagged for a person to check.
     h.clock.advance(1_000);
-    let first = text_in("SMattr1", "Quick question about the brief");
-    assert_eq!(
-        post_signed(
-            h,
-            "/hooks/twilio/sms",
-            &first,
-            &twilio::signature(&url, &first)
-        )
-        .await
-        .0,
-        200
-    );
-    let m = h
-        .query("SELECT record::id(thread) AS t, check_campaign FROM message WHERE external_id = 'SMattr1';", json!({}))
-        .await;
-    assert_eq!(m[0]["t"], json!(newer.summary.id));
-    assert_eq!(m[0]["check_campaign"], json!(true));
+    let (t, flag) = text_in("SMattr1", "Quick question about the brief").await;
+    assert_eq!(t, json!(newer.summary.id));
+    assert_eq!(flag, json!(true));
     // We text them in the older campaign; their answer joins it, unflagged.
     h.clock.advance(1_000);
     reply(
@@ -659,21 +647,7 @@ async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     .unwrap();
     Dispatcher::new(h.backend.clone()).run_once().await.unwrap();
     h.clock.advance(1_000);
-    let second = text_in("SMattr2", "Yes, it arrived today!");
-    assert_eq!(
-        post_signed(
-            h,
-            "/hooks/twilio/sms",
-            &second,
-            &twilio::signature(&url, &second)
-        )
-        .await
-        .0,
-        200
-    );
-    let m = h
-        .query("SELECT record::id(thread) AS t, check_campaign FROM message WHERE external_id = 'SMattr2';", json!({}))
-        .await;
-    assert_eq!(m[0]["t"], json!(older.summary.id));
-    assert_eq!(m[0]["check_campaign"], Value::Null);
+    let (t, flag) = text_in("SMattr2", "Yes, it arrived today!").await;
+    assert_eq!(t, json!(older.summary.id));
+    assert_eq!(flag, Value::Null);
 }

@@ -36,13 +36,7 @@ async fn a_link_opens_one_thread_for_the_creator_and_their_reply_lands_in_it() {
     let h = Harness::with_sizes(6, 2).await;
     let member = h.sign_in_as(&h.a, Role::Member).await;
     let viewer = h.sign_in_as(&h.a, Role::Viewer).await;
-    let threads = h
-        .query(
-            "SELECT VALUE record::id(id) FROM thread WHERE workspace = type::record('workspace', $ws) LIMIT 2;",
-            json!({ "ws": h.a.workspace_id }),
-        )
-        .await;
-    let (thread, other) = (threads[0].as_str().unwrap(), threads[1].as_str().unwrap());
+    let (thread, other) = (h.a.thread_ids[0].as_str(), h.a.thread_ids[1].as_str());
     let refused: Result<PortalLink, AppError> = h
         .call(
             "create_portal_link",
@@ -194,13 +188,7 @@ async fn the_portal_socket_carries_only_the_threads_visible_messages() {
     let h = Harness::with_sizes(6, 2).await;
     let addr = h.serve().await;
     let member = h.sign_in_as(&h.a, Role::Member).await;
-    let threads = h
-        .query(
-            "SELECT VALUE record::id(id) FROM thread WHERE workspace = type::record('workspace', $ws) LIMIT 2;",
-            json!({ "ws": h.a.workspace_id }),
-        )
-        .await;
-    let (thread, other) = (threads[0].as_str().unwrap(), threads[1].as_str().unwrap());
+    let (thread, other) = (h.a.thread_ids[0].as_str(), h.a.thread_ids[1].as_str());
     let link: PortalLink = h
         .call(
             "create_portal_link",

@@ -241,6 +241,26 @@ impl Harness {
         resp.take(0).expect("rows")
     }
 
+    /// A creator of workspace A whose number of campaign threads satisfies `wanted`:
+    /// `(creator id, thread ids)`.
+    pub async fn creator_in(&self, wanted: impl Fn(usize) -> bool) -> (String, Vec<String>) {
+        let rows = self
+            .query(
+                "SELECT record::id(creator) AS creator, array::group(record::id(id)) AS threads, count() AS n
+                 FROM thread WHERE workspace = type::record('workspace', $ws) GROUP BY creator;",
+                serde_json::json!({ "ws": self.a.workspace_id }),
+            )
+            .await;
+        let row = rows
+            .iter()
+            .find(|r| wanted(r["n"].as_u64().unwrap_or(0) as usize))
+            .expect("a creator with that many campaigns");
+        (
+            row["creator"].as_str().unwrap().to_string(),
+            serde_json::from_value(row["threads"].clone()).unwrap(),
+        )
+    }
+
     pub async fn value(&self, sql: &str, vars: Value) -> Value {
         let mut resp = db::exec(&self.db, sql, vars).await.expect("query");
         resp.take::<Option<Value>>(0)

@@ -21,6 +21,8 @@ pub struct SurrealBackend {
     pub config: Arc<Config>,
     /// Wakes this instance's outbound dispatcher when a send job is queued here.
     pub outbound: crate::outbound::Wake,
+    /// Stores provider webhooks' inbound messages in groups.
+    pub ingest: crate::store::inbound::Ingester,
 }
 
 fn internal(e: DbError) -> AppError {
@@ -63,6 +65,7 @@ impl SurrealBackend {
 
     pub fn new(db: Db, clock: Clock, config: Config) -> SurrealBackend {
         SurrealBackend {
+            ingest: crate::store::inbound::Ingester::new(db.clone()),
             db,
             clock,
             config: Arc::new(config),

@@ -8,9 +8,7 @@
 use super::signature::{self, SignatureError};
 use crate::backend::SurrealBackend;
 use crate::db::{exec, DbError};
-use crate::store::attribution::{find_creator, pick_thread};
-use crate::store::thread_write::{append_message, NewMessage};
-use crate::store::unmatched::{park, Parked};
+use crate::store::inbound::{Arrival, Pick, Received};
 use app::domain::filter::is_valid_id;
 use app::domain::identity::{normalize_email, normalize_phone};
 use app::domain::text::clean_body;
@@ -219,85 +217,63 @@ async fn accept(
     event_id: &str,
     now: i64,
 ) -> Result<Outcome, DbError> {
-    let db = &backend.db;
+    let received = backend
+        .ingest
+        .receive(Arrival {
+            workspace: workspace.to_string(),
+            channel: Channel::Api,
+            keys: keys.to_vec(),
+            subject: inbound.subject.clone().filter(|s| !s.trim().is_empty()),
+            text,
+            external_id: event_id.to_string(),
+            at: now,
+            pick: Pick::Campaign(inbound.campaign_id.clone()),
+        })
+        .await?;
+    Ok(match received {
+        Received::Stored {
+            message, thread, ..
+        } => {
+            tracing::info!(%workspace, %thread, "API channel message accepted");
+            Outcome::Accepted {
+                message_id: message,
+                thread_id: thread,
+            }
+        }
+        Received::Duplicate {
+            message: Some(message_id),
+        } => Outcome::Duplicate { message_id },
+        // Kept in Unmatched the first time, or stored by a racing delivery: which one?
+        Received::Duplicate { message: None } => {
+            match stored_event(backend, workspace, event_id).await? {
+                Some(message_id) => Outcome::Duplicate { message_id },
+                None => Outcome::Unmatched,
+            }
+        }
+        Received::Unmatched => Outcome::Unmatched,
+        Received::NoThread => Outcome::Unknown(if inbound.campaign_id.is_some() {
+            "that creator is not in that campaign"
+        } else {
+            "that creator is in no campaign yet"
+        }),
+    })
+}
+
+/// The message an event id was stored as, if it was.
+async fn stored_event(
+    backend: &SurrealBackend,
+    workspace: &str,
+    event_id: &str,
+) -> Result<Option<String>, DbError> {
     let mut resp = exec(
-        db,
+        &backend.db,
         "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
              AND external_id = $eid AND channel = 'api' LIMIT 1;",
         json!({ "ws": workspace, "eid": event_id }),
     )
     .await?;
-    let seen: Vec<String> = resp.take(0)?;
-    if let Some(message_id) = seen.into_iter().next() {
-        return Ok(Outcome::Duplicate { message_id });
-    }
-    let mut resp = exec(
-        db,
-        "SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $eid LIMIT 1;",
-        json!({ "ws": workspace, "eid": event_id }),
-    )
-    .await?;
-    let parked: Vec<Value> = resp.take(0)?;
-    if !parked.is_empty() {
-        return Ok(Outcome::Unmatched);
-    }
-    let Some(creator) = find_creator(db, workspace, keys).await? else {
-        // Kept for a teammate to link to a creator, never dropped.
-        let parked = Parked {
-            channel: Channel::Api,
-            address: &keys[0].1,
-            text: &text,
-            external_id: Some(event_id),
-            at: now,
-        };
-        return match park(db, workspace, parked).await {
-            Ok(()) => Ok(Outcome::Unmatched),
-            // A concurrent delivery of the same event won the race.
-            Err(e) if crate::db::is_duplicate(&e) => Ok(Outcome::Unmatched),
-            Err(e) => Err(e),
-        };
-    };
-    let Some(mut thread) =
-        pick_thread(db, workspace, &creator.id, inbound.campaign_id.as_deref()).await?
-    else {
-        return Ok(Outcome::Unknown(if inbound.campaign_id.is_some() {
-            "that creator is not in that campaign"
-        } else {
-            "that creator is in no campaign yet"
-        }));
-    };
-    let new = NewMessage::from_creator(
-        Channel::Api,
-        creator.id,
-        creator.name,
-        inbound.subject.clone().filter(|s| !s.trim().is_empty()),
-        text,
-        now,
-        event_id.to_string(),
-    );
-    let message = match append_message(db, workspace, &mut thread, new, None).await {
-        Ok(m) => m,
-        // A concurrent delivery of the same event won the race: answer as a repeat.
-        Err(e) if crate::db::is_duplicate(&e) => {
-            let mut resp = exec(
-                db,
-                "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
-                     AND external_id = $eid AND channel = 'api' LIMIT 1;",
-                json!({ "ws": workspace, "eid": event_id }),
-            )
-            .await?;
-            let id: Vec<String> = resp.take(0)?;
-            return Ok(Outcome::Duplicate {
-                message_id: id.into_iter().next().unwrap_or_default(),
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    tracing::info!(%workspace, thread = %thread.id, "API channel message accepted");
-    Ok(Outcome::Accepted {
-        message_id: message.id,
-        thread_id: thread.id,
-    })
+    let id: Vec<String> = resp.take(0)?;
+    Ok(id.into_iter().next())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::instagram_payload::{parse, signature_ok, Event};
 use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
 use crate::outbound::jobs::apply_report;
-use crate::store::inbound::{receive, Inbound};
+use crate::store::inbound::{Arrival, Pick};
 use crate::store::instagram_accounts::workspace_of;
 use app::model::{Channel, DeliveryStatus};
 use axum::body::Bytes;
@@ -115,18 +115,19 @@ async fn apply(backend: &SurrealBackend, event: Event) -> Result<(), DbError> {
         Event::Message {
             sender, mid, text, ..
         } => {
-            receive(
-                db,
-                &workspace,
-                Inbound {
+            backend
+                .ingest
+                .receive(Arrival {
+                    workspace: workspace.clone(),
                     channel: Channel::Instagram,
-                    address: &sender,
-                    text: &text,
-                    external_id: &mid,
+                    keys: vec![(Channel::Instagram, sender)],
+                    subject: None,
+                    text,
+                    external_id: mid,
                     at: backend.clock.now_ms(),
-                },
-            )
-            .await?;
+                    pick: Pick::Answered,
+                })
+                .await?;
         }
         Event::Seen { mid, .. } => {
             // Everything we sent in that thread up to the message seen has been read.

@@ -9,7 +9,7 @@ use super::twilio_signature;
 use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
 use crate::sealed;
-use crate::store::inbound::{receive, Inbound, Received};
+use crate::store::inbound::{Arrival, Pick, Received};
 use app::domain::identity::normalize_phone;
 use app::model::{Channel, Consent};
 use axum::body::Bytes;
@@ -205,18 +205,19 @@ async fn store(
     let db = &backend.db;
     let text = message_text(params);
     let from = normalize_phone(from_raw).unwrap_or_else(|| from_raw.to_string());
-    let received = receive(
-        db,
-        workspace,
-        Inbound {
+    let received = backend
+        .ingest
+        .receive(Arrival {
+            workspace: workspace.to_string(),
             channel: Channel::Sms,
-            address: &from,
-            text: &text,
-            external_id: sid,
+            keys: vec![(Channel::Sms, from.clone())],
+            subject: None,
+            text: text.clone(),
+            external_id: sid.to_string(),
             at: backend.clock.now_ms(),
-        },
-    )
-    .await?;
+            pick: Pick::Answered,
+        })
+        .await?;
     if let (Received::Stored { creator, .. }, Some(consent)) = (received, consent_keyword(&text)) {
         set_sms_consent(db, &creator, &from, consent).await?;
     }

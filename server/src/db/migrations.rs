@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "outbound send jobs and delivery reports",
         sql: include_str!("schema_v4.surql"),
     },
+    Migration {
+        version: 5,
+        name: "dedupe by inbound key alone; unused thread indexes removed",
+        sql: include_str!("schema_v5.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]
@@ -56,9 +61,17 @@ pub async fn current_version(db: &Db) -> Result<i64, DbError> {
 
 /// Applies every migration newer than the database. Returns the versions applied.
 pub async fn migrate(db: &Db, now_ms: i64) -> Result<Vec<i64>, DbError> {
+    migrate_up_to(db, now_ms, i64::MAX).await
+}
+
+/// Applies the migrations newer than the database up to `version` (tests of one migration).
+pub async fn migrate_up_to(db: &Db, now_ms: i64, version: i64) -> Result<Vec<i64>, DbError> {
     let current = current_version(db).await?;
     let mut applied = Vec::new();
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= version)
+    {
         let sql = format!(
             "BEGIN TRANSACTION;\n{}\nCREATE type::record('migration', $version) SET version = $version, name = $name, applied_at = $now;\nCOMMIT TRANSACTION;",
             m.sql
@@ -88,5 +101,47 @@ mod tests {
         sorted.dedup();
         assert_eq!(versions, sorted);
         assert_eq!(versions.first(), Some(&1));
+    }
+
+    /// v5 gives messages and Unmatched entries stored before dedupe keys existed the key the
+    /// code computes, so a redelivery of them is recognized.
+    #[tokio::test]
+    async fn v5_keys_match_the_code() {
+        let config = crate::config::Config::from_vars(
+            &[("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .unwrap();
+        let db = crate::db::connect(&config).await.unwrap();
+        migrate_up_to(&db, 1, 4).await.unwrap();
+        crate::db::exec(
+            &db,
+            "CREATE message:m1 SET workspace = workspace:w1, thread = thread:t1, direction = 'inbound', channel = 'sms',
+                 sender_kind = 'creator', sender_name = 'Maya', text = 'hi', at = 5, status = 'received', external_id = 'SM1';
+             CREATE message:m2 SET workspace = workspace:w1, thread = thread:t1, direction = 'outbound', channel = 'sms',
+                 sender_kind = 'teammate', sender_name = 'Dana', text = 'hello', at = 6, status = 'sent', external_id = 'SM2';
+             CREATE unmatched:u1 SET workspace = workspace:w1, channel = 'instagram', address = '901', text = 'yo',
+                 external_id = 'mid.7', at = 7;",
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(migrate(&db, 2).await.unwrap(), vec![5]);
+        let mut resp = crate::db::exec(
+            &db,
+            "SELECT record::id(id) AS id, message FROM inbound_key ORDER BY id;",
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        let keys: Vec<serde_json::Value> = resp.take(0).unwrap();
+        let mut want = vec![
+            serde_json::json!({ "id": crate::db::inbound_key("w1", "sms", "SM1"), "message": "m1" }),
+            serde_json::json!({ "id": crate::db::inbound_key("w1", "instagram", "mid.7"), "message": null }),
+        ];
+        want.sort_by_key(|k| k["id"].as_str().unwrap().to_string());
+        assert_eq!(keys, want);
     }
 }

@@ -1,150 +1,173 @@
-//! Receiving a creator's message from a provider channel (SMS, Instagram…): skip it if the
-//! provider's id was seen before, find the creator by the sender's address, append it to the
-//! right thread — or keep it in the Unmatched queue when no creator has that address.
+//! Receiving a creator's message from a provider channel (SMS, Instagram, the API channel): skip
+//! it if the provider's id was seen before, find the creator by the sender's address, append it to
+//! the right thread — or keep it in the Unmatched queue when no creator has that address.
+//!
+//! Webhook handlers hand each message to the `Ingester` and wait for its outcome, so a provider is
+//! only acknowledged once its message is stored. The ingester stores whatever has arrived
+//! meanwhile together (`inbound_batch`): a few reads and one transaction for the whole group
+//! instead of per message — group commit, the way a database batches log flushes.
 
-use super::attribution::{creator_threads, find_creator, latest_entry, CreatorRef};
-use super::thread_write::{append_message, NewMessage};
-use super::unmatched::{park, Parked};
-use crate::db::{exec, Db, DbError};
-use app::domain::attribution::{attribute, CandidateThread};
-use app::model::{Channel, Direction, ThreadSummary};
-use serde_json::{json, Value};
+use super::inbound_batch::store_batch;
+use crate::db::{Db, DbError};
+use app::model::Channel;
+use std::sync::OnceLock;
+use tokio::sync::{mpsc, oneshot};
 
-pub struct Inbound<'a> {
+/// Which of the creator's threads a message joins.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    /// The thread we last wrote to them on the message's channel, else their only open one,
+    /// else the latest (flagged "check campaign") — `app::domain::attribution`.
+    Answered,
+    /// The sender named the campaign (or not): that campaign's thread, else the only open one,
+    /// else the latest. Without a thread the message is refused, not parked.
+    Campaign(Option<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    pub workspace: String,
     pub channel: Channel,
-    /// The sender's normalized address on the channel.
-    pub address: &'a str,
-    pub text: &'a str,
+    /// Where to look the sender up, in order: (channel, normalized address). The first is the
+    /// address an unmatched message is kept under.
+    pub keys: Vec<(Channel, String)>,
+    pub subject: Option<String>,
+    pub text: String,
     /// The provider's message id (dedupe key).
-    pub external_id: &'a str,
+    pub external_id: String,
     pub at: i64,
+    pub pick: Pick,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Received {
-    /// The provider delivered this message before; nothing was written.
-    Duplicate,
+    /// The provider delivered this message before; nothing was written. `message` is the stored
+    /// message's id (none if the first delivery was kept in Unmatched).
+    Duplicate {
+        message: Option<String>,
+    },
     Stored {
         creator: String,
         thread: String,
         message: String,
     },
     Unmatched,
+    /// `Pick::Campaign` found no thread of the creator's to join.
+    NoThread,
 }
 
-/// Whether a message with this provider id was already received on `channel`.
-pub async fn seen(
-    db: &Db,
-    workspace: &str,
-    channel: Channel,
-    external_id: &str,
-) -> Result<bool, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT VALUE id FROM message WHERE workspace = type::record('workspace', $ws) AND external_id = $eid AND channel = $ch LIMIT 1;
-         SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $eid AND channel = $ch LIMIT 1;",
-        json!({ "ws": workspace, "eid": external_id, "ch": channel.as_str() }),
-    )
-    .await?;
-    let seen: Vec<Value> = resp.take(0)?;
-    let parked: Vec<Value> = resp.take(1)?;
-    Ok(!seen.is_empty() || !parked.is_empty())
+/// The most messages stored together.
+pub const BATCH: usize = 64;
+
+struct Job {
+    arrival: Arrival,
+    reply: oneshot::Sender<Result<Received, DbError>>,
 }
 
-/// The creator holding `address` on `channel`, if any.
-pub async fn sender(
-    db: &Db,
-    workspace: &str,
-    channel: Channel,
-    address: &str,
-) -> Result<Option<CreatorRef>, DbError> {
-    find_creator(db, workspace, &[(channel, address.to_string())]).await
+/// Stores inbound messages in groups; one per server instance (cloning shares it).
+#[derive(Clone)]
+pub struct Ingester {
+    db: Db,
+    queue: std::sync::Arc<OnceLock<mpsc::Sender<Job>>>,
 }
 
-/// How far back our last message on a channel counts as what a reply answers.
-const ANSWERS_WITHIN_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+impl Ingester {
+    pub fn new(db: Db) -> Ingester {
+        Ingester {
+            db,
+            queue: Default::default(),
+        }
+    }
 
-/// The creator's thread a message on `channel` belongs to (`app::domain::attribution`): the one
-/// we last wrote to them on that channel, else their only open one, else the latest (flagged).
-async fn choose(
-    db: &Db,
-    workspace: &str,
-    creator: &str,
-    channel: Channel,
-    now: i64,
-) -> Result<Option<(ThreadSummary, bool)>, DbError> {
-    let threads = creator_threads(db, workspace, creator).await?;
-    let ids: Vec<String> = threads.iter().map(|t| t.id.clone()).collect();
-    let answered = latest_entry(
-        db,
-        &ids,
-        channel,
-        Direction::Outbound,
-        now - ANSWERS_WITHIN_MS,
-    )
-    .await?;
-    let answered: Vec<String> = answered.map(|(_, t)| t).into_iter().collect();
-    let candidates: Vec<CandidateThread> = threads
-        .iter()
-        .map(|t| CandidateThread {
-            id: t.id.clone(),
-            subjects: Vec::new(),
-            open: !t.stage.is_closed(),
-            last_at: t.last_at,
+    /// Stores `arrival` (with whatever else is waiting) and answers what became of it.
+    pub async fn receive(&self, arrival: Arrival) -> Result<Received, DbError> {
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(BATCH * 16);
+            tokio::spawn(run(self.db.clone(), rx));
+            tx
+        });
+        let (reply, answer) = oneshot::channel();
+        queue
+            .send(Job { arrival, reply })
+            .await
+            .map_err(|_| DbError::Other("the inbound ingester has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| DbError::Other("the inbound ingester dropped a message".into()))?
+    }
+}
+
+/// How many groups are stored at once (each a transaction of its own).
+const WORKERS: usize = 2;
+
+/// Takes what is queued (up to `BATCH`), stores it, answers each sender; repeats. `WORKERS`
+/// groups are in flight at once, so one group's reads overlap another's commit.
+async fn run(db: Db, rx: mpsc::Receiver<Job>) {
+    let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (db, rx) = (db.clone(), rx.clone());
+            tokio::spawn(async move {
+                loop {
+                    let jobs = {
+                        let mut rx = rx.lock().await;
+                        let Some(first) = rx.recv().await else { return };
+                        let mut jobs = vec![first];
+                        while jobs.len() < BATCH {
+                            match rx.try_recv() {
+                                Ok(job) => jobs.push(job),
+                                Err(_) => break,
+                            }
+                        }
+                        jobs
+                    };
+                    let arrivals: Vec<Arrival> = jobs.iter().map(|j| j.arrival.clone()).collect();
+                    let outcomes = store_group(&db, &arrivals).await;
+                    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                        let _ = job.reply.send(outcome);
+                    }
+                }
+            })
         })
         .collect();
-    let Some(choice) = attribute(answered.first().map(String::as_str), "", &candidates) else {
-        return Ok(None);
-    };
-    Ok(threads
-        .into_iter()
-        .find(|t| t.id == choice.thread)
-        .map(|t| (t, choice.check_campaign)))
+    for w in workers {
+        let _ = w.await;
+    }
 }
 
-pub async fn receive(db: &Db, workspace: &str, m: Inbound<'_>) -> Result<Received, DbError> {
-    if seen(db, workspace, m.channel, m.external_id).await? {
-        return Ok(Received::Duplicate);
+/// Stores a group; if its transaction fails (a racing delivery of one of its messages, a write
+/// conflict), stores each message on its own so one message cannot fail the others.
+async fn store_group(db: &Db, arrivals: &[Arrival]) -> Vec<Result<Received, DbError>> {
+    match store_batch(db, arrivals).await {
+        Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+        Err(e) if arrivals.len() == 1 => {
+            if crate::db::is_duplicate(&e) {
+                vec![Ok(Received::Duplicate { message: None })]
+            } else {
+                vec![Err(e)]
+            }
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, n = arrivals.len(), "inbound group failed; storing one by one");
+            let mut out = Vec::with_capacity(arrivals.len());
+            for a in arrivals {
+                out.push(single(db, a).await);
+            }
+            out
+        }
     }
-    let creator = sender(db, workspace, m.channel, m.address).await?;
-    let choice = match &creator {
-        Some(c) => choose(db, workspace, &c.id, m.channel, m.at).await?,
-        None => None,
-    };
-    let (Some(creator), Some((mut thread, check_campaign))) = (creator, choice) else {
-        let parked = Parked {
-            channel: m.channel,
-            address: m.address,
-            text: m.text,
-            external_id: Some(m.external_id),
-            at: m.at,
-        };
-        return match park(db, workspace, parked).await {
-            Ok(()) => Ok(Received::Unmatched),
-            Err(e) if crate::db::is_duplicate(&e) => Ok(Received::Duplicate),
-            Err(e) => Err(e),
-        };
-    };
-    let creator_id = creator.id.clone();
-    let mut msg = NewMessage::from_creator(
-        m.channel,
-        creator.id,
-        creator.name,
-        None,
-        m.text.to_string(),
-        m.at,
-        m.external_id.to_string(),
-    );
-    msg.check_campaign = check_campaign;
-    let stored = match append_message(db, workspace, &mut thread, msg, None).await {
-        Ok(m) => m,
-        // A concurrent delivery of the same message won the race.
-        Err(e) if crate::db::is_duplicate(&e) => return Ok(Received::Duplicate),
-        Err(e) => return Err(e),
-    };
-    Ok(Received::Stored {
-        creator: creator_id,
-        thread: thread.id,
-        message: stored.id,
-    })
+}
+
+async fn single(db: &Db, arrival: &Arrival) -> Result<Received, DbError> {
+    let mut attempt = 0;
+    loop {
+        match store_batch(db, std::slice::from_ref(arrival)).await {
+            Ok(mut v) => return Ok(v.remove(0)),
+            Err(e) if crate::db::is_duplicate(&e) => {
+                return Ok(Received::Duplicate { message: None })
+            }
+            Err(e) if attempt < 3 && crate::db::is_conflict(&e) => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }

@@ -3,7 +3,9 @@
 
 pub mod attribution;
 pub mod audit;
+pub mod entry;
 pub mod inbound;
+pub mod inbound_batch;
 pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;

@@ -5,9 +5,7 @@ use super::audit::{AuditEntry, AUDIT_STATEMENT};
 use super::threads::{find, ENROLLMENT_FIELDS};
 use crate::db::{exec, exec_transaction, first, Db, DbError};
 use app::api::backend::Caller;
-use app::domain::reply_clock::next_awaiting_since;
 use app::domain::stage::{check_move, StageMoveError};
-use app::domain::text::snippet;
 use app::model::*;
 use serde_json::{json, Map, Value};
 
@@ -157,42 +155,17 @@ pub async fn append_message(
     msg: NewMessage,
     audit: Option<AuditEntry<'_>>,
 ) -> Result<MessageView, DbError> {
-    let awaiting = next_awaiting_since(thread.awaiting_since, msg.direction, msg.channel, msg.at);
-    let unread = match msg.direction {
-        Direction::Inbound => true,
-        Direction::Outbound => false,
-        Direction::Internal => thread.unread,
-    };
-    let is_note = msg.channel == Channel::Note;
+    let (entry, advance) = super::entry::bind(workspace_id, thread, &msg);
+    let dedupe = super::entry::has_dedupe_key(&entry);
     let mut vars = Map::new();
     for (k, v) in [
+        ("e", entry),
         ("ws", json!(workspace_id)),
-        ("tid", json!(thread.id)),
         ("mid", json!(msg.id)),
-        ("direction", enum_str(msg.direction)),
         ("channel", enum_str(msg.channel)),
-        ("sender_kind", enum_str(msg.sender_kind)),
-        ("sender_id", json!(msg.sender_id)),
-        ("sender_name", json!(msg.sender_name)),
-        ("subject", json!(msg.subject)),
         ("text", json!(msg.text)),
         ("at", json!(msg.at)),
         ("now", json!(msg.at)),
-        ("status", enum_str(msg.status)),
-        ("external_id", json!(msg.external_id)),
-        ("to_address", json!(msg.to_address)),
-        ("check", json!(msg.check_campaign)),
-        ("snippet", json!(snippet(&msg.text, SNIPPET_CHARS))),
-        ("awaiting", json!(awaiting)),
-        ("unread", json!(unread)),
-        (
-            "new_channels",
-            if is_note {
-                json!([])
-            } else {
-                json!([enum_str(msg.channel)])
-            },
-        ),
     ] {
         vars.insert(k.into(), v);
     }
@@ -206,59 +179,24 @@ pub async fn append_message(
     if let Some(email) = &msg.email {
         vars.insert("email".into(), email.bind());
     }
-    let dedupe = match (&msg.external_id, msg.direction) {
-        (Some(eid), Direction::Inbound) => {
-            vars.insert(
-                "dkey".into(),
-                json!(crate::db::inbound_key(
-                    workspace_id,
-                    msg.channel.as_str(),
-                    eid
-                )),
-            );
-            "CREATE type::record('inbound_key', $dkey) SET at = $at;"
-        }
-        _ => "",
-    };
     let sql = format!(
         "BEGIN TRANSACTION;
-         {dedupe}
-         CREATE type::record('message', $mid) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
-             direction = $direction, channel = $channel, sender_kind = $sender_kind, sender_id = $sender_id,
-             sender_name = $sender_name, subject = $subject, text = $text, at = $at,
-             sent_at = IF $direction = 'outbound' THEN $at ELSE NONE END,
-             received_at = IF $direction = 'inbound' THEN $at ELSE NONE END,
-             status = $status, external_id = $external_id, to_address = $to_address,
-             check_campaign = IF $check THEN true ELSE NONE END;
          {}
          {}
-         UPDATE type::record('thread', $tid) SET
-             last_at = math::max([last_at, $at]),
-             last_channel = IF $at >= last_at THEN $channel ELSE last_channel END,
-             last_sender_kind = IF $at >= last_at THEN $sender_kind ELSE last_sender_kind END,
-             last_sender_name = IF $at >= last_at THEN $sender_name ELSE last_sender_name END,
-             last_snippet = IF $at >= last_at THEN $snippet ELSE last_snippet END,
-             awaiting_since = $awaiting, unread = $unread, channels = array::union(channels, $new_channels)
-             WHERE workspace = type::record('workspace', $ws);
+         {}
          {}
          COMMIT TRANSACTION;",
+        super::entry::statements("e", dedupe),
         if msg.job.is_some() { JOB_STATEMENT } else { "" },
-        if msg.email.is_some() { EMAIL_STATEMENT } else { "" },
+        if msg.email.is_some() {
+            EMAIL_STATEMENT
+        } else {
+            ""
+        },
         if audit.is_some() { AUDIT_STATEMENT } else { "" }
     );
     exec_transaction(db, &sql, Value::Object(vars)).await?;
-    thread.awaiting_since = awaiting;
-    thread.unread = unread;
-    if !is_note && !thread.channels.contains(&msg.channel) {
-        thread.channels.push(msg.channel);
-    }
-    if msg.at >= thread.last_at {
-        thread.last_at = msg.at;
-        thread.last_channel = msg.channel;
-        thread.last_sender_kind = msg.sender_kind;
-        thread.last_sender_name = msg.sender_name.clone();
-        thread.last_snippet = snippet(&msg.text, SNIPPET_CHARS);
-    }
+    super::entry::apply(thread, &msg, advance);
     Ok(MessageView {
         id: msg.id,
         direction: msg.direction,

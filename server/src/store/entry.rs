@@ -1,0 +1,113 @@
+//! The statements that store one thread entry and move the thread's inbox fields along. Shared by
+//! the single-entry write (`thread_write::append_message`) and the batched inbound write
+//! (`inbound_batch`), which runs many of them in one transaction: each entry reads its values from
+//! its own object variable (`$e`, `$e0`, `$e1`…).
+
+use super::thread_write::{NewMessage, SNIPPET_CHARS};
+use app::domain::reply_clock::next_awaiting_since;
+use app::domain::text::snippet;
+use app::model::{Channel, Direction, ThreadSummary};
+use serde_json::{json, Value};
+
+fn enum_str<T: serde::Serialize>(v: T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The thread's read/awaiting state once the entry is written.
+#[derive(Clone, Copy)]
+pub struct Advance {
+    awaiting: Option<i64>,
+    unread: bool,
+}
+
+/// The variable object for `msg` on `thread`, and how the thread moves along. Absent optional
+/// values are left out of the object, so they read as NONE.
+pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value, Advance) {
+    let advance = Advance {
+        awaiting: next_awaiting_since(thread.awaiting_since, msg.direction, msg.channel, msg.at),
+        unread: match msg.direction {
+            Direction::Inbound => true,
+            Direction::Outbound => false,
+            Direction::Internal => thread.unread,
+        },
+    };
+    let dkey = match (&msg.external_id, msg.direction) {
+        (Some(eid), Direction::Inbound) => {
+            Some(crate::db::inbound_key(workspace, msg.channel.as_str(), eid))
+        }
+        _ => None,
+    };
+    let vars = json!({
+        "ws": workspace,
+        "tid": thread.id,
+        "mid": msg.id,
+        "direction": enum_str(msg.direction),
+        "channel": enum_str(msg.channel),
+        "sender_kind": enum_str(msg.sender_kind),
+        "sender_id": msg.sender_id,
+        "sender_name": msg.sender_name,
+        "subject": msg.subject,
+        "text": msg.text,
+        "at": msg.at,
+        "status": enum_str(msg.status),
+        "external_id": msg.external_id,
+        "to_address": msg.to_address,
+        "check": msg.check_campaign,
+        "snippet": snippet(&msg.text, SNIPPET_CHARS),
+        "awaiting": advance.awaiting,
+        "unread": advance.unread,
+        "new_channels": if msg.channel == Channel::Note { json!([]) } else { json!([enum_str(msg.channel)]) },
+        "dkey": dkey,
+    });
+    (crate::db::without_nulls(vars), advance)
+}
+
+/// Whether the entry carries an inbound dedupe key (see `crate::db::inbound_key`).
+pub fn has_dedupe_key(vars: &Value) -> bool {
+    vars.get("dkey").is_some()
+}
+
+/// The statements for one entry bound as `$<var>`: its dedupe key (inbound messages with a
+/// provider id: a second delivery fails on it), the message, and the thread's inbox fields.
+pub fn statements(var: &str, dedupe: bool) -> String {
+    let dedupe = if dedupe {
+        "CREATE type::record('inbound_key', $e.dkey) SET at = $e.at, message = $e.mid;"
+    } else {
+        ""
+    };
+    format!(
+        "{dedupe}
+         CREATE type::record('message', $e.mid) SET workspace = type::record('workspace', $e.ws), thread = type::record('thread', $e.tid),
+             direction = $e.direction, channel = $e.channel, sender_kind = $e.sender_kind, sender_id = $e.sender_id,
+             sender_name = $e.sender_name, subject = $e.subject, text = $e.text, at = $e.at,
+             sent_at = IF $e.direction = 'outbound' THEN $e.at ELSE NONE END,
+             received_at = IF $e.direction = 'inbound' THEN $e.at ELSE NONE END,
+             status = $e.status, external_id = $e.external_id, to_address = $e.to_address,
+             check_campaign = IF $e.check THEN true ELSE NONE END;
+         UPDATE type::record('thread', $e.tid) SET
+             last_at = math::max([last_at, $e.at]),
+             last_channel = IF $e.at >= last_at THEN $e.channel ELSE last_channel END,
+             last_sender_kind = IF $e.at >= last_at THEN $e.sender_kind ELSE last_sender_kind END,
+             last_sender_name = IF $e.at >= last_at THEN $e.sender_name ELSE last_sender_name END,
+             last_snippet = IF $e.at >= last_at THEN $e.snippet ELSE last_snippet END,
+             awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels)
+             WHERE workspace = type::record('workspace', $e.ws);"
+    )
+    .replace("$e.", &format!("${var}."))
+}
+
+/// Moves the in-memory `thread` to the state the entry's statements wrote.
+pub fn apply(thread: &mut ThreadSummary, msg: &NewMessage, advance: Advance) {
+    thread.awaiting_since = advance.awaiting;
+    thread.unread = advance.unread;
+    if msg.channel != Channel::Note && !thread.channels.contains(&msg.channel) {
+        thread.channels.push(msg.channel);
+    }
+    if msg.at >= thread.last_at {
+        thread.last_at = msg.at;
+        thread.last_channel = msg.channel;
+        thread.last_sender_kind = msg.sender_kind;
+        thread.last_sender_name = msg.sender_name.clone();
+        thread.last_snippet = snippet(&msg.text, SNIPPET_CHARS);
+    }
+}

@@ -1,0 +1,249 @@
+//! Response policies: per campaign (and channel), what may be sent automatically and what needs a
+//! person's approval. `evaluate` is a pure function of the classified message, the enrollment,
+//! the campaign's policy and the time; it returns the decision with the rule and the reason that
+//! decided it, which are stored and shown in the thread.
+
+use super::classify::{Classification, Intent};
+use super::stage_suggest::{suggest, Suggestion};
+use crate::model::{Channel, Role, Stage};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AutoRule {
+    pub intent: Intent,
+    /// The approved-language template sent.
+    pub template: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRule {
+    pub intent: Intent,
+    /// The least role that may approve.
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponsePolicy {
+    pub auto_send: Vec<AutoRule>,
+    pub review: Vec<ReviewRule>,
+    /// Local hours `[start, end)` when nothing is sent automatically (wraps midnight).
+    pub quiet_hours: Option<(u8, u8)>,
+    pub max_auto_per_creator_per_day: u32,
+    /// Channels automation may send on. Instagram is never one: Meta allows no automated DMs
+    /// outside its own flows.
+    pub automation_channels: Vec<Channel>,
+    /// Apply suggested stage moves without a click.
+    pub auto_apply_stage: bool,
+}
+
+/// Sensible defaults by campaign kind ("gifting" or "paid").
+pub fn defaults(kind: &str) -> ResponsePolicy {
+    let review = |role_for_money: Role| {
+        vec![
+            ReviewRule {
+                intent: Intent::Rate,
+                role: role_for_money,
+            },
+            ReviewRule {
+                intent: Intent::UsageRights,
+                role: role_for_money,
+            },
+            ReviewRule {
+                intent: Intent::Exclusivity,
+                role: role_for_money,
+            },
+            ReviewRule {
+                intent: Intent::Payment,
+                role: role_for_money,
+            },
+            ReviewRule {
+                intent: Intent::Legal,
+                role: Role::Owner,
+            },
+            ReviewRule {
+                intent: Intent::Complaint,
+                role: Role::Manager,
+            },
+        ]
+    };
+    match kind {
+        "gifting" => ResponsePolicy {
+            auto_send: vec![AutoRule {
+                intent: Intent::AddressProvided,
+                template: "shipping_confirmation".into(),
+            }],
+            review: review(Role::Manager),
+            quiet_hours: Some((21, 8)),
+            max_auto_per_creator_per_day: 2,
+            automation_channels: vec![Channel::Email, Channel::Sms, Channel::InApp],
+            auto_apply_stage: true,
+        },
+        _ => ResponsePolicy {
+            auto_send: Vec::new(),
+            review: review(Role::Owner),
+            quiet_hours: Some((21, 8)),
+            max_auto_per_creator_per_day: 1,
+            automation_channels: vec![Channel::Email, Channel::InApp],
+            auto_apply_stage: false,
+        },
+    }
+}
+
+/// What is known when a creator's message arrives.
+pub struct Facts<'a> {
+    pub classification: &'a Classification,
+    pub stage: Stage,
+    /// The channel a reply would go out on.
+    pub channel: Channel,
+    /// The hour (0–23) in the workspace's time zone.
+    pub local_hour: u8,
+    /// Automatic messages already sent to this creator today.
+    pub auto_sent_today: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Send this template now, naming the rule.
+    AutoSend { template: String },
+    /// Draft a reply that someone with at least `role` must approve.
+    Review { role: Role, topics: Vec<Intent> },
+    /// Nothing automatic: a teammate answers.
+    Nothing,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub action: Action,
+    /// The stage move suggested, and whether the policy applies it without a click.
+    pub stage: Option<(Stage, bool)>,
+    pub rule: String,
+    pub reason: String,
+}
+
+fn in_quiet_hours(quiet: Option<(u8, u8)>, hour: u8) -> bool {
+    match quiet {
+        Some((start, end)) if start <= end => hour >= start && hour < end,
+        Some((start, end)) => hour >= start || hour < end,
+        None => false,
+    }
+}
+
+pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
+    let c = f.classification;
+    let decide = |action, stage: Option<(Stage, bool)>, rule: &str, reason: String| Decision {
+        action,
+        stage,
+        rule: rule.to_string(),
+        reason,
+    };
+    if f.stage.is_closed() {
+        return decide(
+            Action::Nothing,
+            None,
+            "closed",
+            format!(
+                "automation stopped: the enrollment is {}",
+                f.stage.label().to_lowercase()
+            ),
+        );
+    }
+    if c.has(Intent::AutoReply) {
+        return decide(
+            Action::Nothing,
+            None,
+            "auto_reply",
+            "an automatic reply: nothing to answer".into(),
+        );
+    }
+    if c.has(Intent::OptOut) {
+        return decide(
+            Action::Nothing,
+            None,
+            "opt_out",
+            "the creator opted out: nothing is sent".into(),
+        );
+    }
+    let sensitive = c.sensitive();
+    let suggestion: Option<Suggestion> = suggest(f.stage, c);
+    let stage = suggestion.map(|s| (s.to, policy.auto_apply_stage && sensitive.is_empty()));
+    let needs_review: Vec<&ReviewRule> = policy
+        .review
+        .iter()
+        .filter(|r| sensitive.contains(&r.intent))
+        .collect();
+    if !needs_review.is_empty() {
+        let role = needs_review
+            .iter()
+            .map(|r| r.role)
+            .min_by_key(|r| match r {
+                Role::Owner => 0,
+                Role::Manager => 1,
+                Role::Member => 2,
+                Role::Viewer => 3,
+            })
+            .unwrap_or(Role::Owner);
+        let topics: Vec<Intent> = needs_review.iter().map(|r| r.intent).collect();
+        let names: Vec<&str> = topics.iter().map(|t| t.label()).collect();
+        return decide(
+            Action::Review {
+                role,
+                topics: topics.clone(),
+            },
+            stage,
+            &format!("review:{}", topics[0].as_str()),
+            format!(
+                "sensitive topic ({}): a reply needs approval by a {}",
+                names.join(", "),
+                role.as_str()
+            ),
+        );
+    }
+    let Some(auto) = policy.auto_send.iter().find(|r| c.has(r.intent)) else {
+        return decide(
+            Action::Nothing,
+            stage,
+            "none",
+            "no automatic reply for this message: a teammate answers".into(),
+        );
+    };
+    let rule = format!("auto:{}", auto.intent.as_str());
+    let hold = |why: String| {
+        (
+            Action::Review {
+                role: Role::Member,
+                topics: Vec::new(),
+            },
+            why,
+        )
+    };
+    let held = if !policy.automation_channels.contains(&f.channel) {
+        Some(hold(format!(
+            "no automated messages on {}",
+            f.channel.label()
+        )))
+    } else if in_quiet_hours(policy.quiet_hours, f.local_hour) {
+        Some(hold("quiet hours: held for a person to send".into()))
+    } else if f.auto_sent_today >= policy.max_auto_per_creator_per_day {
+        Some(hold(format!(
+            "already {} automatic messages to this creator today",
+            f.auto_sent_today
+        )))
+    } else {
+        None
+    };
+    match held {
+        Some((action, why)) => decide(action, stage, &rule, why),
+        None => decide(
+            Action::AutoSend {
+                template: auto.template.clone(),
+            },
+            stage,
+            &rule,
+            format!("{} → auto-send \"{}\"", auto.intent.label(), auto.template),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;

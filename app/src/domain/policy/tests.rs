@@ -1,0 +1,257 @@
+use super::*;
+use crate::domain::classify::classify;
+
+fn facts(c: &Classification, stage: Stage, channel: Channel, hour: u8, sent: u32) -> Facts<'_> {
+    Facts {
+        classification: c,
+        stage,
+        channel,
+        local_hour: hour,
+        auto_sent_today: sent,
+    }
+}
+
+/// Each rule of each default policy: (kind, message, stage, channel, hour, sent today) →
+/// (action kind, rule, stage move).
+#[test]
+fn evaluation_table() {
+    use Stage::*;
+    let cases: &[(
+        &str,
+        &str,
+        Stage,
+        Channel,
+        u8,
+        u32,
+        &str,
+        &str,
+        Option<(Stage, bool)>,
+    )] = &[
+        // Gifting: an address is confirmed automatically and the stage moves.
+        (
+            "gifting",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Contacted,
+            Channel::Email,
+            10,
+            0,
+            "auto_send",
+            "auto:address_provided",
+            Some((InfoCollected, true)),
+        ),
+        // …but not on Instagram, not in quiet hours, not past the daily cap.
+        (
+            "gifting",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Contacted,
+            Channel::Instagram,
+            10,
+            0,
+            "review",
+            "auto:address_provided",
+            Some((InfoCollected, true)),
+        ),
+        (
+            "gifting",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Contacted,
+            Channel::Email,
+            22,
+            0,
+            "review",
+            "auto:address_provided",
+            Some((InfoCollected, true)),
+        ),
+        (
+            "gifting",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Contacted,
+            Channel::Email,
+            3,
+            0,
+            "review",
+            "auto:address_provided",
+            Some((InfoCollected, true)),
+        ),
+        (
+            "gifting",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Contacted,
+            Channel::Sms,
+            10,
+            2,
+            "review",
+            "auto:address_provided",
+            Some((InfoCollected, true)),
+        ),
+        // Sensitive topics go to review, and the stage waits for a click.
+        (
+            "gifting",
+            "my rate is $2,000",
+            Replied,
+            Channel::Email,
+            10,
+            0,
+            "review",
+            "review:rate",
+            Some((Negotiating, false)),
+        ),
+        (
+            "paid",
+            "my rate is $2,000 and I want usage rights limited to 3 months",
+            Replied,
+            Channel::Email,
+            10,
+            0,
+            "review",
+            "review:rate",
+            Some((Negotiating, false)),
+        ),
+        (
+            "paid",
+            "Can I say it cures acne?",
+            Accepted,
+            Channel::Email,
+            10,
+            0,
+            "review",
+            "review:legal",
+            None,
+        ),
+        (
+            "paid",
+            "The package arrived damaged, really disappointed",
+            ProductShipped,
+            Channel::Sms,
+            10,
+            0,
+            "review",
+            "review:complaint",
+            None,
+        ),
+        // Paid campaigns send nothing automatically and only suggest moves.
+        (
+            "paid",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Accepted,
+            Channel::Email,
+            10,
+            0,
+            "nothing",
+            "none",
+            Some((InfoCollected, false)),
+        ),
+        (
+            "paid",
+            "I'm in!",
+            Contacted,
+            Channel::Email,
+            10,
+            0,
+            "nothing",
+            "none",
+            Some((Stage::Accepted, false)),
+        ),
+        // Closed enrollments, auto-replies and opt-outs stop everything.
+        (
+            "gifting",
+            "yes! ship it to 12 Main St, Austin TX 78701",
+            Completed,
+            Channel::Email,
+            10,
+            0,
+            "nothing",
+            "closed",
+            None,
+        ),
+        (
+            "gifting",
+            "I'm in!",
+            Declined,
+            Channel::Email,
+            10,
+            0,
+            "nothing",
+            "closed",
+            None,
+        ),
+        (
+            "gifting",
+            "Out of office until Monday",
+            Contacted,
+            Channel::Email,
+            10,
+            0,
+            "nothing",
+            "auto_reply",
+            None,
+        ),
+        (
+            "gifting",
+            "STOP",
+            Contacted,
+            Channel::Sms,
+            10,
+            0,
+            "nothing",
+            "opt_out",
+            None,
+        ),
+    ];
+    for (kind, text, stage, channel, hour, sent, action, rule, move_) in cases {
+        let c = classify(text);
+        let d = evaluate(&defaults(kind), &facts(&c, *stage, *channel, *hour, *sent));
+        let got_action = match &d.action {
+            Action::AutoSend { .. } => "auto_send",
+            Action::Review { .. } => "review",
+            Action::Nothing => "nothing",
+        };
+        assert_eq!(
+            (got_action, d.rule.as_str(), d.stage),
+            (*action, *rule, *move_),
+            "{kind} {text} {stage:?} {channel:?} {hour}h: {}",
+            d.reason
+        );
+        assert!(!d.reason.is_empty());
+    }
+}
+
+#[test]
+fn reviewer_is_the_most_senior_role_any_topic_needs() {
+    let c = classify("my rate is $2,000 and I want usage rights limited to 3 months");
+    let d = evaluate(
+        &defaults("gifting"),
+        &facts(&c, Stage::Replied, Channel::Email, 10, 0),
+    );
+    assert_eq!(
+        d.action,
+        Action::Review {
+            role: Role::Manager,
+            topics: vec![Intent::Rate, Intent::UsageRights]
+        }
+    );
+    let c = classify("Happy to sign the contract. Can payment be net 15 instead of net 30?");
+    let d = evaluate(
+        &defaults("gifting"),
+        &facts(&c, Stage::Negotiating, Channel::Email, 10, 0),
+    );
+    assert!(
+        matches!(
+            d.action,
+            Action::Review {
+                role: Role::Owner,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn automation_never_sends_instagram_dms_in_any_default() {
+    for kind in ["gifting", "paid"] {
+        assert!(!defaults(kind)
+            .automation_channels
+            .contains(&Channel::Instagram));
+    }
+}

@@ -428,6 +428,10 @@ pub struct MessageView {
     /// Why an outbound message could not be delivered (shown beside its Retry button).
     #[serde(default)]
     pub failure_reason: Option<String>,
+    /// What a creator's message is about, with the evidence (team views only: never sent to
+    /// the creator portal, and not carried by live pushes — the thread loads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<crate::domain::classify::Classification>,
     /// When the row last changed, in the database's clock (ms); see `ThreadSummary::version`.
     #[serde(default)]
     pub version: i64,

@@ -109,6 +109,56 @@ async fn owners_connect_twilio_and_signed_sms_land_once() {
     );
     assert_eq!(rows[0]["creator"], json!(creator_id));
 
+    // Every creator message is classified as it is stored; the thread shows intents with their
+    // evidence, and the extracted address.
+    let text = "yes! ship it to 12 Main St, Austin TX 78701";
+    let mut yes = sms(&phone, text, "SM0009");
+    yes.insert("MessagingServiceSid", service_sid());
+    let (status, body) = deliver(&h, &yes, &twilio_signature(&url, &yes)).await;
+    assert_eq!(status, 200, "{body}");
+    let thread = h
+        .query(
+            "SELECT VALUE record::id(thread) FROM message WHERE external_id = 'SM0009';",
+            json!({}),
+        )
+        .await;
+    let detail: app::model::ThreadDetail = h
+        .call(
+            "get_thread",
+            Some(&owner),
+            json!({ "thread_id": thread[0] }),
+        )
+        .await
+        .unwrap();
+    let m = detail.messages.iter().find(|m| m.text == text).unwrap();
+    let c = m.classification.as_ref().expect("classified");
+    use app::domain::classify::Intent;
+    assert_eq!(
+        c.intent_set(),
+        vec![Intent::Accepted, Intent::AddressProvided]
+    );
+    let address = c.address.as_ref().unwrap();
+    assert_eq!(
+        (address.street.as_str(), address.postal_code.as_str()),
+        ("12 Main St", "78701")
+    );
+    let evidence: Vec<&str> = c
+        .intents
+        .iter()
+        .flat_map(|d| d.evidence.iter())
+        .map(|s| &text[s.start..s.end])
+        .collect();
+    assert!(
+        evidence.contains(&"12 Main St, Austin TX 78701"),
+        "{evidence:?}"
+    );
+    // Our own messages are not classified.
+    assert!(detail
+        .messages
+        .iter()
+        .filter(|m| m.direction != app::model::Direction::Inbound)
+        .all(|m| m.classification.is_none()));
+
     // Twilio retries the same message: stored once.
     let (status, _) = deliver(&h, &first, &sig).await;
     assert_eq!(status, 200);

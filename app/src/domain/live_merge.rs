@@ -87,14 +87,19 @@ pub fn remove_thread(rows: &mut Vec<ThreadSummary>, id: &str) -> ListChange {
 /// Returns whether anything changed.
 pub fn merge_message(messages: &mut Vec<MessageView>, message: &MessageView) -> bool {
     let order = |a: &MessageView, b: &MessageView| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id));
+    let mut message = message.clone();
     if let Some(i) = messages.iter().position(|m| m.id == message.id) {
-        if messages[i].version > message.version || messages[i] == *message {
+        // Pushes leave the classification out; keep the one the thread loaded.
+        if message.classification.is_none() {
+            message.classification = messages[i].classification.clone();
+        }
+        if messages[i].version > message.version || messages[i] == message {
             return false;
         }
         messages.remove(i);
     }
-    let at = messages.partition_point(|m| order(m, message) == Ordering::Less);
-    messages.insert(at, message.clone());
+    let at = messages.partition_point(|m| order(m, &message) == Ordering::Less);
+    messages.insert(at, message);
     true
 }
 
@@ -299,6 +304,7 @@ mod tests {
             at,
             status,
             failure_reason: None,
+            classification: None,
             reaction: None,
             html: None,
             attachments: None,

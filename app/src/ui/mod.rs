@@ -6,6 +6,7 @@ mod clock;
 mod context_panel;
 mod filters;
 mod inbox;
+mod intent_chips;
 mod live;
 #[cfg(feature = "hydrate")]
 mod live_socket;

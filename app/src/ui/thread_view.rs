@@ -2,6 +2,7 @@
 
 use super::context_panel::ContextPanel;
 use super::inbox::use_inbox;
+use super::intent_chips::IntentChips;
 use super::live::use_live;
 use super::login::is_signed_out;
 use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
@@ -242,6 +243,7 @@ fn Entry(m: MessageView, others: Vec<(String, String)>) -> impl IntoView {
                 <p class="entry-check" role="note">"Check campaign: this message did not say which campaign it answers, so it was filed with the creator's most recent one. Use Move… if it belongs elsewhere."</p>
             })}
             <p class="entry-body">{m.text.clone()}</p>
+            {m.classification.clone().map(|c| view! { <IntentChips text=m.text.clone() classification=c/> })}
             {m.quoted_trimmed.unwrap_or(false).then(|| view! { <p class="entry-quoted">"Quoted history hidden"</p> })}
             {m.html.clone().map(|html| view! { <EmailHtml html/> })}
             {m.attachments.clone().filter(|a| !a.is_empty()).map(|list| view! {

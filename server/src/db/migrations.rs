@@ -32,7 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        name: "dedupe by inbound key alone; unused thread indexes removed",
+        name: "dedupe by inbound key alone; unused thread indexes removed; message classification",
         sql: include_str!("schema_v5.surql"),
     },
 ];

@@ -126,6 +126,7 @@ mod tests {
                 check_campaign: None,
                 quoted_trimmed: None,
                 failure_reason: None,
+                classification: None,
                 version: 1,
             }),
         }

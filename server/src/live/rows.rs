@@ -97,6 +97,8 @@ pub fn message_changed(record: &Value) -> Result<Routed, String> {
     let workspace = link(obj, "workspace").ok_or("message without workspace")?;
     let thread_id = link(obj, "thread").ok_or("message without thread")?;
     let mut row = obj.clone();
+    // Team-only (the portal's socket shares this feed): the thread loads it, pushes leave it out.
+    row.remove("classification");
     row.insert(
         "id".into(),
         link(obj, "id").map_or(Value::Null, Value::String),

@@ -4,9 +4,10 @@
 //! its own object variable (`$e`, `$e0`, `$e1`…).
 
 use super::thread_write::{NewMessage, SNIPPET_CHARS};
+use app::domain::classify::classify;
 use app::domain::reply_clock::next_awaiting_since;
 use app::domain::text::snippet;
-use app::model::{Channel, Direction, ThreadSummary};
+use app::model::{Channel, Direction, SenderKind, ThreadSummary};
 use serde_json::{json, Value};
 
 fn enum_str<T: serde::Serialize>(v: T) -> Value {
@@ -58,6 +59,9 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "unread": advance.unread,
         "new_channels": if msg.channel == Channel::Note { json!([]) } else { json!([enum_str(msg.channel)]) },
         "dkey": dkey,
+        // Every creator message is classified as it is stored (`app::domain::classify`).
+        "classification": (msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
+            .then(|| classify(&msg.text)),
     });
     (crate::db::without_nulls(vars), advance)
 }
@@ -83,7 +87,7 @@ pub fn statements(var: &str, dedupe: bool) -> String {
              sent_at = IF $e.direction = 'outbound' THEN $e.at ELSE NONE END,
              received_at = IF $e.direction = 'inbound' THEN $e.at ELSE NONE END,
              status = $e.status, external_id = $e.external_id, to_address = $e.to_address,
-             check_campaign = IF $e.check THEN true ELSE NONE END;
+             check_campaign = IF $e.check THEN true ELSE NONE END, classification = $e.classification;
          UPDATE type::record('thread', $e.tid) SET
              last_at = math::max([last_at, $e.at]),
              last_channel = IF $e.at >= last_at THEN $e.channel ELSE last_channel END,

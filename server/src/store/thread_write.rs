@@ -208,6 +208,7 @@ pub async fn append_message(
         at: msg.at,
         status: msg.status,
         failure_reason: None,
+        classification: None,
         reaction: None,
         html: msg.email.as_ref().and_then(|e| e.html.clone()),
         attachments: msg.email.as_ref().and_then(|e| {

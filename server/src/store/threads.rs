@@ -51,7 +51,7 @@ pub async fn detail(
          SELECT record::id(id) AS thread_id, campaign_name, stage, last_at FROM thread
              WHERE creator = type::record('creator', $creator) AND workspace = type::record('workspace', $ws)
              AND id != type::record('thread', $tid) ORDER BY last_at DESC;
-         SELECT {MESSAGE_FIELDS} FROM message WHERE thread = type::record('thread', $tid) ORDER BY at ASC;"
+         SELECT {MESSAGE_FIELDS}, classification FROM message WHERE thread = type::record('thread', $tid) ORDER BY at ASC;"
     );
     let mut resp = exec(
         db,

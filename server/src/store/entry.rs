@@ -3,16 +3,12 @@
 //! (`inbound_batch`), which runs many of them in one transaction: each entry reads its values from
 //! its own object variable (`$e`, `$e0`, `$e1`…).
 
-use super::thread_write::{NewMessage, SNIPPET_CHARS};
+use super::thread_write::{enum_str, NewMessage, SNIPPET_CHARS};
 use app::domain::classify::classify;
 use app::domain::reply_clock::next_awaiting_since;
 use app::domain::text::snippet;
 use app::model::{Channel, Direction, SenderKind, ThreadSummary};
 use serde_json::{json, Value};
-
-fn enum_str<T: serde::Serialize>(v: T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
 
 /// The thread's read/awaiting state once the entry is written.
 #[derive(Clone, Copy)]

@@ -142,7 +142,7 @@ impl NewMessage {
     }
 }
 
-fn enum_str<T: serde::Serialize>(v: T) -> Value {
+pub(super) fn enum_str<T: serde::Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod review;
+pub use review::*;
+
 /// A teammate's role inside one workspace. Ordered from most to least powerful.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "snake_case")]
@@ -22,6 +25,15 @@ impl Role {
             Role::Manager => "manager",
             Role::Member => "member",
             Role::Viewer => "viewer",
+        }
+    }
+    /// "an owner", "a manager"…
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Role::Owner => "an owner",
+            Role::Manager => "a manager",
+            Role::Member => "a member",
+            Role::Viewer => "a viewer",
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
@@ -432,6 +444,10 @@ pub struct MessageView {
     /// the creator portal, and not carried by live pushes — the thread loads it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<crate::domain::classify::Classification>,
+    /// What the campaign's response policy decided about a creator's message (team views only,
+    /// like `classification`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::domain::policy::Decision>,
     /// When the row last changed, in the database's clock (ms); see `ThreadSummary::version`.
     #[serde(default)]
     pub version: i64,
@@ -455,6 +471,9 @@ pub struct ThreadDetail {
     /// Duplicates merged into this creator (newest first), each undoable.
     #[serde(default)]
     pub merges: Vec<MergeInfo>,
+    /// Drafts on this thread, newest first (pending ones can be reviewed in place).
+    #[serde(default)]
+    pub drafts: Vec<DraftView>,
     pub now: i64,
 }
 

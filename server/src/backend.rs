@@ -14,6 +14,8 @@ use app::domain::filter::InboxFilter;
 use app::model::*;
 use std::sync::Arc;
 
+mod review;
+
 #[derive(Clone)]
 pub struct SurrealBackend {
     pub db: Db,
@@ -23,6 +25,8 @@ pub struct SurrealBackend {
     pub outbound: crate::outbound::Wake,
     /// Stores provider webhooks' inbound messages in groups.
     pub ingest: crate::store::inbound::Ingester,
+    /// Wakes this instance's automation worker (it also polls).
+    pub automation: crate::outbound::Wake,
 }
 
 fn internal(e: DbError) -> AppError {
@@ -46,6 +50,7 @@ fn write_error(e: WriteError) -> AppError {
     match e {
         WriteError::NotFound => AppError::NotFound,
         WriteError::Invalid(m) => AppError::Invalid(m),
+        WriteError::Forbidden(m) => AppError::Forbidden(m),
         WriteError::Db(e) => internal(e),
     }
 }
@@ -70,6 +75,7 @@ impl SurrealBackend {
             clock,
             config: Arc::new(config),
             outbound: crate::outbound::Wake::default(),
+            automation: crate::outbound::Wake::default(),
         }
     }
 
@@ -724,5 +730,61 @@ impl Backend for SurrealBackend {
                     LinkError::Db(e) => internal(e),
                 })
         })
+    }
+
+    fn approval_queue<'a>(
+        &'a self,
+        caller: &'a Caller,
+        query: &'a DraftQuery,
+    ) -> BackendResult<'a, ApprovalQueue> {
+        Box::pin(self.review_queue(caller, query))
+    }
+
+    fn approve_draft<'a>(
+        &'a self,
+        caller: &'a Caller,
+        draft_id: &'a str,
+        text: Option<&'a str>,
+    ) -> BackendResult<'a, MessageView> {
+        Box::pin(self.review_approve(caller, draft_id, text))
+    }
+
+    fn reject_draft<'a>(
+        &'a self,
+        caller: &'a Caller,
+        draft_id: &'a str,
+        comment: &'a str,
+    ) -> BackendResult<'a, ()> {
+        Box::pin(self.review_reject(caller, draft_id, comment))
+    }
+
+    fn edit_draft<'a>(
+        &'a self,
+        caller: &'a Caller,
+        draft_id: &'a str,
+        text: &'a str,
+    ) -> BackendResult<'a, DraftView> {
+        Box::pin(self.review_edit(caller, draft_id, text))
+    }
+
+    fn notifications<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<NotificationView>> {
+        Box::pin(self.my_notifications(caller))
+    }
+
+    fn mark_notifications_read<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: Option<&'a str>,
+    ) -> BackendResult<'a, ()> {
+        Box::pin(self.read_notifications(caller, thread_id))
+    }
+
+    fn audit_log<'a>(
+        &'a self,
+        caller: &'a Caller,
+        query: &'a AuditQuery,
+        limit: usize,
+    ) -> BackendResult<'a, Vec<AuditView>> {
+        Box::pin(self.audit_events(caller, query, limit))
     }
 }

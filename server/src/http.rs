@@ -45,6 +45,10 @@ pub fn router_with_live(
             axum::routing::post(crate::channels::twilio_sms::handler).with_state(for_hooks.clone()),
         )
         .route(
+            "/audit.csv",
+            get(crate::exports::audit_csv).with_state(for_hooks.clone()),
+        )
+        .route(
             "/attachments/{id}",
             get(crate::channels::attachments::download).with_state(for_hooks.clone()),
         )

@@ -4,11 +4,13 @@
 //! server functions, demo data and the axum router. The binary in `main.rs` is a thin CLI.
 
 pub mod auth;
+pub mod automation;
 pub mod backend;
 pub mod channels;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod exports;
 pub mod http;
 pub mod ids;
 pub mod live;

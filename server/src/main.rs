@@ -71,6 +71,7 @@ async fn run(command: &str, config: Config) -> Result<(), String> {
             let public_url = config.public_url.clone();
             let backend = SurrealBackend::new(db, Clock::System, config);
             server::outbound::dispatcher::Dispatcher::new(backend.clone()).spawn();
+            server::automation::Automation::new(backend.clone()).spawn();
             server::channels::email_imap::watch(backend.clone());
             let app = http::router(backend, options);
             let listener = tokio::net::TcpListener::bind(bind)

@@ -206,6 +206,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             job: None,
             email: None,
             check_campaign: false,
+            automate: false,
         };
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await

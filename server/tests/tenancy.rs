@@ -39,6 +39,14 @@ const ALL_FUNCTIONS: &[&str] = &[
     "connect_mailbox",
     "test_mailbox",
     "test_channel",
+    "approval_queue",
+    "approve_draft",
+    "approve_drafts",
+    "reject_draft",
+    "edit_draft",
+    "notifications",
+    "mark_notifications_read",
+    "audit_log",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -61,6 +69,10 @@ const WRITES: &[&str] = &[
     "connect_mailbox",
     "test_mailbox",
     "test_channel",
+    "approve_draft",
+    "approve_drafts",
+    "reject_draft",
+    "edit_draft",
 ];
 
 /// An id of the right shape that names nothing.
@@ -95,6 +107,13 @@ fn args_for(name: &str, thread: &str) -> Value {
             "smtp": { "host": "smtp.example.com", "port": 587, "tls": "starttls", "user": "team@example.com" },
         }),
         "test_channel" => json!({ "channel": "sms" }),
+        "approval_queue" => json!({ "query": {} }),
+        "approve_draft" => json!({ "draft_id": NO_ID }),
+        "approve_drafts" => json!({ "draft_ids": [NO_ID] }),
+        "reject_draft" => json!({ "draft_id": NO_ID, "comment": "not this" }),
+        "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
+        "mark_notifications_read" => json!({ "thread_id": thread }),
+        "audit_log" => json!({ "query": { "thread": thread } }),
         _ => json!({}),
     }
 }

@@ -187,6 +187,44 @@ pub trait Backend: Send + Sync + 'static {
         caller: &'a Caller,
         connection: crate::domain::twilio::TwilioConnection,
     ) -> BackendResult<'a, SmsSettings>;
+    /// The approval queue (drafts in one state, filtered) with the filters' options.
+    fn approval_queue<'a>(
+        &'a self,
+        caller: &'a Caller,
+        query: &'a DraftQuery,
+    ) -> BackendResult<'a, ApprovalQueue>;
+    /// Approves a pending draft (`text`: the reviewer's edit) and sends it.
+    fn approve_draft<'a>(
+        &'a self,
+        caller: &'a Caller,
+        draft_id: &'a str,
+        text: Option<&'a str>,
+    ) -> BackendResult<'a, MessageView>;
+    fn reject_draft<'a>(
+        &'a self,
+        caller: &'a Caller,
+        draft_id: &'a str,
+        comment: &'a str,
+    ) -> BackendResult<'a, ()>;
+    fn edit_draft<'a>(
+        &'a self,
+        caller: &'a Caller,
+        draft_id: &'a str,
+        text: &'a str,
+    ) -> BackendResult<'a, DraftView>;
+    fn notifications<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<NotificationView>>;
+    fn mark_notifications_read<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: Option<&'a str>,
+    ) -> BackendResult<'a, ()>;
+    /// Audit events, newest first (at most `limit`).
+    fn audit_log<'a>(
+        &'a self,
+        caller: &'a Caller,
+        query: &'a AuditQuery,
+        limit: usize,
+    ) -> BackendResult<'a, Vec<AuditView>>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -93,6 +93,9 @@ pub fn merge_message(messages: &mut Vec<MessageView>, message: &MessageView) -> 
         if message.classification.is_none() {
             message.classification = messages[i].classification.clone();
         }
+        if message.decision.is_none() {
+            message.decision = messages[i].decision.clone();
+        }
         if messages[i].version > message.version || messages[i] == message {
             return false;
         }
@@ -305,6 +308,7 @@ mod tests {
             status,
             failure_reason: None,
             classification: None,
+            decision: None,
             reaction: None,
             html: None,
             attachments: None,

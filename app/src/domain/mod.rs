@@ -3,12 +3,16 @@
 
 pub mod attribution;
 pub mod classify;
+pub mod csv;
 pub mod delivery;
+pub mod draft;
 pub mod email;
 pub mod filter;
 pub mod identity;
 pub mod instagram;
+pub mod language;
 pub mod live_merge;
+pub mod mentions;
 pub mod merge;
 pub mod policy;
 pub mod portal;

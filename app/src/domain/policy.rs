@@ -193,9 +193,9 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
             stage,
             &format!("review:{}", topics[0].as_str()),
             format!(
-                "sensitive topic ({}): a reply needs approval by a {}",
+                "sensitive topic ({}): a reply needs approval by {}",
                 names.join(", "),
-                role.as_str()
+                role.with_article()
             ),
         );
     }

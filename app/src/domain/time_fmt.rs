@@ -33,6 +33,19 @@ pub fn exact(ms: i64) -> String {
     )
 }
 
+/// "2026-11-23T14:05:09.120Z" (RFC 3339, for exports).
+pub fn rfc3339(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY));
+    let in_day = ms.rem_euclid(DAY);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        in_day / HOUR,
+        (in_day % HOUR) / MIN,
+        (in_day % MIN) / 1000,
+        in_day % 1000
+    )
+}
+
 /// "Nov 3"
 pub fn short_date(ms: i64) -> String {
     let (_, m, d) = civil_from_days(ms.div_euclid(DAY));

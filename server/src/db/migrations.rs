@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dedupe by inbound key alone; unused thread indexes removed; message classification",
         sql: include_str!("schema_v5.surql"),
     },
+    Migration {
+        version: 6,
+        name: "policy decisions, drafts behind approval, approved language, notifications, audit per thread",
+        sql: include_str!("schema_v6.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

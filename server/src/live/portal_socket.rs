@@ -127,6 +127,7 @@ mod tests {
                 quoted_trimmed: None,
                 failure_reason: None,
                 classification: None,
+                decision: None,
                 version: 1,
             }),
         }

@@ -637,6 +637,7 @@ async fn seed_thread(
             job: None,
             email: None,
             check_campaign: false,
+            automate: false,
         };
         append_message(db, ws, &mut summary, msg, None).await?;
     }

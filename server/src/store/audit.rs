@@ -23,3 +23,26 @@ impl AuditEntry<'_> {
         vars.insert("audit_detail".into(), self.detail.clone());
     }
 }
+
+/// Writes every entry of `$audits` (see `audits_var`), reading `$ws` and `$now`.
+pub const AUDITS_STATEMENT: &str = "FOR $a IN $audits { CREATE audit_event SET workspace = type::record('workspace', $ws), \
+at = $now, seq = $a.seq, actor_kind = $a.actor_kind, actor_id = $a.actor_id, action = $a.action, subject = $a.subject, detail = $a.detail; };";
+
+/// The `$audits` variable for `AUDITS_STATEMENT`: in order (`seq` orders the events of one
+/// transaction, which share their time).
+pub fn audits_var(entries: &[AuditEntry<'_>]) -> serde_json::Value {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(seq, e)| {
+            crate::db::without_nulls(serde_json::json!({
+                "seq": seq,
+                "actor_kind": e.actor_kind,
+                "actor_id": e.actor_id,
+                "action": e.action,
+                "subject": e.subject,
+                "detail": e.detail,
+            }))
+        })
+        .collect()
+}

@@ -58,6 +58,8 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         // Every creator message is classified as it is stored (`app::domain::classify`).
         "classification": (msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then(|| classify(&msg.text)),
+        "pending": (msg.automate && msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
+            .then_some(true),
     });
     (crate::db::without_nulls(vars), advance)
 }
@@ -83,7 +85,8 @@ pub fn statements(var: &str, dedupe: bool) -> String {
              sent_at = IF $e.direction = 'outbound' THEN $e.at ELSE NONE END,
              received_at = IF $e.direction = 'inbound' THEN $e.at ELSE NONE END,
              status = $e.status, external_id = $e.external_id, to_address = $e.to_address,
-             check_campaign = IF $e.check THEN true ELSE NONE END, classification = $e.classification;
+             check_campaign = IF $e.check THEN true ELSE NONE END, classification = $e.classification,
+             policy_pending = $e.pending;
          UPDATE type::record('thread', $e.tid) SET
              last_at = math::max([last_at, $e.at]),
              last_channel = IF $e.at >= last_at THEN $e.channel ELSE last_channel END,

@@ -3,6 +3,8 @@
 
 pub mod attribution;
 pub mod audit;
+pub mod audit_read;
+pub mod drafts;
 pub mod entry;
 pub mod inbound;
 pub mod inbound_batch;
@@ -12,6 +14,7 @@ pub mod instagram_accounts;
 pub mod mailboxes;
 pub mod merge;
 pub mod moves;
+pub mod notifications;
 pub mod portal;
 pub mod reply_facts;
 pub mod sms_accounts;

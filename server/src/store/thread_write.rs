@@ -33,6 +33,9 @@ pub struct NewMessage {
     /// The campaign was a guess: a person should check it (non-email channels; email keeps its
     /// own flag in `email`).
     pub check_campaign: bool,
+    /// The campaign's response policy runs on it (`crate::automation`): creator messages as
+    /// they arrive; never demo history or our own messages.
+    pub automate: bool,
 }
 
 /// What an email entry keeps besides its text.
@@ -138,12 +141,34 @@ impl NewMessage {
             job: None,
             email: None,
             check_campaign: false,
+            automate: true,
         }
     }
 }
 
 pub(super) fn enum_str<T: serde::Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Statements run in an entry's transaction besides its own (`before` it, and `after` it), with
+/// the variables they read. `$ws`, `$tid`, `$mid` and `$now` are bound for them.
+#[derive(Default)]
+pub struct Extra {
+    pub before: String,
+    pub after: String,
+    pub vars: Map<String, Value>,
+}
+
+impl Extra {
+    /// An extra holding one audit entry.
+    pub fn audit(entry: &AuditEntry<'_>) -> Extra {
+        let mut extra = Extra {
+            after: AUDIT_STATEMENT.into(),
+            ..Default::default()
+        };
+        entry.bind(&mut extra.vars);
+        extra
+    }
 }
 
 /// Appends `msg` to `thread` and moves the thread's inbox fields along, atomically. `thread` is
@@ -155,12 +180,25 @@ pub async fn append_message(
     msg: NewMessage,
     audit: Option<AuditEntry<'_>>,
 ) -> Result<MessageView, DbError> {
+    let extra = audit.as_ref().map(Extra::audit).unwrap_or_default();
+    append_with(db, workspace_id, thread, msg, extra).await
+}
+
+/// `append_message` with more statements in the same transaction.
+pub async fn append_with(
+    db: &Db,
+    workspace_id: &str,
+    thread: &mut ThreadSummary,
+    msg: NewMessage,
+    extra: Extra,
+) -> Result<MessageView, DbError> {
     let (entry, advance) = super::entry::bind(workspace_id, thread, &msg);
     let dedupe = super::entry::has_dedupe_key(&entry);
-    let mut vars = Map::new();
+    let mut vars = extra.vars;
     for (k, v) in [
         ("e", entry),
         ("ws", json!(workspace_id)),
+        ("tid", json!(thread.id)),
         ("mid", json!(msg.id)),
         ("channel", enum_str(msg.channel)),
         ("text", json!(msg.text)),
@@ -168,9 +206,6 @@ pub async fn append_message(
         ("now", json!(msg.at)),
     ] {
         vars.insert(k.into(), v);
-    }
-    if let Some(a) = &audit {
-        a.bind(&mut vars);
     }
     if let Some(job) = &msg.job {
         vars.insert("job_to".into(), json!(job.to_address));
@@ -185,7 +220,9 @@ pub async fn append_message(
          {}
          {}
          {}
+         {}
          COMMIT TRANSACTION;",
+        extra.before,
         super::entry::statements("e", dedupe),
         if msg.job.is_some() { JOB_STATEMENT } else { "" },
         if msg.email.is_some() {
@@ -193,7 +230,7 @@ pub async fn append_message(
         } else {
             ""
         },
-        if audit.is_some() { AUDIT_STATEMENT } else { "" }
+        extra.after,
     );
     exec_transaction(db, &sql, Value::Object(vars)).await?;
     super::entry::apply(thread, &msg, advance);
@@ -209,6 +246,7 @@ pub async fn append_message(
         status: msg.status,
         failure_reason: None,
         classification: None,
+        decision: None,
         reaction: None,
         html: msg.email.as_ref().and_then(|e| e.html.clone()),
         attachments: msg.email.as_ref().and_then(|e| {
@@ -238,6 +276,8 @@ pub async fn append_message(
 
 pub enum WriteError {
     NotFound,
+    /// The caller's role may not do this.
+    Forbidden(String),
     Invalid(String),
     Db(DbError),
 }
@@ -253,7 +293,7 @@ struct NameRow {
     name: String,
 }
 
-async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
+pub(super) async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
     let mut resp = exec(
         db,
         "SELECT name FROM ONLY type::record('user', $u);",
@@ -265,9 +305,6 @@ async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
         .unwrap_or_default())
 }
 
-/// A teammate's reply or internal note. A reply goes out on `channel` (or the thread's default
-/// reply channel) if the reply rule allows it now; on a provider channel it is written `queued`
-/// with its send job in the same transaction, and the dispatcher sends it.
 /// What a teammate wrote in the composer.
 pub struct Compose<'a> {
     pub kind: ComposeKind,
@@ -276,6 +313,68 @@ pub struct Compose<'a> {
     pub channel: Option<Channel>,
 }
 
+/// Who an outgoing message is from.
+pub struct Sender {
+    pub kind: SenderKind,
+    pub id: Option<String>,
+    pub name: String,
+}
+
+impl Sender {
+    pub async fn teammate(db: &Db, user_id: &str) -> Result<Sender, DbError> {
+        Ok(Sender {
+            kind: SenderKind::Teammate,
+            id: Some(user_id.to_string()),
+            name: user_name(db, user_id).await?,
+        })
+    }
+}
+
+/// A reply to the creator, routed by the reply rule: on `channel` (or the thread's default) if
+/// the rule allows it now for this kind of sender; on a provider channel it carries its send job.
+#[allow(clippy::too_many_arguments)]
+pub async fn outgoing_reply(
+    db: &Db,
+    workspace_id: &str,
+    thread: &ThreadSummary,
+    sender: Sender,
+    text: &str,
+    channel: Option<Channel>,
+    email_domain: &str,
+    now: i64,
+) -> Result<NewMessage, WriteError> {
+    let id = crate::ids::new_id();
+    let route = reply_route(db, workspace_id, thread, sender.kind, channel, now).await?;
+    let (subject, email) = if route.channel == Channel::Email {
+        let (s, e) = email_headers(db, thread, &id, email_domain).await?;
+        (Some(s), Some(e))
+    } else {
+        (None, None)
+    };
+    Ok(NewMessage {
+        id,
+        direction: route.direction,
+        channel: route.channel,
+        sender_kind: sender.kind,
+        sender_id: sender.id,
+        sender_name: sender.name,
+        subject,
+        text: text.to_string(),
+        at: now,
+        status: route.status,
+        external_id: None,
+        to_address: route.to_address,
+        job: route.job,
+        email,
+        check_campaign: false,
+        automate: false,
+    })
+}
+
+/// A teammate's reply or internal note. A reply goes out on `channel` (or the thread's default
+/// reply channel) if the reply rule allows it now; on a provider channel it is written `queued`
+/// with its send job in the same transaction, and the dispatcher sends it. A reply answers the
+/// creator, so drafts still pending on the thread are canceled as superseded.
 pub async fn post_message(
     db: &Db,
     caller: &Caller,
@@ -288,58 +387,68 @@ pub async fn post_message(
         .await?
         .ok_or(WriteError::NotFound)?
         .summary;
-    let name = user_name(db, &caller.user_id).await?;
-    let id = crate::ids::new_id();
+    let sender = Sender::teammate(db, &caller.user_id).await?;
     let Compose {
         kind,
         text,
         channel,
     } = compose;
-    let route = match kind {
-        ComposeKind::Reply => reply_route(db, caller, &thread, channel, now).await?,
-        ComposeKind::Note => Route {
-            direction: Direction::Internal,
-            channel: Channel::Note,
-            status: DeliveryStatus::Sent,
-            to_address: None,
-            job: None,
-        },
-    };
-    let (subject, email) = if route.channel == Channel::Email {
-        let (s, e) = email_headers(db, &thread, &id, email_domain).await?;
-        (Some(s), Some(e))
-    } else {
-        (None, None)
-    };
-    let action = match kind {
-        ComposeKind::Reply => "message.replied",
-        ComposeKind::Note => "message.noted",
-    };
-    let msg = NewMessage {
-        id,
-        direction: route.direction,
-        channel: route.channel,
-        sender_kind: SenderKind::Teammate,
-        sender_id: Some(caller.user_id.clone()),
-        sender_name: name,
-        subject,
-        text: text.to_string(),
-        at: now,
-        status: route.status,
-        external_id: None,
-        to_address: route.to_address,
-        job: route.job,
-        email,
-        check_campaign: false,
+    let (msg, action) = match kind {
+        ComposeKind::Reply => (
+            outgoing_reply(
+                db,
+                &caller.workspace_id,
+                &thread,
+                sender,
+                text,
+                channel,
+                email_domain,
+                now,
+            )
+            .await?,
+            "message.replied",
+        ),
+        ComposeKind::Note => (
+            NewMessage {
+                id: crate::ids::new_id(),
+                direction: Direction::Internal,
+                channel: Channel::Note,
+                sender_kind: SenderKind::Teammate,
+                sender_id: sender.id,
+                sender_name: sender.name,
+                subject: None,
+                text: text.to_string(),
+                at: now,
+                status: DeliveryStatus::Sent,
+                external_id: None,
+                to_address: None,
+                job: None,
+                email: None,
+                check_campaign: false,
+                automate: false,
+            },
+            "message.noted",
+        ),
     };
     let audit = AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),
         action,
         subject: format!("thread:{thread_id}"),
-        detail: json!({ "message": msg.id, "channel": route.channel }),
+        detail: json!({ "message": msg.id, "channel": msg.channel }),
     };
-    Ok(append_message(db, &caller.workspace_id, &mut thread, msg, Some(audit)).await?)
+    let mut extra = Extra::audit(&audit);
+    if kind == ComposeKind::Reply {
+        super::drafts::cancel_open(
+            &mut extra,
+            app::domain::draft::CancelReason::Superseded,
+            Some(&caller.user_id),
+        );
+    }
+    if kind == ComposeKind::Note {
+        super::notifications::mentions(db, caller, &thread, &msg, &mut extra).await?;
+    }
+    Ok(append_with(db, &caller.workspace_id, &mut thread, msg, extra).await?)
 }
 
 /// The subject and threading headers of an email reply in `thread`: it answers the thread's
@@ -403,17 +512,21 @@ struct Route {
 /// Where a teammate's reply goes, or why it cannot go where they asked.
 async fn reply_route(
     db: &Db,
-    caller: &Caller,
+    workspace_id: &str,
     thread: &ThreadSummary,
+    sender: SenderKind,
     asked: Option<Channel>,
     now: i64,
 ) -> Result<Route, WriteError> {
     use app::domain::reply_channel::{
         instagram_rule, reachable_address, reply_options, InstagramTag, SenderKind as Who,
     };
-    let facts =
-        super::reply_facts::load(db, &caller.workspace_id, &thread.id, &thread.creator_id).await?;
-    let options = reply_options(&facts, Who::Human, now);
+    let who = match sender {
+        SenderKind::Automation => Who::Automation,
+        _ => Who::Human,
+    };
+    let facts = super::reply_facts::load(db, workspace_id, &thread.id, &thread.creator_id).await?;
+    let options = reply_options(&facts, who, now);
     let channel = asked
         .or(options.default)
         .ok_or_else(|| WriteError::Invalid("no channel can reach this creator now".into()))?;
@@ -440,7 +553,7 @@ async fn reply_route(
     };
     let options = match channel {
         Channel::Instagram => {
-            let tag = instagram_rule(facts.last_instagram_inbound_at, Who::Human, now)
+            let tag = instagram_rule(facts.last_instagram_inbound_at, who, now)
                 .map_err(WriteError::Invalid)?;
             json!({ "human_agent": tag == InstagramTag::HumanAgent })
         }
@@ -495,11 +608,23 @@ pub async fn set_stage(
         detail: json!({ "from": from, "to": stage, "reason": reason, "cause": "person" }),
     }
     .bind(&mut vars);
+    // Drafts written for the old stage no longer fit.
+    let mut cancel = Extra::default();
+    super::drafts::cancel_open(
+        &mut cancel,
+        app::domain::draft::CancelReason::StageChanged,
+        Some(&caller.user_id),
+    );
+    vars.extend(cancel.vars);
     change_enrollment(
         db,
         vars,
-        "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now;
-         UPDATE type::record('thread', $tid) SET stage = $stage;",
+        &format!(
+            "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now;
+             UPDATE type::record('thread', $tid) SET stage = $stage;
+             {}",
+            cancel.before
+        ),
     )
     .await
 }

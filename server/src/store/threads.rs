@@ -51,7 +51,7 @@ pub async fn detail(
          SELECT record::id(id) AS thread_id, campaign_name, stage, last_at FROM thread
              WHERE creator = type::record('creator', $creator) AND workspace = type::record('workspace', $ws)
              AND id != type::record('thread', $tid) ORDER BY last_at DESC;
-         SELECT {MESSAGE_FIELDS}, classification FROM message WHERE thread = type::record('thread', $tid) ORDER BY at ASC;"
+         SELECT {MESSAGE_FIELDS}, classification, decision FROM message WHERE thread = type::record('thread', $tid) ORDER BY at ASC;"
     );
     let mut resp = exec(
         db,
@@ -80,6 +80,7 @@ pub async fn detail(
     );
     let portal = super::portal::active(db, &row.summary.id, now).await?;
     let merges = super::merge::merges_into(db, &caller.workspace_id, &creator.id).await?;
+    let drafts = super::drafts::for_thread(db, caller, &row.summary.id).await?;
     Ok(Some(ThreadDetail {
         summary: row.summary,
         creator,
@@ -91,6 +92,7 @@ pub async fn detail(
         reply,
         portal,
         merges,
+        drafts,
         now,
     }))
 }

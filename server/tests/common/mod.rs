@@ -126,7 +126,7 @@ impl Harness {
     }
 
     /// Any request to the router: `(status, response headers, body)`.
-    async fn send(
+    pub async fn send(
         &self,
         method: &str,
         uri: &str,
@@ -190,6 +190,13 @@ impl Harness {
                 | "connect_mailbox"
                 | "portal_reply"
                 | "test_channel"
+                | "approval_queue"
+                | "approve_draft"
+                | "approve_drafts"
+                | "reject_draft"
+                | "edit_draft"
+                | "mark_notifications_read"
+                | "audit_log"
         );
         let body = if json {
             args.to_string()

@@ -1,0 +1,147 @@
+//! Drafts behind approval: their states, which moves between them are allowed, who may approve,
+//! and who a new draft is assigned to. Pure rules; the store applies them inside transactions.
+
+use crate::model::Role;
+use serde::{Deserialize, Serialize};
+
+/// A draft's life: `pending_review` → `sent` (approved, possibly edited first) or `rejected`
+/// (with a comment) or `canceled` (why: see `CancelReason`); `auto_sent` when a policy rule sent
+/// it without review (the rule is named on the draft).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftState {
+    PendingReview,
+    Sent,
+    Rejected,
+    AutoSent,
+    Canceled,
+}
+
+impl DraftState {
+    pub const ALL: [DraftState; 5] = [
+        DraftState::PendingReview,
+        DraftState::Sent,
+        DraftState::Rejected,
+        DraftState::AutoSent,
+        DraftState::Canceled,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftState::PendingReview => "pending_review",
+            DraftState::Sent => "sent",
+            DraftState::Rejected => "rejected",
+            DraftState::AutoSent => "auto_sent",
+            DraftState::Canceled => "canceled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DraftState> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            DraftState::PendingReview => "Pending review",
+            DraftState::Sent => "Approved · sent",
+            DraftState::Rejected => "Rejected",
+            DraftState::AutoSent => "Auto-sent",
+            DraftState::Canceled => "Canceled",
+        }
+    }
+    /// Only a pending draft can still change.
+    pub fn is_open(self) -> bool {
+        self == DraftState::PendingReview
+    }
+}
+
+/// Why a pending draft stopped being the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// The creator wrote again: the draft answers an older message.
+    CreatorReplied,
+    /// The enrollment's stage moved on.
+    StageChanged,
+    /// A teammate answered the creator another way.
+    Superseded,
+}
+
+impl CancelReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::CreatorReplied => "creator_replied",
+            CancelReason::StageChanged => "stage_changed",
+            CancelReason::Superseded => "superseded",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CancelReason::CreatorReplied => "the creator replied again",
+            CancelReason::StageChanged => "the stage changed",
+            CancelReason::Superseded => "a teammate replied",
+        }
+    }
+}
+
+/// What a person does to a pending draft.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Review {
+    Approve,
+    Reject,
+    Edit,
+}
+
+/// Higher is more authority.
+pub fn rank(role: Role) -> u8 {
+    match role {
+        Role::Owner => 3,
+        Role::Manager => 2,
+        Role::Member => 1,
+        Role::Viewer => 0,
+    }
+}
+
+/// Whether `role` may take `review` on a draft that needs `required` in `state`.
+pub fn check_review(
+    state: DraftState,
+    required: Role,
+    role: Role,
+    review: Review,
+) -> Result<(), String> {
+    if !role.can_write() {
+        return Err("viewers cannot review drafts".into());
+    }
+    if !state.is_open() {
+        return Err(format!(
+            "this draft is no longer pending ({})",
+            state.label().to_lowercase()
+        ));
+    }
+    if review != Review::Edit && rank(role) < rank(required) {
+        return Err(format!(
+            "this draft needs approval by {} or above",
+            required.with_article()
+        ));
+    }
+    Ok(())
+}
+
+/// A teammate who could review.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub role: Role,
+}
+
+/// Who a new draft needing `required` is assigned to: the thread's assignee if their role is
+/// enough, else the first teammate (in the order given) whose role is. `None`: nobody can.
+pub fn pick_reviewer(required: Role, assignee: Option<&str>, team: &[Candidate]) -> Option<String> {
+    let enough = |c: &&Candidate| rank(c.role) >= rank(required) && c.role.can_write();
+    if let Some(a) = assignee {
+        if let Some(c) = team.iter().filter(enough).find(|c| c.id == a) {
+            return Some(c.id.clone());
+        }
+    }
+    team.iter().find(enough).map(|c| c.id.clone())
+}
+
+#[cfg(test)]
+mod tests;

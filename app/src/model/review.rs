@@ -1,0 +1,113 @@
+//! Shared types for drafts behind approval, notifications and the audit trail.
+
+use super::{NamedRef, Role};
+use crate::domain::classify::Intent;
+use crate::domain::draft::DraftState;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftView {
+    pub id: String,
+    pub thread_id: String,
+    pub creator_name: String,
+    pub campaign_id: String,
+    pub campaign_name: String,
+    /// The creator message it answers.
+    pub trigger_text: String,
+    pub state: DraftState,
+    pub text: String,
+    /// "library:<key>" or "model:<name>".
+    pub source: String,
+    pub edited: bool,
+    pub topics: Vec<Intent>,
+    /// The least role that may approve it.
+    pub reviewer_role: Role,
+    pub reviewer_id: Option<String>,
+    pub reviewer_name: Option<String>,
+    /// The policy rule that made it, and why.
+    pub rule: String,
+    pub reason: String,
+    /// A rejection's comment.
+    pub comment: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<i64>,
+    /// The message sent from it.
+    pub message_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// The Approvals page's filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DraftQuery {
+    #[serde(default)]
+    pub campaign: Option<String>,
+    #[serde(default)]
+    pub topic: Option<Intent>,
+    /// A teammate's id, or "me".
+    #[serde(default)]
+    pub reviewer: Option<String>,
+    /// Pending review when absent.
+    #[serde(default)]
+    pub state: Option<DraftState>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalQueue {
+    pub drafts: Vec<DraftView>,
+    pub campaigns: Vec<NamedRef>,
+    pub reviewers: Vec<NamedRef>,
+    /// The caller's role (the page disables what it cannot do).
+    pub role: Role,
+    pub me: String,
+    pub now: i64,
+}
+
+/// What a bulk approval did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub approved: usize,
+    /// Each draft not approved, and why.
+    pub refused: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: String,
+    /// "mention" or "review".
+    pub kind: String,
+    pub thread_id: String,
+    pub text: String,
+    pub by_name: String,
+    pub at: i64,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub id: String,
+    pub at: i64,
+    /// "user", "automation", "provider", "creator"…
+    pub actor_kind: String,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub subject: String,
+    pub thread_id: Option<String>,
+    pub detail: String,
+}
+
+/// The audit view's filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// An action or an action family ("draft." matches every draft action).
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default)]
+    pub thread: Option<String>,
+    /// Unix ms, inclusive.
+    #[serde(default)]
+    pub from: Option<i64>,
+    /// Unix ms, exclusive.
+    #[serde(default)]
+    pub to: Option<i64>,
+}

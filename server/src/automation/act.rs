@@ -1,0 +1,405 @@
+//! Carrying out one policy decision in one transaction (see the module's documentation).
+
+use super::facts::{self, Facts};
+use super::Pending;
+use crate::backend::SurrealBackend;
+use crate::db::{exec, exec_transaction, Db, DbError};
+use crate::store::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
+use crate::store::notifications::{entry as notice, NOTIFY_STATEMENT};
+use crate::store::thread_write::{append_with, outgoing_reply, Extra, Sender, WriteError};
+use app::api::backend::{Caller, Scope};
+use app::domain::classify::Classification;
+use app::domain::draft::{pick_reviewer, CancelReason, DraftState};
+use app::domain::language::{fill, render, snippet_for_topics};
+use app::domain::policy::{evaluate, Action, Decision, Facts as PolicyFacts};
+use app::domain::reply_channel::{reply_options, SenderKind as Who};
+use app::domain::stage::check_move;
+use app::domain::stage_suggest::suggest;
+use app::model::{Channel, DeliveryStatus, Role, SenderKind, ThreadSummary};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+fn system_caller(ws: &str) -> Caller {
+    Caller {
+        user_id: "automation".into(),
+        workspace_id: ws.into(),
+        role: Role::Owner,
+        scope: Scope::Workspace,
+    }
+}
+
+fn merge_fields<'a>(t: &ThreadSummary, f: &Facts, c: &Classification) -> BTreeMap<&'a str, String> {
+    let camp = &f.campaign;
+    let brand = camp.brand.clone().unwrap_or_default();
+    let address = c
+        .address
+        .as_ref()
+        .map(|a| a.text.clone())
+        .or_else(|| f.enrollment.shipping_info.clone())
+        .unwrap_or_default();
+    BTreeMap::from([
+        (
+            "first_name",
+            t.creator_name
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        ),
+        ("creator", t.creator_name.clone()),
+        ("campaign", camp.name.clone()),
+        ("address", address),
+        ("deliverables", camp.deliverables.join(", ")),
+        ("compensation", camp.compensation.clone()),
+        (
+            "post_by",
+            camp.post_by
+                .map(app::domain::time_fmt::short_date)
+                .unwrap_or_default(),
+        ),
+        ("negotiation", camp.negotiation_language.clone()),
+        ("guidance", camp.creator_guidance.clone()),
+        (
+            "sender",
+            if brand.is_empty() {
+                "The team".into()
+            } else {
+                format!("The {brand} team")
+            },
+        ),
+        ("brand", brand),
+    ])
+}
+
+/// The draft a decision produces, if any: its state, words and where they came from.
+struct Planned {
+    state: DraftState,
+    text: String,
+    source: String,
+    role: Role,
+    topics: Vec<String>,
+}
+
+/// Decides `p` and carries the decision out. Returns whether a send job was queued.
+pub async fn decide(backend: &SurrealBackend, p: &Pending) -> Result<bool, DbError> {
+    let db = &backend.db;
+    let now = backend.clock.now_ms();
+    let caller = system_caller(&p.ws);
+    let Some(row) = crate::store::threads::find(db, &caller, &p.thread_id).await? else {
+        return Err(DbError::Other("message without thread".into()));
+    };
+    let mut thread = row.summary;
+    let f = facts::load(
+        db,
+        &p.ws,
+        &thread.campaign_id,
+        &row.enrollment_id,
+        &thread.creator_id,
+        now,
+    )
+    .await?;
+    let classification = p
+        .classification
+        .clone()
+        .unwrap_or_else(|| app::domain::classify::classify(&p.text));
+    let reply = {
+        let rf = crate::store::reply_facts::load(db, &p.ws, &thread.id, &thread.creator_id).await?;
+        reply_options(&rf, Who::Automation, now)
+    };
+    let channel = reply.default.unwrap_or(Channel::Note);
+    let local_hour = ((now / 60_000 + f.utc_offset_minutes).rem_euclid(1440) / 60) as u8;
+    let policy = f.campaign.policy();
+    let mut decision = evaluate(
+        &policy,
+        &PolicyFacts {
+            classification: &classification,
+            stage: f.enrollment.stage,
+            channel,
+            local_hour,
+            auto_sent_today: f.auto_sent_today,
+        },
+    );
+    let fields = merge_fields(&thread, &f, &classification);
+    let snippet_body = |key: &str| {
+        f.library
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.body.clone())
+    };
+    // What to write, if anything.
+    let planned: Option<Planned> = match decision.action.clone() {
+        Action::Nothing => None,
+        Action::AutoSend { template } => {
+            let body = snippet_body(&template).unwrap_or_default();
+            match (reply.default, render(&body, &fields)) {
+                (Some(_), Ok(text)) => Some(Planned {
+                    state: DraftState::AutoSent,
+                    text,
+                    source: format!("library:{template}"),
+                    role: Role::Member,
+                    topics: Vec::new(),
+                }),
+                (ch, rendered) => {
+                    // Held: a person sends it after checking.
+                    decision.action = Action::Review {
+                        role: Role::Member,
+                        topics: Vec::new(),
+                    };
+                    decision.reason = match (ch, rendered) {
+                        (None, _) => {
+                            "no channel reaches this creator automatically now: held for a person"
+                                .into()
+                        }
+                        (_, Err(e)) => {
+                            format!("\"{template}\" could not be filled ({e}): held for a person")
+                        }
+                        _ => decision.reason.clone(),
+                    };
+                    let text = fill(&body, &fields).map(|(t, _)| t).unwrap_or(body);
+                    Some(Planned {
+                        state: DraftState::PendingReview,
+                        text,
+                        source: format!("library:{template}"),
+                        role: Role::Member,
+                        topics: Vec::new(),
+                    })
+                }
+            }
+        }
+        Action::Review { role, topics } => {
+            let key = match &decision.rule {
+                r if r.starts_with("auto:") => policy
+                    .auto_send
+                    .iter()
+                    .find(|a| classification.has(a.intent))
+                    .map(|a| a.template.clone())
+                    .unwrap_or_else(|| snippet_for_topics(&topics).to_string()),
+                _ => snippet_for_topics(&topics).to_string(),
+            };
+            let body = snippet_body(&key).unwrap_or_default();
+            let text = fill(&body, &fields).map(|(t, _)| t).unwrap_or(body);
+            Some(Planned {
+                state: DraftState::PendingReview,
+                text,
+                source: format!("library:{key}"),
+                role,
+                topics: topics.iter().map(|t| t.as_str().to_string()).collect(),
+            })
+        }
+    };
+    let planned = planned.filter(|p| !p.text.trim().is_empty());
+    // The stage move, when the policy applies it.
+    let stage_move = match decision.stage {
+        Some((to, true)) => {
+            let reason = suggest(f.enrollment.stage, &classification).and_then(|s| s.reason);
+            check_move(f.enrollment.stage, to, reason)
+                .ok()
+                .map(|_| (to, reason))
+        }
+        _ => None,
+    };
+    let address = classification.address.as_ref().map(|a| a.text.clone());
+
+    let msg_subject = format!("message:{}", p.id);
+    let mut audits = vec![AuditEntry {
+        actor_kind: "automation",
+        actor_id: None,
+        action: "policy.decided",
+        subject: msg_subject.clone(),
+        detail: json!({
+            "rule": decision.rule, "reason": decision.reason, "action": decision.action,
+            "stage": decision.stage, "sensitive": classification.sensitive(),
+        }),
+    }];
+    let mut before = String::from(
+        "LET $claimed = (UPDATE type::record('message', $trigger) SET policy_pending = NONE, decision = $decision
+             WHERE policy_pending = true RETURN AFTER);
+         IF array::len($claimed) = 0 { THROW 'already decided' };\n",
+    );
+    let mut vars = Map::new();
+    vars.insert("trigger".into(), json!(p.id));
+    vars.insert(
+        "decision".into(),
+        serde_json::to_value(&decision).unwrap_or(Value::Null),
+    );
+    vars.insert("eid".into(), json!(row.enrollment_id));
+    if let Some((to, reason)) = stage_move {
+        before.push_str(
+            "UPDATE type::record('enrollment', $eid) SET stage = $stage_to, decline_reason = $stage_reason, updated_at = $now;
+             UPDATE type::record('thread', $tid) SET stage = $stage_to;\n",
+        );
+        vars.insert("stage_to".into(), json!(to));
+        vars.insert("stage_reason".into(), json!(reason));
+        audits.push(AuditEntry {
+            actor_kind: "automation",
+            actor_id: None,
+            action: "enrollment.stage_changed",
+            subject: format!("enrollment:{}", row.enrollment_id),
+            detail: json!({ "from": f.enrollment.stage, "to": to, "reason": reason, "cause": "rule",
+                            "rule": decision.rule, "message": p.id }),
+        });
+    }
+    if let Some(a) = &address {
+        before.push_str("UPDATE type::record('enrollment', $eid) SET shipping_info = $address, updated_at = $now;\n");
+        vars.insert("address".into(), json!(a));
+        audits.push(AuditEntry {
+            actor_kind: "automation",
+            actor_id: None,
+            action: "enrollment.address_saved",
+            subject: format!("enrollment:{}", row.enrollment_id),
+            detail: json!({ "address": a, "message": p.id }),
+        });
+    }
+    let draft_id = crate::ids::new_id();
+    let mut notify = Vec::new();
+    let mut draft_sql = "";
+    if let Some(pl) = &planned {
+        let reviewer = (pl.state == DraftState::PendingReview)
+            .then(|| pick_reviewer(pl.role, thread.assignee_id.as_deref(), &f.team))
+            .flatten();
+        let reviewer_name = reviewer.as_ref().and_then(|r| {
+            f.names
+                .iter()
+                .find(|(id, _)| id == r)
+                .map(|(_, n)| n.clone())
+        });
+        draft_sql =
+            "CREATE type::record('draft', $did) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
+                 creator = type::record('creator', $creator), campaign = type::record('campaign', $campaign),
+                 creator_name = $creator_name, campaign_name = $campaign_name, trigger = type::record('message', $trigger),
+                 trigger_text = $trigger_text, state = $draft_state, text = $draft_text, source = $draft_source, edited = false,
+                 topics = $topics, reviewer_role = $reviewer_role,
+                 reviewer = IF $reviewer != NONE THEN type::record('user', $reviewer) ELSE NONE END, reviewer_name = $reviewer_name,
+                 rule = $rule, reason = $reason,
+                 message = IF $draft_state = 'auto_sent' THEN type::record('message', $mid) ELSE NONE END,
+                 decided_at = IF $draft_state = 'auto_sent' THEN $now ELSE NONE END, created_at = $now, updated_at = $now;\n";
+        for (k, v) in [
+            ("did", json!(draft_id)),
+            ("creator", json!(thread.creator_id)),
+            ("campaign", json!(thread.campaign_id)),
+            ("creator_name", json!(thread.creator_name)),
+            ("campaign_name", json!(thread.campaign_name)),
+            (
+                "trigger_text",
+                json!(app::domain::text::snippet(&p.text, 600)),
+            ),
+            ("draft_state", json!(pl.state.as_str())),
+            ("draft_text", json!(pl.text)),
+            ("draft_source", json!(pl.source)),
+            ("topics", json!(pl.topics)),
+            ("reviewer_role", json!(pl.role.as_str())),
+            ("reviewer", json!(reviewer)),
+            ("reviewer_name", json!(reviewer_name)),
+            ("rule", json!(decision.rule)),
+            ("reason", json!(decision.reason)),
+        ] {
+            vars.insert(k.into(), v);
+        }
+        let subject = format!("draft:{draft_id}");
+        if pl.state == DraftState::AutoSent {
+            audits.push(AuditEntry {
+                actor_kind: "automation",
+                actor_id: None,
+                action: "draft.auto_sent",
+                subject,
+                detail: json!({ "rule": decision.rule, "source": pl.source, "channel": channel }),
+            });
+        } else {
+            audits.push(AuditEntry {
+                actor_kind: "automation",
+                actor_id: None,
+                action: "draft.created",
+                subject,
+                detail: json!({ "rule": decision.rule, "reviewer_role": pl.role, "reviewer": reviewer,
+                                "topics": pl.topics, "source": pl.source }),
+            });
+            if let Some(r) = &reviewer {
+                notify.push(notice(
+                    r,
+                    "review",
+                    &thread.id,
+                    &format!(
+                        "Draft to review · {} · {}: {}",
+                        thread.creator_name, thread.campaign_name, decision.reason
+                    ),
+                    "Automation",
+                ));
+            }
+        }
+    }
+    if !notify.is_empty() {
+        vars.insert("notify".into(), Value::Array(notify));
+    }
+    let mut extra = Extra {
+        before,
+        after: String::new(),
+        vars,
+    };
+    crate::store::drafts::cancel_open(&mut extra, CancelReason::CreatorReplied, None);
+    // The new draft is created after the stale ones are canceled.
+    extra.before.push_str(draft_sql);
+    if extra.vars.contains_key("notify") {
+        extra.after.push_str(NOTIFY_STATEMENT);
+    }
+    extra.vars.insert("audits".into(), audits_var(&audits));
+    extra.after.push_str(AUDITS_STATEMENT);
+
+    match planned {
+        Some(pl) if pl.state == DraftState::AutoSent => {
+            let sender = Sender {
+                kind: SenderKind::Automation,
+                id: None,
+                name: "Automation".into(),
+            };
+            let domain = backend.config.email_domain();
+            let msg = match outgoing_reply(db, &p.ws, &thread, sender, &pl.text, None, &domain, now)
+                .await
+            {
+                Ok(m) => m,
+                Err(WriteError::Db(e)) => return Err(e),
+                Err(_) => {
+                    return Err(DbError::Other(
+                        "the reply rule refused the automatic reply".into(),
+                    ))
+                }
+            };
+            let queued = msg.status == DeliveryStatus::Queued;
+            append_with(db, &p.ws, &mut thread, msg, extra).await?;
+            Ok(queued)
+        }
+        _ => {
+            let mut vars = extra.vars;
+            for (k, v) in [
+                ("ws", json!(p.ws)),
+                ("tid", json!(thread.id)),
+                ("now", json!(now)),
+            ] {
+                vars.insert(k.into(), v);
+            }
+            let sql = format!(
+                "BEGIN TRANSACTION;\n{}{}COMMIT TRANSACTION;",
+                extra.before, extra.after
+            );
+            exec_transaction(db, &sql, Value::Object(vars)).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// A message the worker could not decide is marked so (it is not retried forever); a person
+/// answers it as usual.
+pub async fn give_up(db: &Db, p: &Pending, now: i64) -> Result<(), DbError> {
+    let decision = Decision {
+        action: Action::Nothing,
+        stage: None,
+        rule: "error".into(),
+        reason: "automation could not decide this message: a teammate answers".into(),
+    };
+    exec(
+        db,
+        "UPDATE type::record('message', $m) SET policy_pending = NONE, decision = $d WHERE policy_pending = true;",
+        json!({ "m": p.id, "d": decision, "now": now }),
+    )
+    .await?;
+    Ok(())
+}

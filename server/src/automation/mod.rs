@@ -1,0 +1,84 @@
+//! The automation worker: each server instance runs one. Creator messages are stored with
+//! `policy_pending`; the worker evaluates the campaign's response policy for each (a pure
+//! function, `app::domain::policy::evaluate`) and carries the decision out in one transaction
+//! that claims the message: the decision stored on it, stale drafts canceled, the stage moved and
+//! the address saved when the policy says so, a draft for review or an automatic reply (with its
+//! send job), and an audit event for each step. Two instances never act on one message: the
+//! claim (`policy_pending = true` → NONE) is part of the transaction.
+
+mod act;
+mod facts;
+
+use crate::backend::SurrealBackend;
+use crate::db::{exec, rows, DbError};
+use serde::Deserialize;
+use serde_json::json;
+use std::time::Duration;
+
+const BATCH: usize = 16;
+const POLL: Duration = Duration::from_millis(300);
+
+#[derive(Deserialize, Clone)]
+pub(crate) struct Pending {
+    pub id: String,
+    pub ws: String,
+    pub thread_id: String,
+    pub text: String,
+    pub classification: Option<app::domain::classify::Classification>,
+}
+
+#[derive(Clone)]
+pub struct Automation {
+    backend: SurrealBackend,
+}
+
+impl Automation {
+    pub fn new(backend: SurrealBackend) -> Automation {
+        Automation { backend }
+    }
+
+    /// Runs until the process ends.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once().await {
+                    Ok(n) if n >= BATCH => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "automation pass failed; retrying"),
+                }
+                tokio::select! {
+                    _ = self.backend.automation.wait() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        })
+    }
+
+    /// One pass: decides up to a batch of pending messages. Returns how many it took.
+    pub async fn run_once(&self) -> Result<usize, DbError> {
+        let db = &self.backend.db;
+        let mut resp = exec(
+            db,
+            "SELECT record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, text,
+                 classification FROM message WHERE policy_pending = true LIMIT $n;",
+            json!({ "n": BATCH }),
+        )
+        .await?;
+        let pending: Vec<Pending> = rows(&mut resp, 0)?;
+        let mut sent = false;
+        for p in &pending {
+            match act::decide(&self.backend, p).await {
+                Ok(queued) => sent |= queued,
+                Err(e) if e.to_string().contains("already decided") => {}
+                Err(e) => {
+                    tracing::error!(error = %e, message = %p.id, "automation could not decide a message");
+                    act::give_up(db, p, self.backend.clock.now_ms()).await?;
+                }
+            }
+        }
+        if sent {
+            self.backend.outbound.ring();
+        }
+        Ok(pending.len())
+    }
+}

@@ -1,0 +1,60 @@
+//! `GET /audit.csv`: the workspace's audit trail as CSV (owners and managers), filtered like the
+//! Audit page (`action`, `thread`, `from`, `to` in Unix ms). A download, newest first.
+
+use crate::backend::SurrealBackend;
+use app::api::backend::Backend;
+use app::api::{require_auditor, session_token_in, validate_audit_query, AppError};
+use app::model::AuditQuery;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The most rows one export holds.
+const MAX_ROWS: usize = 10_000;
+
+fn refuse(e: AppError) -> Response {
+    let status = match e {
+        AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, e.to_string()).into_response()
+}
+
+pub async fn audit_csv(
+    State(backend): State<SurrealBackend>,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = session_token_in(&headers) else {
+        return refuse(AppError::Unauthorized);
+    };
+    let caller = match backend.authenticate(&token).await {
+        Ok(c) => c,
+        Err(e) => return refuse(e),
+    };
+    let Ok(Query(query)) = query else {
+        return refuse(AppError::Invalid("unreadable filters".into()));
+    };
+    if let Err(e) = validate_audit_query(&query).and_then(|_| require_auditor(&caller)) {
+        tracing::info!(reason = %e, "audit export refused");
+        return refuse(e);
+    }
+    match backend.audit_log(&caller, &query, MAX_ROWS).await {
+        Ok(events) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"audit.csv\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            app::domain::csv::audit(&events),
+        )
+            .into_response(),
+        Err(e) => refuse(e),
+    }
+}

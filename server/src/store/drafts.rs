@@ -1,0 +1,295 @@
+//! Drafts behind approval: the queue, a thread's drafts, and a person's review (approve — possibly
+//! edited — reject, edit). Approving sends: the draft, the message with its send job and the
+//! audit events are one transaction, and the draft's state is claimed in it, so a draft is sent at
+//! most once however many people press Approve.
+
+use super::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
+use super::thread_write::{append_with, outgoing_reply, Extra, Sender, WriteError};
+use crate::db::{exec, exec_transaction, first, rows, Db, DbError};
+use app::api::backend::{Caller, Scope};
+use app::domain::draft::{check_review, CancelReason, DraftState, Review};
+use app::model::{DraftQuery, DraftView, MessageView};
+use serde_json::{json, Map, Value};
+
+pub const DRAFT_FIELDS: &str = "record::id(id) AS id, record::id(thread) AS thread_id, creator_name, \
+record::id(campaign) AS campaign_id, campaign_name, trigger_text, state, text, source, edited, topics, reviewer_role, \
+(IF reviewer != NONE THEN record::id(reviewer) ELSE NONE END) AS reviewer_id, reviewer_name, rule, reason, comment, \
+cancel_reason, decided_by_name, decided_at, (IF message != NONE THEN record::id(message) ELSE NONE END) AS message_id, created_at";
+
+/// Cancels the drafts still pending on `$tid` (reads `$ws`, `$now`), auditing each: added to a
+/// write that answers the creator another way, moves the stage, or stores their next message.
+pub fn cancel_open(extra: &mut Extra, reason: CancelReason, actor: Option<&str>) {
+    extra.before.push_str(
+        "LET $canceled = (UPDATE draft SET state = 'canceled', cancel_reason = $cancel_reason, updated_at = $now
+             WHERE thread = type::record('thread', $tid) AND state = 'pending_review' RETURN AFTER);
+         FOR $d IN $canceled {
+             CREATE audit_event SET workspace = type::record('workspace', $ws), at = $now,
+                 actor_kind = $cancel_actor_kind, actor_id = $cancel_actor_id, action = 'draft.canceled',
+                 subject = <string> $d.id, detail = { reason: $cancel_reason };
+         };\n",
+    );
+    extra
+        .vars
+        .insert("cancel_reason".into(), reason.as_str().into());
+    extra.vars.insert(
+        "cancel_actor_kind".into(),
+        if actor.is_some() {
+            "user"
+        } else {
+            "automation"
+        }
+        .into(),
+    );
+    if let Some(a) = actor {
+        extra.vars.insert("cancel_actor_id".into(), a.into());
+    }
+}
+
+fn scope_clause(caller: &Caller, vars: &mut Map<String, Value>) -> &'static str {
+    vars.insert("ws".into(), caller.workspace_id.clone().into());
+    match &caller.scope {
+        Scope::Workspace => "workspace = type::record('workspace', $ws)",
+        Scope::Client(c) => {
+            vars.insert("scope_client".into(), c.clone().into());
+            "workspace = type::record('workspace', $ws) AND campaign.client = type::record('client', $scope_client)"
+        }
+    }
+}
+
+/// The queue: drafts in one state (pending review unless asked), newest first, filtered.
+pub async fn list(db: &Db, caller: &Caller, q: &DraftQuery) -> Result<Vec<DraftView>, DbError> {
+    let mut vars = Map::new();
+    let mut wh = vec![scope_clause(caller, &mut vars).to_string()];
+    let state = q.state.unwrap_or(DraftState::PendingReview);
+    vars.insert("state".into(), state.as_str().into());
+    wh.push("state = $state".into());
+    if let Some(c) = &q.campaign {
+        vars.insert("campaign".into(), c.clone().into());
+        wh.push("campaign = type::record('campaign', $campaign)".into());
+    }
+    if let Some(t) = q.topic {
+        vars.insert("topic".into(), t.as_str().into());
+        wh.push("$topic IN topics".into());
+    }
+    if let Some(r) = &q.reviewer {
+        let who = if r == "me" { &caller.user_id } else { r };
+        vars.insert("reviewer".into(), who.clone().into());
+        wh.push("reviewer = type::record('user', $reviewer)".into());
+    }
+    let sql = format!(
+        "SELECT {DRAFT_FIELDS} FROM draft WHERE {} ORDER BY created_at DESC LIMIT 200;",
+        wh.join(" AND ")
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    rows(&mut resp, 0)
+}
+
+/// A thread's drafts, newest first (the thread is already authorized).
+pub async fn for_thread(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+) -> Result<Vec<DraftView>, DbError> {
+    let mut vars = Map::new();
+    let scope = scope_clause(caller, &mut vars);
+    vars.insert("tid".into(), thread_id.into());
+    let sql = format!(
+        "SELECT {DRAFT_FIELDS} FROM draft WHERE thread = type::record('thread', $tid) AND {scope}
+         ORDER BY created_at DESC LIMIT 20;"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    rows(&mut resp, 0)
+}
+
+async fn load(db: &Db, caller: &Caller, draft_id: &str) -> Result<DraftView, WriteError> {
+    let mut vars = Map::new();
+    let scope = scope_clause(caller, &mut vars);
+    vars.insert("did".into(), draft_id.into());
+    let sql = format!(
+        "SELECT {DRAFT_FIELDS} FROM draft WHERE id = type::record('draft', $did) AND {scope} LIMIT 1;"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    first(&mut resp, 0)?.ok_or(WriteError::NotFound)
+}
+
+fn checked(d: &DraftView, caller: &Caller, review: Review) -> Result<(), WriteError> {
+    if caller.scope != Scope::Workspace {
+        return Err(WriteError::Forbidden("this view can only read".into()));
+    }
+    check_review(d.state, d.reviewer_role, caller.role, review).map_err(|e| {
+        if d.state.is_open() {
+            WriteError::Forbidden(e)
+        } else {
+            WriteError::Invalid(e)
+        }
+    })
+}
+
+/// Claims the pending draft `$did` in the transaction, or fails it.
+const CLAIM: &str = "LET $claimed = (UPDATE type::record('draft', $did) SET state = $to_state, text = $draft_text,
+        edited = $draft_edited, comment = $comment, decided_by = type::record('user', $uid), decided_by_name = $uname,
+        decided_at = $now, message = $sent_message, updated_at = $now
+        WHERE state = 'pending_review' AND workspace = type::record('workspace', $ws) RETURN AFTER);
+    IF array::len($claimed) = 0 { THROW 'this draft was already decided' };\n";
+
+/// Approves a pending draft (with `text` when the reviewer edited it) and sends it on the thread's
+/// reply channel as the approver. Other drafts pending on the thread are superseded.
+pub async fn approve(
+    db: &Db,
+    caller: &Caller,
+    draft_id: &str,
+    text: Option<&str>,
+    email_domain: &str,
+    now: i64,
+) -> Result<MessageView, WriteError> {
+    let d = load(db, caller, draft_id).await?;
+    checked(&d, caller, Review::Approve)?;
+    let mut thread = super::threads::find(db, caller, &d.thread_id)
+        .await?
+        .ok_or(WriteError::NotFound)?
+        .summary;
+    let final_text = text.unwrap_or(&d.text);
+    let edited = final_text != d.text;
+    let sender = Sender::teammate(db, &caller.user_id).await?;
+    let uname = sender.name.clone();
+    let msg = outgoing_reply(
+        db,
+        &caller.workspace_id,
+        &thread,
+        sender,
+        final_text,
+        None,
+        email_domain,
+        now,
+    )
+    .await?;
+    let subject = format!("draft:{draft_id}");
+    let mut audits = Vec::new();
+    if edited {
+        audits.push(AuditEntry {
+            actor_kind: "user",
+            actor_id: Some(&caller.user_id),
+            action: "draft.edited",
+            subject: subject.clone(),
+            detail: json!({ "before": d.text, "after": final_text }),
+        });
+    }
+    audits.push(AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "draft.approved",
+        subject: subject.clone(),
+        detail: json!({ "role": caller.role, "topics": d.topics, "rule": d.rule }),
+    });
+    audits.push(AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "draft.sent",
+        subject,
+        detail: json!({ "message": msg.id, "channel": msg.channel, "to": msg.to_address }),
+    });
+    let mut extra = Extra {
+        before: CLAIM.to_string(),
+        after: AUDITS_STATEMENT.to_string(),
+        vars: Map::new(),
+    };
+    for (k, v) in [
+        ("did", json!(draft_id)),
+        ("to_state", json!("sent")),
+        ("draft_text", json!(final_text)),
+        ("draft_edited", json!(edited || d.edited)),
+        ("uid", json!(caller.user_id)),
+        ("uname", json!(uname)),
+        ("audits", audits_var(&audits)),
+    ] {
+        extra.vars.insert(k.into(), v);
+    }
+    // The message id is bound by `append_with` as `$mid`.
+    extra.before = extra
+        .before
+        .replace("$sent_message", "type::record('message', $mid)");
+    cancel_open(&mut extra, CancelReason::Superseded, Some(&caller.user_id));
+    append_with(db, &caller.workspace_id, &mut thread, msg, extra)
+        .await
+        .map_err(decided)
+}
+
+/// A claim that lost: someone decided the draft first.
+fn decided(e: DbError) -> WriteError {
+    if e.to_string().contains("already decided") {
+        WriteError::Invalid("this draft was already decided".into())
+    } else {
+        WriteError::Db(e)
+    }
+}
+
+/// Rejects a pending draft with the reviewer's comment; nothing is sent.
+pub async fn reject(
+    db: &Db,
+    caller: &Caller,
+    draft_id: &str,
+    comment: &str,
+    now: i64,
+) -> Result<(), WriteError> {
+    let d = load(db, caller, draft_id).await?;
+    checked(&d, caller, Review::Reject)?;
+    let uname = super::thread_write::user_name(db, &caller.user_id).await?;
+    let audits = [AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "draft.rejected",
+        subject: format!("draft:{draft_id}"),
+        detail: json!({ "comment": comment, "topics": d.topics }),
+    }];
+    let sql = format!(
+        "BEGIN TRANSACTION; {} {AUDITS_STATEMENT} COMMIT TRANSACTION;",
+        CLAIM.replace("$sent_message", "NONE")
+    );
+    exec_transaction(
+        db,
+        &sql,
+        json!({
+            "ws": caller.workspace_id, "did": draft_id, "to_state": "rejected", "draft_text": d.text,
+            "draft_edited": d.edited, "comment": comment, "uid": caller.user_id, "uname": uname, "now": now,
+            "audits": audits_var(&audits),
+        }),
+    )
+    .await
+    .map_err(decided)?;
+    Ok(())
+}
+
+/// Changes a pending draft's words without deciding it.
+pub async fn edit(
+    db: &Db,
+    caller: &Caller,
+    draft_id: &str,
+    text: &str,
+    now: i64,
+) -> Result<DraftView, WriteError> {
+    let d = load(db, caller, draft_id).await?;
+    checked(&d, caller, Review::Edit)?;
+    let audits = [AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "draft.edited",
+        subject: format!("draft:{draft_id}"),
+        detail: json!({ "before": d.text, "after": text }),
+    }];
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $changed = (UPDATE type::record('draft', $did) SET text = $text, edited = true, updated_at = $now
+             WHERE state = 'pending_review' RETURN AFTER);
+         IF array::len($changed) = 0 {{ THROW 'this draft was already decided' }};
+         {AUDITS_STATEMENT}
+         COMMIT TRANSACTION;"
+    );
+    exec_transaction(
+        db,
+        &sql,
+        json!({ "ws": caller.workspace_id, "did": draft_id, "text": text, "now": now, "audits": audits_var(&audits) }),
+    )
+    .await
+    .map_err(decided)?;
+    load(db, caller, draft_id).await
+}

@@ -403,6 +403,9 @@ pub struct EnrollmentView {
     pub assignee_id: Option<String>,
     pub next_action: String,
     pub agreed_terms: String,
+    /// The shipping address the creator gave (saved by the policy or a teammate).
+    #[serde(default)]
+    pub shipping_info: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -613,6 +616,12 @@ pub struct InboxCounts {
     /// Messages from senders no creator has as an identity yet.
     #[serde(default)]
     pub unmatched: u64,
+    /// Drafts waiting for approval.
+    #[serde(default)]
+    pub approvals: u64,
+    /// The caller's unread notifications.
+    #[serde(default)]
+    pub notifications: u64,
 }
 
 /// A message from an unknown sender, waiting to be linked to a creator.

@@ -195,6 +195,10 @@ impl Backend for SurrealBackend {
             counts.unmatched = crate::store::unmatched::count(&self.db, caller)
                 .await
                 .map_err(internal)?;
+            (counts.approvals, counts.notifications) =
+                crate::store::drafts::counts(&self.db, caller)
+                    .await
+                    .map_err(internal)?;
             Ok(counts)
         })
     }

@@ -28,7 +28,6 @@ pub const MERGE_FIELDS: &[(&str, &str)] = &[
     ),
     ("compensation", "the campaign's compensation"),
     ("post_by", "the posting date"),
-    ("negotiation", "the campaign's negotiation language"),
     ("guidance", "the campaign's creator guidance"),
     ("sender", "the teammate or team signing"),
 ];
@@ -55,7 +54,7 @@ pub fn defaults() -> Vec<Snippet> {
             "rate_reply",
             "Reply to a rate",
             "payment",
-            "Hi {{first_name}}, thanks for sharing your rate for {{campaign}}. {{negotiation}}\n\nThe deliverables are: {{deliverables}}. Let us know if that works for you.\n\n{{sender}}",
+            "Hi {{first_name}}, thanks for sharing your rate for {{campaign}}. What we can offer is {{compensation}} for: {{deliverables}}. Usage beyond our own channels is agreed separately and in writing. Would that work for you?\n\n{{sender}}",
         ),
         snippet(
             "usage_rights_terms",

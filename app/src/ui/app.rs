@@ -1,3 +1,5 @@
+use super::approvals::ApprovalsPane;
+use super::audit::AuditPane;
 use super::channels::ChannelsPane;
 use super::inbox::{InboxLayout, NoThreadSelected};
 use super::login::LoginPage;
@@ -24,6 +26,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>
                     <Route path=path!("unmatched") view=UnmatchedPane ssr=SsrMode::Async/>
                     <Route path=path!("channels") view=ChannelsPane ssr=SsrMode::Async/>
+                    <Route path=path!("approvals") view=ApprovalsPane ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=AuditPane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

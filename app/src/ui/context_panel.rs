@@ -1,5 +1,6 @@
 //! The context beside a thread: creator, campaign, enrollment (editable), other campaigns.
 
+use super::audit::ThreadHistory;
 use super::inbox::use_inbox;
 use super::widgets::{Avatar, ChannelIcon, StageChip};
 use crate::api::{
@@ -59,6 +60,9 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
                 {(!enrollment.agreed_terms.is_empty()).then(|| view! {
                     <p class="ctx-row"><span class="ctx-label">"Agreed terms"</span>{enrollment.agreed_terms.clone()}</p>
                 })}
+                {enrollment.shipping_info.clone().map(|a| view! {
+                    <p class="ctx-row" data-testid="shipping"><span class="ctx-label">"Ship to"</span>{a}</p>
+                })}
             </section>
             <PortalSection thread_id=summary.id.clone() active=portal/>
             <section class="ctx-section">
@@ -85,6 +89,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
                     </ul>
                 </section>
             </Show>
+            <ThreadHistory thread_id=summary.id.clone()/>
         </aside>
     }
 }

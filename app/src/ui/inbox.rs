@@ -3,6 +3,7 @@
 use super::clock::provide_clock;
 use super::filters::FilterBar;
 use super::live::{provide_live, Debounce};
+use super::notifications::NotificationBell;
 use super::thread_list::ThreadList;
 use crate::api::{current_session, load_inbox_counts, SignOut};
 use crate::domain::filter::{AssigneeFilter, InboxFilter};
@@ -72,6 +73,13 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         | LiveEvent::UnmatchedChanged => {
             recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
         }
+        // A reply was decided (a draft may wait) or sent: the approvals count may have moved.
+        LiveEvent::Message { message, .. }
+            if message.decision.is_some()
+                || message.sender_kind != crate::model::SenderKind::Creator =>
+        {
+            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
+        }
         // Too much was missed to replay: read everything visible again.
         LiveEvent::Resync { .. } => ctx.refresh.update(|n| *n += 1),
         _ => {}
@@ -79,10 +87,15 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     let location = use_location();
     let thread_open = move || {
         let path = location.pathname.get();
-        path.starts_with("/t/") || path == "/unmatched" || path == "/channels"
+        path.starts_with("/t/")
+            || ["/unmatched", "/channels", "/approvals", "/audit"].contains(&path.as_str())
     };
     let sign_out = ServerAction::<SignOut>::new();
     let is_owner = info.role == crate::model::Role::Owner;
+    let is_auditor = matches!(
+        info.role,
+        crate::model::Role::Owner | crate::model::Role::Manager
+    );
     let counts = Resource::new(
         move || {
             (
@@ -105,6 +118,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                         <span class="live-dot" aria-hidden="true"></span>
                         {move || live.status.get().label()}
                     </span>
+                    <NotificationBell unread=Signal::derive(move || counts.get().and_then(Result::ok).map_or(0, |c| c.notifications))/>
                     <span class="user-name" title=info.email.clone()>{info.user_name.clone()}" · "{info.role.as_str()}</span>
                     <ActionForm action=sign_out attr:class="inline-form">
                         <button type="submit" class="btn btn-ghost">"Sign out"</button>
@@ -124,6 +138,15 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                                 <span>"Unmatched"</span>
                                 <span class="count">{c.unmatched}</span>
                             </A>
+                            <A href="/approvals" attr:class=move || if location.pathname.get() == "/approvals" { "view-link active" } else { "view-link" }>
+                                <span>"Approvals"</span>
+                                <span class="count" class:alert={c.approvals > 0}>{c.approvals}</span>
+                            </A>
+                            {is_auditor.then(|| view! {
+                                <A href="/audit" attr:class=move || if location.pathname.get() == "/audit" { "view-link view-settings active" } else { "view-link view-settings" }>
+                                    <span>"Audit trail"</span>
+                                </A>
+                            })}
                             {is_owner.then(|| view! {
                                 <A href="/channels" attr:class=move || if location.pathname.get() == "/channels" { "view-link view-settings active" } else { "view-link view-settings" }>
                                     <span>"Channels"</span>

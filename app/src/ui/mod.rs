@@ -1,9 +1,12 @@
 //! The Leptos UI: routes, pages and their pieces.
 
 mod app;
+mod approvals;
+mod audit;
 mod channels;
 mod clock;
 mod context_panel;
+mod drafts;
 mod filters;
 mod inbox;
 mod intent_chips;
@@ -11,6 +14,7 @@ mod live;
 #[cfg(feature = "hydrate")]
 mod live_socket;
 mod login;
+mod notifications;
 mod portal;
 mod thread_list;
 mod thread_view;

@@ -1,13 +1,15 @@
 //! One thread: the whole timeline across channels, the composer, and the context panel.
 
 use super::context_panel::ContextPanel;
+use super::drafts::DraftCard;
 use super::inbox::use_inbox;
 use super::intent_chips::IntentChips;
 use super::live::use_live;
 use super::login::is_signed_out;
 use super::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
-use crate::api::{get_thread, mark_read, move_message, post_message, retry_message};
+use crate::api::{get_thread, mark_read, move_message, post_message, retry_message, set_stage};
 use crate::domain::live_merge::merge_message;
+use crate::domain::policy::{Action as PolicyAction, Decision};
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
 use crate::model::{
@@ -84,6 +86,13 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                 thread_id: t,
                 message,
             } if *t == thread_id => {
+                // A creator's message was just decided: a draft or a stage move may come with it.
+                let decided_now = message.decision.is_some()
+                    && messages
+                        .with(|m| m.iter().any(|x| x.id == message.id && x.decision.is_none()));
+                if decided_now {
+                    ctx.thread_refresh.update(|n| *n += 1);
+                }
                 let near_bottom = timeline_near_bottom();
                 let mut changed = false;
                 messages.update(|m| changed = merge_message(m, message));
@@ -120,6 +129,7 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
             }
         });
     }
+    let entry_thread = s.id.clone();
     view! {
         <Title text=format!("{} · {}", s.creator_name, s.campaign_name)/>
         <div class="thread-screen" class:details-open=move || details.get()>
@@ -138,10 +148,19 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                 </header>
                 <ol class="timeline" id="timeline" aria-label=move || format!("Timeline, {} entries", messages.with(Vec::len))>
                     <For each=move || messages.get() key=|m| (m.id.clone(), m.version) let:m>
-                        <Entry m others=others.clone()/>
+                        <Entry m others=others.clone() thread_id=entry_thread.clone() stage=s.stage/>
                     </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
+                {
+                    let pending: Vec<_> = d.drafts.iter().filter(|x| x.state.is_open()).cloned().collect();
+                    let done = Callback::new(move |_| ctx.thread_refresh.update(|n| *n += 1));
+                    (!pending.is_empty()).then(|| view! {
+                        <section class="thread-drafts" aria-label="Drafts waiting for approval">
+                            {pending.into_iter().map(|x| view! { <DraftCard d=x done/> }).collect_view()}
+                        </section>
+                    })
+                }
                 <Composer thread_id=s.id.clone() reply=d.reply.clone() messages/>
             </div>
             <ContextPanel d/>
@@ -191,8 +210,61 @@ fn status_class(s: DeliveryStatus) -> &'static str {
     }
 }
 
+/// What the campaign's policy decided about a creator's message, and the stage move it suggests
+/// (one click when the policy leaves it to a person).
 #[component]
-fn Entry(m: MessageView, others: Vec<(String, String)>) -> impl IntoView {
+fn DecisionNote(d: Decision, thread_id: String, stage: crate::model::Stage) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let apply = Action::new(move |(id, to): &(String, crate::model::Stage)| {
+        let (id, to) = (id.clone(), *to);
+        async move { set_stage(id, to, None).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = apply.value().get() {
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let what = match &d.action {
+        PolicyAction::AutoSend { .. } => "Auto-reply",
+        PolicyAction::Review { .. } => "Held for approval",
+        PolicyAction::Nothing => "Policy",
+    };
+    let suggestion = d.stage.and_then(|(to, applied)| {
+        if applied {
+            Some(view! { <span class="decision-stage">{format!("Stage → {} (by rule)", to.label())}</span> }.into_any())
+        } else if can_write && stage != to {
+            let id = thread_id.clone();
+            Some(view! {
+                <button type="button" class="btn btn-small decision-suggest" disabled=move || apply.pending().get()
+                    on:click=move |_| { apply.dispatch((id.clone(), to)); }>
+                    {format!("Move to {}", to.label())}
+                </button>
+            }.into_any())
+        } else {
+            None
+        }
+    });
+    view! {
+        <p class="entry-decision" title=format!("Rule {}", d.rule)>
+            <span class="decision-kind">{what}</span>
+            <span class="decision-reason">{d.reason.clone()}</span>
+            {suggestion}
+            {move || match apply.value().get() {
+                Some(Err(e)) => Some(view! { <span class="form-error">{e.to_string()}</span> }),
+                _ => None,
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn Entry(
+    m: MessageView,
+    others: Vec<(String, String)>,
+    thread_id: String,
+    stage: crate::model::Stage,
+) -> impl IntoView {
     let class = match (m.direction, m.channel) {
         (_, Channel::Note) => "entry entry-note",
         (Direction::Inbound, _) => "entry entry-in",
@@ -244,6 +316,7 @@ fn Entry(m: MessageView, others: Vec<(String, String)>) -> impl IntoView {
             })}
             <p class="entry-body">{m.text.clone()}</p>
             {m.classification.clone().map(|c| view! { <IntentChips text=m.text.clone() classification=c/> })}
+            {m.decision.clone().map(|d| view! { <DecisionNote d thread_id=thread_id.clone() stage/> })}
             {m.quoted_trimmed.unwrap_or(false).then(|| view! { <p class="entry-quoted">"Quoted history hidden"</p> })}
             {m.html.clone().map(|html| view! { <EmailHtml html/> })}
             {m.attachments.clone().filter(|a| !a.is_empty()).map(|list| view! {

@@ -57,7 +57,6 @@ fn merge_fields<'a>(t: &ThreadSummary, f: &Facts, c: &Classification) -> BTreeMa
                 .map(app::domain::time_fmt::short_date)
                 .unwrap_or_default(),
         ),
-        ("negotiation", camp.negotiation_language.clone()),
         ("guidance", camp.creator_guidance.clone()),
         (
             "sender",

@@ -15,7 +15,6 @@ pub struct Campaign {
     pub name: String,
     pub brand: Option<String>,
     pub creator_guidance: String,
-    pub negotiation_language: String,
     pub deliverables: Vec<String>,
     pub compensation: String,
     pub post_by: Option<i64>,
@@ -65,7 +64,7 @@ pub async fn load(
 ) -> Result<Facts, DbError> {
     let mut resp = exec(
         db,
-        "SELECT kind, policy, name, client.name AS brand, creator_guidance, negotiation_language, deliverables,
+        "SELECT kind, policy, name, client.name AS brand, creator_guidance, deliverables,
                 compensation, post_by FROM ONLY type::record('campaign', $campaign);
          SELECT stage, shipping_info FROM ONLY type::record('enrollment', $enrollment);
          SELECT VALUE utc_offset_minutes FROM ONLY type::record('workspace', $ws);

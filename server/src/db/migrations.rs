@@ -133,7 +133,7 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!(migrate(&db, 2).await.unwrap(), vec![5]);
+        assert_eq!(migrate_up_to(&db, 2, 5).await.unwrap(), vec![5]);
         let mut resp = crate::db::exec(
             &db,
             "SELECT record::id(id) AS id, message FROM inbound_key ORDER BY id;",

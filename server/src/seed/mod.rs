@@ -3,6 +3,7 @@
 //! workspaces the integration tests use. Deterministic for a given seed and `now`.
 
 mod content;
+mod fresh_replies;
 
 use crate::auth::password;
 use crate::db::{exec, first, Db, DbError};
@@ -117,9 +118,9 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<DemoWorkspace, DbError> {
     if first::<Count>(&mut resp, 0)?.map_or(0, |c| c.count) > 0 {
         return Err(DbError::Other("the demo workspace already exists".into()));
     }
-    Ok(DemoWorkspace(
-        seed_workspace(db, &SeedSpec::demo(), now).await?,
-    ))
+    let ws = seed_workspace(db, &SeedSpec::demo(), now).await?;
+    fresh_replies::add(db, &ws, now).await?;
+    Ok(DemoWorkspace(ws))
 }
 
 fn fold_ascii(s: &str) -> String {

@@ -84,6 +84,26 @@ pub async fn list(db: &Db, caller: &Caller, q: &DraftQuery) -> Result<Vec<DraftV
     rows(&mut resp, 0)
 }
 
+/// Drafts pending review, and the caller's unread notifications.
+pub async fn counts(db: &Db, caller: &Caller) -> Result<(u64, u64), DbError> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        count: u64,
+    }
+    let mut vars = Map::new();
+    let scope = scope_clause(caller, &mut vars);
+    vars.insert("u".into(), caller.user_id.clone().into());
+    let sql = format!(
+        "SELECT count() FROM draft WHERE {scope} AND state = 'pending_review' GROUP ALL;
+         SELECT count() FROM notification WHERE user = type::record('user', $u) AND read = false
+             AND workspace = type::record('workspace', $ws) GROUP ALL;"
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    let a = rows::<Count>(&mut resp, 0)?.first().map_or(0, |c| c.count);
+    let n = rows::<Count>(&mut resp, 1)?.first().map_or(0, |c| c.count);
+    Ok((a, n))
+}
+
 /// A thread's drafts, newest first (the thread is already authorized).
 pub async fn for_thread(
     db: &Db,

@@ -75,8 +75,11 @@ pub async fn counts(db: &Db, caller: &Caller, now: i64) -> Result<InboxCounts, D
         needs_reply: n[2],
         overdue: n[3],
         unread: n[4],
-        // Counted by the Unmatched queue's store (`store::unmatched::count`).
+        // Counted by the Unmatched queue's store (`store::unmatched::count`) and the drafts'
+        // (`store::drafts::counts`).
         unmatched: 0,
+        approvals: 0,
+        notifications: 0,
     })
 }
 

@@ -28,7 +28,7 @@ pub async fn find(db: &Db, caller: &Caller, thread_id: &str) -> Result<Option<Th
 }
 
 pub const ENROLLMENT_FIELDS: &str = "record::id(id) AS id, stage, decline_reason, \
-(IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, next_action, agreed_terms";
+(IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, next_action, agreed_terms, shipping_info";
 
 pub const MESSAGE_FIELDS: &str =
     "record::id(id) AS id, direction, channel, sender_kind, sender_name, subject, text, at, status, failure_reason, reaction, html, attachments, check_campaign, quoted_trimmed, changed_at AS version";

@@ -39,10 +39,15 @@ pub fn ApprovalsPane() -> impl IntoView {
             }
         }
     });
-    let queue = Resource::new(
-        move || (query.get(), ctx.refresh.get(), changed.get()),
-        |(q, _, _)| load_approval_queue(q),
-    );
+    // Loaded in the browser only: the cards are kept in a keyed list (below) that a server render
+    // could not reproduce during hydration.
+    let queue = LocalResource::new(move || {
+        let q = query.get();
+        ctx.refresh.track();
+        changed.track();
+        load_approval_queue(q)
+    });
+    let loaded = RwSignal::new(false);
     // The cards live in a keyed list so a re-read keeps the words someone is editing.
     let drafts = RwSignal::new(Vec::<DraftView>::new());
     let meta = RwSignal::new(None::<ApprovalQueue>);
@@ -53,6 +58,7 @@ pub fn ApprovalsPane() -> impl IntoView {
             drafts.set(q.drafts.clone());
             meta.set(Some(q));
             error.set(None);
+            loaded.set(true);
         }
         Some(Err(e)) if is_signed_out(&e) => signed_out.set(true),
         Some(Err(e)) => error.set(Some(e.to_string())),
@@ -132,7 +138,7 @@ pub fn ApprovalsPane() -> impl IntoView {
             </div>
             {move || bulk_note.get().map(|n| view! { <p class="bulk-note" role="status">{n}</p> })}
             {move || error.get().map(|e| view! { <p class="list-error" role="alert">{e}</p> })}
-            {move || (queue.get().is_some() && drafts.with(Vec::is_empty)).then(|| view! {
+            {move || (loaded.get() && drafts.with(Vec::is_empty)).then(|| view! {
                 <div class="list-empty"><p class="empty-title">"Nothing waiting"</p><p>"No drafts match these filters."</p></div>
             })}
             <div class="draft-list" data-testid="approvals-list">

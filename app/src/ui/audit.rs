@@ -39,6 +39,28 @@ pub fn action_label(action: &str) -> String {
         .unwrap_or_default()
 }
 
+/// An event's detail as "key: value" pairs, strings unquoted and empty values left out.
+pub fn detail_summary(detail: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
+    else {
+        return detail.to_string();
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+        .map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Object(o) if o.contains_key("kind") => {
+                    o["kind"].as_str().unwrap_or_default().replace('_', " ")
+                }
+                other => other.to_string(),
+            };
+            format!("{}: {v}", k.replace('_', " "))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[component]
 fn AuditRows(events: Vec<AuditView>, #[prop(optional)] link_threads: bool) -> impl IntoView {
     view! {
@@ -59,7 +81,7 @@ fn AuditRows(events: Vec<AuditView>, #[prop(optional)] link_threads: bool) -> im
                                 {action_label(&e.action)}
                                 {(link_threads).then(|| e.thread_id.clone().map(|t| view! { " · " <A href=format!("/t/{t}")>"thread"</A> }))}
                             </td>
-                            <td class="audit-detail"><code>{e.detail.clone()}</code></td>
+                            <td class="audit-detail" title=e.detail.clone()>{detail_summary(&e.detail)}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -172,5 +194,29 @@ fn js_now() -> i64 {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_read_as_pairs() {
+        let cases = [
+            (r#"{"rule":"auto:x","to":null,"topics":[]}"#, "rule: auto:x"),
+            (
+                r#"{"action":{"kind":"auto_send","template":"t"},"n":2}"#,
+                "action: auto send · n: 2",
+            ),
+            (
+                r#"{"from":"accepted","to":"info_collected"}"#,
+                "from: accepted · to: info_collected",
+            ),
+            ("not json", "not json"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(detail_summary(input), want, "{input}");
+        }
     }
 }

@@ -136,7 +136,7 @@ pub fn DraftCard(
             </div>
             {if open && may_approve {
                 view! {
-                    <textarea class="draft-text" aria-label="Draft reply" rows="5"
+                    <textarea class="draft-text" aria-label="Draft reply" rows="4"
                         prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 }.into_any()
             } else {

@@ -106,6 +106,14 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         },
         |_| load_inbox_counts(),
     );
+    // The bell's count is copied in the browser (effects run only there): reading the counts
+    // resource under a second Suspense on the server deadlocks its suspense bookkeeping.
+    let unread_notes = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = counts.get() {
+            unread_notes.set(c.notifications);
+        }
+    });
     view! {
         <Title text=format!("Inbox · {}", info.workspace_name)/>
         <div class="app" class:thread-open=thread_open>
@@ -118,7 +126,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                         <span class="live-dot" aria-hidden="true"></span>
                         {move || live.status.get().label()}
                     </span>
-                    <NotificationBell unread=Signal::derive(move || counts.get().and_then(Result::ok).map_or(0, |c| c.notifications))/>
+                    <NotificationBell unread=unread_notes.into()/>
                     <span class="user-name" title=info.email.clone()>{info.user_name.clone()}" · "{info.role.as_str()}</span>
                     <ActionForm action=sign_out attr:class="inline-form">
                         <button type="submit" class="btn btn-ghost">"Sign out"</button>

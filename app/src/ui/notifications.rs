@@ -11,16 +11,18 @@ use leptos_router::hooks::use_navigate;
 pub fn NotificationBell(unread: Signal<u64>) -> impl IntoView {
     let ctx = use_inbox();
     let open = RwSignal::new(false);
-    let list = Resource::new(
-        move || (open.get(), unread.get()),
-        |(open, _)| async move {
+    // Read in the browser only, when the menu is open (and again when the count moves).
+    let list = LocalResource::new(move || {
+        let open = open.get();
+        unread.track();
+        async move {
             if open {
                 notifications().await.map(Some)
             } else {
                 Ok(None)
             }
-        },
-    );
+        }
+    });
     let navigate = use_navigate();
     let go = move |thread_id: String| {
         open.set(false);

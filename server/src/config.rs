@@ -35,6 +35,17 @@ pub struct Config {
     pub meta_verify_token: Option<String>,
     /// The Graph API base for sending DMs (`https://graph.instagram.com/v21.0`).
     pub graph_api_url: String,
+    /// An OpenAI-compatible chat-completions endpoint that classifies and drafts in addition to
+    /// the built-in rules. Off when absent.
+    pub model: Option<ModelProvider>,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct ModelProvider {
+    /// The API base; requests go to `{url}/chat/completions`.
+    pub url: String,
+    pub model: String,
+    pub key: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -62,6 +73,13 @@ impl std::fmt::Debug for Config {
                 &self.meta_verify_token.as_ref().map(|_| "<hidden>"),
             )
             .field("graph_api_url", &self.graph_api_url)
+            .field(
+                "model",
+                &self
+                    .model
+                    .as_ref()
+                    .map(|m| format!("{} at {} (key hidden)", m.model, m.url)),
+            )
             .finish()
     }
 }
@@ -81,7 +99,10 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_TWILIO_API_URL  Twilio's REST API base for outbound SMS (default https://api.twilio.com)
   INBOX_META_APP_SECRET   the Meta app's secret (Instagram webhooks are signed with it)
   INBOX_META_VERIFY_TOKEN the verify token entered in the Meta app's webhook settings
-  INBOX_GRAPH_API_URL     Graph API base for Instagram DMs (default https://graph.instagram.com/v21.0)";
+  INBOX_GRAPH_API_URL     Graph API base for Instagram DMs (default https://graph.instagram.com/v21.0)
+  INBOX_MODEL_URL    an OpenAI-compatible API base (…/v1) that classifies and drafts besides the rules
+  INBOX_MODEL_NAME   the model to ask (required with INBOX_MODEL_URL)
+  INBOX_MODEL_KEY    its API key (sent as a bearer token; never logged)";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -185,6 +206,17 @@ impl Config {
             meta_verify_token: get("INBOX_META_VERIFY_TOKEN").map(str::to_string),
             graph_api_url: base_url("INBOX_GRAPH_API_URL", get("INBOX_GRAPH_API_URL"))?
                 .unwrap_or_else(|| "https://graph.instagram.com/v21.0".into()),
+            model: match base_url("INBOX_MODEL_URL", get("INBOX_MODEL_URL"))? {
+                None => None,
+                Some(url) => Some(ModelProvider {
+                    url,
+                    model: get("INBOX_MODEL_NAME")
+                        .filter(|m| !m.trim().is_empty())
+                        .ok_or("INBOX_MODEL_NAME is required with INBOX_MODEL_URL")?
+                        .to_string(),
+                    key: get("INBOX_MODEL_KEY").map(str::to_string),
+                }),
+            },
         })
     }
 

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod http;
 pub mod ids;
 pub mod live;
+pub mod model_provider;
 pub mod outbound;
 pub mod sealed;
 pub mod seed;

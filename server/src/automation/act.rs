@@ -80,7 +80,11 @@ struct Planned {
 }
 
 /// Decides `p` and carries the decision out. Returns whether a send job was queued.
-pub async fn decide(backend: &SurrealBackend, p: &Pending) -> Result<bool, DbError> {
+pub async fn decide(
+    backend: &SurrealBackend,
+    model: Option<&crate::model_provider::Model>,
+    p: &Pending,
+) -> Result<bool, DbError> {
     let db = &backend.db;
     let now = backend.clock.now_ms();
     let caller = system_caller(&p.ws);
@@ -97,10 +101,21 @@ pub async fn decide(backend: &SurrealBackend, p: &Pending) -> Result<bool, DbErr
         now,
     )
     .await?;
-    let classification = p
+    let mut classification = p
         .classification
         .clone()
         .unwrap_or_else(|| app::domain::classify::classify(&p.text));
+    if let Some(m) = model {
+        match m.classify(&p.text).await {
+            Ok(found) => {
+                classification =
+                    app::domain::classify::model::merge(classification, &found, m.name())
+            }
+            Err(e) => {
+                tracing::warn!(reason = %e, message = %p.id, "model classification failed; rules only")
+            }
+        }
+    }
     let reply = {
         let rf = crate::store::reply_facts::load(db, &p.ws, &thread.id, &thread.creator_id).await?;
         reply_options(&rf, Who::Automation, now)
@@ -176,11 +191,32 @@ pub async fn decide(backend: &SurrealBackend, p: &Pending) -> Result<bool, DbErr
                 _ => snippet_for_topics(&topics).to_string(),
             };
             let body = snippet_body(&key).unwrap_or_default();
-            let text = fill(&body, &fields).map(|(t, _)| t).unwrap_or(body);
+            let approved = fill(&body, &fields).map(|(t, _)| t).unwrap_or(body);
+            let camp = &f.campaign;
+            let worded = match model {
+                Some(m) if !topics.is_empty() => {
+                    let request = app::domain::classify::model::draft_request(
+                        &camp.name,
+                        &camp.brief,
+                        &camp.creator_guidance,
+                        &p.text,
+                        &approved,
+                    );
+                    match m.draft(&request).await {
+                        Ok(t) => Some((t, format!("model:{}", m.name()))),
+                        Err(e) => {
+                            tracing::warn!(reason = %e, message = %p.id, "model draft failed; approved language used");
+                            None
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let (text, source) = worded.unwrap_or((approved, format!("library:{key}")));
             Some(Planned {
                 state: DraftState::PendingReview,
                 text,
-                source: format!("library:{key}"),
+                source,
                 role,
                 topics: topics.iter().map(|t| t.as_str().to_string()).collect(),
             })
@@ -211,12 +247,17 @@ pub async fn decide(backend: &SurrealBackend, p: &Pending) -> Result<bool, DbErr
         }),
     }];
     let mut before = String::from(
-        "LET $claimed = (UPDATE type::record('message', $trigger) SET policy_pending = NONE, decision = $decision
+        "LET $claimed = (UPDATE type::record('message', $trigger) SET policy_pending = NONE, decision = $decision,
+                 classification = $classification
              WHERE policy_pending = true RETURN AFTER);
          IF array::len($claimed) = 0 { THROW 'already decided' };\n",
     );
     let mut vars = Map::new();
     vars.insert("trigger".into(), json!(p.id));
+    vars.insert(
+        "classification".into(),
+        serde_json::to_value(&classification).unwrap_or(Value::Null),
+    );
     vars.insert(
         "decision".into(),
         serde_json::to_value(&decision).unwrap_or(Value::Null),

@@ -14,6 +14,7 @@ pub struct Campaign {
     pub policy: Option<Value>,
     pub name: String,
     pub brand: Option<String>,
+    pub brief: String,
     pub creator_guidance: String,
     pub deliverables: Vec<String>,
     pub compensation: String,
@@ -64,7 +65,7 @@ pub async fn load(
 ) -> Result<Facts, DbError> {
     let mut resp = exec(
         db,
-        "SELECT kind, policy, name, client.name AS brand, creator_guidance, deliverables,
+        "SELECT kind, policy, name, client.name AS brand, brief, creator_guidance, deliverables,
                 compensation, post_by FROM ONLY type::record('campaign', $campaign);
          SELECT stage, shipping_info FROM ONLY type::record('enrollment', $enrollment);
          SELECT VALUE utc_offset_minutes FROM ONLY type::record('workspace', $ws);

@@ -30,11 +30,18 @@ pub(crate) struct Pending {
 #[derive(Clone)]
 pub struct Automation {
     backend: SurrealBackend,
+    /// The model provider, when one is configured.
+    model: Option<crate::model_provider::Model>,
 }
 
 impl Automation {
     pub fn new(backend: SurrealBackend) -> Automation {
-        Automation { backend }
+        let model = backend
+            .config
+            .model
+            .clone()
+            .map(crate::model_provider::Model::new);
+        Automation { backend, model }
     }
 
     /// Runs until the process ends.
@@ -67,7 +74,7 @@ impl Automation {
         let pending: Vec<Pending> = rows(&mut resp, 0)?;
         let mut sent = false;
         for p in &pending {
-            match act::decide(&self.backend, p).await {
+            match act::decide(&self.backend, self.model.as_ref(), p).await {
                 Ok(queued) => sent |= queued,
                 Err(e) if e.to_string().contains("already decided") => {}
                 Err(e) => {

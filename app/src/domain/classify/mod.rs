@@ -5,6 +5,7 @@
 
 mod address;
 mod cues;
+pub mod model;
 mod scan;
 pub mod score;
 

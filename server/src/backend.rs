@@ -791,4 +791,25 @@ impl Backend for SurrealBackend {
     ) -> BackendResult<'a, Vec<AuditView>> {
         Box::pin(self.audit_events(caller, query, limit))
     }
+
+    fn policy_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, PolicySettings> {
+        Box::pin(self.policies(caller))
+    }
+
+    fn set_campaign_policy<'a>(
+        &'a self,
+        caller: &'a Caller,
+        campaign_id: &'a str,
+        policy: Option<&'a app::domain::policy::ResponsePolicy>,
+    ) -> BackendResult<'a, PolicySettings> {
+        Box::pin(self.change_policy(caller, campaign_id, policy))
+    }
+
+    fn save_language<'a>(
+        &'a self,
+        caller: &'a Caller,
+        snippet: &'a app::domain::language::Snippet,
+    ) -> BackendResult<'a, PolicySettings> {
+        Box::pin(self.change_language(caller, snippet))
+    }
 }

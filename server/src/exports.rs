@@ -3,7 +3,7 @@
 
 use crate::backend::SurrealBackend;
 use app::api::backend::Backend;
-use app::api::{require_auditor, session_token_in, validate_audit_query, AppError};
+use app::api::{session_token_in, validate_audit_query, AppError};
 use app::model::AuditQuery;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -38,7 +38,7 @@ pub async fn audit_csv(
     let Ok(Query(query)) = query else {
         return refuse(AppError::Invalid("unreadable filters".into()));
     };
-    if let Err(e) = validate_audit_query(&query).and_then(|_| require_auditor(&caller)) {
+    if let Err(e) = validate_audit_query(&query).and_then(|_| caller.require_manager()) {
         tracing::info!(reason = %e, "audit export refused");
         return refuse(e);
     }

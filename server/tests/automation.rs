@@ -459,3 +459,186 @@ async fn another_workspaces_drafts_and_audit_are_out_of_reach() {
     let still = detail(&h, &b_owner, &b_thread).await.drafts[0].clone();
     assert_eq!(still, b_draft, "the other workspace's draft is unchanged");
 }
+
+#[tokio::test]
+async fn a_note_mentioning_a_teammate_notifies_them_only() {
+    let h = Harness::with_sizes(6, 2).await;
+    let thread = h.a.thread_ids[0].clone();
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let manager_name: Value = h
+        .value(
+            "SELECT VALUE name FROM ONLY type::record('user', $u);",
+            json!({ "u": h.a.user(Role::Manager).id }),
+        )
+        .await;
+    let first = manager_name
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(&owner),
+            json!({ "thread_id": thread, "kind": "note", "text": format!("@{first} can you check the usage terms?") }),
+        )
+        .await
+        .unwrap();
+    let notes: Vec<app::model::NotificationView> = h
+        .call("notifications", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].kind, "mention");
+    assert_eq!(notes[0].thread_id, thread);
+    assert!(notes[0].text.contains("usage terms"));
+    assert!(!notes[0].read);
+    let mine: Vec<app::model::NotificationView> = h
+        .call("notifications", Some(&owner), json!({}))
+        .await
+        .unwrap();
+    assert!(mine.is_empty(), "the author is not notified");
+    let counts: app::model::InboxCounts = h
+        .call("inbox_counts", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(counts.notifications, 1);
+    let _: () = h
+        .call(
+            "mark_notifications_read",
+            Some(&manager),
+            json!({ "thread_id": thread }),
+        )
+        .await
+        .unwrap();
+    let counts: app::model::InboxCounts = h
+        .call("inbox_counts", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(counts.notifications, 0);
+}
+
+#[tokio::test]
+async fn managers_edit_a_campaigns_policy_and_its_approved_language() {
+    use app::domain::classify::Intent;
+    use app::domain::policy::AutoRule;
+    use app::model::PolicySettings;
+    let h = Harness::with_sizes(12, 2).await;
+    let (thread, token) = thread_in(&h, "gifting", "accepted").await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let campaign: Value = h
+        .value(
+            "SELECT VALUE record::id(campaign) FROM ONLY type::record('thread', $t);",
+            json!({ "t": thread }),
+        )
+        .await;
+    let settings: PolicySettings = h
+        .call("policy_settings", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    let mut policy = settings
+        .campaigns
+        .iter()
+        .find(|c| c.campaign_id == campaign.as_str().unwrap())
+        .unwrap()
+        .policy
+        .clone();
+    assert!(!settings.campaigns[0].customized);
+
+    // A member may not; a sensitive auto-send is refused.
+    let refused: Result<PolicySettings, AppError> = h
+        .call(
+            "set_campaign_policy",
+            Some(&member),
+            json!({ "campaign_id": campaign, "policy": policy }),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(AppError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let mut bad = policy.clone();
+    bad.auto_send.push(AutoRule {
+        intent: Intent::Payment,
+        template: "payment_terms".into(),
+    });
+    let refused: Result<PolicySettings, AppError> = h
+        .call(
+            "set_campaign_policy",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "policy": bad }),
+        )
+        .await;
+    assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
+
+    // The team's own shipping confirmation, and stage moves left to a click.
+    let body = "Thanks {{first_name}}! Shipping to {{address}} this week. — Team {{brand}}";
+    let _: PolicySettings = h
+        .call(
+            "save_language",
+            Some(&manager),
+            json!({ "snippet": { "key": "shipping_confirmation", "title": "Shipping (ours)", "category": "shipping", "body": body } }),
+        )
+        .await
+        .unwrap();
+    let unknown: Result<PolicySettings, AppError> = h
+        .call(
+            "save_language",
+            Some(&manager),
+            json!({ "snippet": { "key": "x", "title": "X", "category": "c", "body": "Hi {{nickname}}" } }),
+        )
+        .await;
+    assert!(matches!(unknown, Err(AppError::Invalid(_))), "{unknown:?}");
+    policy.auto_apply_stage = false;
+    let saved: PolicySettings = h
+        .call(
+            "set_campaign_policy",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "policy": policy }),
+        )
+        .await
+        .unwrap();
+    assert!(saved.campaigns.iter().any(|c| c.customized));
+
+    let inbound = creator_says(&h, &token, "yes! ship it to 12 Main St, Austin TX 78701").await;
+    let d = detail(&h, &manager, &thread).await;
+    assert_eq!(
+        d.summary.stage,
+        app::model::Stage::Accepted,
+        "the move waits for a click"
+    );
+    let decided = d
+        .messages
+        .iter()
+        .find(|m| m.id == inbound.id)
+        .unwrap()
+        .decision
+        .clone()
+        .unwrap();
+    assert_eq!(
+        decided.stage,
+        Some((app::model::Stage::InfoCollected, false))
+    );
+    let sent = d
+        .messages
+        .iter()
+        .find(|m| m.sender_kind == SenderKind::Automation && m.at >= inbound.at)
+        .unwrap();
+    assert!(sent.text.starts_with("Thanks "), "{}", sent.text);
+    assert!(sent.text.contains("12 Main St, Austin TX 78701"));
+    let steps = actions(&h, &manager, &thread).await;
+    assert!(steps.iter().any(|a| a == "policy.decided"));
+    let all: Vec<AuditView> = h
+        .call(
+            "audit_log",
+            Some(&manager),
+            json!({ "query": { "action": "campaign.policy_changed" } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+}

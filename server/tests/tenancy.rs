@@ -47,6 +47,9 @@ const ALL_FUNCTIONS: &[&str] = &[
     "notifications",
     "mark_notifications_read",
     "audit_log",
+    "policy_settings",
+    "set_campaign_policy",
+    "save_language",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -73,6 +76,8 @@ const WRITES: &[&str] = &[
     "approve_drafts",
     "reject_draft",
     "edit_draft",
+    "set_campaign_policy",
+    "save_language",
 ];
 
 /// An id of the right shape that names nothing.
@@ -114,6 +119,10 @@ fn args_for(name: &str, thread: &str) -> Value {
         "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
         "mark_notifications_read" => json!({ "thread_id": thread }),
         "audit_log" => json!({ "query": { "thread": thread } }),
+        "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
+        "save_language" => {
+            json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
+        }
         _ => json!({}),
     }
 }

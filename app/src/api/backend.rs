@@ -38,6 +38,18 @@ impl Caller {
         }
     }
 
+    /// Campaign policies, approved language and the workspace's audit trail are for owners and
+    /// managers signed in as teammates.
+    pub fn require_manager(&self) -> Result<(), AppError> {
+        if matches!(self.role, Role::Owner | Role::Manager) && self.scope == Scope::Workspace {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only owners and managers can do this".into(),
+            ))
+        }
+    }
+
     pub fn require_write(&self) -> Result<(), AppError> {
         if self.role.can_write() && self.scope == Scope::Workspace {
             Ok(())
@@ -219,6 +231,20 @@ pub trait Backend: Send + Sync + 'static {
         thread_id: Option<&'a str>,
     ) -> BackendResult<'a, ()>;
     /// Audit events, newest first (at most `limit`).
+    fn policy_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, PolicySettings>;
+    /// Sets a campaign's own policy (`None`: back to its kind's defaults).
+    fn set_campaign_policy<'a>(
+        &'a self,
+        caller: &'a Caller,
+        campaign_id: &'a str,
+        policy: Option<&'a crate::domain::policy::ResponsePolicy>,
+    ) -> BackendResult<'a, PolicySettings>;
+    /// Saves one approved-language entry for the workspace (replacing a built-in one by key).
+    fn save_language<'a>(
+        &'a self,
+        caller: &'a Caller,
+        snippet: &'a crate::domain::language::Snippet,
+    ) -> BackendResult<'a, PolicySettings>;
     fn audit_log<'a>(
         &'a self,
         caller: &'a Caller,

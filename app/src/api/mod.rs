@@ -15,6 +15,7 @@ pub use context::session_token_in;
 
 mod auth;
 mod inbox;
+mod policies;
 mod portal;
 mod review;
 mod settings;
@@ -23,6 +24,7 @@ mod unmatched;
 
 pub use auth::*;
 pub use inbox::*;
+pub use policies::*;
 pub use portal::*;
 pub use review::*;
 pub use settings::*;

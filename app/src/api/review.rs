@@ -136,24 +136,9 @@ pub async fn audit_log(query: AuditQuery) -> Result<Vec<AuditView>, AppError> {
     validate_audit_query(&query)?;
     let (backend, caller) = context::caller().await?;
     if query.thread.is_none() {
-        require_auditor(&caller)?;
+        caller.require_manager()?;
     }
     backend.audit_log(&caller, &query, 500).await
-}
-
-/// Who may read the whole workspace's trail.
-#[cfg(feature = "ssr")]
-pub fn require_auditor(caller: &super::backend::Caller) -> Result<(), AppError> {
-    use crate::model::Role;
-    if matches!(caller.role, Role::Owner | Role::Manager)
-        && caller.scope == super::backend::Scope::Workspace
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "only owners and managers can read the workspace's audit trail".into(),
-        ))
-    }
 }
 
 /// Checks an audit query's values (ids, the action's shape, the time range).

@@ -89,6 +89,50 @@ pub fn defaults(kind: &str) -> ResponsePolicy {
     }
 }
 
+/// Checks a policy a person edited: templates from the library, hours of the day, a sane daily
+/// cap, no automated Instagram DMs, no intent both auto-sent and reviewed, no automatic replies
+/// to sensitive topics.
+pub fn validate(p: &ResponsePolicy, templates: &[&str]) -> Result<(), String> {
+    for a in &p.auto_send {
+        if !templates.contains(&a.template.as_str()) {
+            return Err(format!(
+                "\"{}\" is not in the approved-language library",
+                a.template
+            ));
+        }
+        if a.intent.is_sensitive() {
+            return Err(format!(
+                "{} is a sensitive topic: it can only be sent for review, never automatically",
+                a.intent.label()
+            ));
+        }
+        if p.review.iter().any(|r| r.intent == a.intent) {
+            return Err(format!(
+                "{} is both sent automatically and reviewed",
+                a.intent.label()
+            ));
+        }
+    }
+    if p.review.iter().any(|r| r.role == Role::Viewer) {
+        return Err("viewers cannot approve drafts".into());
+    }
+    if let Some((a, b)) = p.quiet_hours {
+        if a > 23 || b > 23 || a == b {
+            return Err("quiet hours run from one hour (0–23) to another".into());
+        }
+    }
+    if p.max_auto_per_creator_per_day > 10 {
+        return Err("at most 10 automatic messages per creator per day".into());
+    }
+    if p.automation_channels.contains(&Channel::Instagram) {
+        return Err("Instagram allows no automated DMs".into());
+    }
+    if p.automation_channels.contains(&Channel::Note) {
+        return Err("internal notes are not a channel".into());
+    }
+    Ok(())
+}
+
 /// What is known when a creator's message arrives.
 pub struct Facts<'a> {
     pub classification: &'a Classification,

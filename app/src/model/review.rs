@@ -111,3 +111,22 @@ pub struct AuditQuery {
     #[serde(default)]
     pub to: Option<i64>,
 }
+
+/// One campaign's response policy as the Policies page edits it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CampaignPolicy {
+    pub campaign_id: String,
+    pub name: String,
+    pub kind: String,
+    pub policy: crate::domain::policy::ResponsePolicy,
+    /// The campaign has its own policy (else: its kind's defaults).
+    pub customized: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicySettings {
+    pub campaigns: Vec<CampaignPolicy>,
+    pub library: Vec<crate::domain::language::Snippet>,
+    /// Owners and managers edit; others read.
+    pub can_edit: bool,
+}

@@ -110,3 +110,40 @@ impl SurrealBackend {
             .map_err(internal)
     }
 }
+
+impl SurrealBackend {
+    pub(super) async fn policies(&self, caller: &Caller) -> Result<PolicySettings, AppError> {
+        crate::store::policies::settings(&self.db, caller)
+            .await
+            .map_err(internal)
+    }
+
+    pub(super) async fn change_policy(
+        &self,
+        caller: &Caller,
+        campaign_id: &str,
+        policy: Option<&app::domain::policy::ResponsePolicy>,
+    ) -> Result<PolicySettings, AppError> {
+        crate::store::policies::set_policy(
+            &self.db,
+            caller,
+            campaign_id,
+            policy,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(write_error)?;
+        self.policies(caller).await
+    }
+
+    pub(super) async fn change_language(
+        &self,
+        caller: &Caller,
+        snippet: &app::domain::language::Snippet,
+    ) -> Result<PolicySettings, AppError> {
+        crate::store::policies::save_language(&self.db, caller, snippet, self.clock.now_ms())
+            .await
+            .map_err(write_error)?;
+        self.policies(caller).await
+    }
+}

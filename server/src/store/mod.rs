@@ -15,6 +15,7 @@ pub mod mailboxes;
 pub mod merge;
 pub mod moves;
 pub mod notifications;
+pub mod policies;
 pub mod portal;
 pub mod reply_facts;
 pub mod sms_accounts;

@@ -197,6 +197,8 @@ impl Harness {
                 | "edit_draft"
                 | "mark_notifications_read"
                 | "audit_log"
+                | "set_campaign_policy"
+                | "save_language"
         );
         let body = if json {
             args.to_string()

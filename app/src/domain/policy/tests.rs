@@ -255,3 +255,62 @@ fn automation_never_sends_instagram_dms_in_any_default() {
             .contains(&Channel::Instagram));
     }
 }
+
+#[test]
+fn edited_policies_are_checked() {
+    let lib = ["shipping_confirmation", "rate_reply"];
+    let ok = defaults("gifting");
+    assert_eq!(validate(&ok, &lib), Ok(()));
+    assert_eq!(validate(&defaults("paid"), &lib), Ok(()));
+    let cases: Vec<(Box<dyn Fn(&mut ResponsePolicy)>, &str)> = vec![
+        (
+            Box::new(|p| p.auto_send[0].template = "made_up".into()),
+            "not in the approved-language library",
+        ),
+        (
+            Box::new(|p| {
+                p.auto_send.push(AutoRule {
+                    intent: Intent::Rate,
+                    template: "rate_reply".into(),
+                })
+            }),
+            "sensitive topic",
+        ),
+        (
+            Box::new(|p| {
+                p.review.push(ReviewRule {
+                    intent: Intent::AddressProvided,
+                    role: Role::Member,
+                })
+            }),
+            "both sent automatically and reviewed",
+        ),
+        (
+            Box::new(|p| p.review[0].role = Role::Viewer),
+            "viewers cannot approve",
+        ),
+        (Box::new(|p| p.quiet_hours = Some((25, 3))), "quiet hours"),
+        (Box::new(|p| p.quiet_hours = Some((4, 4))), "quiet hours"),
+        (
+            Box::new(|p| p.max_auto_per_creator_per_day = 50),
+            "at most 10",
+        ),
+        (
+            Box::new(|p| p.automation_channels.push(Channel::Instagram)),
+            "Instagram",
+        ),
+        (
+            Box::new(|p| p.automation_channels.push(Channel::Note)),
+            "not a channel",
+        ),
+    ];
+    for (edit, why) in cases {
+        let mut p = ok.clone();
+        edit(&mut p);
+        let got = validate(&p, &lib);
+        assert!(
+            got.as_ref().is_err_and(|e| e.contains(why)),
+            "{why}: {got:?}"
+        );
+    }
+}

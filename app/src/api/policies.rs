@@ -1,0 +1,60 @@
+//! Server functions for response policies per campaign and the approved-language library.
+
+#[cfg(feature = "ssr")]
+use super::context;
+use super::AppError;
+use crate::domain::language::Snippet;
+use crate::domain::policy::ResponsePolicy;
+use crate::model::PolicySettings;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[server(endpoint = "policy_settings")]
+pub async fn load_policy_settings() -> Result<PolicySettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    backend.policy_settings(&caller).await
+}
+
+/// Saves a campaign's policy; `None` resets it to the defaults of its kind (owners, managers).
+#[server(endpoint = "set_campaign_policy", input = Json)]
+pub async fn set_campaign_policy(
+    campaign_id: String,
+    policy: Option<ResponsePolicy>,
+) -> Result<PolicySettings, AppError> {
+    if !crate::domain::filter::is_valid_id(&campaign_id) {
+        return Err(AppError::NotFound);
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend
+        .set_campaign_policy(&caller, &campaign_id, policy.as_ref())
+        .await
+}
+
+/// Saves one approved-language entry (owners, managers).
+#[server(endpoint = "save_language", input = Json)]
+pub async fn save_language(snippet: Snippet) -> Result<PolicySettings, AppError> {
+    let key_ok = !snippet.key.is_empty()
+        && snippet.key.len() <= 40
+        && snippet
+            .key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !key_ok {
+        return Err(AppError::Invalid(
+            "a key is 1–40 lowercase letters, digits or _".into(),
+        ));
+    }
+    if snippet.title.trim().is_empty() || snippet.title.chars().count() > 80 {
+        return Err(AppError::Invalid("a title is 1–80 characters".into()));
+    }
+    if snippet.body.chars().count() > 4000 {
+        return Err(AppError::Invalid(
+            "wording is at most 4,000 characters".into(),
+        ));
+    }
+    crate::domain::language::validate(&snippet.body).map_err(AppError::Invalid)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend.save_language(&caller, &snippet).await
+}

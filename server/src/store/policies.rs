@@ -1,0 +1,154 @@
+//! Campaign response policies and the workspace's approved-language entries: read for the
+//! Policies page, changed with an audit event in the same transaction.
+
+use super::audit::{AuditEntry, AUDIT_STATEMENT};
+use super::thread_write::WriteError;
+use crate::db::{exec, exec_transaction, rows, Db, DbError};
+use app::api::backend::Caller;
+use app::domain::language::{library, Snippet};
+use app::domain::policy::{defaults, validate, ResponsePolicy};
+use app::model::{CampaignPolicy, PolicySettings, Role};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    name: String,
+    kind: String,
+    policy: Option<Value>,
+}
+
+pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, name, kind, policy FROM campaign
+             WHERE workspace = type::record('workspace', $ws) ORDER BY name;
+         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);",
+        json!({ "ws": caller.workspace_id }),
+    )
+    .await?;
+    let found: Vec<Row> = rows(&mut resp, 0)?;
+    let overrides: Vec<Snippet> = rows(&mut resp, 1)?;
+    let campaigns = found
+        .into_iter()
+        .map(|r| {
+            let own = r
+                .policy
+                .and_then(|p| serde_json::from_value::<ResponsePolicy>(p).ok());
+            CampaignPolicy {
+                campaign_id: r.id,
+                name: r.name,
+                customized: own.is_some(),
+                policy: own.unwrap_or_else(|| defaults(&r.kind)),
+                kind: r.kind,
+            }
+        })
+        .collect();
+    Ok(PolicySettings {
+        campaigns,
+        library: library(overrides),
+        can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,
+    })
+}
+
+fn audit_vars(
+    caller: &Caller,
+    action: &'static str,
+    subject: String,
+    detail: Value,
+    now: i64,
+) -> Map<String, Value> {
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(caller.workspace_id));
+    vars.insert("now".into(), json!(now));
+    AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action,
+        subject,
+        detail,
+    }
+    .bind(&mut vars);
+    vars
+}
+
+pub async fn set_policy(
+    db: &Db,
+    caller: &Caller,
+    campaign_id: &str,
+    policy: Option<&ResponsePolicy>,
+    now: i64,
+) -> Result<(), WriteError> {
+    let current = settings(db, caller).await?;
+    if !current
+        .campaigns
+        .iter()
+        .any(|c| c.campaign_id == campaign_id)
+    {
+        return Err(WriteError::NotFound);
+    }
+    if let Some(p) = policy {
+        let keys: Vec<&str> = current.library.iter().map(|s| s.key.as_str()).collect();
+        validate(p, &keys).map_err(WriteError::Invalid)?;
+    }
+    let mut vars = audit_vars(
+        caller,
+        "campaign.policy_changed",
+        format!("campaign:{campaign_id}"),
+        json!({ "policy": policy, "reset_to_defaults": policy.is_none() }),
+        now,
+    );
+    vars.insert("cid".into(), json!(campaign_id));
+    vars.insert("policy".into(), json!(policy));
+    exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('campaign', $cid) SET policy = $policy WHERE workspace = type::record('workspace', $ws);
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn save_language(
+    db: &Db,
+    caller: &Caller,
+    s: &Snippet,
+    now: i64,
+) -> Result<(), WriteError> {
+    let mut vars = audit_vars(
+        caller,
+        "language.saved",
+        format!("language:{}", s.key),
+        json!({ "key": s.key, "title": s.title, "body": s.body }),
+        now,
+    );
+    for (k, v) in [
+        ("key", json!(s.key)),
+        ("title", json!(s.title.trim())),
+        ("category", json!(s.category)),
+        ("body", json!(s.body)),
+        ("uid", json!(caller.user_id)),
+    ] {
+        vars.insert(k.into(), v);
+    }
+    exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPSERT type::record('approved_language', string::concat($ws, '_', $key)) SET workspace = type::record('workspace', $ws),
+                 key = $key, title = $title, category = $category, body = $body, updated_at = $now,
+                 updated_by = type::record('user', $uid);
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@ use super::audit::AuditPane;
 use super::channels::ChannelsPane;
 use super::inbox::{InboxLayout, NoThreadSelected};
 use super::login::LoginPage;
+use super::policies::PoliciesPane;
 use super::portal::PortalPage;
 use super::thread_view::ThreadPane;
 use super::unmatched::UnmatchedPane;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("channels") view=ChannelsPane ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=ApprovalsPane ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditPane ssr=SsrMode::Async/>
+                    <Route path=path!("policies") view=PoliciesPane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -88,7 +88,14 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     let thread_open = move || {
         let path = location.pathname.get();
         path.starts_with("/t/")
-            || ["/unmatched", "/channels", "/approvals", "/audit"].contains(&path.as_str())
+            || [
+                "/unmatched",
+                "/channels",
+                "/approvals",
+                "/audit",
+                "/policies",
+            ]
+            .contains(&path.as_str())
     };
     let sign_out = ServerAction::<SignOut>::new();
     let is_owner = info.role == crate::model::Role::Owner;
@@ -149,6 +156,9 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                             <A href="/approvals" attr:class=move || if location.pathname.get() == "/approvals" { "view-link active" } else { "view-link" }>
                                 <span>"Approvals"</span>
                                 <span class="count" class:alert={c.approvals > 0}>{c.approvals}</span>
+                            </A>
+                            <A href="/policies" attr:class=move || if location.pathname.get() == "/policies" { "view-link view-settings active" } else { "view-link view-settings" }>
+                                <span>"Policies"</span>
                             </A>
                             {is_auditor.then(|| view! {
                                 <A href="/audit" attr:class=move || if location.pathname.get() == "/audit" { "view-link view-settings active" } else { "view-link view-settings" }>

@@ -15,6 +15,7 @@ mod live;
 mod live_socket;
 mod login;
 mod notifications;
+mod policies;
 mod portal;
 mod thread_list;
 mod thread_view;

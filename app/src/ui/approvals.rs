@@ -24,6 +24,9 @@ const TOPICS: [Intent; 6] = [
     Intent::Complaint,
 ];
 
+/// Applies a filter control's new value to the query.
+type QueryEdit = Box<dyn Fn(&mut DraftQuery, String)>;
+
 #[component]
 pub fn ApprovalsPane() -> impl IntoView {
     let ctx = use_inbox();
@@ -91,7 +94,7 @@ pub fn ApprovalsPane() -> impl IntoView {
             done.run(());
         }
     });
-    let set = move |f: Box<dyn Fn(&mut DraftQuery, String)>| {
+    let set = move |f: QueryEdit| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
             selected.set(Vec::new());

@@ -92,7 +92,7 @@ pub fn merge(mut rules: Classification, found: &[(Intent, u8)], model: &str) -> 
     }
     rules
         .intents
-        .sort_by(|a, b| b.confidence.cmp(&a.confidence));
+        .sort_by_key(|d| std::cmp::Reverse(d.confidence));
     rules.source = if added {
         format!("rules + model {model}")
     } else {

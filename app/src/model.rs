@@ -477,6 +477,9 @@ pub struct ThreadDetail {
     /// Drafts on this thread, newest first (pending ones can be reviewed in place).
     #[serde(default)]
     pub drafts: Vec<DraftView>,
+    /// Follow-ups on this thread, newest first (scheduled, fired or canceled, and why).
+    #[serde(default)]
+    pub followups: Vec<FollowupView>,
     pub now: i64,
 }
 

@@ -251,6 +251,16 @@ impl Backend for SurrealBackend {
             let m = thread_write::post_message(&self.db, caller, thread_id, compose, &domain, now)
                 .await
                 .map_err(write_error)?;
+            if m.direction == Direction::Outbound {
+                crate::store::followups::replan_after(
+                    &self.db,
+                    &caller.workspace_id,
+                    thread_id,
+                    app::domain::followup::Cancel::NotNeeded,
+                    now,
+                )
+                .await;
+            }
             if m.status == DeliveryStatus::Queued {
                 self.outbound.ring();
             }
@@ -325,7 +335,7 @@ impl Backend for SurrealBackend {
         reason: Option<DeclineReason>,
     ) -> BackendResult<'a, EnrollmentView> {
         Box::pin(async move {
-            thread_write::set_stage(
+            let view = thread_write::set_stage(
                 &self.db,
                 caller,
                 thread_id,
@@ -334,7 +344,16 @@ impl Backend for SurrealBackend {
                 self.clock.now_ms(),
             )
             .await
-            .map_err(write_error)
+            .map_err(write_error)?;
+            crate::store::followups::replan_after(
+                &self.db,
+                &caller.workspace_id,
+                thread_id,
+                app::domain::followup::Cancel::StageChanged,
+                self.clock.now_ms(),
+            )
+            .await;
+            Ok(view)
         })
     }
 

@@ -87,6 +87,30 @@ pub fn defaults() -> Vec<Snippet> {
             "Hi {{first_name}}, I am sorry about this, and thank you for telling us. I am looking into it now and will come back to you today with a fix.\n\n{{sender}}",
         ),
         snippet(
+            "followup_1",
+            "Follow-up 1 (no reply)",
+            "follow_up",
+            "Hi {{first_name}}, just checking you saw our note about {{campaign}} with {{brand}}. Happy to share more details if it sounds interesting!\n\n{{sender}}",
+        ),
+        snippet(
+            "followup_2",
+            "Follow-up 2 (no reply)",
+            "follow_up",
+            "Hi {{first_name}}, one last nudge on {{campaign}}: we would love to have you. If now is not the right time, no worries at all.\n\n{{sender}}",
+        ),
+        snippet(
+            "shipping_reminder",
+            "Shipping details reminder",
+            "shipping",
+            "Hi {{first_name}}, so glad you are in for {{campaign}}! Could you reply with the address we should ship your {{brand}} package to?\n\n{{sender}}",
+        ),
+        snippet(
+            "posting_reminder",
+            "Posting deadline reminder",
+            "content",
+            "Hi {{first_name}}, a friendly reminder that {{campaign}} content is due to go live by {{post_by}}. Reply here if you need anything from us.\n\n{{sender}}",
+        ),
+        snippet(
             "content_guidelines",
             "Content guidelines",
             "content",

@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod draft;
 pub mod email;
 pub mod filter;
+pub mod followup;
 pub mod identity;
 pub mod instagram;
 pub mod language;

@@ -130,3 +130,17 @@ pub struct PolicySettings {
     /// Owners and managers edit; others read.
     pub can_edit: bool,
 }
+
+/// A follow-up as the thread shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowupView {
+    pub id: String,
+    /// The rule's key (`app::domain::followup::defaults`).
+    pub rule: String,
+    pub step: u8,
+    pub due_at: i64,
+    /// scheduled, sent, drafted, stale, escalated or canceled.
+    pub state: String,
+    pub cancel_reason: Option<String>,
+    pub updated_at: i64,
+}

@@ -153,6 +153,20 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
                 {
+                    d.followups.first().cloned().map(|f| {
+                        use crate::domain::followup::{cancel_label, describe};
+                        let text = match f.state.as_str() {
+                            "scheduled" => format!("Follow-up scheduled for {} — {}", time_fmt::exact(f.due_at), describe(&f.rule)),
+                            "canceled" => format!("Follow-up canceled because {} ({})", cancel_label(f.cancel_reason.as_deref().unwrap_or("")), describe(&f.rule)),
+                            "drafted" => format!("Follow-up held for approval — {}", describe(&f.rule)),
+                            "stale" => "Marked stale: no reply after two follow-ups".to_string(),
+                            "escalated" => format!("Escalated to managers — {}", describe(&f.rule)),
+                            _ => format!("Follow-up sent — {}", describe(&f.rule)),
+                        };
+                        view! { <p class="followup-line" data-testid="followup" data-state=f.state.clone()>{text}</p> }
+                    })
+                }
+                {
                     let pending: Vec<_> = d.drafts.iter().filter(|x| x.state.is_open()).cloned().collect();
                     let done = Callback::new(move |_| ctx.thread_refresh.update(|n| *n += 1));
                     (!pending.is_empty()).then(|| view! {

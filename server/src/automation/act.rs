@@ -265,7 +265,8 @@ pub async fn decide(
     vars.insert("eid".into(), json!(row.enrollment_id));
     if let Some((to, reason)) = stage_move {
         before.push_str(
-            "UPDATE type::record('enrollment', $eid) SET stage = $stage_to, decline_reason = $stage_reason, updated_at = $now;
+            "UPDATE type::record('enrollment', $eid) SET stage = $stage_to, decline_reason = $stage_reason, updated_at = $now,
+                 stage_at = $now, followups_fired = 0;
              UPDATE type::record('thread', $tid) SET stage = $stage_to;\n",
         );
         vars.insert("stage_to".into(), json!(to));

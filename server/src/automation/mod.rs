@@ -8,6 +8,7 @@
 
 mod act;
 mod facts;
+pub mod followups;
 
 use crate::backend::SurrealBackend;
 use crate::db::{exec, rows, DbError};
@@ -47,7 +48,11 @@ impl Automation {
     /// Runs until the process ends.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
+            let owner = format!("automation-{}", crate::ids::new_id());
             loop {
+                if let Err(e) = followups::run_once(&self.backend, &owner).await {
+                    tracing::warn!(error = %e, "follow-up pass failed; retrying");
+                }
                 match self.run_once().await {
                     Ok(n) if n >= BATCH => continue,
                     Ok(_) => {}
@@ -85,6 +90,16 @@ impl Automation {
         }
         if sent {
             self.backend.outbound.ring();
+        }
+        for p in &pending {
+            crate::store::followups::replan_after(
+                db,
+                &p.ws,
+                &p.thread_id,
+                app::domain::followup::Cancel::CreatorReplied,
+                self.backend.clock.now_ms(),
+            )
+            .await;
         }
         Ok(pending.len())
     }

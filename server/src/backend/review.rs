@@ -48,6 +48,19 @@ impl SurrealBackend {
         if m.status == DeliveryStatus::Queued {
             self.outbound.ring();
         }
+        if let Some(t) = drafts::thread_of(&self.db, draft_id)
+            .await
+            .map_err(internal)?
+        {
+            crate::store::followups::replan_after(
+                &self.db,
+                &caller.workspace_id,
+                &t,
+                app::domain::followup::Cancel::NotNeeded,
+                self.clock.now_ms(),
+            )
+            .await;
+        }
         Ok(m)
     }
 

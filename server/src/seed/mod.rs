@@ -120,6 +120,17 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<DemoWorkspace, DbError> {
     }
     let ws = seed_workspace(db, &SeedSpec::demo(), now).await?;
     fresh_replies::add(db, &ws, now).await?;
+    // Each thread's next follow-up, as if its history had just happened here.
+    for t in &ws.thread_ids {
+        crate::store::followups::replan(
+            db,
+            &ws.workspace_id,
+            t,
+            app::domain::followup::Cancel::NotNeeded,
+            now,
+        )
+        .await?;
+    }
     Ok(DemoWorkspace(ws))
 }
 

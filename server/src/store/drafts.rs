@@ -243,6 +243,17 @@ fn decided(e: DbError) -> WriteError {
     }
 }
 
+/// The thread a draft belongs to.
+pub async fn thread_of(db: &Db, draft_id: &str) -> Result<Option<String>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(thread) FROM ONLY type::record('draft', $d);",
+        json!({ "d": draft_id }),
+    )
+    .await?;
+    Ok(resp.take::<Option<String>>(0)?)
+}
+
 /// Rejects a pending draft with the reviewer's comment; nothing is sent.
 pub async fn reject(
     db: &Db,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_read;
 pub mod drafts;
 pub mod entry;
+pub mod followups;
 pub mod inbound;
 pub mod inbound_batch;
 pub mod inbox;

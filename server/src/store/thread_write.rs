@@ -620,7 +620,8 @@ pub async fn set_stage(
         db,
         vars,
         &format!(
-            "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now;
+            "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now,
+                 stage_at = $now, followups_fired = 0;
              UPDATE type::record('thread', $tid) SET stage = $stage;
              {}",
             cancel.before

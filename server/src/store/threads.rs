@@ -81,6 +81,7 @@ pub async fn detail(
     let portal = super::portal::active(db, &row.summary.id, now).await?;
     let merges = super::merge::merges_into(db, &caller.workspace_id, &creator.id).await?;
     let drafts = super::drafts::for_thread(db, caller, &row.summary.id).await?;
+    let followups = super::followups::for_thread(db, &row.summary.id).await?;
     Ok(Some(ThreadDetail {
         summary: row.summary,
         creator,
@@ -93,6 +94,7 @@ pub async fn detail(
         portal,
         merges,
         drafts,
+        followups,
         now,
     }))
 }

@@ -1,0 +1,190 @@
+//! Follow-ups as durable jobs: what an enrollment's situation is, planning its next follow-up
+//! (`replan`, called after anything that changes the situation), claiming due ones with a lease,
+//! and a thread's follow-ups for display.
+
+use crate::db::{exec, exec_transaction, first, rows, Db, DbError};
+use app::domain::followup::{defaults, next, Cancel, FollowupRule, Situation};
+use app::domain::reply_channel::{reply_options, SenderKind as Who};
+use app::model::{FollowupView, Stage};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+struct Row {
+    stage: Stage,
+    stage_at: i64,
+    fired: u8,
+    shipping: bool,
+    stale: Option<bool>,
+    campaign_status: String,
+    post_by: Option<i64>,
+    creator: String,
+    last_out: Option<i64>,
+    last_in: Option<i64>,
+}
+
+/// The enrollment behind `thread_id` as the follow-up rules see it.
+pub async fn situation(
+    db: &Db,
+    ws: &str,
+    thread_id: &str,
+    now: i64,
+) -> Result<Option<Situation>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT enrollment.stage AS stage, enrollment.stage_at ?? enrollment.updated_at AS stage_at,
+                enrollment.followups_fired ?? 0 AS fired, enrollment.shipping_info != NONE AS shipping, stale,
+                campaign.status AS campaign_status, campaign.post_by AS post_by, record::id(creator) AS creator,
+                (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'outbound' ORDER BY at DESC LIMIT 1)[0] AS last_out,
+                (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'inbound' ORDER BY at DESC LIMIT 1)[0] AS last_in
+             FROM ONLY type::record('thread', $t) WHERE workspace = type::record('workspace', $ws);",
+        json!({ "t": thread_id, "ws": ws }),
+    )
+    .await?;
+    let Some(r) = first::<Row>(&mut resp, 0)? else {
+        return Ok(None);
+    };
+    let facts = super::reply_facts::load(db, ws, thread_id, &r.creator).await?;
+    let opted_out = reply_options(&facts, Who::Automation, now)
+        .default
+        .is_none();
+    Ok(Some(Situation {
+        stage: r.stage,
+        stage_at: r.stage_at,
+        last_outbound_at: r.last_out,
+        last_inbound_at: r.last_in,
+        fired_in_stage: r.fired,
+        has_shipping_info: r.shipping,
+        post_by: r.post_by,
+        campaign_closed: r.campaign_status == "closed",
+        opted_out,
+        stale: r.stale.unwrap_or(false),
+    }))
+}
+
+const OVERDUE_GRACE_MS: i64 = 3_600_000;
+
+/// The rules a campaign follows (today: the defaults).
+pub fn rules() -> Vec<FollowupRule> {
+    defaults()
+}
+
+#[derive(Deserialize)]
+struct Scheduled {
+    id: String,
+    rule: String,
+    due_at: i64,
+}
+
+/// Plans the thread's next follow-up: a scheduled one that no longer fits is canceled (`why`
+/// says what changed), the next is scheduled. Idempotent.
+pub async fn replan(
+    db: &Db,
+    ws: &str,
+    thread_id: &str,
+    why: Cancel,
+    now: i64,
+) -> Result<(), DbError> {
+    let Some(s) = situation(db, ws, thread_id, now).await? else {
+        return Ok(());
+    };
+    let rules = rules();
+    // A follow-up already overdue when planned (history imported, a server that was off) fires an
+    // hour later at the earliest, so a start-up never sends a burst.
+    let planned = next(&rules, &s).map(|(r, t)| (r, t.max(now + OVERDUE_GRACE_MS)));
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, rule, due_at FROM followup WHERE thread = type::record('thread', $t) AND state = 'scheduled';",
+        json!({ "t": thread_id }),
+    )
+    .await?;
+    let current: Vec<Scheduled> = rows(&mut resp, 0)?;
+    let keep = |c: &Scheduled| planned.is_some_and(|(r, t)| r.key == c.rule && t == c.due_at);
+    let stale_ids: Vec<&str> = current
+        .iter()
+        .filter(|c| !keep(c))
+        .map(|c| c.id.as_str())
+        .collect();
+    let create = planned.filter(|_| !current.iter().any(keep));
+    if stale_ids.is_empty() && create.is_none() {
+        return Ok(());
+    }
+    let reason = match (why, s.opted_out, s.campaign_closed) {
+        (_, _, true) => Cancel::CampaignClosed,
+        (_, true, _) => Cancel::OptedOut,
+        (w, _, _) => w,
+    };
+    let (rule, step, due) = create.map_or((None, 0, 0), |(r, t)| (Some(r.key.clone()), r.step, t));
+    exec_transaction(
+        db,
+        "BEGIN TRANSACTION;
+         FOR $id IN $cancel {
+             UPDATE type::record('followup', $id) SET state = 'canceled', cancel_reason = $reason, updated_at = $now
+                 WHERE state = 'scheduled';
+         };
+         IF $rule != NONE {
+             CREATE followup SET workspace = type::record('workspace', $ws), thread = type::record('thread', $t),
+                 rule = $rule, step = $step, due_at = $due, state = 'scheduled', created_at = $now, updated_at = $now;
+         };
+         COMMIT TRANSACTION;",
+        json!({ "cancel": stale_ids, "reason": reason.as_str(), "now": now, "ws": ws, "t": thread_id,
+                "rule": rule, "step": step, "due": due }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Plans after a change, logging (not failing) when planning fails: the change itself is done.
+pub async fn replan_after(db: &Db, ws: &str, thread_id: &str, why: Cancel, now: i64) {
+    if let Err(e) = replan(db, ws, thread_id, why, now).await {
+        tracing::warn!(error = %e, thread = %thread_id, "follow-up planning failed");
+    }
+}
+
+#[derive(Deserialize, Clone)]
+pub struct Due {
+    pub id: String,
+    pub ws: String,
+    pub thread_id: String,
+    pub rule: String,
+    pub due_at: i64,
+}
+
+/// Claims up to `n` due follow-ups for `owner` (a lease of a minute; a dead worker's lease lapses).
+pub async fn claim_due(db: &Db, owner: &str, now: i64, n: usize) -> Result<Vec<Due>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(id) FROM followup WHERE state = 'scheduled' AND due_at <= $now
+             AND (lease_until = NONE OR lease_until < $now) LIMIT $n;",
+        json!({ "now": now, "n": n }),
+    )
+    .await?;
+    let ids: Vec<String> = resp.take(0)?;
+    let mut out = Vec::new();
+    for id in ids {
+        let mut resp = exec(
+            db,
+            "UPDATE type::record('followup', $id) SET lease_owner = $owner, lease_until = $until
+                 WHERE state = 'scheduled' AND (lease_until = NONE OR lease_until < $now)
+                 RETURN record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, rule, due_at;",
+            json!({ "id": id, "owner": owner, "until": now + 60_000, "now": now }),
+        )
+        .await?;
+        if let Some(d) = first::<Due>(&mut resp, 0)? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// A thread's follow-ups, newest first.
+pub async fn for_thread(db: &Db, thread_id: &str) -> Result<Vec<FollowupView>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, rule, step, due_at, state, cancel_reason, updated_at FROM followup
+             WHERE thread = type::record('thread', $t) ORDER BY created_at DESC LIMIT 5;",
+        json!({ "t": thread_id }),
+    )
+    .await?;
+    rows(&mut resp, 0)
+}

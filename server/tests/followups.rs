@@ -1,0 +1,210 @@
+//! Follow-ups tied to campaign state, on a clock the test controls (nothing sleeps): planned after
+//! our outreach, fired once when due (through the response policy, as automation), the next one
+//! planned; canceled by the creator's reply and by a stage change; content waiting for approval
+//! escalates to the managers.
+
+mod common;
+
+use app::model::{MessageView, NotificationView, PortalLink, Role, SenderKind, ThreadDetail};
+use common::Harness;
+use serde_json::{json, Value};
+use server::automation::{followups, Automation};
+
+const DAY: i64 = 86_400_000;
+
+async fn detail(h: &Harness, cookie: &str, thread: &str) -> ThreadDetail {
+    h.call("get_thread", Some(cookie), json!({ "thread_id": thread }))
+        .await
+        .unwrap()
+}
+
+async fn set_stage(h: &Harness, cookie: &str, thread: &str, stage: &str) {
+    let _: Value = h
+        .call(
+            "set_stage",
+            Some(cookie),
+            json!({ "thread_id": thread, "stage": stage, "reason": null }),
+        )
+        .await
+        .unwrap();
+}
+
+/// A thread at "contacted" whose creator can be reached in the portal.
+async fn contacted_thread(h: &Harness) -> (String, String) {
+    let rows = h
+        .query(
+            "SELECT record::id(id) AS id, record::id(enrollment) AS eid FROM thread
+             WHERE workspace = type::record('workspace', $ws) AND campaign.status = 'active' LIMIT 1;",
+            json!({ "ws": h.a.workspace_id }),
+        )
+        .await;
+    let thread = rows[0]["id"].as_str().unwrap().to_string();
+    h.query(
+        "UPDATE type::record('enrollment', $e) SET stage = 'contacted', stage_at = $now, followups_fired = 0, shipping_info = NONE;
+         UPDATE type::record('thread', $t) SET stage = 'contacted';",
+        json!({ "e": rows[0]["eid"], "t": thread, "now": common::NOW }),
+    )
+    .await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let link: PortalLink = h
+        .call(
+            "create_portal_link",
+            Some(&member),
+            json!({ "thread_id": thread }),
+        )
+        .await
+        .unwrap();
+    (thread, link.url.rsplit('/').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn outreach_is_followed_up_once_when_due_and_a_reply_cancels_the_next() {
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, token) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(&owner),
+            json!({ "thread_id": thread, "kind": "reply", "text": "Would you like to join our campaign?", "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+    let d = detail(&h, &owner, &thread).await;
+    let f = &d.followups[0];
+    assert_eq!(
+        (f.rule.as_str(), f.state.as_str(), f.due_at),
+        ("no_reply_1", "scheduled", common::NOW + 3 * DAY)
+    );
+
+    // Not yet: nothing fires a minute early.
+    h.clock.advance(3 * DAY - 60_000);
+    assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 0);
+    h.clock.advance(60_000);
+    // Two workers at once: it fires once.
+    let (a, b) = tokio::join!(
+        followups::run_once(&h.backend, "w1"),
+        followups::run_once(&h.backend, "w2")
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+
+    let d = detail(&h, &owner, &thread).await;
+    let nudges: Vec<&MessageView> = d
+        .messages
+        .iter()
+        .filter(|m| m.sender_kind == SenderKind::Automation)
+        .collect();
+    assert_eq!(nudges.len(), 1);
+    assert!(
+        nudges[0].text.contains("just checking"),
+        "{}",
+        nudges[0].text
+    );
+    let states: Vec<(&str, &str)> = d
+        .followups
+        .iter()
+        .map(|f| (f.rule.as_str(), f.state.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![("no_reply_2", "scheduled"), ("no_reply_1", "sent")]
+    );
+    assert_eq!(
+        d.followups[0].due_at,
+        common::NOW + 3 * DAY + 4 * DAY,
+        "counted from the follow-up"
+    );
+
+    // The creator answers: the next follow-up is canceled, and says why.
+    h.clock.advance(DAY);
+    let _: Value = h
+        .call(
+            "portal_reply",
+            None,
+            json!({ "token": token, "text": "Sorry for the delay — tell me more!" }),
+        )
+        .await
+        .unwrap();
+    Automation::new(h.backend.clone()).run_once().await.unwrap();
+    let d = detail(&h, &owner, &thread).await;
+    let second = d.followups.iter().find(|f| f.rule == "no_reply_2").unwrap();
+    assert_eq!(second.state, "canceled");
+    assert_eq!(second.cancel_reason.as_deref(), Some("creator_replied"));
+    h.clock.advance(10 * DAY);
+    followups::run_once(&h.backend, "w1").await.unwrap();
+    let d = detail(&h, &owner, &thread).await;
+    assert_eq!(
+        d.messages
+            .iter()
+            .filter(|m| m.sender_kind == SenderKind::Automation)
+            .count(),
+        1,
+        "nothing more was sent"
+    );
+}
+
+#[tokio::test]
+async fn stage_rules_are_planned_canceled_by_a_stage_change_and_escalate() {
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, _) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+
+    set_stage(&h, &owner, &thread, "accepted").await;
+    let d = detail(&h, &owner, &thread).await;
+    let f = &d.followups[0];
+    assert_eq!(
+        (f.rule.as_str(), f.state.as_str(), f.due_at),
+        ("shipping_info", "scheduled", common::NOW + 3 * DAY)
+    );
+    h.clock.advance(DAY);
+    set_stage(&h, &owner, &thread, "info_collected").await;
+    let d = detail(&h, &owner, &thread).await;
+    let old = d
+        .followups
+        .iter()
+        .find(|f| f.rule == "shipping_info")
+        .unwrap();
+    assert_eq!(
+        (old.state.as_str(), old.cancel_reason.as_deref()),
+        ("canceled", Some("stage_changed"))
+    );
+
+    set_stage(&h, &owner, &thread, "product_shipped").await;
+    set_stage(&h, &owner, &thread, "content_delivered").await;
+    let d = detail(&h, &owner, &thread).await;
+    let review = d
+        .followups
+        .iter()
+        .find(|f| f.rule == "content_review")
+        .unwrap();
+    assert_eq!(
+        (review.state.as_str(), review.due_at),
+        ("scheduled", common::NOW + 3 * DAY)
+    );
+    let posting = d
+        .followups
+        .iter()
+        .find(|f| f.rule == "posting_deadline")
+        .unwrap();
+    assert_eq!(posting.cancel_reason.as_deref(), Some("stage_changed"));
+    h.clock.advance(2 * DAY);
+    assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
+    let notes: Vec<NotificationView> = h
+        .call("notifications", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.kind == "escalation" && n.thread_id == thread),
+        "{notes:?}"
+    );
+    let d = detail(&h, &owner, &thread).await;
+    let review = d
+        .followups
+        .iter()
+        .find(|f| f.rule == "content_review")
+        .unwrap();
+    assert_eq!(review.state, "escalated");
+}

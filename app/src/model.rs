@@ -310,6 +310,12 @@ pub struct ThreadSummary {
     /// Every channel this thread has used (the channel filter matches any of them).
     #[serde(default)]
     pub channels: Vec<Channel>,
+    /// Snoozed until this time (out of Needs reply and Overdue meanwhile).
+    #[serde(default)]
+    pub snoozed_until: Option<i64>,
+    /// Snoozed until the creator writes again.
+    #[serde(default)]
+    pub snooze_until_reply: Option<bool>,
     /// When the row last changed, in the database's clock (ms). Live updates compare it so an
     /// older copy never replaces a newer one.
     #[serde(default)]

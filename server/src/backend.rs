@@ -831,4 +831,19 @@ impl Backend for SurrealBackend {
     ) -> BackendResult<'a, PolicySettings> {
         Box::pin(self.change_language(caller, snippet))
     }
+
+    fn snooze_thread<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        until: Option<i64>,
+        until_reply: bool,
+    ) -> BackendResult<'a, ()> {
+        Box::pin(async move {
+            let request = app::domain::snooze::request(until, until_reply);
+            thread_write::snooze(&self.db, caller, thread_id, request, self.clock.now_ms())
+                .await
+                .map_err(write_error)
+        })
+    }
 }

@@ -50,6 +50,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "policy_settings",
     "set_campaign_policy",
     "save_language",
+    "snooze_thread",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -78,6 +79,7 @@ const WRITES: &[&str] = &[
     "edit_draft",
     "set_campaign_policy",
     "save_language",
+    "snooze_thread",
 ];
 
 /// An id of the right shape that names nothing.
@@ -119,6 +121,7 @@ fn args_for(name: &str, thread: &str) -> Value {
         "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
         "mark_notifications_read" => json!({ "thread_id": thread }),
         "audit_log" => json!({ "query": { "thread": thread } }),
+        "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
         "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
         "save_language" => {
             json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
@@ -187,6 +190,7 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         "set_assignee",
         "create_portal_link",
         "revoke_portal_link",
+        "snooze_thread",
     ] {
         let got: Result<Value, AppError> =
             h.call(name, Some(&cookie), args_for(name, &b_thread)).await;

@@ -231,6 +231,14 @@ pub trait Backend: Send + Sync + 'static {
         thread_id: Option<&'a str>,
     ) -> BackendResult<'a, ()>;
     /// Audit events, newest first (at most `limit`).
+    /// Snoozes a thread until a time and/or the creator's reply; neither wakes it.
+    fn snooze_thread<'a>(
+        &'a self,
+        caller: &'a Caller,
+        thread_id: &'a str,
+        until: Option<i64>,
+        until_reply: bool,
+    ) -> BackendResult<'a, ()>;
     fn policy_settings<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, PolicySettings>;
     /// Sets a campaign's own policy (`None`: back to its kind's defaults).
     fn set_campaign_policy<'a>(

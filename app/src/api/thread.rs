@@ -134,3 +134,19 @@ pub async fn undo_merge(merge_id: String) -> Result<(), AppError> {
     caller.require_write()?;
     backend.undo_merge(&caller, &merge_id).await
 }
+
+/// Snoozes a thread until `until` (Unix ms) and/or the creator's next message; with neither,
+/// wakes it (writers only).
+#[server(endpoint = "snooze_thread", input = Json)]
+pub async fn snooze_thread(
+    thread_id: String,
+    until: Option<i64>,
+    #[server(default)] until_reply: bool,
+) -> Result<(), AppError> {
+    check_id(&thread_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .snooze_thread(&caller, &thread_id, until, until_reply)
+        .await
+}

@@ -320,6 +320,8 @@ mod tests {
             awaiting_since: Some(now - 2 * REPLY_GOAL_MS),
             unread: true,
             channels: vec![Channel::Email, Channel::Sms],
+            snoozed_until: None,
+            snooze_until_reply: None,
             version: 1,
         };
         let f = |q: &str| InboxFilter::from_query(q.split('&').filter_map(|kv| kv.split_once('=')));

@@ -134,6 +134,8 @@ mod tests {
             awaiting_since: None,
             unread: false,
             channels: vec![Channel::Email],
+            snoozed_until: None,
+            snooze_until_reply: None,
             version,
         }
     }

@@ -191,6 +191,9 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
                         {state.overdue.then(|| view! {
                             <span class="badge badge-overdue" title=time_fmt::waiting(state.waiting_ms)>"Overdue · "{time_fmt::waiting(state.waiting_ms)}</span>
                         })}
+                        {(t.snoozed_until.is_some() || t.snooze_until_reply == Some(true)).then(|| view! {
+                            <span class="badge badge-snoozed" title=t.snoozed_until.map(time_fmt::exact).unwrap_or_else(|| "until the creator replies".into())>"Snoozed"</span>
+                        })}
                         {t.assignee_name.clone().map(|n| view! { <span class="assignee">"→ "{n}</span> })}
                     </div>
                 </div>

@@ -141,6 +141,7 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
                         <h2>{s.creator_name.clone()}<span class="handle">{s.creator_handle.clone()}</span></h2>
                         <p>{s.campaign_name.clone()}" · "{s.client_name.clone()}" "<StageChip stage=s.stage/></p>
                     </div>
+                    <SnoozeControl thread_id=s.id.clone() until=s.snoozed_until until_reply=s.snooze_until_reply.unwrap_or(false) now=d.now/>
                     <button type="button" class="btn btn-ghost details-toggle" aria-expanded=move || details.get().to_string()
                         on:click=move |_| details.update(|d| *d = !*d)>
                         {move || if details.get() { "Close" } else { "Details" }}
@@ -180,6 +181,61 @@ fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl Into
             <ContextPanel d/>
         </div>
     }
+}
+
+/// Snooze the thread (out of Needs reply until a time or the creator's reply), or wake it.
+#[component]
+fn SnoozeControl(
+    thread_id: String,
+    until: Option<i64>,
+    until_reply: bool,
+    now: i64,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let act = Action::new(move |(id, until, reply): &(String, Option<i64>, bool)| {
+        let (id, until, reply) = (id.clone(), *until, *reply);
+        async move { crate::api::snooze_thread(id, until, reply).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = act.value().get() {
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let snoozed = until.is_some() || until_reply;
+    let label = match (until, until_reply) {
+        (Some(t), true) => format!("Snoozed until {} or a reply", time_fmt::exact(t)),
+        (Some(t), false) => format!("Snoozed until {}", time_fmt::exact(t)),
+        (None, true) => "Snoozed until they reply".to_string(),
+        _ => String::new(),
+    };
+    let presets = crate::domain::snooze::presets(now, 0);
+    let id = thread_id.clone();
+    can_write.then(|| {
+        if snoozed {
+            view! {
+                <span class="snooze-state" data-testid="snoozed">{label}</span>
+                <button type="button" class="btn btn-small" on:click=move |_| { act.dispatch((id.clone(), None, false)); }>"Wake"</button>
+            }
+            .into_any()
+        } else {
+            view! {
+                <select class="snooze-select" aria-label="Snooze" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if v == "reply" {
+                        act.dispatch((id.clone(), None, true));
+                    } else if let Ok(t) = v.parse::<i64>() {
+                        act.dispatch((id.clone(), Some(t), false));
+                    }
+                }>
+                    <option value="" selected=true>"Snooze…"</option>
+                    {presets.into_iter().map(|(l, t)| view! { <option value=t.to_string()>{l}</option> }).collect_view()}
+                    <option value="reply">"Until they reply"</option>
+                </select>
+            }
+            .into_any()
+        }
+    })
 }
 
 /// Brings the newest entry into view.

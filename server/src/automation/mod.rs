@@ -18,6 +18,7 @@ use std::time::Duration;
 
 const BATCH: usize = 16;
 const POLL: Duration = Duration::from_millis(300);
+const WAKE_EVERY: Duration = Duration::from_secs(15);
 
 #[derive(Deserialize, Clone)]
 pub(crate) struct Pending {
@@ -49,9 +50,20 @@ impl Automation {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let owner = format!("automation-{}", crate::ids::new_id());
+            let mut last_wake = std::time::Instant::now() - WAKE_EVERY;
             loop {
                 if let Err(e) = followups::run_once(&self.backend, &owner).await {
                     tracing::warn!(error = %e, "follow-up pass failed; retrying");
+                }
+                // Snoozes wake to the quarter-minute.
+                if last_wake.elapsed() >= WAKE_EVERY {
+                    last_wake = std::time::Instant::now();
+                    let now = self.backend.clock.now_ms();
+                    if let Err(e) =
+                        crate::store::thread_write::wake_snoozed(&self.backend.db, now).await
+                    {
+                        tracing::warn!(error = %e, "waking snoozed threads failed; retrying");
+                    }
                 }
                 match self.run_once().await {
                     Ok(n) if n >= BATCH => continue,

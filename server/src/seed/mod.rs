@@ -590,6 +590,8 @@ async fn seed_thread(
         awaiting_since: None,
         unread: false,
         channels: Vec::new(),
+        snoozed_until: None,
+        snooze_until_reply: None,
         version: 0,
     };
     let count = lines.len();

@@ -93,7 +93,10 @@ pub fn statements(var: &str, dedupe: bool) -> String {
              last_sender_kind = IF $e.at >= last_at THEN $e.sender_kind ELSE last_sender_kind END,
              last_sender_name = IF $e.at >= last_at THEN $e.sender_name ELSE last_sender_name END,
              last_snippet = IF $e.at >= last_at THEN $e.snippet ELSE last_snippet END,
-             awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels)
+             awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels),
+             snoozed_until = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_until END,
+             snooze_until_reply = IF $e.direction = 'inbound' THEN NONE ELSE snooze_until_reply END,
+             snoozed_awaiting = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_awaiting END
              WHERE workspace = type::record('workspace', $e.ws);"
     )
     .replace("$e.", &format!("${var}."))
@@ -103,6 +106,10 @@ pub fn statements(var: &str, dedupe: bool) -> String {
 pub fn apply(thread: &mut ThreadSummary, msg: &NewMessage, advance: Advance) {
     thread.awaiting_since = advance.awaiting;
     thread.unread = advance.unread;
+    if msg.direction == app::model::Direction::Inbound {
+        thread.snoozed_until = None;
+        thread.snooze_until_reply = None;
+    }
     if msg.channel != Channel::Note && !thread.channels.contains(&msg.channel) {
         thread.channels.push(msg.channel);
     }

@@ -199,6 +199,7 @@ impl Harness {
                 | "audit_log"
                 | "set_campaign_policy"
                 | "save_language"
+                | "snooze_thread"
         );
         let body = if json {
             args.to_string()

@@ -6,9 +6,7 @@ mod common;
 
 use app::api::AppError;
 use app::domain::draft::DraftState;
-use app::model::{
-    ApprovalQueue, AuditView, MessageView, PortalLink, Role, SenderKind, ThreadDetail,
-};
+use app::model::{ApprovalQueue, AuditView, MessageView, Role, SenderKind, ThreadDetail};
 use common::Harness;
 use serde_json::{json, Value};
 use server::automation::Automation;
@@ -41,16 +39,7 @@ async fn thread_of(
         json!({ "e": eid, "t": thread, "s": stage }),
     )
     .await;
-    let member = h.sign_in_as(ws, Role::Member).await;
-    let link: PortalLink = h
-        .call(
-            "create_portal_link",
-            Some(&member),
-            json!({ "thread_id": thread }),
-        )
-        .await
-        .unwrap();
-    let token = link.url.rsplit('/').next().unwrap().to_string();
+    let token = h.portal_token(ws, &thread).await;
     (thread, token)
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::model::{MessageView, NotificationView, PortalLink, Role, SenderKind, ThreadDetail};
+use app::model::{MessageView, NotificationView, Role, SenderKind, ThreadDetail};
 use common::Harness;
 use serde_json::{json, Value};
 use server::automation::{followups, Automation};
@@ -45,16 +45,8 @@ async fn contacted_thread(h: &Harness) -> (String, String) {
         json!({ "e": rows[0]["eid"], "t": thread, "now": common::NOW }),
     )
     .await;
-    let member = h.sign_in_as(&h.a, Role::Member).await;
-    let link: PortalLink = h
-        .call(
-            "create_portal_link",
-            Some(&member),
-            json!({ "thread_id": thread }),
-        )
-        .await
-        .unwrap();
-    (thread, link.url.rsplit('/').next().unwrap().to_string())
+    let token = h.portal_token(&h.a, &thread).await;
+    (thread, token)
 }
 
 #[tokio::test]
@@ -207,4 +199,50 @@ async fn stage_rules_are_planned_canceled_by_a_stage_change_and_escalate() {
         .find(|f| f.rule == "content_review")
         .unwrap();
     assert_eq!(review.state, "escalated");
+}
+
+#[tokio::test]
+async fn a_follow_up_automation_may_not_send_waits_as_a_draft() {
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, _) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    // This campaign's automation may use email only; the creator is reachable in the portal.
+    let mut policy = app::domain::policy::defaults("paid");
+    policy.automation_channels = vec![app::model::Channel::Email];
+    h.query(
+        "UPDATE type::record('thread', $t).campaign SET policy = $p;",
+        json!({ "t": thread, "p": policy }),
+    )
+    .await;
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(&owner),
+            json!({ "thread_id": thread, "kind": "reply", "text": "Interested?", "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+    h.clock.advance(3 * DAY);
+    assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
+    let d = detail(&h, &owner, &thread).await;
+    assert_eq!(
+        d.messages
+            .iter()
+            .filter(|m| m.sender_kind == SenderKind::Automation)
+            .count(),
+        0
+    );
+    let draft = &d.drafts[0];
+    assert_eq!(draft.state, app::domain::draft::DraftState::PendingReview);
+    assert_eq!(draft.rule, "followup:no_reply_1");
+    assert_eq!(draft.reason, "no automated messages on Creator portal");
+    assert!(draft.text.contains("just checking"), "{}", draft.text);
+    assert_eq!(
+        d.followups
+            .iter()
+            .find(|f| f.rule == "no_reply_1")
+            .unwrap()
+            .state,
+        "drafted"
+    );
 }

@@ -7,7 +7,7 @@ mod common;
 
 use app::domain::classify::Intent;
 use app::domain::draft::DraftState;
-use app::model::{PortalLink, Role, ThreadDetail};
+use app::model::{Role, ThreadDetail};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
@@ -101,16 +101,8 @@ async fn paid_thread(h: &Harness) -> (String, String) {
         json!({ "e": rows[0]["eid"], "t": thread }),
     )
     .await;
-    let member = h.sign_in_as(&h.a, Role::Member).await;
-    let link: PortalLink = h
-        .call(
-            "create_portal_link",
-            Some(&member),
-            json!({ "thread_id": thread }),
-        )
-        .await
-        .unwrap();
-    (thread, link.url.rsplit('/').next().unwrap().to_string())
+    let token = h.portal_token(&h.a, &thread).await;
+    (thread, token)
 }
 
 async fn say(h: &Harness, token: &str, text: &str) {

@@ -4,7 +4,7 @@
 mod common;
 
 use app::api::AppError;
-use app::model::{PortalLink, Role, ThreadDetail};
+use app::model::{Role, ThreadDetail};
 use common::Harness;
 use serde_json::{json, Value};
 
@@ -95,16 +95,7 @@ async fn a_snoozed_thread_leaves_needs_reply_until_its_time_or_the_creators_repl
         .await
         .unwrap();
     assert!(!waiting_ids(&h, &owner).await.contains(&thread));
-    let member = h.sign_in_as(&h.a, Role::Member).await;
-    let link: PortalLink = h
-        .call(
-            "create_portal_link",
-            Some(&member),
-            json!({ "thread_id": thread }),
-        )
-        .await
-        .unwrap();
-    let token = link.url.rsplit('/').next().unwrap().to_string();
+    let token = h.portal_token(&h.a, &thread).await;
     h.clock.advance(HOUR);
     let _: Value = h
         .call(

@@ -246,6 +246,20 @@ impl Harness {
         self.sign_in(&ws.user(role).email).await
     }
 
+    /// A portal link for `thread` created by a member of workspace `ws`: its token.
+    pub async fn portal_token(&self, ws: &SeededWorkspace, thread: &str) -> String {
+        let member = self.sign_in_as(ws, app::model::Role::Member).await;
+        let link: app::model::PortalLink = self
+            .call(
+                "create_portal_link",
+                Some(&member),
+                serde_json::json!({ "thread_id": thread }),
+            )
+            .await
+            .unwrap();
+        link.url.rsplit('/').next().unwrap().to_string()
+    }
+
     pub async fn query(&self, sql: &str, vars: Value) -> Vec<Value> {
         let mut resp = db::exec(&self.db, sql, vars).await.expect("query");
         resp.take(0).expect("rows")

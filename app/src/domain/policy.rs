@@ -173,6 +173,32 @@ fn in_quiet_hours(quiet: Option<(u8, u8)>, hour: u8) -> bool {
     }
 }
 
+/// The hour (0–23) at `now_ms` in a time zone `utc_offset_minutes` from UTC.
+pub fn local_hour(now_ms: i64, utc_offset_minutes: i64) -> u8 {
+    ((now_ms / 60_000 + utc_offset_minutes).rem_euclid(1440) / 60) as u8
+}
+
+/// Why an automatic message (a reply or a follow-up) may not go out now and must wait for a
+/// person: a channel automation may not use, quiet hours, or the daily cap reached.
+pub fn automation_held(
+    policy: &ResponsePolicy,
+    channel: Channel,
+    local_hour: u8,
+    auto_sent_today: u32,
+) -> Option<String> {
+    if !policy.automation_channels.contains(&channel) {
+        Some(format!("no automated messages on {}", channel.label()))
+    } else if in_quiet_hours(policy.quiet_hours, local_hour) {
+        Some("quiet hours: held for a person to send".into())
+    } else if auto_sent_today >= policy.max_auto_per_creator_per_day {
+        Some(format!(
+            "already {auto_sent_today} automatic messages to this creator today"
+        ))
+    } else {
+        None
+    }
+}
+
 pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
     let c = f.classification;
     let decide = |action, stage: Option<(Stage, bool)>, rule: &str, reason: String| Decision {
@@ -261,21 +287,7 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
             why,
         )
     };
-    let held = if !policy.automation_channels.contains(&f.channel) {
-        Some(hold(format!(
-            "no automated messages on {}",
-            f.channel.label()
-        )))
-    } else if in_quiet_hours(policy.quiet_hours, f.local_hour) {
-        Some(hold("quiet hours: held for a person to send".into()))
-    } else if f.auto_sent_today >= policy.max_auto_per_creator_per_day {
-        Some(hold(format!(
-            "already {} automatic messages to this creator today",
-            f.auto_sent_today
-        )))
-    } else {
-        None
-    };
+    let held = automation_held(policy, f.channel, f.local_hour, f.auto_sent_today).map(hold);
     match held {
         Some((action, why)) => decide(action, stage, &rule, why),
         None => decide(

@@ -1,74 +1,20 @@
 //! Carrying out one policy decision in one transaction (see the module's documentation).
 
-use super::facts::{self, Facts};
+use super::facts;
 use super::Pending;
 use crate::backend::SurrealBackend;
 use crate::db::{exec, exec_transaction, Db, DbError};
 use crate::store::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
 use crate::store::notifications::{entry as notice, NOTIFY_STATEMENT};
 use crate::store::thread_write::{append_with, outgoing_reply, Extra, Sender, WriteError};
-use app::api::backend::{Caller, Scope};
-use app::domain::classify::Classification;
 use app::domain::draft::{pick_reviewer, CancelReason, DraftState};
 use app::domain::language::{fill, render, snippet_for_topics};
 use app::domain::policy::{evaluate, Action, Decision, Facts as PolicyFacts};
 use app::domain::reply_channel::{reply_options, SenderKind as Who};
 use app::domain::stage::check_move;
 use app::domain::stage_suggest::suggest;
-use app::model::{Channel, DeliveryStatus, Role, SenderKind, ThreadSummary};
+use app::model::{Channel, DeliveryStatus, Role, SenderKind};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
-
-fn system_caller(ws: &str) -> Caller {
-    Caller {
-        user_id: "automation".into(),
-        workspace_id: ws.into(),
-        role: Role::Owner,
-        scope: Scope::Workspace,
-    }
-}
-
-fn merge_fields<'a>(t: &ThreadSummary, f: &Facts, c: &Classification) -> BTreeMap<&'a str, String> {
-    let camp = &f.campaign;
-    let brand = camp.brand.clone().unwrap_or_default();
-    let address = c
-        .address
-        .as_ref()
-        .map(|a| a.text.clone())
-        .or_else(|| f.enrollment.shipping_info.clone())
-        .unwrap_or_default();
-    BTreeMap::from([
-        (
-            "first_name",
-            t.creator_name
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_string(),
-        ),
-        ("creator", t.creator_name.clone()),
-        ("campaign", camp.name.clone()),
-        ("address", address),
-        ("deliverables", camp.deliverables.join(", ")),
-        ("compensation", camp.compensation.clone()),
-        (
-            "post_by",
-            camp.post_by
-                .map(app::domain::time_fmt::short_date)
-                .unwrap_or_default(),
-        ),
-        ("guidance", camp.creator_guidance.clone()),
-        (
-            "sender",
-            if brand.is_empty() {
-                "The team".into()
-            } else {
-                format!("The {brand} team")
-            },
-        ),
-        ("brand", brand),
-    ])
-}
 
 /// The draft a decision produces, if any: its state, words and where they came from.
 struct Planned {
@@ -87,7 +33,7 @@ pub async fn decide(
 ) -> Result<bool, DbError> {
     let db = &backend.db;
     let now = backend.clock.now_ms();
-    let caller = system_caller(&p.ws);
+    let caller = super::system_caller(&p.ws);
     let Some(row) = crate::store::threads::find(db, &caller, &p.thread_id).await? else {
         return Err(DbError::Other("message without thread".into()));
     };
@@ -121,7 +67,7 @@ pub async fn decide(
         reply_options(&rf, Who::Automation, now)
     };
     let channel = reply.default.unwrap_or(Channel::Note);
-    let local_hour = ((now / 60_000 + f.utc_offset_minutes).rem_euclid(1440) / 60) as u8;
+    let local_hour = app::domain::policy::local_hour(now, f.utc_offset_minutes);
     let policy = f.campaign.policy();
     let mut decision = evaluate(
         &policy,
@@ -133,18 +79,15 @@ pub async fn decide(
             auto_sent_today: f.auto_sent_today,
         },
     );
-    let fields = merge_fields(&thread, &f, &classification);
-    let snippet_body = |key: &str| {
-        f.library
-            .iter()
-            .find(|s| s.key == key)
-            .map(|s| s.body.clone())
-    };
+    let fields = f.merge_fields(
+        &thread,
+        classification.address.as_ref().map(|a| a.text.as_str()),
+    );
     // What to write, if anything.
     let planned: Option<Planned> = match decision.action.clone() {
         Action::Nothing => None,
         Action::AutoSend { template } => {
-            let body = snippet_body(&template).unwrap_or_default();
+            let body = f.wording(&template);
             match (reply.default, render(&body, &fields)) {
                 (Some(_), Ok(text)) => Some(Planned {
                     state: DraftState::AutoSent,
@@ -190,7 +133,7 @@ pub async fn decide(
                     .unwrap_or_else(|| snippet_for_topics(&topics).to_string()),
                 _ => snippet_for_topics(&topics).to_string(),
             };
-            let body = snippet_body(&key).unwrap_or_default();
+            let body = f.wording(&key);
             let approved = fill(&body, &fields).map(|(t, _)| t).unwrap_or(body);
             let camp = &f.campaign;
             let worded = match model {
@@ -298,44 +241,24 @@ pub async fn decide(
         let reviewer = (pl.state == DraftState::PendingReview)
             .then(|| pick_reviewer(pl.role, thread.assignee_id.as_deref(), &f.team))
             .flatten();
-        let reviewer_name = reviewer.as_ref().and_then(|r| {
-            f.names
-                .iter()
-                .find(|(id, _)| id == r)
-                .map(|(_, n)| n.clone())
-        });
-        draft_sql =
-            "CREATE type::record('draft', $did) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
-                 creator = type::record('creator', $creator), campaign = type::record('campaign', $campaign),
-                 creator_name = $creator_name, campaign_name = $campaign_name, trigger = type::record('message', $trigger),
-                 trigger_text = $trigger_text, state = $draft_state, text = $draft_text, source = $draft_source, edited = false,
-                 topics = $topics, reviewer_role = $reviewer_role,
-                 reviewer = IF $reviewer != NONE THEN type::record('user', $reviewer) ELSE NONE END, reviewer_name = $reviewer_name,
-                 rule = $rule, reason = $reason,
-                 message = IF $draft_state = 'auto_sent' THEN type::record('message', $mid) ELSE NONE END,
-                 decided_at = IF $draft_state = 'auto_sent' THEN $now ELSE NONE END, created_at = $now, updated_at = $now;\n";
-        for (k, v) in [
-            ("did", json!(draft_id)),
-            ("creator", json!(thread.creator_id)),
-            ("campaign", json!(thread.campaign_id)),
-            ("creator_name", json!(thread.creator_name)),
-            ("campaign_name", json!(thread.campaign_name)),
-            (
-                "trigger_text",
-                json!(app::domain::text::snippet(&p.text, 600)),
-            ),
-            ("draft_state", json!(pl.state.as_str())),
-            ("draft_text", json!(pl.text)),
-            ("draft_source", json!(pl.source)),
-            ("topics", json!(pl.topics)),
-            ("reviewer_role", json!(pl.role.as_str())),
-            ("reviewer", json!(reviewer)),
-            ("reviewer_name", json!(reviewer_name)),
-            ("rule", json!(decision.rule)),
-            ("reason", json!(decision.reason)),
-        ] {
-            vars.insert(k.into(), v);
-        }
+        let reviewer_name = reviewer.as_deref().and_then(|r| f.name_of(r));
+        draft_sql = crate::store::drafts::CREATE_STATEMENT;
+        let draft = crate::store::drafts::NewDraft {
+            id: draft_id.clone(),
+            thread: &thread,
+            trigger: Some(&p.id),
+            trigger_text: app::domain::text::snippet(&p.text, 600),
+            state: pl.state,
+            text: &pl.text,
+            source: &pl.source,
+            topics: &pl.topics,
+            reviewer_role: pl.role,
+            reviewer: reviewer.clone(),
+            reviewer_name,
+            rule: &decision.rule,
+            reason: &decision.reason,
+        };
+        vars.insert("draft".into(), draft.var());
         let subject = format!("draft:{draft_id}");
         if pl.state == DraftState::AutoSent {
             audits.push(AuditEntry {

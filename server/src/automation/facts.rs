@@ -4,9 +4,10 @@ use crate::db::{exec, first, rows, Db, DbError};
 use app::domain::draft::Candidate;
 use app::domain::language::Snippet;
 use app::domain::policy::{defaults, ResponsePolicy};
-use app::model::{Role, Stage};
+use app::model::{Role, Stage, ThreadSummary};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 pub struct Campaign {
@@ -108,4 +109,70 @@ pub async fn load(
             .collect(),
         library: app::domain::language::library(overrides),
     })
+}
+
+impl Facts {
+    /// The merge fields the approved language fills for `thread`; `found_address` is an address
+    /// the creator just gave (else the one saved on the enrollment).
+    pub fn merge_fields(
+        &self,
+        thread: &ThreadSummary,
+        found_address: Option<&str>,
+    ) -> BTreeMap<&'static str, String> {
+        let camp = &self.campaign;
+        let brand = camp.brand.clone().unwrap_or_default();
+        let address = found_address
+            .map(str::to_string)
+            .or_else(|| self.enrollment.shipping_info.clone())
+            .unwrap_or_default();
+        BTreeMap::from([
+            (
+                "first_name",
+                thread
+                    .creator_name
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            ("creator", thread.creator_name.clone()),
+            ("campaign", camp.name.clone()),
+            ("address", address),
+            ("deliverables", camp.deliverables.join(", ")),
+            ("compensation", camp.compensation.clone()),
+            (
+                "post_by",
+                camp.post_by
+                    .map(app::domain::time_fmt::short_date)
+                    .unwrap_or_default(),
+            ),
+            ("guidance", camp.creator_guidance.clone()),
+            (
+                "sender",
+                if brand.is_empty() {
+                    "The team".into()
+                } else {
+                    format!("The {brand} team")
+                },
+            ),
+            ("brand", brand),
+        ])
+    }
+
+    /// The library entry's wording (empty when the key is unknown: rendering then fails).
+    pub fn wording(&self, key: &str) -> String {
+        self.library
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.body.clone())
+            .unwrap_or_default()
+    }
+
+    /// A teammate's name.
+    pub fn name_of(&self, id: &str) -> Option<String> {
+        self.names
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, n)| n.clone())
+    }
 }

@@ -9,16 +9,15 @@ use super::facts;
 use crate::backend::SurrealBackend;
 use crate::db::{exec, exec_transaction, DbError};
 use crate::store::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
+use crate::store::drafts::CREATE_STATEMENT;
 use crate::store::followups::{claim_due, replan_after, rules, situation, Due};
 use crate::store::notifications::{entry as notice, NOTIFY_STATEMENT};
 use crate::store::thread_write::{append_with, outgoing_reply, Extra, Sender};
-use app::api::backend::{Caller, Scope};
 use app::domain::followup::{check, Cancel, FollowupAction};
 use app::domain::language::render;
 use app::domain::reply_channel::{reply_options, SenderKind as Who};
 use app::model::{Role, SenderKind};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 const BATCH: usize = 16;
 
@@ -65,12 +64,7 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
         replan_after(db, &d.ws, &d.thread_id, why, now).await;
         return Ok(());
     }
-    let caller = Caller {
-        user_id: "automation".into(),
-        workspace_id: d.ws.clone(),
-        role: Role::Owner,
-        scope: Scope::Workspace,
-    };
+    let caller = super::system_caller(&d.ws);
     let Some(row) = crate::store::threads::find(db, &caller, &d.thread_id).await? else {
         return cancel(backend, d, Cancel::NotNeeded, now).await;
     };
@@ -159,45 +153,8 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
             .await?;
         }
         FollowupAction::Nudge { template } => {
-            let body = f
-                .library
-                .iter()
-                .find(|x| &x.key == template)
-                .map(|x| x.body.clone())
-                .unwrap_or_default();
-            let brand = f.campaign.brand.clone().unwrap_or_default();
-            let fields: BTreeMap<&str, String> = BTreeMap::from([
-                (
-                    "first_name",
-                    thread
-                        .creator_name
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                ),
-                ("creator", thread.creator_name.clone()),
-                ("campaign", f.campaign.name.clone()),
-                ("brand", brand.clone()),
-                ("deliverables", f.campaign.deliverables.join(", ")),
-                ("compensation", f.campaign.compensation.clone()),
-                (
-                    "post_by",
-                    f.campaign
-                        .post_by
-                        .map(app::domain::time_fmt::short_date)
-                        .unwrap_or_default(),
-                ),
-                ("guidance", f.campaign.creator_guidance.clone()),
-                (
-                    "sender",
-                    if brand.is_empty() {
-                        "The team".into()
-                    } else {
-                        format!("The {brand} team")
-                    },
-                ),
-            ]);
+            let body = f.wording(template);
+            let fields = f.merge_fields(&thread, None);
             let text = render(&body, &fields)
                 .map_err(|e| DbError::Other(format!("follow-up wording: {e}")))?;
             let policy = f.campaign.policy();
@@ -207,21 +164,9 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
                 cancel(backend, d, Cancel::OptedOut, now).await?;
                 return Ok(());
             };
-            let hour = ((now / 60_000 + f.utc_offset_minutes).rem_euclid(1440) / 60) as u8;
-            let quiet = match policy.quiet_hours {
-                Some((a, b)) if a <= b => hour >= a && hour < b,
-                Some((a, b)) => hour >= a || hour < b,
-                None => false,
-            };
-            let held = if !policy.automation_channels.contains(&channel) {
-                Some(format!("no automated messages on {}", channel.label()))
-            } else if quiet {
-                Some("quiet hours: held for a person to send".to_string())
-            } else if f.auto_sent_today >= policy.max_auto_per_creator_per_day {
-                Some("the daily cap of automatic messages is reached".to_string())
-            } else {
-                None
-            };
+            let hour = app::domain::policy::local_hour(now, f.utc_offset_minutes);
+            let held =
+                app::domain::policy::automation_held(&policy, channel, hour, f.auto_sent_today);
             let rule_name = format!("followup:{}", rule.key);
             match held {
                 Some(why) => {
@@ -231,12 +176,23 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
                         thread.assignee_id.as_deref(),
                         &f.team,
                     );
-                    let reviewer_name = reviewer.as_ref().and_then(|r| {
-                        f.names
-                            .iter()
-                            .find(|(id, _)| id == r)
-                            .map(|(_, n)| n.clone())
-                    });
+                    let reviewer_name = reviewer.as_deref().and_then(|r| f.name_of(r));
+                    let draft = crate::store::drafts::NewDraft {
+                        id: crate::ids::new_id(),
+                        thread: &thread,
+                        trigger: None,
+                        trigger_text: "Follow-up: no answer yet".into(),
+                        state: app::domain::draft::DraftState::PendingReview,
+                        text: &text,
+                        source: &format!("library:{template}"),
+                        topics: &[],
+                        reviewer_role: Role::Member,
+                        reviewer,
+                        reviewer_name,
+                        rule: &rule_name,
+                        reason: &why,
+                    };
+                    vars.insert("draft".into(), draft.var());
                     let audits = [AuditEntry {
                         actor_kind: "automation",
                         actor_id: None,
@@ -244,33 +200,13 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
                         subject,
                         detail: json!({ "rule": rule.key, "reason": why }),
                     }];
-                    for (k, v) in [
-                        ("did", json!(crate::ids::new_id())),
-                        ("creator", json!(thread.creator_id)),
-                        ("campaign", json!(thread.campaign_id)),
-                        ("creator_name", json!(thread.creator_name)),
-                        ("campaign_name", json!(thread.campaign_name)),
-                        ("text", json!(text)),
-                        ("source", json!(format!("library:{template}"))),
-                        ("reviewer", json!(reviewer)),
-                        ("reviewer_name", json!(reviewer_name)),
-                        ("rule", json!(rule_name)),
-                        ("reason", json!(why)),
-                        ("audits", audits_var(&audits)),
-                    ] {
-                        vars.insert(k.into(), v);
-                    }
+                    vars.insert("audits".into(), audits_var(&audits));
                     exec_transaction(
                         db,
                         &format!(
                             "BEGIN TRANSACTION;
                              UPDATE type::record('followup', $fid) SET state = 'drafted', updated_at = $now;
-                             CREATE type::record('draft', $did) SET workspace = type::record('workspace', $ws), thread = type::record('thread', $tid),
-                                 creator = type::record('creator', $creator), campaign = type::record('campaign', $campaign),
-                                 creator_name = $creator_name, campaign_name = $campaign_name, trigger_text = 'Follow-up: no answer yet',
-                                 state = 'pending_review', text = $text, source = $source, edited = false, topics = [], reviewer_role = 'member',
-                                 reviewer = IF $reviewer != NONE THEN type::record('user', $reviewer) ELSE NONE END, reviewer_name = $reviewer_name,
-                                 rule = $rule, reason = $reason, created_at = $now, updated_at = $now;
+                             {CREATE_STATEMENT}
                              {bump}{AUDITS_STATEMENT}
                              COMMIT TRANSACTION;"
                         ),

@@ -20,6 +20,16 @@ const BATCH: usize = 16;
 const POLL: Duration = Duration::from_millis(300);
 const WAKE_EVERY: Duration = Duration::from_secs(15);
 
+/// The caller automation acts as: the workspace's own, with an owner's reach.
+fn system_caller(ws: &str) -> app::api::backend::Caller {
+    app::api::backend::Caller {
+        user_id: "automation".into(),
+        workspace_id: ws.into(),
+        role: app::model::Role::Owner,
+        scope: app::api::backend::Scope::Workspace,
+    }
+}
+
 #[derive(Deserialize, Clone)]
 pub(crate) struct Pending {
     pub id: String,

@@ -16,6 +16,49 @@ record::id(campaign) AS campaign_id, campaign_name, trigger_text, state, text, s
 (IF reviewer != NONE THEN record::id(reviewer) ELSE NONE END) AS reviewer_id, reviewer_name, rule, reason, comment, \
 cancel_reason, decided_by_name, decided_at, (IF message != NONE THEN record::id(message) ELSE NONE END) AS message_id, created_at";
 
+/// A draft automation writes (held for review, or auto-sent with the entry `$mid` it sent).
+pub struct NewDraft<'a> {
+    pub id: String,
+    pub thread: &'a app::model::ThreadSummary,
+    /// The creator message it answers, if one.
+    pub trigger: Option<&'a str>,
+    pub trigger_text: String,
+    pub state: DraftState,
+    pub text: &'a str,
+    pub source: &'a str,
+    pub topics: &'a [String],
+    pub reviewer_role: app::model::Role,
+    pub reviewer: Option<String>,
+    pub reviewer_name: Option<String>,
+    pub rule: &'a str,
+    pub reason: &'a str,
+}
+
+/// Creates the draft bound as `$draft` (see `NewDraft::var`; reads `$ws`, `$now` and, for an
+/// auto-sent one, `$mid`).
+pub const CREATE_STATEMENT: &str = "CREATE type::record('draft', $draft.id) SET workspace = type::record('workspace', $ws),
+    thread = type::record('thread', $draft.thread), creator = type::record('creator', $draft.creator),
+    campaign = type::record('campaign', $draft.campaign), creator_name = $draft.creator_name, campaign_name = $draft.campaign_name,
+    trigger = IF $draft.trigger != NONE THEN type::record('message', $draft.trigger) ELSE NONE END,
+    trigger_text = $draft.trigger_text, state = $draft.state, text = $draft.text, source = $draft.source, edited = false,
+    topics = $draft.topics, reviewer_role = $draft.reviewer_role,
+    reviewer = IF $draft.reviewer != NONE THEN type::record('user', $draft.reviewer) ELSE NONE END,
+    reviewer_name = $draft.reviewer_name, rule = $draft.rule, reason = $draft.reason,
+    message = IF $draft.state = 'auto_sent' THEN type::record('message', $mid) ELSE NONE END,
+    decided_at = IF $draft.state = 'auto_sent' THEN $now ELSE NONE END, created_at = $now, updated_at = $now;\n";
+
+impl NewDraft<'_> {
+    pub fn var(&self) -> Value {
+        crate::db::without_nulls(json!({
+            "id": self.id, "thread": self.thread.id, "creator": self.thread.creator_id, "campaign": self.thread.campaign_id,
+            "creator_name": self.thread.creator_name, "campaign_name": self.thread.campaign_name,
+            "trigger": self.trigger, "trigger_text": self.trigger_text, "state": self.state.as_str(), "text": self.text,
+            "source": self.source, "topics": self.topics, "reviewer_role": self.reviewer_role.as_str(),
+            "reviewer": self.reviewer, "reviewer_name": self.reviewer_name, "rule": self.rule, "reason": self.reason,
+        }))
+    }
+}
+
 /// Cancels the drafts still pending on `$tid` (reads `$ws`, `$now`), auditing each: added to a
 /// write that answers the creator another way, moves the stage, or stores their next message.
 pub fn cancel_open(extra: &mut Extra, reason: CancelReason, actor: Option<&str>) {

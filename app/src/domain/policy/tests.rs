@@ -314,3 +314,17 @@ fn edited_policies_are_checked() {
         );
     }
 }
+
+#[test]
+fn local_hours_follow_the_offset() {
+    let day = 86_400_000;
+    let cases = [
+        (0, 0, 0),
+        (day + 15 * 3_600_000, 0, 15),
+        (day + 2 * 3_600_000, -300, 21),
+        (day + 23 * 3_600_000, 120, 1),
+    ];
+    for (now, offset, want) in cases {
+        assert_eq!(local_hour(now, offset), want, "{now} {offset}");
+    }
+}

@@ -251,6 +251,9 @@ impl Backend for SurrealBackend {
             let m = thread_write::post_message(&self.db, caller, thread_id, compose, &domain, now)
                 .await
                 .map_err(write_error)?;
+            if m.status == DeliveryStatus::Queued {
+                self.outbound.ring();
+            }
             if m.direction == Direction::Outbound {
                 crate::store::followups::replan_after(
                     &self.db,
@@ -260,9 +263,6 @@ impl Backend for SurrealBackend {
                     now,
                 )
                 .await;
-            }
-            if m.status == DeliveryStatus::Queued {
-                self.outbound.ring();
             }
             Ok(m)
         })

@@ -45,6 +45,9 @@ pub fn ThreadPane() -> impl IntoView {
     });
     provide_context(draft);
     let scrolled_for = StoredValue::new(String::new());
+    // The open thread's timeline as last shown (live updates included), kept across re-reads: a
+    // re-read that started before a live change must not undo it (see `ThreadScreen`).
+    let shown = RwSignal::new((String::new(), Vec::<MessageView>::new()));
     // Opening an unread thread marks it read for the team (writers only).
     Effect::new(move |_| {
         if let Some(Ok(d)) = detail.get() {
@@ -64,19 +67,39 @@ pub fn ThreadPane() -> impl IntoView {
             {move || detail.get().map(|d| match d {
                 Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(d) => view! { <ThreadScreen d scrolled_for/> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d scrolled_for shown/> }.into_any(),
             })}
         </Transition>
     }
 }
 
 #[component]
-fn ThreadScreen(d: ThreadDetail, scrolled_for: StoredValue<String>) -> impl IntoView {
+fn ThreadScreen(
+    d: ThreadDetail,
+    scrolled_for: StoredValue<String>,
+    shown: RwSignal<(String, Vec<MessageView>)>,
+) -> impl IntoView {
     let ctx = use_inbox();
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
     let s = d.summary.clone();
     // The timeline: what the thread was read with, plus entries that arrived live.
-    let messages = RwSignal::new(d.messages.clone());
+    // Entries the previous screen of this thread saw in a newer version (a delivery status pushed
+    // live while this read was in flight) keep that version.
+    let mut start = d.messages.clone();
+    shown.with_untracked(|(id, before)| {
+        if *id == d.summary.id {
+            for m in before {
+                if start.iter().any(|x| x.id == m.id) {
+                    merge_message(&mut start, m);
+                }
+            }
+        }
+    });
+    let messages = RwSignal::new(start);
+    {
+        let id = d.summary.id.clone();
+        Effect::new(move |_| shown.set((id.clone(), messages.get())));
+    }
     let live = use_live();
     {
         let thread_id = s.id.clone();

@@ -1,5 +1,7 @@
 //! Shared types: what the UI and the server functions exchange. Pure data, no I/O.
 
+pub mod bulk;
+
 use serde::{Deserialize, Serialize};
 
 mod review;

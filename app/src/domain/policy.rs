@@ -34,6 +34,10 @@ pub struct ResponsePolicy {
     pub automation_channels: Vec<Channel>,
     /// Apply suggested stage moves without a click.
     pub auto_apply_stage: bool,
+    /// A bulk message to this campaign's creators needs one approval by this role (or is sent
+    /// by someone who has it).
+    #[serde(default)]
+    pub bulk_approval: Option<Role>,
 }
 
 /// Sensible defaults by campaign kind ("gifting" or "paid").
@@ -77,6 +81,7 @@ pub fn defaults(kind: &str) -> ResponsePolicy {
             max_auto_per_creator_per_day: 2,
             automation_channels: vec![Channel::Email, Channel::Sms, Channel::InApp],
             auto_apply_stage: true,
+            bulk_approval: None,
         },
         _ => ResponsePolicy {
             auto_send: Vec::new(),
@@ -85,6 +90,7 @@ pub fn defaults(kind: &str) -> ResponsePolicy {
             max_auto_per_creator_per_day: 1,
             automation_channels: vec![Channel::Email, Channel::InApp],
             auto_apply_stage: false,
+            bulk_approval: Some(Role::Manager),
         },
     }
 }

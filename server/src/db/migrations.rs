@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "policy decisions, drafts behind approval, approved language, notifications, audit per thread",
         sql: include_str!("schema_v6.surql"),
     },
+    Migration {
+        version: 7,
+        name: "bulk messages; the thread's last inbound channel",
+        sql: include_str!("schema_v7.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

@@ -652,6 +652,7 @@ async fn seed_thread(
             email: None,
             check_campaign: false,
             automate: false,
+            bulk: None,
         };
         append_message(db, ws, &mut summary, msg, None).await?;
     }

@@ -58,6 +58,7 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         // Every creator message is classified as it is stored (`app::domain::classify`).
         "classification": (msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then(|| classify(&msg.text)),
+        "bulk": msg.bulk,
         "pending": (msg.automate && msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then_some(true),
     });
@@ -86,13 +87,16 @@ pub fn statements(var: &str, dedupe: bool) -> String {
              received_at = IF $e.direction = 'inbound' THEN $e.at ELSE NONE END,
              status = $e.status, external_id = $e.external_id, to_address = $e.to_address,
              check_campaign = IF $e.check THEN true ELSE NONE END, classification = $e.classification,
-             policy_pending = $e.pending;
+             policy_pending = $e.pending,
+             bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END;
          UPDATE type::record('thread', $e.tid) SET
              last_at = math::max([last_at, $e.at]),
              last_channel = IF $e.at >= last_at THEN $e.channel ELSE last_channel END,
              last_sender_kind = IF $e.at >= last_at THEN $e.sender_kind ELSE last_sender_kind END,
              last_sender_name = IF $e.at >= last_at THEN $e.sender_name ELSE last_sender_name END,
              last_snippet = IF $e.at >= last_at THEN $e.snippet ELSE last_snippet END,
+             last_inbound_channel = IF $e.direction = 'inbound' AND $e.at >= (last_inbound_at ?? 0) THEN $e.channel ELSE last_inbound_channel END,
+             last_inbound_at = IF $e.direction = 'inbound' THEN math::max([last_inbound_at ?? 0, $e.at]) ELSE last_inbound_at END,
              awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels),
              snoozed_until = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_until END,
              snooze_until_reply = IF $e.direction = 'inbound' THEN NONE ELSE snooze_until_reply END,

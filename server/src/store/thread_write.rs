@@ -36,6 +36,8 @@ pub struct NewMessage {
     /// The campaign's response policy runs on it (`crate::automation`): creator messages as
     /// they arrive; never demo history or our own messages.
     pub automate: bool,
+    /// The bulk message this entry belongs to (`store::bulk`).
+    pub bulk: Option<String>,
 }
 
 /// What an email entry keeps besides its text.
@@ -142,6 +144,7 @@ impl NewMessage {
             email: None,
             check_campaign: false,
             automate: true,
+            bulk: None,
         }
     }
 }
@@ -368,6 +371,7 @@ pub async fn outgoing_reply(
         email,
         check_campaign: false,
         automate: false,
+        bulk: None,
     })
 }
 
@@ -426,6 +430,7 @@ pub async fn post_message(
                 email: None,
                 check_campaign: false,
                 automate: false,
+                bulk: None,
             },
             "message.noted",
         ),

@@ -29,7 +29,7 @@ pub struct SurrealBackend {
     pub automation: crate::outbound::Wake,
 }
 
-fn internal(e: DbError) -> AppError {
+pub(crate) fn internal(e: DbError) -> AppError {
     tracing::error!(error = %e, "storage error");
     AppError::Internal
 }
@@ -46,7 +46,7 @@ fn connected(
     }
 }
 
-fn write_error(e: WriteError) -> AppError {
+pub(crate) fn write_error(e: WriteError) -> AppError {
     match e {
         WriteError::NotFound => AppError::NotFound,
         WriteError::Invalid(m) => AppError::Invalid(m),
@@ -845,5 +845,50 @@ impl Backend for SurrealBackend {
                 .await
                 .map_err(write_error)
         })
+    }
+
+    fn bulk_preview<'a>(
+        &'a self,
+        caller: &'a Caller,
+        selection: &'a bulk::BulkSelection,
+        compose: &'a bulk::BulkCompose,
+        sample: Option<&'a str>,
+    ) -> BackendResult<'a, bulk::BulkPreview> {
+        Box::pin(self.preview_bulk(caller, selection, compose, sample))
+    }
+
+    fn create_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        selection: &'a bulk::BulkSelection,
+        compose: &'a bulk::BulkCompose,
+        schedule_at: Option<i64>,
+    ) -> BackendResult<'a, String> {
+        Box::pin(self.new_bulk(caller, selection, compose, schedule_at))
+    }
+
+    fn bulk_view<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView> {
+        Box::pin(self.one_bulk(caller, id))
+    }
+
+    fn bulk_list<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<bulk::BulkView>> {
+        Box::pin(self.recent_bulk(caller))
+    }
+
+    fn decide_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+        approve: bool,
+    ) -> BackendResult<'a, bulk::BulkView> {
+        Box::pin(self.approve_bulk(caller, id, approve))
+    }
+
+    fn cancel_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView> {
+        Box::pin(self.stop_bulk(caller, id))
+    }
+
+    fn retry_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView> {
+        Box::pin(self.requeue_bulk(caller, id))
     }
 }

@@ -38,6 +38,28 @@ pub struct Config {
     /// An OpenAI-compatible chat-completions endpoint that classifies and drafts in addition to
     /// the built-in rules. Off when absent.
     pub model: Option<ModelProvider>,
+    /// Bulk messages go out at most this many per minute per channel (0: no limit).
+    pub bulk_rates: BulkRates,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BulkRates {
+    /// SMTP servers throttle senders; 120 a minute suits most hosted mailboxes.
+    pub email_per_minute: u32,
+    /// A Twilio long code sends one segment a second.
+    pub sms_per_minute: u32,
+    pub api_per_minute: u32,
+}
+
+impl BulkRates {
+    pub fn per_minute(&self, channel: app::model::Channel) -> u32 {
+        match channel {
+            app::model::Channel::Email => self.email_per_minute,
+            app::model::Channel::Sms => self.sms_per_minute,
+            app::model::Channel::Api => self.api_per_minute,
+            _ => 0,
+        }
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -73,6 +95,7 @@ impl std::fmt::Debug for Config {
                 &self.meta_verify_token.as_ref().map(|_| "<hidden>"),
             )
             .field("graph_api_url", &self.graph_api_url)
+            .field("bulk_rates", &self.bulk_rates)
             .field(
                 "model",
                 &self
@@ -192,7 +215,19 @@ impl Config {
                         .into(),
                 ),
             };
+        let rate = |k: &str, default: u32| -> Result<u32, String> {
+            get(k).map_or(Ok(default), |v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("{k} must be a whole number of messages per minute (0: no limit)"))
+            })
+        };
+        let bulk_rates = BulkRates {
+            email_per_minute: rate("INBOX_BULK_EMAIL_PER_MINUTE", 120)?,
+            sms_per_minute: rate("INBOX_BULK_SMS_PER_MINUTE", 60)?,
+            api_per_minute: rate("INBOX_BULK_API_PER_MINUTE", 600)?,
+        };
         Ok(Config {
+            bulk_rates,
             db,
             namespace: get("INBOX_NAMESPACE").unwrap_or("inbox").to_string(),
             database: get("INBOX_DB_NAME").unwrap_or("main").to_string(),

@@ -259,6 +259,35 @@ pub trait Backend: Send + Sync + 'static {
         query: &'a AuditQuery,
         limit: usize,
     ) -> BackendResult<'a, Vec<AuditView>>;
+    /// What a bulk message would do: each selected creator's channel or skip reason, and the
+    /// message as `sample` (a thread id) would read it.
+    fn bulk_preview<'a>(
+        &'a self,
+        caller: &'a Caller,
+        selection: &'a bulk::BulkSelection,
+        compose: &'a bulk::BulkCompose,
+        sample: Option<&'a str>,
+    ) -> BackendResult<'a, bulk::BulkPreview>;
+    /// Creates a bulk message (written at once when due and needing no approval); its id.
+    fn create_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        selection: &'a bulk::BulkSelection,
+        compose: &'a bulk::BulkCompose,
+        schedule_at: Option<i64>,
+    ) -> BackendResult<'a, String>;
+    fn bulk_view<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView>;
+    fn bulk_list<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<bulk::BulkView>>;
+    /// Approves or rejects a bulk message awaiting approval.
+    fn decide_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+        approve: bool,
+    ) -> BackendResult<'a, bulk::BulkView>;
+    fn cancel_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView>;
+    /// Queues the bulk message's failed sends again.
+    fn retry_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

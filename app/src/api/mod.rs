@@ -14,6 +14,7 @@ mod context;
 pub use context::session_token_in;
 
 mod auth;
+mod bulk;
 mod inbox;
 mod policies;
 mod portal;
@@ -23,6 +24,7 @@ mod thread;
 mod unmatched;
 
 pub use auth::*;
+pub use bulk::*;
 pub use inbox::*;
 pub use policies::*;
 pub use portal::*;

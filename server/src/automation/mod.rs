@@ -65,6 +65,9 @@ impl Automation {
                 if let Err(e) = followups::run_once(&self.backend, &owner).await {
                     tracing::warn!(error = %e, "follow-up pass failed; retrying");
                 }
+                if let Err(e) = crate::bulk_sends::run_due(&self.backend).await {
+                    tracing::warn!(error = %e, "bulk message pass failed; retrying");
+                }
                 // Snoozes wake to the quarter-minute.
                 if last_wake.elapsed() >= WAKE_EVERY {
                     last_wake = std::time::Instant::now();

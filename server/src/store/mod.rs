@@ -2,6 +2,7 @@
 //! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
 
 pub mod attribution;
+pub mod bulk;
 pub mod audit;
 pub mod audit_read;
 pub mod drafts;

@@ -296,7 +296,7 @@ struct NameRow {
     name: String,
 }
 
-pub(super) async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
+pub(crate) async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
     let mut resp = exec(
         db,
         "SELECT name FROM ONLY type::record('user', $u);",

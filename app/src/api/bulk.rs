@@ -1,0 +1,123 @@
+//! Server functions for bulk messages: preview, create, follow, approve, cancel, retry.
+
+#[cfg(feature = "ssr")]
+use super::context;
+use super::AppError;
+use crate::model::bulk::*;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Checks a selection and a composed message before anything is read.
+fn check(selection: &BulkSelection, compose: &BulkCompose) -> Result<(), AppError> {
+    match selection {
+        BulkSelection::Filter(f) => f.validate().map_err(|e| AppError::Invalid(e.0))?,
+        BulkSelection::Threads(ids) => {
+            if ids.is_empty() {
+                return Err(AppError::Invalid("select at least one thread".into()));
+            }
+            if ids.len() > crate::domain::bulk::MAX_RECIPIENTS
+                || !ids.iter().all(|i| crate::domain::filter::is_valid_id(i))
+            {
+                return Err(AppError::Invalid("the selection is not valid".into()));
+            }
+        }
+    }
+    if compose.body.chars().count() > crate::domain::bulk::MAX_BODY_CHARS
+        || compose.subject.chars().count() > crate::domain::bulk::MAX_SUBJECT_CHARS
+    {
+        return Err(AppError::Invalid("the message is too long".into()));
+    }
+    Ok(())
+}
+
+fn check_id(id: &str) -> Result<(), AppError> {
+    if crate::domain::filter::is_valid_id(id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[server(endpoint = "bulk_preview", input = Json)]
+pub async fn preview_bulk_message(
+    selection: BulkSelection,
+    compose: BulkCompose,
+    sample: Option<String>,
+) -> Result<BulkPreview, AppError> {
+    check(&selection, &compose)?;
+    if let Some(s) = &sample {
+        check_id(s)?;
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .bulk_preview(&caller, &selection, &compose, sample.as_deref())
+        .await
+}
+
+/// Creates a bulk message; sends now, or at `schedule_at` (ms), after approval if needed.
+#[server(endpoint = "create_bulk", input = Json)]
+pub async fn create_bulk(
+    selection: BulkSelection,
+    compose: BulkCompose,
+    schedule_at: Option<i64>,
+) -> Result<String, AppError> {
+    check(&selection, &compose)?;
+    crate::domain::bulk::validate(&compose.subject, &compose.body).map_err(AppError::Invalid)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .create_bulk(&caller, &selection, &compose, schedule_at)
+        .await
+}
+
+#[server(endpoint = "bulk_view", input = Json)]
+pub async fn load_bulk(id: String) -> Result<BulkView, AppError> {
+    check_id(&id)?;
+    let (backend, caller) = context::caller().await?;
+    workspace_scope(&caller)?;
+    backend.bulk_view(&caller, &id).await
+}
+
+#[server(endpoint = "bulk_list")]
+pub async fn load_bulk_list() -> Result<Vec<BulkView>, AppError> {
+    let (backend, caller) = context::caller().await?;
+    workspace_scope(&caller)?;
+    backend.bulk_list(&caller).await
+}
+
+#[server(endpoint = "decide_bulk", input = Json)]
+pub async fn decide_bulk(id: String, approve: bool) -> Result<BulkView, AppError> {
+    check_id(&id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.decide_bulk(&caller, &id, approve).await
+}
+
+#[server(endpoint = "cancel_bulk", input = Json)]
+pub async fn cancel_bulk(id: String) -> Result<BulkView, AppError> {
+    check_id(&id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.cancel_bulk(&caller, &id).await
+}
+
+#[server(endpoint = "retry_bulk", input = Json)]
+pub async fn retry_bulk(id: String) -> Result<BulkView, AppError> {
+    check_id(&id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.retry_bulk(&caller, &id).await
+}
+
+/// Bulk messages span the workspace's clients: a client-scoped view sees none.
+#[cfg(feature = "ssr")]
+fn workspace_scope(caller: &super::backend::Caller) -> Result<(), AppError> {
+    if caller.scope == super::backend::Scope::Workspace {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this view cannot see bulk messages".into(),
+        ))
+    }
+}

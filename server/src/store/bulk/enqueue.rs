@@ -1,0 +1,300 @@
+//! Writing a bulk message's recipients: each gets an entry in their own thread (its inbox fields
+//! moved along) and, on a provider channel, a send job due when the channel's rate limit allows.
+//! Recipients are written in chunks, each one transaction that also advances `enqueued`, so an
+//! interrupted enqueue (a crash, a restart) resumes where it stopped; a lease keeps two server
+//! instances from writing the same bulk message.
+
+use super::recipients::{self, Row};
+use super::{render, skip_var};
+use crate::config::BulkRates;
+use crate::db::{exec, exec_transaction, first, Db, DbError};
+use crate::store::audit::AUDIT_STATEMENT;
+use crate::store::entry;
+use crate::store::thread_write::NewMessage;
+use app::api::backend::{Caller, Scope};
+use app::domain::bulk;
+use app::model::bulk::BulkSelection;
+use app::model::{Channel, DeliveryStatus, Direction, Role, SenderKind};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Recipients written per transaction.
+const CHUNK: usize = 250;
+/// How long a writer holds a bulk message between chunks.
+const LEASE_MS: i64 = 60_000;
+
+/// What writing needs from the server's configuration.
+#[derive(Clone, Copy)]
+pub struct Sending<'a> {
+    pub public_url: &'a str,
+    pub email_domain: &'a str,
+    pub rates: BulkRates,
+}
+
+/// Bulk messages whose time has come, or whose writer stopped holding them.
+pub async fn due(db: &Db, now: i64) -> Result<Vec<String>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(id) FROM bulk_send WHERE state = 'scheduled' AND scheduled_at <= $now LIMIT 10;
+         SELECT VALUE record::id(id) FROM bulk_send WHERE state = 'enqueuing' AND lease_until < $now LIMIT 10;",
+        json!({ "now": now }),
+    )
+    .await?;
+    let mut ids: Vec<String> = resp.take(0)?;
+    ids.extend(resp.take::<Vec<String>>(1)?);
+    Ok(ids)
+}
+
+#[derive(Deserialize)]
+struct Claimed {
+    workspace: String,
+    created_by: String,
+    created_by_name: String,
+    subject: Option<String>,
+    body: String,
+    recipients: Vec<String>,
+    enqueued: usize,
+}
+
+/// The outcome of `run`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub messages: usize,
+    pub jobs: usize,
+    pub skipped: usize,
+}
+
+/// Writes bulk message `id`'s remaining recipients if it is due and nobody else is writing it.
+/// `None` when there was nothing to do.
+pub async fn run(
+    db: &Db,
+    sending: Sending<'_>,
+    id: &str,
+    now: impl Fn() -> i64,
+) -> Result<Option<Written>, DbError> {
+    let started = now();
+    let claim = exec(
+        db,
+        "UPDATE type::record('bulk_send', $id) SET state = 'enqueuing', lease_until = $until
+             WHERE (state = 'scheduled' AND scheduled_at <= $now) OR (state = 'enqueuing' AND lease_until < $now)
+             RETURN record::id(workspace) AS workspace, record::id(created_by) AS created_by, created_by_name,
+                 subject, body, recipients, enqueued;",
+        json!({ "id": id, "now": started, "until": started + LEASE_MS }),
+    )
+    .await;
+    let mut resp = match claim {
+        Ok(r) => r,
+        Err(e) if crate::db::is_conflict(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(c): Option<Claimed> = first(&mut resp, 0)? else {
+        return Ok(None);
+    };
+    let caller = Caller {
+        user_id: c.created_by.clone(),
+        workspace_id: c.workspace.clone(),
+        role: Role::Member,
+        scope: Scope::Workspace,
+    };
+    let rest: Vec<String> = c.recipients.iter().skip(c.enqueued).cloned().collect();
+    let resolved =
+        recipients::resolve(db, &caller, &BulkSelection::Threads(rest.clone()), started).await?;
+    let routes: HashMap<String, Result<Channel, String>> = resolved
+        .route()
+        .into_iter()
+        .map(|r| (r.row.thread.id.clone(), r.route))
+        .collect();
+    let by_id: HashMap<&str, &Row> = resolved
+        .rows
+        .iter()
+        .map(|r| (r.thread.id.as_str(), r))
+        .collect();
+    let mut slots = next_slots(db, &c.workspace, started).await?;
+    let mut written = Written::default();
+    for (n, chunk) in rest.chunks(CHUNK).enumerate() {
+        let at = now();
+        let mut sql = String::from(
+            "BEGIN TRANSACTION;
+             IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' { THROW 'bulk message stopped'; };\n",
+        );
+        let mut vars = Map::new();
+        let mut skips: Vec<Value> = Vec::new();
+        for (i, thread_id) in chunk.iter().enumerate() {
+            let Some(row) = by_id.get(thread_id.as_str()) else {
+                // Gone from the workspace since (a merge, a move): nothing to write.
+                skips.push(json!({ "thread": thread_id, "creator": "", "campaign": "",
+                    "reason": "the thread no longer exists" }));
+                continue;
+            };
+            let route = routes.get(thread_id).cloned().unwrap_or(Err("not found".into()));
+            let channel = match route {
+                Ok(c) => c,
+                Err(reason) => {
+                    skips.push(skip_var(row, &reason));
+                    continue;
+                }
+            };
+            let var = format!("e{i}");
+            let link = bulk::uses_portal_link(&c.body).then(crate::ids::new_secret);
+            let url = link
+                .as_ref()
+                .map(|t| format!("{}{}", sending.public_url, app::domain::portal::link_path(t)));
+            let campaign = resolved.campaigns.get(&row.thread.campaign_id);
+            let text = match render(&c.body, row, campaign, &c.created_by_name, url.as_deref()) {
+                Ok(t) => t,
+                Err(reason) => {
+                    skips.push(skip_var(row, &reason));
+                    continue;
+                }
+            };
+            let subject = (channel == Channel::Email).then(|| {
+                c.subject
+                    .as_deref()
+                    .and_then(|s| render(s, row, campaign, &c.created_by_name, url.as_deref()).ok())
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or_else(|| row.thread.campaign_name.clone())
+            });
+            let to_address = match channel {
+                Channel::Email | Channel::Sms => row
+                    .identities
+                    .as_deref()
+                    .and_then(|ids| app::domain::reply_channel::reachable_address(ids, channel))
+                    .map(str::to_string),
+                Channel::Api => Some("platform webhook".into()),
+                _ => None,
+            };
+            let has_job = channel != Channel::InApp;
+            let msg = NewMessage {
+                id: crate::ids::new_id(),
+                direction: Direction::Outbound,
+                channel,
+                sender_kind: SenderKind::Teammate,
+                sender_id: Some(c.created_by.clone()),
+                sender_name: c.created_by_name.clone(),
+                subject,
+                text,
+                at,
+                status: if has_job {
+                    DeliveryStatus::Queued
+                } else {
+                    DeliveryStatus::Sent
+                },
+                external_id: None,
+                to_address: to_address.clone(),
+                job: None,
+                email: None,
+                check_campaign: false,
+                automate: false,
+                bulk: Some(id.to_string()),
+            };
+            let (mut bound, _) = entry::bind(&c.workspace, &row.thread, &msg);
+            sql.push_str(&entry::statements(&var, false));
+            if has_job {
+                let slot = slots.entry(channel).or_insert((started, 0));
+                let due = bulk::due_at(slot.0, slot.1, sending.rates.per_minute(channel));
+                slot.1 += 1;
+                bound["due"] = json!(due);
+                bound["job_to"] = json!(to_address.unwrap_or_default());
+                sql.push_str(&JOB.replace("$e.", &format!("${var}.")));
+                written.jobs += 1;
+            }
+            if channel == Channel::Email {
+                bound["email_mid"] = json!(app::domain::email::our_message_id(&msg.id, sending.email_domain));
+                sql.push_str(&EMAIL.replace("$e.", &format!("${var}.")));
+            }
+            if let Some(token) = &link {
+                bound["link_hash"] = json!(crate::store::portal::hash(token));
+                bound["link_expires"] = json!(at + app::domain::portal::LINK_TTL_MS);
+                bound["user"] = json!(c.created_by);
+                sql.push_str(&LINK.replace("$e.", &format!("${var}.")));
+            }
+            vars.insert(var, bound);
+            written.messages += 1;
+        }
+        written.skipped += skips.len();
+        sql.push_str(
+            "UPDATE type::record('bulk_send', $bid) SET enqueued += $count, skipped = array::concat(skipped, $skips),
+                 lease_until = $until;
+             COMMIT TRANSACTION;",
+        );
+        vars.insert("bid".into(), json!(id));
+        vars.insert("count".into(), json!(chunk.len()));
+        vars.insert("skips".into(), Value::Array(skips));
+        vars.insert("until".into(), json!(at + LEASE_MS));
+        if let Err(e) = exec_transaction(db, &sql, Value::Object(vars)).await {
+            if e.to_string().contains("bulk message stopped") {
+                tracing::info!(bulk = %id, chunk = n, "bulk message stopped while its messages were written");
+                return Ok(Some(written));
+            }
+            return Err(e);
+        }
+    }
+    let done = now();
+    let mut vars = Map::new();
+    vars.insert("bid".into(), json!(id));
+    vars.insert("ws".into(), json!(c.workspace));
+    vars.insert("now".into(), json!(done));
+    vars.insert("ms".into(), json!(done - started));
+    crate::store::audit::AuditEntry {
+        actor_kind: "system",
+        actor_id: None,
+        action: "bulk.enqueued",
+        subject: format!("bulk_send:{id}"),
+        detail: json!({ "messages": written.messages, "skipped": written.skipped }),
+    }
+    .bind(&mut vars);
+    exec(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('bulk_send', $bid) SET state = 'sending', lease_until = NONE, enqueue_ms = $ms
+                 WHERE state = 'enqueuing';
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(Some(written))
+}
+
+/// Where each channel's next bulk send may go: after the last one already waiting (another
+/// bulk message of the workspace), so two batches together still keep the channel's rate.
+async fn next_slots(
+    db: &Db,
+    ws: &str,
+    now: i64,
+) -> Result<HashMap<Channel, (i64, usize)>, DbError> {
+    #[derive(Deserialize)]
+    struct Last {
+        channel: Channel,
+        last: Option<i64>,
+    }
+    let mut resp = exec(
+        db,
+        "SELECT channel, math::max(next_at) AS last FROM outbound_job WHERE status = 'queued' AND next_at > $now
+             AND workspace = type::record('workspace', $ws) AND bulk != NONE GROUP BY channel;",
+        json!({ "ws": ws, "now": now }),
+    )
+    .await?;
+    let last: Vec<Last> = crate::db::rows(&mut resp, 0)?;
+    Ok(last
+        .into_iter()
+        .filter_map(|l| l.last.map(|at| (l.channel, (at.max(now), 1))))
+        .collect())
+}
+
+/// A bulk entry's send job (reads `$e.*` and `$bid`).
+const JOB: &str = "CREATE type::record('outbound_job', $e.mid) SET workspace = type::record('workspace', $e.ws),
+    message = type::record('message', $e.mid), channel = $e.channel, status = 'queued', attempts = 0, next_at = $e.due,
+    to_address = $e.job_to, text = $e.text, options = {}, created_at = $e.at, updated_at = $e.at,
+    bulk = type::record('bulk_send', $bid);\n";
+
+/// A bulk email's own Message-ID: a reply threads back to this creator's thread.
+const EMAIL: &str = "UPDATE type::record('message', $e.mid) SET email_message_id = $e.email_mid, email_references = [];\n";
+
+/// A fresh portal link for the recipient (the earlier one is revoked: one link at a time).
+const LINK: &str = "UPDATE portal_link SET revoked_at = $e.at WHERE thread = type::record('thread', $e.tid) AND revoked_at = NONE;
+    CREATE portal_link SET workspace = type::record('workspace', $e.ws), thread = type::record('thread', $e.tid),
+        token_hash = $e.link_hash, created_by = $e.user, created_at = $e.at, expires_at = $e.link_expires;\n";

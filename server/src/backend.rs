@@ -867,7 +867,11 @@ impl Backend for SurrealBackend {
         Box::pin(self.new_bulk(caller, selection, compose, schedule_at))
     }
 
-    fn bulk_view<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView> {
+    fn bulk_view<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+    ) -> BackendResult<'a, bulk::BulkView> {
         Box::pin(self.one_bulk(caller, id))
     }
 
@@ -884,11 +888,19 @@ impl Backend for SurrealBackend {
         Box::pin(self.approve_bulk(caller, id, approve))
     }
 
-    fn cancel_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView> {
+    fn cancel_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+    ) -> BackendResult<'a, bulk::BulkView> {
         Box::pin(self.stop_bulk(caller, id))
     }
 
-    fn retry_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView> {
+    fn retry_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+    ) -> BackendResult<'a, bulk::BulkView> {
         Box::pin(self.requeue_bulk(caller, id))
     }
 }

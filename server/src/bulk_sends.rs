@@ -14,7 +14,10 @@ impl SurrealBackend {
     }
 
     /// Writes bulk message `id`'s recipients if it is due, then wakes the dispatcher.
-    pub async fn enqueue_bulk(&self, id: &str) -> Result<Option<enqueue::Written>, crate::db::DbError> {
+    pub async fn enqueue_bulk(
+        &self,
+        id: &str,
+    ) -> Result<Option<enqueue::Written>, crate::db::DbError> {
         let (public_url, email_domain) = self.sending();
         let sending = enqueue::Sending {
             public_url: &public_url,
@@ -104,7 +107,11 @@ impl SurrealBackend {
         self.one_bulk(caller, id).await
     }
 
-    pub(crate) async fn requeue_bulk(&self, caller: &Caller, id: &str) -> Result<BulkView, AppError> {
+    pub(crate) async fn requeue_bulk(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<BulkView, AppError> {
         let n = actions::retry_failed(&self.db, caller, id, self.clock.now_ms())
             .await
             .map_err(write_error)?;

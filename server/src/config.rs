@@ -217,8 +217,9 @@ impl Config {
             };
         let rate = |k: &str, default: u32| -> Result<u32, String> {
             get(k).map_or(Ok(default), |v| {
-                v.parse::<u32>()
-                    .map_err(|_| format!("{k} must be a whole number of messages per minute (0: no limit)"))
+                v.parse::<u32>().map_err(|_| {
+                    format!("{k} must be a whole number of messages per minute (0: no limit)")
+                })
             })
         };
         let bulk_rates = BulkRates {

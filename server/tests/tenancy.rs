@@ -51,6 +51,13 @@ const ALL_FUNCTIONS: &[&str] = &[
     "set_campaign_policy",
     "save_language",
     "snooze_thread",
+    "preview_bulk_message",
+    "create_bulk",
+    "load_bulk",
+    "load_bulk_list",
+    "decide_bulk",
+    "cancel_bulk",
+    "retry_bulk",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -80,6 +87,11 @@ const WRITES: &[&str] = &[
     "set_campaign_policy",
     "save_language",
     "snooze_thread",
+    "preview_bulk_message",
+    "create_bulk",
+    "decide_bulk",
+    "cancel_bulk",
+    "retry_bulk",
 ];
 
 /// An id of the right shape that names nothing.
@@ -126,6 +138,12 @@ fn args_for(name: &str, thread: &str) -> Value {
         "save_language" => {
             json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
         }
+        "preview_bulk_message" => json!({ "selection": { "Threads": [thread] },
+            "compose": { "subject": "", "body": "Hi {{first_name}}" }, "sample": null }),
+        "create_bulk" => json!({ "selection": { "Threads": [thread] },
+            "compose": { "subject": "", "body": "Hi {{first_name}}" }, "schedule_at": null }),
+        "load_bulk" | "cancel_bulk" | "retry_bulk" => json!({ "id": NO_ID }),
+        "decide_bulk" => json!({ "id": NO_ID, "approve": true }),
         _ => json!({}),
     }
 }

@@ -276,7 +276,11 @@ pub trait Backend: Send + Sync + 'static {
         compose: &'a bulk::BulkCompose,
         schedule_at: Option<i64>,
     ) -> BackendResult<'a, String>;
-    fn bulk_view<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView>;
+    fn bulk_view<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+    ) -> BackendResult<'a, bulk::BulkView>;
     fn bulk_list<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, Vec<bulk::BulkView>>;
     /// Approves or rejects a bulk message awaiting approval.
     fn decide_bulk<'a>(
@@ -285,9 +289,17 @@ pub trait Backend: Send + Sync + 'static {
         id: &'a str,
         approve: bool,
     ) -> BackendResult<'a, bulk::BulkView>;
-    fn cancel_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView>;
+    fn cancel_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+    ) -> BackendResult<'a, bulk::BulkView>;
     /// Queues the bulk message's failed sends again.
-    fn retry_bulk<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BackendResult<'a, bulk::BulkView>;
+    fn retry_bulk<'a>(
+        &'a self,
+        caller: &'a Caller,
+        id: &'a str,
+    ) -> BackendResult<'a, bulk::BulkView>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

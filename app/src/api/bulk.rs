@@ -38,7 +38,7 @@ fn check_id(id: &str) -> Result<(), AppError> {
     }
 }
 
-#[server(endpoint = "bulk_preview", input = Json)]
+#[server(endpoint = "preview_bulk_message", input = Json)]
 pub async fn preview_bulk_message(
     selection: BulkSelection,
     compose: BulkCompose,
@@ -71,7 +71,7 @@ pub async fn create_bulk(
         .await
 }
 
-#[server(endpoint = "bulk_view", input = Json)]
+#[server(endpoint = "load_bulk", input = Json)]
 pub async fn load_bulk(id: String) -> Result<BulkView, AppError> {
     check_id(&id)?;
     let (backend, caller) = context::caller().await?;
@@ -79,7 +79,7 @@ pub async fn load_bulk(id: String) -> Result<BulkView, AppError> {
     backend.bulk_view(&caller, &id).await
 }
 
-#[server(endpoint = "bulk_list")]
+#[server(endpoint = "load_bulk_list")]
 pub async fn load_bulk_list() -> Result<Vec<BulkView>, AppError> {
     let (backend, caller) = context::caller().await?;
     workspace_scope(&caller)?;

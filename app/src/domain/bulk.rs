@@ -34,10 +34,14 @@ pub fn validate(subject: &str, body: &str) -> Result<(), String> {
         return Err("write the message first".into());
     }
     if body.chars().count() > MAX_BODY_CHARS {
-        return Err(format!("a bulk message is at most {MAX_BODY_CHARS} characters"));
+        return Err(format!(
+            "a bulk message is at most {MAX_BODY_CHARS} characters"
+        ));
     }
     if subject.chars().count() > MAX_SUBJECT_CHARS || subject.contains(['\r', '\n']) {
-        return Err(format!("a subject is one line of at most {MAX_SUBJECT_CHARS} characters"));
+        return Err(format!(
+            "a subject is one line of at most {MAX_SUBJECT_CHARS} characters"
+        ));
     }
     let all: BTreeMap<&str, String> = MERGE_FIELDS.iter().map(|(k, _)| (*k, "x".into())).collect();
     language::render(body, &all)
@@ -123,7 +127,10 @@ pub fn route(f: &RecipientFacts<'_>) -> Result<Channel, Skip> {
     }
     let mut order: Vec<Channel> = Vec::new();
     if let Some(c) = f.last_inbound {
-        if matches!(c, Channel::InApp | Channel::Api | Channel::Email | Channel::Sms) {
+        if matches!(
+            c,
+            Channel::InApp | Channel::Api | Channel::Email | Channel::Sms
+        ) {
             order.push(c);
         }
     }
@@ -214,14 +221,20 @@ pub fn fields(v: &FieldValues<'_>) -> BTreeMap<&'static str, String> {
     let mut m = BTreeMap::from([
         (
             "first_name",
-            v.creator_name.split_whitespace().next().unwrap_or("").to_string(),
+            v.creator_name
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string(),
         ),
         ("creator", v.creator_name.to_string()),
         ("campaign", v.campaign.to_string()),
         ("brand", v.brand.to_string()),
         (
             "post_by",
-            v.post_by.map(super::time_fmt::short_date).unwrap_or_default(),
+            v.post_by
+                .map(super::time_fmt::short_date)
+                .unwrap_or_default(),
         ),
         ("deliverables", v.deliverables.join(", ")),
         ("compensation", v.compensation.to_string()),

@@ -2,9 +2,9 @@
 //! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
 
 pub mod attribution;
-pub mod bulk;
 pub mod audit;
 pub mod audit_read;
+pub mod bulk;
 pub mod drafts;
 pub mod entry;
 pub mod followups;

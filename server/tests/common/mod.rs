@@ -200,6 +200,12 @@ impl Harness {
                 | "set_campaign_policy"
                 | "save_language"
                 | "snooze_thread"
+                | "preview_bulk_message"
+                | "create_bulk"
+                | "load_bulk"
+                | "decide_bulk"
+                | "cancel_bulk"
+                | "retry_bulk"
         );
         let body = if json {
             args.to_string()

@@ -43,21 +43,156 @@ fn route_table() {
         Result<Channel, Skip>,
     );
     let cases: Vec<Case> = vec![
-        ("email first", vec![email.clone(), phone.clone()], None, Stage::Contacted, false, ALL, OPEN, Ok(Email)),
-        ("last inbound sms wins", vec![email.clone(), phone.clone()], Some(Sms), Stage::Replied, false, ALL, OPEN, Ok(Sms)),
-        ("portal when they wrote there", vec![email.clone()], Some(InApp), Stage::Replied, false, ALL, OPEN, Ok(InApp)),
-        ("instagram last → email", vec![email.clone(), ig.clone()], Some(Instagram), Stage::Replied, false, ALL, OPEN, Ok(Email)),
-        ("sms not connected → email", vec![email.clone(), phone.clone()], Some(Sms), Stage::Replied, false, NO_SMS, OPEN, Ok(Email)),
-        ("opted-out sms → email", vec![email.clone(), phone_out.clone()], Some(Sms), Stage::Replied, false, ALL, OPEN, Ok(Email)),
-        ("all opted out", vec![email_out.clone(), phone_out.clone()], None, Stage::Contacted, false, ALL, OPEN, Err(Skip::OptedOut)),
-        ("instagram only", vec![ig.clone()], Some(Instagram), Stage::Replied, false, ALL, OPEN, Err(Skip::InstagramOnly)),
-        ("nothing", vec![], None, Stage::Contacted, false, ALL, OPEN, Err(Skip::NoContact)),
-        ("sms blocked by policy", vec![phone.clone()], None, Stage::Contacted, false, ALL, EMAIL_ONLY, Err(Skip::NotAllowed(Sms))),
-        ("policy: sms blocked, email ok", vec![phone.clone(), email.clone()], Some(Sms), Stage::Replied, false, ALL, EMAIL_ONLY, Ok(Email)),
-        ("completed", vec![email.clone()], None, Stage::Completed, false, ALL, OPEN, Err(Skip::Completed)),
-        ("declined", vec![email.clone()], None, Stage::Declined, false, ALL, OPEN, Err(Skip::Declined)),
-        ("campaign closed", vec![email.clone()], None, Stage::ProductShipped, true, ALL, OPEN, Err(Skip::CampaignClosed)),
-        ("only sms, not connected", vec![phone.clone()], None, Stage::Contacted, false, NO_SMS, OPEN, Err(Skip::NoContact)),
+        (
+            "email first",
+            vec![email.clone(), phone.clone()],
+            None,
+            Stage::Contacted,
+            false,
+            ALL,
+            OPEN,
+            Ok(Email),
+        ),
+        (
+            "last inbound sms wins",
+            vec![email.clone(), phone.clone()],
+            Some(Sms),
+            Stage::Replied,
+            false,
+            ALL,
+            OPEN,
+            Ok(Sms),
+        ),
+        (
+            "portal when they wrote there",
+            vec![email.clone()],
+            Some(InApp),
+            Stage::Replied,
+            false,
+            ALL,
+            OPEN,
+            Ok(InApp),
+        ),
+        (
+            "instagram last → email",
+            vec![email.clone(), ig.clone()],
+            Some(Instagram),
+            Stage::Replied,
+            false,
+            ALL,
+            OPEN,
+            Ok(Email),
+        ),
+        (
+            "sms not connected → email",
+            vec![email.clone(), phone.clone()],
+            Some(Sms),
+            Stage::Replied,
+            false,
+            NO_SMS,
+            OPEN,
+            Ok(Email),
+        ),
+        (
+            "opted-out sms → email",
+            vec![email.clone(), phone_out.clone()],
+            Some(Sms),
+            Stage::Replied,
+            false,
+            ALL,
+            OPEN,
+            Ok(Email),
+        ),
+        (
+            "all opted out",
+            vec![email_out.clone(), phone_out.clone()],
+            None,
+            Stage::Contacted,
+            false,
+            ALL,
+            OPEN,
+            Err(Skip::OptedOut),
+        ),
+        (
+            "instagram only",
+            vec![ig.clone()],
+            Some(Instagram),
+            Stage::Replied,
+            false,
+            ALL,
+            OPEN,
+            Err(Skip::InstagramOnly),
+        ),
+        (
+            "nothing",
+            vec![],
+            None,
+            Stage::Contacted,
+            false,
+            ALL,
+            OPEN,
+            Err(Skip::NoContact),
+        ),
+        (
+            "sms blocked by policy",
+            vec![phone.clone()],
+            None,
+            Stage::Contacted,
+            false,
+            ALL,
+            EMAIL_ONLY,
+            Err(Skip::NotAllowed(Sms)),
+        ),
+        (
+            "policy: sms blocked, email ok",
+            vec![phone.clone(), email.clone()],
+            Some(Sms),
+            Stage::Replied,
+            false,
+            ALL,
+            EMAIL_ONLY,
+            Ok(Email),
+        ),
+        (
+            "completed",
+            vec![email.clone()],
+            None,
+            Stage::Completed,
+            false,
+            ALL,
+            OPEN,
+            Err(Skip::Completed),
+        ),
+        (
+            "declined",
+            vec![email.clone()],
+            None,
+            Stage::Declined,
+            false,
+            ALL,
+            OPEN,
+            Err(Skip::Declined),
+        ),
+        (
+            "campaign closed",
+            vec![email.clone()],
+            None,
+            Stage::ProductShipped,
+            true,
+            ALL,
+            OPEN,
+            Err(Skip::CampaignClosed),
+        ),
+        (
+            "only sms, not connected",
+            vec![phone.clone()],
+            None,
+            Stage::Contacted,
+            false,
+            NO_SMS,
+            OPEN,
+            Err(Skip::NoContact),
+        ),
     ];
     for (name, ids, last, stage, closed, conn, allowed, want) in cases {
         let f = RecipientFacts {
@@ -75,9 +210,14 @@ fn route_table() {
 #[test]
 fn skip_reasons_say_why() {
     assert_eq!(Skip::OptedOut.reason(), "opted out");
-    assert!(Skip::InstagramOnly.reason().contains("bulk DMs are not allowed"));
+    assert!(Skip::InstagramOnly
+        .reason()
+        .contains("bulk DMs are not allowed"));
     assert!(Skip::NotAllowed(Channel::Sms).reason().contains("SMS"));
-    assert_eq!(Skip::NoContact.reason(), "no contact on any allowed channel");
+    assert_eq!(
+        Skip::NoContact.reason(),
+        "no contact on any allowed channel"
+    );
 }
 
 #[test]
@@ -88,15 +228,27 @@ fn approval_table() {
     owner_only.bulk_approval = Some(Role::Owner);
     let cases: Vec<(Vec<(&str, &ResponsePolicy)>, Role, Option<Role>)> = vec![
         (vec![("Glow", &gifting)], Role::Member, None),
-        (vec![("Glow", &gifting), ("Launch", &paid)], Role::Member, Some(Role::Manager)),
+        (
+            vec![("Glow", &gifting), ("Launch", &paid)],
+            Role::Member,
+            Some(Role::Manager),
+        ),
         (vec![("Launch", &paid)], Role::Manager, None),
-        (vec![("Launch", &paid), ("Legal", &owner_only)], Role::Manager, Some(Role::Owner)),
+        (
+            vec![("Launch", &paid), ("Legal", &owner_only)],
+            Role::Manager,
+            Some(Role::Owner),
+        ),
         (vec![("Legal", &owner_only)], Role::Owner, None),
         (vec![], Role::Member, None),
     ];
     for (policies, sender, want) in cases {
         let got = approval(policies.clone(), sender);
-        assert_eq!(got.as_ref().map(|(r, _)| *r), want, "{policies:?} {sender:?}");
+        assert_eq!(
+            got.as_ref().map(|(r, _)| *r),
+            want,
+            "{policies:?} {sender:?}"
+        );
         if let Some((_, why)) = got {
             assert!(why.contains("needs one approval"), "{why}");
         }
@@ -118,7 +270,9 @@ fn validate_table() {
         assert_eq!(validate(subject, body).is_ok(), ok, "{subject:?} {body:?}");
     }
     assert!(validate("", &"x".repeat(MAX_BODY_CHARS + 1)).is_err());
-    assert!(validate("", "Hi {{nickname}}").unwrap_err().contains("unknown merge field nickname"));
+    assert!(validate("", "Hi {{nickname}}")
+        .unwrap_err()
+        .contains("unknown merge field nickname"));
 }
 
 #[test]

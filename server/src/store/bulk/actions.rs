@@ -66,10 +66,17 @@ pub async fn decide(
         )));
     }
     let name = user_name(db, &caller.user_id).await?;
-    let action = if approve { "bulk.approved" } else { "bulk.rejected" };
+    let action = if approve {
+        "bulk.approved"
+    } else {
+        "bulk.rejected"
+    };
     let mut v = vars(caller, id, now, action, json!({}));
     v.insert("name".into(), json!(name));
-    v.insert("to".into(), json!(if approve { "scheduled" } else { "rejected" }));
+    v.insert(
+        "to".into(),
+        json!(if approve { "scheduled" } else { "rejected" }),
+    );
     exec_transaction(
         db,
         &format!(

@@ -127,7 +127,10 @@ pub async fn run(
                     "reason": "the thread no longer exists" }));
                 continue;
             };
-            let route = routes.get(thread_id).cloned().unwrap_or(Err("not found".into()));
+            let route = routes
+                .get(thread_id)
+                .cloned()
+                .unwrap_or(Err("not found".into()));
             let channel = match route {
                 Ok(c) => c,
                 Err(reason) => {
@@ -137,9 +140,13 @@ pub async fn run(
             };
             let var = format!("e{i}");
             let link = bulk::uses_portal_link(&c.body).then(crate::ids::new_secret);
-            let url = link
-                .as_ref()
-                .map(|t| format!("{}{}", sending.public_url, app::domain::portal::link_path(t)));
+            let url = link.as_ref().map(|t| {
+                format!(
+                    "{}{}",
+                    sending.public_url,
+                    app::domain::portal::link_path(t)
+                )
+            });
             let campaign = resolved.campaigns.get(&row.thread.campaign_id);
             let text = match render(&c.body, row, campaign, &c.created_by_name, url.as_deref()) {
                 Ok(t) => t,
@@ -200,7 +207,10 @@ pub async fn run(
                 written.jobs += 1;
             }
             if channel == Channel::Email {
-                bound["email_mid"] = json!(app::domain::email::our_message_id(&msg.id, sending.email_domain));
+                bound["email_mid"] = json!(app::domain::email::our_message_id(
+                    &msg.id,
+                    sending.email_domain
+                ));
                 sql.push_str(&EMAIL.replace("$e.", &format!("${var}.")));
             }
             if let Some(token) = &link {

@@ -166,9 +166,7 @@ pub async fn create(
             return Err(WriteError::Invalid("the scheduled time has passed".into()))
         }
         Some(t) if t > now + 90 * 86_400_000 => {
-            return Err(WriteError::Invalid(
-                "schedule at most 90 days ahead".into(),
-            ))
+            return Err(WriteError::Invalid("schedule at most 90 days ahead".into()))
         }
         Some(t) => t.max(now),
     };
@@ -176,7 +174,9 @@ pub async fn create(
         if ids.is_empty() {
             return Err(WriteError::Invalid("select at least one thread".into()));
         }
-        if ids.len() > bulk::MAX_RECIPIENTS || !ids.iter().all(|i| app::domain::filter::is_valid_id(i)) {
+        if ids.len() > bulk::MAX_RECIPIENTS
+            || !ids.iter().all(|i| app::domain::filter::is_valid_id(i))
+        {
             return Err(WriteError::Invalid("the selection is not valid".into()));
         }
     }
@@ -188,7 +188,9 @@ pub async fn create(
         )));
     }
     if resolved.rows.is_empty() {
-        return Err(WriteError::Invalid("no thread matches the selection".into()));
+        return Err(WriteError::Invalid(
+            "no thread matches the selection".into(),
+        ));
     }
     let sender = user_name(db, &caller.user_id).await?;
     let mut to_send: Vec<String> = Vec::new();
@@ -211,7 +213,11 @@ pub async fn create(
     let policies = campaigns_of(&resolved, to_send.iter().map(String::as_str));
     let approval = bulk::approval(policies.iter().map(|(n, p)| (n.as_str(), p)), caller.role);
     let id = crate::ids::new_id();
-    let state = if approval.is_some() { "pending_approval" } else { "scheduled" };
+    let state = if approval.is_some() {
+        "pending_approval"
+    } else {
+        "scheduled"
+    };
     let mut vars = Map::new();
     for (k, v) in [
         ("id", json!(id)),
@@ -328,7 +334,8 @@ struct StatusCount {
     n: u32,
 }
 
-const SEND_FIELDS: &str = "record::id(id) AS id, state, selection, subject, body, created_by_name, created_at, \
+const SEND_FIELDS: &str =
+    "record::id(id) AS id, state, selection, subject, body, created_by_name, created_at, \
     scheduled_at, total, skipped, approval_role, approval_reason, decided_by_name, \
     canceled_by_name";
 
@@ -372,7 +379,10 @@ pub async fn view(
             skip: Some(s.reason.clone()),
         })
         .collect();
-    for f in failed_rows.into_iter().take(LIST_ROWS.saturating_sub(problems.len())) {
+    for f in failed_rows
+        .into_iter()
+        .take(LIST_ROWS.saturating_sub(problems.len()))
+    {
         problems.push(BulkRecipient {
             thread_id: f["thread_id"].as_str().unwrap_or_default().into(),
             creator_name: f["creator_name"].as_str().unwrap_or_default().into(),
@@ -383,7 +393,9 @@ pub async fn view(
     }
     let can_approve = row.state == BulkState::PendingApproval
         && caller.role.can_write()
-        && row.approval_role.is_some_and(|r| rank(caller.role) >= rank(r));
+        && row
+            .approval_role
+            .is_some_and(|r| rank(caller.role) >= rank(r));
     Ok(Some(BulkView {
         id: row.id,
         state: row.state,
@@ -404,7 +416,13 @@ pub async fn view(
 }
 
 fn counts(row: &SendRow, statuses: &[StatusCount], canceled: u32) -> BulkCounts {
-    let n = |s: &str| statuses.iter().filter(|c| c.status == s).map(|c| c.n).sum::<u32>();
+    let n = |s: &str| {
+        statuses
+            .iter()
+            .filter(|c| c.status == s)
+            .map(|c| c.n)
+            .sum::<u32>()
+    };
     let written: u32 = statuses.iter().map(|c| c.n).sum();
     let skipped = row.skipped.len() as u32;
     let selected = row.total;

@@ -903,4 +903,16 @@ impl Backend for SurrealBackend {
     ) -> BackendResult<'a, bulk::BulkView> {
         Box::pin(self.requeue_bulk(caller, id))
     }
+
+    fn count_matching<'a>(
+        &'a self,
+        caller: &'a Caller,
+        filter: &'a InboxFilter,
+    ) -> BackendResult<'a, u64> {
+        Box::pin(async move {
+            inbox::count_matching(&self.db, caller, filter, self.clock.now_ms())
+                .await
+                .map_err(internal)
+        })
+    }
 }

@@ -51,6 +51,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "set_campaign_policy",
     "save_language",
     "snooze_thread",
+    "count_matching",
     "preview_bulk_message",
     "create_bulk",
     "load_bulk",
@@ -143,6 +144,7 @@ fn args_for(name: &str, thread: &str) -> Value {
         "create_bulk" => json!({ "selection": { "Threads": [thread] },
             "compose": { "subject": "", "body": "Hi {{first_name}}" }, "schedule_at": null }),
         "load_bulk" | "cancel_bulk" | "retry_bulk" => json!({ "id": NO_ID }),
+        "count_matching" => json!({ "filter": {} }),
         "decide_bulk" => json!({ "id": NO_ID, "approve": true }),
         _ => json!({}),
     }

@@ -81,6 +81,11 @@ pub trait Backend: Send + Sync + 'static {
         after: Option<Cursor>,
     ) -> BackendResult<'a, InboxPage>;
     fn inbox_counts<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, InboxCounts>;
+    fn count_matching<'a>(
+        &'a self,
+        caller: &'a Caller,
+        filter: &'a InboxFilter,
+    ) -> BackendResult<'a, u64>;
     fn filter_options<'a>(&'a self, caller: &'a Caller) -> BackendResult<'a, FilterOptions>;
     fn thread_detail<'a>(
         &'a self,

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 /// Checks a selection and a composed message before anything is read.
+#[cfg(feature = "ssr")]
 fn check(selection: &BulkSelection, compose: &BulkCompose) -> Result<(), AppError> {
     match selection {
         BulkSelection::Filter(f) => f.validate().map_err(|e| AppError::Invalid(e.0))?,
@@ -30,6 +31,7 @@ fn check(selection: &BulkSelection, compose: &BulkCompose) -> Result<(), AppErro
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn check_id(id: &str) -> Result<(), AppError> {
     if crate::domain::filter::is_valid_id(id) {
         Ok(())

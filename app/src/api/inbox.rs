@@ -22,6 +22,14 @@ pub async fn list_threads(
     backend.list_threads(&caller, &filter, after).await
 }
 
+/// How many threads match a filter (the bulk bar's "select all N matching").
+#[server(endpoint = "count_matching", input = Json)]
+pub async fn count_matching(filter: InboxFilter) -> Result<u64, AppError> {
+    filter.validate().map_err(|e| AppError::Invalid(e.0))?;
+    let (backend, caller) = context::caller().await?;
+    backend.count_matching(&caller, &filter).await
+}
+
 #[server(endpoint = "inbox_counts")]
 pub async fn load_inbox_counts() -> Result<InboxCounts, AppError> {
     let (backend, caller) = context::caller().await?;

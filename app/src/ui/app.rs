@@ -1,5 +1,7 @@
 use super::approvals::ApprovalsPane;
 use super::audit::AuditPane;
+use super::bulk::BulkComposer;
+use super::bulk_progress::{BulkList, BulkPage};
 use super::channels::ChannelsPane;
 use super::inbox::{InboxLayout, NoThreadSelected};
 use super::login::LoginPage;
@@ -30,6 +32,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("approvals") view=ApprovalsPane ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditPane ssr=SsrMode::Async/>
                     <Route path=path!("policies") view=PoliciesPane ssr=SsrMode::Async/>
+                    <Route path=path!("bulk") view=BulkList ssr=SsrMode::Async/>
+                    <Route path=path!("bulk-new") view=BulkComposer ssr=SsrMode::Async/>
+                    <Route path=path!("bulk/:id") view=BulkPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,7 @@
 //! The inbox page: navigation, filters and the thread list beside the open thread.
 
 use super::clock::provide_clock;
+use super::bulk_bar::BulkBar;
 use super::filters::FilterBar;
 use super::live::{provide_live, Debounce};
 use super::notifications::NotificationBell;
@@ -27,6 +28,10 @@ pub struct InboxCtx {
     pub counts_refresh: RwSignal<u32>,
     /// Bumped when the open thread's header or context changed elsewhere.
     pub thread_refresh: RwSignal<u32>,
+    /// Threads picked for a bulk message (cleared when the filter changes).
+    pub picked: RwSignal<Vec<String>>,
+    /// Every thread matching the filter is picked.
+    pub all_matching: RwSignal<bool>,
 }
 
 pub fn use_inbox() -> InboxCtx {
@@ -62,8 +67,19 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         list_refresh: RwSignal::new(0),
         counts_refresh: RwSignal::new(0),
         thread_refresh: RwSignal::new(0),
+        picked: RwSignal::new(Vec::new()),
+        all_matching: RwSignal::new(false),
     };
     provide_context(ctx);
+    // A selection belongs to the list it was made in.
+    Effect::new(move |prev: Option<InboxFilter>| {
+        let f = filter.get();
+        if prev.is_some_and(|p| p != f) {
+            ctx.picked.set(Vec::new());
+            ctx.all_matching.set(false);
+        }
+        f
+    });
     provide_clock(0);
     let live = provide_live();
     let recount = Debounce::new(300);
@@ -96,6 +112,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                 "/policies",
             ]
             .contains(&path.as_str())
+            || path.starts_with("/bulk")
     };
     let sign_out = ServerAction::<SignOut>::new();
     let is_owner = info.role == crate::model::Role::Owner;
@@ -157,6 +174,9 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                                 <span>"Approvals"</span>
                                 <span class="count" class:alert={c.approvals > 0}>{c.approvals}</span>
                             </A>
+                            <A href="/bulk" attr:class=move || if location.pathname.get().starts_with("/bulk") { "view-link active" } else { "view-link" }>
+                                <span>"Bulk messages"</span>
+                            </A>
                             <A href="/policies" attr:class=move || if location.pathname.get() == "/policies" { "view-link view-settings active" } else { "view-link view-settings" }>
                                 <span>"Policies"</span>
                             </A>
@@ -176,6 +196,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
             </nav>
             <section class="list-pane" aria-label="Threads">
                 <FilterBar/>
+                <BulkBar/>
                 <ThreadList/>
             </section>
             <section class="thread-pane">

@@ -3,6 +3,9 @@
 mod app;
 mod approvals;
 mod audit;
+mod bulk;
+mod bulk_bar;
+mod bulk_progress;
 mod channels;
 mod clock;
 mod context_panel;

@@ -161,8 +161,31 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
             &t.last_sender_name
         }
     );
+    let pick_id = t.id.clone();
+    let picked = {
+        let id = t.id.clone();
+        move || ctx.all_matching.get() || ctx.picked.with(|p| p.contains(&id))
+    };
+    let picked_row = picked.clone();
+    let toggle = move |_| {
+        if ctx.all_matching.get_untracked() {
+            return;
+        }
+        let id = pick_id.clone();
+        ctx.picked.update(|p| match p.iter().position(|x| *x == id) {
+            Some(i) => {
+                p.remove(i);
+            }
+            None => p.push(id),
+        });
+    };
     view! {
-        <li class="thread-row" class:unread=t.unread class:selected=selected data-thread-id=t.id.clone()>
+        <li class="thread-row" class:unread=t.unread class:selected=selected class:picked=picked_row data-thread-id=t.id.clone()>
+            <label class="row-pick" title="Select for a bulk message">
+                <input type="checkbox" prop:checked=picked on:change=toggle
+                    disabled=move || ctx.all_matching.get()
+                    aria-label=format!("Select {}", t.creator_name)/>
+            </label>
             <A href=href attr:class="thread-link">
                 <Avatar name=t.creator_name.clone() url=t.creator_avatar.clone()/>
                 <div class="row-main">

@@ -83,6 +83,23 @@ pub async fn counts(db: &Db, caller: &Caller, now: i64) -> Result<InboxCounts, D
     })
 }
 
+/// How many threads match `filter` (confined like every list read).
+pub async fn count_matching(
+    db: &Db,
+    caller: &Caller,
+    filter: &InboxFilter,
+    now: i64,
+) -> Result<u64, DbError> {
+    let mut vars = serde_json::Map::new();
+    let c = conditions(caller, filter, now, &mut vars);
+    let sql = format!(
+        "SELECT count() FROM thread WHERE {} GROUP ALL;",
+        c.join(" AND ")
+    );
+    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
+    Ok(rows::<Count>(&mut resp, 0)?.first().map_or(0, |c| c.count))
+}
+
 pub async fn filter_options(db: &Db, caller: &Caller) -> Result<FilterOptions, DbError> {
     let mut vars = serde_json::Map::new();
     vars.insert("ws".into(), caller.workspace_id.clone().into());

@@ -201,6 +201,7 @@ impl Harness {
                 | "save_language"
                 | "snooze_thread"
                 | "preview_bulk_message"
+                | "count_matching"
                 | "create_bulk"
                 | "load_bulk"
                 | "decide_bulk"

@@ -80,6 +80,8 @@ pub enum Skip {
     InstagramOnly,
     /// Reachable, but not on a channel the campaign's policy allows for automatic sends.
     NotAllowed(Channel),
+    /// Reachable only on a channel the workspace has not connected.
+    NotConnected(Channel),
     NoContact,
 }
 
@@ -97,6 +99,7 @@ impl Skip {
                 "the campaign's policy allows no bulk {} messages",
                 c.label()
             ),
+            Skip::NotConnected(c) => format!("{} is not connected", c.label()),
             Skip::NoContact => "no contact on any allowed channel".into(),
         }
     }
@@ -140,12 +143,17 @@ pub fn route(f: &RecipientFacts<'_>) -> Result<Channel, Skip> {
         }
     }
     let mut blocked_by_policy = None;
+    let mut unconnected = None;
     for &c in &order {
         let reachable = match c {
             Channel::Email | Channel::Sms => reachable_address(f.identities, c).is_some(),
             _ => true,
         };
-        if !reachable || !connected(&f.connected, c) {
+        if !reachable {
+            continue;
+        }
+        if !connected(&f.connected, c) {
+            unconnected.get_or_insert(c);
             continue;
         }
         if !f.allowed.contains(&c) {
@@ -156,6 +164,9 @@ pub fn route(f: &RecipientFacts<'_>) -> Result<Channel, Skip> {
     }
     if let Some(c) = blocked_by_policy {
         return Err(Skip::NotAllowed(c));
+    }
+    if let Some(c) = unconnected {
+        return Err(Skip::NotConnected(c));
     }
     let on = |c: Channel| f.identities.iter().filter(move |i| i.channel == c);
     let has_contact = on(Channel::Email).chain(on(Channel::Sms)).next().is_some();

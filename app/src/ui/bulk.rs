@@ -77,6 +77,13 @@ pub fn BulkComposer() -> impl IntoView {
             }
         }
     });
+    // Copied by an effect (see `BulkBar`): the view never reads the resource itself.
+    let shown = RwSignal::new(None::<Option<Result<BulkPreview, crate::api::AppError>>>);
+    Effect::new(move |_| {
+        if let Some(p) = preview.get() {
+            shown.set(Some(p));
+        }
+    });
     let schedule = RwSignal::new(false);
     let when = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -159,13 +166,13 @@ pub fn BulkComposer() -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="list-error" role="alert">{e}</p> })}
                 <div class="bulk-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || selection.with(Option::is_none)>
-                        {move || preview_button(preview.get().flatten().and_then(Result::ok).as_ref(), schedule.get())}
+                        {move || preview_button(shown.get().flatten().and_then(Result::ok).as_ref(), schedule.get())}
                     </button>
                 </div>
             </form>
             <section class="settings-card bulk-preview" aria-label="Preview" data-testid="bulk-preview">
                 <h3>"Preview"</h3>
-                {move || match preview.get() {
+                {move || match shown.get() {
                     None => view! { <p class="settings-note">"Working out who gets it…"</p> }.into_any(),
                     Some(None) => view! { <p class="settings-note">"Nothing selected."</p> }.into_any(),
                     Some(Some(Err(e))) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),

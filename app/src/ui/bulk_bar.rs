@@ -9,13 +9,21 @@ use leptos_router::components::A;
 #[component]
 pub fn BulkBar() -> impl IntoView {
     let ctx = use_inbox();
-    // Counted in the browser only, when someone starts picking.
+    // Counted in the browser only.
     let matching = LocalResource::new(move || {
         let f = ctx.filter.get();
         let _ = ctx.refresh.get();
         async move { count_matching(f).await.ok() }
     });
-    let total = move || matching.get().flatten();
+    // Copied by an effect: reading a local resource in the view would suspend the whole inbox
+    // (its Suspense) each time it counts again.
+    let counted = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        if let Some(n) = matching.get() {
+            counted.set(n);
+        }
+    });
+    let total = move || counted.get();
     let picking = move || ctx.all_matching.get() || ctx.picked.with(|p| !p.is_empty());
     let composer = move || {
         let f = ctx.filter.get();

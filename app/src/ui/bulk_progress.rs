@@ -3,7 +3,6 @@
 //! survives a reload — with approve / reject, cancel, retry of failures, and who was skipped or
 //! failed and why. And the list of recent bulk messages (`/bulk`).
 
-use super::clock::use_now;
 use super::inbox::use_inbox;
 use super::login::is_signed_out;
 use super::widgets::{ChannelIcon, RelTime};
@@ -81,10 +80,16 @@ pub fn BulkPage() -> impl IntoView {
         tick.track();
         load_bulk(id)
     });
+    // Copied by an effect: reading a local resource in the view would suspend the whole inbox
+    // each second.
+    let shown = RwSignal::new(None::<Result<BulkView, crate::api::AppError>>);
     let over = RwSignal::new(false);
     Effect::new(move |_| {
-        if let Some(Ok(b)) = data.get() {
-            over.set(is_over(&b));
+        if let Some(r) = data.get() {
+            if let Ok(b) = &r {
+                over.set(is_over(b));
+            }
+            shown.set(Some(r));
         }
     });
     // Read again every second while something is left to happen (stops when the page goes).
@@ -124,7 +129,7 @@ pub fn BulkPage() -> impl IntoView {
     view! {
         <Title text="Bulk message"/>
         <div class="settings-pane bulk-pane">
-            {move || match data.get() {
+            {move || match shown.get() {
                 None => view! { <p class="settings-note">"Loading…"</p> }.into_any(),
                 Some(Err(e)) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Some(Err(e)) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -193,7 +198,12 @@ pub fn BulkList() -> impl IntoView {
         ctx.refresh.track();
         load_bulk_list()
     });
-    let _now = use_now();
+    let shown = RwSignal::new(None::<Result<Vec<BulkView>, crate::api::AppError>>);
+    Effect::new(move |_| {
+        if let Some(r) = list.get() {
+            shown.set(Some(r));
+        }
+    });
     view! {
         <Title text="Bulk messages"/>
         <div class="settings-pane bulk-pane">
@@ -202,7 +212,7 @@ pub fn BulkList() -> impl IntoView {
                 <h2>"Bulk messages"</h2>
                 <p>"To send one, filter the inbox (a campaign, a stage…), tick threads or “Select all matching”, then “Send bulk message”. Each creator gets their own message in their own thread, on the channel that reaches them; who is skipped, and why, is shown before you send."</p>
             </header>
-            {move || match list.get() {
+            {move || match shown.get() {
                 None => view! { <p class="settings-note">"Loading…"</p> }.into_any(),
                 Some(Err(e)) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Some(Err(e)) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),

@@ -30,17 +30,17 @@ pub fn ThreadList() -> impl IntoView {
     let more_error = RwSignal::new(None::<String>);
     // The loaded rows once a live change touched them (until the first page is read again).
     let live_rows = RwSignal::new(None::<Vec<ThreadSummary>>);
+    // The first page's rows, copied by the effect below: live events arrive outside any
+    // Suspense, where reading the resource itself is not allowed.
+    let first_rows = RwSignal::new(Vec::<ThreadSummary>::new());
     let loaded = move || -> Vec<ThreadSummary> {
-        let mut rows = first
-            .get_untracked()
-            .and_then(Result::ok)
-            .map(|p| p.threads)
-            .unwrap_or_default();
+        let mut rows = first_rows.get_untracked();
         rows.extend(more.get_untracked());
         rows
     };
     Effect::new(move |_| {
         if let Some(Ok(page)) = first.get() {
+            first_rows.set(page.threads.clone());
             more.set(Vec::new());
             next.set(page.next.clone());
             more_error.set(None);

@@ -191,7 +191,7 @@ fn route_table() {
             false,
             NO_SMS,
             OPEN,
-            Err(Skip::NoContact),
+            Err(Skip::NotConnected(Sms)),
         ),
     ];
     for (name, ids, last, stage, closed, conn, allowed, want) in cases {

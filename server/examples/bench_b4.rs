@@ -1,0 +1,234 @@
+//! Benchmark B4: a bulk message to 10,000 creators picked by an inbox filter (one campaign).
+//! First the time to resolve the recipients, route each (consent, channels, the campaign's
+//! policy), and write every recipient's entry and send job (`enqueue_10k_s`: creation plus
+//! writing, on embedded SurrealKV). Then the dispatcher's throughput sending them by SMS to a
+//! Twilio Messages API on loopback with the rate limits lifted (`dispatch_per_s`), beside what
+//! that endpoint answers when called directly with the same concurrency (`endpoint_per_s`).
+//! Last line: `BENCH B4 enqueue_10k_s=<x> dispatch_per_s=<y>`.
+//!
+//! Usage: bench_b4 [--creators N] [--dispatch N]
+
+use app::api::backend::{Caller, Scope};
+use app::domain::filter::InboxFilter;
+use app::domain::twilio::TwilioConnection;
+use app::model::bulk::{BulkCompose, BulkSelection};
+use app::model::Role;
+use axum::routing::post;
+use serde_json::json;
+use server::backend::SurrealBackend;
+use server::clock::Clock;
+use server::config::Config;
+use server::db::{self, exec};
+use server::outbound::dispatcher::Dispatcher;
+use server::store::bulk;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+const BATCH: usize = 500;
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A Twilio Messages API on loopback: accepts every message at once, as Twilio does (201).
+async fn endpoint() -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    let app = axum::Router::new().route(
+        "/2010-04-01/Accounts/{sid}/Messages.json",
+        post(move || {
+            let c = c.clone();
+            async move {
+                let n = c.fetch_add(1, Ordering::Relaxed);
+                (
+                    axum::http::StatusCode::CREATED,
+                    axum::Json(json!({ "sid": format!("SM{n:032x}"), "status": "queued" })),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), count)
+}
+
+async fn seed(db: &db::Db, creators: usize, now: i64) {
+    exec(
+        db,
+        "CREATE workspace:bench SET name = 'Bench', created_at = $now;
+         CREATE user:owner SET email = 'owner@bench.example', name = 'Olive Owner', password_hash = 'x', created_at = $now;
+         CREATE membership SET workspace = workspace:bench, user = user:owner, role = 'owner', created_at = $now;
+         CREATE client:brand SET workspace = workspace:bench, name = 'Brand', created_at = $now;
+         CREATE campaign:launch SET workspace = workspace:bench, client = client:brand, name = 'Launch', platform = 'instagram',
+             kind = 'gifting', brief = 'b', creator_guidance = 'g', negotiation_language = 'n', compensation = 'Product',
+             deliverables = ['1 Reel'], status = 'active', created_at = $now;
+         CREATE campaign:other SET workspace = workspace:bench, client = client:brand, name = 'Other', platform = 'instagram',
+             kind = 'gifting', brief = 'b', creator_guidance = 'g', negotiation_language = 'n', compensation = 'Product',
+             deliverables = ['1 Reel'], status = 'active', created_at = $now;",
+        json!({ "now": now }),
+    )
+    .await
+    .unwrap();
+    let mut i = 0;
+    while i < creators {
+        let n = BATCH.min(creators - i);
+        // Every 20th creator has opted out of SMS and has no email: skipped.
+        let rows: Vec<serde_json::Value> = (i..i + n)
+            .map(|k| json!({ "id": format!("c{k:06}"), "phone": format!("+1512{k:07}"), "out": k % 20 == 0 }))
+            .collect();
+        exec(
+            db,
+            "BEGIN TRANSACTION;
+             FOR $r IN $rows {
+                CREATE type::record('creator', $r.id) SET workspace = workspace:bench, name = 'Creator ' + $r.id,
+                    handle = '@' + $r.id, notes = '', search = $r.id, created_at = $now,
+                    identities = [{ channel: 'sms', address: $r.phone, consent: IF $r.out THEN 'opted_out' ELSE 'granted' END }];
+                CREATE type::record('enrollment', $r.id) SET workspace = workspace:bench, creator = type::record('creator', $r.id),
+                    campaign = campaign:launch, stage = 'accepted', agreed_terms = '', next_action = '', created_at = $now, updated_at = $now;
+                CREATE type::record('thread', $r.id) SET workspace = workspace:bench, enrollment = type::record('enrollment', $r.id),
+                    creator = type::record('creator', $r.id), campaign = campaign:launch, client = client:brand,
+                    creator_name = 'Creator ' + $r.id, creator_handle = '@' + $r.id, creator_search = $r.id,
+                    campaign_name = 'Launch', client_name = 'Brand', stage = 'accepted', channels = ['sms'], last_at = $now,
+                    last_channel = 'sms', last_sender_kind = 'creator', last_sender_name = 'Creator', last_snippet = 'Hi',
+                    unread = false, last_inbound_channel = 'sms', last_inbound_at = $now;
+             };
+             COMMIT TRANSACTION;",
+            json!({ "rows": rows, "now": now }),
+        )
+        .await
+        .unwrap();
+        i += n;
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let creators = arg("--creators", 10_000);
+    let dispatch = arg("--dispatch", 3_000);
+    let dir = std::env::temp_dir().join(format!("bench-b4-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (base, accepted) = endpoint().await;
+    let vars: HashMap<String, String> = [
+        ("INBOX_DATABASE", format!("surrealkv://{}", dir.join("db").display())),
+        ("INBOX_DEV", "1".into()),
+        ("INBOX_TWILIO_API_URL", base.clone()),
+        ("INBOX_BULK_SMS_PER_MINUTE", "0".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let config = Config::from_vars(&vars).unwrap();
+    let db = db::connect(&config).await.unwrap();
+    let now = 1_795_442_700_000;
+    db::migrations::migrate(&db, now).await.unwrap();
+    let started = Instant::now();
+    seed(&db, creators, now).await;
+    eprintln!("seeded {creators} creators and threads in {:.1}s", started.elapsed().as_secs_f64());
+    server::store::sms_accounts::connect(
+        &db,
+        "bench",
+        &config.server_secret,
+        &TwilioConnection {
+            account_sid: format!("AC{}", "a1".repeat(16)),
+            auth_token: TOKEN.into(),
+            numbers: vec!["+14155550100".into()],
+            messaging_service_sid: None,
+        },
+        now,
+    )
+    .await
+    .map_err(|_| "connect")
+    .unwrap();
+    let clock = Clock::manual(now + 60_000);
+    let backend = SurrealBackend::new(db.clone(), clock.clone(), config);
+    let caller = Caller {
+        user_id: "owner".into(),
+        workspace_id: "bench".into(),
+        role: Role::Owner,
+        scope: Scope::Workspace,
+    };
+    let selection = BulkSelection::Filter(InboxFilter {
+        campaign: Some("launch".into()),
+        ..Default::default()
+    });
+    let compose = BulkCompose {
+        subject: String::new(),
+        body: "Hi {{first_name}}, your {{brand}} package for {{campaign}} ships this week.".into(),
+    };
+
+    // 1. Resolve, route, apply the policy, write every entry and send job.
+    let t0 = Instant::now();
+    let req = bulk::BulkRequest {
+        selection: &selection,
+        compose: &compose,
+        schedule_at: None,
+    };
+    let (id, due) = bulk::create(&db, &caller, req, clock.now_ms()).await.map_err(|_| "create").unwrap();
+    let created = t0.elapsed().as_secs_f64();
+    assert!(due);
+    let written = backend.enqueue_bulk(&id).await.unwrap().expect("written");
+    let enqueue_s = t0.elapsed().as_secs_f64();
+    println!(
+        "enqueue: {} selected → {} entries and send jobs written, {} skipped; create (resolve + route + policy) {:.2}s, total {:.2}s",
+        creators, written.messages, written.skipped, created, enqueue_s
+    );
+
+    // 2. The endpoint alone, at the dispatcher's concurrency.
+    let http = reqwest::Client::new();
+    let url = format!("{base}/2010-04-01/Accounts/AC{}/Messages.json", "a1".repeat(16));
+    let probe = dispatch.min(2_000);
+    let t1 = Instant::now();
+    use futures::StreamExt;
+    futures::stream::iter(0..probe)
+        .map(|_| {
+            let http = http.clone();
+            let url = url.clone();
+            async move {
+                http.post(url)
+                    .basic_auth("x", Some("y"))
+                    .form(&[("To", "+15125550100"), ("Body", "hello")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+            }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    let endpoint_per_s = probe as f64 / t1.elapsed().as_secs_f64();
+    let before = accepted.load(Ordering::Relaxed);
+
+    // 3. The dispatcher sends the queued jobs (claim with a lease, send, record).
+    let d = Dispatcher::new(backend.clone());
+    let t2 = Instant::now();
+    let mut sent = 0;
+    while sent < dispatch {
+        let t = d.run_once().await.unwrap();
+        if t.total() == 0 {
+            break;
+        }
+        sent += t.sent;
+    }
+    let dispatch_s = t2.elapsed().as_secs_f64();
+    let dispatch_per_s = sent as f64 / dispatch_s;
+    assert_eq!(accepted.load(Ordering::Relaxed) - before, sent);
+    println!(
+        "dispatch: {sent} SMS sent in {dispatch_s:.2}s ({dispatch_per_s:.0}/s); the endpoint alone answers {endpoint_per_s:.0}/s at the same concurrency"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "BENCH B4 enqueue_10k_s={enqueue_s:.2} dispatch_per_s={dispatch_per_s:.0} endpoint_per_s={endpoint_per_s:.0}"
+    );
+}

@@ -118,7 +118,10 @@ async fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let (base, accepted) = endpoint().await;
     let vars: HashMap<String, String> = [
-        ("INBOX_DATABASE", format!("surrealkv://{}", dir.join("db").display())),
+        (
+            "INBOX_DATABASE",
+            format!("surrealkv://{}", dir.join("db").display()),
+        ),
         ("INBOX_DEV", "1".into()),
         ("INBOX_TWILIO_API_URL", base.clone()),
         ("INBOX_BULK_SMS_PER_MINUTE", "0".into()),
@@ -132,7 +135,10 @@ async fn main() {
     db::migrations::migrate(&db, now).await.unwrap();
     let started = Instant::now();
     seed(&db, creators, now).await;
-    eprintln!("seeded {creators} creators and threads in {:.1}s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "seeded {creators} creators and threads in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
     server::store::sms_accounts::connect(
         &db,
         "bench",
@@ -172,7 +178,10 @@ async fn main() {
         compose: &compose,
         schedule_at: None,
     };
-    let (id, due) = bulk::create(&db, &caller, req, clock.now_ms()).await.map_err(|_| "create").unwrap();
+    let (id, due) = bulk::create(&db, &caller, req, clock.now_ms())
+        .await
+        .map_err(|_| "create")
+        .unwrap();
     let created = t0.elapsed().as_secs_f64();
     assert!(due);
     let written = backend.enqueue_bulk(&id).await.unwrap().expect("written");
@@ -184,7 +193,10 @@ async fn main() {
 
     // 2. The endpoint alone, at the dispatcher's concurrency.
     let http = reqwest::Client::new();
-    let url = format!("{base}/2010-04-01/Accounts/AC{}/Messages.json", "a1".repeat(16));
+    let url = format!(
+        "{base}/2010-04-01/Accounts/AC{}/Messages.json",
+        "a1".repeat(16)
+    );
     let probe = dispatch.min(2_000);
     let t1 = Instant::now();
     use futures::StreamExt;

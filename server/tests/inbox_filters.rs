@@ -207,6 +207,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             email: None,
             check_campaign: false,
             automate: false,
+            bulk: None,
         };
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await

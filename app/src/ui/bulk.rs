@@ -47,7 +47,8 @@ pub fn BulkComposer() -> impl IntoView {
     let ctx = use_inbox();
     let query = use_query_map();
     let selection = Memo::new(move |_| {
-        let (all, threads) = query.with(|q| (q.get("all").as_deref() == Some("1"), q.get("threads")));
+        let (all, threads) =
+            query.with(|q| (q.get("all").as_deref() == Some("1"), q.get("threads")));
         selection_from_query(all, threads, ctx.filter.get())
     });
     let subject = RwSignal::new(String::new());
@@ -88,9 +89,11 @@ pub fn BulkComposer() -> impl IntoView {
     let when = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    let send = Action::new(move |(sel, compose, at): &(BulkSelection, BulkCompose, Option<i64>)| {
-        create_bulk(sel.clone(), compose.clone(), *at)
-    });
+    let send = Action::new(
+        move |(sel, compose, at): &(BulkSelection, BulkCompose, Option<i64>)| {
+            create_bulk(sel.clone(), compose.clone(), *at)
+        },
+    );
     Effect::new(move |_| {
         if let Some(r) = send.value().get() {
             match r {
@@ -184,7 +187,9 @@ pub fn BulkComposer() -> impl IntoView {
 }
 
 fn preview_button(p: Option<&BulkPreview>, scheduled: bool) -> String {
-    let n: u32 = p.map(|p| p.by_channel.iter().map(|(_, n)| n).sum()).unwrap_or(0);
+    let n: u32 = p
+        .map(|p| p.by_channel.iter().map(|(_, n)| n).sum())
+        .unwrap_or(0);
     let verb = match (p.is_some_and(|p| p.approval.is_some()), scheduled) {
         (true, _) => "Ask for approval",
         (false, true) => "Schedule",

@@ -1,7 +1,7 @@
 //! The inbox page: navigation, filters and the thread list beside the open thread.
 
-use super::clock::provide_clock;
 use super::bulk_bar::BulkBar;
+use super::clock::provide_clock;
 use super::filters::FilterBar;
 use super::live::{provide_live, Debounce};
 use super::notifications::NotificationBell;

@@ -172,12 +172,13 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
             return;
         }
         let id = pick_id.clone();
-        ctx.picked.update(|p| match p.iter().position(|x| *x == id) {
-            Some(i) => {
-                p.remove(i);
-            }
-            None => p.push(id),
-        });
+        ctx.picked
+            .update(|p| match p.iter().position(|x| *x == id) {
+                Some(i) => {
+                    p.remove(i);
+                }
+                None => p.push(id),
+            });
     };
     view! {
         <li class="thread-row" class:unread=t.unread class:selected=selected class:picked=picked_row data-thread-id=t.id.clone()>

@@ -12,8 +12,8 @@ use futures::StreamExt;
 use std::time::Duration;
 
 /// Jobs claimed per pass, and sent at most this many at a time.
-const BATCH: usize = 32;
-const CONCURRENCY: usize = 8;
+const BATCH: usize = 64;
+const CONCURRENCY: usize = 16;
 const POLL: Duration = Duration::from_secs(1);
 
 /// What one pass did.
@@ -28,12 +28,6 @@ impl Tally {
     pub fn total(&self) -> usize {
         self.sent + self.retrying + self.failed
     }
-}
-
-enum Outcome {
-    Sent,
-    Retrying,
-    Failed,
 }
 
 #[derive(Clone)]
@@ -70,62 +64,72 @@ impl Dispatcher {
         })
     }
 
-    /// One pass: claims up to a batch of due jobs and attempts each once.
+    /// One pass: claims up to a batch of due jobs (in one transaction when no other worker
+    /// contends, else one by one), attempts each once, and records the sends in one transaction.
     pub async fn run_once(&self) -> Result<Tally, DbError> {
         let db = &self.backend.db;
         let now = self.backend.clock.now_ms();
-        let mut claimed = Vec::new();
-        for id in jobs::due(db, now, BATCH).await? {
-            if let Some(job) = jobs::claim(db, &id, &self.owner, now).await? {
-                claimed.push(job);
+        let mut claimed = jobs::claim_batch(db, &self.owner, now, BATCH).await?;
+        if claimed.len() < BATCH {
+            // Leases left by a dead worker, and queued jobs a contended batch claim missed.
+            for id in jobs::due(db, now, BATCH - claimed.len()).await? {
+                if claimed.iter().any(|c| c.id == id) {
+                    continue;
+                }
+                if let Some(job) = jobs::claim(db, &id, &self.owner, now).await? {
+                    claimed.push(job);
+                }
             }
         }
-        let outcomes: Vec<Result<Outcome, DbError>> = futures::stream::iter(claimed)
-            .map(|job| self.attempt(job))
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
+        let results: Vec<(Claimed, Result<Option<String>, SendError>)> =
+            futures::stream::iter(claimed)
+                .map(|job| async move {
+                    let r = self.attempt(&job).await;
+                    r.map(|r| (job, r))
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect::<Vec<Result<_, DbError>>>()
+                .await
+                .into_iter()
+                .collect::<Result<_, _>>()?;
+        let now = self.backend.clock.now_ms();
         let mut tally = Tally::default();
-        for o in outcomes {
-            match o? {
-                Outcome::Sent => tally.sent += 1,
-                Outcome::Retrying => tally.retrying += 1,
-                Outcome::Failed => tally.failed += 1,
+        let mut sent = Vec::new();
+        for (job, result) in &results {
+            match result {
+                Ok(provider_id) => {
+                    tracing::info!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt, "sent");
+                    sent.push((job, provider_id.clone()));
+                    tally.sent += 1;
+                }
+                Err(e) => {
+                    let again = jobs::mark_failed(db, job, &e.reason, e.retryable, now).await?;
+                    tracing::warn!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt,
+                        reason = %e.reason, retry = again, "send attempt failed");
+                    if again {
+                        tally.retrying += 1;
+                    } else {
+                        tally.failed += 1;
+                    }
+                }
             }
         }
+        jobs::mark_sent_many(db, &sent, now).await?;
         Ok(tally)
     }
 
-    async fn attempt(&self, job: Claimed) -> Result<Outcome, DbError> {
-        let result = match job.channel {
-            Channel::Sms => self.send_sms(&job).await?,
-            Channel::Api => self.send_api(&job).await?,
-            Channel::Instagram => self.send_instagram(&job).await?,
-            Channel::Email => self.send_email(&job).await?,
+    /// One attempt at sending the job through its channel (nothing recorded yet).
+    async fn attempt(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
+        Ok(match job.channel {
+            Channel::Sms => self.send_sms(job).await?,
+            Channel::Api => self.send_api(job).await?,
+            Channel::Instagram => self.send_instagram(job).await?,
+            Channel::Email => self.send_email(job).await?,
             other => Err(SendError::permanent(format!(
                 "sending by {} is not available",
                 other.label()
             ))),
-        };
-        let db = &self.backend.db;
-        let now = self.backend.clock.now_ms();
-        match result {
-            Ok(provider_id) => {
-                jobs::mark_sent(db, &job, provider_id.as_deref(), now).await?;
-                tracing::info!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt, "sent");
-                Ok(Outcome::Sent)
-            }
-            Err(e) => {
-                let again = jobs::mark_failed(db, &job, &e.reason, e.retryable, now).await?;
-                tracing::warn!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt,
-                    reason = %e.reason, retry = again, "send attempt failed");
-                Ok(if again {
-                    Outcome::Retrying
-                } else {
-                    Outcome::Failed
-                })
-            }
-        }
+        })
     }
 
     async fn send_sms(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {

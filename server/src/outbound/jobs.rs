@@ -61,11 +61,14 @@ pub async fn claim(db: &Db, id: &str, owner: &str, now: i64) -> Result<Option<Cl
         Err(e) => return Err(e),
     };
     let row: Option<Value> = first(&mut resp, 0)?;
-    let Some(row) = row else { return Ok(None) };
+    row.map(|r| claimed(&r)).transpose()
+}
+
+fn claimed(row: &Value) -> Result<Claimed, DbError> {
     let field = |k: &str| row.get(k).cloned().unwrap_or(Value::Null);
     let text = |k: &str| field(k).as_str().unwrap_or_default().to_string();
-    Ok(Some(Claimed {
-        id: id.to_string(),
+    Ok(Claimed {
+        id: key_of(&field("id")).unwrap_or_default(),
         workspace: key_of(&field("workspace")).unwrap_or_default(),
         message: key_of(&field("message")).unwrap_or_default(),
         channel: serde_json::from_value(field("channel"))?,
@@ -73,32 +76,76 @@ pub async fn claim(db: &Db, id: &str, owner: &str, now: i64) -> Result<Option<Cl
         text: text("text"),
         options: field("options"),
         attempt: field("attempts").as_u64().unwrap_or(1) as u32,
-    }))
+    })
 }
 
-/// The attempt succeeded: the provider accepted the message under `provider_id`. Applies any
-/// delivery report that raced ahead of this record.
-pub async fn mark_sent(
+/// Claims up to `limit` queued jobs that are due, in one statement (one transaction). Empty when another worker
+/// claimed some of the same jobs at this moment (the conflict aborts this claim; the caller
+/// falls back to claiming one by one).
+pub async fn claim_batch(
     db: &Db,
-    job: &Claimed,
-    provider_id: Option<&str>,
+    owner: &str,
+    now: i64,
+    limit: usize,
+) -> Result<Vec<Claimed>, DbError> {
+    let resp = exec(
+        db,
+        "UPDATE (SELECT VALUE id FROM outbound_job WHERE status = 'queued' AND next_at <= $now LIMIT $limit)
+             SET status = 'sending', lease_owner = $owner, next_at = $until, attempts += 1, updated_at = $now
+             WHERE status = 'queued' AND next_at <= $now RETURN AFTER;",
+        json!({ "owner": owner, "now": now, "until": now + LEASE_MS, "limit": limit }),
+    )
+    .await;
+    let mut resp = match resp {
+        Ok(r) => r,
+        Err(e) if crate::db::is_conflict(&e) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let rows: Vec<Value> = resp.take(0)?;
+    rows.iter().map(claimed).collect()
+}
+
+/// The attempts succeeded: each provider accepted its message under its id. One transaction,
+/// then any delivery report that raced ahead of these records is applied.
+pub async fn mark_sent_many(
+    db: &Db,
+    sent: &[(&Claimed, Option<String>)],
     now: i64,
 ) -> Result<(), DbError> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Value> = sent
+        .iter()
+        // Absent, not null, when the provider gave no id: the field takes NONE.
+        .map(|(job, pid)| {
+            crate::db::without_nulls(json!({ "job": job.id, "mid": job.message, "pid": pid }))
+        })
+        .collect();
+    let pids: Vec<&str> = sent.iter().filter_map(|(_, p)| p.as_deref()).collect();
     let mut resp = exec(
         db,
         "BEGIN TRANSACTION;
-         UPDATE type::record('outbound_job', $job) SET status = 'done', lease_owner = NONE, last_error = NONE, updated_at = $now;
-         UPDATE type::record('message', $mid) SET status = IF status = 'queued' THEN 'sent' ELSE status END,
-             external_id = $pid, sent_at = $now, failure_reason = NONE;
+         FOR $r IN $rows {
+             UPDATE type::record('outbound_job', $r.job) SET status = 'done', lease_owner = NONE, last_error = NONE, updated_at = $now;
+             UPDATE type::record('message', $r.mid) SET status = IF status = 'queued' THEN 'sent' ELSE status END,
+                 external_id = $r.pid, sent_at = $now, failure_reason = NONE;
+         };
          COMMIT TRANSACTION;
-         SELECT status, error FROM delivery_report WHERE workspace = type::record('workspace', $ws)
-             AND external_id = $pid ORDER BY at ASC;",
-        json!({ "job": job.id, "mid": job.message, "pid": provider_id, "now": now, "ws": job.workspace }),
+         SELECT record::id(workspace) AS ws, external_id, status, error FROM delivery_report
+             WHERE external_id IN $pids ORDER BY at ASC;",
+        json!({ "rows": rows, "pids": pids, "now": now }),
     )
     .await?;
     let n = resp.num_statements();
     let early: Vec<Value> = resp.take(n - 1)?;
     for r in early {
+        let Some((job, _)) = sent.iter().find(|(j, p)| {
+            p.as_deref() == r["external_id"].as_str()
+                && r["ws"].as_str() == Some(j.workspace.as_str())
+        }) else {
+            continue;
+        };
         let status: Option<DeliveryStatus> = serde_json::from_value(r["status"].clone()).ok();
         if let Some(status) = status {
             let error = r["error"].as_str().map(str::to_string);

@@ -114,13 +114,10 @@ pub async fn run(
     let mut written = Written::default();
     for (n, chunk) in rest.chunks(CHUNK).enumerate() {
         let at = now();
-        let mut sql = String::from(
-            "BEGIN TRANSACTION;
-             IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' { THROW 'bulk message stopped'; };\n",
-        );
+        let mut entries: Vec<Value> = Vec::with_capacity(chunk.len());
         let mut vars = Map::new();
         let mut skips: Vec<Value> = Vec::new();
-        for (i, thread_id) in chunk.iter().enumerate() {
+        for thread_id in chunk {
             let Some(row) = by_id.get(thread_id.as_str()) else {
                 // Gone from the workspace since (a merge, a move): nothing to write.
                 skips.push(json!({ "thread": thread_id, "creator": "", "campaign": "",
@@ -138,7 +135,6 @@ pub async fn run(
                     continue;
                 }
             };
-            let var = format!("e{i}");
             let link = bulk::uses_portal_link(&c.body).then(crate::ids::new_secret);
             let url = link.as_ref().map(|t| {
                 format!(
@@ -196,14 +192,12 @@ pub async fn run(
                 bulk: Some(id.to_string()),
             };
             let (mut bound, _) = entry::bind(&c.workspace, &row.thread, &msg);
-            sql.push_str(&entry::statements(&var, false));
             if has_job {
                 let slot = slots.entry(channel).or_insert((started, 0));
                 let due = bulk::due_at(slot.0, slot.1, sending.rates.per_minute(channel));
                 slot.1 += 1;
                 bound["due"] = json!(due);
                 bound["job_to"] = json!(to_address.unwrap_or_default());
-                sql.push_str(&JOB.replace("$e.", &format!("${var}.")));
                 written.jobs += 1;
             }
             if channel == Channel::Email {
@@ -211,23 +205,32 @@ pub async fn run(
                     &msg.id,
                     sending.email_domain
                 ));
-                sql.push_str(&EMAIL.replace("$e.", &format!("${var}.")));
             }
             if let Some(token) = &link {
                 bound["link_hash"] = json!(crate::store::portal::hash(token));
                 bound["link_expires"] = json!(at + app::domain::portal::LINK_TTL_MS);
                 bound["user"] = json!(c.created_by);
-                sql.push_str(&LINK.replace("$e.", &format!("${var}.")));
             }
-            vars.insert(var, bound);
+            entries.push(bound);
             written.messages += 1;
         }
         written.skipped += skips.len();
-        sql.push_str(
-            "UPDATE type::record('bulk_send', $bid) SET enqueued += $count, skipped = array::concat(skipped, $skips),
+        // One statement text per chunk, whatever its size: each entry's statements run in a loop.
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' {{ THROW 'bulk message stopped'; }};
+             FOR $e IN $entries {{
+                 {}
+                 IF $e.due != NONE {{ {JOB} }};
+                 IF $e.email_mid != NONE {{ {EMAIL} }};
+                 IF $e.link_hash != NONE {{ {LINK} }};
+             }};
+             UPDATE type::record('bulk_send', $bid) SET enqueued += $count, skipped = array::concat(skipped, $skips),
                  lease_until = $until;
              COMMIT TRANSACTION;",
+            entry::statements("e", false)
         );
+        vars.insert("entries".into(), Value::Array(entries));
         vars.insert("bid".into(), json!(id));
         vars.insert("count".into(), json!(chunk.len()));
         vars.insert("skips".into(), Value::Array(skips));
@@ -299,12 +302,12 @@ async fn next_slots(
 const JOB: &str = "CREATE type::record('outbound_job', $e.mid) SET workspace = type::record('workspace', $e.ws),
     message = type::record('message', $e.mid), channel = $e.channel, status = 'queued', attempts = 0, next_at = $e.due,
     to_address = $e.job_to, text = $e.text, options = {}, created_at = $e.at, updated_at = $e.at,
-    bulk = type::record('bulk_send', $bid);\n";
+    bulk = type::record('bulk_send', $bid);";
 
 /// A bulk email's own Message-ID: a reply threads back to this creator's thread.
-const EMAIL: &str = "UPDATE type::record('message', $e.mid) SET email_message_id = $e.email_mid, email_references = [];\n";
+const EMAIL: &str = "UPDATE type::record('message', $e.mid) SET email_message_id = $e.email_mid, email_references = [];";
 
 /// A fresh portal link for the recipient (the earlier one is revoked: one link at a time).
 const LINK: &str = "UPDATE portal_link SET revoked_at = $e.at WHERE thread = type::record('thread', $e.tid) AND revoked_at = NONE;
     CREATE portal_link SET workspace = type::record('workspace', $e.ws), thread = type::record('thread', $e.tid),
-        token_hash = $e.link_hash, created_by = $e.user, created_at = $e.at, expires_at = $e.link_expires;\n";
+        token_hash = $e.link_hash, created_by = $e.user, created_at = $e.at, expires_at = $e.link_expires;";

@@ -8,6 +8,9 @@ use app::api::backend::Caller;
 use app::api::AppError;
 use app::model::bulk::*;
 
+/// Bulk messages with at most this many recipients are written before the request answers.
+const INLINE_MAX: usize = 500;
+
 impl SurrealBackend {
     fn sending(&self) -> (String, String) {
         (self.config.public_url.clone(), self.config.email_domain())
@@ -29,6 +32,24 @@ impl SurrealBackend {
             self.outbound.ring();
         }
         Ok(written)
+    }
+
+    /// Writes a due bulk message's recipients: before answering when they are few (the sender
+    /// sees them at once), in the background when many (the bulk message is stored and its
+    /// progress shows; the automation worker resumes it if this process stops).
+    async fn enqueue_soon(&self, id: &str, recipients: usize) -> Result<(), AppError> {
+        if recipients <= INLINE_MAX {
+            self.enqueue_bulk(id).await.map_err(internal)?;
+        } else {
+            let backend = self.clone();
+            let id = id.to_string();
+            tokio::spawn(async move {
+                if let Err(e) = backend.enqueue_bulk(&id).await {
+                    tracing::warn!(error = %e, bulk = %id, "writing a bulk message failed; the worker retries");
+                }
+            });
+        }
+        Ok(())
     }
 
     pub(crate) async fn preview_bulk(
@@ -63,13 +84,13 @@ impl SurrealBackend {
             compose,
             schedule_at,
         };
-        let (id, due) = bulk::create(&self.db, caller, req, self.clock.now_ms())
+        let created = bulk::create(&self.db, caller, req, self.clock.now_ms())
             .await
             .map_err(write_error)?;
-        if due {
-            self.enqueue_bulk(&id).await.map_err(internal)?;
+        if created.due {
+            self.enqueue_soon(&created.id, created.recipients).await?;
         }
-        Ok(id)
+        Ok(created.id)
     }
 
     pub(crate) async fn one_bulk(&self, caller: &Caller, id: &str) -> Result<BulkView, AppError> {
@@ -95,7 +116,8 @@ impl SurrealBackend {
             .await
             .map_err(write_error)?;
         if due {
-            self.enqueue_bulk(id).await.map_err(internal)?;
+            let total = self.one_bulk(caller, id).await?.counts.waiting as usize;
+            self.enqueue_soon(id, total).await?;
         }
         self.one_bulk(caller, id).await
     }

@@ -78,7 +78,7 @@ async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_repli
     assert_eq!(threads.len(), 200);
 
     // Some creators cannot be reached: all addresses opted out (and they last wrote by email, not
-    // in their portal, which an opt-out does not close); Instagram only; finished. They are
+    // in their portal, which an opt-out does not close); Instagram only (last wrote there); finished. They are
     // picked among open threads (the seed finishes some of its own).
     let open: Vec<usize> = (0..threads.len())
         .filter(|&i| !["completed", "declined"].contains(&threads[i]["stage"].as_str().unwrap()))
@@ -92,7 +92,8 @@ async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_repli
              THEN { channel: $i.channel, address: $i.address, consent: 'opted_out' } ELSE $i END);
          UPDATE type::record('creator', $b) SET identities = [{ channel: 'instagram', address: 'only.dm', consent: 'unknown' }];
          UPDATE type::record('thread', $t) SET stage = 'completed';
-         UPDATE thread SET last_inbound_channel = 'email' WHERE creator = type::record('creator', $a);",
+         UPDATE thread SET last_inbound_channel = 'email' WHERE creator = type::record('creator', $a);
+         UPDATE thread SET last_inbound_channel = 'instagram' WHERE creator = type::record('creator', $b);",
         json!({ "a": opted_out, "b": insta_only, "t": completed }),
     )
     .await;

@@ -1,8 +1,8 @@
 //! Writing a bulk message's recipients: each gets an entry in their own thread (its inbox fields
 //! moved along) and, on a provider channel, a send job due when the channel's rate limit allows.
-//! Recipients are written in chunks, each one transaction that also advances `enqueued`, so an
-//! interrupted enqueue (a crash, a restart) resumes where it stopped; a lease keeps two server
-//! instances from writing the same bulk message.
+//! Recipients are written in chunks, each one transaction (two at a time), so an interrupted
+//! enqueue (a crash, a restart) resumes with the recipients that have no entry yet; a lease keeps
+//! two server instances from writing the same bulk message.
 
 use super::recipients::{self, Row};
 use super::{render, skip_var};
@@ -19,10 +19,12 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
-/// Recipients written per transaction.
+/// Recipients written per transaction, and transactions in flight at once.
 const CHUNK: usize = 250;
-/// How long a writer holds a bulk message between chunks.
+const PARALLEL: usize = 2;
+/// How long a writer holds a bulk message: a minute, and 20 ms per recipient.
 const LEASE_MS: i64 = 60_000;
+const LEASE_PER_RECIPIENT_MS: i64 = 20;
 
 /// What writing needs from the server's configuration.
 #[derive(Clone, Copy)]
@@ -54,7 +56,6 @@ struct Claimed {
     subject: Option<String>,
     body: String,
     recipients: Vec<String>,
-    enqueued: usize,
 }
 
 /// The outcome of `run`.
@@ -79,7 +80,7 @@ pub async fn run(
         "UPDATE type::record('bulk_send', $id) SET state = 'enqueuing', lease_until = $until
              WHERE (state = 'scheduled' AND scheduled_at <= $now) OR (state = 'enqueuing' AND lease_until < $now)
              RETURN record::id(workspace) AS workspace, record::id(created_by) AS created_by, created_by_name,
-                 subject, body, recipients, enqueued;",
+                 subject, body, recipients;",
         json!({ "id": id, "now": started, "until": started + LEASE_MS }),
     )
     .await;
@@ -97,7 +98,23 @@ pub async fn run(
         role: Role::Member,
         scope: Scope::Workspace,
     };
-    let rest: Vec<String> = c.recipients.iter().skip(c.enqueued).cloned().collect();
+    // Recipients written before an interruption keep their entry.
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(thread) FROM message WHERE bulk = type::record('bulk_send', $id);
+         UPDATE type::record('bulk_send', $id) SET lease_until = $until;",
+        json!({ "id": id, "until": started + LEASE_MS + LEASE_PER_RECIPIENT_MS * c.recipients.len() as i64 }),
+    )
+    .await?;
+    let done: std::collections::HashSet<String> =
+        resp.take::<Vec<String>>(0)?.into_iter().collect();
+    let rest: Vec<String> = c
+        .recipients
+        .iter()
+        .filter(|t| !done.contains(*t))
+        .cloned()
+        .collect();
+    let done_before = done.len();
     let resolved =
         recipients::resolve(db, &caller, &BulkSelection::Threads(rest.clone()), started).await?;
     let routes: HashMap<String, Result<Channel, String>> = resolved
@@ -112,135 +129,139 @@ pub async fn run(
         .collect();
     let mut slots = next_slots(db, &c.workspace, started).await?;
     let mut written = Written::default();
-    for (n, chunk) in rest.chunks(CHUNK).enumerate() {
-        let at = now();
-        let mut entries: Vec<Value> = Vec::with_capacity(chunk.len());
-        let mut vars = Map::new();
-        let mut skips: Vec<Value> = Vec::new();
-        for thread_id in chunk {
-            let Some(row) = by_id.get(thread_id.as_str()) else {
-                // Gone from the workspace since (a merge, a move): nothing to write.
-                skips.push(json!({ "thread": thread_id, "creator": "", "campaign": "",
-                    "reason": "the thread no longer exists" }));
+    let mut skips: Vec<Value> = Vec::new();
+    let mut entries: Vec<Value> = Vec::with_capacity(rest.len());
+    let at = now();
+    for thread_id in &rest {
+        let Some(row) = by_id.get(thread_id.as_str()) else {
+            // Gone from the workspace since (a merge, a move): nothing to write.
+            skips.push(json!({ "thread": thread_id, "creator": "", "campaign": "",
+                "reason": "the thread no longer exists" }));
+            continue;
+        };
+        let route = routes
+            .get(thread_id)
+            .cloned()
+            .unwrap_or(Err("not found".into()));
+        let channel = match route {
+            Ok(c) => c,
+            Err(reason) => {
+                skips.push(skip_var(row, &reason));
                 continue;
-            };
-            let route = routes
-                .get(thread_id)
-                .cloned()
-                .unwrap_or(Err("not found".into()));
-            let channel = match route {
-                Ok(c) => c,
-                Err(reason) => {
-                    skips.push(skip_var(row, &reason));
-                    continue;
-                }
-            };
-            let link = bulk::uses_portal_link(&c.body).then(crate::ids::new_secret);
-            let url = link.as_ref().map(|t| {
-                format!(
-                    "{}{}",
-                    sending.public_url,
-                    app::domain::portal::link_path(t)
-                )
-            });
-            let campaign = resolved.campaigns.get(&row.thread.campaign_id);
-            let text = match render(&c.body, row, campaign, &c.created_by_name, url.as_deref()) {
-                Ok(t) => t,
-                Err(reason) => {
-                    skips.push(skip_var(row, &reason));
-                    continue;
-                }
-            };
-            let subject = (channel == Channel::Email).then(|| {
-                c.subject
-                    .as_deref()
-                    .and_then(|s| render(s, row, campaign, &c.created_by_name, url.as_deref()).ok())
-                    .filter(|s| !s.trim().is_empty())
-                    .unwrap_or_else(|| row.thread.campaign_name.clone())
-            });
-            let to_address = match channel {
-                Channel::Email | Channel::Sms => row
-                    .identities
-                    .as_deref()
-                    .and_then(|ids| app::domain::reply_channel::reachable_address(ids, channel))
-                    .map(str::to_string),
-                Channel::Api => Some("platform webhook".into()),
-                _ => None,
-            };
-            let has_job = channel != Channel::InApp;
-            let msg = NewMessage {
-                id: crate::ids::new_id(),
-                direction: Direction::Outbound,
-                channel,
-                sender_kind: SenderKind::Teammate,
-                sender_id: Some(c.created_by.clone()),
-                sender_name: c.created_by_name.clone(),
-                subject,
-                text,
-                at,
-                status: if has_job {
-                    DeliveryStatus::Queued
-                } else {
-                    DeliveryStatus::Sent
-                },
-                external_id: None,
-                to_address: to_address.clone(),
-                job: None,
-                email: None,
-                check_campaign: false,
-                automate: false,
-                bulk: Some(id.to_string()),
-            };
-            let (mut bound, _) = entry::bind(&c.workspace, &row.thread, &msg);
-            if has_job {
-                let slot = slots.entry(channel).or_insert((started, 0));
-                let due = bulk::due_at(slot.0, slot.1, sending.rates.per_minute(channel));
-                slot.1 += 1;
-                bound["due"] = json!(due);
-                bound["job_to"] = json!(to_address.unwrap_or_default());
-                written.jobs += 1;
             }
-            if channel == Channel::Email {
-                bound["email_mid"] = json!(app::domain::email::our_message_id(
-                    &msg.id,
-                    sending.email_domain
-                ));
+        };
+        let link = bulk::uses_portal_link(&c.body).then(crate::ids::new_secret);
+        let url = link.as_ref().map(|t| {
+            format!(
+                "{}{}",
+                sending.public_url,
+                app::domain::portal::link_path(t)
+            )
+        });
+        let campaign = resolved.campaigns.get(&row.thread.campaign_id);
+        let text = match render(&c.body, row, campaign, &c.created_by_name, url.as_deref()) {
+            Ok(t) => t,
+            Err(reason) => {
+                skips.push(skip_var(row, &reason));
+                continue;
             }
-            if let Some(token) = &link {
-                bound["link_hash"] = json!(crate::store::portal::hash(token));
-                bound["link_expires"] = json!(at + app::domain::portal::LINK_TTL_MS);
-                bound["user"] = json!(c.created_by);
-            }
-            entries.push(bound);
-            written.messages += 1;
+        };
+        let subject = (channel == Channel::Email).then(|| {
+            c.subject
+                .as_deref()
+                .and_then(|s| render(s, row, campaign, &c.created_by_name, url.as_deref()).ok())
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| row.thread.campaign_name.clone())
+        });
+        let to_address = match channel {
+            Channel::Email | Channel::Sms => row
+                .identities
+                .as_deref()
+                .and_then(|ids| app::domain::reply_channel::reachable_address(ids, channel))
+                .map(str::to_string),
+            Channel::Api => Some("platform webhook".into()),
+            _ => None,
+        };
+        let has_job = channel != Channel::InApp;
+        let msg = NewMessage {
+            id: crate::ids::new_id(),
+            direction: Direction::Outbound,
+            channel,
+            sender_kind: SenderKind::Teammate,
+            sender_id: Some(c.created_by.clone()),
+            sender_name: c.created_by_name.clone(),
+            subject,
+            text,
+            at,
+            status: if has_job {
+                DeliveryStatus::Queued
+            } else {
+                DeliveryStatus::Sent
+            },
+            external_id: None,
+            to_address: to_address.clone(),
+            job: None,
+            email: None,
+            check_campaign: false,
+            automate: false,
+            bulk: Some(id.to_string()),
+        };
+        let (mut bound, _) = entry::bind(&c.workspace, &row.thread, &msg);
+        if has_job {
+            let slot = slots.entry(channel).or_insert((started, 0));
+            let due = bulk::due_at(slot.0, slot.1, sending.rates.per_minute(channel));
+            slot.1 += 1;
+            bound["due"] = json!(due);
+            bound["job_to"] = json!(to_address.unwrap_or_default());
+            written.jobs += 1;
         }
-        written.skipped += skips.len();
-        // One statement text per chunk, whatever its size: each entry's statements run in a loop.
-        let sql = format!(
-            "BEGIN TRANSACTION;
-             IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' {{ THROW 'bulk message stopped'; }};
-             FOR $e IN $entries {{
-                 {}
-                 IF $e.due != NONE {{ {JOB} }};
-                 IF $e.email_mid != NONE {{ {EMAIL} }};
-                 IF $e.link_hash != NONE {{ {LINK} }};
-             }};
-             UPDATE type::record('bulk_send', $bid) SET enqueued += $count, skipped = array::concat(skipped, $skips),
-                 lease_until = $until;
-             COMMIT TRANSACTION;",
-            entry::statements("e", false)
-        );
-        vars.insert("entries".into(), Value::Array(entries));
-        vars.insert("bid".into(), json!(id));
-        vars.insert("count".into(), json!(chunk.len()));
-        vars.insert("skips".into(), Value::Array(skips));
-        vars.insert("until".into(), json!(at + LEASE_MS));
-        if let Err(e) = exec_transaction(db, &sql, Value::Object(vars)).await {
-            if e.to_string().contains("bulk message stopped") {
-                tracing::info!(bulk = %id, chunk = n, "bulk message stopped while its messages were written");
+        if channel == Channel::Email {
+            bound["email_mid"] = json!(app::domain::email::our_message_id(
+                &msg.id,
+                sending.email_domain
+            ));
+        }
+        if let Some(token) = &link {
+            bound["link_hash"] = json!(crate::store::portal::hash(token));
+            bound["link_expires"] = json!(at + app::domain::portal::LINK_TTL_MS);
+            bound["user"] = json!(c.created_by);
+        }
+        entries.push(bound);
+        written.messages += 1;
+    }
+    written.skipped = skips.len();
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' {{ THROW 'bulk message stopped'; }};
+         FOR $e IN $entries {{
+             {}
+             IF $e.due != NONE {{ {JOB} }};
+             IF $e.email_mid != NONE {{ {EMAIL} }};
+             IF $e.link_hash != NONE {{ {LINK} }};
+         }};
+         COMMIT TRANSACTION;",
+        entry::statements("e", false)
+    );
+    use futures::StreamExt;
+    let batches: Vec<Value> = entries
+        .chunks(CHUNK)
+        .map(|chunk| json!({ "bid": id, "entries": chunk }))
+        .collect();
+    let sql = sql.as_str();
+    let outcomes: Vec<Result<_, DbError>> = futures::stream::iter(batches)
+        .map(move |vars| exec_transaction(db, sql, vars))
+        .buffer_unordered(PARALLEL)
+        .collect()
+        .await;
+    for o in outcomes {
+        match o {
+            Err(e) if e.to_string().contains("bulk message stopped") => {
+                tracing::info!(bulk = %id, "bulk message stopped while its messages were written");
                 return Ok(Some(written));
             }
-            return Err(e);
+            other => {
+                other?;
+            }
         }
     }
     let done = now();
@@ -249,6 +270,8 @@ pub async fn run(
     vars.insert("ws".into(), json!(c.workspace));
     vars.insert("now".into(), json!(done));
     vars.insert("ms".into(), json!(done - started));
+    vars.insert("skips".into(), Value::Array(skips));
+    vars.insert("enqueued".into(), json!(done_before + written.messages));
     crate::store::audit::AuditEntry {
         actor_kind: "system",
         actor_id: None,
@@ -261,8 +284,8 @@ pub async fn run(
         db,
         &format!(
             "BEGIN TRANSACTION;
-             UPDATE type::record('bulk_send', $bid) SET state = 'sending', lease_until = NONE, enqueue_ms = $ms
-                 WHERE state = 'enqueuing';
+             UPDATE type::record('bulk_send', $bid) SET state = 'sending', lease_until = NONE, enqueue_ms = $ms,
+                 enqueued = $enqueued, skipped = array::concat(skipped, $skips) WHERE state = 'enqueuing';
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),

@@ -150,15 +150,24 @@ fn campaigns_of<'a>(
         .collect()
 }
 
+/// A bulk message just created.
+pub struct Created {
+    pub id: String,
+    /// It may be written now (no approval needed, not scheduled later).
+    pub due: bool,
+    /// Recipients to write (the others were skipped).
+    pub recipients: usize,
+}
+
 /// Creates a bulk message: resolves and routes its recipients now (the selection as it is),
 /// records who is skipped and why, and holds it for approval when a recipient's campaign asks.
-/// Returns its id and whether it is due now.
+/// Its recipients are written by `enqueue::run`.
 pub async fn create(
     db: &Db,
     caller: &Caller,
     req: BulkRequest<'_>,
     now: i64,
-) -> Result<(String, bool), WriteError> {
+) -> Result<Created, WriteError> {
     bulk::validate(&req.compose.subject, &req.compose.body).map_err(WriteError::Invalid)?;
     let at = match req.schedule_at {
         None => now,
@@ -262,7 +271,11 @@ pub async fn create(
         Value::Object(crate::db::without_nulls(Value::Object(vars)).as_object().cloned().unwrap_or_default()),
     )
     .await?;
-    Ok((id, approval.is_none() && at <= now))
+    Ok(Created {
+        due: approval.is_none() && at <= now,
+        recipients: to_send.len(),
+        id,
+    })
 }
 
 pub(super) fn skip_var(row: &Row, reason: &str) -> Value {

@@ -30,6 +30,13 @@ impl Tally {
     }
 }
 
+/// What one pass reads once for all its jobs.
+#[derive(Default)]
+struct Preloaded {
+    accounts: std::collections::HashMap<String, Result<twilio_send::SmsAccount, SendError>>,
+    consents: std::collections::HashMap<String, Consent>,
+}
+
 #[derive(Clone)]
 pub struct Dispatcher {
     backend: SurrealBackend,
@@ -81,10 +88,11 @@ impl Dispatcher {
                 }
             }
         }
+        let pre = &self.preload(&claimed).await?;
         let results: Vec<(Claimed, Result<Option<String>, SendError>)> =
             futures::stream::iter(claimed)
                 .map(|job| async move {
-                    let r = self.attempt(&job).await;
+                    let r = self.attempt(&job, pre).await;
                     r.map(|r| (job, r))
                 })
                 .buffer_unordered(CONCURRENCY)
@@ -118,10 +126,38 @@ impl Dispatcher {
         Ok(tally)
     }
 
+    /// What a pass's SMS jobs need, read once: each workspace's Twilio account, each number's
+    /// consent.
+    async fn preload(&self, jobs: &[Claimed]) -> Result<Preloaded, DbError> {
+        let b = &self.backend;
+        let sms: Vec<&Claimed> = jobs.iter().filter(|j| j.channel == Channel::Sms).collect();
+        let mut pre = Preloaded::default();
+        if sms.is_empty() {
+            return Ok(pre);
+        }
+        let pairs: Vec<(&str, &str)> = sms
+            .iter()
+            .map(|j| (j.message.as_str(), j.to_address.as_str()))
+            .collect();
+        pre.consents = twilio_send::consents(&b.db, &pairs).await?;
+        for j in sms {
+            if !pre.accounts.contains_key(&j.workspace) {
+                let account =
+                    twilio_send::account(&b.db, &j.workspace, &b.config.server_secret).await?;
+                pre.accounts.insert(j.workspace.clone(), account);
+            }
+        }
+        Ok(pre)
+    }
+
     /// One attempt at sending the job through its channel (nothing recorded yet).
-    async fn attempt(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
+    async fn attempt(
+        &self,
+        job: &Claimed,
+        pre: &Preloaded,
+    ) -> Result<Result<Option<String>, SendError>, DbError> {
         Ok(match job.channel {
-            Channel::Sms => self.send_sms(job).await?,
+            Channel::Sms => self.send_sms(job, pre).await,
             Channel::Api => self.send_api(job).await?,
             Channel::Instagram => self.send_instagram(job).await?,
             Channel::Email => self.send_email(job).await?,
@@ -132,30 +168,31 @@ impl Dispatcher {
         })
     }
 
-    async fn send_sms(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
+    fn send_sms(
+        &self,
+        job: &Claimed,
+        pre: &Preloaded,
+    ) -> impl std::future::Future<Output = Result<Option<String>, SendError>> + '_ {
         let b = &self.backend;
-        if twilio_send::consent_of(&b.db, &job.message, &job.to_address).await? == Consent::OptedOut
-        {
-            return Ok(Err(SendError::permanent(
-                "the creator has opted out of SMS (replied STOP)",
-            )));
+        let consent = pre.consents.get(&job.message).copied();
+        let account = pre
+            .accounts
+            .get(&job.workspace)
+            .cloned()
+            .unwrap_or_else(|| Err(SendError::permanent("SMS is not connected")));
+        let (to, text) = (job.to_address.clone(), job.text.clone());
+        async move {
+            if consent == Some(Consent::OptedOut) {
+                return Err(SendError::permanent(
+                    "the creator has opted out of SMS (replied STOP)",
+                ));
+            }
+            let account = account?;
+            let callback = b.sms_status_url();
+            twilio_send::send(&self.http, &b.config.twilio_api_url, &account, &to, &text, &callback)
+                .await
+                .map(Some)
         }
-        let account =
-            match twilio_send::account(&b.db, &job.workspace, &b.config.server_secret).await? {
-                Ok(a) => a,
-                Err(e) => return Ok(Err(e)),
-            };
-        let callback = b.sms_status_url();
-        Ok(twilio_send::send(
-            &self.http,
-            &b.config.twilio_api_url,
-            &account,
-            &job.to_address,
-            &job.text,
-            &callback,
-        )
-        .await
-        .map(Some))
     }
 
     async fn send_email(

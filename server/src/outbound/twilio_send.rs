@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 pub const UNSUBSCRIBED_RECIPIENT: i64 = 21610;
 
 /// What a send needs from the workspace's connection.
+#[derive(Clone)]
 pub struct SmsAccount {
     pub account_sid: String,
     pub auth_token: String,
@@ -61,25 +62,35 @@ pub async fn account(
     }))
 }
 
-/// The consent on record for `phone` among the message's creator's identities (checked again
-/// right before sending: a STOP may have arrived after the reply was queued).
-pub async fn consent_of(db: &Db, message_id: &str, phone: &str) -> Result<Consent, DbError> {
+/// The consent on record for each SMS job's number among its message's creator's identities,
+/// checked again right before sending (a STOP may have arrived after the message was queued);
+/// several jobs in one read: message id → consent (`Unknown` when the number is not the
+/// creator's any more).
+pub async fn consents(
+    db: &Db,
+    jobs: &[(&str, &str)],
+) -> Result<std::collections::HashMap<String, Consent>, DbError> {
+    let ids: Vec<&str> = jobs.iter().map(|(m, _)| *m).collect();
     let mut resp = exec(
         db,
-        "SELECT thread.creator.identities AS identities FROM ONLY type::record('message', $mid);",
-        json!({ "mid": message_id }),
+        "SELECT record::id(id) AS mid, thread.creator.identities AS identities
+             FROM array::map($ids, |$i| type::record('message', $i));",
+        json!({ "ids": ids }),
     )
     .await?;
-    let row: Option<Value> = resp.take(0)?;
-    let consent = row
-        .and_then(|v| {
-            serde_json::from_value::<Vec<app::model::Identity>>(v["identities"].clone()).ok()
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .find(|i| i.channel == app::model::Channel::Sms && i.address == phone)
-        .map_or(Consent::Unknown, |i| i.consent);
-    Ok(consent)
+    let rows: Vec<Value> = resp.take(0)?;
+    let mut out = std::collections::HashMap::new();
+    for r in rows {
+        let Some(mid) = r["mid"].as_str() else { continue };
+        let Some((_, phone)) = jobs.iter().find(|(m, _)| *m == mid) else { continue };
+        let consent = serde_json::from_value::<Vec<app::model::Identity>>(r["identities"].clone())
+            .unwrap_or_default()
+            .into_iter()
+            .find(|i| i.channel == app::model::Channel::Sms && i.address == *phone)
+            .map_or(Consent::Unknown, |i| i.consent);
+        out.insert(mid.to_string(), consent);
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]

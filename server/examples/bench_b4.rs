@@ -229,7 +229,7 @@ async fn main() {
                     .unwrap()
             }
         })
-        .buffer_unordered(8)
+        .buffer_unordered(32)
         .collect::<Vec<_>>()
         .await;
     let endpoint_per_s = probe as f64 / t1.elapsed().as_secs_f64();

@@ -12,8 +12,8 @@ use futures::StreamExt;
 use std::time::Duration;
 
 /// Jobs claimed per pass, and sent at most this many at a time.
-const BATCH: usize = 64;
-const CONCURRENCY: usize = 16;
+const BATCH: usize = 200;
+const CONCURRENCY: usize = 32;
 const POLL: Duration = Duration::from_secs(1);
 
 /// What one pass did.
@@ -189,9 +189,16 @@ impl Dispatcher {
             }
             let account = account?;
             let callback = b.sms_status_url();
-            twilio_send::send(&self.http, &b.config.twilio_api_url, &account, &to, &text, &callback)
-                .await
-                .map(Some)
+            twilio_send::send(
+                &self.http,
+                &b.config.twilio_api_url,
+                &account,
+                &to,
+                &text,
+                &callback,
+            )
+            .await
+            .map(Some)
         }
     }
 

@@ -81,8 +81,12 @@ pub async fn consents(
     let rows: Vec<Value> = resp.take(0)?;
     let mut out = std::collections::HashMap::new();
     for r in rows {
-        let Some(mid) = r["mid"].as_str() else { continue };
-        let Some((_, phone)) = jobs.iter().find(|(m, _)| *m == mid) else { continue };
+        let Some(mid) = r["mid"].as_str() else {
+            continue;
+        };
+        let Some((_, phone)) = jobs.iter().find(|(m, _)| *m == mid) else {
+            continue;
+        };
         let consent = serde_json::from_value::<Vec<app::model::Identity>>(r["identities"].clone())
             .unwrap_or_default()
             .into_iter()

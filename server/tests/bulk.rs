@@ -253,7 +253,7 @@ async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_repli
         .await
         .unwrap();
     assert_eq!(approved.state, BulkState::Sending);
-    assert_eq!(approved.decided_by_name.is_some(), true);
+    assert!(approved.decided_by_name.is_some());
     assert_eq!(approved.counts.queued + approved.counts.sent, sending);
     let again: Result<BulkView, AppError> = h
         .call(

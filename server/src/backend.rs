@@ -824,6 +824,15 @@ impl Backend for SurrealBackend {
         Box::pin(self.change_policy(caller, campaign_id, policy))
     }
 
+    fn set_campaign_followups<'a>(
+        &'a self,
+        caller: &'a Caller,
+        campaign_id: &'a str,
+        rules: Option<&'a [app::domain::followup::RuleSetting]>,
+    ) -> BackendResult<'a, PolicySettings> {
+        Box::pin(self.change_followups(caller, campaign_id, rules))
+    }
+
     fn save_language<'a>(
         &'a self,
         caller: &'a Caller,

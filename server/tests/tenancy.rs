@@ -50,6 +50,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "policy_settings",
     "set_campaign_policy",
     "save_language",
+    "set_campaign_followups",
     "snooze_thread",
     "count_matching",
     "preview_bulk_message",
@@ -87,6 +88,7 @@ const WRITES: &[&str] = &[
     "edit_draft",
     "set_campaign_policy",
     "save_language",
+    "set_campaign_followups",
     "snooze_thread",
     "preview_bulk_message",
     "create_bulk",
@@ -136,6 +138,7 @@ fn args_for(name: &str, thread: &str) -> Value {
         "audit_log" => json!({ "query": { "thread": thread } }),
         "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
         "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
+        "set_campaign_followups" => json!({ "campaign_id": NO_ID, "rules": null }),
         "save_language" => {
             json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
         }

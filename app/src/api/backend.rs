@@ -252,6 +252,12 @@ pub trait Backend: Send + Sync + 'static {
         campaign_id: &'a str,
         policy: Option<&'a crate::domain::policy::ResponsePolicy>,
     ) -> BackendResult<'a, PolicySettings>;
+    fn set_campaign_followups<'a>(
+        &'a self,
+        caller: &'a Caller,
+        campaign_id: &'a str,
+        rules: Option<&'a [crate::domain::followup::RuleSetting]>,
+    ) -> BackendResult<'a, PolicySettings>;
     /// Saves one approved-language entry for the workspace (replacing a built-in one by key).
     fn save_language<'a>(
         &'a self,

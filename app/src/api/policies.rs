@@ -37,6 +37,25 @@ pub async fn set_campaign_policy(
         .await
 }
 
+/// Saves a campaign's follow-up rules; `None` resets them to the defaults (owners, managers).
+#[server(endpoint = "set_campaign_followups", input = Json)]
+pub async fn set_campaign_followups(
+    campaign_id: String,
+    rules: Option<Vec<crate::domain::followup::RuleSetting>>,
+) -> Result<PolicySettings, AppError> {
+    if !crate::domain::filter::is_valid_id(&campaign_id) {
+        return Err(AppError::NotFound);
+    }
+    if rules.as_ref().is_some_and(|r| r.len() > 20) {
+        return Err(AppError::Invalid("too many rules".into()));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend
+        .set_campaign_followups(&caller, &campaign_id, rules.as_deref())
+        .await
+}
+
 /// Saves one approved-language entry (owners, managers).
 #[server(endpoint = "save_language", input = Json)]
 pub async fn save_language(snippet: Snippet) -> Result<PolicySettings, AppError> {

@@ -121,6 +121,10 @@ pub struct CampaignPolicy {
     pub policy: crate::domain::policy::ResponsePolicy,
     /// The campaign has its own policy (else: its kind's defaults).
     pub customized: bool,
+    /// Every follow-up rule as the campaign sets it.
+    pub followups: Vec<crate::domain::followup::RuleSetting>,
+    /// The campaign changed its follow-up rules (else: the defaults).
+    pub followups_customized: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

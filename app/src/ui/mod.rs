@@ -11,6 +11,7 @@ mod clock;
 mod context_panel;
 mod drafts;
 mod filters;
+mod followup_rules;
 mod inbox;
 mod intent_chips;
 mod live;

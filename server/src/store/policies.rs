@@ -17,12 +17,13 @@ struct Row {
     name: String,
     kind: String,
     policy: Option<Value>,
+    followups: Option<Value>,
 }
 
 pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbError> {
     let mut resp = exec(
         db,
-        "SELECT record::id(id) AS id, name, kind, policy FROM campaign
+        "SELECT record::id(id) AS id, name, kind, policy, followups FROM campaign
              WHERE workspace = type::record('workspace', $ws) ORDER BY name;
          SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);",
         json!({ "ws": caller.workspace_id }),
@@ -36,7 +37,10 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
             let own = r
                 .policy
                 .and_then(|p| serde_json::from_value::<ResponsePolicy>(p).ok());
+            let own_followups = super::followups::stored_settings(r.followups.as_ref());
             CampaignPolicy {
+                followups: app::domain::followup::settings(&own_followups),
+                followups_customized: !own_followups.is_empty(),
                 campaign_id: r.id,
                 name: r.name,
                 customized: own.is_some(),
@@ -106,6 +110,51 @@ pub async fn set_policy(
         &format!(
             "BEGIN TRANSACTION;
              UPDATE type::record('campaign', $cid) SET policy = $policy WHERE workspace = type::record('workspace', $ws);
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Saves a campaign's follow-up rules (`None`: back to the defaults). Follow-ups already
+/// scheduled are checked against the new rules when they come due.
+pub async fn set_followups(
+    db: &Db,
+    caller: &Caller,
+    campaign_id: &str,
+    rules: Option<&[app::domain::followup::RuleSetting]>,
+    now: i64,
+) -> Result<(), WriteError> {
+    let current = settings(db, caller).await?;
+    if !current
+        .campaigns
+        .iter()
+        .any(|c| c.campaign_id == campaign_id)
+    {
+        return Err(WriteError::NotFound);
+    }
+    if let Some(r) = rules {
+        let keys: Vec<&str> = current.library.iter().map(|s| s.key.as_str()).collect();
+        app::domain::followup::validate(r, &keys).map_err(WriteError::Invalid)?;
+    }
+    let mut vars = audit_vars(
+        caller,
+        "campaign.followups_changed",
+        format!("campaign:{campaign_id}"),
+        json!({ "rules": rules, "reset_to_defaults": rules.is_none() }),
+        now,
+    );
+    vars.insert("cid".into(), json!(campaign_id));
+    vars.insert("followups".into(), rules.map_or(Value::Null, |r| json!({ "rules": r })));
+    exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('campaign', $cid) SET followups = $followups ?? NONE
+                 WHERE workspace = type::record('workspace', $ws);
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),

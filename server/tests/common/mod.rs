@@ -198,6 +198,7 @@ impl Harness {
                 | "mark_notifications_read"
                 | "audit_log"
                 | "set_campaign_policy"
+                | "set_campaign_followups"
                 | "save_language"
                 | "snooze_thread"
                 | "preview_bulk_message"

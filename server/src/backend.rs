@@ -824,6 +824,19 @@ impl Backend for SurrealBackend {
         Box::pin(self.change_policy(caller, campaign_id, policy))
     }
 
+    fn set_escalation<'a>(
+        &'a self,
+        caller: &'a Caller,
+        hours: Option<u32>,
+    ) -> BackendResult<'a, PolicySettings> {
+        Box::pin(async move {
+            crate::store::policies::set_escalation(&self.db, caller, hours, self.clock.now_ms())
+                .await
+                .map_err(write_error)?;
+            self.policies(caller).await
+        })
+    }
+
     fn set_campaign_followups<'a>(
         &'a self,
         caller: &'a Caller,

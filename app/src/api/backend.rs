@@ -252,6 +252,11 @@ pub trait Backend: Send + Sync + 'static {
         campaign_id: &'a str,
         policy: Option<&'a crate::domain::policy::ResponsePolicy>,
     ) -> BackendResult<'a, PolicySettings>;
+    fn set_escalation<'a>(
+        &'a self,
+        caller: &'a Caller,
+        hours: Option<u32>,
+    ) -> BackendResult<'a, PolicySettings>;
     fn set_campaign_followups<'a>(
         &'a self,
         caller: &'a Caller,

@@ -37,6 +37,20 @@ pub async fn set_campaign_policy(
         .await
 }
 
+/// Sets after how many hours of waiting a thread is escalated to the owners and managers
+/// (`None`: never; owners, managers).
+#[server(endpoint = "set_escalation", input = Json)]
+pub async fn set_escalation(hours: Option<u32>) -> Result<PolicySettings, AppError> {
+    if hours.is_some_and(|h| !(1..=720).contains(&h)) {
+        return Err(AppError::Invalid(
+            "escalate after 1 to 720 hours, or never".into(),
+        ));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend.set_escalation(&caller, hours).await
+}
+
 /// Saves a campaign's follow-up rules; `None` resets them to the defaults (owners, managers).
 #[server(endpoint = "set_campaign_followups", input = Json)]
 pub async fn set_campaign_followups(

@@ -130,6 +130,8 @@ pub struct CampaignPolicy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicySettings {
     pub campaigns: Vec<CampaignPolicy>,
+    /// After how many hours of waiting a thread is escalated to the owners and managers.
+    pub escalate_after_hours: Option<u32>,
     pub library: Vec<crate::domain::language::Snippet>,
     /// Owners and managers edit; others read.
     pub can_edit: bool,

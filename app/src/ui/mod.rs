@@ -21,6 +21,7 @@ mod login;
 mod notifications;
 mod policies;
 mod portal;
+mod reply_timer;
 mod thread_list;
 mod thread_view;
 mod unmatched;

@@ -10,6 +10,7 @@ use crate::domain::language::{Snippet, MERGE_FIELDS};
 use crate::domain::policy::{AutoRule, ResponsePolicy, ReviewRule};
 use crate::model::{Channel, PolicySettings, Role};
 use super::followup_rules::FollowupRules;
+use super::reply_timer::ReplyTimer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
@@ -74,6 +75,7 @@ pub fn PoliciesPane() -> impl IntoView {
                                 customized=c.followups_customized can_edit templates=templates.clone() saved=current/>
                         })
                     }}
+                    <ReplyTimer hours=s.escalate_after_hours can_edit saved=current/>
                     <Library library=s.library.clone() can_edit saved=current/>
                 }
             })}

@@ -25,12 +25,14 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         db,
         "SELECT record::id(id) AS id, name, kind, policy, followups FROM campaign
              WHERE workspace = type::record('workspace', $ws) ORDER BY name;
-         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);",
+         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);
+         SELECT VALUE escalate_after_minutes FROM ONLY type::record('workspace', $ws);",
         json!({ "ws": caller.workspace_id }),
     )
     .await?;
     let found: Vec<Row> = rows(&mut resp, 0)?;
     let overrides: Vec<Snippet> = rows(&mut resp, 1)?;
+    let escalate_after: Option<i64> = resp.take(2)?;
     let campaigns = found
         .into_iter()
         .map(|r| {
@@ -50,6 +52,7 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         })
         .collect();
     Ok(PolicySettings {
+        escalate_after_hours: escalate_after.map(|m| (m / 60) as u32),
         campaigns,
         library: library(overrides),
         can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,
@@ -110,6 +113,43 @@ pub async fn set_policy(
         &format!(
             "BEGIN TRANSACTION;
              UPDATE type::record('campaign', $cid) SET policy = $policy WHERE workspace = type::record('workspace', $ws);
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets after how many hours of waiting an overdue thread is escalated to the owners and
+/// managers (`None`: never).
+pub async fn set_escalation(
+    db: &Db,
+    caller: &Caller,
+    hours: Option<u32>,
+    now: i64,
+) -> Result<(), WriteError> {
+    if let Some(h) = hours {
+        if !(1..=720).contains(&h) {
+            return Err(WriteError::Invalid(
+                "escalate after 1 to 720 hours, or never".into(),
+            ));
+        }
+    }
+    let mut vars = audit_vars(
+        caller,
+        "workspace.escalation_changed",
+        format!("workspace:{}", caller.workspace_id),
+        json!({ "escalate_after_hours": hours }),
+        now,
+    );
+    vars.insert("minutes".into(), json!(hours.map(|h| i64::from(h) * 60)));
+    exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('workspace', $ws) SET escalate_after_minutes = $minutes ?? NONE;
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),

@@ -119,6 +119,8 @@ impl SurrealBackend {
             workspace_id: caller.workspace_id.clone(),
             workspace_name: row.workspace_name,
             role: caller.role,
+            business_hours: crate::store::inbox::business_hours(&self.db, &caller.workspace_id)
+                .await?,
         })
     }
 }
@@ -824,13 +826,18 @@ impl Backend for SurrealBackend {
         Box::pin(self.change_policy(caller, campaign_id, policy))
     }
 
-    fn set_escalation<'a>(
+    fn set_reply_timer<'a>(
         &'a self,
         caller: &'a Caller,
-        hours: Option<u32>,
+        escalate_after_hours: Option<u32>,
+        business_hours: Option<app::domain::reply_clock::BusinessHours>,
     ) -> BackendResult<'a, PolicySettings> {
         Box::pin(async move {
-            crate::store::policies::set_escalation(&self.db, caller, hours, self.clock.now_ms())
+            let timer = crate::store::policies::ReplyTimer {
+                escalate_after_hours,
+                business_hours,
+            };
+            crate::store::policies::set_reply_timer(&self.db, caller, &timer, self.clock.now_ms())
                 .await
                 .map_err(write_error)?;
             self.policies(caller).await

@@ -29,13 +29,13 @@ async fn a_long_wait_is_escalated_to_the_managers_once() {
     assert_eq!(escalations::run(&h.db, now).await.unwrap(), 0);
 
     let refused: Result<PolicySettings, AppError> =
-        h.call("set_escalation", Some(&member), json!({ "hours": 4 })).await;
+        h.call("set_reply_timer", Some(&member), json!({ "escalate_after_hours": 4, "business_hours": null })).await;
     assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
     let bad: Result<PolicySettings, AppError> =
-        h.call("set_escalation", Some(&manager), json!({ "hours": 0 })).await;
+        h.call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": 0, "business_hours": null })).await;
     assert!(matches!(bad, Err(AppError::Invalid(_))), "{bad:?}");
     let saved: PolicySettings = h
-        .call("set_escalation", Some(&manager), json!({ "hours": 4 }))
+        .call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": 4, "business_hours": null }))
         .await
         .unwrap();
     assert_eq!(saved.escalate_after_hours, Some(4));
@@ -77,7 +77,7 @@ async fn a_long_wait_is_escalated_to_the_managers_once() {
 
     // Off again: nothing more.
     let off: PolicySettings = h
-        .call("set_escalation", Some(&manager), json!({ "hours": null }))
+        .call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": null, "business_hours": null }))
         .await
         .unwrap();
     assert_eq!(off.escalate_after_hours, None);
@@ -87,4 +87,57 @@ async fn a_long_wait_is_escalated_to_the_managers_once() {
     )
     .await;
     assert_eq!(escalations::run(&h.db, now + 30 * HOUR).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn working_hours_decide_what_is_overdue() {
+    use app::model::{InboxCounts, InboxPage, SessionInfo};
+    let h = Harness::with_sizes(10, 2).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    // The harness's now is Monday 14:05 UTC; this creator wrote on Friday at 16:00 UTC.
+    let friday_4pm = common::NOW - 3 * 24 * HOUR - (14 * HOUR + 5 * 60_000) + 16 * HOUR;
+    let t = &h.a.thread_ids[0];
+    h.query(
+        "UPDATE thread SET awaiting_since = NONE WHERE workspace = type::record('workspace', $ws);
+         UPDATE type::record('thread', $t) SET awaiting_since = $since;",
+        json!({ "ws": h.a.workspace_id, "t": t, "since": friday_4pm }),
+    )
+    .await;
+    let overdue = |cookie: String| {
+        let h = &h;
+        async move {
+            let page: InboxPage = h
+                .call("list_threads", Some(&cookie), json!({ "filter": { "overdue": true }, "after": null }))
+                .await
+                .unwrap();
+            let counts: InboxCounts = h.call("inbox_counts", Some(&cookie), json!({})).await.unwrap();
+            (page.threads.len(), counts.overdue)
+        }
+    };
+    // By the clock: 70 hours, overdue.
+    assert_eq!(overdue(manager.clone()).await, (1, 1));
+    // Working hours 9–17 UTC, Monday to Friday: 1 hour on Friday and 5 on Monday — not overdue.
+    let bad: Result<PolicySettings, AppError> = h
+        .call(
+            "set_reply_timer",
+            Some(&manager),
+            json!({ "escalate_after_hours": null, "business_hours": { "start": 17, "end": 9, "weekdays": true, "utc_offset_minutes": 0 } }),
+        )
+        .await;
+    assert!(matches!(bad, Err(AppError::Invalid(_))), "{bad:?}");
+    let hours = json!({ "start": 9, "end": 17, "weekdays": true, "utc_offset_minutes": 0 });
+    let saved: PolicySettings = h
+        .call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": null, "business_hours": hours }))
+        .await
+        .unwrap();
+    assert!(saved.business_hours.is_some());
+    assert_eq!(overdue(manager.clone()).await, (0, 0));
+    // The browser gets the hours to draw the same badges.
+    let session: Option<SessionInfo> = h.call("current_session", Some(&manager), json!({})).await.unwrap();
+    assert_eq!(session.unwrap().business_hours.map(|b| (b.start, b.end)), Some((9, 17)));
+    // Wednesday 14:00: 1 + 8 + 8 + 5 = 22 working hours, still not; Thursday 10:00: 26, overdue.
+    h.clock.advance(friday_4pm + 5 * 24 * HOUR - 2 * HOUR - h.clock.now_ms());
+    assert_eq!(overdue(manager.clone()).await, (0, 0));
+    h.clock.advance(20 * HOUR);
+    assert_eq!(overdue(manager.clone()).await, (1, 1));
 }

@@ -51,7 +51,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "set_campaign_policy",
     "save_language",
     "set_campaign_followups",
-    "set_escalation",
+    "set_reply_timer",
     "snooze_thread",
     "count_matching",
     "preview_bulk_message",
@@ -90,7 +90,7 @@ const WRITES: &[&str] = &[
     "set_campaign_policy",
     "save_language",
     "set_campaign_followups",
-    "set_escalation",
+    "set_reply_timer",
     "snooze_thread",
     "preview_bulk_message",
     "create_bulk",
@@ -141,7 +141,7 @@ fn args_for(name: &str, thread: &str) -> Value {
         "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
         "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
         "set_campaign_followups" => json!({ "campaign_id": NO_ID, "rules": null }),
-        "set_escalation" => json!({ "hours": 4 }),
+        "set_reply_timer" => json!({ "escalate_after_hours": 4, "business_hours": null }),
         "save_language" => {
             json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
         }

@@ -252,10 +252,11 @@ pub trait Backend: Send + Sync + 'static {
         campaign_id: &'a str,
         policy: Option<&'a crate::domain::policy::ResponsePolicy>,
     ) -> BackendResult<'a, PolicySettings>;
-    fn set_escalation<'a>(
+    fn set_reply_timer<'a>(
         &'a self,
         caller: &'a Caller,
-        hours: Option<u32>,
+        escalate_after_hours: Option<u32>,
+        business_hours: Option<crate::domain::reply_clock::BusinessHours>,
     ) -> BackendResult<'a, PolicySettings>;
     fn set_campaign_followups<'a>(
         &'a self,

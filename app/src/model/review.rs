@@ -132,6 +132,8 @@ pub struct PolicySettings {
     pub campaigns: Vec<CampaignPolicy>,
     /// After how many hours of waiting a thread is escalated to the owners and managers.
     pub escalate_after_hours: Option<u32>,
+    /// The working hours the reply goal counts (none: the clock's 24 hours).
+    pub business_hours: Option<crate::domain::reply_clock::BusinessHours>,
     pub library: Vec<crate::domain::language::Snippet>,
     /// Owners and managers edit; others read.
     pub can_edit: bool,

@@ -75,7 +75,7 @@ pub fn PoliciesPane() -> impl IntoView {
                                 customized=c.followups_customized can_edit templates=templates.clone() saved=current/>
                         })
                     }}
-                    <ReplyTimer hours=s.escalate_after_hours can_edit saved=current/>
+                    <ReplyTimer escalate_after_hours=s.escalate_after_hours business_hours=s.business_hours can_edit saved=current/>
                     <Library library=s.library.clone() can_edit saved=current/>
                 }
             })}

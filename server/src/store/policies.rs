@@ -7,6 +7,7 @@ use crate::db::{exec, exec_transaction, rows, Db, DbError};
 use app::api::backend::Caller;
 use app::domain::language::{library, Snippet};
 use app::domain::policy::{defaults, validate, ResponsePolicy};
+use app::domain::reply_clock::BusinessHours;
 use app::model::{CampaignPolicy, PolicySettings, Role};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -26,13 +27,15 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         "SELECT record::id(id) AS id, name, kind, policy, followups FROM campaign
              WHERE workspace = type::record('workspace', $ws) ORDER BY name;
          SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);
-         SELECT VALUE escalate_after_minutes FROM ONLY type::record('workspace', $ws);",
+         SELECT VALUE escalate_after_minutes FROM ONLY type::record('workspace', $ws);
+         SELECT VALUE business_hours FROM ONLY type::record('workspace', $ws);",
         json!({ "ws": caller.workspace_id }),
     )
     .await?;
     let found: Vec<Row> = rows(&mut resp, 0)?;
     let overrides: Vec<Snippet> = rows(&mut resp, 1)?;
     let escalate_after: Option<i64> = resp.take(2)?;
+    let hours: Option<Value> = resp.take(3)?;
     let campaigns = found
         .into_iter()
         .map(|r| {
@@ -53,6 +56,7 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         .collect();
     Ok(PolicySettings {
         escalate_after_hours: escalate_after.map(|m| (m / 60) as u32),
+        business_hours: hours.and_then(|h| serde_json::from_value(h).ok()),
         campaigns,
         library: library(overrides),
         can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,
@@ -122,34 +126,53 @@ pub async fn set_policy(
     Ok(())
 }
 
-/// Sets after how many hours of waiting an overdue thread is escalated to the owners and
-/// managers (`None`: never).
-pub async fn set_escalation(
+/// The workspace's reply timer.
+pub struct ReplyTimer {
+    /// After how many hours of waiting a thread is escalated (`None`: never).
+    pub escalate_after_hours: Option<u32>,
+    /// The working hours the reply goal counts (`None`: the clock's).
+    pub business_hours: Option<BusinessHours>,
+}
+
+/// Sets the reply timer. Working hours also set the workspace's time zone (quiet hours use it).
+pub async fn set_reply_timer(
     db: &Db,
     caller: &Caller,
-    hours: Option<u32>,
+    t: &ReplyTimer,
     now: i64,
 ) -> Result<(), WriteError> {
-    if let Some(h) = hours {
+    if let Some(h) = t.escalate_after_hours {
         if !(1..=720).contains(&h) {
             return Err(WriteError::Invalid(
                 "escalate after 1 to 720 hours, or never".into(),
             ));
         }
     }
+    if let Some(b) = &t.business_hours {
+        b.validate().map_err(WriteError::Invalid)?;
+    }
     let mut vars = audit_vars(
         caller,
-        "workspace.escalation_changed",
+        "workspace.reply_timer_changed",
         format!("workspace:{}", caller.workspace_id),
-        json!({ "escalate_after_hours": hours }),
+        json!({ "escalate_after_hours": t.escalate_after_hours, "business_hours": t.business_hours }),
         now,
     );
-    vars.insert("minutes".into(), json!(hours.map(|h| i64::from(h) * 60)));
+    vars.insert(
+        "minutes".into(),
+        json!(t.escalate_after_hours.map(|h| i64::from(h) * 60)),
+    );
+    vars.insert("hours".into(), json!(t.business_hours));
+    vars.insert(
+        "offset".into(),
+        json!(t.business_hours.map(|b| b.utc_offset_minutes)),
+    );
     exec_transaction(
         db,
         &format!(
             "BEGIN TRANSACTION;
-             UPDATE type::record('workspace', $ws) SET escalate_after_minutes = $minutes ?? NONE;
+             UPDATE type::record('workspace', $ws) SET escalate_after_minutes = $minutes ?? NONE,
+                 business_hours = $hours ?? NONE, utc_offset_minutes = $offset ?? utc_offset_minutes;
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),

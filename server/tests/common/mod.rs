@@ -199,7 +199,7 @@ impl Harness {
                 | "audit_log"
                 | "set_campaign_policy"
                 | "set_campaign_followups"
-                | "set_escalation"
+                | "set_reply_timer"
                 | "save_language"
                 | "snooze_thread"
                 | "preview_bulk_message"

@@ -284,6 +284,9 @@ pub struct SessionInfo {
     pub workspace_id: String,
     pub workspace_name: String,
     pub role: Role,
+    /// The workspace's working hours, when the reply goal counts only those.
+    #[serde(default)]
+    pub business_hours: Option<crate::domain::reply_clock::BusinessHours>,
 }
 
 /// One row of the global inbox.

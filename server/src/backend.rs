@@ -119,6 +119,8 @@ impl SurrealBackend {
             workspace_id: caller.workspace_id.clone(),
             workspace_name: row.workspace_name,
             role: caller.role,
+            business_hours: crate::store::inbox::business_hours(&self.db, &caller.workspace_id)
+                .await?,
         })
     }
 }
@@ -822,6 +824,33 @@ impl Backend for SurrealBackend {
         policy: Option<&'a app::domain::policy::ResponsePolicy>,
     ) -> BackendResult<'a, PolicySettings> {
         Box::pin(self.change_policy(caller, campaign_id, policy))
+    }
+
+    fn set_reply_timer<'a>(
+        &'a self,
+        caller: &'a Caller,
+        escalate_after_hours: Option<u32>,
+        business_hours: Option<app::domain::reply_clock::BusinessHours>,
+    ) -> BackendResult<'a, PolicySettings> {
+        Box::pin(async move {
+            let timer = crate::store::policies::ReplyTimer {
+                escalate_after_hours,
+                business_hours,
+            };
+            crate::store::policies::set_reply_timer(&self.db, caller, &timer, self.clock.now_ms())
+                .await
+                .map_err(write_error)?;
+            self.policies(caller).await
+        })
+    }
+
+    fn set_campaign_followups<'a>(
+        &'a self,
+        caller: &'a Caller,
+        campaign_id: &'a str,
+        rules: Option<&'a [app::domain::followup::RuleSetting]>,
+    ) -> BackendResult<'a, PolicySettings> {
+        Box::pin(self.change_followups(caller, campaign_id, rules))
     }
 
     fn save_language<'a>(

@@ -246,3 +246,70 @@ async fn a_follow_up_automation_may_not_send_waits_as_a_draft() {
         "drafted"
     );
 }
+
+#[tokio::test]
+async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
+    use app::api::AppError;
+    use app::model::PolicySettings;
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, _) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let campaign = detail(&h, &owner, &thread).await.summary.campaign_id;
+    // Follow-up 1 off; follow-up 2 after 2 days with other approved wording.
+    let rules = json!([
+        { "key": "no_reply_1", "enabled": false, "days": 3, "template": "followup_1" },
+        { "key": "no_reply_2", "enabled": true, "days": 2, "template": "content_guidelines" },
+    ]);
+    let refused: Result<PolicySettings, AppError> = h
+        .call("set_campaign_followups", Some(&member), json!({ "campaign_id": campaign, "rules": rules }))
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+    let bad: Result<PolicySettings, AppError> = h
+        .call(
+            "set_campaign_followups",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "rules": [{ "key": "no_reply_1", "enabled": true, "days": 0, "template": null }] }),
+        )
+        .await;
+    assert!(matches!(bad, Err(AppError::Invalid(ref m)) if m.contains("1 to 60 days")), "{bad:?}");
+    let saved: PolicySettings = h
+        .call("set_campaign_followups", Some(&manager), json!({ "campaign_id": campaign, "rules": rules }))
+        .await
+        .unwrap();
+    let c = saved.campaigns.iter().find(|c| c.campaign_id == campaign).unwrap();
+    assert!(c.followups_customized);
+    assert!(!c.followups.iter().find(|r| r.key == "no_reply_1").unwrap().enabled);
+
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(&owner),
+            json!({ "thread_id": thread, "kind": "reply", "text": "Would you like to join?", "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+    let d = detail(&h, &owner, &thread).await;
+    let f = d.followups.iter().find(|f| f.state == "scheduled").unwrap();
+    assert_eq!((f.rule.as_str(), f.due_at), ("no_reply_2", common::NOW + 2 * DAY));
+    h.clock.advance(2 * DAY);
+    assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
+    let d = detail(&h, &owner, &thread).await;
+    let nudge = d.messages.iter().rev().find(|m| m.sender_kind == SenderKind::Automation).unwrap();
+    assert!(nudge.text.contains("here is what we are looking for"), "{}", nudge.text);
+    let audit = h
+        .query(
+            "SELECT VALUE action FROM audit_event WHERE subject = $s;",
+            json!({ "s": format!("campaign:{campaign}") }),
+        )
+        .await;
+    assert_eq!(audit, vec![json!("campaign.followups_changed")]);
+
+    // Back to the defaults.
+    let reset: PolicySettings = h
+        .call("set_campaign_followups", Some(&manager), json!({ "campaign_id": campaign, "rules": null }))
+        .await
+        .unwrap();
+    assert!(!reset.campaigns.iter().find(|c| c.campaign_id == campaign).unwrap().followups_customized);
+}

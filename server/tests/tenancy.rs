@@ -50,6 +50,8 @@ const ALL_FUNCTIONS: &[&str] = &[
     "policy_settings",
     "set_campaign_policy",
     "save_language",
+    "set_campaign_followups",
+    "set_reply_timer",
     "snooze_thread",
     "count_matching",
     "preview_bulk_message",
@@ -87,6 +89,8 @@ const WRITES: &[&str] = &[
     "edit_draft",
     "set_campaign_policy",
     "save_language",
+    "set_campaign_followups",
+    "set_reply_timer",
     "snooze_thread",
     "preview_bulk_message",
     "create_bulk",
@@ -136,6 +140,8 @@ fn args_for(name: &str, thread: &str) -> Value {
         "audit_log" => json!({ "query": { "thread": thread } }),
         "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
         "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
+        "set_campaign_followups" => json!({ "campaign_id": NO_ID, "rules": null }),
+        "set_reply_timer" => json!({ "escalate_after_hours": 4, "business_hours": null }),
         "save_language" => {
             json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
         }

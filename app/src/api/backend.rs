@@ -252,6 +252,18 @@ pub trait Backend: Send + Sync + 'static {
         campaign_id: &'a str,
         policy: Option<&'a crate::domain::policy::ResponsePolicy>,
     ) -> BackendResult<'a, PolicySettings>;
+    fn set_reply_timer<'a>(
+        &'a self,
+        caller: &'a Caller,
+        escalate_after_hours: Option<u32>,
+        business_hours: Option<crate::domain::reply_clock::BusinessHours>,
+    ) -> BackendResult<'a, PolicySettings>;
+    fn set_campaign_followups<'a>(
+        &'a self,
+        caller: &'a Caller,
+        campaign_id: &'a str,
+        rules: Option<&'a [crate::domain::followup::RuleSetting]>,
+    ) -> BackendResult<'a, PolicySettings>;
     /// Saves one approved-language entry for the workspace (replacing a built-in one by key).
     fn save_language<'a>(
         &'a self,

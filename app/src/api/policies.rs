@@ -37,6 +37,48 @@ pub async fn set_campaign_policy(
         .await
 }
 
+/// The workspace's reply timer (owners, managers): after how many hours of waiting a thread is
+/// escalated to the owners and managers (`None`: never), and the working hours the 24-hour goal
+/// counts (`None`: the clock's hours).
+#[server(endpoint = "set_reply_timer", input = Json)]
+pub async fn set_reply_timer(
+    escalate_after_hours: Option<u32>,
+    business_hours: Option<crate::domain::reply_clock::BusinessHours>,
+) -> Result<PolicySettings, AppError> {
+    if escalate_after_hours.is_some_and(|h| !(1..=720).contains(&h)) {
+        return Err(AppError::Invalid(
+            "escalate after 1 to 720 hours, or never".into(),
+        ));
+    }
+    if let Some(h) = &business_hours {
+        h.validate().map_err(AppError::Invalid)?;
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend
+        .set_reply_timer(&caller, escalate_after_hours, business_hours)
+        .await
+}
+
+/// Saves a campaign's follow-up rules; `None` resets them to the defaults (owners, managers).
+#[server(endpoint = "set_campaign_followups", input = Json)]
+pub async fn set_campaign_followups(
+    campaign_id: String,
+    rules: Option<Vec<crate::domain::followup::RuleSetting>>,
+) -> Result<PolicySettings, AppError> {
+    if !crate::domain::filter::is_valid_id(&campaign_id) {
+        return Err(AppError::NotFound);
+    }
+    if rules.as_ref().is_some_and(|r| r.len() > 20) {
+        return Err(AppError::Invalid("too many rules".into()));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend
+        .set_campaign_followups(&caller, &campaign_id, rules.as_deref())
+        .await
+}
+
 /// Saves one approved-language entry (owners, managers).
 #[server(endpoint = "save_language", input = Json)]
 pub async fn save_language(snippet: Snippet) -> Result<PolicySettings, AppError> {

@@ -1,7 +1,6 @@
 //! Inbox filters: what a person can narrow the inbox by, kept in the URL query so a filtered
 //! view is shareable, survives reload and Back, and is rendered filtered by the server.
 
-use crate::domain::reply_clock::REPLY_GOAL_MS;
 use crate::model::{Channel, Stage, ThreadSummary};
 use serde::{Deserialize, Serialize};
 
@@ -156,8 +155,9 @@ impl InboxFilter {
     /// The search text as it is matched: lowercase, trimmed.
     /// Whether a thread belongs in this filtered view: the same rules the server's query applies
     /// (store/inbox_query.rs), for rows that arrive live. `search` is the thread's lowercase
-    /// search text; `me` is the viewer's user id.
-    pub fn matches(&self, t: &ThreadSummary, search: &str, me: &str, now: i64) -> bool {
+    /// search text; `me` is the viewer's user id; waits that began before `overdue_before` are
+    /// overdue (`reply_clock::overdue_before`).
+    pub fn matches(&self, t: &ThreadSummary, search: &str, me: &str, overdue_before: i64) -> bool {
         let opt_eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         let assignee_ok = match &self.assignee {
             None => true,
@@ -167,7 +167,7 @@ impl InboxFilter {
         };
         let waiting_ok = match t.awaiting_since {
             None => !self.needs_reply && !self.overdue,
-            Some(since) => !self.overdue || since < now - REPLY_GOAL_MS,
+            Some(since) => !self.overdue || since < overdue_before,
         };
         opt_eq(&self.campaign, &t.campaign_id)
             && opt_eq(&self.client, &t.client_id)
@@ -203,6 +203,7 @@ pub fn encode_component(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::reply_clock::REPLY_GOAL_MS;
 
     #[test]
     fn query_round_trip_table() {
@@ -342,7 +343,7 @@ mod tests {
         ];
         for (q, want) in cases {
             assert_eq!(
-                f(q).matches(&t, "maya @maya maya@x.example", "u1", now),
+                f(q).matches(&t, "maya @maya maya@x.example", "u1", now - REPLY_GOAL_MS),
                 want,
                 "{q}"
             );
@@ -355,8 +356,8 @@ mod tests {
             awaiting_since: Some(now - 1000),
             ..t
         };
-        assert!(!f("needs_reply=1").matches(&answered, "", "u1", now));
-        assert!(f("needs_reply=1").matches(&fresh, "", "u1", now));
-        assert!(!f("overdue=1").matches(&fresh, "", "u1", now));
+        assert!(!f("needs_reply=1").matches(&answered, "", "u1", now - REPLY_GOAL_MS));
+        assert!(f("needs_reply=1").matches(&fresh, "", "u1", now - REPLY_GOAL_MS));
+        assert!(!f("overdue=1").matches(&fresh, "", "u1", now - REPLY_GOAL_MS));
     }
 }

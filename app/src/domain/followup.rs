@@ -121,17 +121,106 @@ pub fn defaults() -> Vec<FollowupRule> {
     ]
 }
 
-/// A rule in words, for the thread ("follow-up 1: no reply 3 days after outreach").
+/// A rule in words, for the thread and the Policies page ("follow-up 1: no reply to our
+/// message"). The days are the campaign's (see `RuleSetting`).
 pub fn describe(key: &str) -> &'static str {
     match key {
-        "no_reply_1" => "follow-up 1: no reply 3 days after our message",
-        "no_reply_2" => "follow-up 2: still no reply 4 days later",
-        "no_reply_stale" => "mark stale: no reply after two follow-ups",
-        "shipping_info" => "reminder: accepted but no shipping address after 3 days",
-        "posting_deadline" => "reminder: 3 days before the posting deadline",
-        "content_review" => "escalation: content waiting 2 days for approval",
+        "no_reply_1" => "follow-up 1: no reply to our message",
+        "no_reply_2" => "follow-up 2: still no reply after follow-up 1",
+        "no_reply_stale" => "mark stale: no reply after the follow-ups",
+        "shipping_info" => "reminder: accepted but no shipping address",
+        "posting_deadline" => "reminder: before the posting deadline",
+        "content_review" => "escalation: content waiting for approval",
         _ => "follow-up",
     }
+}
+
+/// The most days a rule may wait.
+pub const MAX_DAYS: u32 = 60;
+
+/// A campaign's setting for one default rule: on or off, its days, and for a nudge the
+/// approved-language entry it sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSetting {
+    pub key: String,
+    pub enabled: bool,
+    pub days: u32,
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// Every default rule as a campaign sets it (its own setting, else the default).
+pub fn settings(own: &[RuleSetting]) -> Vec<RuleSetting> {
+    defaults()
+        .into_iter()
+        .map(|r| {
+            own.iter().find(|o| o.key == r.key).cloned().unwrap_or(RuleSetting {
+                template: match &r.action {
+                    FollowupAction::Nudge { template } => Some(template.clone()),
+                    _ => None,
+                },
+                key: r.key,
+                enabled: true,
+                days: r.days,
+            })
+        })
+        .collect()
+}
+
+/// The rules a campaign follows: the defaults changed by its settings. A rule turned off drops
+/// out, and the stage's later rules move up a step (turning off follow-up 1 makes follow-up 2
+/// the first).
+pub fn apply(own: &[RuleSetting]) -> Vec<FollowupRule> {
+    let chosen = settings(own);
+    let mut out: Vec<FollowupRule> = Vec::new();
+    for mut r in defaults() {
+        let Some(s) = chosen.iter().find(|s| s.key == r.key) else {
+            continue;
+        };
+        if !s.enabled {
+            continue;
+        }
+        r.days = s.days;
+        if let (FollowupAction::Nudge { template }, Some(t)) = (&mut r.action, &s.template) {
+            *template = t.clone();
+        }
+        r.step = out.iter().filter(|o| o.stage == r.stage).count() as u8 + 1;
+        out.push(r);
+    }
+    out
+}
+
+/// Checks settings a person edited: known rules once each, 1–60 days, nudges' wording from the
+/// approved-language library.
+pub fn validate(own: &[RuleSetting], templates: &[&str]) -> Result<(), String> {
+    let all = defaults();
+    for (i, s) in own.iter().enumerate() {
+        let Some(rule) = all.iter().find(|r| r.key == s.key) else {
+            return Err(format!("\"{}\" is not a follow-up rule", s.key));
+        };
+        if own[..i].iter().any(|o| o.key == s.key) {
+            return Err(format!("\"{}\" is set twice", s.key));
+        }
+        if s.days == 0 || s.days > MAX_DAYS {
+            return Err(format!(
+                "{}: wait 1 to {MAX_DAYS} days",
+                describe(&s.key)
+            ));
+        }
+        match (&rule.action, &s.template) {
+            (FollowupAction::Nudge { .. }, Some(t)) if !templates.contains(&t.as_str()) => {
+                return Err(format!(
+                    "\"{t}\" is not in the approved-language library"
+                ))
+            }
+            (FollowupAction::Nudge { .. }, _) => {}
+            (_, Some(_)) => {
+                return Err(format!("{} sends no message", describe(&s.key)))
+            }
+            (_, None) => {}
+        }
+    }
+    Ok(())
 }
 
 /// A stored cancel reason in words.

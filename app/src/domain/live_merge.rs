@@ -27,7 +27,8 @@ pub fn inbox_order(a: &ThreadSummary, b: &ThreadSummary) -> Ordering {
 pub struct ListView<'a> {
     pub filter: &'a InboxFilter,
     pub me: &'a str,
-    pub now: i64,
+    /// Waits that began before this are overdue (`reply_clock::overdue_before`).
+    pub overdue_before: i64,
     pub loaded_all: bool,
 }
 
@@ -47,7 +48,7 @@ pub fn merge_thread(
             return ListChange::Unchanged;
         }
     }
-    let belongs = view.filter.matches(thread, search, view.me, view.now);
+    let belongs = view.filter.matches(thread, search, view.me, view.overdue_before);
     match (existing, belongs) {
         (None, false) => ListChange::Unchanged,
         (Some(i), false) => {
@@ -280,7 +281,7 @@ mod tests {
             let view = ListView {
                 filter,
                 me: "u1",
-                now: 1_000,
+                overdue_before: 1_000 - crate::domain::reply_clock::REPLY_GOAL_MS,
                 loaded_all,
             };
             let change = merge_thread(&mut rows, &view, &incoming, "maya");

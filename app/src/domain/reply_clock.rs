@@ -1,6 +1,7 @@
 //! The 24-hour reply discipline: who is waiting, for how long, and when it is overdue.
 
 use crate::model::{Channel, Direction};
+use serde::{Deserialize, Serialize};
 
 /// The product's promise: a creator who wrote last gets an answer within 24 hours.
 pub const REPLY_GOAL_MS: i64 = 24 * 60 * 60 * 1000;
@@ -32,6 +33,101 @@ pub fn reply_state(awaiting_since: Option<i64>, now: i64) -> ReplyState {
             }
         }
     }
+}
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// A workspace's working hours: with them, the reply goal counts only working time (a creator
+/// who writes on Friday evening is not overdue on Saturday).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessHours {
+    /// Local hours `[start, end)`.
+    pub start: u8,
+    pub end: u8,
+    /// Monday to Friday only.
+    pub weekdays: bool,
+    /// The workspace's time zone, as an offset from UTC.
+    pub utc_offset_minutes: i32,
+}
+
+impl BusinessHours {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.start >= self.end || self.end > 24 {
+            return Err("working hours run from a start hour to a later end hour (0–24)".into());
+        }
+        if self.utc_offset_minutes.abs() > 14 * 60 {
+            return Err("the time zone is at most 14 hours from UTC".into());
+        }
+        Ok(())
+    }
+
+    /// The working interval of local day `day` (days since 1970-01-01, local), in UTC ms.
+    fn interval(&self, day: i64) -> Option<(i64, i64)> {
+        // 1970-01-01 was a Thursday: Monday is 0.
+        let weekday = (day + 3).rem_euclid(7);
+        if self.weekdays && weekday >= 5 {
+            return None;
+        }
+        let offset = i64::from(self.utc_offset_minutes) * 60_000;
+        let midnight = day * DAY_MS - offset;
+        Some((
+            midnight + i64::from(self.start) * HOUR_MS,
+            midnight + i64::from(self.end) * HOUR_MS,
+        ))
+    }
+
+    fn local_day(&self, t: i64) -> i64 {
+        (t + i64::from(self.utc_offset_minutes) * 60_000).div_euclid(DAY_MS)
+    }
+}
+
+/// Working time between two instants.
+pub fn business_ms(from: i64, to: i64, h: &BusinessHours) -> i64 {
+    if to <= from {
+        return 0;
+    }
+    (h.local_day(from)..=h.local_day(to))
+        .filter_map(|d| h.interval(d))
+        .map(|(s, e)| (e.min(to) - s.max(from)).max(0))
+        .sum()
+}
+
+/// Waits that began before this instant are overdue at `now`: 24 hours back, or with working
+/// hours, 24 working hours back. The server's Overdue filter and the badges use the same.
+pub fn overdue_before(now: i64, hours: Option<&BusinessHours>) -> i64 {
+    let Some(h) = hours.filter(|h| h.validate().is_ok()) else {
+        return now - REPLY_GOAL_MS;
+    };
+    let mut left = REPLY_GOAL_MS;
+    let mut day = h.local_day(now);
+    // A week holds at least one working day: this ends within a few weeks.
+    for _ in 0..400 {
+        if let Some((s, e)) = h.interval(day) {
+            let end = e.min(now);
+            let span = (end - s).max(0);
+            if span >= left {
+                return end - left;
+            }
+            left -= span;
+        }
+        day -= 1;
+    }
+    now - REPLY_GOAL_MS
+}
+
+/// `reply_state` with the workspace's working hours counting toward the goal (the waiting time
+/// shown stays the clock's).
+pub fn reply_state_in(
+    awaiting_since: Option<i64>,
+    now: i64,
+    hours: Option<&BusinessHours>,
+) -> ReplyState {
+    let mut s = reply_state(awaiting_since, now);
+    if let Some(since) = awaiting_since {
+        s.overdue = since < overdue_before(now, hours);
+    }
+    s
 }
 
 /// How a new entry changes the waiting clock. An inbound message starts the clock if it is not
@@ -108,5 +204,74 @@ mod tests {
     fn overdue_at_adds_goal() {
         assert_eq!(overdue_at(None), None);
         assert_eq!(overdue_at(Some(1)), Some(1 + REPLY_GOAL_MS));
+    }
+
+    /// Monday 2026-11-23 00:00 UTC.
+    const MON: i64 = 1_795_392_000_000;
+    const H: i64 = 3_600_000;
+
+    fn nine_to_five(offset_h: i32) -> BusinessHours {
+        BusinessHours {
+            start: 9,
+            end: 17,
+            weekdays: true,
+            utc_offset_minutes: offset_h * 60,
+        }
+    }
+
+    #[test]
+    fn working_hours_table() {
+        let h = nine_to_five(0);
+        let day = 24 * H;
+        // (wait began, now, working time between, overdue)
+        let cases = [
+            (MON + 10 * H, MON + day + 10 * H, 8 * H, false),
+            // Mon 7 + Tue 8 + Wed 8 + Thu 1 = exactly 24 working hours: not yet.
+            (MON + 10 * H, MON + 3 * day + 10 * H, 24 * H, false),
+            (MON + 10 * H, MON + 3 * day + 10 * H + 60_000, 24 * H + 60_000, true),
+            // Friday 16:00 → Wednesday 17:00: Fri 1 + Mon 8 + Tue 8 + Wed 8 = 25.
+            (MON + 4 * day + 16 * H, MON + 9 * day + 17 * H, 25 * H, true),
+            // Written on Saturday, Monday evening: 8 working hours.
+            (MON + 5 * day + 12 * H, MON + 7 * day + 20 * H, 8 * H, false),
+            // Outside hours only.
+            (MON + 18 * H, MON + 20 * H, 0, false),
+        ];
+        for (since, now, worked, overdue) in cases {
+            assert_eq!(business_ms(since, now, &h), worked, "{since} {now}");
+            assert_eq!(
+                reply_state_in(Some(since), now, Some(&h)).overdue,
+                overdue,
+                "{since} {now}"
+            );
+            // The cutoff agrees with the working time.
+            assert_eq!(since < overdue_before(now, Some(&h)), worked > REPLY_GOAL_MS);
+        }
+        // Without working hours: the clock's 24 hours.
+        assert_eq!(overdue_before(MON + day, None), MON);
+        assert!(reply_state_in(Some(MON), MON + day + 1, None).overdue);
+    }
+
+    #[test]
+    fn working_hours_follow_the_time_zone() {
+        // New York (UTC−5): 9:00–17:00 local is 14:00–22:00 UTC.
+        let ny = nine_to_five(-5);
+        assert_eq!(business_ms(MON + 13 * H, MON + 15 * H, &ny), H);
+        assert_eq!(business_ms(MON + 21 * H, MON + 23 * H, &ny), H);
+        // Tokyo (UTC+9): Monday 9:00 local is Monday 00:00 UTC.
+        let tokyo = nine_to_five(9);
+        assert_eq!(business_ms(MON - H, MON + H, &tokyo), H);
+    }
+
+    #[test]
+    fn working_hours_are_checked() {
+        let ok = nine_to_five(0);
+        assert!(ok.validate().is_ok());
+        for bad in [
+            BusinessHours { start: 17, end: 9, ..ok },
+            BusinessHours { start: 9, end: 25, ..ok },
+            BusinessHours { utc_offset_minutes: 15 * 60, ..ok },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
     }
 }

@@ -121,11 +121,19 @@ pub struct CampaignPolicy {
     pub policy: crate::domain::policy::ResponsePolicy,
     /// The campaign has its own policy (else: its kind's defaults).
     pub customized: bool,
+    /// Every follow-up rule as the campaign sets it.
+    pub followups: Vec<crate::domain::followup::RuleSetting>,
+    /// The campaign changed its follow-up rules (else: the defaults).
+    pub followups_customized: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicySettings {
     pub campaigns: Vec<CampaignPolicy>,
+    /// After how many hours of waiting a thread is escalated to the owners and managers.
+    pub escalate_after_hours: Option<u32>,
+    /// The working hours the reply goal counts (none: the clock's 24 hours).
+    pub business_hours: Option<crate::domain::reply_clock::BusinessHours>,
     pub library: Vec<crate::domain::language::Snippet>,
     /// Owners and managers edit; others read.
     pub can_edit: bool,

@@ -9,6 +9,8 @@ use crate::domain::classify::Intent;
 use crate::domain::language::{Snippet, MERGE_FIELDS};
 use crate::domain::policy::{AutoRule, ResponsePolicy, ReviewRule};
 use crate::model::{Channel, PolicySettings, Role};
+use super::followup_rules::FollowupRules;
+use super::reply_timer::ReplyTimer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
@@ -69,8 +71,11 @@ pub fn PoliciesPane() -> impl IntoView {
                         s.campaigns.iter().find(|c| c.campaign_id == id).cloned().map(|c| view! {
                             <PolicyEditor campaign_id=c.campaign_id.clone() policy=c.policy.clone() customized=c.customized
                                 can_edit templates=templates.clone() saved=current/>
+                            <FollowupRules campaign_id=c.campaign_id.clone() rules=c.followups.clone()
+                                customized=c.followups_customized can_edit templates=templates.clone() saved=current/>
                         })
                     }}
+                    <ReplyTimer escalate_after_hours=s.escalate_after_hours business_hours=s.business_hours can_edit saved=current/>
                     <Library library=s.library.clone() can_edit saved=current/>
                 }
             })}

@@ -52,11 +52,15 @@ pub fn ThreadList() -> impl IntoView {
         let change = match event {
             LiveEvent::Thread { thread, search } => {
                 let filter = ctx.filter.get_untracked();
-                let me = ctx.session.with_value(|s| s.user_id.clone());
+                let (me, hours) =
+                    ctx.session.with_value(|s| (s.user_id.clone(), s.business_hours));
                 let view = ListView {
                     filter: &filter,
                     me: &me,
-                    now: now.get_untracked(),
+                    overdue_before: reply_clock::overdue_before(
+                        now.get_untracked(),
+                        hours.as_ref(),
+                    ),
                     loaded_all: next.get_untracked().is_none(),
                 };
                 merge_thread(&mut rows, &view, thread, search)
@@ -152,7 +156,8 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
         let id = t.id.clone();
         move || format!("/t/{id}{}", ctx.filter.get().to_query_string())
     };
-    let state = reply_clock::reply_state(t.awaiting_since, now);
+    let hours = ctx.session.with_value(|s| s.business_hours);
+    let state = reply_clock::reply_state_in(t.awaiting_since, now, hours.as_ref());
     let sender = format!(
         "{}:",
         if t.last_sender_name.is_empty() {

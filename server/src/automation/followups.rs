@@ -10,7 +10,7 @@ use crate::backend::SurrealBackend;
 use crate::db::{exec, exec_transaction, DbError};
 use crate::store::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
 use crate::store::drafts::CREATE_STATEMENT;
-use crate::store::followups::{claim_due, replan_after, rules, situation, Due};
+use crate::store::followups::{claim_due, replan_after, situation, Due};
 use crate::store::notifications::{entry as notice, NOTIFY_STATEMENT};
 use crate::store::thread_write::{append_with, outgoing_reply, Extra, Sender};
 use app::domain::followup::{check, Cancel, FollowupAction};
@@ -52,11 +52,11 @@ async fn cancel(backend: &SurrealBackend, d: &Due, why: Cancel, now: i64) -> Res
 
 async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError> {
     let db = &backend.db;
-    let rules = rules();
-    let Some(rule) = rules.iter().find(|r| r.key == d.rule) else {
+    let Some((s, rules)) = situation(db, &d.ws, &d.thread_id, now).await? else {
         return cancel(backend, d, Cancel::NotNeeded, now).await;
     };
-    let Some(s) = situation(db, &d.ws, &d.thread_id, now).await? else {
+    // A rule the campaign turned off since it was planned does not fire.
+    let Some(rule) = rules.iter().find(|r| r.key == d.rule) else {
         return cancel(backend, d, Cancel::NotNeeded, now).await;
     };
     if let Err(why) = check(rule, &s, d.due_at, now) {

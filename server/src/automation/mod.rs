@@ -68,7 +68,7 @@ impl Automation {
                 if let Err(e) = crate::bulk_sends::run_due(&self.backend).await {
                     tracing::warn!(error = %e, "bulk message pass failed; retrying");
                 }
-                // Snoozes wake to the quarter-minute.
+                // Snoozes wake, and overdue threads escalate, to the quarter-minute.
                 if last_wake.elapsed() >= WAKE_EVERY {
                     last_wake = std::time::Instant::now();
                     let now = self.backend.clock.now_ms();
@@ -76,6 +76,9 @@ impl Automation {
                         crate::store::thread_write::wake_snoozed(&self.backend.db, now).await
                     {
                         tracing::warn!(error = %e, "waking snoozed threads failed; retrying");
+                    }
+                    if let Err(e) = crate::store::escalations::run(&self.backend.db, now).await {
+                        tracing::warn!(error = %e, "escalating overdue threads failed; retrying");
                     }
                 }
                 match self.run_once().await {

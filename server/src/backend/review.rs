@@ -149,6 +149,24 @@ impl SurrealBackend {
         self.policies(caller).await
     }
 
+    pub(super) async fn change_followups(
+        &self,
+        caller: &Caller,
+        campaign_id: &str,
+        rules: Option<&[app::domain::followup::RuleSetting]>,
+    ) -> Result<PolicySettings, AppError> {
+        crate::store::policies::set_followups(
+            &self.db,
+            caller,
+            campaign_id,
+            rules,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(write_error)?;
+        self.policies(caller).await
+    }
+
     pub(super) async fn change_language(
         &self,
         caller: &Caller,

@@ -42,7 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 7,
-        name: "bulk messages; the thread's last inbound channel",
+        name: "bulk messages; the thread's last inbound channel; campaign follow-up rules",
         sql: include_str!("schema_v7.surql"),
     },
 ];

@@ -3,7 +3,7 @@
 //! and a thread's follow-ups for display.
 
 use crate::db::{exec, exec_transaction, first, rows, Db, DbError};
-use app::domain::followup::{defaults, next, Cancel, FollowupRule, Situation};
+use app::domain::followup::{apply, next, Cancel, FollowupRule, RuleSetting, Situation};
 use app::domain::reply_channel::{reply_options, SenderKind as Who};
 use app::model::{FollowupView, Stage};
 use serde::Deserialize;
@@ -21,20 +21,29 @@ struct Row {
     creator: String,
     last_out: Option<i64>,
     last_in: Option<i64>,
+    followups: Option<serde_json::Value>,
 }
 
-/// The enrollment behind `thread_id` as the follow-up rules see it.
+/// A campaign's own follow-up settings as stored (`{ rules: [...] }`); none when unreadable.
+pub fn stored_settings(v: Option<&serde_json::Value>) -> Vec<RuleSetting> {
+    v.and_then(|v| serde_json::from_value(v["rules"].clone()).ok())
+        .unwrap_or_default()
+}
+
+/// The enrollment behind `thread_id` as the follow-up rules see it, and the rules its campaign
+/// follows (the defaults changed by the campaign's settings).
 pub async fn situation(
     db: &Db,
     ws: &str,
     thread_id: &str,
     now: i64,
-) -> Result<Option<Situation>, DbError> {
+) -> Result<Option<(Situation, Vec<FollowupRule>)>, DbError> {
     let mut resp = exec(
         db,
         "SELECT enrollment.stage AS stage, enrollment.stage_at ?? enrollment.updated_at AS stage_at,
                 enrollment.followups_fired ?? 0 AS fired, enrollment.shipping_info != NONE AS shipping, stale,
-                campaign.status AS campaign_status, campaign.post_by AS post_by, record::id(creator) AS creator,
+                campaign.status AS campaign_status, campaign.post_by AS post_by, campaign.followups AS followups,
+                record::id(creator) AS creator,
                 (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'outbound' ORDER BY at DESC LIMIT 1)[0] AS last_out,
                 (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'inbound' ORDER BY at DESC LIMIT 1)[0] AS last_in
              FROM ONLY type::record('thread', $t) WHERE workspace = type::record('workspace', $ws);",
@@ -48,7 +57,8 @@ pub async fn situation(
     let opted_out = reply_options(&facts, Who::Automation, now)
         .default
         .is_none();
-    Ok(Some(Situation {
+    let rules = apply(&stored_settings(r.followups.as_ref()));
+    Ok(Some((Situation {
         stage: r.stage,
         stage_at: r.stage_at,
         last_outbound_at: r.last_out,
@@ -59,15 +69,10 @@ pub async fn situation(
         campaign_closed: r.campaign_status == "closed",
         opted_out,
         stale: r.stale.unwrap_or(false),
-    }))
+    }, rules)))
 }
 
 const OVERDUE_GRACE_MS: i64 = 3_600_000;
-
-/// The rules a campaign follows (today: the defaults).
-pub fn rules() -> Vec<FollowupRule> {
-    defaults()
-}
 
 #[derive(Deserialize)]
 struct Scheduled {
@@ -85,10 +90,9 @@ pub async fn replan(
     why: Cancel,
     now: i64,
 ) -> Result<(), DbError> {
-    let Some(s) = situation(db, ws, thread_id, now).await? else {
+    let Some((s, rules)) = situation(db, ws, thread_id, now).await? else {
         return Ok(());
     };
-    let rules = rules();
     // A follow-up already overdue when planned (history imported, a server that was off) fires an
     // hour later at the earliest, so a start-up never sends a burst.
     let planned = next(&rules, &s).map(|(r, t)| (r, t.max(now + OVERDUE_GRACE_MS)));

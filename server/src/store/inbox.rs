@@ -5,7 +5,26 @@ use crate::db::{exec, rows, Db, DbError};
 use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
 use app::model::{Cursor, FilterOptions, InboxCounts, InboxPage, NamedRef, ThreadSummary};
+use app::domain::reply_clock::{overdue_before, BusinessHours};
 use serde_json::Value;
+
+/// The workspace's working hours (`app::domain::reply_clock::BusinessHours`), if it set any.
+pub async fn business_hours(db: &Db, ws: &str) -> Result<Option<BusinessHours>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE business_hours FROM ONLY type::record('workspace', $ws);",
+        serde_json::json!({ "ws": ws }),
+    )
+    .await?;
+    let v: Option<Value> = resp.take(0)?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// Waits that began before this are overdue now, in the workspace's working hours.
+pub async fn overdue_cutoff(db: &Db, ws: &str, now: i64) -> Result<i64, DbError> {
+    let hours = business_hours(db, ws).await?;
+    Ok(overdue_before(now, hours.as_ref()))
+}
 
 pub async fn list_threads(
     db: &Db,
@@ -14,7 +33,8 @@ pub async fn list_threads(
     after: Option<Cursor>,
     now: i64,
 ) -> Result<InboxPage, DbError> {
-    let q = page_query(caller, filter, after.as_ref(), now, PAGE_SIZE);
+    let cutoff = overdue_cutoff(db, &caller.workspace_id, now).await?;
+    let q = page_query(caller, filter, after.as_ref(), cutoff, PAGE_SIZE);
     let mut resp = exec(db, &q.sql, Value::Object(q.vars)).await?;
     let mut threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
     let next = if threads.len() > PAGE_SIZE {
@@ -50,16 +70,17 @@ pub async fn counts(db: &Db, caller: &Caller, now: i64) -> Result<InboxCounts, D
             ..Default::default()
         },
     ];
+    let cutoff = overdue_cutoff(db, &caller.workspace_id, now).await?;
     let mut vars = serde_json::Map::new();
     let mut sql = String::new();
     for view in &views {
-        let c = conditions(caller, view, now, &mut vars);
+        let c = conditions(caller, view, cutoff, &mut vars);
         sql.push_str(&format!(
             "SELECT count() FROM thread WHERE {} GROUP ALL;\n",
             c.join(" AND ")
         ));
     }
-    let c = conditions(caller, &InboxFilter::default(), now, &mut vars);
+    let c = conditions(caller, &InboxFilter::default(), cutoff, &mut vars);
     sql.push_str(&format!(
         "SELECT count() FROM thread WHERE {} AND unread = true GROUP ALL;\n",
         c.join(" AND ")
@@ -90,8 +111,9 @@ pub async fn count_matching(
     filter: &InboxFilter,
     now: i64,
 ) -> Result<u64, DbError> {
+    let cutoff = overdue_cutoff(db, &caller.workspace_id, now).await?;
     let mut vars = serde_json::Map::new();
-    let c = conditions(caller, filter, now, &mut vars);
+    let c = conditions(caller, filter, cutoff, &mut vars);
     let sql = format!(
         "SELECT count() FROM thread WHERE {} GROUP ALL;",
         c.join(" AND ")

@@ -5,7 +5,6 @@
 use super::{thread_scope, THREAD_FIELDS};
 use app::api::backend::Caller;
 use app::domain::filter::{AssigneeFilter, InboxFilter};
-use app::domain::reply_clock::REPLY_GOAL_MS;
 use app::model::Cursor;
 use serde_json::{Map, Value};
 
@@ -20,11 +19,12 @@ pub struct BuiltQuery {
     pub vars: Map<String, Value>,
 }
 
-/// The WHERE conditions for a filter (without the cursor).
+/// The WHERE conditions for a filter (without the cursor). Waits that began before
+/// `overdue_before` are overdue (`app::domain::reply_clock::overdue_before`).
 pub fn conditions(
     caller: &Caller,
     filter: &InboxFilter,
-    now: i64,
+    overdue_before: i64,
     vars: &mut Map<String, Value>,
 ) -> Vec<String> {
     let mut c = vec![thread_scope(caller, vars)];
@@ -64,7 +64,7 @@ pub fn conditions(
         c.push("waiting = true".into());
     }
     if filter.overdue {
-        vars.insert("overdue_before".into(), (now - REPLY_GOAL_MS).into());
+        vars.insert("overdue_before".into(), overdue_before.into());
         c.push("awaiting_since < $overdue_before".into());
     }
     c
@@ -75,11 +75,11 @@ pub fn page_query(
     caller: &Caller,
     filter: &InboxFilter,
     after: Option<&Cursor>,
-    now: i64,
+    overdue_before: i64,
     limit: usize,
 ) -> BuiltQuery {
     let mut vars = Map::new();
-    let mut c = conditions(caller, filter, now, &mut vars);
+    let mut c = conditions(caller, filter, overdue_before, &mut vars);
     if let Some(cursor) = after {
         vars.insert("c_rank".into(), (INBOX_RANK_BASE - cursor.last_at).into());
         vars.insert("c_id".into(), cursor.id.clone().into());
@@ -99,6 +99,7 @@ pub fn page_query(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::reply_clock::REPLY_GOAL_MS;
     use app::api::backend::Scope;
     use app::model::{Channel, Role, Stage};
 
@@ -204,7 +205,7 @@ mod tests {
             ),
         ];
         for (filter, want_where, want_vars) in cases {
-            let q = page_query(&caller(), &filter, None, now, PAGE_SIZE);
+            let q = page_query(&caller(), &filter, None, now - REPLY_GOAL_MS, PAGE_SIZE);
             assert_eq!(where_of(&q), want_where, "{filter:?}");
             for (k, v) in want_vars {
                 assert_eq!(q.vars.get(k), Some(&v), "{k} for {filter:?}");

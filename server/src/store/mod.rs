@@ -7,6 +7,7 @@ pub mod audit_read;
 pub mod bulk;
 pub mod drafts;
 pub mod entry;
+pub mod escalations;
 pub mod followups;
 pub mod inbound;
 pub mod inbound_batch;

@@ -7,6 +7,7 @@ use crate::db::{exec, exec_transaction, rows, Db, DbError};
 use app::api::backend::Caller;
 use app::domain::language::{library, Snippet};
 use app::domain::policy::{defaults, validate, ResponsePolicy};
+use app::domain::reply_clock::BusinessHours;
 use app::model::{CampaignPolicy, PolicySettings, Role};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -17,26 +18,34 @@ struct Row {
     name: String,
     kind: String,
     policy: Option<Value>,
+    followups: Option<Value>,
 }
 
 pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbError> {
     let mut resp = exec(
         db,
-        "SELECT record::id(id) AS id, name, kind, policy FROM campaign
+        "SELECT record::id(id) AS id, name, kind, policy, followups FROM campaign
              WHERE workspace = type::record('workspace', $ws) ORDER BY name;
-         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);",
+         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);
+         SELECT VALUE escalate_after_minutes FROM ONLY type::record('workspace', $ws);
+         SELECT VALUE business_hours FROM ONLY type::record('workspace', $ws);",
         json!({ "ws": caller.workspace_id }),
     )
     .await?;
     let found: Vec<Row> = rows(&mut resp, 0)?;
     let overrides: Vec<Snippet> = rows(&mut resp, 1)?;
+    let escalate_after: Option<i64> = resp.take(2)?;
+    let hours: Option<Value> = resp.take(3)?;
     let campaigns = found
         .into_iter()
         .map(|r| {
             let own = r
                 .policy
                 .and_then(|p| serde_json::from_value::<ResponsePolicy>(p).ok());
+            let own_followups = super::followups::stored_settings(r.followups.as_ref());
             CampaignPolicy {
+                followups: app::domain::followup::settings(&own_followups),
+                followups_customized: !own_followups.is_empty(),
                 campaign_id: r.id,
                 name: r.name,
                 customized: own.is_some(),
@@ -46,6 +55,8 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         })
         .collect();
     Ok(PolicySettings {
+        escalate_after_hours: escalate_after.map(|m| (m / 60) as u32),
+        business_hours: hours.and_then(|h| serde_json::from_value(h).ok()),
         campaigns,
         library: library(overrides),
         can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,
@@ -106,6 +117,107 @@ pub async fn set_policy(
         &format!(
             "BEGIN TRANSACTION;
              UPDATE type::record('campaign', $cid) SET policy = $policy WHERE workspace = type::record('workspace', $ws);
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The workspace's reply timer.
+pub struct ReplyTimer {
+    /// After how many hours of waiting a thread is escalated (`None`: never).
+    pub escalate_after_hours: Option<u32>,
+    /// The working hours the reply goal counts (`None`: the clock's).
+    pub business_hours: Option<BusinessHours>,
+}
+
+/// Sets the reply timer. Working hours also set the workspace's time zone (quiet hours use it).
+pub async fn set_reply_timer(
+    db: &Db,
+    caller: &Caller,
+    t: &ReplyTimer,
+    now: i64,
+) -> Result<(), WriteError> {
+    if let Some(h) = t.escalate_after_hours {
+        if !(1..=720).contains(&h) {
+            return Err(WriteError::Invalid(
+                "escalate after 1 to 720 hours, or never".into(),
+            ));
+        }
+    }
+    if let Some(b) = &t.business_hours {
+        b.validate().map_err(WriteError::Invalid)?;
+    }
+    let mut vars = audit_vars(
+        caller,
+        "workspace.reply_timer_changed",
+        format!("workspace:{}", caller.workspace_id),
+        json!({ "escalate_after_hours": t.escalate_after_hours, "business_hours": t.business_hours }),
+        now,
+    );
+    vars.insert(
+        "minutes".into(),
+        json!(t.escalate_after_hours.map(|h| i64::from(h) * 60)),
+    );
+    vars.insert("hours".into(), json!(t.business_hours));
+    vars.insert(
+        "offset".into(),
+        json!(t.business_hours.map(|b| b.utc_offset_minutes)),
+    );
+    exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('workspace', $ws) SET escalate_after_minutes = $minutes ?? NONE,
+                 business_hours = $hours ?? NONE, utc_offset_minutes = $offset ?? utc_offset_minutes;
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Saves a campaign's follow-up rules (`None`: back to the defaults). Follow-ups already
+/// scheduled are checked against the new rules when they come due.
+pub async fn set_followups(
+    db: &Db,
+    caller: &Caller,
+    campaign_id: &str,
+    rules: Option<&[app::domain::followup::RuleSetting]>,
+    now: i64,
+) -> Result<(), WriteError> {
+    let current = settings(db, caller).await?;
+    if !current
+        .campaigns
+        .iter()
+        .any(|c| c.campaign_id == campaign_id)
+    {
+        return Err(WriteError::NotFound);
+    }
+    if let Some(r) = rules {
+        let keys: Vec<&str> = current.library.iter().map(|s| s.key.as_str()).collect();
+        app::domain::followup::validate(r, &keys).map_err(WriteError::Invalid)?;
+    }
+    let mut vars = audit_vars(
+        caller,
+        "campaign.followups_changed",
+        format!("campaign:{campaign_id}"),
+        json!({ "rules": rules, "reset_to_defaults": rules.is_none() }),
+        now,
+    );
+    vars.insert("cid".into(), json!(campaign_id));
+    vars.insert("followups".into(), rules.map_or(Value::Null, |r| json!({ "rules": r })));
+    exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('campaign', $cid) SET followups = $followups ?? NONE
+                 WHERE workspace = type::record('workspace', $ws);
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),

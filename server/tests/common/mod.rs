@@ -198,6 +198,8 @@ impl Harness {
                 | "mark_notifications_read"
                 | "audit_log"
                 | "set_campaign_policy"
+                | "set_campaign_followups"
+                | "set_reply_timer"
                 | "save_language"
                 | "snooze_thread"
                 | "preview_bulk_message"

@@ -99,3 +99,72 @@ fn at_firing_time_it_is_checked_again() {
         assert_eq!(check(first, &s, due, due + DAY), Err(*want), "{s:?}");
     }
 }
+
+fn setting(key: &str, enabled: bool, days: u32, template: Option<&str>) -> RuleSetting {
+    RuleSetting {
+        key: key.into(),
+        enabled,
+        days,
+        template: template.map(str::to_string),
+    }
+}
+
+#[test]
+fn campaign_settings_change_the_rules() {
+    // No settings: the defaults, every rule on.
+    assert_eq!(apply(&[]), defaults());
+    assert!(settings(&[]).iter().all(|s| s.enabled));
+    assert_eq!(settings(&[]).len(), defaults().len());
+
+    // Follow-up 1 off: follow-up 2 is the first, after its own days.
+    let rules = apply(&[setting("no_reply_1", false, 3, None)]);
+    let s = situation(Stage::Contacted);
+    assert_eq!(
+        next(&rules, &s).map(|(r, t)| (r.key.as_str(), r.step, t)),
+        Some(("no_reply_2", 1, T0 + 4 * DAY))
+    );
+    // Other days and wording.
+    let rules = apply(&[setting("no_reply_1", true, 5, Some("content_guidelines"))]);
+    let (r, t) = next(&rules, &s).unwrap();
+    assert_eq!((r.key.as_str(), t), ("no_reply_1", T0 + 5 * DAY));
+    assert_eq!(
+        r.action,
+        FollowupAction::Nudge {
+            template: "content_guidelines".into()
+        }
+    );
+    // The escalation off: nothing for delivered content.
+    let rules = apply(&[setting("content_review", false, 2, None)]);
+    assert_eq!(next(&rules, &situation(Stage::ContentDelivered)), None);
+    // Every rule of a stage off: nothing.
+    let off: Vec<RuleSetting> = ["no_reply_1", "no_reply_2", "no_reply_stale"]
+        .iter()
+        .map(|k| setting(k, false, 3, None))
+        .collect();
+    assert_eq!(next(&apply(&off), &s), None);
+}
+
+#[test]
+fn settings_are_checked() {
+    let library = ["followup_1", "followup_2", "content_guidelines"];
+    let cases: Vec<(Vec<RuleSetting>, Option<&str>)> = vec![
+        (vec![setting("no_reply_1", true, 5, Some("followup_2"))], None),
+        (vec![setting("no_reply_1", false, 3, None)], None),
+        (vec![setting("nope", true, 3, None)], Some("not a follow-up rule")),
+        (vec![setting("no_reply_1", true, 0, None)], Some("1 to 60 days")),
+        (vec![setting("no_reply_1", true, 61, None)], Some("1 to 60 days")),
+        (vec![setting("no_reply_1", true, 3, Some("made_up"))], Some("not in the approved-language library")),
+        (vec![setting("content_review", true, 2, Some("followup_1"))], Some("sends no message")),
+        (
+            vec![setting("no_reply_1", true, 3, None), setting("no_reply_1", true, 4, None)],
+            Some("set twice"),
+        ),
+    ];
+    for (own, want) in cases {
+        let got = validate(&own, &library);
+        match want {
+            None => assert!(got.is_ok(), "{own:?}: {got:?}"),
+            Some(w) => assert!(got.as_ref().is_err_and(|e| e.contains(w)), "{own:?}: {got:?}"),
+        }
+    }
+}

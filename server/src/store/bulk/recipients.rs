@@ -74,7 +74,8 @@ pub async fn resolve(
     let fields = row_fields();
     let select = match selection {
         BulkSelection::Filter(filter) => {
-            let c = crate::store::inbox_query::conditions(caller, filter, now, &mut vars);
+            let cutoff = crate::store::inbox::overdue_cutoff(db, &caller.workspace_id, now).await?;
+            let c = crate::store::inbox_query::conditions(caller, filter, cutoff, &mut vars);
             format!(
                 "SELECT {fields} FROM thread WHERE {} ORDER BY inbox_rank LIMIT {limit};",
                 c.join(" AND ")

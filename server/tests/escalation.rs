@@ -28,14 +28,31 @@ async fn a_long_wait_is_escalated_to_the_managers_once() {
     .await;
     assert_eq!(escalations::run(&h.db, now).await.unwrap(), 0);
 
-    let refused: Result<PolicySettings, AppError> =
-        h.call("set_reply_timer", Some(&member), json!({ "escalate_after_hours": 4, "business_hours": null })).await;
-    assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
-    let bad: Result<PolicySettings, AppError> =
-        h.call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": 0, "business_hours": null })).await;
+    let refused: Result<PolicySettings, AppError> = h
+        .call(
+            "set_reply_timer",
+            Some(&member),
+            json!({ "escalate_after_hours": 4, "business_hours": null }),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(AppError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let bad: Result<PolicySettings, AppError> = h
+        .call(
+            "set_reply_timer",
+            Some(&manager),
+            json!({ "escalate_after_hours": 0, "business_hours": null }),
+        )
+        .await;
     assert!(matches!(bad, Err(AppError::Invalid(_))), "{bad:?}");
     let saved: PolicySettings = h
-        .call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": 4, "business_hours": null }))
+        .call(
+            "set_reply_timer",
+            Some(&manager),
+            json!({ "escalate_after_hours": 4, "business_hours": null }),
+        )
         .await
         .unwrap();
     assert_eq!(saved.escalate_after_hours, Some(4));
@@ -67,7 +84,10 @@ async fn a_long_wait_is_escalated_to_the_managers_once() {
     assert_eq!(audits, vec![json!("thread.escalated")]);
 
     // The recent one crosses the delay later; a new wait on the first escalates again.
-    assert_eq!(escalations::run(&h.db, now + 3 * HOUR + 1).await.unwrap(), 1);
+    assert_eq!(
+        escalations::run(&h.db, now + 3 * HOUR + 1).await.unwrap(),
+        1
+    );
     h.query(
         "UPDATE type::record('thread', $late) SET awaiting_since = $t;",
         json!({ "late": late, "t": now + HOUR }),
@@ -77,7 +97,11 @@ async fn a_long_wait_is_escalated_to_the_managers_once() {
 
     // Off again: nothing more.
     let off: PolicySettings = h
-        .call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": null, "business_hours": null }))
+        .call(
+            "set_reply_timer",
+            Some(&manager),
+            json!({ "escalate_after_hours": null, "business_hours": null }),
+        )
         .await
         .unwrap();
     assert_eq!(off.escalate_after_hours, None);
@@ -107,10 +131,17 @@ async fn working_hours_decide_what_is_overdue() {
         let h = &h;
         async move {
             let page: InboxPage = h
-                .call("list_threads", Some(&cookie), json!({ "filter": { "overdue": true }, "after": null }))
+                .call(
+                    "list_threads",
+                    Some(&cookie),
+                    json!({ "filter": { "overdue": true }, "after": null }),
+                )
                 .await
                 .unwrap();
-            let counts: InboxCounts = h.call("inbox_counts", Some(&cookie), json!({})).await.unwrap();
+            let counts: InboxCounts = h
+                .call("inbox_counts", Some(&cookie), json!({}))
+                .await
+                .unwrap();
             (page.threads.len(), counts.overdue)
         }
     };
@@ -127,16 +158,27 @@ async fn working_hours_decide_what_is_overdue() {
     assert!(matches!(bad, Err(AppError::Invalid(_))), "{bad:?}");
     let hours = json!({ "start": 9, "end": 17, "weekdays": true, "utc_offset_minutes": 0 });
     let saved: PolicySettings = h
-        .call("set_reply_timer", Some(&manager), json!({ "escalate_after_hours": null, "business_hours": hours }))
+        .call(
+            "set_reply_timer",
+            Some(&manager),
+            json!({ "escalate_after_hours": null, "business_hours": hours }),
+        )
         .await
         .unwrap();
     assert!(saved.business_hours.is_some());
     assert_eq!(overdue(manager.clone()).await, (0, 0));
     // The browser gets the hours to draw the same badges.
-    let session: Option<SessionInfo> = h.call("current_session", Some(&manager), json!({})).await.unwrap();
-    assert_eq!(session.unwrap().business_hours.map(|b| (b.start, b.end)), Some((9, 17)));
+    let session: Option<SessionInfo> = h
+        .call("current_session", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        session.unwrap().business_hours.map(|b| (b.start, b.end)),
+        Some((9, 17))
+    );
     // Wednesday 14:00: 1 + 8 + 8 + 5 = 22 working hours, still not; Thursday 10:00: 26, overdue.
-    h.clock.advance(friday_4pm + 5 * 24 * HOUR - 2 * HOUR - h.clock.now_ms());
+    h.clock
+        .advance(friday_4pm + 5 * 24 * HOUR - 2 * HOUR - h.clock.now_ms());
     assert_eq!(overdue(manager.clone()).await, (0, 0));
     h.clock.advance(20 * HOUR);
     assert_eq!(overdue(manager.clone()).await, (1, 1));

@@ -263,9 +263,16 @@ async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
         { "key": "no_reply_2", "enabled": true, "days": 2, "template": "content_guidelines" },
     ]);
     let refused: Result<PolicySettings, AppError> = h
-        .call("set_campaign_followups", Some(&member), json!({ "campaign_id": campaign, "rules": rules }))
+        .call(
+            "set_campaign_followups",
+            Some(&member),
+            json!({ "campaign_id": campaign, "rules": rules }),
+        )
         .await;
-    assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(AppError::Forbidden(_))),
+        "{refused:?}"
+    );
     let bad: Result<PolicySettings, AppError> = h
         .call(
             "set_campaign_followups",
@@ -273,14 +280,31 @@ async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
             json!({ "campaign_id": campaign, "rules": [{ "key": "no_reply_1", "enabled": true, "days": 0, "template": null }] }),
         )
         .await;
-    assert!(matches!(bad, Err(AppError::Invalid(ref m)) if m.contains("1 to 60 days")), "{bad:?}");
+    assert!(
+        matches!(bad, Err(AppError::Invalid(ref m)) if m.contains("1 to 60 days")),
+        "{bad:?}"
+    );
     let saved: PolicySettings = h
-        .call("set_campaign_followups", Some(&manager), json!({ "campaign_id": campaign, "rules": rules }))
+        .call(
+            "set_campaign_followups",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "rules": rules }),
+        )
         .await
         .unwrap();
-    let c = saved.campaigns.iter().find(|c| c.campaign_id == campaign).unwrap();
+    let c = saved
+        .campaigns
+        .iter()
+        .find(|c| c.campaign_id == campaign)
+        .unwrap();
     assert!(c.followups_customized);
-    assert!(!c.followups.iter().find(|r| r.key == "no_reply_1").unwrap().enabled);
+    assert!(
+        !c.followups
+            .iter()
+            .find(|r| r.key == "no_reply_1")
+            .unwrap()
+            .enabled
+    );
 
     let _: MessageView = h
         .call(
@@ -292,12 +316,24 @@ async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
         .unwrap();
     let d = detail(&h, &owner, &thread).await;
     let f = d.followups.iter().find(|f| f.state == "scheduled").unwrap();
-    assert_eq!((f.rule.as_str(), f.due_at), ("no_reply_2", common::NOW + 2 * DAY));
+    assert_eq!(
+        (f.rule.as_str(), f.due_at),
+        ("no_reply_2", common::NOW + 2 * DAY)
+    );
     h.clock.advance(2 * DAY);
     assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
     let d = detail(&h, &owner, &thread).await;
-    let nudge = d.messages.iter().rev().find(|m| m.sender_kind == SenderKind::Automation).unwrap();
-    assert!(nudge.text.contains("here is what we are looking for"), "{}", nudge.text);
+    let nudge = d
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.sender_kind == SenderKind::Automation)
+        .unwrap();
+    assert!(
+        nudge.text.contains("here is what we are looking for"),
+        "{}",
+        nudge.text
+    );
     let audit = h
         .query(
             "SELECT VALUE action FROM audit_event WHERE subject = $s;",
@@ -308,8 +344,19 @@ async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
 
     // Back to the defaults.
     let reset: PolicySettings = h
-        .call("set_campaign_followups", Some(&manager), json!({ "campaign_id": campaign, "rules": null }))
+        .call(
+            "set_campaign_followups",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "rules": null }),
+        )
         .await
         .unwrap();
-    assert!(!reset.campaigns.iter().find(|c| c.campaign_id == campaign).unwrap().followups_customized);
+    assert!(
+        !reset
+            .campaigns
+            .iter()
+            .find(|c| c.campaign_id == campaign)
+            .unwrap()
+            .followups_customized
+    );
 }

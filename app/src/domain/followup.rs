@@ -154,15 +154,18 @@ pub fn settings(own: &[RuleSetting]) -> Vec<RuleSetting> {
     defaults()
         .into_iter()
         .map(|r| {
-            own.iter().find(|o| o.key == r.key).cloned().unwrap_or(RuleSetting {
-                template: match &r.action {
-                    FollowupAction::Nudge { template } => Some(template.clone()),
-                    _ => None,
-                },
-                key: r.key,
-                enabled: true,
-                days: r.days,
-            })
+            own.iter()
+                .find(|o| o.key == r.key)
+                .cloned()
+                .unwrap_or(RuleSetting {
+                    template: match &r.action {
+                        FollowupAction::Nudge { template } => Some(template.clone()),
+                        _ => None,
+                    },
+                    key: r.key,
+                    enabled: true,
+                    days: r.days,
+                })
         })
         .collect()
 }
@@ -202,21 +205,14 @@ pub fn validate(own: &[RuleSetting], templates: &[&str]) -> Result<(), String> {
             return Err(format!("\"{}\" is set twice", s.key));
         }
         if s.days == 0 || s.days > MAX_DAYS {
-            return Err(format!(
-                "{}: wait 1 to {MAX_DAYS} days",
-                describe(&s.key)
-            ));
+            return Err(format!("{}: wait 1 to {MAX_DAYS} days", describe(&s.key)));
         }
         match (&rule.action, &s.template) {
             (FollowupAction::Nudge { .. }, Some(t)) if !templates.contains(&t.as_str()) => {
-                return Err(format!(
-                    "\"{t}\" is not in the approved-language library"
-                ))
+                return Err(format!("\"{t}\" is not in the approved-language library"))
             }
             (FollowupAction::Nudge { .. }, _) => {}
-            (_, Some(_)) => {
-                return Err(format!("{} sends no message", describe(&s.key)))
-            }
+            (_, Some(_)) => return Err(format!("{} sends no message", describe(&s.key))),
             (_, None) => {}
         }
     }

@@ -48,7 +48,9 @@ pub fn merge_thread(
             return ListChange::Unchanged;
         }
     }
-    let belongs = view.filter.matches(thread, search, view.me, view.overdue_before);
+    let belongs = view
+        .filter
+        .matches(thread, search, view.me, view.overdue_before);
     match (existing, belongs) {
         (None, false) => ListChange::Unchanged,
         (Some(i), false) => {

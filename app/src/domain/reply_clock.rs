@@ -208,7 +208,6 @@ mod tests {
 
     /// Monday 2026-11-23 00:00 UTC.
     const MON: i64 = 1_795_392_000_000;
-    const H: i64 = 3_600_000;
 
     fn nine_to_five(offset_h: i32) -> BusinessHours {
         BusinessHours {
@@ -228,7 +227,12 @@ mod tests {
             (MON + 10 * H, MON + day + 10 * H, 8 * H, false),
             // Mon 7 + Tue 8 + Wed 8 + Thu 1 = exactly 24 working hours: not yet.
             (MON + 10 * H, MON + 3 * day + 10 * H, 24 * H, false),
-            (MON + 10 * H, MON + 3 * day + 10 * H + 60_000, 24 * H + 60_000, true),
+            (
+                MON + 10 * H,
+                MON + 3 * day + 10 * H + 60_000,
+                24 * H + 60_000,
+                true,
+            ),
             // Friday 16:00 → Wednesday 17:00: Fri 1 + Mon 8 + Tue 8 + Wed 8 = 25.
             (MON + 4 * day + 16 * H, MON + 9 * day + 17 * H, 25 * H, true),
             // Written on Saturday, Monday evening: 8 working hours.
@@ -244,7 +248,10 @@ mod tests {
                 "{since} {now}"
             );
             // The cutoff agrees with the working time.
-            assert_eq!(since < overdue_before(now, Some(&h)), worked > REPLY_GOAL_MS);
+            assert_eq!(
+                since < overdue_before(now, Some(&h)),
+                worked > REPLY_GOAL_MS
+            );
         }
         // Without working hours: the clock's 24 hours.
         assert_eq!(overdue_before(MON + day, None), MON);
@@ -267,9 +274,20 @@ mod tests {
         let ok = nine_to_five(0);
         assert!(ok.validate().is_ok());
         for bad in [
-            BusinessHours { start: 17, end: 9, ..ok },
-            BusinessHours { start: 9, end: 25, ..ok },
-            BusinessHours { utc_offset_minutes: 15 * 60, ..ok },
+            BusinessHours {
+                start: 17,
+                end: 9,
+                ..ok
+            },
+            BusinessHours {
+                start: 9,
+                end: 25,
+                ..ok
+            },
+            BusinessHours {
+                utc_offset_minutes: 15 * 60,
+                ..ok
+            },
         ] {
             assert!(bad.validate().is_err(), "{bad:?}");
         }

@@ -3,14 +3,14 @@
 //! and whether suggested stage moves apply by themselves; and the approved-language library the
 //! replies are written from. Owners and managers edit; everyone else reads.
 
+use super::followup_rules::FollowupRules;
 use super::login::is_signed_out;
+use super::reply_timer::ReplyTimer;
 use crate::api::{load_policy_settings, save_language, set_campaign_policy};
 use crate::domain::classify::Intent;
 use crate::domain::language::{Snippet, MERGE_FIELDS};
 use crate::domain::policy::{AutoRule, ResponsePolicy, ReviewRule};
 use crate::model::{Channel, PolicySettings, Role};
-use super::followup_rules::FollowupRules;
-use super::reply_timer::ReplyTimer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};

@@ -17,7 +17,11 @@ pub fn ReplyTimer(
     can_edit: bool,
     saved: RwSignal<Option<PolicySettings>>,
 ) -> impl IntoView {
-    let escalate = RwSignal::new(escalate_after_hours.map(|h| h.to_string()).unwrap_or_default());
+    let escalate = RwSignal::new(
+        escalate_after_hours
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
+    );
     let working = RwSignal::new(business_hours.is_some());
     let hours = RwSignal::new(business_hours.unwrap_or(BusinessHours {
         start: 9,
@@ -26,12 +30,13 @@ pub fn ReplyTimer(
         utc_offset_minutes: 0,
     }));
     let note = RwSignal::new(None::<Result<String, String>>);
-    let save = Action::new(move |(e, b): &(Option<u32>, Option<BusinessHours>)| {
-        set_reply_timer(*e, *b)
-    });
+    let save =
+        Action::new(move |(e, b): &(Option<u32>, Option<BusinessHours>)| set_reply_timer(*e, *b));
     Effect::new(move |_| match save.value().get() {
         Some(Ok(s)) => {
-            note.set(Some(Ok("Saved: the inbox counts it from the next page load.".into())));
+            note.set(Some(Ok(
+                "Saved: the inbox counts it from the next page load.".into(),
+            )));
             saved.set(Some(s));
         }
         Some(Err(e)) => note.set(Some(Err(e.to_string()))),

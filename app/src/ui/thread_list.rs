@@ -52,8 +52,9 @@ pub fn ThreadList() -> impl IntoView {
         let change = match event {
             LiveEvent::Thread { thread, search } => {
                 let filter = ctx.filter.get_untracked();
-                let (me, hours) =
-                    ctx.session.with_value(|s| (s.user_id.clone(), s.business_hours));
+                let (me, hours) = ctx
+                    .session
+                    .with_value(|s| (s.user_id.clone(), s.business_hours));
                 let view = ListView {
                     filter: &filter,
                     me: &me,

@@ -308,8 +308,13 @@ fn main() {
         }
         if std::env::args().any(|a| a == "--explain") {
             for (name, f) in filters(&small_scale) {
-                let q =
-                    server::store::inbox_query::page_query(&small_scale.caller, &f, None, now - app::domain::reply_clock::REPLY_GOAL_MS, 50);
+                let q = server::store::inbox_query::page_query(
+                    &small_scale.caller,
+                    &f,
+                    None,
+                    now - app::domain::reply_clock::REPLY_GOAL_MS,
+                    50,
+                );
                 let sql = q.sql.trim_end_matches(';').to_string() + " EXPLAIN FULL;";
                 let mut resp = exec(&small_scale.db, &sql, serde_json::Value::Object(q.vars))
                     .await

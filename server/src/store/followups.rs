@@ -58,18 +58,21 @@ pub async fn situation(
         .default
         .is_none();
     let rules = apply(&stored_settings(r.followups.as_ref()));
-    Ok(Some((Situation {
-        stage: r.stage,
-        stage_at: r.stage_at,
-        last_outbound_at: r.last_out,
-        last_inbound_at: r.last_in,
-        fired_in_stage: r.fired,
-        has_shipping_info: r.shipping,
-        post_by: r.post_by,
-        campaign_closed: r.campaign_status == "closed",
-        opted_out,
-        stale: r.stale.unwrap_or(false),
-    }, rules)))
+    Ok(Some((
+        Situation {
+            stage: r.stage,
+            stage_at: r.stage_at,
+            last_outbound_at: r.last_out,
+            last_inbound_at: r.last_in,
+            fired_in_stage: r.fired,
+            has_shipping_info: r.shipping,
+            post_by: r.post_by,
+            campaign_closed: r.campaign_status == "closed",
+            opted_out,
+            stale: r.stale.unwrap_or(false),
+        },
+        rules,
+    )))
 }
 
 const OVERDUE_GRACE_MS: i64 = 3_600_000;

@@ -4,8 +4,8 @@ use super::inbox_query::{conditions, page_query, PAGE_SIZE};
 use crate::db::{exec, rows, Db, DbError};
 use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
-use app::model::{Cursor, FilterOptions, InboxCounts, InboxPage, NamedRef, ThreadSummary};
 use app::domain::reply_clock::{overdue_before, BusinessHours};
+use app::model::{Cursor, FilterOptions, InboxCounts, InboxPage, NamedRef, ThreadSummary};
 use serde_json::Value;
 
 /// The workspace's working hours (`app::domain::reply_clock::BusinessHours`), if it set any.

@@ -99,8 +99,8 @@ pub fn page_query(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::reply_clock::REPLY_GOAL_MS;
     use app::api::backend::Scope;
+    use app::domain::reply_clock::REPLY_GOAL_MS;
     use app::model::{Channel, Role, Stage};
 
     fn caller() -> Caller {

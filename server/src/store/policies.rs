@@ -211,7 +211,10 @@ pub async fn set_followups(
         now,
     );
     vars.insert("cid".into(), json!(campaign_id));
-    vars.insert("followups".into(), rules.map_or(Value::Null, |r| json!({ "rules": r })));
+    vars.insert(
+        "followups".into(),
+        rules.map_or(Value::Null, |r| json!({ "rules": r })),
+    );
     exec_transaction(
         db,
         &format!(

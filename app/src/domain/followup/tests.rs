@@ -148,15 +148,36 @@ fn campaign_settings_change_the_rules() {
 fn settings_are_checked() {
     let library = ["followup_1", "followup_2", "content_guidelines"];
     let cases: Vec<(Vec<RuleSetting>, Option<&str>)> = vec![
-        (vec![setting("no_reply_1", true, 5, Some("followup_2"))], None),
-        (vec![setting("no_reply_1", false, 3, None)], None),
-        (vec![setting("nope", true, 3, None)], Some("not a follow-up rule")),
-        (vec![setting("no_reply_1", true, 0, None)], Some("1 to 60 days")),
-        (vec![setting("no_reply_1", true, 61, None)], Some("1 to 60 days")),
-        (vec![setting("no_reply_1", true, 3, Some("made_up"))], Some("not in the approved-language library")),
-        (vec![setting("content_review", true, 2, Some("followup_1"))], Some("sends no message")),
         (
-            vec![setting("no_reply_1", true, 3, None), setting("no_reply_1", true, 4, None)],
+            vec![setting("no_reply_1", true, 5, Some("followup_2"))],
+            None,
+        ),
+        (vec![setting("no_reply_1", false, 3, None)], None),
+        (
+            vec![setting("nope", true, 3, None)],
+            Some("not a follow-up rule"),
+        ),
+        (
+            vec![setting("no_reply_1", true, 0, None)],
+            Some("1 to 60 days"),
+        ),
+        (
+            vec![setting("no_reply_1", true, 61, None)],
+            Some("1 to 60 days"),
+        ),
+        (
+            vec![setting("no_reply_1", true, 3, Some("made_up"))],
+            Some("not in the approved-language library"),
+        ),
+        (
+            vec![setting("content_review", true, 2, Some("followup_1"))],
+            Some("sends no message"),
+        ),
+        (
+            vec![
+                setting("no_reply_1", true, 3, None),
+                setting("no_reply_1", true, 4, None),
+            ],
             Some("set twice"),
         ),
     ];
@@ -164,7 +185,10 @@ fn settings_are_checked() {
         let got = validate(&own, &library);
         match want {
             None => assert!(got.is_ok(), "{own:?}: {got:?}"),
-            Some(w) => assert!(got.as_ref().is_err_and(|e| e.contains(w)), "{own:?}: {got:?}"),
+            Some(w) => assert!(
+                got.as_ref().is_err_and(|e| e.contains(w)),
+                "{own:?}: {got:?}"
+            ),
         }
     }
 }

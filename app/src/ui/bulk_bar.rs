@@ -45,13 +45,15 @@ pub fn BulkBar() -> impl IntoView {
     view! {
         <div class="bulk-bar" class:active=picking data-testid="bulk-bar">
             <Show when=picking fallback=move || view! {
-                <button type="button" class="link-btn" on:click=move |_| ctx.all_matching.set(true)>
-                    {move || match total() {
-                        Some(n) => format!("Select all {n} matching"),
-                        None => "Select all matching".to_string(),
-                    }}
-                </button>
-                <span class="bulk-hint">"or tick threads to send a bulk message"</span>
+                <Show when=move || total() != Some(0)>
+                    <button type="button" class="link-btn" on:click=move |_| ctx.all_matching.set(true)>
+                        {move || match total() {
+                            Some(n) => format!("Select all {n} matching"),
+                            None => "Select all matching".to_string(),
+                        }}
+                    </button>
+                    <span class="bulk-hint">"or tick threads to send a bulk message"</span>
+                </Show>
             }>
                 <span class="bulk-count">{move || if ctx.all_matching.get() {
                     format!("All {} matching selected", total().map(|n| n.to_string()).unwrap_or_default())

@@ -84,7 +84,7 @@ pub fn PoliciesPane() -> impl IntoView {
 }
 
 #[derive(Clone, Copy)]
-struct Flash(RwSignal<Option<String>>);
+pub(super) struct Flash(pub RwSignal<Option<String>>);
 
 #[component]
 fn PolicyEditor(

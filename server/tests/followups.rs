@@ -360,3 +360,94 @@ async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
             .followups_customized
     );
 }
+
+#[tokio::test]
+async fn every_default_fires_at_its_time_and_an_opt_out_cancels() {
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, _) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let automated = |d: &ThreadDetail| {
+        d.messages
+            .iter()
+            .filter(|m| m.sender_kind == SenderKind::Automation)
+            .count()
+    };
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(&owner),
+            json!({ "thread_id": thread, "kind": "reply", "text": "Would you like to join?", "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+    // Follow-up 1 at 3 days, follow-up 2 four days later, then stale five days after that.
+    for (days, rule) in [(3, "no_reply_1"), (4, "no_reply_2"), (5, "no_reply_stale")] {
+        h.clock.advance(days * DAY - 60_000);
+        assert_eq!(
+            followups::run_once(&h.backend, "w1").await.unwrap(),
+            0,
+            "{rule} early"
+        );
+        h.clock.advance(60_000);
+        assert_eq!(
+            followups::run_once(&h.backend, "w1").await.unwrap(),
+            1,
+            "{rule}"
+        );
+    }
+    let d = detail(&h, &owner, &thread).await;
+    assert_eq!(automated(&d), 2);
+    let stale = h
+        .value(
+            "SELECT VALUE stale FROM ONLY type::record('thread', $t);",
+            json!({ "t": thread }),
+        )
+        .await;
+    assert_eq!(stale, json!(true));
+
+    // Accepted without an address: a reminder 3 days later. Shipped: 3 days before posting.
+    set_stage(&h, &owner, &thread, "accepted").await;
+    h.clock.advance(3 * DAY);
+    assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
+    let d = detail(&h, &owner, &thread).await;
+    assert!(d
+        .messages
+        .iter()
+        .any(|m| m.sender_kind == SenderKind::Automation
+            && m.text.contains("address we should ship")));
+    let post_by = h.clock.now_ms() + 10 * DAY;
+    h.query(
+        "UPDATE type::record('thread', $t).campaign SET post_by = $p;",
+        json!({ "t": thread, "p": post_by }),
+    )
+    .await;
+    set_stage(&h, &owner, &thread, "product_shipped").await;
+    let d = detail(&h, &owner, &thread).await;
+    let f = d.followups.iter().find(|f| f.state == "scheduled").unwrap();
+    assert_eq!(
+        (f.rule.as_str(), f.due_at),
+        ("posting_deadline", post_by - 3 * DAY)
+    );
+
+    // The creator opts out of email and SMS before it is due: canceled, nothing sent.
+    h.query(
+        "UPDATE type::record('thread', $t).creator SET identities = identities.map(|$i|
+             IF $i.channel IN ['email', 'sms'] THEN { channel: $i.channel, address: $i.address, consent: 'opted_out' } ELSE $i END);",
+        json!({ "t": thread }),
+    )
+    .await;
+    let before = automated(&detail(&h, &owner, &thread).await);
+    h.clock.advance(7 * DAY);
+    followups::run_once(&h.backend, "w1").await.unwrap();
+    let d = detail(&h, &owner, &thread).await;
+    let posting = d
+        .followups
+        .iter()
+        .find(|f| f.rule == "posting_deadline")
+        .unwrap();
+    assert_eq!(
+        (posting.state.as_str(), posting.cancel_reason.as_deref()),
+        ("canceled", Some("opted_out"))
+    );
+    assert_eq!(automated(&d), before);
+}

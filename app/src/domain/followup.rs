@@ -233,6 +233,18 @@ pub fn cancel_label(reason: &str) -> &'static str {
     .map_or("it could not be sent", Cancel::label)
 }
 
+/// Whether the creator opted out of everything a follow-up could reach them on: they have an
+/// email address or phone number and every one of them is opted out. (The portal notifies
+/// nobody by itself, so it does not keep a follow-up alive.)
+pub fn opted_out(identities: &[crate::model::Identity]) -> bool {
+    use crate::model::{Channel, Consent};
+    let mut reachable = identities
+        .iter()
+        .filter(|i| matches!(i.channel, Channel::Email | Channel::Sms))
+        .peekable();
+    reachable.peek().is_some() && reachable.all(|i| i.consent == Consent::OptedOut)
+}
+
 /// What is known about an enrollment when planning or firing its follow-ups.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Situation {

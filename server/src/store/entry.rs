@@ -100,7 +100,8 @@ pub fn statements(var: &str, dedupe: bool) -> String {
              awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels),
              snoozed_until = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_until END,
              snooze_until_reply = IF $e.direction = 'inbound' THEN NONE ELSE snooze_until_reply END,
-             snoozed_awaiting = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_awaiting END
+             snoozed_awaiting = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_awaiting END,
+             stale = IF $e.direction = 'inbound' THEN NONE ELSE stale END
              WHERE workspace = type::record('workspace', $e.ws);"
     )
     .replace("$e.", &format!("${var}."))

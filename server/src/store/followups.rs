@@ -54,9 +54,10 @@ pub async fn situation(
         return Ok(None);
     };
     let facts = super::reply_facts::load(db, ws, thread_id, &r.creator).await?;
-    let opted_out = reply_options(&facts, Who::Automation, now)
-        .default
-        .is_none();
+    let opted_out = app::domain::followup::opted_out(&facts.identities)
+        || reply_options(&facts, Who::Automation, now)
+            .default
+            .is_none();
     let rules = apply(&stored_settings(r.followups.as_ref()));
     Ok(Some((
         Situation {

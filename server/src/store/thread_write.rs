@@ -627,7 +627,7 @@ pub async fn set_stage(
         &format!(
             "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now,
                  stage_at = $now, followups_fired = 0;
-             UPDATE type::record('thread', $tid) SET stage = $stage;
+             UPDATE type::record('thread', $tid) SET stage = $stage, stale = NONE;
              {}",
             cancel.before
         ),

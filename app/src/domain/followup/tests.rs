@@ -192,3 +192,51 @@ fn settings_are_checked() {
         }
     }
 }
+
+#[test]
+fn opting_out_everywhere_ends_follow_ups() {
+    use crate::model::{Channel, Consent, Identity};
+    let id = |channel, consent| Identity {
+        channel,
+        address: "x".into(),
+        consent,
+    };
+    let cases = [
+        (vec![id(Channel::Email, Consent::OptedOut)], true),
+        (
+            vec![
+                id(Channel::Email, Consent::OptedOut),
+                id(Channel::Sms, Consent::OptedOut),
+                id(Channel::InApp, Consent::Granted),
+            ],
+            true,
+        ),
+        (
+            vec![
+                id(Channel::Email, Consent::OptedOut),
+                id(Channel::Sms, Consent::Granted),
+            ],
+            false,
+        ),
+        (
+            vec![
+                id(Channel::Sms, Consent::OptedOut),
+                id(Channel::Email, Consent::Unknown),
+            ],
+            false,
+        ),
+        (vec![id(Channel::InApp, Consent::Granted)], false),
+        (vec![], false),
+    ];
+    for (ids, want) in cases {
+        assert_eq!(opted_out(&ids), want, "{ids:?}");
+    }
+    let mut s = situation(Stage::Contacted);
+    s.opted_out = true;
+    assert_eq!(next(&defaults(), &s), None);
+    let r = &defaults()[0];
+    assert_eq!(
+        check(r, &s, T0 + 3 * DAY, T0 + 3 * DAY),
+        Err(Cancel::OptedOut)
+    );
+}

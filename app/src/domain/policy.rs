@@ -136,6 +136,9 @@ pub fn validate(p: &ResponsePolicy, templates: &[&str]) -> Result<(), String> {
     if p.automation_channels.contains(&Channel::Note) {
         return Err("internal notes are not a channel".into());
     }
+    if matches!(p.bulk_approval, Some(Role::Member | Role::Viewer)) {
+        return Err("a bulk message's approval is by a manager or an owner".into());
+    }
     Ok(())
 }
 

@@ -165,6 +165,21 @@ fn PolicyEditor(
             {can_edit.then(|| view! {
                 <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.review.push(ReviewRule { intent: Intent::Question, role: Role::Member }))>"Add approval rule"</button>
             })}
+            <h3>"Bulk messages"</h3>
+            <div class="policy-limits">
+                <label class="policy-field">"A bulk message to this campaign's creators needs one approval by"
+                    <select aria-label="Bulk approval" disabled=disabled
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            p.update(|p| p.bulk_approval = match v.as_str() { "owner" => Some(Role::Owner), "manager" => Some(Role::Manager), _ => None });
+                        }>
+                        <option value="" selected=move || p.get().bulk_approval.is_none()>"nobody (the sender decides)"</option>
+                        <option value="manager" selected=move || p.get().bulk_approval == Some(Role::Manager)>"a manager or owner"</option>
+                        <option value="owner" selected=move || p.get().bulk_approval == Some(Role::Owner)>"an owner"</option>
+                    </select>
+                </label>
+                <span class="policy-help">"A sender who holds that role approves by sending."</span>
+            </div>
             <h3>"Limits"</h3>
             <div class="policy-limits">
                 <label class="policy-check">

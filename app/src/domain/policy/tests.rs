@@ -303,6 +303,10 @@ fn edited_policies_are_checked() {
             Box::new(|p| p.automation_channels.push(Channel::Note)),
             "not a channel",
         ),
+        (
+            Box::new(|p| p.bulk_approval = Some(Role::Member)),
+            "approval is by a manager or an owner",
+        ),
     ];
     for (edit, why) in cases {
         let mut p = ok.clone();

@@ -536,3 +536,53 @@ async fn scheduled_bulk_waits_for_its_time_and_cancel_stops_the_rest() {
         .iter()
         .all(|r| r == "Canceled with its bulk message"));
 }
+
+#[tokio::test]
+async fn an_interrupted_write_resumes_with_the_recipients_not_yet_written() {
+    let provider = Provider::start().await;
+    let h = Harness::with_config(30, 2, &[("INBOX_TWILIO_API_URL", &provider.base_url)]).await;
+    h.clock.advance(60_000);
+    twilio::connect(&h, false).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let threads: Vec<String> = one_thread_per_creator(&h)
+        .await
+        .into_iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    let compose = json!({ "subject": "", "body": "Hi {{first_name}}, a quick update." });
+    let id: String = h
+        .call(
+            "create_bulk",
+            Some(&owner),
+            json!({ "selection": selection(&threads), "compose": compose, "schedule_at": null }),
+        )
+        .await
+        .unwrap();
+    let written = view(&h, &owner, &id).await.counts;
+    let entries = written.queued + written.sent;
+    assert!(entries >= 10, "{written:?}");
+    // As if the server died mid-way: half the entries never made it, the lease ran out.
+    h.query(
+        "LET $gone = (SELECT VALUE id FROM message WHERE bulk = type::record('bulk_send', $id) LIMIT 5);
+         DELETE outbound_job WHERE message IN $gone;
+         DELETE $gone;
+         UPDATE type::record('bulk_send', $id) SET state = 'enqueuing', lease_until = $past;",
+        json!({ "id": id, "past": h.clock.now_ms() - 1 }),
+    )
+    .await;
+    assert_eq!(view(&h, &owner, &id).await.counts.waiting, 5);
+    assert_eq!(server::bulk_sends::run_due(&h.backend).await.unwrap(), 1);
+    let resumed = view(&h, &owner, &id).await;
+    assert_eq!(resumed.state, BulkState::Sending);
+    assert_eq!(resumed.counts.queued + resumed.counts.sent, entries);
+    assert_eq!(resumed.counts.waiting, 0);
+    // One entry per thread, never two.
+    let per_thread = h
+        .query(
+            "SELECT thread, count() AS n FROM message WHERE bulk = type::record('bulk_send', $id) GROUP BY thread;",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(per_thread.len() as u32, entries);
+    assert!(per_thread.iter().all(|r| r["n"] == 1));
+}

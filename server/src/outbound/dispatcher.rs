@@ -12,7 +12,7 @@ use futures::StreamExt;
 use std::time::Duration;
 
 /// Jobs claimed per pass, and sent at most this many at a time.
-const BATCH: usize = 200;
+const BATCH: usize = 512;
 const CONCURRENCY: usize = 32;
 const POLL: Duration = Duration::from_secs(1);
 
@@ -88,22 +88,39 @@ impl Dispatcher {
                 }
             }
         }
-        let pre = &self.preload(&claimed).await?;
-        let results: Vec<(Claimed, Result<Option<String>, SendError>)> =
-            futures::stream::iter(claimed)
-                .map(|job| async move {
-                    let r = self.attempt(&job, pre).await;
-                    r.map(|r| (job, r))
-                })
-                .buffer_unordered(CONCURRENCY)
-                .collect::<Vec<Result<_, DbError>>>()
-                .await
-                .into_iter()
-                .collect::<Result<_, _>>()?;
-        let now = self.backend.clock.now_ms();
+        let pre = std::sync::Arc::new(self.preload(&claimed).await?);
+        // Each attempt runs as its own task, so sends keep going while finished ones are
+        // recorded; results are recorded a group at a time as they arrive.
+        let mut finished = futures::stream::iter(claimed)
+            .map(|job| {
+                let (d, pre) = (self.clone(), pre.clone());
+                tokio::spawn(async move { d.attempt(&job, &pre).await.map(|r| (job, r)) })
+            })
+            .buffer_unordered(CONCURRENCY)
+            .ready_chunks(CONCURRENCY);
         let mut tally = Tally::default();
+        while let Some(group) = finished.next().await {
+            let mut results = Vec::with_capacity(group.len());
+            for joined in group {
+                let attempt =
+                    joined.map_err(|e| DbError::Other(format!("a send task failed: {e}")))?;
+                results.push(attempt?);
+            }
+            self.record(&results, &mut tally).await?;
+        }
+        Ok(tally)
+    }
+
+    /// Records a group of attempts: the sends in one transaction, each failure with its retry.
+    async fn record(
+        &self,
+        results: &[(Claimed, Result<Option<String>, SendError>)],
+        tally: &mut Tally,
+    ) -> Result<(), DbError> {
+        let db = &self.backend.db;
+        let now = self.backend.clock.now_ms();
         let mut sent = Vec::new();
-        for (job, result) in &results {
+        for (job, result) in results {
             match result {
                 Ok(provider_id) => {
                     tracing::info!(message = %job.message, channel = job.channel.as_str(), attempt = job.attempt, "sent");
@@ -122,8 +139,7 @@ impl Dispatcher {
                 }
             }
         }
-        jobs::mark_sent_many(db, &sent, now).await?;
-        Ok(tally)
+        jobs::mark_sent_many(db, &sent, now).await
     }
 
     /// What a pass's SMS jobs need, read once: each workspace's Twilio account, each number's

@@ -446,7 +446,7 @@ fn counts(row: &SendRow, statuses: &[StatusCount], canceled: u32) -> BulkCounts 
         waiting: if stopped { 0 } else { unwritten },
         queued: n("queued"),
         sent: n("sent") + n("delivered") + n("read"),
-        failed: n("failed") - canceled,
+        failed: n("failed").saturating_sub(canceled),
         skipped,
         canceled: canceled + if stopped { unwritten } else { 0 },
     }

@@ -85,6 +85,10 @@ pub fn BulkComposer() -> impl IntoView {
             shown.set(Some(p));
         }
     });
+    // The preview says nobody can be reached: there is nothing to send.
+    let nobody_reached = move || {
+        shown.with(|p| matches!(p, Some(Some(Ok(p))) if p.by_channel.iter().all(|(_, n)| *n == 0)))
+    };
     let schedule = RwSignal::new(false);
     let when = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -168,7 +172,7 @@ pub fn BulkComposer() -> impl IntoView {
                 </fieldset>
                 {move || error.get().map(|e| view! { <p class="list-error" role="alert">{e}</p> })}
                 <div class="bulk-actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || selection.with(Option::is_none)>
+                    <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || selection.with(Option::is_none) || nobody_reached()>
                         {move || preview_button(shown.get().flatten().and_then(Result::ok).as_ref(), schedule.get())}
                     </button>
                 </div>
@@ -196,7 +200,10 @@ fn preview_button(p: Option<&BulkPreview>, scheduled: bool) -> String {
         (false, false) => "Send now",
     };
     if p.is_some() {
-        format!("{verb} · {n} creators")
+        format!(
+            "{verb} · {n} {}",
+            if n == 1 { "creator" } else { "creators" }
+        )
     } else {
         verb.to_string()
     }

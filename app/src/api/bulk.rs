@@ -32,13 +32,7 @@ fn check(selection: &BulkSelection, compose: &BulkCompose) -> Result<(), AppErro
 }
 
 #[cfg(feature = "ssr")]
-fn check_id(id: &str) -> Result<(), AppError> {
-    if crate::domain::filter::is_valid_id(id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
+use super::check_id;
 
 #[server(endpoint = "preview_bulk_message", input = Json)]
 pub async fn preview_bulk_message(

@@ -33,5 +33,16 @@ pub use settings::*;
 pub use thread::*;
 pub use unmatched::*;
 
+/// An id from the browser that is not shaped like ours names nothing: `NotFound`, before any
+/// read.
+#[cfg(feature = "ssr")]
+fn check_id(id: &str) -> Result<(), AppError> {
+    if crate::domain::filter::is_valid_id(id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "inbox_session";

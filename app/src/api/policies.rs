@@ -27,9 +27,7 @@ pub async fn set_campaign_policy(
     campaign_id: String,
     policy: Option<ResponsePolicy>,
 ) -> Result<PolicySettings, AppError> {
-    if !crate::domain::filter::is_valid_id(&campaign_id) {
-        return Err(AppError::NotFound);
-    }
+    super::check_id(&campaign_id)?;
     let (backend, caller) = context::caller().await?;
     caller.require_manager()?;
     backend
@@ -66,9 +64,7 @@ pub async fn set_campaign_followups(
     campaign_id: String,
     rules: Option<Vec<crate::domain::followup::RuleSetting>>,
 ) -> Result<PolicySettings, AppError> {
-    if !crate::domain::filter::is_valid_id(&campaign_id) {
-        return Err(AppError::NotFound);
-    }
+    super::check_id(&campaign_id)?;
     if rules.as_ref().is_some_and(|r| r.len() > 20) {
         return Err(AppError::Invalid("too many rules".into()));
     }

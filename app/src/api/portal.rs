@@ -40,9 +40,7 @@ pub async fn portal_reply(token: String, text: String) -> Result<MessageView, Ap
 /// Creates the creator's portal link for this thread (an earlier link stops working).
 #[server(endpoint = "create_portal_link")]
 pub async fn create_portal_link(thread_id: String) -> Result<PortalLink, AppError> {
-    if !crate::domain::filter::is_valid_id(&thread_id) {
-        return Err(AppError::NotFound);
-    }
+    super::check_id(&thread_id)?;
     let (backend, caller) = context::caller().await?;
     caller.require_write()?;
     backend.create_portal_link(&caller, &thread_id).await
@@ -51,9 +49,7 @@ pub async fn create_portal_link(thread_id: String) -> Result<PortalLink, AppErro
 /// Stops the thread's portal link from working.
 #[server(endpoint = "revoke_portal_link")]
 pub async fn revoke_portal_link(thread_id: String) -> Result<(), AppError> {
-    if !crate::domain::filter::is_valid_id(&thread_id) {
-        return Err(AppError::NotFound);
-    }
+    super::check_id(&thread_id)?;
     let (backend, caller) = context::caller().await?;
     caller.require_write()?;
     backend.revoke_portal_link(&caller, &thread_id).await

@@ -4,8 +4,6 @@
 #[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
-#[cfg(feature = "ssr")]
-use crate::domain::filter::is_valid_id;
 use crate::model::{
     ApprovalQueue, AuditQuery, AuditView, BulkOutcome, DraftQuery, DraftView, MessageView,
     NotificationView,
@@ -17,13 +15,7 @@ use server_fn::codec::Json;
 pub const BULK_MAX: usize = 50;
 
 #[cfg(feature = "ssr")]
-fn check_id(id: &str) -> Result<(), AppError> {
-    if is_valid_id(id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
+use super::check_id;
 
 /// A reply text a reviewer wrote: cleaned, and with every merge field filled in.
 #[cfg(feature = "ssr")]

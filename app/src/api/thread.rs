@@ -10,13 +10,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-fn check_id(id: &str) -> Result<(), AppError> {
-    if is_valid_id(id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
+use super::check_id;
 
 /// The whole thread: timeline across channels and the context panel.
 #[server(endpoint = "get_thread")]

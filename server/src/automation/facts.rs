@@ -3,7 +3,7 @@
 use crate::db::{exec, first, rows, Db, DbError};
 use app::domain::draft::Candidate;
 use app::domain::language::Snippet;
-use app::domain::policy::{defaults, ResponsePolicy};
+use app::domain::policy::ResponsePolicy;
 use app::model::{Role, Stage, ThreadSummary};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -25,10 +25,7 @@ pub struct Campaign {
 impl Campaign {
     /// The campaign's own policy, or its kind's defaults (also when the stored one is unreadable).
     pub fn policy(&self) -> ResponsePolicy {
-        self.policy
-            .clone()
-            .and_then(|p| serde_json::from_value(p).ok())
-            .unwrap_or_else(|| defaults(&self.kind))
+        crate::store::policies::effective(&self.kind, self.policy.as_ref())
     }
 }
 

@@ -21,6 +21,16 @@ struct Row {
     followups: Option<Value>,
 }
 
+/// A campaign's own policy as stored (`campaign.policy`); none when unset or unreadable.
+pub fn stored(v: Option<&Value>) -> Option<ResponsePolicy> {
+    v.and_then(|p| serde_json::from_value(p.clone()).ok())
+}
+
+/// The policy a campaign follows: its own, else its kind's defaults.
+pub fn effective(kind: &str, v: Option<&Value>) -> ResponsePolicy {
+    stored(v).unwrap_or_else(|| defaults(kind))
+}
+
 pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbError> {
     let mut resp = exec(
         db,
@@ -39,9 +49,7 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
     let campaigns = found
         .into_iter()
         .map(|r| {
-            let own = r
-                .policy
-                .and_then(|p| serde_json::from_value::<ResponsePolicy>(p).ok());
+            let own = stored(r.policy.as_ref());
             let own_followups = super::followups::stored_settings(r.followups.as_ref());
             CampaignPolicy {
                 followups: app::domain::followup::settings(&own_followups),

@@ -6,7 +6,7 @@ use crate::db::{exec, rows, Db, DbError};
 use crate::store::{thread_scope, THREAD_FIELDS};
 use app::api::backend::Caller;
 use app::domain::bulk::{self, RecipientFacts, Skip};
-use app::domain::policy::{defaults, ResponsePolicy};
+use app::domain::policy::ResponsePolicy;
 use app::domain::reply_channel::Connected;
 use app::model::bulk::{BulkRecipient, BulkSelection};
 use app::model::{Channel, Identity, ThreadSummary};
@@ -37,11 +37,9 @@ pub struct CampaignRow {
 }
 
 impl CampaignRow {
+    /// The campaign's own policy, or its kind's defaults.
     pub fn policy(&self) -> ResponsePolicy {
-        self.policy
-            .clone()
-            .and_then(|p| serde_json::from_value(p).ok())
-            .unwrap_or_else(|| defaults(&self.kind))
+        crate::store::policies::effective(&self.kind, self.policy.as_ref())
     }
 }
 

@@ -7,7 +7,6 @@ use super::language;
 use super::policy::ResponsePolicy;
 use super::reply_channel::{reachable_address, Connected};
 use crate::model::{Channel, Consent, Identity, Role, Stage};
-use std::collections::BTreeMap;
 
 /// The most recipients one bulk message may have.
 pub const MAX_RECIPIENTS: usize = 20_000;
@@ -43,10 +42,7 @@ pub fn validate(subject: &str, body: &str) -> Result<(), String> {
             "a subject is one line of at most {MAX_SUBJECT_CHARS} characters"
         ));
     }
-    let all: BTreeMap<&str, String> = MERGE_FIELDS.iter().map(|(k, _)| (*k, "x".into())).collect();
-    language::render(body, &all)
-        .map(|_| ())
-        .map_err(|e| e.replace("no value for", "unknown merge field"))
+    language::check_fields(body, MERGE_FIELDS)
 }
 
 /// Whether the message uses a portal link (each recipient then gets a fresh one).
@@ -214,48 +210,6 @@ pub fn approval<'a>(
             }
         ),
     ))
-}
-
-/// What one recipient's merge fields are filled from.
-pub struct FieldValues<'a> {
-    pub creator_name: &'a str,
-    pub campaign: &'a str,
-    pub brand: &'a str,
-    pub post_by: Option<i64>,
-    pub deliverables: &'a [String],
-    pub compensation: &'a str,
-    pub sender: &'a str,
-    pub portal_link: Option<&'a str>,
-}
-
-pub fn fields(v: &FieldValues<'_>) -> BTreeMap<&'static str, String> {
-    let mut m = BTreeMap::from([
-        (
-            "first_name",
-            v.creator_name
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_string(),
-        ),
-        ("creator", v.creator_name.to_string()),
-        ("campaign", v.campaign.to_string()),
-        ("brand", v.brand.to_string()),
-        (
-            "post_by",
-            v.post_by
-                .map(super::time_fmt::short_date)
-                .unwrap_or_default(),
-        ),
-        ("deliverables", v.deliverables.join(", ")),
-        ("compensation", v.compensation.to_string()),
-        ("sender", v.sender.to_string()),
-    ]);
-    if let Some(link) = v.portal_link {
-        m.insert("portal_link", link.to_string());
-        m.insert("brief_link", format!("{link}#brief"));
-    }
-    m
 }
 
 /// When the `i`-th message (from 0) on a channel limited to `per_minute` may go, counting from

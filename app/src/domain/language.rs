@@ -184,13 +184,68 @@ pub fn validate(body: &str) -> Result<(), String> {
     if body.trim().is_empty() {
         return Err("the wording is empty".into());
     }
-    let all: BTreeMap<&str, String> = MERGE_FIELDS
-        .iter()
-        .map(|(k, _)| (*k, "x".to_string()))
-        .collect();
+    check_fields(body, MERGE_FIELDS)
+}
+
+/// Whether `body` uses only the `known` merge fields, each closed; the error names the first
+/// unknown one.
+pub fn check_fields(body: &str, known: &[(&str, &str)]) -> Result<(), String> {
+    let all: BTreeMap<&str, String> = known.iter().map(|(k, _)| (*k, "x".to_string())).collect();
     render(body, &all)
         .map(|_| ())
         .map_err(|e| e.replace("no value for", "unknown merge field"))
+}
+
+/// What a message's merge fields are filled from (automatic replies, follow-ups, bulk messages).
+pub struct FieldValues<'a> {
+    pub creator_name: &'a str,
+    pub campaign: &'a str,
+    pub brand: &'a str,
+    pub post_by: Option<i64>,
+    pub deliverables: &'a [String],
+    pub compensation: &'a str,
+    pub sender: &'a str,
+    pub address: Option<&'a str>,
+    pub guidance: Option<&'a str>,
+    /// A portal link made for this message (`{{portal_link}}`, and `{{brief_link}}` at the brief).
+    pub portal_link: Option<&'a str>,
+}
+
+/// The merge fields `v` fills; a field whose value is absent or empty stays unfilled.
+pub fn fields(v: &FieldValues<'_>) -> BTreeMap<&'static str, String> {
+    let mut m = BTreeMap::from([
+        (
+            "first_name",
+            v.creator_name
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        ),
+        ("creator", v.creator_name.to_string()),
+        ("campaign", v.campaign.to_string()),
+        ("brand", v.brand.to_string()),
+        (
+            "post_by",
+            v.post_by
+                .map(super::time_fmt::short_date)
+                .unwrap_or_default(),
+        ),
+        ("deliverables", v.deliverables.join(", ")),
+        ("compensation", v.compensation.to_string()),
+        ("sender", v.sender.to_string()),
+    ]);
+    if let Some(a) = v.address {
+        m.insert("address", a.to_string());
+    }
+    if let Some(g) = v.guidance {
+        m.insert("guidance", g.to_string());
+    }
+    if let Some(link) = v.portal_link {
+        m.insert("portal_link", link.to_string());
+        m.insert("brief_link", format!("{link}#brief"));
+    }
+    m
 }
 
 /// The library entry a review draft starts from: the most sensitive topic decides.

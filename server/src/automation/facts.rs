@@ -2,7 +2,7 @@
 
 use crate::db::{exec, first, rows, Db, DbError};
 use app::domain::draft::Candidate;
-use app::domain::language::Snippet;
+use app::domain::language::{self, FieldValues, Snippet};
 use app::domain::policy::ResponsePolicy;
 use app::model::{Role, Stage, ThreadSummary};
 use serde::Deserialize;
@@ -118,42 +118,23 @@ impl Facts {
     ) -> BTreeMap<&'static str, String> {
         let camp = &self.campaign;
         let brand = camp.brand.clone().unwrap_or_default();
-        let address = found_address
-            .map(str::to_string)
-            .or_else(|| self.enrollment.shipping_info.clone())
-            .unwrap_or_default();
-        BTreeMap::from([
-            (
-                "first_name",
-                thread
-                    .creator_name
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
-            ),
-            ("creator", thread.creator_name.clone()),
-            ("campaign", camp.name.clone()),
-            ("address", address),
-            ("deliverables", camp.deliverables.join(", ")),
-            ("compensation", camp.compensation.clone()),
-            (
-                "post_by",
-                camp.post_by
-                    .map(app::domain::time_fmt::short_date)
-                    .unwrap_or_default(),
-            ),
-            ("guidance", camp.creator_guidance.clone()),
-            (
-                "sender",
-                if brand.is_empty() {
-                    "The team".into()
-                } else {
-                    format!("The {brand} team")
-                },
-            ),
-            ("brand", brand),
-        ])
+        let sender = if brand.is_empty() {
+            "The team".to_string()
+        } else {
+            format!("The {brand} team")
+        };
+        language::fields(&FieldValues {
+            creator_name: &thread.creator_name,
+            campaign: &camp.name,
+            brand: &brand,
+            post_by: camp.post_by,
+            deliverables: &camp.deliverables,
+            compensation: &camp.compensation,
+            sender: &sender,
+            address: found_address.or(self.enrollment.shipping_info.as_deref()),
+            guidance: Some(&camp.creator_guidance),
+            portal_link: None,
+        })
     }
 
     /// The library entry's wording (empty when the key is unknown: rendering then fails).

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::language::{fields, FieldValues};
 use crate::domain::policy::defaults;
 
 fn id(channel: Channel, address: &str, consent: Consent) -> Identity {
@@ -286,8 +287,15 @@ fn fields_fill_a_message() {
         deliverables: &deliverables,
         compensation: "$500",
         sender: "Dana",
+        address: Some("12 Main St, Austin TX 78701"),
+        guidance: None,
         portal_link: Some("https://inbox.example/p/tok"),
     });
+    assert_eq!(
+        language::render("{{address}}", &f).unwrap(),
+        "12 Main St, Austin TX 78701"
+    );
+    assert!(language::render("{{guidance}}", &f).is_err());
     let text = language::render(
         "Hi {{first_name}}, {{campaign}} by {{brand}}: {{deliverables}} — {{brief_link}} ({{sender}})",
         &f,
@@ -298,17 +306,16 @@ fn fields_fill_a_message() {
         "Hi Maya, Summer Glow by Lumen: 1 Reel, 2 Stories — https://inbox.example/p/tok#brief (Dana)"
     );
     let no_link = fields(&FieldValues {
+        creator_name: "Maya",
+        campaign: "c",
+        brand: "b",
+        post_by: None,
+        deliverables: &[],
+        compensation: "",
+        sender: "s",
+        address: None,
+        guidance: None,
         portal_link: None,
-        ..FieldValues {
-            creator_name: "Maya",
-            campaign: "c",
-            brand: "b",
-            post_by: None,
-            deliverables: &[],
-            compensation: "",
-            sender: "s",
-            portal_link: None,
-        }
     });
     assert!(language::render("{{post_by}}", &no_link).is_err());
     assert!(uses_portal_link("see {{portal_link}}"));

@@ -13,8 +13,9 @@ use super::audit::{AuditEntry, AUDIT_STATEMENT};
 use super::thread_write::{user_name, WriteError};
 use crate::db::{exec, Db};
 use app::api::backend::Caller;
-use app::domain::bulk::{self, FieldValues};
+use app::domain::bulk;
 use app::domain::language;
+use app::domain::language::FieldValues;
 use app::model::bulk::*;
 use recipients::{CampaignRow, Resolved, Row};
 use serde_json::{json, Map, Value};
@@ -49,9 +50,11 @@ pub fn render(
         deliverables: campaign.map(|c| c.deliverables.as_slice()).unwrap_or(&[]),
         compensation: campaign.map(|c| c.compensation.as_str()).unwrap_or(""),
         sender,
+        address: None,
+        guidance: None,
         portal_link,
     };
-    language::render(body, &bulk::fields(&values))
+    language::render(body, &language::fields(&values))
 }
 
 /// What sending would do: the route or skip reason of every selected creator, and the message

@@ -11,6 +11,7 @@ use app::live::LiveEvent;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use server::backend::SurrealBackend;
+use server::bench_args::arg;
 use server::clock::Clock;
 use server::config::Config;
 use server::db::{self, exec};
@@ -23,15 +24,6 @@ const TWILIO_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NUMBER: &str = "+14155550100";
 const META_SECRET: &str = "bench-meta-app-secret";
 const IG_ACCOUNT: &str = "17841400000000001";
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 struct Request {
     path: String,

@@ -21,6 +21,7 @@ use app::model::Role;
 use axum::routing::post;
 use serde_json::json;
 use server::backend::SurrealBackend;
+use server::bench_args::arg;
 use server::clock::Clock;
 use server::config::Config;
 use server::db::{self, exec};
@@ -33,15 +34,6 @@ use std::time::Instant;
 
 const BATCH: usize = 500;
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// A Twilio Messages API on loopback: accepts every message (201), after `latency` ms (0: at
 /// once; a real provider answers in tens to hundreds of ms).

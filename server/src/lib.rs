@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod automation;
 pub mod backend;
+pub mod bench_args;
 pub mod bulk_sends;
 pub mod channels;
 pub mod clock;

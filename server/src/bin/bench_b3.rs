@@ -9,6 +9,7 @@ use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
 use app::model::{Channel, Role, Stage};
 use serde_json::json;
+use server::bench_args::arg;
 use server::config::{Config, DbTarget};
 use server::db::{self, exec, Db};
 use std::time::Instant;
@@ -268,15 +269,6 @@ async fn probe(s: &Scale, _now: i64) {
         times.sort_by(|a, b| a.total_cmp(b));
         println!("probe {name:<16} p50_ms={:.3}", percentile(&times, 0.5));
     }
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn main() {

@@ -92,13 +92,13 @@ fn audit_vars(
     vars
 }
 
-pub async fn set_policy(
+/// The approved-language keys a campaign's settings may name, once `campaign_id` is found to be
+/// one of the caller's campaigns.
+async fn library_keys(
     db: &Db,
     caller: &Caller,
     campaign_id: &str,
-    policy: Option<&ResponsePolicy>,
-    now: i64,
-) -> Result<(), WriteError> {
+) -> Result<Vec<String>, WriteError> {
     let current = settings(db, caller).await?;
     if !current
         .campaigns
@@ -107,24 +107,40 @@ pub async fn set_policy(
     {
         return Err(WriteError::NotFound);
     }
-    if let Some(p) = policy {
-        let keys: Vec<&str> = current.library.iter().map(|s| s.key.as_str()).collect();
-        validate(p, &keys).map_err(WriteError::Invalid)?;
-    }
+    Ok(current.library.into_iter().map(|s| s.key).collect())
+}
+
+/// Sets one of a campaign's own settings (`policy` or `followups`; NONE: back to the defaults)
+/// with its audit event, in one transaction.
+async fn set_campaign_setting(
+    db: &Db,
+    caller: &Caller,
+    campaign_id: &str,
+    field: CampaignSetting,
+    value: Value,
+    audit: (&'static str, Value),
+    now: i64,
+) -> Result<(), WriteError> {
+    let (action, detail) = audit;
     let mut vars = audit_vars(
         caller,
-        "campaign.policy_changed",
+        action,
         format!("campaign:{campaign_id}"),
-        json!({ "policy": policy, "reset_to_defaults": policy.is_none() }),
+        detail,
         now,
     );
     vars.insert("cid".into(), json!(campaign_id));
-    vars.insert("policy".into(), json!(policy));
+    vars.insert("value".into(), value);
+    let field = match field {
+        CampaignSetting::Policy => "policy",
+        CampaignSetting::Followups => "followups",
+    };
     exec_transaction(
         db,
         &format!(
             "BEGIN TRANSACTION;
-             UPDATE type::record('campaign', $cid) SET policy = $policy WHERE workspace = type::record('workspace', $ws);
+             UPDATE type::record('campaign', $cid) SET {field} = $value ?? NONE
+                 WHERE workspace = type::record('workspace', $ws);
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),
@@ -132,6 +148,38 @@ pub async fn set_policy(
     )
     .await?;
     Ok(())
+}
+
+/// The campaign settings `set_campaign_setting` writes.
+enum CampaignSetting {
+    Policy,
+    Followups,
+}
+
+/// Saves a campaign's response policy (`None`: back to the defaults of its kind).
+pub async fn set_policy(
+    db: &Db,
+    caller: &Caller,
+    campaign_id: &str,
+    policy: Option<&ResponsePolicy>,
+    now: i64,
+) -> Result<(), WriteError> {
+    let keys = library_keys(db, caller, campaign_id).await?;
+    if let Some(p) = policy {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        validate(p, &keys).map_err(WriteError::Invalid)?;
+    }
+    let detail = json!({ "policy": policy, "reset_to_defaults": policy.is_none() });
+    set_campaign_setting(
+        db,
+        caller,
+        campaign_id,
+        CampaignSetting::Policy,
+        json!(policy),
+        ("campaign.policy_changed", detail),
+        now,
+    )
+    .await
 }
 
 /// The workspace's reply timer.
@@ -199,43 +247,22 @@ pub async fn set_followups(
     rules: Option<&[app::domain::followup::RuleSetting]>,
     now: i64,
 ) -> Result<(), WriteError> {
-    let current = settings(db, caller).await?;
-    if !current
-        .campaigns
-        .iter()
-        .any(|c| c.campaign_id == campaign_id)
-    {
-        return Err(WriteError::NotFound);
-    }
+    let keys = library_keys(db, caller, campaign_id).await?;
     if let Some(r) = rules {
-        let keys: Vec<&str> = current.library.iter().map(|s| s.key.as_str()).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         app::domain::followup::validate(r, &keys).map_err(WriteError::Invalid)?;
     }
-    let mut vars = audit_vars(
-        caller,
-        "campaign.followups_changed",
-        format!("campaign:{campaign_id}"),
-        json!({ "rules": rules, "reset_to_defaults": rules.is_none() }),
-        now,
-    );
-    vars.insert("cid".into(), json!(campaign_id));
-    vars.insert(
-        "followups".into(),
-        rules.map_or(Value::Null, |r| json!({ "rules": r })),
-    );
-    exec_transaction(
+    let detail = json!({ "rules": rules, "reset_to_defaults": rules.is_none() });
+    set_campaign_setting(
         db,
-        &format!(
-            "BEGIN TRANSACTION;
-             UPDATE type::record('campaign', $cid) SET followups = $followups ?? NONE
-                 WHERE workspace = type::record('workspace', $ws);
-             {AUDIT_STATEMENT}
-             COMMIT TRANSACTION;"
-        ),
-        Value::Object(vars),
+        caller,
+        campaign_id,
+        CampaignSetting::Followups,
+        rules.map_or(Value::Null, |r| json!({ "rules": r })),
+        ("campaign.followups_changed", detail),
+        now,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 pub async fn save_language(

@@ -32,18 +32,12 @@ pub fn FollowupRules(
         let (id, r) = (id.clone(), r.clone());
         async move { set_campaign_followups(id, r).await }
     });
-    // The page re-renders with what was saved: the confirmation is the page's.
-    let flash = expect_context::<super::policies::Flash>().0;
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(s)) => {
-            flash.set(Some(
-                "Follow-up rules saved: they apply to follow-ups from now on.".into(),
-            ));
-            saved.set(Some(s));
-        }
-        Some(Err(e)) => note.set(Some(Err(e.to_string()))),
-        None => {}
-    });
+    super::policies::on_saved(
+        save,
+        "Follow-up rules saved: they apply to follow-ups from now on.",
+        saved,
+        note,
+    );
     let templates = StoredValue::new(templates);
     let disabled = !can_edit;
     let nudges: Vec<String> = defaults()

@@ -86,6 +86,26 @@ pub fn PoliciesPane() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub(super) struct Flash(pub RwSignal<Option<String>>);
 
+/// What every editor on this page does when its save answers: on success the page's
+/// confirmation (`saved_message`) and the settings as saved (the page re-renders with them); on
+/// failure the editor's own error note.
+pub(super) fn on_saved<I: Send + Sync + 'static>(
+    save: Action<I, Result<PolicySettings, crate::api::AppError>>,
+    saved_message: &'static str,
+    saved: RwSignal<Option<PolicySettings>>,
+    note: RwSignal<Option<Result<String, String>>>,
+) {
+    let flash = expect_context::<Flash>().0;
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(s)) => {
+            flash.set(Some(saved_message.into()));
+            saved.set(Some(s));
+        }
+        Some(Err(e)) => note.set(Some(Err(e.to_string()))),
+        None => {}
+    });
+}
+
 #[component]
 fn PolicyEditor(
     campaign_id: String,
@@ -101,17 +121,13 @@ fn PolicyEditor(
         let (id, pol) = (id.clone(), pol.clone());
         async move { set_campaign_policy(id, pol).await }
     });
+    on_saved(
+        save,
+        "Policy saved: it applies to the next creator message.",
+        saved,
+        note,
+    );
     let flash = expect_context::<Flash>().0;
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(s)) => {
-            flash.set(Some(
-                "Policy saved: it applies to the next creator message.".into(),
-            ));
-            saved.set(Some(s));
-        }
-        Some(Err(e)) => note.set(Some(Err(e.to_string()))),
-        None => {}
-    });
     let templates = StoredValue::new(templates);
     let id_save = campaign_id.clone();
     let id_reset = campaign_id.clone();
@@ -269,15 +285,7 @@ fn LibraryEntry(
     let body = RwSignal::new(s.body.clone());
     let note = RwSignal::new(None::<Result<String, String>>);
     let save = Action::new(move |snip: &Snippet| save_language(snip.clone()));
-    let flash = expect_context::<Flash>().0;
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(x)) => {
-            flash.set(Some("Wording saved.".into()));
-            saved.set(Some(x));
-        }
-        Some(Err(e)) => note.set(Some(Err(e.to_string()))),
-        None => {}
-    });
+    on_saved(save, "Wording saved.", saved, note);
     let base = StoredValue::new(s.clone());
     view! {
         <div class="library-entry" data-key=s.key.clone()>

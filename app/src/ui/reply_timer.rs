@@ -32,18 +32,13 @@ pub fn ReplyTimer(
     let note = RwSignal::new(None::<Result<String, String>>);
     let save =
         Action::new(move |(e, b): &(Option<u32>, Option<BusinessHours>)| set_reply_timer(*e, *b));
-    // The page re-renders with what was saved: the confirmation is the page's.
+    super::policies::on_saved(
+        save,
+        "Reply timer saved: the inbox counts it from the next page load.",
+        saved,
+        note,
+    );
     let flash = expect_context::<super::policies::Flash>().0;
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(s)) => {
-            flash.set(Some(
-                "Reply timer saved: the inbox counts it from the next page load.".into(),
-            ));
-            saved.set(Some(s));
-        }
-        Some(Err(e)) => note.set(Some(Err(e.to_string()))),
-        None => {}
-    });
     let submit = move |_| {
         note.set(None);
         flash.set(None);

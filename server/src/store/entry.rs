@@ -107,6 +107,17 @@ pub fn statements(var: &str, dedupe: bool) -> String {
     .replace("$e.", &format!("${var}."))
 }
 
+/// The entry's send job, bound as `$<var>` like its statements: due at `$e.due` (else at once),
+/// to `$e.job_to`, with `$e.job_options` (else none), in its bulk message if it has one.
+pub fn job_statement(var: &str) -> String {
+    "CREATE type::record('outbound_job', $e.mid) SET workspace = type::record('workspace', $e.ws),
+         message = type::record('message', $e.mid), channel = $e.channel, status = 'queued', attempts = 0,
+         next_at = $e.due ?? $e.at, to_address = $e.job_to, text = $e.text, options = $e.job_options ?? {},
+         created_at = $e.at, updated_at = $e.at,
+         bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END;"
+        .replace("$e.", &format!("${var}."))
+}
+
 /// Moves the in-memory `thread` to the state the entry's statements wrote.
 pub fn apply(thread: &mut ThreadSummary, msg: &NewMessage, advance: Advance) {
     thread.awaiting_since = advance.awaiting;

@@ -110,11 +110,6 @@ pub struct SendJob {
     pub options: Value,
 }
 
-/// Creates the send job for `$mid` (reads `$job_*`, `$channel`, `$text`, `$at`).
-const JOB_STATEMENT: &str = "CREATE type::record('outbound_job', $mid) SET workspace = type::record('workspace', $ws),
-    message = type::record('message', $mid), channel = $channel, status = 'queued', attempts = 0, next_at = $at,
-    to_address = $job_to, text = $text, options = $job_options, created_at = $at, updated_at = $at;";
-
 impl NewMessage {
     /// A message a creator sent on a channel, as received (`external_id`: the provider's id,
     /// which makes redelivery detectable).
@@ -195,7 +190,11 @@ pub async fn append_with(
     msg: NewMessage,
     extra: Extra,
 ) -> Result<MessageView, DbError> {
-    let (entry, advance) = super::entry::bind(workspace_id, thread, &msg);
+    let (mut entry, advance) = super::entry::bind(workspace_id, thread, &msg);
+    if let Some(job) = &msg.job {
+        entry["job_to"] = json!(job.to_address);
+        entry["job_options"] = job.options.clone();
+    }
     let dedupe = super::entry::has_dedupe_key(&entry);
     let mut vars = extra.vars;
     for (k, v) in [
@@ -210,10 +209,6 @@ pub async fn append_with(
     ] {
         vars.insert(k.into(), v);
     }
-    if let Some(job) = &msg.job {
-        vars.insert("job_to".into(), json!(job.to_address));
-        vars.insert("job_options".into(), job.options.clone());
-    }
     if let Some(email) = &msg.email {
         vars.insert("email".into(), email.bind());
     }
@@ -227,7 +222,11 @@ pub async fn append_with(
          COMMIT TRANSACTION;",
         extra.before,
         super::entry::statements("e", dedupe),
-        if msg.job.is_some() { JOB_STATEMENT } else { "" },
+        if msg.job.is_some() {
+            super::entry::job_statement("e")
+        } else {
+            String::new()
+        },
         if msg.email.is_some() {
             EMAIL_STATEMENT
         } else {

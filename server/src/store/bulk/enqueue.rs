@@ -235,12 +235,13 @@ pub async fn run(
          IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' {{ THROW 'bulk message stopped'; }};
          FOR $e IN $entries {{
              {}
-             IF $e.due != NONE {{ {JOB} }};
+             IF $e.due != NONE {{ {} }};
              IF $e.email_mid != NONE {{ {EMAIL} }};
              IF $e.link_hash != NONE {{ {LINK} }};
          }};
          COMMIT TRANSACTION;",
-        entry::statements("e", false)
+        entry::statements("e", false),
+        entry::job_statement("e")
     );
     use futures::StreamExt;
     let batches: Vec<Value> = entries
@@ -320,12 +321,6 @@ async fn next_slots(
         .filter_map(|l| l.last.map(|at| (l.channel, (at.max(now), 1))))
         .collect())
 }
-
-/// A bulk entry's send job (reads `$e.*` and `$bid`).
-const JOB: &str = "CREATE type::record('outbound_job', $e.mid) SET workspace = type::record('workspace', $e.ws),
-    message = type::record('message', $e.mid), channel = $e.channel, status = 'queued', attempts = 0, next_at = $e.due,
-    to_address = $e.job_to, text = $e.text, options = {}, created_at = $e.at, updated_at = $e.at,
-    bulk = type::record('bulk_send', $bid);";
 
 /// A bulk email's own Message-ID: a reply threads back to this creator's thread.
 const EMAIL: &str = "UPDATE type::record('message', $e.mid) SET email_message_id = $e.email_mid, email_references = [];";

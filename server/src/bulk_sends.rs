@@ -115,9 +115,8 @@ impl SurrealBackend {
         let due = actions::decide(&self.db, caller, id, approve, self.clock.now_ms())
             .await
             .map_err(write_error)?;
-        if due {
-            let total = self.one_bulk(caller, id).await?.counts.waiting as usize;
-            self.enqueue_soon(id, total).await?;
+        if let Some(recipients) = due {
+            self.enqueue_soon(id, recipients).await?;
         }
         self.one_bulk(caller, id).await
     }

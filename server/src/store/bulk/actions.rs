@@ -33,20 +33,22 @@ struct Pending {
     state: BulkState,
     approval_role: Option<Role>,
     scheduled_at: i64,
+    recipients: usize,
 }
 
 /// Approves (it is scheduled, and written at once when due) or rejects a bulk message waiting
-/// for approval. Returns whether it is due now.
+/// for approval. Returns how many recipients are to be written now (`None`: rejected, or
+/// scheduled later).
 pub async fn decide(
     db: &Db,
     caller: &Caller,
     id: &str,
     approve: bool,
     now: i64,
-) -> Result<bool, WriteError> {
+) -> Result<Option<usize>, WriteError> {
     let mut resp = exec(
         db,
-        "SELECT state, approval_role, scheduled_at FROM ONLY type::record('bulk_send', $id)
+        "SELECT state, approval_role, scheduled_at, array::len(recipients) AS recipients FROM ONLY type::record('bulk_send', $id)
              WHERE workspace = type::record('workspace', $ws);",
         json!({ "id": id, "ws": caller.workspace_id }),
     )
@@ -97,7 +99,7 @@ pub async fn decide(
             WriteError::Db(e)
         }
     })?;
-    Ok(approve && p.scheduled_at <= now)
+    Ok((approve && p.scheduled_at <= now).then_some(p.recipients))
 }
 
 /// Cancels a bulk message: nothing more is written, and its messages still waiting to go out

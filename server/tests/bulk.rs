@@ -59,6 +59,22 @@ fn selection(threads: &[String]) -> Value {
     json!({ "Threads": threads })
 }
 
+/// `create_bulk` as the browser calls it: the new bulk message's id.
+async fn create(
+    h: &Harness,
+    cookie: &str,
+    threads: &[String],
+    compose: &Value,
+    schedule_at: Option<i64>,
+) -> Result<String, AppError> {
+    h.call(
+        "create_bulk",
+        Some(cookie),
+        json!({ "selection": selection(threads), "compose": compose, "schedule_at": schedule_at }),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_replies_thread_back() {
     let provider = Provider::start().await;
@@ -215,14 +231,7 @@ async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_repli
         preview.approval
     );
 
-    let id: String = h
-        .call(
-            "create_bulk",
-            Some(&member),
-            json!({ "selection": selection(&ids), "compose": compose, "schedule_at": null }),
-        )
-        .await
-        .unwrap();
+    let id: String = create(&h, &member, &ids, &compose, None).await.unwrap();
     let waiting = view(&h, &member, &id).await;
     assert_eq!(waiting.state, BulkState::PendingApproval);
     assert_eq!(waiting.counts.waiting, sending);
@@ -438,25 +447,24 @@ async fn scheduled_bulk_waits_for_its_time_and_cancel_stops_the_rest() {
         json!({ "subject": "", "body": "Hi {{first_name}}, your {{brand}} kit is on its way." });
 
     // Another workspace's threads are not a selection.
-    let foreign: Result<String, AppError> = h
-        .call("create_bulk", Some(&owner), json!({ "selection": selection(&h.b.thread_ids), "compose": compose, "schedule_at": null }))
-        .await;
+    let foreign: Result<String, AppError> =
+        create(&h, &owner, &h.b.thread_ids, &compose, None).await;
     assert!(matches!(foreign, Err(AppError::Invalid(_))), "{foreign:?}");
-    let unknown: Result<String, AppError> = h
-        .call("create_bulk", Some(&owner), json!({ "selection": selection(&threads), "compose": { "subject": "", "body": "Hi {{nickname}}" }, "schedule_at": null }))
-        .await;
+    let unknown: Result<String, AppError> = create(
+        &h,
+        &owner,
+        &threads,
+        &json!({ "subject": "", "body": "Hi {{nickname}}" }),
+        None,
+    )
+    .await;
     assert!(
         matches!(unknown, Err(AppError::Invalid(ref m)) if m.contains("nickname")),
         "{unknown:?}"
     );
 
     let at = common::NOW + 60_000 + 3_600_000;
-    let id: String = h
-        .call(
-            "create_bulk",
-            Some(&owner),
-            json!({ "selection": selection(&threads), "compose": compose, "schedule_at": at }),
-        )
+    let id: String = create(&h, &owner, &threads, &compose, Some(at))
         .await
         .unwrap();
     let scheduled = view(&h, &owner, &id).await;
@@ -550,14 +558,7 @@ async fn an_interrupted_write_resumes_with_the_recipients_not_yet_written() {
         .map(|t| t["id"].as_str().unwrap().to_string())
         .collect();
     let compose = json!({ "subject": "", "body": "Hi {{first_name}}, a quick update." });
-    let id: String = h
-        .call(
-            "create_bulk",
-            Some(&owner),
-            json!({ "selection": selection(&threads), "compose": compose, "schedule_at": null }),
-        )
-        .await
-        .unwrap();
+    let id: String = create(&h, &owner, &threads, &compose, None).await.unwrap();
     let written = view(&h, &owner, &id).await.counts;
     let entries = written.queued + written.sent;
     assert!(entries >= 10, "{written:?}");

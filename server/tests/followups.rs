@@ -18,6 +18,14 @@ async fn detail(h: &Harness, cookie: &str, thread: &str) -> ThreadDetail {
         .unwrap()
 }
 
+/// The thread's follow-up for `rule` (there is one).
+fn followup<'a>(d: &'a ThreadDetail, rule: &str) -> &'a app::model::FollowupView {
+    d.followups
+        .iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule} follow-up in {:?}", d.followups))
+}
+
 async fn set_stage(h: &Harness, cookie: &str, thread: &str, stage: &str) {
     let _: Value = h
         .call(
@@ -119,7 +127,7 @@ async fn outreach_is_followed_up_once_when_due_and_a_reply_cancels_the_next() {
         .unwrap();
     Automation::new(h.backend.clone()).run_once().await.unwrap();
     let d = detail(&h, &owner, &thread).await;
-    let second = d.followups.iter().find(|f| f.rule == "no_reply_2").unwrap();
+    let second = followup(&d, "no_reply_2");
     assert_eq!(second.state, "canceled");
     assert_eq!(second.cancel_reason.as_deref(), Some("creator_replied"));
     h.clock.advance(10 * DAY);
@@ -152,11 +160,7 @@ async fn stage_rules_are_planned_canceled_by_a_stage_change_and_escalate() {
     h.clock.advance(DAY);
     set_stage(&h, &owner, &thread, "info_collected").await;
     let d = detail(&h, &owner, &thread).await;
-    let old = d
-        .followups
-        .iter()
-        .find(|f| f.rule == "shipping_info")
-        .unwrap();
+    let old = followup(&d, "shipping_info");
     assert_eq!(
         (old.state.as_str(), old.cancel_reason.as_deref()),
         ("canceled", Some("stage_changed"))
@@ -165,20 +169,12 @@ async fn stage_rules_are_planned_canceled_by_a_stage_change_and_escalate() {
     set_stage(&h, &owner, &thread, "product_shipped").await;
     set_stage(&h, &owner, &thread, "content_delivered").await;
     let d = detail(&h, &owner, &thread).await;
-    let review = d
-        .followups
-        .iter()
-        .find(|f| f.rule == "content_review")
-        .unwrap();
+    let review = followup(&d, "content_review");
     assert_eq!(
         (review.state.as_str(), review.due_at),
         ("scheduled", common::NOW + 3 * DAY)
     );
-    let posting = d
-        .followups
-        .iter()
-        .find(|f| f.rule == "posting_deadline")
-        .unwrap();
+    let posting = followup(&d, "posting_deadline");
     assert_eq!(posting.cancel_reason.as_deref(), Some("stage_changed"));
     h.clock.advance(2 * DAY);
     assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
@@ -193,11 +189,7 @@ async fn stage_rules_are_planned_canceled_by_a_stage_change_and_escalate() {
         "{notes:?}"
     );
     let d = detail(&h, &owner, &thread).await;
-    let review = d
-        .followups
-        .iter()
-        .find(|f| f.rule == "content_review")
-        .unwrap();
+    let review = followup(&d, "content_review");
     assert_eq!(review.state, "escalated");
 }
 
@@ -237,14 +229,7 @@ async fn a_follow_up_automation_may_not_send_waits_as_a_draft() {
     assert_eq!(draft.rule, "followup:no_reply_1");
     assert_eq!(draft.reason, "no automated messages on Creator portal");
     assert!(draft.text.contains("just checking"), "{}", draft.text);
-    assert_eq!(
-        d.followups
-            .iter()
-            .find(|f| f.rule == "no_reply_1")
-            .unwrap()
-            .state,
-        "drafted"
-    );
+    assert_eq!(followup(&d, "no_reply_1").state, "drafted");
 }
 
 #[tokio::test]
@@ -440,11 +425,7 @@ async fn every_default_fires_at_its_time_and_an_opt_out_cancels() {
     h.clock.advance(7 * DAY);
     followups::run_once(&h.backend, "w1").await.unwrap();
     let d = detail(&h, &owner, &thread).await;
-    let posting = d
-        .followups
-        .iter()
-        .find(|f| f.rule == "posting_deadline")
-        .unwrap();
+    let posting = followup(&d, "posting_deadline");
     assert_eq!(
         (posting.state.as_str(), posting.cancel_reason.as_deref()),
         ("canceled", Some("opted_out"))

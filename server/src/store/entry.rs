@@ -46,10 +46,12 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "subject": msg.subject,
         "text": msg.text,
         "at": msg.at,
+        "sent_at": (msg.direction == Direction::Outbound).then_some(msg.at),
+        "received_at": (msg.direction == Direction::Inbound).then_some(msg.at),
         "status": enum_str(msg.status),
         "external_id": msg.external_id,
         "to_address": msg.to_address,
-        "check": msg.check_campaign,
+        "check": msg.check_campaign.then_some(true),
         "snippet": snippet(&msg.text, SNIPPET_CHARS),
         "awaiting": advance.awaiting,
         "unread": advance.unread,
@@ -61,6 +63,9 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "bulk": msg.bulk,
         "pending": (msg.automate && msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then_some(true),
+        // How the thread moves (see `THREAD_MOVE`); an entry moves its thread by itself.
+        "inbound_at": (msg.direction == Direction::Inbound).then_some(msg.at),
+        "inbound_channel": (msg.direction == Direction::Inbound).then(|| enum_str(msg.channel)),
     });
     (crate::db::without_nulls(vars), advance)
 }
@@ -73,6 +78,16 @@ pub fn has_dedupe_key(vars: &Value) -> bool {
 /// The statements for one entry bound as `$<var>`: its dedupe key (inbound messages with a
 /// provider id: a second delivery fails on it), the message, and the thread's inbox fields.
 pub fn statements(var: &str, dedupe: bool) -> String {
+    format!(
+        "{}\n{}",
+        message_statements(var, dedupe),
+        thread_move_statement(var)
+    )
+}
+
+/// The entry's dedupe key (if `dedupe`) and its message, bound as `$<var>`, without moving its
+/// thread: a group of entries moves each thread once (`thread_move_statement`).
+pub fn message_statements(var: &str, dedupe: bool) -> String {
     let dedupe = if dedupe {
         "CREATE type::record('inbound_key', $e.dkey) SET at = $e.at, message = $e.mid;"
     } else {
@@ -83,28 +98,116 @@ pub fn statements(var: &str, dedupe: bool) -> String {
          CREATE type::record('message', $e.mid) SET workspace = type::record('workspace', $e.ws), thread = type::record('thread', $e.tid),
              direction = $e.direction, channel = $e.channel, sender_kind = $e.sender_kind, sender_id = $e.sender_id,
              sender_name = $e.sender_name, subject = $e.subject, text = $e.text, at = $e.at,
-             sent_at = IF $e.direction = 'outbound' THEN $e.at ELSE NONE END,
-             received_at = IF $e.direction = 'inbound' THEN $e.at ELSE NONE END,
+             sent_at = $e.sent_at, received_at = $e.received_at,
              status = $e.status, external_id = $e.external_id, to_address = $e.to_address,
-             check_campaign = IF $e.check THEN true ELSE NONE END, classification = $e.classification,
-             policy_pending = $e.pending,
-             bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END;
-         UPDATE type::record('thread', $e.tid) SET
-             last_at = math::max([last_at, $e.at]),
-             last_channel = IF $e.at >= last_at THEN $e.channel ELSE last_channel END,
-             last_sender_kind = IF $e.at >= last_at THEN $e.sender_kind ELSE last_sender_kind END,
-             last_sender_name = IF $e.at >= last_at THEN $e.sender_name ELSE last_sender_name END,
-             last_snippet = IF $e.at >= last_at THEN $e.snippet ELSE last_snippet END,
-             last_inbound_channel = IF $e.direction = 'inbound' AND $e.at >= (last_inbound_at ?? 0) THEN $e.channel ELSE last_inbound_channel END,
-             last_inbound_at = IF $e.direction = 'inbound' THEN math::max([last_inbound_at ?? 0, $e.at]) ELSE last_inbound_at END,
-             awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels),
-             snoozed_until = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_until END,
-             snooze_until_reply = IF $e.direction = 'inbound' THEN NONE ELSE snooze_until_reply END,
-             snoozed_awaiting = IF $e.direction = 'inbound' THEN NONE ELSE snoozed_awaiting END,
-             stale = IF $e.direction = 'inbound' THEN NONE ELSE stale END
-             WHERE workspace = type::record('workspace', $e.ws);"
+             check_campaign = $e.check, classification = $e.classification, policy_pending = $e.pending,
+             bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END;"
     )
     .replace("$e.", &format!("${var}."))
+}
+
+/// Moves a thread's inbox fields along, bound as `$<var>`: an entry's own values (`bind`), or a
+/// group's for one thread (`Moves`). Its newest entry (`at`, `channel`, `sender_kind`,
+/// `sender_name`, `snippet`) replaces the last one if it is not older; its newest creator entry
+/// (`inbound_at`, `inbound_channel`; none if it has none) moves the last inbound one and ends any
+/// snooze or staleness; `awaiting`, `unread` are the thread's state after it; `new_channels` join
+/// the thread's channels.
+pub fn thread_move_statement(var: &str) -> String {
+    "UPDATE type::record('thread', $e.tid) SET
+         last_at = math::max([last_at, $e.at]),
+         last_channel = IF $e.at >= last_at THEN $e.channel ELSE last_channel END,
+         last_sender_kind = IF $e.at >= last_at THEN $e.sender_kind ELSE last_sender_kind END,
+         last_sender_name = IF $e.at >= last_at THEN $e.sender_name ELSE last_sender_name END,
+         last_snippet = IF $e.at >= last_at THEN $e.snippet ELSE last_snippet END,
+         last_inbound_channel = IF $e.inbound_at != NONE AND $e.inbound_at >= (last_inbound_at ?? 0) THEN $e.inbound_channel ELSE last_inbound_channel END,
+         last_inbound_at = IF $e.inbound_at != NONE THEN math::max([last_inbound_at ?? 0, $e.inbound_at]) ELSE last_inbound_at END,
+         awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels),
+         snoozed_until = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_until END,
+         snooze_until_reply = IF $e.inbound_at != NONE THEN NONE ELSE snooze_until_reply END,
+         snoozed_awaiting = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_awaiting END,
+         stale = IF $e.inbound_at != NONE THEN NONE ELSE stale END
+         WHERE workspace = type::record('workspace', $e.ws);"
+        .replace("$e.", &format!("${var}."))
+}
+
+/// The thread moves of a group of entries: one per thread, however many entries it got.
+#[derive(Default)]
+pub struct Moves {
+    order: Vec<String>,
+    by_thread: std::collections::HashMap<String, Value>,
+}
+
+impl Moves {
+    /// Adds an entry (bound by `bind`), written after the ones added before it.
+    pub fn add(&mut self, entry: &Value) {
+        let Some(tid) = entry["tid"].as_str() else {
+            return;
+        };
+        let Some(seen) = self.by_thread.get_mut(tid) else {
+            self.order.push(tid.to_string());
+            self.by_thread.insert(tid.to_string(), move_of(entry));
+            return;
+        };
+        let at = |v: &Value, k: &str| v[k].as_i64();
+        // The newest entry (a later one on a tie) is the thread's last.
+        if at(entry, "at") >= at(seen, "at") {
+            for k in ["at", "channel", "sender_kind", "sender_name", "snippet"] {
+                seen[k] = entry[k].clone();
+            }
+        }
+        if let Some(inbound) = at(entry, "inbound_at") {
+            if at(seen, "inbound_at").is_none_or(|s| inbound >= s) {
+                seen["inbound_at"] = json!(inbound);
+                seen["inbound_channel"] = entry["inbound_channel"].clone();
+            }
+        }
+        // The state after the group is the state after its last entry.
+        seen["awaiting"] = entry.get("awaiting").cloned().unwrap_or(Value::Null);
+        seen["unread"] = entry["unread"].clone();
+        if let (Some(all), Some(new)) = (
+            seen["new_channels"].as_array_mut(),
+            entry["new_channels"].as_array(),
+        ) {
+            for c in new {
+                if !all.contains(c) {
+                    all.push(c.clone());
+                }
+            }
+        }
+    }
+
+    /// The moves, in the order their threads first appeared.
+    pub fn into_values(mut self) -> Vec<Value> {
+        self.order
+            .iter()
+            .filter_map(|t| self.by_thread.remove(t))
+            .map(crate::db::without_nulls)
+            .collect()
+    }
+}
+
+/// The part of a bound entry that moves its thread.
+fn move_of(entry: &Value) -> Value {
+    let mut m = serde_json::Map::new();
+    for k in [
+        "ws",
+        "tid",
+        "at",
+        "channel",
+        "sender_kind",
+        "sender_name",
+        "snippet",
+        "inbound_at",
+        "inbound_channel",
+        "awaiting",
+        "unread",
+        "new_channels",
+    ] {
+        if let Some(v) = entry.get(k) {
+            m.insert(k.to_string(), v.clone());
+        }
+    }
+    Value::Object(m)
 }
 
 /// The entry's send job, bound as `$<var>` like its statements: due at `$e.due` (else at once),

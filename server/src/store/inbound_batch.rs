@@ -1,8 +1,9 @@
-//! Stores a group of inbound messages with four round trips whatever its size: dedupe keys and
-//! sender identities (point reads), the senders' threads, our latest message per thread and
-//! channel (what an SMS or DM answers), then one transaction writing every message. Messages are
-//! attributed in arrival order against the threads' in-memory state, so two messages for one
-//! thread in one group move it along exactly as two separate writes would.
+//! Stores a group of inbound messages with at most three round trips and a fixed number of
+//! statements whatever its size: the dedupe keys, the sender identities and the senders' threads
+//! (one query); our latest messages on those threads (only when a sender has several threads to
+//! choose from); then one transaction writing every message and moving each thread once.
+//! Messages are attributed in arrival order against the threads' in-memory state, so two messages
+//! for one thread in one group move it along exactly as two separate writes would.
 
 use super::attribution::choose_thread;
 use super::entry;
@@ -13,7 +14,7 @@ use super::THREAD_FIELDS;
 use crate::db::{exec, exec_transaction, inbound_key, rows, Db, DbError};
 use app::domain::attribution::{attribute, CandidateThread};
 use app::model::{Channel, ThreadSummary};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// How far back our last message on a channel counts as what a reply answers.
@@ -28,26 +29,14 @@ enum Found {
 }
 
 pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>, DbError> {
-    let found = dedupe_and_identify(db, arrivals).await?;
-    let creators: Vec<(String, String)> = {
-        let mut seen = Vec::new();
-        for (a, f) in arrivals.iter().zip(&found) {
-            if let Found::New(Some(c)) = f {
-                let key = (a.workspace.clone(), c.clone());
-                if !seen.contains(&key) {
-                    seen.push(key);
-                }
-            }
-        }
-        seen
-    };
-    let threads = threads_of(db, &creators).await?;
+    let read = read_group(db, arrivals).await?;
+    let Read { found, threads } = read;
     let answered = latest_outbound(db, arrivals, &found, &threads).await?;
 
     let mut outcomes: Vec<Option<Received>> = vec![None; arrivals.len()];
     let mut parked = Vec::new();
-    let mut sql = String::from("BEGIN TRANSACTION;\n");
-    let mut vars = Map::new();
+    let mut entries = Vec::new();
+    let mut moves = entry::Moves::default();
     let mut current: HashMap<String, ThreadSummary> = HashMap::new();
     for (i, (a, f)) in arrivals.iter().zip(found).enumerate() {
         let creator = match f {
@@ -86,10 +75,8 @@ pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>,
         );
         msg.check_campaign = check_campaign;
         let (bound, advance) = entry::bind(&a.workspace, &thread, &msg);
-        let var = format!("e{i}");
-        sql.push_str(&entry::statements(&var, entry::has_dedupe_key(&bound)));
-        sql.push('\n');
-        vars.insert(var, bound);
+        moves.add(&bound);
+        entries.push(bound);
         entry::apply(&mut thread, &msg, advance);
         outcomes[i] = Some(Received::Stored {
             creator,
@@ -98,9 +85,18 @@ pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>,
         });
         current.insert(thread.id.clone(), thread);
     }
-    if !vars.is_empty() {
-        sql.push_str("COMMIT TRANSACTION;");
-        exec_transaction(db, &sql, Value::Object(vars)).await?;
+    if !entries.is_empty() {
+        // Every arrival has a provider id, so every entry has a dedupe key.
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             FOR $e IN $entries {{ {} }};
+             FOR $t IN $moves {{ {} }};
+             COMMIT TRANSACTION;",
+            entry::message_statements("e", true),
+            entry::thread_move_statement("t"),
+        );
+        let vars = json!({ "entries": entries, "moves": moves.into_values() });
+        exec_transaction(db, &sql, vars).await?;
     }
     for i in parked {
         let a = &arrivals[i];
@@ -162,102 +158,104 @@ fn pick(
     }
 }
 
-/// One round trip: each arrival's dedupe key (a point read) and each sender address's creator.
-async fn dedupe_and_identify(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Found>, DbError> {
-    let mut sql = String::new();
-    let mut vars = Map::new();
-    let mut key_stmt: Vec<Option<usize>> = Vec::new();
-    let mut first_of_key: HashMap<String, usize> = HashMap::new();
-    let mut lookups: HashMap<(String, Channel, String), usize> = HashMap::new();
-    let mut n = 0;
-    for (i, a) in arrivals.iter().enumerate() {
-        let key = inbound_key(&a.workspace, a.channel.as_str(), &a.external_id);
-        if first_of_key.contains_key(&key) {
-            key_stmt.push(None);
-            continue;
-        }
-        first_of_key.insert(key.clone(), i);
-        sql.push_str(&format!(
-            "SELECT VALUE message FROM type::record('inbound_key', $k{i});\n"
-        ));
-        vars.insert(format!("k{i}"), json!(key));
-        key_stmt.push(Some(n));
-        n += 1;
-        for (channel, address) in &a.keys {
-            let lookup = (a.workspace.clone(), *channel, address.clone());
-            if lookups.contains_key(&lookup) {
-                continue;
-            }
-            let j = lookups.len();
-            sql.push_str(&format!(
-                "SELECT VALUE record::id(creator) FROM type::record('creator_identity', [$iw{j}, $ic{j}, $ia{j}])
-                     WHERE creator != NONE;\n"
-            ));
-            vars.insert(format!("iw{j}"), json!(a.workspace));
-            vars.insert(format!("ic{j}"), json!(channel.as_str()));
-            vars.insert(format!("ia{j}"), json!(address));
-            lookups.insert(lookup, n);
-            n += 1;
-        }
-    }
-    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    // Each statement's rows, taken once: several arrivals may share an address lookup.
-    let mut results: Vec<Vec<Value>> = Vec::with_capacity(n);
-    for stmt in 0..n {
-        results.push(resp.take(stmt)?);
-    }
-    let mut found = Vec::with_capacity(arrivals.len());
-    for (a, stmt) in arrivals.iter().zip(key_stmt) {
-        let Some(stmt) = stmt else {
-            found.push(Found::Repeat(None));
-            continue;
-        };
-        if let Some(message) = results[stmt].first() {
-            found.push(Found::Repeat(message.as_str().map(String::from)));
-            continue;
-        }
-        let creator = a.keys.iter().find_map(|(channel, address)| {
-            let stmt = lookups[&(a.workspace.clone(), *channel, address.clone())];
-            results[stmt]
-                .first()
-                .and_then(|c| c.as_str())
-                .map(String::from)
-        });
-        found.push(Found::New(creator));
-    }
-    Ok(found)
+/// What the group's first round trip found.
+struct Read {
+    found: Vec<Found>,
+    threads: HashMap<(String, String), Vec<ThreadSummary>>,
 }
 
-/// One round trip: the threads of each (workspace, creator). Read by the creator index alone
-/// (see `attribution::creator_threads`); the workspace is checked on the rows.
-async fn threads_of(
-    db: &Db,
-    creators: &[(String, String)],
-) -> Result<HashMap<(String, String), Vec<ThreadSummary>>, DbError> {
-    let mut out = HashMap::new();
-    if creators.is_empty() {
-        return Ok(out);
+/// One round trip of three statements: the group's dedupe keys and sender identities (point
+/// reads of their records), and the threads of every creator found (the creator index, one
+/// branch per creator). Threads are checked against the arrival's workspace on the rows.
+async fn read_group(db: &Db, arrivals: &[Arrival]) -> Result<Read, DbError> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_of: Vec<Option<usize>> = Vec::new();
+    let mut idents: Vec<(String, Channel, String)> = Vec::new();
+    for a in arrivals {
+        let key = inbound_key(&a.workspace, a.channel.as_str(), &a.external_id);
+        if keys.contains(&key) {
+            // A repeat within the group: the first one is stored, this one is a duplicate.
+            key_of.push(None);
+            continue;
+        }
+        key_of.push(Some(keys.len()));
+        keys.push(key);
+        for (channel, address) in &a.keys {
+            let ident = (a.workspace.clone(), *channel, address.clone());
+            if !idents.contains(&ident) {
+                idents.push(ident);
+            }
+        }
     }
-    let mut sql = String::new();
-    let mut vars = Map::new();
-    for (n, (_, creator)) in creators.iter().enumerate() {
-        sql.push_str(&format!(
-            "SELECT {THREAD_FIELDS}, record::id(workspace) AS ws FROM thread
-                 WHERE creator = type::record('creator', $c{n});\n"
-        ));
-        vars.insert(format!("c{n}"), json!(creator));
+    let ident_ids: Vec<Value> = idents
+        .iter()
+        .map(|(w, c, a)| json!([w, c.as_str(), a]))
+        .collect();
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT record::id(id) AS key, message FROM $keys.map(|$k| type::record('inbound_key', $k));
+             LET $found = SELECT record::id(id) AS ident, creator FROM $idents.map(|$i| type::record('creator_identity', $i))
+                 WHERE creator != NONE;
+             RETURN $found.map(|$f| {{ ident: $f.ident, creator: record::id($f.creator) }});
+             LET $creators = $found.map(|$f| $f.creator);
+             SELECT {THREAD_FIELDS}, record::id(workspace) AS ws, record::id(creator) AS cid FROM thread
+                 WHERE creator IN $creators;"
+        ),
+        json!({ "keys": keys, "idents": ident_ids }),
+    )
+    .await?;
+    #[derive(serde::Deserialize)]
+    struct KeyRow {
+        key: String,
+        message: Option<String>,
     }
-    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    for (n, (workspace, creator)) in creators.iter().enumerate() {
-        let raw: Vec<Value> = rows(&mut resp, n)?;
-        let own = raw
-            .into_iter()
-            .filter(|r| r["ws"].as_str() == Some(workspace))
-            .map(serde_json::from_value)
-            .collect::<Result<Vec<ThreadSummary>, _>>()?;
-        out.insert((workspace.clone(), creator.clone()), own);
+    #[derive(serde::Deserialize)]
+    struct IdentRow {
+        ident: (String, String, String),
+        creator: String,
     }
-    Ok(out)
+    let seen: HashMap<String, Option<String>> = rows::<KeyRow>(&mut resp, 0)?
+        .into_iter()
+        .map(|r| (r.key, r.message))
+        .collect();
+    let creators: HashMap<(String, String, String), String> = rows::<IdentRow>(&mut resp, 2)?
+        .into_iter()
+        .map(|r| (r.ident, r.creator))
+        .collect();
+    let mut threads: HashMap<(String, String), Vec<ThreadSummary>> = HashMap::new();
+    for row in rows::<Value>(&mut resp, 4)? {
+        let (Some(ws), Some(creator)) = (row["ws"].as_str(), row["cid"].as_str()) else {
+            continue;
+        };
+        let key = (ws.to_string(), creator.to_string());
+        threads
+            .entry(key)
+            .or_default()
+            .push(serde_json::from_value(row)?);
+    }
+    let found = arrivals
+        .iter()
+        .zip(key_of)
+        .map(|(a, k)| {
+            let Some(k) = k else {
+                return Found::Repeat(None);
+            };
+            if let Some(message) = seen.get(&keys[k]) {
+                return Found::Repeat(message.clone());
+            }
+            Found::New(a.keys.iter().find_map(|(channel, address)| {
+                creators
+                    .get(&(
+                        a.workspace.clone(),
+                        channel.as_str().to_string(),
+                        address.clone(),
+                    ))
+                    .cloned()
+            }))
+        })
+        .collect();
+    Ok(Read { found, threads })
 }
 
 /// One round trip: for each (thread, channel) an `Answered` arrival may join, when we last wrote
@@ -290,25 +288,31 @@ async fn latest_outbound(
     if wanted.is_empty() {
         return Ok(out);
     }
-    let mut sql = String::new();
-    let mut vars = Map::new();
-    for (n, (thread, channel, since)) in wanted.iter().enumerate() {
-        sql.push_str(&format!(
-            "RETURN math::max((SELECT VALUE at FROM message WHERE thread = type::record('thread', $t{n})
-                 AND channel = $h{n} AND direction = 'outbound' AND at > $s{n}));\n"
-        ));
-        vars.insert(format!("t{n}"), json!(thread));
-        vars.insert(format!("h{n}"), json!(channel.as_str()));
-        vars.insert(format!("s{n}"), json!(since));
+    let since = wanted.iter().map(|(_, _, s)| *s).min().unwrap_or(0);
+    let ids: Vec<&str> = wanted.iter().map(|(t, _, _)| t.as_str()).collect();
+    // One branch of the (thread, at) index per thread, from the earliest cutoff; each row is
+    // checked against its own thread's cutoff below.
+    let mut resp = exec(
+        db,
+        "LET $threads = $ids.map(|$t| type::record('thread', $t));
+         SELECT record::id(thread) AS thread, channel, at FROM message
+             WHERE thread IN $threads AND at > $since AND direction = 'outbound';",
+        json!({ "ids": ids, "since": since }),
+    )
+    .await?;
+    #[derive(serde::Deserialize)]
+    struct Sent {
+        thread: String,
+        channel: Channel,
+        at: i64,
     }
-    let mut resp = exec(db, &sql, Value::Object(vars)).await?;
-    for (n, (thread, channel, _)) in wanted.into_iter().enumerate() {
-        // math::max answers a number (or NONE for no entries).
-        let at = resp
-            .take::<Option<Value>>(n)?
-            .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
-        if let Some(at) = at {
-            out.insert((thread, channel), at);
+    for sent in rows::<Sent>(&mut resp, 1)? {
+        let counts = wanted
+            .iter()
+            .any(|(t, c, s)| *t == sent.thread && *c == sent.channel && sent.at > *s);
+        if counts {
+            let latest = out.entry((sent.thread, sent.channel)).or_insert(sent.at);
+            *latest = (*latest).max(sent.at);
         }
     }
     Ok(out)

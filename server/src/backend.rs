@@ -27,6 +27,8 @@ pub struct SurrealBackend {
     pub ingest: crate::store::inbound::Ingester,
     /// Wakes this instance's automation worker (it also polls).
     pub automation: crate::outbound::Wake,
+    /// Webhook credentials read in the last few seconds.
+    pub webhook_accounts: Arc<crate::channels::kept::WebhookAccounts>,
 }
 
 pub(crate) fn internal(e: DbError) -> AppError {
@@ -76,6 +78,7 @@ impl SurrealBackend {
             config: Arc::new(config),
             outbound: crate::outbound::Wake::default(),
             automation: crate::outbound::Wake::default(),
+            webhook_accounts: Default::default(),
         }
     }
 
@@ -607,6 +610,7 @@ impl Backend for SurrealBackend {
                 .await,
                 |_| "that Instagram account is connected to another workspace".into(),
             )?;
+            self.webhook_accounts.clear();
             tracing::info!(workspace = %caller.workspace_id, "Instagram account connected");
             self.instagram_settings(caller).await
         })
@@ -684,6 +688,7 @@ impl Backend for SurrealBackend {
                 .await,
                 |n| format!("{n} already receives messages in another workspace"),
             )?;
+            self.webhook_accounts.clear();
             tracing::info!(workspace = %caller.workspace_id, numbers = connection.numbers.len(), "SMS account connected");
             self.sms_settings(caller).await
         })

@@ -141,6 +141,28 @@ async fn owners_get_the_key_and_signed_messages_land_in_the_thread_live() {
     assert_eq!((status, resp["status"].as_str()), (200, Some("duplicate")));
     assert_eq!(resp["message_id"], json!(message_id));
     assert_eq!(api_messages(&h, &h.a.workspace_id).await, 1);
+
+    // The key changes in the database (as another instance would change it) while this instance
+    // still keeps the old one: the new key works at once, the old one no longer does.
+    let new_key = "a-rotated-api-key-0123456789abcdef";
+    h.query(
+        "UPDATE type::record('workspace', $ws) SET api_secret = $k;",
+        json!({ "ws": h.a.workspace_id, "k": new_key }),
+    )
+    .await;
+    let body = |event: &str| {
+        json!({ "event_id": event, "creator": { "email": target.email }, "text": "after the change" })
+            .to_string()
+    };
+    let fresh = body("mkt-1002");
+    let sig = sign(new_key, &ts, fresh.as_bytes());
+    let (status, resp) = post(&h, path, &ts, &sig, fresh.as_bytes()).await;
+    assert_eq!(status, 202, "signed with the new key: {resp}");
+    let old = body("mkt-1003");
+    let sig = sign(&settings.secret, &ts, old.as_bytes());
+    let (status, _) = post(&h, path, &ts, &sig, old.as_bytes()).await;
+    assert_eq!(status, 401, "the old key is refused");
+    assert_eq!(api_messages(&h, &h.a.workspace_id).await, 2);
 }
 
 #[tokio::test]

@@ -107,7 +107,16 @@ async fn apply(backend: &SurrealBackend, event: Event) -> Result<(), DbError> {
         | Event::Seen { account, .. }
         | Event::Reaction { account, .. } => account.clone(),
     };
-    let Some(workspace) = workspace_of(db, &account).await? else {
+    let kept = &backend.webhook_accounts.instagram;
+    let workspace = match kept.recent(&account) {
+        Some(ws) => Some(ws),
+        None => {
+            let found = workspace_of(db, &account).await?;
+            kept.keep(&account, found.as_ref());
+            found
+        }
+    };
+    let Some(workspace) = workspace else {
         tracing::warn!(%account, "Instagram event for an account no workspace has connected; skipped");
         return Ok(());
     };

@@ -79,7 +79,7 @@ fn refuse(status: StatusCode, why: &str) -> Response {
 }
 
 /// A connected Twilio account as a webhook finds it.
-#[derive(serde::Deserialize)]
+#[derive(Clone, serde::Deserialize)]
 pub(crate) struct Account {
     workspace: String,
     auth_token_sealed: String,
@@ -87,15 +87,24 @@ pub(crate) struct Account {
 
 /// The workspace of a Twilio request's account, once the request's `X-Twilio-Signature` is
 /// checked against the configured public URL; otherwise the response that refuses it (and it is
-/// logged). Shared by the inbound and the delivery-report hooks.
-pub(crate) fn verified_workspace(
+/// logged). The account is the one kept under `key` (`channels::kept`) if its token signs the
+/// request, else the one `read` finds. Shared by the inbound and the delivery-report hooks.
+pub(crate) async fn verified_workspace(
     backend: &SurrealBackend,
-    found: Result<Option<Account>, DbError>,
-    uri: &Uri,
-    default_path: &str,
-    headers: &HeaderMap,
-    params: &[(String, String)],
+    key: &str,
+    read: impl std::future::Future<Output = Result<Option<Account>, DbError>>,
+    request: (&Uri, &str, &HeaderMap, &[(String, String)]),
 ) -> Result<String, (StatusCode, &'static str)> {
+    let kept = &backend.webhook_accounts.twilio;
+    if let Some(account) = kept.recent(key) {
+        if signs(backend, &account, request) == Some(true) {
+            return Ok(account.workspace);
+        }
+    }
+    let found = read.await;
+    if let Ok(found) = &found {
+        kept.keep(key, found.as_ref());
+    }
     let refused = |status: StatusCode, why: &'static str| {
         tracing::warn!(
             status = status.as_u16(),
@@ -117,23 +126,32 @@ pub(crate) fn verified_workspace(
             return Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
         }
     };
-    let Some(token) = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)
-    else {
-        tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
-        return Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
-    };
+    match signs(backend, &account, request) {
+        Some(true) => Ok(account.workspace),
+        Some(false) => Err(refused(
+            StatusCode::FORBIDDEN,
+            "X-Twilio-Signature does not match",
+        )),
+        None => {
+            tracing::error!(workspace = %account.workspace, "Twilio auth token cannot be unsealed (server secret changed?)");
+            Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"))
+        }
+    }
+}
+
+/// Whether the account's auth token signs the request (none if the token cannot be unsealed).
+fn signs(
+    backend: &SurrealBackend,
+    account: &Account,
+    (uri, default_path, headers, params): (&Uri, &str, &HeaderMap, &[(String, String)]),
+) -> Option<bool> {
+    let token = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)?;
     let path = uri.path_and_query().map_or(default_path, |p| p.as_str());
     let url = format!("{}{path}", backend.config.public_url);
     let signature = headers
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok());
-    if !twilio_signature::is_valid(&token, &url, params, signature) {
-        return Err(refused(
-            StatusCode::FORBIDDEN,
-            "X-Twilio-Signature does not match",
-        ));
-    }
-    Ok(account.workspace)
+    Some(twilio_signature::is_valid(&token, &url, params, signature))
 }
 
 async fn find_account(
@@ -180,8 +198,11 @@ pub async fn handler(
             "To, From and MessageSid are required",
         );
     };
-    let found = find_account(&backend.db, get("MessagingServiceSid"), &to).await;
-    let workspace = match verified_workspace(&backend, found, &uri, PATH, &headers, &params) {
+    let service = get("MessagingServiceSid");
+    let key = format!("{}\n{to}", service.unwrap_or_default());
+    let read = find_account(&backend.db, service, &to);
+    let request = (&uri, PATH, &headers, params.as_slice());
+    let workspace = match verified_workspace(&backend, &key, read, request).await {
         Ok(ws) => ws,
         Err(refusal) => return refusal.into_response(),
     };

@@ -63,14 +63,18 @@ pub async fn handler(
             "AccountSid, MessageSid and MessageStatus are required",
         );
     };
-    let found = exec(
-        &backend.db,
-        "SELECT record::id(workspace) AS workspace, auth_token_sealed FROM sms_account WHERE account_sid = $sid LIMIT 1;",
-        json!({ "sid": account_sid }),
-    )
-    .await
-    .and_then(|mut r| first::<Account>(&mut r, 0));
-    let workspace = match verified_workspace(&backend, found, &uri, PATH, &headers, &params) {
+    let read = async {
+        exec(
+            &backend.db,
+            "SELECT record::id(workspace) AS workspace, auth_token_sealed FROM sms_account WHERE account_sid = $sid LIMIT 1;",
+            json!({ "sid": account_sid }),
+        )
+        .await
+        .and_then(|mut r| first::<Account>(&mut r, 0))
+    };
+    let key = format!("sid\n{account_sid}");
+    let request = (&uri, PATH, &headers, params.as_slice());
+    let workspace = match verified_workspace(&backend, &key, read, request).await {
         Ok(ws) => ws,
         Err(refusal) => return refusal.into_response(),
     };

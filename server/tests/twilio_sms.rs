@@ -262,3 +262,34 @@ async fn tampered_or_unsigned_webhooks_write_nothing() {
         .await
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_changed_auth_token_works_at_once() {
+    let h = Harness::with_sizes(5, 2).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let settings: SmsSettings = h
+        .call("connect_sms", Some(&owner), json!({ "account_sid": account_sid(), "auth_token": TOKEN, "numbers": [NUMBER], "messaging_service_sid": null }))
+        .await
+        .unwrap();
+    let url = settings.webhook_url;
+    let first = sms("+15125550100", "Hello", "SM0200");
+    let (status, _) = deliver(&h, &first, &twilio_signature(&url, &first)).await;
+    assert_eq!(status, 200, "signed with the token this instance now keeps");
+    // Another instance stores a new auth token while this one keeps the old.
+    let new_token = "fedcba9876543210fedcba9876543210";
+    h.query(
+        "UPDATE sms_account SET auth_token_sealed = $s;",
+        json!({ "s": server::sealed::seal(&h.backend.config.server_secret, new_token) }),
+    )
+    .await;
+    let second = sms("+15125550100", "Hello again", "SM0201");
+    let sig = common::twilio::signature_with(new_token, &url, &second);
+    let (status, _) = deliver(&h, &second, &sig).await;
+    assert_eq!(status, 200, "the new token works at once");
+    let third = sms("+15125550100", "Old token", "SM0202");
+    let (status, _) = deliver(&h, &third, &twilio_signature(&url, &third)).await;
+    assert_eq!(status, 403, "the old token no longer does");
+    assert_eq!(stored(&h, "SM0200").await.len(), 1);
+    assert_eq!(stored(&h, "SM0201").await.len(), 1);
+    assert!(stored(&h, "SM0202").await.is_empty());
+}

@@ -19,7 +19,12 @@ pub fn service_sid() -> String {
 /// The `X-Twilio-Signature` Twilio would send for a POST of `params` to `url`, computed by
 /// Twilio's own library.
 pub fn signature(url: &str, params: &BTreeMap<&str, String>) -> String {
-    let input = json!({ "token": TOKEN, "url": url, "params": params }).to_string();
+    signature_with(TOKEN, url, params)
+}
+
+/// `signature` for an account whose auth token is `token`.
+pub fn signature_with(token: &str, url: &str, params: &BTreeMap<&str, String>) -> String {
+    let input = json!({ "token": token, "url": url, "params": params }).to_string();
     let out = std::process::Command::new("python3")
         .args([
             "-c",

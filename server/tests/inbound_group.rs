@@ -48,6 +48,13 @@ async fn a_group_stores_each_arrival_as_it_would_alone() {
         )
         .await;
     }
+    // `other` was active more recently, so without knowing what we last wrote where, the SMS
+    // would go there.
+    h.query(
+        "UPDATE type::record('thread', $a) SET last_at = $old; UPDATE type::record('thread', $o) SET last_at = $recent;",
+        json!({ "a": answered, "o": other, "old": NOW - 50_000_000, "recent": NOW - 10_000 }),
+    )
+    .await;
     // A workspace-B creator with a number workspace A does not know.
     let (b_creator, b_thread) = {
         let rows = h

@@ -63,7 +63,7 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "bulk": msg.bulk,
         "pending": (msg.automate && msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then_some(true),
-        // How the thread moves (see `THREAD_MOVE`); an entry moves its thread by itself.
+        // How the thread moves (`thread_move_statement`); an entry moves its thread by itself.
         "inbound_at": (msg.direction == Direction::Inbound).then_some(msg.at),
         "inbound_channel": (msg.direction == Direction::Inbound).then(|| enum_str(msg.channel)),
     });

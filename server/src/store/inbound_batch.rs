@@ -1,7 +1,8 @@
 //! Stores a group of inbound messages with at most three round trips and a fixed number of
 //! statements whatever its size: the dedupe keys, the sender identities and the senders' threads
-//! (one query); our latest messages on those threads (only when a sender has several threads to
-//! choose from); then one transaction writing every message and moving each thread once.
+//! (one query); our latest message on each of those threads' channels (one statement, only when a
+//! sender has several threads to choose from); then one transaction writing every message and
+//! moving each thread once.
 //! Messages are attributed in arrival order against the threads' in-memory state, so two messages
 //! for one thread in one group move it along exactly as two separate writes would.
 
@@ -288,31 +289,27 @@ async fn latest_outbound(
     if wanted.is_empty() {
         return Ok(out);
     }
-    let since = wanted.iter().map(|(_, _, s)| *s).min().unwrap_or(0);
-    let ids: Vec<&str> = wanted.iter().map(|(t, _, _)| t.as_str()).collect();
-    // One branch of the (thread, at) index per thread, from the earliest cutoff; each row is
-    // checked against its own thread's cutoff below.
+    let wanted_rows: Vec<Value> = wanted
+        .iter()
+        .map(|(t, c, s)| json!({ "t": t, "c": c.as_str(), "s": s }))
+        .collect();
+    // One statement; each (thread, channel) reads its own range of the (thread, at) index, from
+    // its cutoff (a `thread IN […]` would read each thread's whole history).
     let mut resp = exec(
         db,
-        "LET $threads = $ids.map(|$t| type::record('thread', $t));
-         SELECT record::id(thread) AS thread, channel, at FROM message
-             WHERE thread IN $threads AND at > $since AND direction = 'outbound';",
-        json!({ "ids": ids, "since": since }),
+        "RETURN $wanted.map(|$w| math::max((SELECT VALUE at FROM message
+             WHERE thread = type::record('thread', $w.t) AND at > $w.s AND channel = $w.c AND direction = 'outbound')) ?? -1);",
+        json!({ "wanted": wanted_rows }),
     )
     .await?;
-    #[derive(serde::Deserialize)]
-    struct Sent {
-        thread: String,
-        channel: Channel,
-        at: i64,
-    }
-    for sent in rows::<Sent>(&mut resp, 1)? {
-        let counts = wanted
-            .iter()
-            .any(|(t, c, s)| *t == sent.thread && *c == sent.channel && sent.at > *s);
-        if counts {
-            let latest = out.entry((sent.thread, sent.channel)).or_insert(sent.at);
-            *latest = (*latest).max(sent.at);
+    // One number per (thread, channel), in order: -1 where we never wrote.
+    let latest: Vec<Value> = resp.take(0)?;
+    for ((thread, channel, _), at) in wanted.into_iter().zip(latest) {
+        match at.as_i64().or_else(|| at.as_f64().map(|f| f as i64)) {
+            Some(at) if at >= 0 => {
+                out.insert((thread, channel), at);
+            }
+            _ => {}
         }
     }
     Ok(out)

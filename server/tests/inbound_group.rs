@@ -37,13 +37,14 @@ async fn a_group_stores_each_arrival_as_it_would_alone() {
         json!({ "c": creator, "p": phone }),
     )
     .await;
-    // We last wrote by SMS on `answered` (an hour ago); on `other` two hours ago.
+    // We last wrote by SMS on `answered` (an hour ago); on `other` two hours ago. (Written here
+    // directly, so the thread's `last_outbound` is set as the entry statements keep it.)
     for (thread, ago) in [(&answered, 3_600_000), (&other, 7_200_000)] {
         h.query(
             "CREATE message SET workspace = type::record('workspace', $ws), thread = type::record('thread', $t),
                  direction = 'outbound', channel = 'sms', sender_kind = 'teammate', sender_name = 'Dana',
                  text = 'Any news?', at = $at, sent_at = $at, status = 'sent';
-             UPDATE type::record('thread', $t) SET awaiting_since = NONE;",
+             UPDATE type::record('thread', $t) SET awaiting_since = NONE, last_outbound = { sms: $at };",
             json!({ "ws": ws, "t": thread, "at": NOW - ago }),
         )
         .await;
@@ -222,4 +223,34 @@ async fn a_group_stores_each_arrival_as_it_would_alone() {
         .await;
     assert_eq!(o["last_snippet"], json!("about the other campaign"));
     assert_eq!(o["last_inbound_channel"], json!("api"));
+}
+
+/// What the entry statements keep in `last_outbound` while the demo history is written is what
+/// migration v8 computes from the messages.
+#[tokio::test]
+async fn last_outbound_kept_by_writes_matches_the_migration() {
+    let h = Harness::new().await;
+    let read = || async {
+        h.query(
+            "SELECT record::id(id) AS id, last_outbound FROM thread ORDER BY id;",
+            json!({}),
+        )
+        .await
+    };
+    let kept = read().await;
+    assert!(
+        kept.iter().any(|t| t["last_outbound"].is_object()),
+        "the demo history has messages of ours"
+    );
+    h.query("UPDATE thread SET last_outbound = NONE;", json!({}))
+        .await;
+    // The migration's back-fill (its field is defined already).
+    let backfill: Vec<&str> = include_str!("../src/db/schema_v8.surql")
+        .lines()
+        .filter(|l| !l.starts_with("DEFINE FIELD"))
+        .collect();
+    server::db::exec(&h.db, &backfill.join("\n"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(read().await, kept);
 }

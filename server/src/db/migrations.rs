@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "bulk messages; the thread's last inbound channel; campaign follow-up rules",
         sql: include_str!("schema_v7.surql"),
     },
+    Migration {
+        version: 8,
+        name: "when we last wrote on each channel of a thread",
+        sql: include_str!("schema_v8.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

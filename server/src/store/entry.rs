@@ -66,6 +66,7 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         // How the thread moves (`thread_move_statement`); an entry moves its thread by itself.
         "inbound_at": (msg.direction == Direction::Inbound).then_some(msg.at),
         "inbound_channel": (msg.direction == Direction::Inbound).then(|| enum_str(msg.channel)),
+        "outbound": (msg.direction == Direction::Outbound).then(|| json!({ msg.channel.as_str(): msg.at })),
     });
     (crate::db::without_nulls(vars), advance)
 }
@@ -111,7 +112,8 @@ pub fn message_statements(var: &str, dedupe: bool) -> String {
 /// `sender_name`, `snippet`) replaces the last one if it is not older; its newest creator entry
 /// (`inbound_at`, `inbound_channel`; none if it has none) moves the last inbound one and ends any
 /// snooze or staleness; `awaiting`, `unread` are the thread's state after it; `new_channels` join
-/// the thread's channels.
+/// the thread's channels; `outbound` (`{ channel: at }`, none for no message of ours) is when we
+/// last wrote on each channel.
 pub fn thread_move_statement(var: &str) -> String {
     "UPDATE type::record('thread', $e.tid) SET
          last_at = math::max([last_at, $e.at]),
@@ -125,7 +127,8 @@ pub fn thread_move_statement(var: &str) -> String {
          snoozed_until = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_until END,
          snooze_until_reply = IF $e.inbound_at != NONE THEN NONE ELSE snooze_until_reply END,
          snoozed_awaiting = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_awaiting END,
-         stale = IF $e.inbound_at != NONE THEN NONE ELSE stale END
+         stale = IF $e.inbound_at != NONE THEN NONE ELSE stale END,
+         last_outbound = IF $e.outbound != NONE THEN object::extend(last_outbound ?? {}, $e.outbound) ELSE last_outbound END
          WHERE workspace = type::record('workspace', $e.ws);"
         .replace("$e.", &format!("${var}."))
 }
@@ -164,6 +167,19 @@ impl Moves {
         // The state after the group is the state after its last entry.
         seen["awaiting"] = entry.get("awaiting").cloned().unwrap_or(Value::Null);
         seen["unread"] = entry["unread"].clone();
+        // When we last wrote on each channel: the newest per channel.
+        if let Some(sent) = entry["outbound"].as_object() {
+            if !seen["outbound"].is_object() {
+                seen["outbound"] = json!({});
+            }
+            if let Some(kept) = seen["outbound"].as_object_mut() {
+                for (channel, at) in sent {
+                    if kept.get(channel).and_then(Value::as_i64) < at.as_i64() {
+                        kept.insert(channel.clone(), at.clone());
+                    }
+                }
+            }
+        }
         if let (Some(all), Some(new)) = (
             seen["new_channels"].as_array_mut(),
             entry["new_channels"].as_array(),
@@ -202,6 +218,7 @@ fn move_of(entry: &Value) -> Value {
         "awaiting",
         "unread",
         "new_channels",
+        "outbound",
     ] {
         if let Some(v) = entry.get(k) {
             m.insert(k.to_string(), v.clone());

@@ -1,8 +1,7 @@
-//! Stores a group of inbound messages with at most three round trips and a fixed number of
-//! statements whatever its size: the dedupe keys, the sender identities and the senders' threads
-//! (one query); our latest message on each of those threads' channels (one statement, only when a
-//! sender has several threads to choose from); then one transaction writing every message and
-//! moving each thread once.
+//! Stores a group of inbound messages with two round trips and a fixed number of statements
+//! whatever its size: the dedupe keys, the sender identities and the senders' threads (with when
+//! we last wrote on each of their channels) in one query; then one transaction writing every
+//! message and moving each thread once.
 //! Messages are attributed in arrival order against the threads' in-memory state, so two messages
 //! for one thread in one group move it along exactly as two separate writes would.
 
@@ -30,9 +29,11 @@ enum Found {
 }
 
 pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>, DbError> {
-    let read = read_group(db, arrivals).await?;
-    let Read { found, threads } = read;
-    let answered = latest_outbound(db, arrivals, &found, &threads).await?;
+    let Read {
+        found,
+        threads,
+        answered,
+    } = read_group(db, arrivals).await?;
 
     let mut outcomes: Vec<Option<Received>> = vec![None; arrivals.len()];
     let mut parked = Vec::new();
@@ -139,6 +140,7 @@ fn pick(
             let last = threads
                 .iter()
                 .filter_map(|t| answered.get(&(t.id.clone(), a.channel)).map(|at| (*at, t)))
+                .filter(|(at, _)| *at > a.at - ANSWERS_WITHIN_MS)
                 .max_by_key(|(at, _)| *at)
                 .map(|(_, t)| t.id.clone());
             let candidates: Vec<CandidateThread> = threads
@@ -163,6 +165,8 @@ fn pick(
 struct Read {
     found: Vec<Found>,
     threads: HashMap<(String, String), Vec<ThreadSummary>>,
+    /// When we last wrote on each (thread, channel) of those threads.
+    answered: HashMap<(String, Channel), i64>,
 }
 
 /// One round trip of three statements: the group's dedupe keys and sender identities (point
@@ -200,7 +204,7 @@ async fn read_group(db: &Db, arrivals: &[Arrival]) -> Result<Read, DbError> {
                  WHERE creator != NONE;
              RETURN $found.map(|$f| {{ ident: $f.ident, creator: record::id($f.creator) }});
              LET $creators = $found.map(|$f| $f.creator);
-             SELECT {THREAD_FIELDS}, record::id(workspace) AS ws, record::id(creator) AS cid FROM thread
+             SELECT {THREAD_FIELDS}, record::id(workspace) AS ws, record::id(creator) AS cid, last_outbound FROM thread
                  WHERE creator IN $creators;"
         ),
         json!({ "keys": keys, "idents": ident_ids }),
@@ -225,10 +229,18 @@ async fn read_group(db: &Db, arrivals: &[Arrival]) -> Result<Read, DbError> {
         .map(|r| (r.ident, r.creator))
         .collect();
     let mut threads: HashMap<(String, String), Vec<ThreadSummary>> = HashMap::new();
+    let mut answered = HashMap::new();
     for row in rows::<Value>(&mut resp, 4)? {
-        let (Some(ws), Some(creator)) = (row["ws"].as_str(), row["cid"].as_str()) else {
+        let (Some(ws), Some(creator), Some(id)) =
+            (row["ws"].as_str(), row["cid"].as_str(), row["id"].as_str())
+        else {
             continue;
         };
+        for (channel, at) in row["last_outbound"].as_object().into_iter().flatten() {
+            if let (Some(channel), Some(at)) = (Channel::parse(channel), at.as_i64()) {
+                answered.insert((id.to_string(), channel), at);
+            }
+        }
         let key = (ws.to_string(), creator.to_string());
         threads
             .entry(key)
@@ -256,61 +268,9 @@ async fn read_group(db: &Db, arrivals: &[Arrival]) -> Result<Read, DbError> {
             }))
         })
         .collect();
-    Ok(Read { found, threads })
-}
-
-/// One round trip: for each (thread, channel) an `Answered` arrival may join, when we last wrote
-/// on that channel there (within `ANSWERS_WITHIN_MS`). Each statement reads its thread's own
-/// index range.
-async fn latest_outbound(
-    db: &Db,
-    arrivals: &[Arrival],
-    found: &[Found],
-    threads: &HashMap<(String, String), Vec<ThreadSummary>>,
-) -> Result<HashMap<(String, Channel), i64>, DbError> {
-    let mut wanted: Vec<(String, Channel, i64)> = Vec::new();
-    for (a, f) in arrivals.iter().zip(found) {
-        let (Pick::Answered, Found::New(Some(c))) = (&a.pick, f) else {
-            continue;
-        };
-        let own = threads.get(&(a.workspace.clone(), c.clone()));
-        // One open thread is the answer whatever we last wrote.
-        let only_open = |own: &&Vec<ThreadSummary>| own.len() == 1 && !own[0].stage.is_closed();
-        for t in own.filter(|own| !only_open(own)).into_iter().flatten() {
-            if !wanted
-                .iter()
-                .any(|(id, ch, _)| *id == t.id && *ch == a.channel)
-            {
-                wanted.push((t.id.clone(), a.channel, a.at - ANSWERS_WITHIN_MS));
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    if wanted.is_empty() {
-        return Ok(out);
-    }
-    let wanted_rows: Vec<Value> = wanted
-        .iter()
-        .map(|(t, c, s)| json!({ "t": t, "c": c.as_str(), "s": s }))
-        .collect();
-    // One statement; each (thread, channel) reads its own range of the (thread, at) index, from
-    // its cutoff (a `thread IN […]` would read each thread's whole history).
-    let mut resp = exec(
-        db,
-        "RETURN $wanted.map(|$w| math::max((SELECT VALUE at FROM message
-             WHERE thread = type::record('thread', $w.t) AND at > $w.s AND channel = $w.c AND direction = 'outbound')) ?? -1);",
-        json!({ "wanted": wanted_rows }),
-    )
-    .await?;
-    // One number per (thread, channel), in order: -1 where we never wrote.
-    let latest: Vec<Value> = resp.take(0)?;
-    for ((thread, channel, _), at) in wanted.into_iter().zip(latest) {
-        match at.as_i64().or_else(|| at.as_f64().map(|f| f as i64)) {
-            Some(at) if at >= 0 => {
-                out.insert((thread, channel), at);
-            }
-            _ => {}
-        }
-    }
-    Ok(out)
+    Ok(Read {
+        found,
+        threads,
+        answered,
+    })
 }

@@ -219,12 +219,7 @@ async fn owners_connect_twilio_and_signed_sms_land_once() {
 #[tokio::test]
 async fn tampered_or_unsigned_webhooks_write_nothing() {
     let h = Harness::with_sizes(5, 2).await;
-    let owner = h.sign_in_as(&h.a, Role::Owner).await;
-    let settings: SmsSettings = h
-        .call("connect_sms", Some(&owner), json!({ "account_sid": account_sid(), "auth_token": TOKEN, "numbers": [NUMBER], "messaging_service_sid": null }))
-        .await
-        .unwrap();
-    let url = settings.webhook_url;
+    let url = common::twilio::connect(&h, false).await.webhook_url;
     let genuine = sms("+15125550100", "Hello", "SM0100");
     let sig = twilio_signature(&url, &genuine);
     let mut changed = genuine.clone();
@@ -266,12 +261,7 @@ async fn tampered_or_unsigned_webhooks_write_nothing() {
 #[tokio::test]
 async fn a_changed_auth_token_works_at_once() {
     let h = Harness::with_sizes(5, 2).await;
-    let owner = h.sign_in_as(&h.a, Role::Owner).await;
-    let settings: SmsSettings = h
-        .call("connect_sms", Some(&owner), json!({ "account_sid": account_sid(), "auth_token": TOKEN, "numbers": [NUMBER], "messaging_service_sid": null }))
-        .await
-        .unwrap();
-    let url = settings.webhook_url;
+    let url = common::twilio::connect(&h, false).await.webhook_url;
     let first = sms("+15125550100", "Hello", "SM0200");
     let (status, _) = deliver(&h, &first, &twilio_signature(&url, &first)).await;
     assert_eq!(status, 200, "signed with the token this instance now keeps");

@@ -26,6 +26,18 @@ fn followup<'a>(d: &'a ThreadDetail, rule: &str) -> &'a app::model::FollowupView
         .unwrap_or_else(|| panic!("no {rule} follow-up in {:?}", d.followups))
 }
 
+/// Our reply to the creator in their portal.
+async fn reply_in_app(h: &Harness, cookie: &str, thread: &str, text: &str) {
+    let _: MessageView = h
+        .call(
+            "post_message",
+            Some(cookie),
+            json!({ "thread_id": thread, "kind": "reply", "text": text, "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+}
+
 async fn set_stage(h: &Harness, cookie: &str, thread: &str, stage: &str) {
     let _: Value = h
         .call(
@@ -62,14 +74,7 @@ async fn outreach_is_followed_up_once_when_due_and_a_reply_cancels_the_next() {
     let h = Harness::with_sizes(8, 2).await;
     let (thread, token) = contacted_thread(&h).await;
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
-    let _: MessageView = h
-        .call(
-            "post_message",
-            Some(&owner),
-            json!({ "thread_id": thread, "kind": "reply", "text": "Would you like to join our campaign?", "channel": "in_app" }),
-        )
-        .await
-        .unwrap();
+    reply_in_app(&h, &owner, &thread, "Would you like to join our campaign?").await;
     let d = detail(&h, &owner, &thread).await;
     let f = &d.followups[0];
     assert_eq!(
@@ -206,14 +211,7 @@ async fn a_follow_up_automation_may_not_send_waits_as_a_draft() {
         json!({ "t": thread, "p": policy }),
     )
     .await;
-    let _: MessageView = h
-        .call(
-            "post_message",
-            Some(&owner),
-            json!({ "thread_id": thread, "kind": "reply", "text": "Interested?", "channel": "in_app" }),
-        )
-        .await
-        .unwrap();
+    reply_in_app(&h, &owner, &thread, "Interested?").await;
     h.clock.advance(3 * DAY);
     assert_eq!(followups::run_once(&h.backend, "w1").await.unwrap(), 1);
     let d = detail(&h, &owner, &thread).await;
@@ -291,14 +289,7 @@ async fn a_campaigns_own_follow_up_rules_replace_the_defaults() {
             .enabled
     );
 
-    let _: MessageView = h
-        .call(
-            "post_message",
-            Some(&owner),
-            json!({ "thread_id": thread, "kind": "reply", "text": "Would you like to join?", "channel": "in_app" }),
-        )
-        .await
-        .unwrap();
+    reply_in_app(&h, &owner, &thread, "Would you like to join?").await;
     let d = detail(&h, &owner, &thread).await;
     let f = d.followups.iter().find(|f| f.state == "scheduled").unwrap();
     assert_eq!(
@@ -357,14 +348,7 @@ async fn every_default_fires_at_its_time_and_an_opt_out_cancels() {
             .filter(|m| m.sender_kind == SenderKind::Automation)
             .count()
     };
-    let _: MessageView = h
-        .call(
-            "post_message",
-            Some(&owner),
-            json!({ "thread_id": thread, "kind": "reply", "text": "Would you like to join?", "channel": "in_app" }),
-        )
-        .await
-        .unwrap();
+    reply_in_app(&h, &owner, &thread, "Would you like to join?").await;
     // Follow-up 1 at 3 days, follow-up 2 four days later, then stale five days after that.
     for (days, rule) in [(3, "no_reply_1"), (4, "no_reply_2"), (5, "no_reply_stale")] {
         h.clock.advance(days * DAY - 60_000);

@@ -1,6 +1,7 @@
 //! A campaign's follow-up rules on the Policies page: each default rule on or off, how many
 //! days it waits, and for a nudge the approved wording it sends.
 
+use super::widgets::SaveNote;
 use crate::api::set_campaign_followups;
 use crate::domain::followup::{defaults, describe, FollowupAction, RuleSetting, MAX_DAYS};
 use crate::model::PolicySettings;
@@ -94,10 +95,7 @@ pub fn FollowupRules(
                         <button type="button" class="btn" disabled=move || save.pending().get()
                             on:click=move |_| { note.set(None); save.dispatch((id_reset.clone(), None)); }>"Reset to defaults"</button>
                     })}
-                    {move || note.get().map(|n| match n {
-                        Ok(m) => view! { <span class="save-note" role="status">{m}</span> }.into_any(),
-                        Err(e) => view! { <span class="form-error" role="alert">{e}</span> }.into_any(),
-                    })}
+                    <SaveNote note=note/>
                 </div>
             })}
         </section>

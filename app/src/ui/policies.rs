@@ -6,6 +6,7 @@
 use super::followup_rules::FollowupRules;
 use super::login::is_signed_out;
 use super::reply_timer::ReplyTimer;
+use super::widgets::SaveNote;
 use crate::api::{load_policy_settings, save_language, set_campaign_policy};
 use crate::domain::classify::Intent;
 use crate::domain::language::{Snippet, MERGE_FIELDS};
@@ -246,10 +247,7 @@ fn PolicyEditor(
                         <button type="button" class="btn" disabled=move || save.pending().get()
                             on:click=move |_| { note.set(None); save.dispatch((id_reset.clone(), None)); }>"Reset to defaults"</button>
                     })}
-                    {move || note.get().map(|n| match n {
-                        Ok(m) => view! { <span class="save-note" role="status">{m}</span> }.into_any(),
-                        Err(e) => view! { <span class="form-error" role="alert">{e}</span> }.into_any(),
-                    })}
+                    <SaveNote note=note/>
                 </div>
             })}
         </section>
@@ -296,10 +294,7 @@ fn LibraryEntry(
                 <div class="draft-actions">
                     <button type="button" class="btn btn-small" disabled=move || save.pending().get() || body.get() == base.get_value().body
                         on:click=move |_| { note.set(None); let mut x = base.get_value(); x.body = body.get_untracked(); save.dispatch(x); }>"Save wording"</button>
-                    {move || note.get().map(|n| match n {
-                        Ok(m) => view! { <span class="save-note" role="status">{m}</span> }.into_any(),
-                        Err(e) => view! { <span class="form-error" role="alert">{e}</span> }.into_any(),
-                    })}
+                    <SaveNote note=note/>
                 </div>
             })}
         </div>

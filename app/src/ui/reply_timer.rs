@@ -2,6 +2,7 @@
 //! counts (or the clock's hours), and after how many hours of waiting a thread is escalated to
 //! the owners and managers (the bell), or never.
 
+use super::widgets::SaveNote;
 use crate::api::set_reply_timer;
 use crate::domain::reply_clock::BusinessHours;
 use crate::model::PolicySettings;
@@ -109,10 +110,7 @@ pub fn ReplyTimer(
             {can_edit.then(|| view! {
                 <div class="draft-actions">
                     <button type="button" class="btn btn-primary" disabled=move || save.pending().get() on:click=submit>"Save reply timer"</button>
-                    {move || note.get().map(|n| match n {
-                        Ok(m) => view! { <span class="save-note" role="status">{m}</span> }.into_any(),
-                        Err(e) => view! { <span class="form-error" role="alert">{e}</span> }.into_any(),
-                    })}
+                    <SaveNote note=note/>
                 </div>
             })}
         </section>

@@ -67,3 +67,14 @@ pub fn RelTime(at: i64) -> impl IntoView {
         </time>
     }
 }
+
+/// The outcome of a settings save beside its button: what was saved, or why not.
+#[component]
+pub fn SaveNote(note: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    move || {
+        note.get().map(|n| match n {
+            Ok(m) => view! { <span class="save-note" role="status">{m}</span> }.into_any(),
+            Err(e) => view! { <span class="form-error" role="alert">{e}</span> }.into_any(),
+        })
+    }
+}

@@ -574,14 +574,16 @@ async fn a_reply_on_the_api_channel_is_posted_signed_to_the_platform() {
 async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     let s = setup(false).await;
     let h = &s.h;
-    // A creator in two campaigns, both open, with a number that texts us and no SMS from us yet.
+    // A creator in two campaigns, both open, with a number that texts us and no SMS from us yet
+    // (nor the thread's record of one: `last_outbound` decides which thread an SMS answers).
     let (creator, threads) = h.creator_in(|n| n >= 2).await;
     let phone = "+15125550999".to_string();
     h.query(
         "UPDATE type::record('creator', $c) SET identities = array::append(identities[WHERE channel != 'sms'],
              { channel: 'sms', address: $p, consent: 'granted' });
          UPDATE thread SET stage = 'negotiating' WHERE creator = type::record('creator', $c);
-         DELETE message WHERE thread.creator = type::record('creator', $c) AND channel = 'sms' AND direction = 'outbound';",
+         DELETE message WHERE thread.creator = type::record('creator', $c) AND channel = 'sms' AND direction = 'outbound';
+         UPDATE thread UNSET last_outbound.sms WHERE creator = type::record('creator', $c);",
         json!({ "c": creator, "p": phone }),
     )
     .await;

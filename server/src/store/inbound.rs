@@ -135,39 +135,52 @@ async fn run(db: Db, rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// Stores a group; if its transaction fails (a racing delivery of one of its messages, a write
-/// conflict), stores each message on its own so one message cannot fail the others.
-async fn store_group(db: &Db, arrivals: &[Arrival]) -> Vec<Result<Received, DbError>> {
-    match store_batch(db, arrivals).await {
+/// How many times a group that lost a write conflict is read and written again.
+const CONFLICT_RETRIES: u64 = 4;
+
+/// Stores a group. If it fails for good (a racing delivery of one of its messages), stores each
+/// message on its own so one message cannot fail the others.
+pub async fn store_group(db: &Db, arrivals: &[Arrival]) -> Vec<Result<Received, DbError>> {
+    match store_fresh(db, arrivals).await {
         Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
-        Err(e) if arrivals.len() == 1 => {
-            if crate::db::is_duplicate(&e) {
-                vec![Ok(Received::Duplicate { message: None })]
-            } else {
-                vec![Err(e)]
-            }
-        }
+        Err(e) if arrivals.len() == 1 => vec![duplicate_or(e)],
         Err(e) => {
             tracing::debug!(error = %e, n = arrivals.len(), "inbound group failed; storing one by one");
             let mut out = Vec::with_capacity(arrivals.len());
             for a in arrivals {
-                out.push(single(db, a).await);
+                out.push(match store_fresh(db, std::slice::from_ref(a)).await {
+                    Ok(mut v) => Ok(v.remove(0)),
+                    Err(e) => duplicate_or(e),
+                });
             }
             out
         }
     }
 }
 
-async fn single(db: &Db, arrival: &Arrival) -> Result<Received, DbError> {
+/// Stores a group, from its reads again each time it loses a write conflict (a teammate's reply,
+/// another group or instance writing one of its threads first): the thread state it moves along
+/// from — waiting since, unread — may be what the other write changed, so running the same
+/// statements again could undo that write.
+async fn store_fresh(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>, DbError> {
     let mut attempt = 0;
     loop {
-        match store_batch(db, std::slice::from_ref(arrival)).await {
-            Ok(mut v) => return Ok(v.remove(0)),
-            Err(e) if crate::db::is_duplicate(&e) => {
-                return Ok(Received::Duplicate { message: None })
+        match store_batch(db, arrivals).await {
+            Err(e) if attempt < CONFLICT_RETRIES && crate::db::is_conflict(&e) => {
+                attempt += 1;
+                let pause = 2 * attempt + rand::random::<u64>() % 5;
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
             }
-            Err(e) if attempt < 3 && crate::db::is_conflict(&e) => attempt += 1,
-            Err(e) => return Err(e),
+            other => return other,
         }
+    }
+}
+
+/// A failure that says a concurrent delivery stored the message first: a duplicate.
+fn duplicate_or(e: DbError) -> Result<Received, DbError> {
+    if crate::db::is_duplicate(&e) {
+        Ok(Received::Duplicate { message: None })
+    } else {
+        Err(e)
     }
 }

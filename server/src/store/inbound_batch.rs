@@ -11,7 +11,7 @@ use super::inbound::{Arrival, Pick, Received};
 use super::thread_write::NewMessage;
 use super::unmatched::{park, Parked};
 use super::THREAD_FIELDS;
-use crate::db::{exec, exec_transaction, inbound_key, rows, Db, DbError};
+use crate::db::{exec, inbound_key, rows, Db, DbError};
 use app::domain::attribution::{attribute, CandidateThread};
 use app::model::{Channel, ThreadSummary};
 use serde_json::{json, Value};
@@ -98,7 +98,9 @@ pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>,
             entry::thread_move_statement("t"),
         );
         let vars = json!({ "entries": entries, "moves": moves.into_values() });
-        exec_transaction(db, &sql, vars).await?;
+        // Not run again here on a write conflict: its values come from the reads, which the
+        // conflicting write may have made stale; the caller reads again (`inbound::store_group`).
+        exec(db, &sql, vars).await?;
     }
     for i in parked {
         let a = &arrivals[i];

@@ -35,11 +35,15 @@ pub fn ThreadPane() -> impl IntoView {
         text: RwSignal::new(String::new()),
         channel: RwSignal::new(None),
     };
+    // The thread whose context panel is open over it (narrow screens), kept here too: a re-read
+    // after a send or a live change must not close what the reader opened.
+    let details_for = RwSignal::new(None::<String>);
     Effect::new(move |prev: Option<String>| {
         let id = thread_id.get();
         if prev.is_some_and(|p| p != id) {
             draft.text.set(String::new());
             draft.channel.set(None);
+            details_for.set(None);
         }
         id
     });
@@ -67,7 +71,7 @@ pub fn ThreadPane() -> impl IntoView {
             {move || detail.get().map(|d| match d {
                 Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(d) => view! { <ThreadScreen d scrolled_for shown/> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d scrolled_for shown details_for/> }.into_any(),
             })}
         </Transition>
     }
@@ -78,6 +82,7 @@ fn ThreadScreen(
     d: ThreadDetail,
     scrolled_for: StoredValue<String>,
     shown: RwSignal<(String, Vec<MessageView>)>,
+    details_for: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_inbox();
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
@@ -141,7 +146,22 @@ fn ThreadScreen(
         .map(|o| (o.thread_id.clone(), o.campaign_name.clone()))
         .collect();
     // On narrow screens the context panel opens over the thread on demand.
-    let details = RwSignal::new(false);
+    let details = {
+        let id = s.id.clone();
+        Memo::new(move |_| details_for.with(|open| open.as_deref() == Some(id.as_str())))
+    };
+    let toggle_details = {
+        let id = s.id.clone();
+        move |_: leptos::ev::MouseEvent| {
+            details_for.update(|open| {
+                *open = if details.get_untracked() {
+                    None
+                } else {
+                    Some(id.clone())
+                }
+            })
+        }
+    };
     // Open a thread at its newest entry; re-reading the same thread keeps the reader's place.
     {
         let id = s.id.clone();
@@ -166,7 +186,7 @@ fn ThreadScreen(
                     </div>
                     <SnoozeControl thread_id=s.id.clone() until=s.snoozed_until until_reply=s.snooze_until_reply.unwrap_or(false) now=d.now/>
                     <button type="button" class="btn btn-ghost details-toggle" aria-expanded=move || details.get().to_string()
-                        on:click=move |_| details.update(|d| *d = !*d)>
+                        on:click=toggle_details>
                         {move || if details.get() { "Close" } else { "Details" }}
                     </button>
                 </header>

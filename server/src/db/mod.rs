@@ -109,14 +109,18 @@ pub async fn exec_transaction(
         match exec(db, sql, vars.clone()).await {
             Err(e) if attempt < 5 && is_conflict(&e) => {
                 attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(
-                    2 * u64::from(attempt) + rand::random::<u64>() % 5,
-                ))
-                .await;
+                conflict_pause(attempt).await;
             }
             other => return other,
         }
     }
+}
+
+/// The short, jittered pause before the `attempt`th run of a write that lost a conflict, so
+/// the writers that collided do not collide again at once.
+pub async fn conflict_pause(attempt: u32) {
+    let ms = 2 * u64::from(attempt) + rand::random::<u64>() % 5;
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
 /// Whether an error says an inbound message's dedupe key already exists: the same provider

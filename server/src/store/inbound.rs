@@ -136,7 +136,7 @@ async fn run(db: Db, rx: mpsc::Receiver<Job>) {
 }
 
 /// How many times a group that lost a write conflict is read and written again.
-const CONFLICT_RETRIES: u64 = 4;
+const CONFLICT_RETRIES: u32 = 4;
 
 /// Stores a group. If it fails for good (a racing delivery of one of its messages), stores each
 /// message on its own so one message cannot fail the others.
@@ -168,8 +168,7 @@ async fn store_fresh(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>, DbE
         match store_batch(db, arrivals).await {
             Err(e) if attempt < CONFLICT_RETRIES && crate::db::is_conflict(&e) => {
                 attempt += 1;
-                let pause = 2 * attempt + rand::random::<u64>() % 5;
-                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                crate::db::conflict_pause(attempt).await;
             }
             other => return other,
         }

@@ -35,7 +35,7 @@ fn surreal_bin() -> PathBuf {
         return PathBuf::from(p);
     }
     let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
-        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        |_| PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../target"),
         PathBuf::from,
     );
     let bin = target.join("debug/surreal");

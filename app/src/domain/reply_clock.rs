@@ -139,10 +139,58 @@ pub fn next_awaiting_since(
     channel: Channel,
     at: i64,
 ) -> Option<i64> {
-    match (direction, channel) {
-        (_, Channel::Note) | (Direction::Internal, _) => current,
-        (Direction::Inbound, _) => Some(current.map_or(at, |since| since.min(at))),
-        (Direction::Outbound, _) => None,
+    ClockEffect::of(direction, channel, at).apply(current)
+}
+
+/// What entries do to the waiting clock, whatever it stood at: `next_awaiting_since` as data.
+/// The store applies it to the stored value inside its write, so a write that raced it between
+/// a read and the write is built on, not overwritten.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ClockEffect {
+    /// A reply of ours stopped the clock.
+    pub reset: bool,
+    /// The oldest creator message since (or, without `reset`, in) these entries.
+    pub from: Option<i64>,
+}
+
+impl ClockEffect {
+    /// One entry's effect.
+    pub fn of(direction: Direction, channel: Channel, at: i64) -> ClockEffect {
+        match (direction, channel) {
+            (_, Channel::Note) | (Direction::Internal, _) => ClockEffect::default(),
+            (Direction::Inbound, _) => ClockEffect {
+                reset: false,
+                from: Some(at),
+            },
+            (Direction::Outbound, _) => ClockEffect {
+                reset: true,
+                from: None,
+            },
+        }
+    }
+
+    /// This effect, then `next`'s: one effect for both.
+    pub fn then(self, next: ClockEffect) -> ClockEffect {
+        if next.reset {
+            return next;
+        }
+        ClockEffect {
+            reset: self.reset,
+            from: earliest(self.from, next.from),
+        }
+    }
+
+    /// The clock after the effect, from `current`.
+    pub fn apply(self, current: Option<i64>) -> Option<i64> {
+        let base = if self.reset { None } else { current };
+        earliest(base, self.from)
+    }
+}
+
+fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -153,6 +201,38 @@ pub fn overdue_at(awaiting_since: Option<i64>) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn clock_effects_compose_like_entries_written_one_by_one() {
+        use Direction::*;
+        let (i, o, n) = (
+            (Inbound, Channel::Sms),
+            (Outbound, Channel::Email),
+            (Internal, Channel::Note),
+        );
+        let runs: [&[(Direction, Channel)]; 8] = [
+            &[i],
+            &[o],
+            &[n],
+            &[i, i],
+            &[i, o],
+            &[o, i, i],
+            &[i, n, o, n, i],
+            &[n, i, o],
+        ];
+        for start in [None, Some(5), Some(500)] {
+            for run in runs {
+                let mut one_by_one = start;
+                let mut effect = ClockEffect::default();
+                for (k, (direction, channel)) in run.iter().enumerate() {
+                    let at = 100 + 10 * k as i64;
+                    one_by_one = next_awaiting_since(one_by_one, *direction, *channel, at);
+                    effect = effect.then(ClockEffect::of(*direction, *channel, at));
+                }
+                assert_eq!(effect.apply(start), one_by_one, "{start:?} {run:?}");
+            }
+        }
+    }
+
     use super::*;
     const H: i64 = 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@
 
 use super::thread_write::{enum_str, NewMessage, SNIPPET_CHARS};
 use app::domain::classify::classify;
-use app::domain::reply_clock::next_awaiting_since;
+use app::domain::reply_clock::{next_awaiting_since, ClockEffect};
 use app::domain::text::snippet;
 use app::model::{Channel, Direction, SenderKind, ThreadSummary};
 use serde_json::{json, Value};
@@ -20,13 +20,10 @@ pub struct Advance {
 /// The variable object for `msg` on `thread`, and how the thread moves along. Absent optional
 /// values are left out of the object, so they read as NONE.
 pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value, Advance) {
+    let clock = ClockEffect::of(msg.direction, msg.channel, msg.at);
     let advance = Advance {
         awaiting: next_awaiting_since(thread.awaiting_since, msg.direction, msg.channel, msg.at),
-        unread: match msg.direction {
-            Direction::Inbound => true,
-            Direction::Outbound => false,
-            Direction::Internal => thread.unread,
-        },
+        unread: unread_after(msg.direction).unwrap_or(thread.unread),
     };
     let dkey = match (&msg.external_id, msg.direction) {
         (Some(eid), Direction::Inbound) => {
@@ -53,8 +50,11 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "to_address": msg.to_address,
         "check": msg.check_campaign.then_some(true),
         "snippet": snippet(&msg.text, SNIPPET_CHARS),
-        "awaiting": advance.awaiting,
-        "unread": advance.unread,
+        // What the entry does to the stored waiting clock and unread flag (applied to the stored
+        // values by `thread_move_statement`; `advance` is the same from the `thread` read).
+        "clock_reset": clock.reset.then_some(true),
+        "clock_from": clock.from,
+        "unread": unread_after(msg.direction),
         "new_channels": if msg.channel == Channel::Note { json!([]) } else { json!([enum_str(msg.channel)]) },
         "dkey": dkey,
         // Every creator message is classified as it is stored (`app::domain::classify`).
@@ -69,6 +69,16 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "outbound": (msg.direction == Direction::Outbound).then(|| json!({ msg.channel.as_str(): msg.at })),
     });
     (crate::db::without_nulls(vars), advance)
+}
+
+/// Whether the thread is unread after an entry: a creator's message makes it so, ours clears it, an
+/// internal one leaves it as it was (none).
+fn unread_after(direction: Direction) -> Option<bool> {
+    match direction {
+        Direction::Inbound => Some(true),
+        Direction::Outbound => Some(false),
+        Direction::Internal => None,
+    }
 }
 
 /// Whether the entry carries an inbound dedupe key (see `crate::db::inbound_key`).
@@ -111,7 +121,9 @@ pub fn message_statements(var: &str, dedupe: bool) -> String {
 /// group's for one thread (`Moves`). Its newest entry (`at`, `channel`, `sender_kind`,
 /// `sender_name`, `snippet`) replaces the last one if it is not older; its newest creator entry
 /// (`inbound_at`, `inbound_channel`; none if it has none) moves the last inbound one and ends any
-/// snooze or staleness; `awaiting`, `unread` are the thread's state after it; `new_channels` join
+/// snooze or staleness; `clock_reset`, `clock_from` (a `ClockEffect`) move the stored waiting
+/// clock and `unread` (none: unchanged) sets the unread flag — from the stored values, so a write
+/// committed since the caller read the thread is built on, not undone; `new_channels` join
 /// the thread's channels; `outbound` (`{ channel: at }`, none for no message of ours) is when we
 /// last wrote on each channel.
 pub fn thread_move_statement(var: &str) -> String {
@@ -123,7 +135,10 @@ pub fn thread_move_statement(var: &str) -> String {
          last_snippet = IF $e.at >= last_at THEN $e.snippet ELSE last_snippet END,
          last_inbound_channel = IF $e.inbound_at != NONE AND $e.inbound_at >= (last_inbound_at ?? 0) THEN $e.inbound_channel ELSE last_inbound_channel END,
          last_inbound_at = IF $e.inbound_at != NONE THEN math::max([last_inbound_at ?? 0, $e.inbound_at]) ELSE last_inbound_at END,
-         awaiting_since = $e.awaiting, unread = $e.unread, channels = array::union(channels, $e.new_channels),
+         awaiting_since = IF $e.clock_reset = true THEN $e.clock_from
+             ELSE IF $e.clock_from != NONE THEN math::min([awaiting_since ?? $e.clock_from, $e.clock_from])
+             ELSE awaiting_since END,
+         unread = $e.unread ?? unread, channels = array::union(channels, $e.new_channels),
          snoozed_until = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_until END,
          snooze_until_reply = IF $e.inbound_at != NONE THEN NONE ELSE snooze_until_reply END,
          snoozed_awaiting = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_awaiting END,
@@ -164,9 +179,14 @@ impl Moves {
                 seen["inbound_channel"] = entry["inbound_channel"].clone();
             }
         }
-        // The state after the group is the state after its last entry.
-        seen["awaiting"] = entry.get("awaiting").cloned().unwrap_or(Value::Null);
-        seen["unread"] = entry["unread"].clone();
+        // The clock moves as the entries would, one after another; the last entry that sets the
+        // unread flag sets it.
+        let clock = clock_of(seen).then(clock_of(entry));
+        seen["clock_reset"] = json!(clock.reset);
+        seen["clock_from"] = json!(clock.from);
+        if let Some(unread) = entry.get("unread").filter(|u| u.is_boolean()) {
+            seen["unread"] = unread.clone();
+        }
         // When we last wrote on each channel: the newest per channel.
         if let Some(sent) = entry["outbound"].as_object() {
             if !seen["outbound"].is_object() {
@@ -202,6 +222,14 @@ impl Moves {
     }
 }
 
+/// The clock effect a bound entry or move carries.
+fn clock_of(v: &Value) -> ClockEffect {
+    ClockEffect {
+        reset: v["clock_reset"].as_bool().unwrap_or(false),
+        from: v["clock_from"].as_i64(),
+    }
+}
+
 /// The part of a bound entry that moves its thread.
 fn move_of(entry: &Value) -> Value {
     let mut m = serde_json::Map::new();
@@ -215,7 +243,8 @@ fn move_of(entry: &Value) -> Value {
         "snippet",
         "inbound_at",
         "inbound_channel",
-        "awaiting",
+        "clock_reset",
+        "clock_from",
         "unread",
         "new_channels",
         "outbound",
@@ -255,5 +284,55 @@ pub fn apply(thread: &mut ThreadSummary, msg: &NewMessage, advance: Advance) {
         thread.last_sender_kind = msg.sender_kind;
         thread.last_sender_name = msg.sender_name.clone();
         thread.last_snippet = snippet(&msg.text, SNIPPET_CHARS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(tid: &str, direction: &str, at: i64) -> Value {
+        let (reset, from, unread) = match direction {
+            "in" => (None, Some(at), Some(true)),
+            "out" => (Some(true), None, Some(false)),
+            _ => (None, None, None),
+        };
+        crate::db::without_nulls(json!({
+            "ws": "w", "tid": tid, "at": at, "channel": "sms", "sender_kind": "creator",
+            "sender_name": "A", "snippet": "s", "new_channels": ["sms"],
+            "clock_reset": reset, "clock_from": from, "unread": unread,
+        }))
+    }
+
+    #[test]
+    fn a_group_moves_each_thread_once_as_its_entries_would_one_by_one() {
+        // (entries of one thread, in order) → (clock_reset, clock_from, unread) of its move.
+        let cases: [(&[(&str, i64)], (bool, Option<i64>, Option<bool>)); 5] = [
+            (&[("in", 10), ("in", 5)], (false, Some(5), Some(true))),
+            (&[("in", 10), ("out", 20)], (true, None, Some(false))),
+            (
+                &[("out", 20), ("in", 30), ("in", 40)],
+                (true, Some(30), Some(true)),
+            ),
+            (&[("in", 10), ("note", 20)], (false, Some(10), Some(true))),
+            (&[("note", 20)], (false, None, None)),
+        ];
+        for (entries, (reset, from, unread)) in cases {
+            let mut moves = Moves::default();
+            for (d, at) in entries {
+                moves.add(&entry("t1", d, *at));
+            }
+            moves.add(&entry("t2", "in", 1));
+            let values = moves.into_values();
+            assert_eq!(values.len(), 2, "{entries:?}");
+            let m = &values[0];
+            assert_eq!(
+                m["clock_reset"].as_bool().unwrap_or(false),
+                reset,
+                "{entries:?}"
+            );
+            assert_eq!(m["clock_from"].as_i64(), from, "{entries:?}");
+            assert_eq!(m["unread"].as_bool(), unread, "{entries:?}");
+        }
     }
 }

@@ -107,7 +107,10 @@ impl MailServers {
             children: vec![dovecot],
         };
         wait_for(imap_port, "dovecot");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mail/smtp_relay.py");
+        // Read when the test runs, not when it was compiled: a shared target dir may hold a test
+        // binary built from another checkout of the same sources.
+        let script = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap())
+            .join("tests/mail/smtp_relay.py");
         let relay = Command::new("python3")
             .arg(script)
             .arg(smtp_port.to_string())

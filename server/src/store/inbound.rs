@@ -159,9 +159,9 @@ pub async fn store_group(db: &Db, arrivals: &[Arrival]) -> Vec<Result<Received, 
 }
 
 /// Stores a group, from its reads again each time it loses a write conflict (a teammate's reply,
-/// another group or instance writing one of its threads first): the thread state it moves along
-/// from — waiting since, unread — may be what the other write changed, so running the same
-/// statements again could undo that write.
+/// another group or instance writing one of its threads first): the other write may have changed
+/// what the group decided from its reads — which thread a reply answers (when we last wrote on a
+/// channel, which threads are open) and whether a provider id was already stored.
 async fn store_fresh(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>, DbError> {
     let mut attempt = 0;
     loop {

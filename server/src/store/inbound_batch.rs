@@ -98,8 +98,9 @@ pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>,
             entry::thread_move_statement("t"),
         );
         let vars = json!({ "entries": entries, "moves": moves.into_values() });
-        // Not run again here on a write conflict: its values come from the reads, which the
-        // conflicting write may have made stale; the caller reads again (`inbound::store_group`).
+        // Not run again here on a write conflict: which thread each message joins came from the
+        // reads, which the conflicting write may have made stale; the caller reads again
+        // (`inbound::store_group`).
         exec(db, &sql, vars).await?;
     }
     for i in parked {

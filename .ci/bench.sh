@@ -8,5 +8,5 @@ case "${1:-}" in
   B2) shift; cargo run --release -p server --example bench_b2 -- "$@" ;;
   B3) shift; cargo run --release -p server --bin bench_b3 -- "$@" ;;
   B4) shift; cargo run --release -p server --example bench_b4 -- "$@" ;;
-  *) echo "usage: bash .ci/bench.sh B1 [--messages N] [--concurrency N] | B2 [--events N] [--subscribers N] | B3 [--small N] [--large N] [--runs N] | B4 [--creators N] [--dispatch N]" >&2; exit 2 ;;
+  *) echo "usage: bash .ci/bench.sh B1 [--messages N] [--concurrency N] [--costs N] | B2 [--events N] [--subscribers N] | B3 [--small N] [--large N] [--runs N] | B4 [--creators N] [--dispatch N]" >&2; exit 2 ;;
 esac

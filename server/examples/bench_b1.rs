@@ -8,7 +8,12 @@
 //! took per message (the whole process: server, database and the sending client).
 //! Prints figures and, last, `BENCH B1 msgs_per_s=<x> raw_per_s=<r> ratio=<x/r>`.
 //!
-//! Usage: bench_b1 [--messages N] [--concurrency N] [--creators N]
+//! With `--costs N` it then breaks the store's CPU time per message down by part, over N SMS
+//! messages each: the whole write, its messages (with dedupe keys) and its thread moves alone,
+//! and those two on copies of the tables without their indexes and without their schema — what
+//! slimming the schema could at most save.
+//!
+//! Usage: bench_b1 [--messages N] [--concurrency N] [--creators N] [--costs N]
 //! (an example, not a bin, so it can use the dev-only websocket client)
 
 use app::live::LiveEvent;
@@ -376,8 +381,8 @@ async fn main() {
             let db = raw_db.clone();
             async move {
                 exec(&db, "CREATE message CONTENT $r;", json!({ "r": r }))
-                .await
-                .unwrap();
+                    .await
+                    .unwrap();
             }
         })
         .buffer_unordered(concurrency)
@@ -477,6 +482,10 @@ async fn main() {
         unique,
         "every message pushed live"
     );
+    let costs = arg("--costs", 0);
+    if costs > 0 {
+        print_costs(&db, &ws.workspace_id, &ws.creator_ids, now, costs).await;
+    }
     let _ = std::fs::remove_dir_all(&dir);
     println!(
         "BENCH B1 msgs_per_s={msgs_per_s:.0} raw_per_s={raw_per_s:.0} ratio={:.2}",
@@ -493,7 +502,184 @@ fn cpu_seconds() -> f64 {
         .map_or("", |(_, rest)| rest)
         .split_whitespace()
         .collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // The kernel reports in clock ticks, 100 per second on Linux.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The store's CPU time per message, part by part (`--costs N`): N SMS messages per line, one to
+/// each creator in turn, written in groups of 24, two groups at a time, as the ingester writes.
+async fn print_costs(db: &db::Db, ws: &str, creators: &[String], now: i64, n: usize) {
+    use server::store::entry;
+    use server::store::thread_write::NewMessage;
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT {}, record::id(creator) AS cid FROM thread;",
+            server::store::THREAD_FIELDS
+        ),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let mut thread_of: HashMap<String, app::model::ThreadSummary> = HashMap::new();
+    for row in resp.take::<Vec<Value>>(0).unwrap() {
+        let creator = row["cid"].as_str().unwrap_or_default().to_string();
+        if let Ok(t) = serde_json::from_value(row) {
+            thread_of.entry(creator).or_insert(t);
+        }
+    }
+    // Bound as the inbound group binds them (`entry::bind`), with fresh provider ids per line.
+    let entries = |line: usize| -> Vec<Value> {
+        (0..n)
+            .map(|i| {
+                let creator = &creators[(i * 7919) % creators.len()];
+                let t = &thread_of[creator];
+                let msg = NewMessage::from_creator(
+                    Channel::Sms,
+                    creator.clone(),
+                    t.creator_name.clone(),
+                    None,
+                    format!("cost line {line} message {i}: loving the product, posting Friday"),
+                    now + i as i64,
+                    format!("cost-{line}-{i}"),
+                );
+                entry::bind(ws, t, &msg).0
+            })
+            .collect()
+    };
+    let write = |sql: String, line: usize| {
+        let db = db.clone();
+        let groups: Vec<Vec<Value>> = entries(line).chunks(24).map(<[Value]>::to_vec).collect();
+        async move {
+            let (started, cpu) = (Instant::now(), cpu_seconds());
+            futures::stream::iter(groups)
+                .map(|g| {
+                    let (db, sql) = (db.clone(), sql.clone());
+                    async move {
+                        let mut moves = entry::Moves::default();
+                        g.iter().for_each(|e| moves.add(e));
+                        exec(
+                            &db,
+                            &sql,
+                            json!({ "entries": g, "moves": moves.into_values() }),
+                        )
+                        .await
+                        .unwrap();
+                    }
+                })
+                .buffer_unordered(2)
+                .collect::<Vec<()>>()
+                .await;
+            (cpu_seconds() - cpu, started.elapsed())
+        }
+    };
+    let tx = |body: String| format!("BEGIN TRANSACTION; {body} COMMIT TRANSACTION;");
+    let messages = |table: &str| {
+        format!(
+            "FOR $e IN $entries {{ {} }};",
+            entry::message_statements("e", true)
+        )
+        .replace(
+            "type::record('message',",
+            &format!("type::record('{table}',"),
+        )
+    };
+    let moves = |table: &str| {
+        format!(
+            "FOR $t IN $moves {{ {} }};",
+            entry::thread_move_statement("t")
+        )
+        .replace(
+            "type::record('thread',",
+            &format!("type::record('{table}',"),
+        )
+    };
+    // Copies of `message` and `thread` under other names: without their indexes, and schemaless.
+    let mut info = exec(
+        db,
+        "INFO FOR TABLE message; INFO FOR TABLE thread;",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let definitions = |info: Option<Value>| -> Vec<String> {
+        let info = info.unwrap_or_default();
+        let mut fields: Vec<(String, String)> = info["fields"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect();
+        // Parents before their `.*` children.
+        fields.sort_by_key(|(k, _)| (k.matches('.').count(), k.clone()));
+        fields.into_iter().map(|(_, d)| d).collect()
+    };
+    let message_fields = definitions(info.take(0).unwrap());
+    let thread_fields = definitions(info.take(1).unwrap());
+    for (copy, of, fields, schemafull) in [
+        ("message_unindexed", "message", &message_fields, true),
+        ("message_schemaless", "message", &message_fields, false),
+        ("thread_unindexed", "thread", &thread_fields, true),
+        ("thread_schemaless", "thread", &thread_fields, false),
+    ] {
+        let mut sql = format!(
+            "DEFINE TABLE {copy} {};",
+            if schemafull {
+                "SCHEMAFULL"
+            } else {
+                "SCHEMALESS"
+            }
+        );
+        for d in fields.iter().filter(|_| schemafull) {
+            // A field of type `array<object>` defines its `.*` child itself.
+            sql += &d
+                .replacen("DEFINE FIELD ", "DEFINE FIELD OVERWRITE ", 1)
+                .replace(&format!(" ON {of} "), &format!(" ON {copy} "))
+                .replace(&format!(" ON TABLE {of} "), &format!(" ON TABLE {copy} "));
+            sql += ";";
+        }
+        if of == "thread" {
+            sql += &format!("INSERT INTO {copy} (SELECT * FROM thread);");
+        }
+        exec(db, &sql, json!({})).await.unwrap();
+    }
+    println!("the store's CPU time per message, by part ({n} SMS messages each, in groups of 24):");
+    let lines = [
+        (
+            "the whole write: dedupe keys, messages, thread moves",
+            tx(format!("{} {}", messages("message"), moves("thread"))),
+        ),
+        ("dedupe keys and messages", tx(messages("message"))),
+        ("thread moves", tx(moves("thread"))),
+        (
+            "dedupe keys and messages, message table without indexes",
+            tx(messages("message_unindexed")),
+        ),
+        (
+            "dedupe keys and messages, message table schemaless",
+            tx(messages("message_schemaless")),
+        ),
+        (
+            "thread moves, thread table without indexes",
+            tx(moves("thread_unindexed")),
+        ),
+        (
+            "thread moves, thread table schemaless",
+            tx(moves("thread_schemaless")),
+        ),
+    ];
+    for (line, (what, sql)) in lines.into_iter().enumerate() {
+        let (cpu, wall) = write(sql, line).await;
+        println!(
+            "  {what}: {:.2} ms CPU per message ({:.0} msg/s)",
+            cpu * 1000.0 / n as f64,
+            n as f64 / wall.as_secs_f64()
+        );
+    }
 }

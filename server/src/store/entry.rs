@@ -307,7 +307,9 @@ mod tests {
     #[test]
     fn a_group_moves_each_thread_once_as_its_entries_would_one_by_one() {
         // (entries of one thread, in order) → (clock_reset, clock_from, unread) of its move.
-        let cases: [(&[(&str, i64)], (bool, Option<i64>, Option<bool>)); 5] = [
+        type Entries<'a> = &'a [(&'a str, i64)];
+        type Move = (bool, Option<i64>, Option<bool>);
+        let cases: [(Entries, Move); 5] = [
             (&[("in", 10), ("in", 5)], (false, Some(5), Some(true))),
             (&[("in", 10), ("out", 20)], (true, None, Some(false))),
             (

@@ -201,6 +201,8 @@ pub fn overdue_at(awaiting_since: Option<i64>) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn clock_effects_compose_like_entries_written_one_by_one() {
         use Direction::*;
@@ -233,7 +235,6 @@ mod tests {
         }
     }
 
-    use super::*;
     const H: i64 = 60 * 60 * 1000;
 
     #[test]

@@ -344,18 +344,8 @@ async fn main() {
     let webhook_cpu = cpu_seconds() - cpu_before;
     listener_task.abort();
     let refused = results.iter().filter(|s| !(200..300).contains(*s)).count();
-    let mut resp = exec(
-        &db,
-        "SELECT count() AS n FROM message WHERE string::starts_with(text, $run) GROUP ALL;",
-        json!({ "run": run }),
-    )
-    .await
-    .unwrap();
-    let stored: Vec<Value> = resp.take(0).unwrap();
-    let stored = stored.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) as usize;
-
-    // The same records, inserted raw on the same engine (another database of it): the message
-    // records the webhooks stored, as the database holds them.
+    // The message records the webhooks stored, as the database holds them: counted, then
+    // inserted raw on the same engine (another database of it).
     let mut resp = exec(
         &db,
         "SELECT * OMIT id FROM message WHERE string::starts_with(text, $run);",
@@ -364,7 +354,7 @@ async fn main() {
     .await
     .unwrap();
     let raws: Vec<Value> = resp.take(0).unwrap();
-    assert_eq!(raws.len(), unique, "every stored message read back");
+    let stored = raws.len();
     let raw_db = db.clone();
     raw_db.use_ns("bench_raw").use_db("raw").await.unwrap();
     exec(
@@ -580,25 +570,26 @@ async fn print_costs(db: &db::Db, ws: &str, creators: &[String], now: i64, n: us
         }
     };
     let tx = |body: String| format!("BEGIN TRANSACTION; {body} COMMIT TRANSACTION;");
-    let messages = |table: &str| {
-        format!(
-            "FOR $e IN $entries {{ {} }};",
-            entry::message_statements("e", true)
-        )
-        .replace(
-            "type::record('message',",
+    // The group's statements, writing table `of` into `table` instead.
+    let retarget = |sql: String, of: &str, table: &str| {
+        sql.replace(
+            &format!("type::record('{of}',"),
             &format!("type::record('{table}',"),
         )
     };
+    let messages = |table: &str| {
+        let sql = format!(
+            "FOR $e IN $entries {{ {} }};",
+            entry::message_statements("e", true)
+        );
+        retarget(sql, "message", table)
+    };
     let moves = |table: &str| {
-        format!(
+        let sql = format!(
             "FOR $t IN $moves {{ {} }};",
             entry::thread_move_statement("t")
-        )
-        .replace(
-            "type::record('thread',",
-            &format!("type::record('{table}',"),
-        )
+        );
+        retarget(sql, "thread", table)
     };
     // Copies of `message` and `thread` under other names: without their indexes, and schemaless.
     let mut info = exec(

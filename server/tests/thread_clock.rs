@@ -11,37 +11,27 @@ use server::store::thread_write::{append_message, NewMessage};
 use server::store::THREAD_FIELDS;
 
 fn message(t: &ThreadSummary, direction: Direction, channel: Channel, at: i64) -> NewMessage {
-    let creator = direction == Direction::Inbound;
-    NewMessage {
-        id: server::ids::new_id(),
-        direction,
+    let from_creator = NewMessage::from_creator(
         channel,
-        sender_kind: if creator {
-            SenderKind::Creator
-        } else {
-            SenderKind::Teammate
-        },
-        sender_id: creator.then(|| t.creator_id.clone()),
-        sender_name: if creator {
-            t.creator_name.clone()
-        } else {
-            "Teammate".into()
-        },
-        subject: None,
-        text: format!("{direction:?} at {at}"),
+        t.creator_id.clone(),
+        t.creator_name.clone(),
+        None,
+        format!("{direction:?} at {at}"),
         at,
-        status: if creator {
-            DeliveryStatus::Received
-        } else {
-            DeliveryStatus::Sent
-        },
+        server::ids::new_id(),
+    );
+    if direction == Direction::Inbound {
+        return from_creator;
+    }
+    NewMessage {
+        direction,
+        sender_kind: SenderKind::Teammate,
+        sender_id: None,
+        sender_name: "Teammate".into(),
+        status: DeliveryStatus::Sent,
         external_id: None,
-        to_address: None,
-        job: None,
-        email: None,
-        check_campaign: false,
         automate: false,
-        bulk: None,
+        ..from_creator
     }
 }
 

@@ -20,11 +20,11 @@ use app::live::LiveEvent;
 use app::model::Channel;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use server::backend::SurrealBackend;
 use server::bench_args::arg;
 use server::clock::Clock;
 use server::config::Config;
 use server::db::{self, exec};
+use server::state::AppState;
 use server::store::inbound::{store_group, Arrival, Pick, Received};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -152,11 +152,11 @@ async fn main() {
     .await
     .unwrap();
 
-    let backend = SurrealBackend::new(db.clone(), Clock::System, config.clone());
+    let state = AppState::new(db.clone(), Clock::System, config.clone());
     let options = leptos::config::LeptosOptions::builder()
         .output_name("creator-inbox")
         .build();
-    let app = server::http::router(backend, options);
+    let app = server::http::router(state, options);
     tokio::spawn(async move { axum::serve(listener, app).await });
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)

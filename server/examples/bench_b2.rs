@@ -79,12 +79,11 @@ async fn serve(dir: String) {
     let (token, _) = server::auth::sign_in(&db, &user, PASSWORD, now)
         .await
         .unwrap_or_else(|_| panic!("sign in"));
-    let backend =
-        server::backend::SurrealBackend::new(db.clone(), server::clock::Clock::System, config);
+    let state = server::state::AppState::new(db.clone(), server::clock::Clock::System, config);
     let options = leptos::config::LeptosOptions::builder()
         .output_name("creator-inbox")
         .build();
-    let (app, live) = server::http::router_with_live(backend, options);
+    let (app, live) = server::http::router_with_live(state, options);
     assert!(live.wait_live(Duration::from_secs(10)).await, "live feed");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -20,12 +20,12 @@ use app::model::bulk::{BulkCompose, BulkSelection};
 use app::model::Role;
 use axum::routing::post;
 use serde_json::json;
-use server::backend::SurrealBackend;
 use server::bench_args::arg;
 use server::clock::Clock;
 use server::config::Config;
 use server::db::{self, exec};
 use server::outbound::dispatcher::Dispatcher;
+use server::state::AppState;
 use server::store::bulk;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -191,7 +191,7 @@ async fn main() {
     .map_err(|_| "connect")
     .unwrap();
     let clock = Clock::manual(now + 60_000);
-    let backend = SurrealBackend::new(db.clone(), clock.clone(), config);
+    let state = AppState::new(db.clone(), clock.clone(), config);
     let caller = Caller {
         user_id: "owner".into(),
         workspace_id: "bench".into(),
@@ -221,8 +221,7 @@ async fn main() {
     let enqueue_s = t0.elapsed().as_secs_f64();
     assert!(created.due);
     let t_write = Instant::now();
-    let written = backend
-        .enqueue_bulk(&created.id)
+    let written = server::bulk_sends::enqueue_bulk(&state, &created.id)
         .await
         .unwrap()
         .expect("written");
@@ -241,11 +240,11 @@ async fn main() {
     // 2. Dispatch against an endpoint that answers at once (the stress case), then against one
     // that answers in 50 ms like a real provider; each beside the endpoint alone.
     let phase = |n: usize| {
-        let (backend, accepted, base) = (backend.clone(), accepted.clone(), base.clone());
+        let (state, accepted, base) = (state.clone(), accepted.clone(), base.clone());
         async move {
             let endpoint_per_s = probe_endpoint(&base, n.min(2_000)).await;
             let before = accepted.load(Ordering::Relaxed);
-            let d = Dispatcher::new(backend);
+            let d = Dispatcher::new(state);
             let t = Instant::now();
             let mut sent = 0;
             while sent < n {

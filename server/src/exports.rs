@@ -1,8 +1,7 @@
 //! `GET /audit.csv`: the workspace's audit trail as CSV (owners and managers), filtered like the
 //! Audit page (`action`, `thread`, `from`, `to` in Unix ms). A download, newest first.
 
-use crate::backend::SurrealBackend;
-use app::api::backend::Backend;
+use crate::state::AppState;
 use app::api::{session_token_in, validate_audit_query, AppError};
 use app::model::AuditQuery;
 use axum::extract::{Query, State};
@@ -24,14 +23,14 @@ fn refuse(e: AppError) -> Response {
 }
 
 pub async fn audit_csv(
-    State(backend): State<SurrealBackend>,
+    State(state): State<AppState>,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
     let Some(token) = session_token_in(&headers) else {
         return refuse(AppError::Unauthorized);
     };
-    let caller = match backend.authenticate(&token).await {
+    let caller = match crate::auth::caller(&state, &token).await {
         Ok(c) => c,
         Err(e) => return refuse(e),
     };
@@ -42,7 +41,7 @@ pub async fn audit_csv(
         tracing::info!(reason = %e, "audit export refused");
         return refuse(e);
     }
-    match backend.audit_log(&caller, &query, MAX_ROWS).await {
+    match app::api::ReviewApi::audit_log(&state, &caller, &query, MAX_ROWS).await {
         Ok(events) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

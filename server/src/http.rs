@@ -1,7 +1,7 @@
 //! The axum application: server functions, server-rendered routes, static files, health.
 
-use crate::backend::SurrealBackend;
 use crate::live::LiveService;
+use crate::state::AppState;
 use app::api::backend::SharedBackend;
 use axum::routing::get;
 use axum::Router;
@@ -9,20 +9,20 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 
-/// Builds the whole router around a backend and the Leptos options (site root, output name),
+/// Builds the whole router around a state and the Leptos options (site root, output name),
 /// and starts this instance's live feed.
-pub fn router(backend: SurrealBackend, leptos_options: LeptosOptions) -> Router {
-    router_with_live(backend, leptos_options).0
+pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+    router_with_live(state, leptos_options).0
 }
 
 /// The router and its live service (for tests and benchmarks that watch the hub).
 pub fn router_with_live(
-    backend: SurrealBackend,
+    state: AppState,
     leptos_options: LeptosOptions,
 ) -> (Router, Arc<LiveService>) {
-    let live = LiveService::start(backend.clone());
-    let for_hooks = backend.clone();
-    let shared: SharedBackend = Arc::new(backend);
+    let live = LiveService::start(state.clone());
+    let for_hooks = state.clone();
+    let shared: SharedBackend = Arc::new(state);
     let routes = generate_route_list(app::ui::App);
     let for_routes = shared.clone();
     let for_fns = shared.clone();
@@ -65,20 +65,20 @@ pub fn router_with_live(
         .route(
             "/api/{*fn_name}",
             axum::routing::post(move |req: axum::extract::Request| {
-                let backend = for_fns.clone();
+                let state = for_fns.clone();
                 async move {
                     leptos_axum::handle_server_fns_with_context(
-                        move || provide_context(backend.clone()),
+                        move || provide_context(state.clone()),
                         req,
                     )
                     .await
                 }
             })
             .get(move |req: axum::extract::Request| {
-                let backend = shared.clone();
+                let state = shared.clone();
                 async move {
                     leptos_axum::handle_server_fns_with_context(
-                        move || provide_context(backend.clone()),
+                        move || provide_context(state.clone()),
                         req,
                     )
                     .await

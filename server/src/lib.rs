@@ -20,4 +20,5 @@ pub mod model_provider;
 pub mod outbound;
 pub mod sealed;
 pub mod seed;
+pub mod state;
 pub mod store;

@@ -1,6 +1,6 @@
 //! `server` — the creator inbox's binary. See `server --help`.
 
-use server::{backend::SurrealBackend, clock::Clock, config::Config, db, http, seed};
+use server::{clock::Clock, config::Config, db, http, seed, state::AppState};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -69,11 +69,11 @@ async fn run(command: &str, config: Config) -> Result<(), String> {
             let options = leptos_options(&config);
             let bind = config.bind;
             let public_url = config.public_url.clone();
-            let backend = SurrealBackend::new(db, Clock::System, config);
-            server::outbound::dispatcher::Dispatcher::new(backend.clone()).spawn();
-            server::automation::Automation::new(backend.clone()).spawn();
-            server::channels::email_imap::watch(backend.clone());
-            let app = http::router(backend, options);
+            let state = AppState::new(db, Clock::System, config);
+            server::outbound::dispatcher::Dispatcher::new(state.clone()).spawn();
+            server::automation::Automation::new(state.clone()).spawn();
+            server::channels::email_imap::watch(state.clone());
+            let app = http::router(state, options);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;

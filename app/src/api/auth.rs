@@ -1,4 +1,6 @@
 #[cfg(feature = "ssr")]
+use super::backend::{Caller, NewSession};
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
 use crate::model::SessionInfo;
@@ -47,4 +49,16 @@ pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
         Err(AppError::Unauthorized) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// What signing in and out and resolving a session needs from the server: implemented once, in `server::backend::auth`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait AuthApi: Send + Sync {
+    /// Whether cookies must carry `Secure` (the public URL is https).
+    fn secure_cookies(&self) -> bool;
+    async fn sign_in(&self, email: &str, password: &str) -> Result<NewSession, AppError>;
+    async fn sign_out(&self, session_token: &str) -> Result<(), AppError>;
+    async fn authenticate(&self, session_token: &str) -> Result<Caller, AppError>;
+    async fn session_info(&self, caller: &Caller) -> Result<SessionInfo, AppError>;
 }

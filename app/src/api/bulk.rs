@@ -1,8 +1,12 @@
 //! Server functions for bulk messages: preview, create, follow, approve, cancel, retry.
 
 #[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::bulk;
 use crate::model::bulk::*;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -116,4 +120,39 @@ fn workspace_scope(caller: &super::backend::Caller) -> Result<(), AppError> {
             "this view cannot see bulk messages".into(),
         ))
     }
+}
+
+/// What bulk messages needs from the server: implemented once, in `server::backend::bulk`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait BulkApi: Send + Sync {
+    /// What a bulk message would do: each selected creator's channel or skip reason, and the
+    /// message as `sample` (a thread id) would read it.
+    async fn bulk_preview(
+        &self,
+        caller: &Caller,
+        selection: &bulk::BulkSelection,
+        compose: &bulk::BulkCompose,
+        sample: Option<&str>,
+    ) -> Result<bulk::BulkPreview, AppError>;
+    /// Creates a bulk message (written at once when due and needing no approval); its id.
+    async fn create_bulk(
+        &self,
+        caller: &Caller,
+        selection: &bulk::BulkSelection,
+        compose: &bulk::BulkCompose,
+        schedule_at: Option<i64>,
+    ) -> Result<String, AppError>;
+    async fn bulk_view(&self, caller: &Caller, id: &str) -> Result<bulk::BulkView, AppError>;
+    async fn bulk_list(&self, caller: &Caller) -> Result<Vec<bulk::BulkView>, AppError>;
+    /// Approves or rejects a bulk message awaiting approval.
+    async fn decide_bulk(
+        &self,
+        caller: &Caller,
+        id: &str,
+        approve: bool,
+    ) -> Result<bulk::BulkView, AppError>;
+    async fn cancel_bulk(&self, caller: &Caller, id: &str) -> Result<bulk::BulkView, AppError>;
+    /// Queues the bulk message's failed sends again.
+    async fn retry_bulk(&self, caller: &Caller, id: &str) -> Result<bulk::BulkView, AppError>;
 }

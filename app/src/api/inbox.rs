@@ -1,4 +1,6 @@
 #[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
 use crate::domain::filter::InboxFilter;
@@ -40,4 +42,19 @@ pub async fn load_inbox_counts() -> Result<InboxCounts, AppError> {
 pub async fn load_filter_options() -> Result<FilterOptions, AppError> {
     let (backend, caller) = context::caller().await?;
     backend.filter_options(&caller).await
+}
+
+/// What the inbox list, its counts and filter options needs from the server: implemented once, in `server::backend::inbox`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait InboxApi: Send + Sync {
+    async fn list_threads(
+        &self,
+        caller: &Caller,
+        filter: &InboxFilter,
+        after: Option<Cursor>,
+    ) -> Result<InboxPage, AppError>;
+    async fn count_matching(&self, caller: &Caller, filter: &InboxFilter) -> Result<u64, AppError>;
+    async fn inbox_counts(&self, caller: &Caller) -> Result<InboxCounts, AppError>;
+    async fn filter_options(&self, caller: &Caller) -> Result<FilterOptions, AppError>;
 }

@@ -1,7 +1,7 @@
-//! Server functions: the only doors from the browser to the server. Each one is thin:
-//! resolve the caller from the session, call the backend, return. The backend (storage,
-//! auth, channels) is injected by the `server` crate through Leptos context, so this crate
-//! never links a database.
+//! Server functions: the only doors from the browser to the server, one file per area. Each one
+//! is thin: validate its arguments, resolve the caller from the session, authorize, call its
+//! area's trait (declared at the foot of the same file), return. The server crate implements the
+//! traits and injects them through Leptos context, so this crate never links a database.
 
 mod error;
 pub use error::AppError;
@@ -15,21 +15,21 @@ pub use context::session_token_in;
 
 mod auth;
 mod bulk;
+mod channels;
 mod inbox;
 mod policies;
 mod portal;
 mod review;
-mod settings;
 mod thread;
 mod unmatched;
 
 pub use auth::*;
 pub use bulk::*;
+pub use channels::*;
 pub use inbox::*;
 pub use policies::*;
 pub use portal::*;
 pub use review::*;
-pub use settings::*;
 pub use thread::*;
 pub use unmatched::*;
 

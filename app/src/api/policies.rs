@@ -1,6 +1,8 @@
 //! Server functions for response policies per campaign and the approved-language library.
 
 #[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
 use crate::domain::language::Snippet;
@@ -101,4 +103,36 @@ pub async fn save_language(snippet: Snippet) -> Result<PolicySettings, AppError>
     let (backend, caller) = context::caller().await?;
     caller.require_manager()?;
     backend.save_language(&caller, &snippet).await
+}
+
+/// What campaign policies, follow-up rules, the reply timer and approved language needs from the server: implemented once, in `server::backend::policies`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait PoliciesApi: Send + Sync {
+    async fn policy_settings(&self, caller: &Caller) -> Result<PolicySettings, AppError>;
+    /// Sets a campaign's own policy (`None`: back to its kind's defaults).
+    async fn set_campaign_policy(
+        &self,
+        caller: &Caller,
+        campaign_id: &str,
+        policy: Option<&crate::domain::policy::ResponsePolicy>,
+    ) -> Result<PolicySettings, AppError>;
+    async fn set_reply_timer(
+        &self,
+        caller: &Caller,
+        escalate_after_hours: Option<u32>,
+        business_hours: Option<crate::domain::reply_clock::BusinessHours>,
+    ) -> Result<PolicySettings, AppError>;
+    async fn set_campaign_followups(
+        &self,
+        caller: &Caller,
+        campaign_id: &str,
+        rules: Option<&[crate::domain::followup::RuleSetting]>,
+    ) -> Result<PolicySettings, AppError>;
+    /// Saves one approved-language entry for the workspace (replacing a built-in one by key).
+    async fn save_language(
+        &self,
+        caller: &Caller,
+        snippet: &crate::domain::language::Snippet,
+    ) -> Result<PolicySettings, AppError>;
 }

@@ -2,6 +2,8 @@
 //! their one campaign thread (`portal_view`, `portal_reply`). Teammates create and revoke the
 //! links (writers only).
 
+#[cfg(feature = "ssr")]
+use super::backend::Caller;
 use super::AppError;
 use crate::model::{MessageView, PortalLink, PortalView};
 use leptos::prelude::*;
@@ -53,4 +55,19 @@ pub async fn revoke_portal_link(thread_id: String) -> Result<(), AppError> {
     let (backend, caller) = context::caller().await?;
     caller.require_write()?;
     backend.revoke_portal_link(&caller, &thread_id).await
+}
+
+/// What the creator portal and its magic links needs from the server: implemented once, in `server::backend::portal`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait PortalApi: Send + Sync {
+    /// What a portal token opens (`NotFound` for any token that does not open).
+    async fn portal_view(&self, token: &str) -> Result<PortalView, AppError>;
+    async fn portal_reply(&self, token: &str, text: &str) -> Result<MessageView, AppError>;
+    async fn create_portal_link(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+    ) -> Result<PortalLink, AppError>;
+    async fn revoke_portal_link(&self, caller: &Caller, thread_id: &str) -> Result<(), AppError>;
 }

@@ -2,6 +2,8 @@
 //! validates its arguments, authorizes, and calls the backend.
 
 #[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
 use crate::model::{
@@ -155,4 +157,48 @@ pub fn validate_audit_query(q: &AuditQuery) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// What drafts behind approval, notifications and the audit trail needs from the server: implemented once, in `server::backend::review`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait ReviewApi: Send + Sync {
+    /// The approval queue (drafts in one state, filtered) with the filters' options.
+    async fn approval_queue(
+        &self,
+        caller: &Caller,
+        query: &DraftQuery,
+    ) -> Result<ApprovalQueue, AppError>;
+    /// Approves a pending draft (`text`: the reviewer's edit) and sends it.
+    async fn approve_draft(
+        &self,
+        caller: &Caller,
+        draft_id: &str,
+        text: Option<&str>,
+    ) -> Result<MessageView, AppError>;
+    async fn reject_draft(
+        &self,
+        caller: &Caller,
+        draft_id: &str,
+        comment: &str,
+    ) -> Result<(), AppError>;
+    async fn edit_draft(
+        &self,
+        caller: &Caller,
+        draft_id: &str,
+        text: &str,
+    ) -> Result<DraftView, AppError>;
+    async fn notifications(&self, caller: &Caller) -> Result<Vec<NotificationView>, AppError>;
+    async fn mark_notifications_read(
+        &self,
+        caller: &Caller,
+        thread_id: Option<&str>,
+    ) -> Result<(), AppError>;
+    /// Audit events, newest first (at most `limit`).
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        query: &AuditQuery,
+        limit: usize,
+    ) -> Result<Vec<AuditView>, AppError>;
 }

@@ -1,4 +1,6 @@
 #[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
 #[cfg(feature = "ssr")]
@@ -143,4 +145,62 @@ pub async fn snooze_thread(
     backend
         .snooze_thread(&caller, &thread_id, until, until_reply)
         .await
+}
+
+/// What one thread: reading it and every write a teammate makes in it needs from the server: implemented once, in `server::backend::thread`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait ThreadApi: Send + Sync {
+    async fn thread_detail(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+    ) -> Result<ThreadDetail, AppError>;
+    async fn mark_read(&self, caller: &Caller, thread_id: &str) -> Result<(), AppError>;
+    async fn post_message(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        kind: ComposeKind,
+        text: &str,
+        channel: Option<Channel>,
+    ) -> Result<MessageView, AppError>;
+    /// Queues a failed outbound message for another attempt.
+    async fn retry_message(&self, caller: &Caller, message_id: &str) -> Result<(), AppError>;
+    async fn set_stage(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        stage: Stage,
+        reason: Option<DeclineReason>,
+    ) -> Result<EnrollmentView, AppError>;
+    async fn set_assignee(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        assignee_id: Option<&str>,
+    ) -> Result<EnrollmentView, AppError>;
+    /// Moves a message to another campaign thread of the same creator.
+    async fn move_message(
+        &self,
+        caller: &Caller,
+        message_id: &str,
+        to_thread: &str,
+    ) -> Result<(), AppError>;
+    /// Merges creator `duplicate` into `keep`; returns the merge id (for undo).
+    async fn merge_creators(
+        &self,
+        caller: &Caller,
+        keep: &str,
+        duplicate: &str,
+    ) -> Result<String, AppError>;
+    async fn undo_merge(&self, caller: &Caller, merge_id: &str) -> Result<(), AppError>;
+    /// Snoozes a thread until a time and/or the creator's reply; neither wakes it.
+    async fn snooze_thread(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        until: Option<i64>,
+        until_reply: bool,
+    ) -> Result<(), AppError>;
 }

@@ -2,6 +2,8 @@
 //! to a creator (which adds the identity and moves the message into the creator's thread).
 
 #[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
 #[cfg(feature = "ssr")]
@@ -57,4 +59,28 @@ pub async fn create_creator_from_unmatched(
     backend
         .create_creator_from_unmatched(&caller, &unmatched_id, &name, &campaign_id)
         .await
+}
+
+/// What the Unmatched queue needs from the server: implemented once, in `server::backend::unmatched`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait UnmatchedApi: Send + Sync {
+    async fn list_unmatched(&self, caller: &Caller) -> Result<Vec<UnmatchedView>, AppError>;
+    async fn creator_options(&self, caller: &Caller) -> Result<Vec<NamedRef>, AppError>;
+    /// Returns the id of the thread the message went to.
+    async fn link_unmatched(
+        &self,
+        caller: &Caller,
+        unmatched_id: &str,
+        creator_id: &str,
+    ) -> Result<String, AppError>;
+    /// A new creator (with the sender's address) enrolled in `campaign_id`, with the unmatched
+    /// message moved into the new thread; returns the thread id.
+    async fn create_creator_from_unmatched(
+        &self,
+        caller: &Caller,
+        unmatched_id: &str,
+        name: &str,
+        campaign_id: &str,
+    ) -> Result<String, AppError>;
 }

@@ -2,6 +2,7 @@
 //! callers pass `now` in. Each rule has table-driven tests beside it.
 
 pub mod attribution;
+pub mod automation;
 pub mod bulk;
 pub mod classify;
 pub mod csv;

@@ -1,18 +1,26 @@
-use super::approvals::ApprovalsPane;
-use super::audit::AuditPane;
-use super::bulk::BulkComposer;
-use super::bulk_progress::{BulkList, BulkPage};
-use super::channels::ChannelsPane;
-use super::inbox::{InboxLayout, NoThreadSelected};
-use super::login::LoginPage;
-use super::policies::PoliciesPane;
-use super::portal::PortalPage;
-use super::thread_view::ThreadPane;
-use super::unmatched::UnmatchedPane;
+//! The routes: every page the app has, and the rule for when one fills the main pane.
+
+use crate::ui::pages::approvals::ApprovalsPane;
+use crate::ui::pages::audit::AuditPane;
+use crate::ui::pages::bulk::composer::BulkComposer;
+use crate::ui::pages::bulk::progress::{BulkList, BulkPage};
+use crate::ui::pages::channels::ChannelsPane;
+use crate::ui::pages::inbox::{InboxLayout, NoThreadSelected};
+use crate::ui::pages::login::LoginPage;
+use crate::ui::pages::policies::PoliciesPane;
+use crate::ui::pages::portal::PortalPage;
+use crate::ui::pages::thread::ThreadPane;
+use crate::ui::pages::unmatched::UnmatchedPane;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+
+/// Whether a page fills the main pane (on a phone: replaces the thread list). Every route under
+/// the inbox layout is such a page except the layout's index, so a new route needs no entry here.
+pub fn is_page_open(path: &str) -> bool {
+    !path.trim_end_matches('/').is_empty()
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -38,5 +46,30 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_open;
+
+    #[test]
+    fn every_route_but_the_inbox_index_is_a_page() {
+        let cases = [
+            ("/", false),
+            ("", false),
+            ("/t/abc123", true),
+            ("/unmatched", true),
+            ("/channels", true),
+            ("/approvals", true),
+            ("/audit", true),
+            ("/policies", true),
+            ("/bulk", true),
+            ("/bulk-new", true),
+            ("/bulk/xyz", true),
+        ];
+        for (path, open) in cases {
+            assert_eq!(is_page_open(path), open, "{path}");
+        }
     }
 }

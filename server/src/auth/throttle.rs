@@ -1,7 +1,8 @@
 //! Failed sign-in throttling per account: 5 failures inside 15 minutes lock the account for
 //! 15 minutes. The rule is pure; its state lives in SurrealDB so every server instance agrees.
 
-use crate::db::{exec, first, Db, DbError};
+use crate::db::{Db, DbError};
+use crate::store::sessions;
 
 pub const MAX_FAILURES: i64 = 5;
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -44,24 +45,12 @@ pub fn after_failure(state: &ThrottleState, now: i64) -> ThrottleState {
 }
 
 pub async fn load(db: &Db, key: &str) -> Result<ThrottleState, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $key LIMIT 1;",
-        serde_json::json!({ "key": key }),
-    )
-    .await?;
-    Ok(first(&mut resp, 0)?.unwrap_or_default())
+    sessions::throttle_state(db, key).await
 }
 
 pub async fn store(db: &Db, key: &str, state: &ThrottleState) -> Result<(), DbError> {
     // One record per account, keyed by the hash of the email so the key is always a safe id.
-    exec(
-        db,
-        "UPSERT type::record('login_throttle', $id) SET key = $key, failures = $s.failures, window_start = $s.window_start, locked_until = $s.locked_until;",
-        serde_json::json!({ "id": super::token_hash(key), "key": key, "s": state }),
-    )
-    .await?;
-    Ok(())
+    sessions::set_throttle_state(db, &super::token_hash(key), key, state).await
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Carrying out one policy decision in one transaction (see the module's documentation).
 
-use super::facts;
 use super::Pending;
-use crate::backend::SurrealBackend;
 use crate::db::{exec, exec_transaction, Db, DbError};
+use crate::state::AppState;
 use crate::store::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
 use crate::store::notifications::{entry as notice, NOTIFY_STATEMENT};
+use crate::store::policy_facts as facts;
 use crate::store::thread_write::{append_with, outgoing_reply, Extra, Sender, WriteError};
 use app::domain::draft::{pick_reviewer, CancelReason, DraftState};
 use app::domain::language::{fill, render, snippet_for_topics};
@@ -27,12 +27,12 @@ struct Planned {
 
 /// Decides `p` and carries the decision out. Returns whether a send job was queued.
 pub async fn decide(
-    backend: &SurrealBackend,
+    state: &AppState,
     model: Option<&crate::model_provider::Model>,
     p: &Pending,
 ) -> Result<bool, DbError> {
-    let db = &backend.db;
-    let now = backend.clock.now_ms();
+    let db = &state.db;
+    let now = state.clock.now_ms();
     let caller = super::system_caller(&p.ws);
     let Some(row) = crate::store::threads::find(db, &caller, &p.thread_id).await? else {
         return Err(DbError::Other("message without thread".into()));
@@ -315,7 +315,7 @@ pub async fn decide(
                 id: None,
                 name: "Automation".into(),
             };
-            let domain = backend.config.email_domain();
+            let domain = state.config.email_domain();
             let msg = match outgoing_reply(db, &p.ws, &thread, sender, &pl.text, None, &domain, now)
                 .await
             {

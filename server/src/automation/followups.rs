@@ -5,13 +5,13 @@
 //! approve (never an automated Instagram DM); "stale" marks the thread; an escalation notifies
 //! the managers. The next follow-up is planned after each.
 
-use super::facts;
-use crate::backend::SurrealBackend;
 use crate::db::{exec, exec_transaction, DbError};
+use crate::state::AppState;
 use crate::store::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
 use crate::store::drafts::CREATE_STATEMENT;
 use crate::store::followups::{claim_due, replan_after, situation, Due};
 use crate::store::notifications::{entry as notice, NOTIFY_STATEMENT};
+use crate::store::policy_facts as facts;
 use crate::store::thread_write::{append_with, outgoing_reply, Extra, Sender};
 use app::domain::followup::{check, Cancel, FollowupAction};
 use app::domain::language::render;
@@ -22,14 +22,14 @@ use serde_json::{json, Map, Value};
 const BATCH: usize = 16;
 
 /// One pass: fires what is due. Returns how many it took.
-pub async fn run_once(backend: &SurrealBackend, owner: &str) -> Result<usize, DbError> {
-    let now = backend.clock.now_ms();
-    let due = claim_due(&backend.db, owner, now, BATCH).await?;
+pub async fn run_once(state: &AppState, owner: &str) -> Result<usize, DbError> {
+    let now = state.clock.now_ms();
+    let due = claim_due(&state.db, owner, now, BATCH).await?;
     for d in &due {
-        if let Err(e) = fire(backend, d, now).await {
+        if let Err(e) = fire(state, d, now).await {
             tracing::error!(error = %e, followup = %d.id, "follow-up failed");
             exec(
-                &backend.db,
+                &state.db,
                 "UPDATE type::record('followup', $id) SET state = 'canceled', cancel_reason = 'failed', updated_at = $now;",
                 json!({ "id": d.id, "now": now }),
             )
@@ -39,9 +39,9 @@ pub async fn run_once(backend: &SurrealBackend, owner: &str) -> Result<usize, Db
     Ok(due.len())
 }
 
-async fn cancel(backend: &SurrealBackend, d: &Due, why: Cancel, now: i64) -> Result<(), DbError> {
+async fn cancel(state: &AppState, d: &Due, why: Cancel, now: i64) -> Result<(), DbError> {
     exec(
-        &backend.db,
+        &state.db,
         "UPDATE type::record('followup', $id) SET state = 'canceled', cancel_reason = $why, updated_at = $now
              WHERE state = 'scheduled';",
         json!({ "id": d.id, "why": why.as_str(), "now": now }),
@@ -50,23 +50,23 @@ async fn cancel(backend: &SurrealBackend, d: &Due, why: Cancel, now: i64) -> Res
     Ok(())
 }
 
-async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError> {
-    let db = &backend.db;
+async fn fire(state: &AppState, d: &Due, now: i64) -> Result<(), DbError> {
+    let db = &state.db;
     let Some((s, rules)) = situation(db, &d.ws, &d.thread_id, now).await? else {
-        return cancel(backend, d, Cancel::NotNeeded, now).await;
+        return cancel(state, d, Cancel::NotNeeded, now).await;
     };
     // A rule the campaign turned off since it was planned does not fire.
     let Some(rule) = rules.iter().find(|r| r.key == d.rule) else {
-        return cancel(backend, d, Cancel::NotNeeded, now).await;
+        return cancel(state, d, Cancel::NotNeeded, now).await;
     };
     if let Err(why) = check(rule, &s, d.due_at, now) {
-        cancel(backend, d, why, now).await?;
+        cancel(state, d, why, now).await?;
         replan_after(db, &d.ws, &d.thread_id, why, now).await;
         return Ok(());
     }
     let caller = super::system_caller(&d.ws);
     let Some(row) = crate::store::threads::find(db, &caller, &d.thread_id).await? else {
-        return cancel(backend, d, Cancel::NotNeeded, now).await;
+        return cancel(state, d, Cancel::NotNeeded, now).await;
     };
     let mut thread = row.summary;
     let f = facts::load(
@@ -161,7 +161,7 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
             let rf =
                 crate::store::reply_facts::load(db, &d.ws, &thread.id, &thread.creator_id).await?;
             let Some(channel) = reply_options(&rf, Who::Automation, now).default else {
-                cancel(backend, d, Cancel::OptedOut, now).await?;
+                cancel(state, d, Cancel::OptedOut, now).await?;
                 return Ok(());
             };
             let hour = app::domain::policy::local_hour(now, f.utc_offset_minutes);
@@ -220,7 +220,7 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
                         id: None,
                         name: "Automation".into(),
                     };
-                    let domain = backend.config.email_domain();
+                    let domain = state.config.email_domain();
                     let msg = outgoing_reply(
                         db,
                         &d.ws,
@@ -254,7 +254,7 @@ async fn fire(backend: &SurrealBackend, d: &Due, now: i64) -> Result<(), DbError
                     };
                     append_with(db, &d.ws, &mut thread, msg, extra).await?;
                     if queued {
-                        backend.outbound.ring();
+                        state.outbound.ring();
                     }
                 }
             }

@@ -7,11 +7,10 @@
 //! claim (`policy_pending = true` → NONE) is part of the transaction.
 
 mod act;
-mod facts;
 pub mod followups;
 
-use crate::backend::SurrealBackend;
 use crate::db::{exec, rows, DbError};
+use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
@@ -41,19 +40,19 @@ pub(crate) struct Pending {
 
 #[derive(Clone)]
 pub struct Automation {
-    backend: SurrealBackend,
+    state: AppState,
     /// The model provider, when one is configured.
     model: Option<crate::model_provider::Model>,
 }
 
 impl Automation {
-    pub fn new(backend: SurrealBackend) -> Automation {
-        let model = backend
+    pub fn new(state: AppState) -> Automation {
+        let model = state
             .config
             .model
             .clone()
             .map(crate::model_provider::Model::new);
-        Automation { backend, model }
+        Automation { state, model }
     }
 
     /// Runs until the process ends.
@@ -62,22 +61,22 @@ impl Automation {
             let owner = format!("automation-{}", crate::ids::new_id());
             let mut last_wake = std::time::Instant::now() - WAKE_EVERY;
             loop {
-                if let Err(e) = followups::run_once(&self.backend, &owner).await {
+                if let Err(e) = followups::run_once(&self.state, &owner).await {
                     tracing::warn!(error = %e, "follow-up pass failed; retrying");
                 }
-                if let Err(e) = crate::bulk_sends::run_due(&self.backend).await {
+                if let Err(e) = crate::bulk_sends::run_due(&self.state).await {
                     tracing::warn!(error = %e, "bulk message pass failed; retrying");
                 }
                 // Snoozes wake, and overdue threads escalate, to the quarter-minute.
                 if last_wake.elapsed() >= WAKE_EVERY {
                     last_wake = std::time::Instant::now();
-                    let now = self.backend.clock.now_ms();
+                    let now = self.state.clock.now_ms();
                     if let Err(e) =
-                        crate::store::thread_write::wake_snoozed(&self.backend.db, now).await
+                        crate::store::thread_write::wake_snoozed(&self.state.db, now).await
                     {
                         tracing::warn!(error = %e, "waking snoozed threads failed; retrying");
                     }
-                    if let Err(e) = crate::store::escalations::run(&self.backend.db, now).await {
+                    if let Err(e) = crate::store::escalations::run(&self.state.db, now).await {
                         tracing::warn!(error = %e, "escalating overdue threads failed; retrying");
                     }
                 }
@@ -87,7 +86,7 @@ impl Automation {
                     Err(e) => tracing::warn!(error = %e, "automation pass failed; retrying"),
                 }
                 tokio::select! {
-                    _ = self.backend.automation.wait() => {}
+                    _ = self.state.automation.wait() => {}
                     _ = tokio::time::sleep(POLL) => {}
                 }
             }
@@ -96,7 +95,7 @@ impl Automation {
 
     /// One pass: decides up to a batch of pending messages. Returns how many it took.
     pub async fn run_once(&self) -> Result<usize, DbError> {
-        let db = &self.backend.db;
+        let db = &self.state.db;
         let mut resp = exec(
             db,
             "SELECT record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, text,
@@ -107,17 +106,17 @@ impl Automation {
         let pending: Vec<Pending> = rows(&mut resp, 0)?;
         let mut sent = false;
         for p in &pending {
-            match act::decide(&self.backend, self.model.as_ref(), p).await {
+            match act::decide(&self.state, self.model.as_ref(), p).await {
                 Ok(queued) => sent |= queued,
                 Err(e) if e.to_string().contains("already decided") => {}
                 Err(e) => {
                     tracing::error!(error = %e, message = %p.id, "automation could not decide a message");
-                    act::give_up(db, p, self.backend.clock.now_ms()).await?;
+                    act::give_up(db, p, self.state.clock.now_ms()).await?;
                 }
             }
         }
         if sent {
-            self.backend.outbound.ring();
+            self.state.outbound.ring();
         }
         for p in &pending {
             crate::store::followups::replan_after(
@@ -125,7 +124,7 @@ impl Automation {
                 &p.ws,
                 &p.thread_id,
                 app::domain::followup::Cancel::CreatorReplied,
-                self.backend.clock.now_ms(),
+                self.state.clock.now_ms(),
             )
             .await;
         }

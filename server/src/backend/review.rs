@@ -1,13 +1,15 @@
-//! The backend's drafts, notifications and audit-trail operations (called by the `Backend` impl).
+//! `app::api::ReviewApi` for the server: the approval queue, notifications, the audit trail.
 
-use super::{internal, write_error, SurrealBackend};
+use super::{internal, write_error};
+use crate::state::AppState;
 use crate::store::{audit_read, drafts, inbox, notifications};
 use app::api::backend::Caller;
-use app::api::AppError;
+use app::api::{AppError, ReviewApi};
 use app::model::*;
 
-impl SurrealBackend {
-    pub(super) async fn review_queue(
+#[async_trait::async_trait]
+impl ReviewApi for AppState {
+    async fn approval_queue(
         &self,
         caller: &Caller,
         query: &DraftQuery,
@@ -28,7 +30,7 @@ impl SurrealBackend {
         })
     }
 
-    pub(super) async fn review_approve(
+    async fn approve_draft(
         &self,
         caller: &Caller,
         draft_id: &str,
@@ -64,7 +66,7 @@ impl SurrealBackend {
         Ok(m)
     }
 
-    pub(super) async fn review_reject(
+    async fn reject_draft(
         &self,
         caller: &Caller,
         draft_id: &str,
@@ -75,7 +77,7 @@ impl SurrealBackend {
             .map_err(write_error)
     }
 
-    pub(super) async fn review_edit(
+    async fn edit_draft(
         &self,
         caller: &Caller,
         draft_id: &str,
@@ -86,16 +88,13 @@ impl SurrealBackend {
             .map_err(write_error)
     }
 
-    pub(super) async fn my_notifications(
-        &self,
-        caller: &Caller,
-    ) -> Result<Vec<NotificationView>, AppError> {
+    async fn notifications(&self, caller: &Caller) -> Result<Vec<NotificationView>, AppError> {
         notifications::list(&self.db, caller)
             .await
             .map_err(internal)
     }
 
-    pub(super) async fn read_notifications(
+    async fn mark_notifications_read(
         &self,
         caller: &Caller,
         thread_id: Option<&str>,
@@ -105,14 +104,15 @@ impl SurrealBackend {
             .map_err(internal)
     }
 
-    pub(super) async fn audit_events(
+    /// Audit events, newest first (at most `limit`); a thread filter must name a thread the
+    /// caller may see.
+    async fn audit_log(
         &self,
         caller: &Caller,
         query: &AuditQuery,
         limit: usize,
     ) -> Result<Vec<AuditView>, AppError> {
         if let Some(t) = &query.thread {
-            // The thread must be one the caller may see.
             crate::store::threads::find(&self.db, caller, t)
                 .await
                 .map_err(internal)?
@@ -121,60 +121,5 @@ impl SurrealBackend {
         audit_read::list(&self.db, caller, query, limit)
             .await
             .map_err(internal)
-    }
-}
-
-impl SurrealBackend {
-    pub(super) async fn policies(&self, caller: &Caller) -> Result<PolicySettings, AppError> {
-        crate::store::policies::settings(&self.db, caller)
-            .await
-            .map_err(internal)
-    }
-
-    pub(super) async fn change_policy(
-        &self,
-        caller: &Caller,
-        campaign_id: &str,
-        policy: Option<&app::domain::policy::ResponsePolicy>,
-    ) -> Result<PolicySettings, AppError> {
-        crate::store::policies::set_policy(
-            &self.db,
-            caller,
-            campaign_id,
-            policy,
-            self.clock.now_ms(),
-        )
-        .await
-        .map_err(write_error)?;
-        self.policies(caller).await
-    }
-
-    pub(super) async fn change_followups(
-        &self,
-        caller: &Caller,
-        campaign_id: &str,
-        rules: Option<&[app::domain::followup::RuleSetting]>,
-    ) -> Result<PolicySettings, AppError> {
-        crate::store::policies::set_followups(
-            &self.db,
-            caller,
-            campaign_id,
-            rules,
-            self.clock.now_ms(),
-        )
-        .await
-        .map_err(write_error)?;
-        self.policies(caller).await
-    }
-
-    pub(super) async fn change_language(
-        &self,
-        caller: &Caller,
-        snippet: &app::domain::language::Snippet,
-    ) -> Result<PolicySettings, AppError> {
-        crate::store::policies::save_language(&self.db, caller, snippet, self.clock.now_ms())
-            .await
-            .map_err(write_error)?;
-        self.policies(caller).await
     }
 }

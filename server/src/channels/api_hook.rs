@@ -6,8 +6,8 @@
 //! without writing again.
 
 use super::signature::{self, SignatureError};
-use crate::backend::SurrealBackend;
 use crate::db::{exec, DbError};
+use crate::state::AppState;
 use crate::store::inbound::{Arrival, Pick, Received};
 use app::domain::filter::is_valid_id;
 use app::domain::identity::{normalize_email, normalize_phone};
@@ -115,19 +115,8 @@ fn internal(workspace: &str, e: DbError) -> Response {
     )
 }
 
-/// The workspace's API-channel key, if the channel is enabled.
-async fn api_key(db: &crate::db::Db, workspace: &str) -> Result<Option<String>, DbError> {
-    Ok(exec(
-        db,
-        "SELECT VALUE api_secret FROM ONLY type::record('workspace', $ws);",
-        json!({ "ws": workspace }),
-    )
-    .await?
-    .take::<Option<String>>(0)?)
-}
-
 pub async fn handler(
-    State(backend): State<SurrealBackend>,
+    State(state): State<AppState>,
     Path(workspace): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -143,7 +132,7 @@ pub async fn handler(
         );
     }
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
-    let now = backend.clock.now_ms();
+    let now = state.clock.now_ms();
     let check = |key: &str| {
         signature::verify(
             key,
@@ -154,11 +143,11 @@ pub async fn handler(
         )
     };
     // The key read in the last few seconds, if it signs the request; else a fresh read.
-    let kept = &backend.webhook_accounts.api;
+    let kept = &state.webhook_accounts.api;
     let verified = match kept.recent(&workspace).map(|k| check(&k)) {
         Some(Ok(())) => Ok(()),
         _ => {
-            let key = match api_key(&backend.db, &workspace).await {
+            let key = match crate::store::api_channel::key(&state.db, &workspace).await {
                 Ok(k) => k,
                 Err(e) => return internal(&workspace, e),
             };
@@ -192,7 +181,7 @@ pub async fn handler(
             Err(why) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &workspace, &why),
         };
     let event_id = inbound.event_id.trim().to_string();
-    match accept(&backend, &workspace, &inbound, text, &keys, &event_id, now).await {
+    match accept(&state, &workspace, &inbound, text, &keys, &event_id, now).await {
         Ok(Outcome::Accepted {
             message_id,
             thread_id,
@@ -224,7 +213,7 @@ enum Outcome {
 }
 
 async fn accept(
-    backend: &SurrealBackend,
+    state: &AppState,
     workspace: &str,
     inbound: &Inbound,
     text: String,
@@ -232,7 +221,7 @@ async fn accept(
     event_id: &str,
     now: i64,
 ) -> Result<Outcome, DbError> {
-    let received = backend
+    let received = state
         .ingest
         .receive(Arrival {
             workspace: workspace.to_string(),
@@ -260,7 +249,7 @@ async fn accept(
         } => Outcome::Duplicate { message_id },
         // Kept in Unmatched the first time, or stored by a racing delivery: which one?
         Received::Duplicate { message: None } => {
-            match stored_event(backend, workspace, event_id).await? {
+            match stored_event(state, workspace, event_id).await? {
                 Some(message_id) => Outcome::Duplicate { message_id },
                 None => Outcome::Unmatched,
             }
@@ -276,12 +265,12 @@ async fn accept(
 
 /// The message an event id was stored as, if it was.
 async fn stored_event(
-    backend: &SurrealBackend,
+    state: &AppState,
     workspace: &str,
     event_id: &str,
 ) -> Result<Option<String>, DbError> {
     let mut resp = exec(
-        &backend.db,
+        &state.db,
         "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
              AND external_id = $eid AND channel = 'api' LIMIT 1;",
         json!({ "ws": workspace, "eid": event_id }),

@@ -2,9 +2,8 @@
 //! served as a download (`Content-Disposition: attachment`, `nosniff`, a sandboxing CSP), so a
 //! hostile file never renders as a page of ours.
 
-use crate::backend::SurrealBackend;
 use crate::db::{exec, first};
-use app::api::backend::Backend;
+use crate::state::AppState;
 use app::api::session_token_in;
 use app::domain::filter::is_valid_id;
 use axum::extract::{Path, State};
@@ -21,21 +20,21 @@ struct Row {
 }
 
 pub async fn download(
-    State(backend): State<SurrealBackend>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let Some(token) = session_token_in(&headers) else {
         return (StatusCode::UNAUTHORIZED, "please sign in").into_response();
     };
-    let Ok(caller) = backend.authenticate(&token).await else {
+    let Ok(caller) = crate::auth::caller(&state, &token).await else {
         return (StatusCode::UNAUTHORIZED, "please sign in").into_response();
     };
     if !is_valid_id(&id) {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     let row = exec(
-        &backend.db,
+        &state.db,
         "SELECT record::id(message.thread) AS thread, filename, encoding::base64::encode(data) AS b64
              FROM attachment WHERE id = type::record('attachment', $id) AND workspace = type::record('workspace', $ws);",
         json!({ "id": id, "ws": caller.workspace_id }),
@@ -51,7 +50,7 @@ pub async fn download(
         }
     };
     // The thread must be visible to the caller (client-scoped callers see their client's only).
-    match crate::store::threads::find(&backend.db, &caller, &row.thread).await {
+    match crate::store::threads::find(&state.db, &caller, &row.thread).await {
         Ok(Some(_)) => {}
         Ok(None) => return (StatusCode::NOT_FOUND, "not found").into_response(),
         Err(e) => {

@@ -5,8 +5,8 @@
 //! syncs on every change, falling back to polling when IDLE fails.
 
 use super::email_ingest::{ingest, Ingested};
-use crate::backend::SurrealBackend;
 use crate::db::DbError;
+use crate::state::AppState;
 use crate::store::mailboxes::{self, Mailbox};
 use app::domain::email::{ServerSettings, TlsMode};
 use futures::StreamExt;
@@ -136,19 +136,18 @@ pub struct SyncReport {
 }
 
 /// Reads everything new in the workspace's INBOX once.
-pub async fn sync_once(backend: &SurrealBackend, workspace: &str) -> Result<SyncReport, MailError> {
-    let Some(m) = mailboxes::load(&backend.db, workspace, &backend.config.server_secret).await?
-    else {
+pub async fn sync_once(state: &AppState, workspace: &str) -> Result<SyncReport, MailError> {
+    let Some(m) = mailboxes::load(&state.db, workspace, &state.config.server_secret).await? else {
         return Ok(SyncReport::default());
     };
     let mut session = open(&m).await?;
-    let report = sync_session(backend, &m, &mut session).await;
+    let report = sync_session(state, &m, &mut session).await;
     let _ = session.logout().await;
     report
 }
 
 async fn sync_session(
-    backend: &SurrealBackend,
+    state: &AppState,
     m: &Mailbox,
     session: &mut Session,
 ) -> Result<SyncReport, MailError> {
@@ -196,7 +195,7 @@ async fn sync_session(
             };
             if let Some(raw) = raw {
                 report.fetched += 1;
-                match ingest(backend, m, &raw).await? {
+                match ingest(state, m, &raw).await? {
                     Ingested::Stored => report.stored += 1,
                     Ingested::Duplicate => report.duplicates += 1,
                     Ingested::Unmatched => report.unmatched += 1,
@@ -208,21 +207,21 @@ async fn sync_session(
         }
         last = uid;
         mailboxes::save_position(
-            &backend.db,
+            &state.db,
             &m.workspace,
             validity,
             last,
-            backend.clock.now_ms(),
+            state.clock.now_ms(),
         )
         .await?;
     }
     if report.fetched == 0 {
         mailboxes::save_position(
-            &backend.db,
+            &state.db,
             &m.workspace,
             validity,
             last,
-            backend.clock.now_ms(),
+            state.clock.now_ms(),
         )
         .await?;
     }
@@ -238,22 +237,22 @@ const LEASE_MS: i64 = 90_000;
 /// Keeps the instance's claimed mailboxes read: each gets a task that syncs, then IDLEs and
 /// syncs on every change; on errors it waits (backing off to the polling interval) and starts
 /// over. Leases are renewed so only one instance reads a mailbox.
-pub fn watch(backend: SurrealBackend) -> tokio::task::JoinHandle<()> {
+pub fn watch(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let owner = format!("mail-{}", crate::ids::new_id());
         let running = Arc::new(tokio::sync::Mutex::new(
             std::collections::HashSet::<String>::new(),
         ));
         loop {
-            let now = backend.clock.now_ms();
-            match mailboxes::claim_unread(&backend.db, &owner, now, now + LEASE_MS).await {
+            let now = state.clock.now_ms();
+            match mailboxes::claim_unread(&state.db, &owner, now, now + LEASE_MS).await {
                 Ok(claimed) => {
                     for ws in claimed {
                         let mut set = running.lock().await;
                         if set.insert(ws.clone()) {
-                            let (backend, running) = (backend.clone(), running.clone());
+                            let (state, running) = (state.clone(), running.clone());
                             tokio::spawn(async move {
-                                read_forever(&backend, &ws).await;
+                                read_forever(&state, &ws).await;
                                 running.lock().await.remove(&ws);
                             });
                         }
@@ -267,17 +266,17 @@ pub fn watch(backend: SurrealBackend) -> tokio::task::JoinHandle<()> {
     })
 }
 
-async fn read_forever(backend: &SurrealBackend, workspace: &str) {
+async fn read_forever(state: &AppState, workspace: &str) {
     let mut backoff = Duration::from_secs(2);
     loop {
-        match read_with_idle(backend, workspace).await {
+        match read_with_idle(state, workspace).await {
             Ok(()) => return, // the mailbox was disconnected
             Err(e) => {
                 tracing::warn!(%workspace, error = %e, "mailbox reading failed; retrying");
-                let _ = mailboxes::save_error(&backend.db, workspace, &e.to_string()).await;
+                let _ = mailboxes::save_error(&state.db, workspace, &e.to_string()).await;
                 // Polling fallback: sync on a timer until IDLE works again.
                 tokio::time::sleep(backoff).await;
-                if let Err(e) = sync_once(backend, workspace).await {
+                if let Err(e) = sync_once(state, workspace).await {
                     tracing::debug!(%workspace, error = %e, "poll failed");
                 }
                 backoff = (backoff * 2).min(POLL_EVERY);
@@ -286,19 +285,17 @@ async fn read_forever(backend: &SurrealBackend, workspace: &str) {
     }
 }
 
-async fn read_with_idle(backend: &SurrealBackend, workspace: &str) -> Result<(), MailError> {
-    let Some(m) = mailboxes::load(&backend.db, workspace, &backend.config.server_secret).await?
-    else {
+async fn read_with_idle(state: &AppState, workspace: &str) -> Result<(), MailError> {
+    let Some(m) = mailboxes::load(&state.db, workspace, &state.config.server_secret).await? else {
         return Ok(());
     };
     let mut session = open(&m).await?;
     loop {
-        let m = match mailboxes::load(&backend.db, workspace, &backend.config.server_secret).await?
-        {
+        let m = match mailboxes::load(&state.db, workspace, &state.config.server_secret).await? {
             Some(m) => m,
             None => return Ok(()),
         };
-        sync_session(backend, &m, &mut session).await?;
+        sync_session(state, &m, &mut session).await?;
         let mut idle = session.idle();
         idle.init().await?;
         let (wait, _stop) = idle.wait_with_timeout(IDLE_FOR);

@@ -5,8 +5,8 @@
 //! history is trimmed from the text for display; the HTML body is sanitized (no scripts, no event
 //! handlers, no forms); attachments are kept up to a size limit.
 
-use crate::backend::SurrealBackend;
 use crate::db::{exec, DbError};
+use crate::state::AppState;
 use crate::store::attribution::find_creator;
 use crate::store::attribution::per_thread;
 use crate::store::mailboxes::Mailbox;
@@ -95,12 +95,8 @@ fn header_ids(v: &mail_parser::HeaderValue) -> Vec<String> {
     }
 }
 
-pub async fn ingest(
-    backend: &SurrealBackend,
-    mailbox: &Mailbox,
-    raw: &[u8],
-) -> Result<Ingested, DbError> {
-    let db = &backend.db;
+pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<Ingested, DbError> {
+    let db = &state.db;
     let ws = mailbox.workspace.as_str();
     let Some(msg) = MessageParser::default().parse(raw) else {
         return Ok(Ingested::Skipped("not a MIME message"));
@@ -123,7 +119,7 @@ pub async fn ingest(
             use sha2::Digest;
             format!("{}@no-message-id", hex::encode(sha2::Sha256::digest(raw)))
         });
-    if seen(backend, ws, &message_id).await? {
+    if seen(state, ws, &message_id).await? {
         return Ok(Ingested::Duplicate);
     }
     let subject = msg.subject().unwrap_or_default().trim().to_string();
@@ -185,7 +181,7 @@ pub async fn ingest(
         .chars()
         .take(app::domain::text::MAX_MESSAGE_CHARS)
         .collect();
-    let now = backend.clock.now_ms();
+    let now = state.clock.now_ms();
     // An email no creator's thread can take waits in Unmatched, subject first.
     let to_unmatched = || async {
         let shown = if subject.is_empty() {
@@ -211,8 +207,8 @@ pub async fn ingest(
     };
     let in_reply_to = header_ids(msg.in_reply_to());
     let references = header_ids(msg.references());
-    let answered = answered_thread(backend, ws, &answered_ids(&in_reply_to, &references)).await?;
-    let threads = creator_threads(backend, ws, &creator.id).await?;
+    let answered = answered_thread(state, ws, &answered_ids(&in_reply_to, &references)).await?;
+    let threads = creator_threads(state, ws, &creator.id).await?;
     let candidates: Vec<CandidateThread> = threads
         .iter()
         .map(|(t, subjects)| CandidateThread {
@@ -264,9 +260,9 @@ pub async fn ingest(
     Ok(Ingested::Stored)
 }
 
-async fn seen(backend: &SurrealBackend, ws: &str, message_id: &str) -> Result<bool, DbError> {
+async fn seen(state: &AppState, ws: &str, message_id: &str) -> Result<bool, DbError> {
     let mut resp = exec(
-        &backend.db,
+        &state.db,
         "SELECT VALUE id FROM message WHERE workspace = type::record('workspace', $ws) AND email_message_id = $mid LIMIT 1;
          SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $mid AND channel = 'email' LIMIT 1;",
         json!({ "ws": ws, "mid": message_id }),
@@ -279,16 +275,16 @@ async fn seen(backend: &SurrealBackend, ws: &str, message_id: &str) -> Result<bo
 
 /// The thread of the most recent message (ours or theirs) that this email answers.
 async fn answered_thread(
-    backend: &SurrealBackend,
+    state: &AppState,
     ws: &str,
     ids: &[String],
 ) -> Result<Option<String>, DbError> {
-    let domain = backend.config.email_domain();
+    let domain = state.config.email_domain();
     for id in ids {
         let mut resp = match ours(id, &domain) {
             Some(mid) => {
                 exec(
-                    &backend.db,
+                    &state.db,
                     "SELECT VALUE record::id(thread) FROM message WHERE id = type::record('message', $mid)
                          AND workspace = type::record('workspace', $ws);",
                     json!({ "mid": mid, "ws": ws }),
@@ -297,7 +293,7 @@ async fn answered_thread(
             }
             None => {
                 exec(
-                    &backend.db,
+                    &state.db,
                     "SELECT VALUE record::id(thread) FROM message WHERE workspace = type::record('workspace', $ws)
                          AND email_message_id = $id LIMIT 1;",
                     json!({ "id": id, "ws": ws }),
@@ -315,11 +311,11 @@ async fn answered_thread(
 
 /// The creator's threads with the subjects of their emails.
 async fn creator_threads(
-    backend: &SurrealBackend,
+    state: &AppState,
     ws: &str,
     creator: &str,
 ) -> Result<Vec<(ThreadSummary, Vec<String>)>, DbError> {
-    let db = &backend.db;
+    let db = &state.db;
     let threads = crate::store::attribution::creator_threads(db, ws, creator).await?;
     let ids: Vec<String> = threads.iter().map(|t| t.id.clone()).collect();
     let statement = "SELECT VALUE subject FROM message WHERE thread = type::record('thread', $t)

@@ -8,11 +8,11 @@
 //!   receipts mark our messages read; reactions are shown on the message they react to.
 
 use super::instagram_payload::{parse, signature_ok, Event};
-use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
-use crate::outbound::jobs::apply_report;
+use crate::state::AppState;
 use crate::store::inbound::{Arrival, Pick};
 use crate::store::instagram_accounts::workspace_of;
+use crate::store::jobs::apply_report;
 use app::model::{Channel, DeliveryStatus};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -34,10 +34,10 @@ fn refuse(status: StatusCode, why: &str) -> Response {
 
 /// The subscription handshake.
 pub async fn verify(
-    State(backend): State<SurrealBackend>,
+    State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(expected) = backend.config.meta_verify_token.as_deref() else {
+    let Some(expected) = state.config.meta_verify_token.as_deref() else {
         return refuse(
             StatusCode::NOT_FOUND,
             "Instagram is not set up on this server",
@@ -69,12 +69,8 @@ pub async fn verify(
     challenge.to_string().into_response()
 }
 
-pub async fn handler(
-    State(backend): State<SurrealBackend>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some(secret) = backend.config.meta_app_secret.as_deref() else {
+pub async fn handler(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = state.config.meta_app_secret.as_deref() else {
         return refuse(
             StatusCode::NOT_FOUND,
             "Instagram is not set up on this server",
@@ -91,7 +87,7 @@ pub async fn handler(
         Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
     };
     for event in events {
-        if let Err(e) = apply(&backend, event).await {
+        if let Err(e) = apply(&state, event).await {
             tracing::error!(error = %e, "Instagram webhook: storing failed");
             // Meta retries a failed delivery; every event is idempotent, so a retry is safe.
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
@@ -100,14 +96,14 @@ pub async fn handler(
     StatusCode::OK.into_response()
 }
 
-async fn apply(backend: &SurrealBackend, event: Event) -> Result<(), DbError> {
-    let db = &backend.db;
+async fn apply(state: &AppState, event: Event) -> Result<(), DbError> {
+    let db = &state.db;
     let account = match &event {
         Event::Message { account, .. }
         | Event::Seen { account, .. }
         | Event::Reaction { account, .. } => account.clone(),
     };
-    let kept = &backend.webhook_accounts.instagram;
+    let kept = &state.webhook_accounts.instagram;
     let workspace = match kept.recent(&account) {
         Some(ws) => Some(ws),
         None => {
@@ -124,7 +120,7 @@ async fn apply(backend: &SurrealBackend, event: Event) -> Result<(), DbError> {
         Event::Message {
             sender, mid, text, ..
         } => {
-            backend
+            state
                 .ingest
                 .receive(Arrival {
                     workspace: workspace.clone(),
@@ -133,7 +129,7 @@ async fn apply(backend: &SurrealBackend, event: Event) -> Result<(), DbError> {
                     subject: None,
                     text,
                     external_id: mid,
-                    at: backend.clock.now_ms(),
+                    at: state.clock.now_ms(),
                     pick: Pick::Answered,
                 })
                 .await?;

@@ -6,9 +6,9 @@
 //! as an identity are kept in the Unmatched queue.
 
 use super::twilio_signature;
-use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
 use crate::sealed;
+use crate::state::AppState;
 use crate::store::inbound::{Arrival, Pick, Received};
 use app::domain::identity::normalize_phone;
 use app::model::{Channel, Consent};
@@ -90,14 +90,14 @@ pub(crate) struct Account {
 /// logged). The account is the one kept under `key` (`channels::kept`) if its token signs the
 /// request, else the one `read` finds. Shared by the inbound and the delivery-report hooks.
 pub(crate) async fn verified_workspace(
-    backend: &SurrealBackend,
+    state: &AppState,
     key: &str,
     read: impl std::future::Future<Output = Result<Option<Account>, DbError>>,
     request: (&Uri, &str, &HeaderMap, &[(String, String)]),
 ) -> Result<String, (StatusCode, &'static str)> {
-    let kept = &backend.webhook_accounts.twilio;
+    let kept = &state.webhook_accounts.twilio;
     if let Some(account) = kept.recent(key) {
-        if signs(backend, &account, request) == Some(true) {
+        if signs(state, &account, request) == Some(true) {
             return Ok(account.workspace);
         }
     }
@@ -126,7 +126,7 @@ pub(crate) async fn verified_workspace(
             return Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
         }
     };
-    match signs(backend, &account, request) {
+    match signs(state, &account, request) {
         Some(true) => Ok(account.workspace),
         Some(false) => Err(refused(
             StatusCode::FORBIDDEN,
@@ -141,13 +141,13 @@ pub(crate) async fn verified_workspace(
 
 /// Whether the account's auth token signs the request (none if the token cannot be unsealed).
 fn signs(
-    backend: &SurrealBackend,
+    state: &AppState,
     account: &Account,
     (uri, default_path, headers, params): (&Uri, &str, &HeaderMap, &[(String, String)]),
 ) -> Option<bool> {
-    let token = sealed::unseal(&backend.config.server_secret, &account.auth_token_sealed)?;
+    let token = sealed::unseal(&state.config.server_secret, &account.auth_token_sealed)?;
     let path = uri.path_and_query().map_or(default_path, |p| p.as_str());
-    let url = format!("{}{path}", backend.config.public_url);
+    let url = format!("{}{path}", state.config.public_url);
     let signature = headers
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok());
@@ -181,7 +181,7 @@ async fn find_account(
 }
 
 pub async fn handler(
-    State(backend): State<SurrealBackend>,
+    State(state): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -200,13 +200,13 @@ pub async fn handler(
     };
     let service = get("MessagingServiceSid");
     let key = format!("{}\n{to}", service.unwrap_or_default());
-    let read = find_account(&backend.db, service, &to);
+    let read = find_account(&state.db, service, &to);
     let request = (&uri, PATH, &headers, params.as_slice());
-    let workspace = match verified_workspace(&backend, &key, read, request).await {
+    let workspace = match verified_workspace(&state, &key, read, request).await {
         Ok(ws) => ws,
         Err(refusal) => return refusal.into_response(),
     };
-    match store(&backend, &workspace, from, sid, &params).await {
+    match store(&state, &workspace, from, sid, &params).await {
         Ok(()) => twiml_ok(),
         Err(e) => {
             tracing::error!(%workspace, error = %e, "Twilio webhook: storing failed");
@@ -217,16 +217,16 @@ pub async fn handler(
 }
 
 async fn store(
-    backend: &SurrealBackend,
+    state: &AppState,
     workspace: &str,
     from_raw: &str,
     sid: &str,
     params: &[(String, String)],
 ) -> Result<(), DbError> {
-    let db = &backend.db;
+    let db = &state.db;
     let text = message_text(params);
     let from = normalize_phone(from_raw).unwrap_or_else(|| from_raw.to_string());
-    let received = backend
+    let received = state
         .ingest
         .receive(Arrival {
             workspace: workspace.to_string(),
@@ -235,7 +235,7 @@ async fn store(
             subject: None,
             text: text.clone(),
             external_id: sid.to_string(),
-            at: backend.clock.now_ms(),
+            at: state.clock.now_ms(),
             pick: Pick::Answered,
         })
         .await?;

@@ -5,9 +5,9 @@
 //! and applied when it is.
 
 use super::twilio_sms::{verified_workspace, Account};
-use crate::backend::SurrealBackend;
 use crate::db::{exec, first, DbError};
-use crate::outbound::jobs::apply_report;
+use crate::state::AppState;
+use crate::store::jobs::apply_report;
 use app::domain::delivery::twilio_status;
 use app::model::DeliveryStatus;
 use axum::body::Bytes;
@@ -46,7 +46,7 @@ pub fn failure_text(code: Option<&str>) -> String {
 }
 
 pub async fn handler(
-    State(backend): State<SurrealBackend>,
+    State(state): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -65,7 +65,7 @@ pub async fn handler(
     };
     let read = async {
         exec(
-            &backend.db,
+            &state.db,
             "SELECT record::id(workspace) AS workspace, auth_token_sealed FROM sms_account WHERE account_sid = $sid LIMIT 1;",
             json!({ "sid": account_sid }),
         )
@@ -74,7 +74,7 @@ pub async fn handler(
     };
     let key = format!("sid\n{account_sid}");
     let request = (&uri, PATH, &headers, params.as_slice());
-    let workspace = match verified_workspace(&backend, &key, read, request).await {
+    let workspace = match verified_workspace(&state, &key, read, request).await {
         Ok(ws) => ws,
         Err(refusal) => return refusal.into_response(),
     };
@@ -83,7 +83,7 @@ pub async fn handler(
         return StatusCode::NO_CONTENT.into_response();
     };
     let error = (status == DeliveryStatus::Failed).then(|| failure_text(get("ErrorCode")));
-    match record(&backend, &workspace, sid, status, error).await {
+    match record(&state, &workspace, sid, status, error).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => {
             tracing::error!(%workspace, error = %e, "Twilio status callback: storing failed");
@@ -93,13 +93,13 @@ pub async fn handler(
 }
 
 async fn record(
-    backend: &SurrealBackend,
+    state: &AppState,
     workspace: &str,
     sid: &str,
     status: DeliveryStatus,
     error: Option<String>,
 ) -> Result<(), DbError> {
-    let db = &backend.db;
+    let db = &state.db;
     let mut resp = exec(
         db,
         "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
@@ -117,7 +117,7 @@ async fn record(
                 db,
                 "CREATE delivery_report SET workspace = type::record('workspace', $ws), external_id = $sid,
                      status = $status, error = $error, at = $now;",
-                json!({ "ws": workspace, "sid": sid, "status": status, "error": error, "now": backend.clock.now_ms() }),
+                json!({ "ws": workspace, "sid": sid, "status": status, "error": error, "now": state.clock.now_ms() }),
             )
             .await?;
             Ok(())

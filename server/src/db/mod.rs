@@ -138,6 +138,14 @@ pub fn inbound_key(workspace: &str, channel: &str, external_id: &str) -> String 
 }
 
 /// Rows of statement `idx` as `T`.
+/// `thread:abc` → `abc` (also accepts a bare key and SurrealQL's `⟨…⟩` escaping).
+pub fn key_of(v: &serde_json::Value) -> Option<String> {
+    let s = v.as_str()?;
+    let key = s.split_once(':').map_or(s, |(_, k)| k);
+    let key = key.trim_start_matches('⟨').trim_end_matches('⟩');
+    (!key.is_empty()).then(|| key.to_string())
+}
+
 pub fn rows<T: DeserializeOwned>(
     resp: &mut surrealdb::IndexedResults,
     idx: usize,

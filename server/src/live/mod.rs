@@ -10,7 +10,7 @@ pub mod replay;
 pub mod rows;
 pub mod socket;
 
-use crate::backend::SurrealBackend;
+use crate::state::AppState;
 use hub::Hub;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -18,20 +18,20 @@ use tokio::sync::watch;
 /// One per server process: the hub and the state of the database feed that fills it.
 pub struct LiveService {
     pub hub: Arc<Hub>,
-    pub backend: SurrealBackend,
+    pub state: AppState,
     /// `true` while the feed's live queries are running.
     live: watch::Receiver<bool>,
 }
 
 impl LiveService {
     /// Starts the feed on the current tokio runtime.
-    pub fn start(backend: SurrealBackend) -> Arc<LiveService> {
+    pub fn start(state: AppState) -> Arc<LiveService> {
         let hub = Arc::new(Hub::default());
         let (tx, rx) = watch::channel(false);
-        tokio::spawn(feed::run(backend.db.clone(), hub.clone(), tx));
+        tokio::spawn(feed::run(state.db.clone(), hub.clone(), tx));
         Arc::new(LiveService {
             hub,
-            backend,
+            state,
             live: rx,
         })
     }

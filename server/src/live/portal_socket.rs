@@ -44,7 +44,7 @@ pub async fn handler(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if let Some(refused) = foreign_origin(&headers, &live.backend.config.public_url) {
+    if let Some(refused) = foreign_origin(&headers, &live.state.config.public_url) {
         return refused;
     }
     let Ok(since) = parse_since(params.since.as_deref()) else {
@@ -57,8 +57,8 @@ pub async fn handler(
     if !app::domain::portal::is_token(&params.token) {
         return (StatusCode::NOT_FOUND, "this link does not open").into_response();
     }
-    let now = live.backend.clock.now_ms();
-    let session = match resolve(&live.backend.db, &params.token, now).await {
+    let now = live.state.clock.now_ms();
+    let session = match resolve(&live.state.db, &params.token, now).await {
         Ok(Some(s)) => s,
         Ok(None) => return (StatusCode::NOT_FOUND, "this link does not open").into_response(),
         Err(e) => {
@@ -83,7 +83,7 @@ async fn serve(
         role: Role::Viewer,
         scope: Scope::Workspace,
     };
-    let backend = live.backend.clone();
+    let state = live.state.clone();
     let thread = session.thread;
     stream(
         socket,
@@ -92,10 +92,10 @@ async fn serve(
         since,
         move |e| visible_in_portal(e, &thread),
         move || {
-            let (backend, token) = (backend.clone(), token.clone());
+            let (state, token) = (state.clone(), token.clone());
             async move {
-                let now = backend.clock.now_ms();
-                matches!(resolve(&backend.db, &token, now).await, Ok(Some(_)))
+                let now = state.clock.now_ms();
+                matches!(resolve(&state.db, &token, now).await, Ok(Some(_)))
             }
         },
     )

@@ -1,6 +1,7 @@
 //! Raw SurrealDB records (as live notifications carry them) into routed live events. Record links
 //! arrive as `table:key` strings; the shared model uses bare keys.
 
+pub use crate::db::key_of;
 use app::live::LiveEvent;
 use app::model::{MessageView, ThreadSummary};
 use serde_json::{Map, Value};
@@ -12,14 +13,6 @@ pub struct Routed {
     /// The client (brand) the change belongs to, for client-scoped sockets.
     pub client: Option<String>,
     pub event: LiveEvent,
-}
-
-/// `thread:abc` → `abc` (also accepts a bare key and SurrealQL's `⟨…⟩` escaping).
-pub fn key_of(v: &Value) -> Option<String> {
-    let s = v.as_str()?;
-    let key = s.split_once(':').map_or(s, |(_, k)| k);
-    let key = key.trim_start_matches('⟨').trim_end_matches('⟩');
-    (!key.is_empty()).then(|| key.to_string())
 }
 
 fn link(obj: &Map<String, Value>, field: &str) -> Option<String> {

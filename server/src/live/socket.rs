@@ -5,7 +5,7 @@
 
 use super::replay;
 use super::LiveService;
-use app::api::backend::{Backend, Caller};
+use app::api::backend::Caller;
 use app::api::session_token_in;
 use app::live::LiveEvent;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -74,7 +74,7 @@ pub async fn handler(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if let Some(refused) = foreign_origin(&headers, &live.backend.config.public_url) {
+    if let Some(refused) = foreign_origin(&headers, &live.state.config.public_url) {
         return refused;
     }
     let since = match parse_since(params.since.as_deref()) {
@@ -87,7 +87,7 @@ pub async fn handler(
     let Some(token) = session_token_in(&headers) else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
-    let caller = match live.backend.authenticate(&token).await {
+    let caller = match crate::auth::caller(&live.state, &token).await {
         Ok(c) => c,
         Err(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
     };
@@ -111,7 +111,7 @@ async fn serve(
     token: String,
     since: Option<i64>,
 ) {
-    let backend = live.backend.clone();
+    let state = live.state.clone();
     stream(
         socket,
         live,
@@ -119,8 +119,8 @@ async fn serve(
         since,
         |_| true,
         move || {
-            let (backend, token) = (backend.clone(), token.clone());
-            async move { backend.authenticate(&token).await.is_ok() }
+            let (state, token) = (state.clone(), token.clone());
+            async move { crate::auth::caller(&state, &token).await.is_ok() }
         },
     )
     .await;
@@ -146,7 +146,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
     live.wait_live(FEED_WAIT).await;
     // The replay is sent and dropped before streaming starts: a socket holds nothing per event.
     let done = {
-        let replay = match replay::load(&live.backend.db, &caller, since).await {
+        let replay = match replay::load(&live.state.db, &caller, since).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "live replay failed");

@@ -3,10 +3,10 @@
 //! records the outcome. It wakes when this instance queues a job and polls every second for
 //! jobs queued elsewhere, retries that came due, and leases left behind by a dead instance.
 
-use super::jobs::{self, Claimed};
 use super::{api_send, email_send, instagram_send, twilio_send, SendError};
-use crate::backend::SurrealBackend;
 use crate::db::DbError;
+use crate::state::AppState;
+use crate::store::jobs::{self, Claimed};
 use app::model::{Channel, Consent};
 use futures::StreamExt;
 use std::time::Duration;
@@ -39,7 +39,7 @@ struct Preloaded {
 
 #[derive(Clone)]
 pub struct Dispatcher {
-    backend: SurrealBackend,
+    state: AppState,
     /// This worker's name on the leases it takes.
     owner: String,
     http: reqwest::Client,
@@ -51,9 +51,9 @@ pub struct Dispatcher {
 const SMTP_CONCURRENCY: usize = 4;
 
 impl Dispatcher {
-    pub fn new(backend: SurrealBackend) -> Dispatcher {
+    pub fn new(state: AppState) -> Dispatcher {
         Dispatcher {
-            backend,
+            state,
             owner: format!("worker-{}", crate::ids::new_id()),
             http: super::http_client(),
             smtp_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(SMTP_CONCURRENCY)),
@@ -70,7 +70,7 @@ impl Dispatcher {
                     Err(e) => tracing::warn!(error = %e, "dispatcher pass failed; retrying"),
                 }
                 tokio::select! {
-                    _ = self.backend.outbound.wait() => {}
+                    _ = self.state.outbound.wait() => {}
                     _ = tokio::time::sleep(POLL) => {}
                 }
             }
@@ -80,8 +80,8 @@ impl Dispatcher {
     /// One pass: claims up to a batch of due jobs (in one transaction when no other worker
     /// contends, else one by one), attempts each once, and records the sends in one transaction.
     pub async fn run_once(&self) -> Result<Tally, DbError> {
-        let db = &self.backend.db;
-        let now = self.backend.clock.now_ms();
+        let db = &self.state.db;
+        let now = self.state.clock.now_ms();
         let mut claimed = jobs::claim_batch(db, &self.owner, now, BATCH).await?;
         if claimed.len() < BATCH {
             // Leases left by a dead worker, and queued jobs a contended batch claim missed.
@@ -123,8 +123,8 @@ impl Dispatcher {
         results: &[(Claimed, Result<Option<String>, SendError>)],
         tally: &mut Tally,
     ) -> Result<(), DbError> {
-        let db = &self.backend.db;
-        let now = self.backend.clock.now_ms();
+        let db = &self.state.db;
+        let now = self.state.clock.now_ms();
         let mut sent = Vec::new();
         for (job, result) in results {
             match result {
@@ -151,7 +151,7 @@ impl Dispatcher {
     /// What a pass's SMS jobs need, read once: each workspace's Twilio account, each number's
     /// consent.
     async fn preload(&self, jobs: &[Claimed]) -> Result<Preloaded, DbError> {
-        let b = &self.backend;
+        let b = &self.state;
         let sms: Vec<&Claimed> = jobs.iter().filter(|j| j.channel == Channel::Sms).collect();
         let mut pre = Preloaded::default();
         if sms.is_empty() {
@@ -198,7 +198,7 @@ impl Dispatcher {
         job: &Claimed,
         pre: &Preloaded,
     ) -> impl std::future::Future<Output = Result<Option<String>, SendError>> + '_ {
-        let b = &self.backend;
+        let b = &self.state;
         let consent = pre.consents.get(&job.message).copied();
         let account = pre
             .accounts
@@ -231,7 +231,7 @@ impl Dispatcher {
         &self,
         job: &Claimed,
     ) -> Result<Result<Option<String>, SendError>, DbError> {
-        let b = &self.backend;
+        let b = &self.state;
         let Some(mailbox) =
             crate::store::mailboxes::load(&b.db, &job.workspace, &b.config.server_secret).await?
         else {
@@ -253,7 +253,7 @@ impl Dispatcher {
         &self,
         job: &Claimed,
     ) -> Result<Result<Option<String>, SendError>, DbError> {
-        let b = &self.backend;
+        let b = &self.state;
         let last = instagram_send::last_inbound_at(&b.db, &job.message).await?;
         let tag = match instagram_send::tag_now(last, b.clock.now_ms()) {
             Ok(t) => t,
@@ -289,7 +289,7 @@ impl Dispatcher {
     }
 
     async fn send_api(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
-        let b = &self.backend;
+        let b = &self.state;
         let (url, key, body) = match api_send::prepare(&b.db, &job.workspace, &job.message).await? {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),

@@ -1,4 +1,4 @@
-//! Outbound delivery: every reply on a provider channel is a durable send job (`jobs`), claimed
+//! Outbound delivery: every reply on a provider channel is a durable send job (`store::jobs`), claimed
 //! with a lease and sent by the `dispatcher` through the channel's sender (`twilio_send`,
 //! `api_send`, `instagram_send`). Delivery reports from providers move the message's status forward.
 
@@ -6,11 +6,7 @@ pub mod api_send;
 pub mod dispatcher;
 pub mod email_send;
 pub mod instagram_send;
-pub mod jobs;
 pub mod twilio_send;
-
-use std::sync::Arc;
-use tokio::sync::Notify;
 
 /// Why an attempt failed, in words a teammate can act on, and whether trying again may help.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,20 +38,6 @@ impl SendError {
             "connection failed"
         };
         SendError::retryable(format!("{provider} {what}"))
-    }
-}
-
-/// Wakes this instance's dispatcher when a job is queued here (other instances find it by
-/// polling within a second).
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
-
-impl Wake {
-    pub fn ring(&self) {
-        self.0.notify_one();
-    }
-    pub async fn wait(&self) {
-        self.0.notified().await
     }
 }
 

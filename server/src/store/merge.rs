@@ -207,7 +207,7 @@ pub async fn undo(db: &Db, caller: &Caller, merge_id: &str, now: i64) -> Result<
     let mut vars = Map::new();
     let mut sql = String::new();
     for (n, src) in m.folded_threads.iter().enumerate() {
-        let src = crate::live::rows::key_of(src).unwrap_or_default();
+        let src = crate::db::key_of(src).unwrap_or_default();
         let into = m.folded_into.get(n).cloned().unwrap_or_default();
         let moved = m.folded_messages.get(n).cloned().unwrap_or_default();
         let (into_tail, back_tail) = tails_after_move(db, &into, &src, &moved).await?;

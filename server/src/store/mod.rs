@@ -1,6 +1,7 @@
 //! Storage operations over SurrealDB, one module per capability. Callers pass an authorized
 //! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
 
+pub mod api_channel;
 pub mod attribution;
 pub mod audit;
 pub mod audit_read;
@@ -14,13 +15,16 @@ pub mod inbound_batch;
 pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;
+pub mod jobs;
 pub mod mailboxes;
 pub mod merge;
 pub mod moves;
 pub mod notifications;
 pub mod policies;
+pub mod policy_facts;
 pub mod portal;
 pub mod reply_facts;
+pub mod sessions;
 pub mod sms_accounts;
 pub mod thread_write;
 pub mod threads;

@@ -27,6 +27,26 @@ pub async fn find(db: &Db, caller: &Caller, thread_id: &str) -> Result<Option<Th
     first(&mut resp, 0)
 }
 
+/// The thread of message `message_id`, if it is one the caller may see.
+pub async fn of_message(
+    db: &Db,
+    caller: &Caller,
+    message_id: &str,
+) -> Result<Option<ThreadRow>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(thread) FROM ONLY type::record('message', $mid)
+             WHERE workspace = type::record('workspace', $ws);",
+        serde_json::json!({ "mid": message_id, "ws": caller.workspace_id }),
+    )
+    .await?;
+    let thread: Option<String> = resp.take(0)?;
+    match thread {
+        Some(t) => find(db, caller, &t).await,
+        None => Ok(None),
+    }
+}
+
 pub const ENROLLMENT_FIELDS: &str = "record::id(id) AS id, stage, decline_reason, \
 (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, next_action, agreed_terms, shipping_info";
 

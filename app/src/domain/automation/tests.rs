@@ -1,0 +1,305 @@
+use super::*;
+use crate::domain::classify::classify;
+use crate::domain::language::{self, FieldValues};
+use crate::domain::policy::defaults;
+use Stage::*;
+
+fn team() -> Vec<Candidate> {
+    vec![
+        Candidate {
+            id: "ava".into(),
+            role: Role::Member,
+        },
+        Candidate {
+            id: "marco".into(),
+            role: Role::Manager,
+        },
+        Candidate {
+            id: "dana".into(),
+            role: Role::Owner,
+        },
+    ]
+}
+
+/// The effects in words, so a table can state them.
+fn words(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::Decide(d) => format!("decide {}", d.rule),
+            Effect::MoveStage { from, to, .. } => format!("move {from:?}->{to:?}"),
+            Effect::SaveAddress(_) => "save address".into(),
+            Effect::CancelOpenDrafts => "cancel open drafts".into(),
+            Effect::Draft(d) => format!(
+                "draft {} {} by {:?} for {}",
+                d.state.as_str(),
+                d.source,
+                d.role,
+                d.reviewer.as_deref().unwrap_or("nobody")
+            ),
+            Effect::NotifyReviewer { reviewer, .. } => format!("notify {reviewer}"),
+        })
+        .collect()
+}
+
+struct Case {
+    kind: &'static str,
+    message: &'static str,
+    stage: Stage,
+    channel: Option<Channel>,
+    hour: u8,
+    assignee: Option<&'static str>,
+    want: &'static [&'static str],
+}
+
+fn run(case: &Case, library: &BTreeMap<String, String>, model: bool) -> Vec<Effect> {
+    let c = classify(case.message);
+    let policy = defaults(case.kind);
+    let deliverables = vec!["1 Reel".to_string()];
+    let fields = language::fields(&FieldValues {
+        creator_name: "Maya Lopez",
+        campaign: "Spring Glow",
+        brand: "Northstar",
+        post_by: None,
+        deliverables: &deliverables,
+        compensation: "$500",
+        sender: "The Northstar team",
+        address: c.address.as_ref().map(|a| a.text.as_str()),
+        guidance: Some("Be yourself"),
+        portal_link: None,
+    });
+    let team = team();
+    plan(&PlanFacts {
+        classification: &c,
+        policy: &policy,
+        stage: case.stage,
+        reply_channel: case.channel,
+        local_hour: case.hour,
+        auto_sent_today: 0,
+        library,
+        fields: &fields,
+        assignee: case.assignee,
+        team: &team,
+        model_context: model.then_some(ModelContext {
+            campaign: "Spring Glow",
+            brief: "Glow serum",
+            guidance: "Be yourself",
+            message: case.message,
+        }),
+    })
+}
+
+fn library() -> BTreeMap<String, String> {
+    language::defaults()
+        .into_iter()
+        .map(|s| (s.key, s.body))
+        .collect()
+}
+
+const ADDRESS: &str = "yes! ship it to 12 Main St, Austin TX 78701";
+
+#[test]
+fn plan_table() {
+    let cases = [
+        // Gifting: an address is confirmed automatically, saved, and the stage moves.
+        Case {
+            kind: "gifting",
+            message: ADDRESS,
+            stage: Contacted,
+            channel: Some(Channel::Email),
+            hour: 10,
+            assignee: None,
+            want: &[
+                "decide auto:address_provided",
+                "move Contacted->InfoCollected",
+                "save address",
+                "cancel open drafts",
+                "draft auto_sent library:shipping_confirmation by Member for nobody",
+            ],
+        },
+        // In quiet hours the same reply is held for a person (the assignee reviews).
+        Case {
+            kind: "gifting",
+            message: ADDRESS,
+            stage: Contacted,
+            channel: Some(Channel::Email),
+            hour: 23,
+            assignee: Some("ava"),
+            want: &[
+                "decide auto:address_provided",
+                "move Contacted->InfoCollected",
+                "save address",
+                "cancel open drafts",
+                "draft pending_review library:shipping_confirmation by Member for ava",
+                "notify ava",
+            ],
+        },
+        // No channel reaches the creator automatically: held, and the decision says why.
+        Case {
+            kind: "gifting",
+            message: ADDRESS,
+            stage: Contacted,
+            channel: None,
+            hour: 10,
+            assignee: None,
+            want: &[
+                "decide auto:address_provided",
+                "move Contacted->InfoCollected",
+                "save address",
+                "cancel open drafts",
+                "draft pending_review library:shipping_confirmation by Member for ava",
+                "notify ava",
+            ],
+        },
+        // A rate goes to a manager (the member assignee is not senior enough); no stage move
+        // without a click.
+        Case {
+            kind: "gifting",
+            message: "my rate is $2,000",
+            stage: Replied,
+            channel: Some(Channel::Email),
+            hour: 10,
+            assignee: Some("ava"),
+            want: &[
+                "decide review:rate",
+                "cancel open drafts",
+                "draft pending_review library:rate_reply by Manager for marco",
+                "notify marco",
+            ],
+        },
+        // Legal claims go to the owner on a paid campaign.
+        Case {
+            kind: "paid",
+            message: "Can I say it cures acne?",
+            stage: Accepted,
+            channel: Some(Channel::Email),
+            hour: 10,
+            assignee: Some("marco"),
+            want: &[
+                "decide review:legal",
+                "cancel open drafts",
+                "draft pending_review library:disclosure by Owner for dana",
+                "notify dana",
+            ],
+        },
+        // A closed enrollment: the decision is stored, nothing else but canceling stale drafts.
+        Case {
+            kind: "gifting",
+            message: ADDRESS,
+            stage: Declined,
+            channel: Some(Channel::Email),
+            hour: 10,
+            assignee: None,
+            want: &["decide closed", "save address", "cancel open drafts"],
+        },
+        // An opt-out: nothing is written for the creator.
+        Case {
+            kind: "gifting",
+            message: "please stop messaging me, unsubscribe",
+            stage: Contacted,
+            channel: Some(Channel::Email),
+            hour: 10,
+            assignee: None,
+            want: &["decide opt_out", "cancel open drafts"],
+        },
+    ];
+    let library = library();
+    for case in &cases {
+        assert_eq!(
+            words(&run(case, &library, false)),
+            case.want,
+            "{} / {:?} / {:?} / {}h",
+            case.message,
+            case.stage,
+            case.channel,
+            case.hour
+        );
+    }
+}
+
+#[test]
+fn held_reply_says_why_and_keeps_its_filled_words() {
+    let case = Case {
+        kind: "gifting",
+        message: ADDRESS,
+        stage: Contacted,
+        channel: None,
+        hour: 10,
+        assignee: None,
+        want: &[],
+    };
+    let effects = run(&case, &library(), false);
+    let Effect::Decide(d) = &effects[0] else {
+        panic!("the decision comes first")
+    };
+    assert_eq!(
+        d.action,
+        Action::Review {
+            role: Role::Member,
+            topics: vec![]
+        }
+    );
+    assert!(d.reason.contains("no channel reaches"), "{}", d.reason);
+    let draft = effects.iter().find_map(|e| match e {
+        Effect::Draft(d) => Some(d),
+        _ => None,
+    });
+    let draft = draft.expect("a draft for review");
+    assert!(draft.text.contains("Maya"), "{}", draft.text);
+    assert!(!draft.text.contains("{{"), "{}", draft.text);
+}
+
+#[test]
+fn an_unknown_template_holds_the_reply_and_an_empty_draft_is_not_written() {
+    let case = Case {
+        kind: "gifting",
+        message: ADDRESS,
+        stage: Contacted,
+        channel: Some(Channel::Email),
+        hour: 10,
+        assignee: None,
+        want: &[],
+    };
+    // The library lacks the template: the reply cannot be rendered, and its (empty) draft is dropped.
+    let effects = run(&case, &BTreeMap::new(), false);
+    let Effect::Decide(d) = &effects[0] else {
+        panic!("the decision comes first")
+    };
+    assert!(d.reason.contains("could not be filled"), "{}", d.reason);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Draft(_))));
+}
+
+#[test]
+fn a_model_is_asked_only_for_sensitive_review_drafts() {
+    let library = library();
+    let rate = Case {
+        kind: "gifting",
+        message: "my rate is $2,000",
+        stage: Replied,
+        channel: Some(Channel::Email),
+        hour: 10,
+        assignee: None,
+        want: &[],
+    };
+    let request = |effects: Vec<Effect>| {
+        effects.into_iter().find_map(|e| match e {
+            Effect::Draft(d) => Some(d.model_request),
+            _ => None,
+        })
+    };
+    let asked = request(run(&rate, &library, true)).flatten();
+    let asked = asked.expect("the model words a rate reply");
+    assert!(asked.contains("my rate is $2,000") && asked.contains("Spring Glow"));
+    assert_eq!(request(run(&rate, &library, false)), Some(None));
+    // A held automatic reply has no sensitive topic: the approved wording stands.
+    let quiet = Case {
+        kind: "gifting",
+        message: ADDRESS,
+        stage: Contacted,
+        channel: Some(Channel::Email),
+        hour: 23,
+        assignee: None,
+        want: &[],
+    };
+    assert_eq!(request(run(&quiet, &library, true)), Some(None));
+}

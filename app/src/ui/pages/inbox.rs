@@ -1,0 +1,225 @@
+//! The inbox page: navigation, filters and the thread list beside the open thread.
+
+use crate::api::{current_session, load_inbox_counts, SignOut};
+use crate::domain::filter::{AssigneeFilter, InboxFilter};
+use crate::live::LiveEvent;
+use crate::model::SessionInfo;
+use crate::ui::live::clock::provide_clock;
+use crate::ui::live::{provide_live, Debounce};
+use crate::ui::widgets::bulk_bar::BulkBar;
+use crate::ui::widgets::filters::FilterBar;
+use crate::ui::widgets::notifications::NotificationBell;
+use crate::ui::widgets::thread_list::ThreadList;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// Shared by the inbox's pieces.
+#[derive(Clone, Copy)]
+pub struct InboxCtx {
+    pub session: StoredValue<SessionInfo>,
+    pub filter: Memo<InboxFilter>,
+    /// Bumped after every write so lists, counts and the open thread read again.
+    pub refresh: RwSignal<u32>,
+    /// Bumped when only the list and counts changed (a thread was marked read).
+    pub list_refresh: RwSignal<u32>,
+    /// Bumped when live changes may have moved the navigation's counts.
+    pub counts_refresh: RwSignal<u32>,
+    /// Bumped when the open thread's header or context changed elsewhere.
+    pub thread_refresh: RwSignal<u32>,
+    /// Threads picked for a bulk message (cleared when the filter changes).
+    pub picked: RwSignal<Vec<String>>,
+    /// Every thread matching the filter is picked.
+    pub all_matching: RwSignal<bool>,
+}
+
+pub fn use_inbox() -> InboxCtx {
+    expect_context::<InboxCtx>()
+}
+
+#[component]
+pub fn InboxLayout() -> impl IntoView {
+    let session = Resource::new(|| (), |_| current_session());
+    view! {
+        <Suspense fallback=|| view! { <div class="boot">"Loading your inbox…"</div> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(info)) => view! { <SignedIn info/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <div class="boot error">{e.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(info: SessionInfo) -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        query.with(|q| InboxFilter::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
+    });
+    let ctx = InboxCtx {
+        session: StoredValue::new(info.clone()),
+        filter,
+        refresh: RwSignal::new(0),
+        list_refresh: RwSignal::new(0),
+        counts_refresh: RwSignal::new(0),
+        thread_refresh: RwSignal::new(0),
+        picked: RwSignal::new(Vec::new()),
+        all_matching: RwSignal::new(false),
+    };
+    provide_context(ctx);
+    // A selection belongs to the list it was made in.
+    Effect::new(move |prev: Option<InboxFilter>| {
+        let f = filter.get();
+        if prev.is_some_and(|p| p != f) {
+            ctx.picked.set(Vec::new());
+            ctx.all_matching.set(false);
+        }
+        f
+    });
+    provide_clock(0);
+    let live = provide_live();
+    let recount = Debounce::new(300);
+    live.on_event(move |event| match event {
+        LiveEvent::Thread { .. }
+        | LiveEvent::ThreadRemoved { .. }
+        | LiveEvent::UnmatchedChanged => {
+            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
+        }
+        // A reply was decided (a draft may wait) or sent: the approvals count may have moved.
+        LiveEvent::Message { message, .. }
+            if message.decision.is_some()
+                || message.sender_kind != crate::model::SenderKind::Creator =>
+        {
+            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
+        }
+        // Too much was missed to replay: read everything visible again.
+        LiveEvent::Resync { .. } => ctx.refresh.update(|n| *n += 1),
+        _ => {}
+    });
+    let location = use_location();
+    let thread_open = move || crate::ui::app::is_page_open(&location.pathname.get());
+    let sign_out = ServerAction::<SignOut>::new();
+    let is_owner = info.role == crate::model::Role::Owner;
+    let is_auditor = matches!(
+        info.role,
+        crate::model::Role::Owner | crate::model::Role::Manager
+    );
+    let counts = Resource::new(
+        move || {
+            (
+                ctx.refresh.get(),
+                ctx.list_refresh.get(),
+                ctx.counts_refresh.get(),
+            )
+        },
+        |_| load_inbox_counts(),
+    );
+    // The bell's count is copied in the browser (effects run only there): reading the counts
+    // resource under a second Suspense on the server deadlocks its suspense bookkeeping.
+    let unread_notes = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = counts.get() {
+            unread_notes.set(c.notifications);
+        }
+    });
+    view! {
+        <Title text=format!("Inbox · {}", info.workspace_name)/>
+        <div class="app" class:thread-open=thread_open>
+            <header class="topbar">
+                <a class="brand" href="/"><span class="brand-mark">"CI"</span><span class="brand-name">"Creator Inbox"</span></a>
+                <span class="workspace-name">{info.workspace_name.clone()}</span>
+                <div class="topbar-right">
+                    <span class="live-state" data-state=move || live.status.get().as_str() role="status"
+                        title="Changes by your team and your creators appear here as they happen">
+                        <span class="live-dot" aria-hidden="true"></span>
+                        {move || live.status.get().label()}
+                    </span>
+                    <NotificationBell unread=unread_notes.into()/>
+                    <span class="user-name" title=info.email.clone()>{info.user_name.clone()}" · "{info.role.as_str()}</span>
+                    <ActionForm action=sign_out attr:class="inline-form">
+                        <button type="submit" class="btn btn-ghost">"Sign out"</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <nav class="views" aria-label="Inbox views">
+                <Transition fallback=|| ()>
+                    {move || counts.get().map(|c| {
+                        let c = c.unwrap_or_default();
+                        view! {
+                            <ViewLink label="All threads" count=c.all target=InboxFilter::default()/>
+                            <ViewLink label="Mine" count=c.mine target=InboxFilter { assignee: Some(AssigneeFilter::Me), ..Default::default() }/>
+                            <ViewLink label="Needs reply" count=c.needs_reply target=InboxFilter { needs_reply: true, ..Default::default() }/>
+                            <ViewLink label="Overdue" count=c.overdue target=InboxFilter { overdue: true, ..Default::default() } alert=true/>
+                            <A href="/unmatched" attr:class=move || if location.pathname.get() == "/unmatched" { "view-link active" } else { "view-link" }>
+                                <span>"Unmatched"</span>
+                                <span class="count">{c.unmatched}</span>
+                            </A>
+                            <A href="/approvals" attr:class=move || if location.pathname.get() == "/approvals" { "view-link active" } else { "view-link" }>
+                                <span>"Approvals"</span>
+                                <span class="count" class:alert={c.approvals > 0}>{c.approvals}</span>
+                            </A>
+                            <A href="/bulk" attr:class=move || if location.pathname.get().starts_with("/bulk") { "view-link active" } else { "view-link" }>
+                                <span>"Bulk messages"</span>
+                            </A>
+                            <A href="/policies" attr:class=move || if location.pathname.get() == "/policies" { "view-link view-settings active" } else { "view-link view-settings" }>
+                                <span>"Policies"</span>
+                            </A>
+                            {is_auditor.then(|| view! {
+                                <A href="/audit" attr:class=move || if location.pathname.get() == "/audit" { "view-link view-settings active" } else { "view-link view-settings" }>
+                                    <span>"Audit trail"</span>
+                                </A>
+                            })}
+                            {is_owner.then(|| view! {
+                                <A href="/channels" attr:class=move || if location.pathname.get() == "/channels" { "view-link view-settings active" } else { "view-link view-settings" }>
+                                    <span>"Channels"</span>
+                                </A>
+                            })}
+                        }
+                    })}
+                </Transition>
+            </nav>
+            <section class="list-pane" aria-label="Threads">
+                <FilterBar/>
+                <BulkBar/>
+                <ThreadList/>
+            </section>
+            <section class="thread-pane">
+                <Outlet/>
+            </section>
+        </div>
+    }
+}
+
+/// A saved view in the navigation: a preset filter with its count.
+#[component]
+fn ViewLink(
+    label: &'static str,
+    count: u64,
+    target: InboxFilter,
+    #[prop(optional)] alert: bool,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let href = format!("/{}", target.to_query_string());
+    let active = move || ctx.filter.get() == target;
+    let hot = alert && count > 0;
+    view! {
+        <A href=href attr:class=move || if active() { "view-link active" } else { "view-link" }>
+            <span>{label}</span>
+            <span class="count" class:alert=hot>{count}</span>
+        </A>
+    }
+}
+
+#[component]
+pub fn NoThreadSelected() -> impl IntoView {
+    view! {
+        <div class="empty-thread">
+            <p class="empty-title">"Pick a conversation"</p>
+            <p>"Threads with a creator waiting show a " <span class="badge badge-needs">"Needs reply"</span> " badge; after 24 hours they turn " <span class="badge badge-overdue">"Overdue"</span>"."</p>
+        </div>
+    }
+}

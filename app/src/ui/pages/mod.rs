@@ -1,0 +1,12 @@
+//! One module per route (see `crate::ui::app` for the paths).
+
+pub mod approvals;
+pub mod audit;
+pub mod bulk;
+pub mod channels;
+pub mod inbox;
+pub mod login;
+pub mod policies;
+pub mod portal;
+pub mod thread;
+pub mod unmatched;

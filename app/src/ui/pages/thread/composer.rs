@@ -1,0 +1,178 @@
+//! The composer: reply or note, the reply's channel (with why others are unavailable), and the
+//! draft that survives re-reads of the thread.
+
+use crate::api::post_message;
+use crate::model::{Channel, ComposeKind, Direction, MessageView, ReplyOptions};
+use crate::ui::pages::inbox::use_inbox;
+use crate::ui::widgets::ChannelIcon;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub(super) struct Draft {
+    pub(super) kind: RwSignal<ComposeKind>,
+    pub(super) text: RwSignal<String>,
+    /// The reply channel the teammate picked; `None` keeps the thread's default.
+    pub(super) channel: RwSignal<Option<Channel>>,
+}
+
+type SendArgs = (String, ComposeKind, String, Option<Channel>);
+
+#[component]
+pub(super) fn Composer(
+    thread_id: String,
+    reply: ReplyOptions,
+    messages: RwSignal<Vec<MessageView>>,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let Draft {
+        kind,
+        text,
+        channel,
+    } = expect_context::<Draft>();
+    let reply = StoredValue::new(reply);
+    // The channel the reply will go out on: the teammate's pick if allowed; else the channel of
+    // the creator's latest message (which may have just arrived live) if allowed; else the default.
+    let last_inbound = Memo::new(move |_| {
+        messages.with(|m| {
+            m.iter()
+                .filter(|m| m.direction == Direction::Inbound)
+                .max_by_key(|m| m.at)
+                .map(|m| m.channel)
+        })
+    });
+    let chosen = Memo::new(move |_| {
+        reply.with_value(|r| {
+            channel
+                .get()
+                .or(last_inbound.get())
+                .filter(|c| r.allows(*c))
+                .or(r.default)
+        })
+    });
+    let send = Action::new(move |(id, kind, body, ch): &SendArgs| {
+        let (id, kind, body, ch) = (id.clone(), *kind, body.clone(), *ch);
+        async move { post_message(id, kind, body, ch).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            text.set(String::new());
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let submit = {
+        let thread_id = thread_id.clone();
+        move || {
+            let body = text.get_untracked();
+            if !body.trim().is_empty() && !send.pending().get_untracked() {
+                send.dispatch((
+                    thread_id.clone(),
+                    kind.get_untracked(),
+                    body,
+                    chosen.get_untracked(),
+                ));
+            }
+        }
+    };
+    let on_submit = {
+        let submit = submit.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            submit();
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            submit();
+        }
+    };
+    if !can_write {
+        return view! { <div class="composer composer-readonly">"Your role can read this workspace but not reply."</div> }.into_any();
+    }
+    view! {
+        <form class="composer" class:note-mode=move || kind.get() == ComposeKind::Note on:submit=on_submit>
+            <div class="composer-tabs" role="tablist">
+                <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Reply).to_string()
+                    on:click=move |_| kind.set(ComposeKind::Reply)>"Reply"</button>
+                <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Note).to_string()
+                    on:click=move |_| kind.set(ComposeKind::Note)>"Internal note"</button>
+                <span class="composer-channel">
+                    {move || match kind.get() {
+                        ComposeKind::Reply => view! { <ChannelPicker reply channel chosen/> }.into_any(),
+                        ComposeKind::Note => view! { "Only your team sees notes" }.into_any(),
+                    }}
+                </span>
+            </div>
+            <textarea name="text" rows="3" aria-label="Message"
+                placeholder=move || match kind.get() { ComposeKind::Reply => "Write a reply…", ComposeKind::Note => "Write a note for your team…" }
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=on_keydown></textarea>
+            <div class="composer-foot">
+                {move || match send.value().get() {
+                    Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }),
+                    _ => None,
+                }}
+                <span class="hint">"Ctrl+Enter to send"</span>
+                <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || text.get().trim().is_empty()>
+                    {move || match (send.pending().get(), kind.get()) {
+                        (true, _) => "Sending…",
+                        (false, ComposeKind::Reply) => "Send reply",
+                        (false, ComposeKind::Note) => "Add note",
+                    }}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// The reply channel: a choice among the allowed channels (the default preselected), what the
+/// chosen one reaches, and why the others cannot be used now.
+#[component]
+fn ChannelPicker(
+    reply: StoredValue<ReplyOptions>,
+    channel: RwSignal<Option<Channel>>,
+    chosen: Memo<Option<Channel>>,
+) -> impl IntoView {
+    let options = reply.get_value().options;
+    let available: Vec<_> = options.iter().filter(|o| o.available).cloned().collect();
+    let blocked: Vec<_> = options.iter().filter(|o| !o.available).cloned().collect();
+    let detail = {
+        let available = available.clone();
+        move || {
+            chosen
+                .get()
+                .and_then(|c| available.iter().find(|o| o.channel == c))
+                .map(|o| o.detail.clone())
+                .unwrap_or_default()
+        }
+    };
+    let blocked_text = blocked
+        .iter()
+        .map(|o| format!("{}: {}", o.channel.label(), o.detail))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let blocked_count = blocked.len();
+    view! {
+        <label class="channel-pick">
+            <span class="sr-only">"Reply channel"</span>
+            {move || chosen.get().map(|c| view! { <ChannelIcon channel=c/> })}
+            <select name="channel" aria-label="Reply channel" data-testid="reply-channel"
+                on:change=move |ev| channel.set(Channel::parse(&event_target_value(&ev)))>
+                {available.iter().map(|o| {
+                    let c = o.channel;
+                    view! { <option value=c.as_str() selected=move || chosen.get() == Some(c)>{c.label()}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        <span class="channel-detail">{detail}</span>
+        {(blocked_count > 0).then(|| view! {
+            <span class="channel-blocked" title=blocked_text.clone() tabindex="0" data-testid="channels-blocked">
+                {format!("{blocked_count} unavailable")}
+                <span class="channel-blocked-list" role="tooltip">{blocked_text.clone()}</span>
+            </span>
+        })}
+    }
+}

@@ -1,0 +1,320 @@
+//! One thread: the whole timeline across channels, the composer, and the context panel.
+
+mod composer;
+pub mod context_panel;
+pub mod intent_chips;
+mod timeline;
+
+use composer::{Composer, Draft};
+use timeline::Entry;
+
+use crate::api::{get_thread, mark_read};
+use crate::domain::live_merge::merge_message;
+use crate::domain::time_fmt;
+use crate::live::LiveEvent;
+use crate::model::{ComposeKind, MessageView, ThreadDetail};
+use crate::ui::live::use_live;
+use crate::ui::pages::inbox::use_inbox;
+use crate::ui::pages::login::is_signed_out;
+use crate::ui::pages::thread::context_panel::ContextPanel;
+use crate::ui::widgets::drafts::DraftCard;
+use crate::ui::widgets::{Avatar, StageChip};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ThreadPane() -> impl IntoView {
+    let ctx = use_inbox();
+    let params = use_params_map();
+    let thread_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let detail = Resource::new(
+        move || (thread_id.get(), ctx.refresh.get(), ctx.thread_refresh.get()),
+        |(id, _, _)| get_thread(id),
+    );
+    // The composer's state lives here, outside the re-rendered thread, so a refresh never eats a draft.
+    let draft = Draft {
+        kind: RwSignal::new(ComposeKind::Reply),
+        text: RwSignal::new(String::new()),
+        channel: RwSignal::new(None),
+    };
+    // The thread whose context panel is open over it (narrow screens), kept here too: a re-read
+    // after a send or a live change must not close what the reader opened.
+    let details_for = RwSignal::new(None::<String>);
+    Effect::new(move |prev: Option<String>| {
+        let id = thread_id.get();
+        if prev.is_some_and(|p| p != id) {
+            draft.text.set(String::new());
+            draft.channel.set(None);
+            details_for.set(None);
+        }
+        id
+    });
+    provide_context(draft);
+    let scrolled_for = StoredValue::new(String::new());
+    // The open thread's timeline as last shown (live updates included), kept across re-reads: a
+    // re-read that started before a live change must not undo it (see `ThreadScreen`).
+    let shown = RwSignal::new((String::new(), Vec::<MessageView>::new()));
+    // Opening an unread thread marks it read for the team (writers only).
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = detail.get() {
+            if d.summary.unread && ctx.session.with_value(|s| s.role.can_write()) {
+                let id = d.summary.id.clone();
+                leptos::task::spawn_local(async move {
+                    if mark_read(id).await.is_ok() {
+                        // Only the list's badge and counts change; the open thread stays as it is.
+                        ctx.list_refresh.update(|n| *n += 1);
+                    }
+                });
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <div class="thread-loading">"Loading thread…"</div> }>
+            {move || detail.get().map(|d| match d {
+                Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d scrolled_for shown details_for/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ThreadScreen(
+    d: ThreadDetail,
+    scrolled_for: StoredValue<String>,
+    shown: RwSignal<(String, Vec<MessageView>)>,
+    details_for: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let back = move || format!("/{}", ctx.filter.get().to_query_string());
+    let s = d.summary.clone();
+    // The timeline: what the thread was read with, plus entries that arrived live.
+    // Entries the previous screen of this thread saw in a newer version (a delivery status pushed
+    // live while this read was in flight) keep that version.
+    let mut start = d.messages.clone();
+    shown.with_untracked(|(id, before)| {
+        if *id == d.summary.id {
+            for m in before {
+                if start.iter().any(|x| x.id == m.id) {
+                    merge_message(&mut start, m);
+                }
+            }
+        }
+    });
+    let messages = RwSignal::new(start);
+    {
+        let id = d.summary.id.clone();
+        Effect::new(move |_| shown.set((id.clone(), messages.get())));
+    }
+    let live = use_live();
+    {
+        let thread_id = s.id.clone();
+        let shown = s.clone();
+        live.on_event(move |event| match event {
+            LiveEvent::Message {
+                thread_id: t,
+                message,
+            } if *t == thread_id => {
+                // A creator's message was just decided: a draft or a stage move may come with it.
+                let decided_now = message.decision.is_some()
+                    && messages
+                        .with(|m| m.iter().any(|x| x.id == message.id && x.decision.is_none()));
+                if decided_now {
+                    ctx.thread_refresh.update(|n| *n += 1);
+                }
+                let near_bottom = timeline_near_bottom();
+                let mut changed = false;
+                messages.update(|m| changed = merge_message(m, message));
+                if changed && near_bottom {
+                    scroll_to_end_after_render();
+                }
+            }
+            // The header and context panel show these; read the thread again when a teammate
+            // (or another tab) changed them. The composer's draft lives outside and survives.
+            LiveEvent::Thread { thread, .. }
+                if thread.id == thread_id
+                    && (thread.stage != shown.stage || thread.assignee_id != shown.assignee_id) =>
+            {
+                ctx.thread_refresh.update(|n| *n += 1);
+            }
+            _ => {}
+        });
+    }
+    // The creator's other campaigns, where a misfiled message can be moved.
+    let others: Vec<(String, String)> = d
+        .other_campaigns
+        .iter()
+        .map(|o| (o.thread_id.clone(), o.campaign_name.clone()))
+        .collect();
+    // On narrow screens the context panel opens over the thread on demand.
+    let details = {
+        let id = s.id.clone();
+        Memo::new(move |_| details_for.with(|open| open.as_deref() == Some(id.as_str())))
+    };
+    let toggle_details = {
+        let id = s.id.clone();
+        move |_: leptos::ev::MouseEvent| {
+            details_for.update(|open| {
+                *open = if details.get_untracked() {
+                    None
+                } else {
+                    Some(id.clone())
+                }
+            })
+        }
+    };
+    // Open a thread at its newest entry; re-reading the same thread keeps the reader's place.
+    {
+        let id = s.id.clone();
+        Effect::new(move |_| {
+            if scrolled_for.get_value() != id {
+                scrolled_for.set_value(id.clone());
+                scroll_to_end();
+            }
+        });
+    }
+    let entry_thread = s.id.clone();
+    view! {
+        <Title text=format!("{} · {}", s.creator_name, s.campaign_name)/>
+        <div class="thread-screen" class:details-open=move || details.get()>
+            <div class="thread-main">
+                <header class="thread-header">
+                    <A href=back attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
+                    <Avatar name=s.creator_name.clone() url=s.creator_avatar.clone()/>
+                    <div class="thread-title">
+                        <h2>{s.creator_name.clone()}<span class="handle">{s.creator_handle.clone()}</span></h2>
+                        <p>{s.campaign_name.clone()}" · "{s.client_name.clone()}" "<StageChip stage=s.stage/></p>
+                    </div>
+                    <SnoozeControl thread_id=s.id.clone() until=s.snoozed_until until_reply=s.snooze_until_reply.unwrap_or(false) now=d.now/>
+                    <button type="button" class="btn btn-ghost details-toggle" aria-expanded=move || details.get().to_string()
+                        on:click=toggle_details>
+                        {move || if details.get() { "Close" } else { "Details" }}
+                    </button>
+                </header>
+                <ol class="timeline" id="timeline" aria-label=move || format!("Timeline, {} entries", messages.with(Vec::len))>
+                    <For each=move || messages.get() key=|m| (m.id.clone(), m.version) let:m>
+                        <Entry m others=others.clone() thread_id=entry_thread.clone() stage=s.stage/>
+                    </For>
+                    <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
+                </ol>
+                {
+                    d.followups.first().cloned().map(|f| {
+                        use crate::domain::followup::{cancel_label, describe};
+                        let text = match f.state.as_str() {
+                            "scheduled" => format!("Follow-up scheduled for {} — {}", time_fmt::exact(f.due_at), describe(&f.rule)),
+                            "canceled" => format!("Follow-up canceled because {} ({})", cancel_label(f.cancel_reason.as_deref().unwrap_or("")), describe(&f.rule)),
+                            "drafted" => format!("Follow-up held for approval — {}", describe(&f.rule)),
+                            "stale" => "Marked stale: no reply after two follow-ups".to_string(),
+                            "escalated" => format!("Escalated to managers — {}", describe(&f.rule)),
+                            _ => format!("Follow-up sent — {}", describe(&f.rule)),
+                        };
+                        view! { <p class="followup-line" data-testid="followup" data-state=f.state.clone()>{text}</p> }
+                    })
+                }
+                {
+                    let pending: Vec<_> = d.drafts.iter().filter(|x| x.state.is_open()).cloned().collect();
+                    let done = Callback::new(move |_| ctx.thread_refresh.update(|n| *n += 1));
+                    (!pending.is_empty()).then(|| view! {
+                        <section class="thread-drafts" aria-label="Drafts waiting for approval">
+                            {pending.into_iter().map(|x| view! { <DraftCard d=x done/> }).collect_view()}
+                        </section>
+                    })
+                }
+                <Composer thread_id=s.id.clone() reply=d.reply.clone() messages/>
+            </div>
+            <ContextPanel d/>
+        </div>
+    }
+}
+
+/// Snooze the thread (out of Needs reply until a time or the creator's reply), or wake it.
+#[component]
+fn SnoozeControl(
+    thread_id: String,
+    until: Option<i64>,
+    until_reply: bool,
+    now: i64,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let can_write = ctx.session.with_value(|s| s.role.can_write());
+    let act = Action::new(move |(id, until, reply): &(String, Option<i64>, bool)| {
+        let (id, until, reply) = (id.clone(), *until, *reply);
+        async move { crate::api::snooze_thread(id, until, reply).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = act.value().get() {
+            ctx.refresh.update(|n| *n += 1);
+        }
+    });
+    let snoozed = until.is_some() || until_reply;
+    let label = match (until, until_reply) {
+        (Some(t), true) => format!("Snoozed until {} or a reply", time_fmt::exact(t)),
+        (Some(t), false) => format!("Snoozed until {}", time_fmt::exact(t)),
+        (None, true) => "Snoozed until they reply".to_string(),
+        _ => String::new(),
+    };
+    let presets = crate::domain::snooze::presets(now, 0);
+    let id = thread_id.clone();
+    can_write.then(|| {
+        if snoozed {
+            view! {
+                <span class="snooze-state" data-testid="snoozed">{label}</span>
+                <button type="button" class="btn btn-small" on:click=move |_| { act.dispatch((id.clone(), None, false)); }>"Wake"</button>
+            }
+            .into_any()
+        } else {
+            view! {
+                <select class="snooze-select" aria-label="Snooze" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if v == "reply" {
+                        act.dispatch((id.clone(), None, true));
+                    } else if let Ok(t) = v.parse::<i64>() {
+                        act.dispatch((id.clone(), Some(t), false));
+                    }
+                }>
+                    <option value="" selected=true>"Snooze…"</option>
+                    {presets.into_iter().map(|(l, t)| view! { <option value=t.to_string()>{l}</option> }).collect_view()}
+                    <option value="reply">"Until they reply"</option>
+                </select>
+            }
+            .into_any()
+        }
+    })
+}
+
+/// Brings the newest entry into view.
+fn scroll_to_end() {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|doc| doc.get_element_by_id("timeline-end"))
+    {
+        el.scroll_into_view_with_bool(false);
+    }
+}
+
+/// Scrolls once the entry just added is in the page (rendering follows the signal change).
+fn scroll_to_end_after_render() {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::callback::Timeout::new(0, scroll_to_end).forget();
+}
+
+/// Whether the reader is at (or near) the newest entry, so a new one may scroll into view
+/// without taking them away from something older they are reading.
+fn timeline_near_bottom() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|doc| doc.get_element_by_id("timeline"))
+        else {
+            return true;
+        };
+        el.scroll_height() - el.scroll_top() - el.client_height() < 160
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}

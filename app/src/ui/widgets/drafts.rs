@@ -1,0 +1,190 @@
+//! Drafts behind approval, as the Approvals page and a thread show them: the creator's message it
+//! answers, the topics that made it need review, the rule and reason, and — for someone whose role
+//! may approve — the words to edit, Approve & send, and Reject with a comment.
+
+use crate::api::{approve_draft, reject_draft};
+use crate::domain::draft::{rank, DraftState};
+use crate::model::DraftView;
+use crate::ui::pages::inbox::use_inbox;
+use crate::ui::widgets::RelTime;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+fn state_class(s: DraftState) -> &'static str {
+    match s {
+        DraftState::PendingReview => "draft-state pending",
+        DraftState::Sent | DraftState::AutoSent => "draft-state sent",
+        DraftState::Rejected => "draft-state rejected",
+        DraftState::Canceled => "draft-state canceled",
+    }
+}
+
+/// One draft. `selected` (Approvals page) adds a checkbox for bulk approval; `show_thread` links
+/// the creator and campaign to the thread; `done` is called after an approval or rejection.
+#[component]
+pub fn DraftCard(
+    d: DraftView,
+    #[prop(optional)] selected: Option<RwSignal<Vec<String>>>,
+    #[prop(optional)] show_thread: bool,
+    done: Callback<()>,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let role = ctx.session.with_value(|s| s.role);
+    let may_approve = role.can_write() && rank(role) >= rank(d.reviewer_role);
+    let open = d.state.is_open();
+    let text = RwSignal::new(d.text.clone());
+    let original = StoredValue::new(d.text.clone());
+    let rejecting = RwSignal::new(false);
+    let comment = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let approve = Action::new(move |(id, t): &(String, Option<String>)| {
+        let (id, t) = (id.clone(), t.clone());
+        async move { approve_draft(id, t).await }
+    });
+    let reject = Action::new(move |(id, c): &(String, String)| {
+        let (id, c) = (id.clone(), c.clone());
+        async move { reject_draft(id, c).await }
+    });
+    Effect::new(move |_| match approve.value().get() {
+        Some(Ok(_)) => done.run(()),
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    Effect::new(move |_| match reject.value().get() {
+        Some(Ok(())) => done.run(()),
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    let busy = move || approve.pending().get() || reject.pending().get();
+    let id = d.id.clone();
+    let id_reject = d.id.clone();
+    let id_check = d.id.clone();
+    let topics: Vec<&'static str> = d.topics.iter().map(|t| t.label()).collect();
+    let reviewer = match (&d.reviewer_name, d.state) {
+        (Some(n), DraftState::PendingReview) => {
+            format!("Review by {n} ({} or above)", d.reviewer_role.as_str())
+        }
+        (None, DraftState::PendingReview) => {
+            format!("Needs {} or above", d.reviewer_role.with_article())
+        }
+        _ => String::new(),
+    };
+    let outcome = match d.state {
+        DraftState::Sent => Some(format!(
+            "Approved{} by {} and sent",
+            if d.edited { " (edited)" } else { "" },
+            d.decided_by_name.clone().unwrap_or_default()
+        )),
+        DraftState::AutoSent => Some(format!("Sent automatically by rule {}", d.rule)),
+        DraftState::Rejected => Some(format!(
+            "Rejected by {}: {}",
+            d.decided_by_name.clone().unwrap_or_default(),
+            d.comment.clone().unwrap_or_default()
+        )),
+        DraftState::Canceled => Some(format!(
+            "Canceled: {}",
+            match d.cancel_reason.as_deref() {
+                Some("creator_replied") => "the creator wrote again",
+                Some("stage_changed") => "the stage changed",
+                Some("superseded") => "a teammate replied",
+                _ => "no longer needed",
+            }
+        )),
+        DraftState::PendingReview => None,
+    };
+    view! {
+        <article class="draft-card" class:draft-open=open data-testid="draft" data-draft-id=d.id.clone() data-state=d.state.as_str()>
+            <header class="draft-head">
+                {selected.filter(|_| open && may_approve).map(|sel| {
+                    let idc = id_check.clone();
+                    view! {
+                        <input type="checkbox" class="draft-select" aria-label="Select for bulk approval"
+                            prop:checked={
+                                let idc = idc.clone();
+                                move || sel.with(|s| s.contains(&idc))
+                            }
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                sel.update(|s| {
+                                    s.retain(|x| *x != idc);
+                                    if on { s.push(idc.clone()); }
+                                });
+                            }/>
+                    }
+                })}
+                {if show_thread {
+                    view! {
+                        <A href=format!("/t/{}", d.thread_id) attr:class="draft-who">
+                            <strong>{d.creator_name.clone()}</strong>" · "{d.campaign_name.clone()}
+                        </A>
+                    }.into_any()
+                } else {
+                    view! { <span class="draft-who"><strong>"Draft reply"</strong></span> }.into_any()
+                }}
+                <span class=state_class(d.state)>{d.state.label()}</span>
+                <span class="draft-time"><RelTime at=d.created_at/></span>
+            </header>
+            {show_thread.then(|| view! { <blockquote class="draft-trigger">{d.trigger_text.clone()}</blockquote> })}
+            <div class="draft-meta">
+                {(!topics.is_empty()).then(|| view! {
+                    <ul class="draft-topics" aria-label="Sensitive topics">
+                        {topics.into_iter().map(|t| view! { <li class="intent-chip sensitive">{t}</li> }).collect_view()}
+                    </ul>
+                })}
+                <span class="draft-reason" title=format!("Rule {}", d.rule)>{d.reason.clone()}</span>
+                {(!reviewer.is_empty()).then(|| view! { <span class="draft-reviewer">{reviewer}</span> })}
+            </div>
+            {if open && may_approve {
+                view! {
+                    <textarea class="draft-text" aria-label="Draft reply" rows="4"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                }.into_any()
+            } else {
+                view! { <p class="draft-body">{d.text.clone()}</p> }.into_any()
+            }}
+            <p class="draft-source">{format!("From {}", d.source.replace("library:", "approved language: ").replace("model:", "model: "))}</p>
+            {outcome.map(|o| view! { <p class="draft-outcome">{o}</p> })}
+            {(open && may_approve).then(|| view! {
+                <div class="draft-actions">
+                    <button type="button" class="btn btn-primary" disabled=busy
+                        on:click={
+                            let id = id.clone();
+                            move |_| {
+                                error.set(None);
+                                let t = text.get_untracked();
+                                let edited = (t != original.get_value()).then_some(t);
+                                approve.dispatch((id.clone(), edited));
+                            }
+                        }>
+                        {move || if approve.pending().get() {
+                            "Sending…"
+                        } else if text.get() != original.get_value() {
+                            "Approve edited & send"
+                        } else {
+                            "Approve & send"
+                        }}
+                    </button>
+                    {move || if rejecting.get() {
+                        let id = id_reject.clone();
+                        view! {
+                            <input type="text" class="draft-comment" aria-label="Why reject?" placeholder="Why? (the team sees this)"
+                                prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
+                            <button type="button" class="btn btn-danger" disabled=move || busy() || comment.get().trim().is_empty()
+                                on:click=move |_| { error.set(None); reject.dispatch((id.clone(), comment.get_untracked())); }>
+                                "Reject"
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="btn" disabled=busy on:click=move |_| rejecting.set(true)>"Reject…"</button>
+                        }.into_any()
+                    }}
+                </div>
+            })}
+            {(open && !may_approve).then(|| view! {
+                <p class="draft-locked">{format!("Only {} or above can approve this draft.", d.reviewer_role.with_article())}</p>
+            })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </article>
+    }
+}

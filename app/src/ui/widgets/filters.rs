@@ -1,0 +1,197 @@
+//! The filter bar. Every change rewrites the URL query, so filters are shareable and Back works;
+//! the list reads its filter from the URL, never from local state.
+
+use crate::api::load_filter_options;
+use crate::domain::filter::{AssigneeFilter, InboxFilter};
+use crate::model::{Channel, Stage};
+use crate::ui::pages::inbox::use_inbox;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+/// One edit of the filter.
+type FilterChange = Box<dyn FnOnce(&mut InboxFilter)>;
+
+/// Applies a change to the current filter by navigating to the new URL.
+fn use_apply_filter() -> impl Fn(FilterChange) + Clone {
+    let ctx = use_inbox();
+    let navigate = use_navigate();
+    let location = use_location();
+    move |change: FilterChange| {
+        let mut f = ctx.filter.get_untracked();
+        change(&mut f);
+        let path = location.pathname.get_untracked();
+        navigate(
+            &format!("{path}{}", f.to_query_string()),
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    }
+}
+
+fn non_empty(v: String) -> Option<String> {
+    (!v.is_empty()).then_some(v)
+}
+
+#[component]
+pub fn FilterBar() -> impl IntoView {
+    let ctx = use_inbox();
+    let options = Resource::new(|| (), |_| load_filter_options());
+    let apply = use_apply_filter();
+    let filter = ctx.filter;
+
+    let on_campaign = {
+        let apply = apply.clone();
+        move |ev| {
+            let v = non_empty(event_target_value(&ev));
+            apply(Box::new(move |f| f.campaign = v))
+        }
+    };
+    let on_client = {
+        let apply = apply.clone();
+        move |ev| {
+            let v = non_empty(event_target_value(&ev));
+            apply(Box::new(move |f| f.client = v))
+        }
+    };
+    let on_stage = {
+        let apply = apply.clone();
+        move |ev| {
+            let v = Stage::parse(&event_target_value(&ev));
+            apply(Box::new(move |f| f.stage = v))
+        }
+    };
+    let on_channel = {
+        let apply = apply.clone();
+        move |ev| {
+            let v = Channel::parse(&event_target_value(&ev));
+            apply(Box::new(move |f| f.channel = v))
+        }
+    };
+    let on_assignee = {
+        let apply = apply.clone();
+        move |ev| {
+            let v = match event_target_value(&ev).as_str() {
+                "" => None,
+                "me" => Some(AssigneeFilter::Me),
+                "none" => Some(AssigneeFilter::Nobody),
+                id => Some(AssigneeFilter::User(id.to_string())),
+            };
+            apply(Box::new(move |f| f.assignee = v))
+        }
+    };
+    let toggle_needs = {
+        let apply = apply.clone();
+        move |_| apply(Box::new(|f| f.needs_reply = !f.needs_reply))
+    };
+    let toggle_overdue = {
+        let apply = apply.clone();
+        move |_| apply(Box::new(|f| f.overdue = !f.overdue))
+    };
+    let clear = {
+        let apply = apply.clone();
+        move |_| apply(Box::new(|f| *f = InboxFilter::default()))
+    };
+    let assignee_value = move || match filter.get().assignee {
+        None => String::new(),
+        Some(AssigneeFilter::Me) => "me".into(),
+        Some(AssigneeFilter::Nobody) => "none".into(),
+        Some(AssigneeFilter::User(id)) => id,
+    };
+
+    view! {
+        <div class="filter-bar">
+            <SearchBox apply=apply.clone()/>
+            <div class="filter-row">
+                <Transition fallback=|| ()>
+                    {move || options.get().map(|o| {
+                        let o = o.unwrap_or_default();
+                        let campaigns = o.campaigns.clone();
+                        let clients = o.clients.clone();
+                        let teammates = o.teammates.clone();
+                        view! {
+                            <select aria-label="Campaign" name="campaign" on:change=on_campaign.clone()
+                                prop:value=move || filter.get().campaign.unwrap_or_default()>
+                                <option value="">"All campaigns"</option>
+                                {campaigns.into_iter().map(|c| {
+                                    let selected = filter.get_untracked().campaign.as_deref() == Some(c.id.as_str());
+                                    view! { <option value=c.id selected=selected>{c.name}</option> }
+                                }).collect_view()}
+                            </select>
+                            <select aria-label="Client" name="client" on:change=on_client.clone()
+                                prop:value=move || filter.get().client.unwrap_or_default()>
+                                <option value="">"All clients"</option>
+                                {clients.into_iter().map(|c| {
+                                    let selected = filter.get_untracked().client.as_deref() == Some(c.id.as_str());
+                                    view! { <option value=c.id selected=selected>{c.name}</option> }
+                                }).collect_view()}
+                            </select>
+                            <select aria-label="Assignee" name="assignee" on:change=on_assignee.clone() prop:value=assignee_value>
+                                <option value="">"Anyone"</option>
+                                <option value="me" selected=assignee_value() == "me">"Assigned to me"</option>
+                                <option value="none" selected=assignee_value() == "none">"Unassigned"</option>
+                                {teammates.into_iter().map(|t| {
+                                    let selected = assignee_value() == t.id;
+                                    view! { <option value=t.id selected=selected>{t.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Transition>
+                <select aria-label="Stage" name="stage" on:change=on_stage
+                    prop:value=move || filter.get().stage.map(|s| s.as_str()).unwrap_or_default()>
+                    <option value="">"Any stage"</option>
+                    {Stage::ALL.into_iter().map(|s| {
+                        let selected = filter.get_untracked().stage == Some(s);
+                        view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                    }).collect_view()}
+                </select>
+                <select aria-label="Channel" name="channel" on:change=on_channel
+                    prop:value=move || filter.get().channel.map(|c| c.as_str()).unwrap_or_default()>
+                    <option value="">"Any channel"</option>
+                    {Channel::ALL.into_iter().filter(|c| *c != Channel::Note).map(|c| {
+                        let selected = filter.get_untracked().channel == Some(c);
+                        view! { <option value=c.as_str() selected=selected>{c.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter-row toggles">
+                <button type="button" class="toggle" aria-pressed=move || filter.get().needs_reply.to_string()
+                    class:on=move || filter.get().needs_reply on:click=toggle_needs>"Needs reply"</button>
+                <button type="button" class="toggle" aria-pressed=move || filter.get().overdue.to_string()
+                    class:on=move || filter.get().overdue on:click=toggle_overdue>"Overdue > 24 h"</button>
+                <Show when=move || !filter.get().is_empty()>
+                    <button type="button" class="link-button" on:click=clear.clone()>"Clear filters"</button>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// Creator search, debounced so typing does not fire a request per key.
+#[component]
+fn SearchBox(apply: impl Fn(FilterChange) + Clone + 'static) -> impl IntoView {
+    let ctx = use_inbox();
+    #[cfg(feature = "hydrate")]
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        let apply = apply.clone();
+        let run = move || {
+            let v = non_empty(value.trim().to_string());
+            apply(Box::new(move |f| f.creator = v))
+        };
+        #[cfg(feature = "hydrate")]
+        pending.set_value(Some(gloo_timers::callback::Timeout::new(300, run)));
+        #[cfg(not(feature = "hydrate"))]
+        run();
+    };
+    view! {
+        <input type="search" class="search" name="q" placeholder="Search creators by name, handle or email"
+            aria-label="Search creators"
+            value=ctx.filter.get_untracked().creator.unwrap_or_default()
+            on:input=on_input/>
+    }
+}

@@ -1,0 +1,212 @@
+//! `app::api::ChannelsApi` for the server: connecting and testing the workspace's channels.
+
+use super::internal;
+use crate::state::AppState;
+use crate::store::{api_channel, instagram_accounts, mailboxes, sms_accounts, ConnectError};
+use app::api::backend::Caller;
+use app::api::{AppError, ChannelsApi};
+use app::domain::email::MailboxConnection;
+use app::domain::instagram::InstagramConnection;
+use app::domain::twilio::TwilioConnection;
+use app::model::{ApiChannelSettings, Channel, InstagramSettings, MailboxSettings, SmsSettings};
+
+/// A channel connection's outcome as the browser sees it; `taken` words the clash.
+fn connected(
+    r: Result<(), ConnectError>,
+    taken: impl FnOnce(String) -> String,
+) -> Result<(), AppError> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(ConnectError::Taken(what)) => Err(AppError::Invalid(taken(what))),
+        Err(ConnectError::Db(e)) => Err(internal(e)),
+    }
+}
+
+#[async_trait::async_trait]
+impl ChannelsApi for AppState {
+    async fn api_channel_settings(&self, caller: &Caller) -> Result<ApiChannelSettings, AppError> {
+        let new_key = crate::ids::new_secret();
+        let (secret, outbound_url) =
+            api_channel::key_and_outbound_url(&self.db, &caller.workspace_id, &new_key)
+                .await
+                .map_err(internal)?;
+        Ok(ApiChannelSettings {
+            endpoint: format!(
+                "{}/hooks/api/{}",
+                self.config.public_url, caller.workspace_id
+            ),
+            secret: secret.ok_or(AppError::Internal)?,
+            outbound_url,
+        })
+    }
+
+    async fn set_api_outbound_url(
+        &self,
+        caller: &Caller,
+        url: Option<&str>,
+    ) -> Result<ApiChannelSettings, AppError> {
+        api_channel::set_outbound_url(&self.db, &caller.workspace_id, url)
+            .await
+            .map_err(internal)?;
+        tracing::info!(workspace = %caller.workspace_id, set = url.is_some(), "API channel outbound webhook changed");
+        self.api_channel_settings(caller).await
+    }
+
+    async fn sms_settings(&self, caller: &Caller) -> Result<SmsSettings, AppError> {
+        sms_accounts::settings(
+            &self.db,
+            &caller.workspace_id,
+            self.sms_webhook_url(),
+            self.sms_status_url(),
+        )
+        .await
+        .map_err(internal)
+    }
+
+    async fn connect_sms(
+        &self,
+        caller: &Caller,
+        connection: TwilioConnection,
+    ) -> Result<SmsSettings, AppError> {
+        connected(
+            sms_accounts::connect(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+                &connection,
+                self.clock.now_ms(),
+            )
+            .await,
+            |n| format!("{n} already receives messages in another workspace"),
+        )?;
+        self.webhook_accounts.clear();
+        tracing::info!(workspace = %caller.workspace_id, numbers = connection.numbers.len(), "SMS account connected");
+        self.sms_settings(caller).await
+    }
+
+    async fn instagram_settings(&self, caller: &Caller) -> Result<InstagramSettings, AppError> {
+        let c = &self.config;
+        instagram_accounts::settings(
+            &self.db,
+            &caller.workspace_id,
+            c.meta_app_secret.is_some() && c.meta_verify_token.is_some(),
+            format!("{}{}", c.public_url, crate::channels::instagram::PATH),
+        )
+        .await
+        .map_err(internal)
+    }
+
+    async fn connect_instagram(
+        &self,
+        caller: &Caller,
+        connection: InstagramConnection,
+    ) -> Result<InstagramSettings, AppError> {
+        connected(
+            instagram_accounts::connect(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+                &connection,
+                self.clock.now_ms(),
+            )
+            .await,
+            |_| "that Instagram account is connected to another workspace".into(),
+        )?;
+        self.webhook_accounts.clear();
+        tracing::info!(workspace = %caller.workspace_id, "Instagram account connected");
+        self.instagram_settings(caller).await
+    }
+
+    async fn mailbox_settings(&self, caller: &Caller) -> Result<MailboxSettings, AppError> {
+        mailboxes::settings(&self.db, &caller.workspace_id)
+            .await
+            .map_err(internal)
+    }
+
+    async fn connect_mailbox(
+        &self,
+        caller: &Caller,
+        connection: MailboxConnection,
+    ) -> Result<MailboxSettings, AppError> {
+        connected(
+            mailboxes::connect(
+                &self.db,
+                &caller.workspace_id,
+                &self.config.server_secret,
+                &connection,
+                self.clock.now_ms(),
+            )
+            .await,
+            |_| "that address is connected to another workspace".into(),
+        )?;
+        tracing::info!(workspace = %caller.workspace_id, "mailbox connected");
+        self.mailbox_settings(caller).await
+    }
+
+    async fn test_mailbox(&self, caller: &Caller) -> Result<String, AppError> {
+        let m = mailboxes::load(&self.db, &caller.workspace_id, &self.config.server_secret)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::Invalid("no mailbox is connected".into()))?;
+        let imap = match crate::channels::email_imap::open(&m).await {
+            Ok(mut s) => {
+                let _ = s.logout().await;
+                Ok(())
+            }
+            Err(e) => Err(format!("IMAP: {e}")),
+        };
+        let smtp = crate::outbound::email_send::test_connection(&m).await;
+        match (imap, smtp) {
+            (Ok(()), Ok(())) => Ok("IMAP and SMTP both accept the sign-in.".to_string()),
+            (Err(a), Err(b)) => Err(AppError::Invalid(format!("{a}; {b}"))),
+            (Err(e), _) | (_, Err(e)) => Err(AppError::Invalid(e)),
+        }
+    }
+
+    async fn test_channel(&self, caller: &Caller, channel: Channel) -> Result<String, AppError> {
+        let http = crate::outbound::http_client();
+        let c = &self.config;
+        let result = match channel {
+            Channel::Sms => {
+                match crate::outbound::twilio_send::account(
+                    &self.db,
+                    &caller.workspace_id,
+                    &c.server_secret,
+                )
+                .await
+                .map_err(internal)?
+                {
+                    Ok(a) => {
+                        crate::outbound::twilio_send::test_account(&http, &c.twilio_api_url, &a)
+                            .await
+                    }
+                    Err(e) => Err(e.reason),
+                }
+            }
+            Channel::Instagram => {
+                match instagram_accounts::credentials(
+                    &self.db,
+                    &caller.workspace_id,
+                    &c.server_secret,
+                )
+                .await
+                .map_err(internal)?
+                {
+                    Some((account, Some(token))) => {
+                        crate::outbound::instagram_send::test_account(
+                            &http,
+                            &c.graph_api_url,
+                            &account,
+                            &token,
+                        )
+                        .await
+                    }
+                    Some((_, None)) => Err("the Instagram connection must be entered again".into()),
+                    None => Err("Instagram is not connected".into()),
+                }
+            }
+            _ => Err("only SMS and Instagram are tested this way".into()),
+        };
+        result.map_err(AppError::Invalid)
+    }
+}

@@ -1,0 +1,163 @@
+//! Accounts and sessions: users by email, their first membership, session records (stored by
+//! the SHA-256 of their token), the sign-in throttle's state and what the top bar shows.
+
+use crate::db::{exec, first, Db, DbError};
+use app::api::backend::{Caller, Scope};
+use app::model::{Role, SessionInfo};
+
+#[derive(serde::Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub password_hash: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct MembershipRow {
+    pub workspace: String,
+    pub role: String,
+}
+
+/// The user with this (lower-cased) email, with their password hash.
+pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, password_hash FROM user WHERE email = $email LIMIT 1;",
+        serde_json::json!({ "email": email }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}
+
+/// The user's oldest membership (the workspace a sign-in opens).
+pub async fn first_membership(db: &Db, user: &str) -> Result<Option<MembershipRow>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(workspace) AS workspace, role, created_at FROM membership WHERE user = type::record('user', $user) ORDER BY created_at LIMIT 1;",
+        serde_json::json!({ "user": user }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}
+
+/// Stores a session under its token's hash, valid until `expires_at`.
+pub async fn create(
+    db: &Db,
+    token_hash: &str,
+    user: &str,
+    workspace: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), DbError> {
+    exec(
+        db,
+        "CREATE session SET token_hash = $hash, user = type::record('user', $user), workspace = type::record('workspace', $ws), created_at = $now, expires_at = $exp;",
+        serde_json::json!({
+            "hash": token_hash,
+            "user": user,
+            "ws": workspace,
+            "now": now,
+            "exp": expires_at,
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct SessionRow {
+    user: String,
+    workspace: String,
+    role: Option<String>,
+}
+
+/// The caller behind a live session (by token hash) whose membership still exists.
+pub async fn caller(db: &Db, token_hash: &str, now: i64) -> Result<Option<Caller>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(user) AS user, record::id(workspace) AS workspace,
+            (SELECT VALUE role FROM membership WHERE workspace = $parent.workspace AND user = $parent.user LIMIT 1)[0] AS role
+         FROM session WHERE token_hash = $hash AND expires_at > $now LIMIT 1;",
+        serde_json::json!({ "hash": token_hash, "now": now }),
+    )
+    .await?;
+    let Some(row) = first::<SessionRow>(&mut resp, 0)? else {
+        return Ok(None);
+    };
+    let Some(role) = row.role.as_deref().and_then(Role::parse) else {
+        return Ok(None);
+    };
+    Ok(Some(Caller {
+        user_id: row.user,
+        workspace_id: row.workspace,
+        role,
+        scope: Scope::Workspace,
+    }))
+}
+
+pub async fn delete(db: &Db, token_hash: &str) -> Result<(), DbError> {
+    exec(
+        db,
+        "DELETE session WHERE token_hash = $hash;",
+        serde_json::json!({ "hash": token_hash }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The throttle state kept for a sign-in key (default: no failures).
+pub async fn throttle_state<T: serde::de::DeserializeOwned + Default>(
+    db: &Db,
+    key: &str,
+) -> Result<T, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $key LIMIT 1;",
+        serde_json::json!({ "key": key }),
+    )
+    .await?;
+    Ok(first(&mut resp, 0)?.unwrap_or_default())
+}
+
+/// Keeps the throttle state for a sign-in key in record `id` (a safe id derived from the key).
+pub async fn set_throttle_state<T: serde::Serialize>(
+    db: &Db,
+    id: &str,
+    key: &str,
+    state: &T,
+) -> Result<(), DbError> {
+    exec(
+        db,
+        "UPSERT type::record('login_throttle', $id) SET key = $key, failures = $s.failures, window_start = $s.window_start, locked_until = $s.locked_until;",
+        serde_json::json!({ "id": id, "key": key, "s": state }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the top bar shows about the signed-in teammate and their workspace.
+pub async fn info(db: &Db, caller: &Caller) -> Result<SessionInfo, DbError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        user_name: String,
+        email: String,
+        workspace_name: String,
+    }
+    let mut resp = exec(
+        db,
+        "SELECT name AS user_name, email, (SELECT VALUE name FROM ONLY type::record('workspace', $ws)) AS workspace_name
+         FROM ONLY type::record('user', $user);",
+        serde_json::json!({ "user": caller.user_id, "ws": caller.workspace_id }),
+    )
+    .await?;
+    let row: Row =
+        first(&mut resp, 0)?.ok_or_else(|| DbError::Other("session user is gone".into()))?;
+    Ok(SessionInfo {
+        user_id: caller.user_id.clone(),
+        user_name: row.user_name,
+        email: row.email,
+        workspace_id: caller.workspace_id.clone(),
+        workspace_name: row.workspace_name,
+        role: caller.role,
+        business_hours: super::inbox::business_hours(db, &caller.workspace_id).await?,
+    })
+}

@@ -1,0 +1,267 @@
+//! The inbox list: every filter returns exactly the right threads, in activity order, and keyset
+//! pages stay stable while new messages arrive.
+
+use crate::common;
+
+use app::domain::filter::{AssigneeFilter, InboxFilter};
+use app::domain::reply_clock::REPLY_GOAL_MS;
+use app::model::*;
+use common::{Harness, NOW};
+use serde::Deserialize;
+use serde_json::json;
+use server::store::thread_write::{append_message, NewMessage};
+
+#[derive(Deserialize, Debug)]
+struct Row {
+    id: String,
+    campaign: String,
+    client: String,
+    creator_search: String,
+    stage: Stage,
+    channels: Vec<Channel>,
+    assignee: Option<String>,
+    awaiting_since: Option<i64>,
+}
+
+async fn all_rows(h: &Harness, ws: &str) -> Vec<Row> {
+    h.query(
+        "SELECT record::id(id) AS id, record::id(campaign) AS campaign, record::id(client) AS client, creator_search, stage,
+                channels, (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee, awaiting_since
+         FROM thread WHERE workspace = type::record('workspace', $ws);",
+        json!({ "ws": ws }),
+    )
+    .await
+    .into_iter()
+    .map(|v| serde_json::from_value(v).unwrap())
+    .collect()
+}
+
+/// The filter's meaning, written independently of the query builder.
+fn matches(f: &InboxFilter, r: &Row, me: &str, now: i64) -> bool {
+    f.campaign.as_ref().is_none_or(|c| &r.campaign == c)
+        && f.client.as_ref().is_none_or(|c| &r.client == c)
+        && f.search_needle()
+            .is_none_or(|q| r.creator_search.contains(&q))
+        && f.stage.is_none_or(|s| r.stage == s)
+        && f.channel.is_none_or(|c| r.channels.contains(&c))
+        && match &f.assignee {
+            None => true,
+            Some(AssigneeFilter::Me) => r.assignee.as_deref() == Some(me),
+            Some(AssigneeFilter::Nobody) => r.assignee.is_none(),
+            Some(AssigneeFilter::User(u)) => r.assignee.as_deref() == Some(u.as_str()),
+        }
+        && (!f.needs_reply || r.awaiting_since.is_some())
+        && (!f.overdue || r.awaiting_since.is_some_and(|t| now - t > REPLY_GOAL_MS))
+}
+
+async fn list_all(h: &Harness, cookie: &str, filter: &InboxFilter) -> Vec<ThreadSummary> {
+    h.all_pages(cookie, serde_json::to_value(filter).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn each_filter_returns_exactly_the_right_threads() {
+    let h = Harness::with_sizes(48, 6).await;
+    let owner = h.a.user(Role::Owner).clone();
+    let member = h.a.user(Role::Member).clone();
+    let cookie = h.sign_in(&owner.email).await;
+    let rows = all_rows(&h, &h.a.workspace_id).await;
+    assert!(
+        rows.len() > 50,
+        "enough threads for two pages ({})",
+        rows.len()
+    );
+
+    let first_name = rows[0]
+        .creator_search
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_uppercase();
+    let filters = vec![
+        InboxFilter::default(),
+        InboxFilter {
+            campaign: Some(h.a.campaign_ids[0].clone()),
+            ..Default::default()
+        },
+        InboxFilter {
+            client: Some(h.a.client_ids[1].clone()),
+            ..Default::default()
+        },
+        InboxFilter {
+            creator: Some(first_name),
+            ..Default::default()
+        },
+        InboxFilter {
+            creator: Some("@".into()),
+            ..Default::default()
+        },
+        InboxFilter {
+            creator: Some("mail.example".into()),
+            ..Default::default()
+        },
+        InboxFilter {
+            stage: Some(Stage::Negotiating),
+            ..Default::default()
+        },
+        InboxFilter {
+            stage: Some(Stage::Declined),
+            ..Default::default()
+        },
+        InboxFilter {
+            channel: Some(Channel::Sms),
+            ..Default::default()
+        },
+        InboxFilter {
+            channel: Some(Channel::Instagram),
+            ..Default::default()
+        },
+        InboxFilter {
+            assignee: Some(AssigneeFilter::Me),
+            ..Default::default()
+        },
+        InboxFilter {
+            assignee: Some(AssigneeFilter::Nobody),
+            ..Default::default()
+        },
+        InboxFilter {
+            assignee: Some(AssigneeFilter::User(member.id.clone())),
+            ..Default::default()
+        },
+        InboxFilter {
+            needs_reply: true,
+            ..Default::default()
+        },
+        InboxFilter {
+            overdue: true,
+            ..Default::default()
+        },
+        InboxFilter {
+            client: Some(h.a.client_ids[0].clone()),
+            needs_reply: true,
+            channel: Some(Channel::Email),
+            ..Default::default()
+        },
+        InboxFilter {
+            campaign: Some(h.a.campaign_ids[2].clone()),
+            assignee: Some(AssigneeFilter::Nobody),
+            overdue: true,
+            ..Default::default()
+        },
+    ];
+    let mut non_trivial = 0;
+    for f in &filters {
+        let got = list_all(&h, &cookie, f).await;
+        let mut want: Vec<&str> = rows
+            .iter()
+            .filter(|r| matches(f, r, &owner.id, NOW))
+            .map(|r| r.id.as_str())
+            .collect();
+        let mut got_ids: Vec<&str> = got.iter().map(|t| t.id.as_str()).collect();
+        // Newest activity first, ties broken by id, never a duplicate.
+        for w in got.windows(2) {
+            assert!(
+                (w[0].last_at, &w[0].id) > (w[1].last_at, &w[1].id),
+                "order for {f:?}"
+            );
+        }
+        got_ids.sort();
+        want.sort();
+        assert_eq!(got_ids, want, "filter {f:?}");
+        if !want.is_empty() && want.len() < rows.len() {
+            non_trivial += 1;
+        }
+    }
+    assert!(
+        non_trivial >= 12,
+        "most filters select a proper, non-empty subset ({non_trivial})"
+    );
+}
+
+#[tokio::test]
+async fn pages_stay_stable_while_new_messages_arrive() {
+    let h = Harness::with_sizes(48, 2).await;
+    let cookie = h.sign_in_as(&h.a, Role::Member).await;
+    let before: Vec<ThreadSummary> = list_all(&h, &cookie, &InboxFilter::default()).await;
+
+    let page1 = h.page(&cookie, json!({}), None).await;
+    let cursor = page1.next.clone().expect("a second page");
+    // New inbound messages land in a thread already shown and in one not yet shown.
+    let touched = [page1.threads[3].clone(), before[before.len() - 1].clone()];
+    for (i, t) in touched.iter().enumerate() {
+        let mut t = t.clone();
+        let msg = NewMessage {
+            id: server::ids::new_id(),
+            direction: Direction::Inbound,
+            channel: Channel::Sms,
+            sender_kind: SenderKind::Creator,
+            sender_id: Some(t.creator_id.clone()),
+            sender_name: t.creator_name.clone(),
+            subject: None,
+            text: format!("new message {i}"),
+            at: NOW + 1000 + i as i64,
+            status: DeliveryStatus::Received,
+            external_id: None,
+            to_address: None,
+            job: None,
+            email: None,
+            check_campaign: false,
+            automate: false,
+            bulk: None,
+        };
+        append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
+            .await
+            .unwrap();
+    }
+    let page2 = h.page(&cookie, json!({}), Some(&cursor)).await;
+
+    let p1: Vec<&str> = page1.threads.iter().map(|t| t.id.as_str()).collect();
+    let p2: Vec<&str> = page2.threads.iter().map(|t| t.id.as_str()).collect();
+    assert!(
+        p2.iter().all(|id| !p1.contains(id)),
+        "no thread appears on both pages"
+    );
+    // Every thread that existed is on page 1 or page 2, except the one that moved to the top
+    // after page 1 was read (it is shown again when the list is read from the top).
+    let moved = touched[1].id.as_str();
+    for t in &before {
+        if t.id != moved {
+            assert!(
+                p1.contains(&t.id.as_str()) || p2.contains(&t.id.as_str()),
+                "{} went missing",
+                t.id
+            );
+        }
+    }
+    let fresh = h.page(&cookie, json!({}), None).await;
+    assert_eq!(fresh.threads[0].id, moved);
+    assert_eq!(fresh.threads[1].id, touched[0].id);
+    assert!(fresh.threads[0].awaiting_since.is_some() && fresh.threads[0].unread);
+    assert_eq!(fresh.threads[0].last_channel, Channel::Sms);
+}
+
+#[tokio::test]
+async fn bad_filter_arguments_are_refused() {
+    let h = Harness::with_sizes(4, 2).await;
+    let cookie = h.sign_in_as(&h.a, Role::Owner).await;
+    for (filter, after) in [
+        (json!({ "campaign": "x'; DELETE thread; --" }), json!(null)),
+        (json!({ "creator": "a".repeat(200) }), json!(null)),
+        (json!({ "stage": "promoted" }), json!(null)),
+        (json!({}), json!({ "last_at": 1, "id": "NOT VALID" })),
+    ] {
+        let got: Result<InboxPage, app::api::AppError> = h
+            .call(
+                "list_threads",
+                Some(&cookie),
+                json!({ "filter": filter, "after": after }),
+            )
+            .await;
+        assert!(
+            matches!(got, Err(app::api::AppError::Invalid(_))),
+            "{filter} {after}: {got:?}"
+        );
+    }
+    let rows = all_rows(&h, &h.a.workspace_id).await;
+    assert_eq!(rows.len(), h.a.thread_ids.len(), "nothing was deleted");
+}

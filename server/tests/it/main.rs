@@ -1,0 +1,28 @@
+//! The server's integration tests, one binary (each test binary links the whole server and
+//! SurrealDB, so one costs a fraction of many): one module per capability, `common` for the
+//! harness and the real peers (mail servers, loopback provider endpoints, a live-socket client).
+
+mod common;
+
+mod api_channel;
+mod auth_and_writes;
+mod automation;
+mod bulk;
+mod crash_recovery;
+mod email;
+mod escalation;
+mod followups;
+mod inbound_group;
+mod inbox_filters;
+mod instagram;
+mod live;
+mod merge_and_move;
+mod model_provider;
+mod multi_instance;
+mod outbound;
+mod portal;
+mod snooze;
+mod tenancy;
+mod thread_clock;
+mod twilio_sms;
+mod unmatched;

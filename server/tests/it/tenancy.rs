@@ -1,0 +1,321 @@
+//! Every server function refuses callers without a session, never returns or changes another
+//! workspace's data, and refuses writes from viewers.
+
+use crate::common;
+
+use app::api::AppError;
+use app::model::*;
+use common::Harness;
+use serde_json::{json, Value};
+
+const ALL_FUNCTIONS: &[&str] = &[
+    "current_session",
+    "list_threads",
+    "inbox_counts",
+    "filter_options",
+    "get_thread",
+    "mark_read",
+    "post_message",
+    "set_stage",
+    "set_assignee",
+    "sign_out",
+    "retry_message",
+    "move_message",
+    "merge_creators",
+    "undo_merge",
+    "create_portal_link",
+    "revoke_portal_link",
+    "list_unmatched",
+    "creator_options",
+    "link_unmatched",
+    "create_creator_from_unmatched",
+    "api_channel_settings",
+    "set_api_outbound_url",
+    "sms_settings",
+    "connect_sms",
+    "instagram_settings",
+    "connect_instagram",
+    "mailbox_settings",
+    "connect_mailbox",
+    "test_mailbox",
+    "test_channel",
+    "approval_queue",
+    "approve_draft",
+    "approve_drafts",
+    "reject_draft",
+    "edit_draft",
+    "notifications",
+    "mark_notifications_read",
+    "audit_log",
+    "policy_settings",
+    "set_campaign_policy",
+    "save_language",
+    "set_campaign_followups",
+    "set_reply_timer",
+    "snooze_thread",
+    "count_matching",
+    "preview_bulk_message",
+    "create_bulk",
+    "load_bulk",
+    "load_bulk_list",
+    "decide_bulk",
+    "cancel_bulk",
+    "retry_bulk",
+];
+
+/// Functions that change something: a viewer is refused each of them.
+const WRITES: &[&str] = &[
+    "mark_read",
+    "post_message",
+    "set_stage",
+    "set_assignee",
+    "retry_message",
+    "move_message",
+    "merge_creators",
+    "undo_merge",
+    "create_portal_link",
+    "revoke_portal_link",
+    "link_unmatched",
+    "create_creator_from_unmatched",
+    "set_api_outbound_url",
+    "connect_sms",
+    "connect_instagram",
+    "connect_mailbox",
+    "test_mailbox",
+    "test_channel",
+    "approve_draft",
+    "approve_drafts",
+    "reject_draft",
+    "edit_draft",
+    "set_campaign_policy",
+    "save_language",
+    "set_campaign_followups",
+    "set_reply_timer",
+    "snooze_thread",
+    "preview_bulk_message",
+    "create_bulk",
+    "decide_bulk",
+    "cancel_bulk",
+    "retry_bulk",
+];
+
+/// An id of the right shape that names nothing.
+const NO_ID: &str = "zzzzzzzzzzzzzzzzzzzz";
+
+fn args_for(name: &str, thread: &str) -> Value {
+    match name {
+        "list_threads" => json!({ "filter": {}, "after": null }),
+        "get_thread" | "mark_read" => json!({ "thread_id": thread }),
+        "post_message" => json!({ "thread_id": thread, "kind": "reply", "text": "hello" }),
+        "set_stage" => json!({ "thread_id": thread, "stage": "completed", "reason": null }),
+        "set_assignee" => json!({ "thread_id": thread, "assignee_id": null }),
+        "retry_message" => json!({ "message_id": NO_ID }),
+        "move_message" => json!({ "message_id": NO_ID, "to_thread_id": thread }),
+        "merge_creators" => json!({ "keep_id": NO_ID, "duplicate_id": NO_ID }),
+        "undo_merge" => json!({ "merge_id": NO_ID }),
+        "create_portal_link" | "revoke_portal_link" => json!({ "thread_id": thread }),
+        "link_unmatched" => json!({ "unmatched_id": NO_ID, "creator_id": NO_ID }),
+        "create_creator_from_unmatched" => {
+            json!({ "unmatched_id": NO_ID, "name": "Someone", "campaign_id": NO_ID })
+        }
+        "set_api_outbound_url" => json!({ "url": "https://platform.example/hook" }),
+        "connect_sms" => {
+            json!({ "account_sid": format!("AC{}", "a1".repeat(16)), "auth_token": "0123456789abcdef0123456789abcdef", "numbers": ["+14155550100"], "messaging_service_sid": null })
+        }
+        "connect_instagram" => {
+            json!({ "account_id": "17841400000000001", "username": null, "access_token": "IGQVJ".repeat(8) })
+        }
+        "connect_mailbox" => json!({
+            "address": "team@example.com", "display_name": "Team", "secret": "app-password",
+            "imap": { "host": "imap.example.com", "port": 993, "tls": "tls", "user": "team@example.com" },
+            "smtp": { "host": "smtp.example.com", "port": 587, "tls": "starttls", "user": "team@example.com" },
+        }),
+        "test_channel" => json!({ "channel": "sms" }),
+        "approval_queue" => json!({ "query": {} }),
+        "approve_draft" => json!({ "draft_id": NO_ID }),
+        "approve_drafts" => json!({ "draft_ids": [NO_ID] }),
+        "reject_draft" => json!({ "draft_id": NO_ID, "comment": "not this" }),
+        "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
+        "mark_notifications_read" => json!({ "thread_id": thread }),
+        "audit_log" => json!({ "query": { "thread": thread } }),
+        "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
+        "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
+        "set_campaign_followups" => json!({ "campaign_id": NO_ID, "rules": null }),
+        "set_reply_timer" => json!({ "escalate_after_hours": 4, "business_hours": null }),
+        "save_language" => {
+            json!({ "snippet": { "key": "k", "title": "T", "category": "c", "body": "Hello" } })
+        }
+        "preview_bulk_message" => json!({ "selection": { "Threads": [thread] },
+            "compose": { "subject": "", "body": "Hi {{first_name}}" }, "sample": null }),
+        "create_bulk" => json!({ "selection": { "Threads": [thread] },
+            "compose": { "subject": "", "body": "Hi {{first_name}}" }, "schedule_at": null }),
+        "load_bulk" | "cancel_bulk" | "retry_bulk" => json!({ "id": NO_ID }),
+        "count_matching" => json!({ "filter": {} }),
+        "decide_bulk" => json!({ "id": NO_ID, "approve": true }),
+        _ => json!({}),
+    }
+}
+
+async fn snapshot(h: &Harness, ws: &str) -> Value {
+    h.value(
+        "RETURN {
+            messages: (SELECT count() FROM message WHERE workspace = type::record('workspace', $ws) GROUP ALL)[0].count,
+            threads: (SELECT id, stage, assignee, unread, last_at, awaiting_since FROM thread WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+            audits: (SELECT count() FROM audit_event WHERE workspace = type::record('workspace', $ws) GROUP ALL)[0].count,
+            enrollments: (SELECT id, stage, assignee FROM enrollment WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+        };",
+        json!({ "ws": ws }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn every_server_function_requires_a_session() {
+    let h = Harness::with_sizes(6, 4).await;
+    let thread = &h.a.thread_ids[0];
+    let before = snapshot(&h, &h.a.workspace_id).await;
+    for name in ALL_FUNCTIONS {
+        let got: Result<Value, AppError> = h.call(name, None, args_for(name, thread)).await;
+        match (*name, got) {
+            // Without a session there is nobody to show and nothing to end.
+            ("current_session", Ok(v)) => assert_eq!(v, Value::Null),
+            ("sign_out", Ok(_)) => {}
+            (_, Err(AppError::Unauthorized)) => {}
+            (n, other) => panic!("{n} without a session answered {other:?}"),
+        }
+        // A forged cookie is no better than none.
+        let forged = format!("inbox_session={}", "ab".repeat(32));
+        let got: Result<Value, AppError> =
+            h.call(name, Some(&forged), args_for(name, thread)).await;
+        assert!(
+            matches!(got, Err(AppError::Unauthorized))
+                || matches!(*name, "current_session" | "sign_out"),
+            "{name} with a forged session: {got:?}"
+        );
+    }
+    assert_eq!(
+        snapshot(&h, &h.a.workspace_id).await,
+        before,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn another_workspaces_data_is_never_returned_or_changed() {
+    let h = Harness::with_sizes(8, 6).await;
+    let cookie = h.sign_in_as(&h.a, Role::Owner).await;
+    let b_before = snapshot(&h, &h.b.workspace_id).await;
+    let b_thread = h.b.thread_ids[0].clone();
+
+    // Reads by id.
+    for name in [
+        "get_thread",
+        "mark_read",
+        "post_message",
+        "set_stage",
+        "set_assignee",
+        "create_portal_link",
+        "revoke_portal_link",
+        "snooze_thread",
+    ] {
+        let got: Result<Value, AppError> =
+            h.call(name, Some(&cookie), args_for(name, &b_thread)).await;
+        assert_eq!(
+            got.err(),
+            Some(AppError::NotFound),
+            "{name} on another workspace's thread"
+        );
+    }
+    // Another workspace's creators cannot be merged, nor a message moved into its thread.
+    let merge: Result<Value, AppError> = h
+        .call(
+            "merge_creators",
+            Some(&cookie),
+            json!({ "keep_id": h.b.creator_ids[0], "duplicate_id": h.b.creator_ids[1] }),
+        )
+        .await;
+    assert_eq!(merge.err(), Some(AppError::NotFound));
+    // Reads by filter: another workspace's campaign, client or teammate match nothing.
+    for filter in [
+        json!({ "campaign": h.b.campaign_ids[0] }),
+        json!({ "client": h.b.client_ids[0] }),
+        json!({ "assignee": { "kind": "user", "id": h.b.user(Role::Owner).id } }),
+    ] {
+        let page = h.page(&cookie, filter.clone(), None).await;
+        assert!(
+            page.threads.is_empty(),
+            "{filter} leaked {} threads",
+            page.threads.len()
+        );
+    }
+    // Unfiltered lists and options hold only the caller's workspace.
+    let mut seen: Vec<String> = h
+        .all_pages(&cookie, json!({}))
+        .await
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    seen.sort();
+    let mut mine = h.a.thread_ids.clone();
+    mine.sort();
+    assert_eq!(seen, mine);
+    let options: FilterOptions = h
+        .call("filter_options", Some(&cookie), json!({}))
+        .await
+        .unwrap();
+    assert!(options
+        .campaigns
+        .iter()
+        .all(|c| h.a.campaign_ids.contains(&c.id)));
+    assert!(options
+        .clients
+        .iter()
+        .all(|c| h.a.client_ids.contains(&c.id)));
+    assert!(options
+        .teammates
+        .iter()
+        .all(|t| h.a.users.iter().any(|u| u.id == t.id)));
+    let counts: InboxCounts = h
+        .call("inbox_counts", Some(&cookie), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(counts.all as usize, h.a.thread_ids.len());
+
+    // Assigning one of our threads to someone from the other workspace is refused.
+    let got: Result<EnrollmentView, AppError> = h
+        .call(
+            "set_assignee",
+            Some(&cookie),
+            json!({ "thread_id": h.a.thread_ids[0], "assignee_id": h.b.user(Role::Member).id }),
+        )
+        .await;
+    assert!(matches!(got, Err(AppError::Invalid(_))), "{got:?}");
+
+    assert_eq!(
+        snapshot(&h, &h.b.workspace_id).await,
+        b_before,
+        "the other workspace is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn a_viewer_reads_but_cannot_write() {
+    let h = Harness::with_sizes(6, 2).await;
+    let cookie = h.sign_in_as(&h.a, Role::Viewer).await;
+    let thread = h.a.thread_ids[0].clone();
+    let before = snapshot(&h, &h.a.workspace_id).await;
+    let detail: ThreadDetail = h
+        .call("get_thread", Some(&cookie), json!({ "thread_id": thread }))
+        .await
+        .unwrap();
+    assert_eq!(detail.summary.id, thread);
+    for name in WRITES {
+        let got: Result<Value, AppError> =
+            h.call(name, Some(&cookie), args_for(name, &thread)).await;
+        assert!(
+            matches!(got, Err(AppError::Forbidden(_))),
+            "{name} by a viewer: {got:?}"
+        );
+    }
+    assert_eq!(snapshot(&h, &h.a.workspace_id).await, before);
+}

@@ -1,18 +1,18 @@
 //! The automation worker: each server instance runs one. Creator messages are stored with
-//! `policy_pending`; the worker evaluates the campaign's response policy for each (a pure
-//! function, `app::domain::policy::evaluate`) and carries the decision out in one transaction
-//! that claims the message: the decision stored on it, stale drafts canceled, the stage moved and
-//! the address saved when the policy says so, a draft for review or an automatic reply (with its
-//! send job), and an audit event for each step. Two instances never act on one message: the
-//! claim (`policy_pending = true` → NONE) is part of the transaction.
+//! `policy_pending`; for each the worker plans what the campaign's response policy asks (a pure
+//! function, `app::domain::automation::plan`) and carries the plan out in one transaction that
+//! claims the message (`store::automation`): the decision stored on it, stale drafts canceled,
+//! the stage moved and the address saved when the policy says so, a draft for review or an
+//! automatic reply (with its send job), and an audit event for each step. Two instances never
+//! act on one message: the claim (`policy_pending = true` → NONE) is part of the transaction.
+//! The same loop fires due follow-ups, writes due bulk messages, wakes snoozed threads and
+//! escalates overdue ones.
 
 mod act;
 pub mod followups;
 
-use crate::db::{exec, rows, DbError};
+use crate::db::DbError;
 use crate::state::AppState;
-use serde::Deserialize;
-use serde_json::json;
 use std::time::Duration;
 
 const BATCH: usize = 16;
@@ -27,15 +27,6 @@ fn system_caller(ws: &str) -> app::api::backend::Caller {
         role: app::model::Role::Owner,
         scope: app::api::backend::Scope::Workspace,
     }
-}
-
-#[derive(Deserialize, Clone)]
-pub(crate) struct Pending {
-    pub id: String,
-    pub ws: String,
-    pub thread_id: String,
-    pub text: String,
-    pub classification: Option<app::domain::classify::Classification>,
 }
 
 #[derive(Clone)]
@@ -96,14 +87,7 @@ impl Automation {
     /// One pass: decides up to a batch of pending messages. Returns how many it took.
     pub async fn run_once(&self) -> Result<usize, DbError> {
         let db = &self.state.db;
-        let mut resp = exec(
-            db,
-            "SELECT record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, text,
-                 classification FROM message WHERE policy_pending = true LIMIT $n;",
-            json!({ "n": BATCH }),
-        )
-        .await?;
-        let pending: Vec<Pending> = rows(&mut resp, 0)?;
+        let pending = crate::store::automation::pending(db, BATCH).await?;
         let mut sent = false;
         for p in &pending {
             match act::decide(&self.state, self.model.as_ref(), p).await {
@@ -111,7 +95,7 @@ impl Automation {
                 Err(e) if e.to_string().contains("already decided") => {}
                 Err(e) => {
                     tracing::error!(error = %e, message = %p.id, "automation could not decide a message");
-                    act::give_up(db, p, self.state.clock.now_ms()).await?;
+                    crate::store::automation::give_up(db, &p.id).await?;
                 }
             }
         }

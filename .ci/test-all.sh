@@ -23,6 +23,9 @@ if [ -n "$found" ]; then
 fi
 echo "ok: no server-only crates in the wasm graph"
 
+step "invariant: SurrealQL only in server/src/store (and db, seed)"
+bash .ci/sql-placement.sh
+
 step "a real SurrealDB server for the multi-instance test (the surreal binary from tools/surreal)"
 cargo build -p surreal-server
 

@@ -6,7 +6,7 @@
 //! without writing again.
 
 use super::signature::{self, SignatureError};
-use crate::db::{exec, DbError};
+use crate::db::DbError;
 use crate::state::AppState;
 use crate::store::inbound::{Arrival, Pick, Received};
 use app::domain::filter::is_valid_id;
@@ -249,7 +249,9 @@ async fn accept(
         } => Outcome::Duplicate { message_id },
         // Kept in Unmatched the first time, or stored by a racing delivery: which one?
         Received::Duplicate { message: None } => {
-            match stored_event(state, workspace, event_id).await? {
+            match crate::store::inbound::stored_as(&state.db, workspace, Channel::Api, event_id)
+                .await?
+            {
                 Some(message_id) => Outcome::Duplicate { message_id },
                 None => Outcome::Unmatched,
             }
@@ -261,23 +263,6 @@ async fn accept(
             "that creator is in no campaign yet"
         }),
     })
-}
-
-/// The message an event id was stored as, if it was.
-async fn stored_event(
-    state: &AppState,
-    workspace: &str,
-    event_id: &str,
-) -> Result<Option<String>, DbError> {
-    let mut resp = exec(
-        &state.db,
-        "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
-             AND external_id = $eid AND channel = 'api' LIMIT 1;",
-        json!({ "ws": workspace, "eid": event_id }),
-    )
-    .await?;
-    let id: Vec<String> = resp.take(0)?;
-    Ok(id.into_iter().next())
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@
 //! history is trimmed from the text for display; the HTML body is sanitized (no scripts, no event
 //! handlers, no forms); attachments are kept up to a size limit.
 
-use crate::db::{exec, DbError};
+use crate::db::DbError;
 use crate::state::AppState;
 use crate::store::attribution::find_creator;
-use crate::store::attribution::per_thread;
+use crate::store::email_threads;
 use crate::store::mailboxes::Mailbox;
 use crate::store::thread_write::{append_message, EmailFields, NewAttachment, NewMessage};
 use crate::store::unmatched::{park, Parked};
@@ -17,9 +17,8 @@ use app::domain::email::{
     CandidateThread,
 };
 use app::domain::identity::normalize_email;
-use app::model::{Channel, ThreadSummary};
+use app::model::Channel;
 use mail_parser::{MessageParser, MimeHeaders};
-use serde_json::{json, Map, Value};
 
 /// One attachment larger than this is not kept (the entry says so).
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -119,7 +118,7 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
             use sha2::Digest;
             format!("{}@no-message-id", hex::encode(sha2::Sha256::digest(raw)))
         });
-    if seen(state, ws, &message_id).await? {
+    if email_threads::seen(&state.db, ws, &message_id).await? {
         return Ok(Ingested::Duplicate);
     }
     let subject = msg.subject().unwrap_or_default().trim().to_string();
@@ -208,7 +207,7 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
     let in_reply_to = header_ids(msg.in_reply_to());
     let references = header_ids(msg.references());
     let answered = answered_thread(state, ws, &answered_ids(&in_reply_to, &references)).await?;
-    let threads = creator_threads(state, ws, &creator.id).await?;
+    let threads = email_threads::with_subjects(&state.db, ws, &creator.id).await?;
     let candidates: Vec<CandidateThread> = threads
         .iter()
         .map(|(t, subjects)| CandidateThread {
@@ -260,19 +259,6 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
     Ok(Ingested::Stored)
 }
 
-async fn seen(state: &AppState, ws: &str, message_id: &str) -> Result<bool, DbError> {
-    let mut resp = exec(
-        &state.db,
-        "SELECT VALUE id FROM message WHERE workspace = type::record('workspace', $ws) AND email_message_id = $mid LIMIT 1;
-         SELECT VALUE id FROM unmatched WHERE workspace = type::record('workspace', $ws) AND external_id = $mid AND channel = 'email' LIMIT 1;",
-        json!({ "ws": ws, "mid": message_id }),
-    )
-    .await?;
-    let a: Vec<Value> = resp.take(0)?;
-    let b: Vec<Value> = resp.take(1)?;
-    Ok(!a.is_empty() || !b.is_empty())
-}
-
 /// The thread of the most recent message (ours or theirs) that this email answers.
 async fn answered_thread(
     state: &AppState,
@@ -281,54 +267,15 @@ async fn answered_thread(
 ) -> Result<Option<String>, DbError> {
     let domain = state.config.email_domain();
     for id in ids {
-        let mut resp = match ours(id, &domain) {
-            Some(mid) => {
-                exec(
-                    &state.db,
-                    "SELECT VALUE record::id(thread) FROM message WHERE id = type::record('message', $mid)
-                         AND workspace = type::record('workspace', $ws);",
-                    json!({ "mid": mid, "ws": ws }),
-                )
-                .await?
-            }
-            None => {
-                exec(
-                    &state.db,
-                    "SELECT VALUE record::id(thread) FROM message WHERE workspace = type::record('workspace', $ws)
-                         AND email_message_id = $id LIMIT 1;",
-                    json!({ "id": id, "ws": ws }),
-                )
-                .await?
-            }
+        let found = match ours(id, &domain) {
+            Some(mid) => email_threads::thread_of_ours(&state.db, ws, &mid).await?,
+            None => email_threads::thread_of_theirs(&state.db, ws, id).await?,
         };
-        let found: Vec<String> = resp.take(0)?;
-        if let Some(t) = found.into_iter().next() {
-            return Ok(Some(t));
+        if found.is_some() {
+            return Ok(found);
         }
     }
     Ok(None)
-}
-
-/// The creator's threads with the subjects of their emails.
-async fn creator_threads(
-    state: &AppState,
-    ws: &str,
-    creator: &str,
-) -> Result<Vec<(ThreadSummary, Vec<String>)>, DbError> {
-    let db = &state.db;
-    let threads = crate::store::attribution::creator_threads(db, ws, creator).await?;
-    let ids: Vec<String> = threads.iter().map(|t| t.id.clone()).collect();
-    let statement = "SELECT VALUE subject FROM message WHERE thread = type::record('thread', $t)
-         AND channel = 'email' AND subject != NONE;";
-    let Some(mut resp) = per_thread(db, &ids, statement, Map::new()).await? else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::with_capacity(threads.len());
-    for (n, t) in threads.into_iter().enumerate() {
-        let subjects: Vec<String> = resp.take(n)?;
-        out.push((t, subjects));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@
 //!   receipts mark our messages read; reactions are shown on the message they react to.
 
 use super::instagram_payload::{parse, signature_ok, Event};
-use crate::db::{exec, first, DbError};
+use crate::db::DbError;
 use crate::state::AppState;
+use crate::store::delivery_reports;
 use crate::store::inbound::{Arrival, Pick};
 use crate::store::instagram_accounts::workspace_of;
 use crate::store::jobs::apply_report;
@@ -18,7 +19,6 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/hooks/instagram";
@@ -136,41 +136,12 @@ async fn apply(state: &AppState, event: Event) -> Result<(), DbError> {
         }
         Event::Seen { mid, .. } => {
             // Everything we sent in that thread up to the message seen has been read.
-            #[derive(serde::Deserialize)]
-            struct Seen {
-                thread: String,
-                at: i64,
-            }
-            let mut resp = exec(
-                db,
-                "SELECT record::id(thread) AS thread, at FROM message WHERE workspace = type::record('workspace', $ws)
-                     AND external_id = $mid AND channel = 'instagram' LIMIT 1;",
-                json!({ "ws": workspace, "mid": mid }),
-            )
-            .await?;
-            let Some(seen) = first::<Seen>(&mut resp, 0)? else {
-                return Ok(());
-            };
-            let mut resp = exec(
-                db,
-                "SELECT VALUE record::id(id) FROM message WHERE thread = type::record('thread', $t) AND channel = 'instagram'
-                     AND direction = 'outbound' AND at <= $at AND status IN ['sent', 'delivered'];",
-                json!({ "t": seen.thread, "at": seen.at }),
-            )
-            .await?;
-            let ids: Vec<String> = resp.take(0)?;
-            for id in ids {
+            for id in delivery_reports::instagram_seen(db, &workspace, &mid).await? {
                 apply_report(db, &workspace, &id, DeliveryStatus::Read, None).await?;
             }
         }
         Event::Reaction { mid, emoji, .. } => {
-            exec(
-                db,
-                "UPDATE message SET reaction = $emoji WHERE workspace = type::record('workspace', $ws)
-                     AND external_id = $mid AND channel = 'instagram';",
-                json!({ "ws": workspace, "mid": mid, "emoji": emoji }),
-            )
-            .await?;
+            delivery_reports::instagram_reaction(db, &workspace, &mid, emoji.as_deref()).await?;
         }
     }
     Ok(())

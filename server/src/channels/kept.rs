@@ -59,7 +59,7 @@ impl<V: Clone> Kept<V> {
 #[derive(Default)]
 pub struct WebhookAccounts {
     /// Twilio accounts by Messaging Service SID and `To` number, or by Account SID.
-    pub(crate) twilio: Kept<super::twilio_sms::Account>,
+    pub(crate) twilio: Kept<crate::store::sms_accounts::WebhookAccount>,
     /// The workspace of each connected Instagram account id.
     pub(crate) instagram: Kept<String>,
     /// Each workspace's API-channel key.

@@ -6,17 +6,18 @@
 //! as an identity are kept in the Unmatched queue.
 
 use super::twilio_signature;
-use crate::db::{exec, first, DbError};
+use crate::db::DbError;
 use crate::sealed;
 use crate::state::AppState;
+use crate::store::creators;
 use crate::store::inbound::{Arrival, Pick, Received};
+use crate::store::sms_accounts::{self, WebhookAccount as Account};
 use app::domain::identity::normalize_phone;
 use app::model::{Channel, Consent};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
 
 pub const PATH: &str = "/hooks/twilio/sms";
 const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
@@ -76,13 +77,6 @@ fn refuse(status: StatusCode, why: &str) -> Response {
         "Twilio webhook refused"
     );
     (status, why.to_string()).into_response()
-}
-
-/// A connected Twilio account as a webhook finds it.
-#[derive(Clone, serde::Deserialize)]
-pub(crate) struct Account {
-    workspace: String,
-    auth_token_sealed: String,
 }
 
 /// The workspace of a Twilio request's account, once the request's `X-Twilio-Signature` is
@@ -154,32 +148,6 @@ fn signs(
     Some(twilio_signature::is_valid(&token, &url, params, signature))
 }
 
-async fn find_account(
-    db: &crate::db::Db,
-    service: Option<&str>,
-    to: &str,
-) -> Result<Option<Account>, DbError> {
-    const FIELDS: &str = "record::id(workspace) AS workspace, auth_token_sealed";
-    if let Some(ms) = service {
-        let mut resp = exec(
-            db,
-            &format!("SELECT {FIELDS} FROM sms_account WHERE messaging_service_sid = $ms LIMIT 1;"),
-            json!({ "ms": ms }),
-        )
-        .await?;
-        if let Some(a) = first(&mut resp, 0)? {
-            return Ok(Some(a));
-        }
-    }
-    let mut resp = exec(
-        db,
-        &format!("SELECT {FIELDS} FROM sms_account WHERE numbers CONTAINS $to LIMIT 1;"),
-        json!({ "to": to }),
-    )
-    .await?;
-    first(&mut resp, 0)
-}
-
 pub async fn handler(
     State(state): State<AppState>,
     uri: Uri,
@@ -200,7 +168,7 @@ pub async fn handler(
     };
     let service = get("MessagingServiceSid");
     let key = format!("{}\n{to}", service.unwrap_or_default());
-    let read = find_account(&state.db, service, &to);
+    let read = sms_accounts::for_inbound(&state.db, service, &to);
     let request = (&uri, PATH, &headers, params.as_slice());
     let workspace = match verified_workspace(&state, &key, read, request).await {
         Ok(ws) => ws,
@@ -240,41 +208,9 @@ async fn store(
         })
         .await?;
     if let (Received::Stored { creator, .. }, Some(consent)) = (received, consent_keyword(&text)) {
-        set_sms_consent(db, &creator, &from, consent).await?;
+        // The number's consent mirrors STOP/START, so sends to it are blocked (or allowed).
+        creators::set_consent(db, &creator, Channel::Sms, &from, consent).await?;
     }
-    Ok(())
-}
-
-/// Mirrors a STOP/START in the creator's record, so sends to that number are blocked (or allowed).
-async fn set_sms_consent(
-    db: &crate::db::Db,
-    creator: &str,
-    phone: &str,
-    consent: Consent,
-) -> Result<(), DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT identities FROM type::record('creator', $c);",
-        json!({ "c": creator }),
-    )
-    .await?;
-    let rows: Vec<Value> = resp.take(0)?;
-    let Some(Value::Array(mut identities)) =
-        rows.into_iter().next().map(|r| r["identities"].clone())
-    else {
-        return Ok(());
-    };
-    for i in identities.iter_mut() {
-        if i["channel"] == "sms" && i["address"] == phone {
-            i["consent"] = serde_json::to_value(consent).unwrap_or(Value::Null);
-        }
-    }
-    exec(
-        db,
-        "UPDATE type::record('creator', $c) SET identities = $ids;",
-        json!({ "c": creator, "ids": identities }),
-    )
-    .await?;
     Ok(())
 }
 

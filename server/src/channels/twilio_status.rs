@@ -4,9 +4,10 @@
 //! the message's status forward only; a report that arrives before the send was recorded is kept
 //! and applied when it is.
 
-use super::twilio_sms::{verified_workspace, Account};
-use crate::db::{exec, first, DbError};
+use super::twilio_sms::verified_workspace;
+use crate::db::DbError;
 use crate::state::AppState;
+use crate::store::delivery_reports as reports;
 use crate::store::jobs::apply_report;
 use app::domain::delivery::twilio_status;
 use app::model::DeliveryStatus;
@@ -14,7 +15,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 pub const PATH: &str = "/hooks/twilio/status";
 
@@ -63,15 +63,7 @@ pub async fn handler(
             "AccountSid, MessageSid and MessageStatus are required",
         );
     };
-    let read = async {
-        exec(
-            &state.db,
-            "SELECT record::id(workspace) AS workspace, auth_token_sealed FROM sms_account WHERE account_sid = $sid LIMIT 1;",
-            json!({ "sid": account_sid }),
-        )
-        .await
-        .and_then(|mut r| first::<Account>(&mut r, 0))
-    };
+    let read = crate::store::sms_accounts::by_account_sid(&state.db, account_sid);
     let key = format!("sid\n{account_sid}");
     let request = (&uri, PATH, &headers, params.as_slice());
     let workspace = match verified_workspace(&state, &key, read, request).await {
@@ -100,27 +92,13 @@ async fn record(
     error: Option<String>,
 ) -> Result<(), DbError> {
     let db = &state.db;
-    let mut resp = exec(
-        db,
-        "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
-             AND external_id = $sid AND direction = 'outbound' LIMIT 1;",
-        json!({ "ws": workspace, "sid": sid }),
-    )
-    .await?;
-    let found: Option<String> = first(&mut resp, 0)?;
-    match found {
+    match reports::outbound_by_external_id(db, workspace, sid).await? {
         Some(message) => apply_report(db, workspace, &message, status, error).await,
         None => {
             // The send has not been recorded yet (Twilio can call back before our request
             // returns); keep the report for `mark_sent` to apply.
-            exec(
-                db,
-                "CREATE delivery_report SET workspace = type::record('workspace', $ws), external_id = $sid,
-                     status = $status, error = $error, at = $now;",
-                json!({ "ws": workspace, "sid": sid, "status": status, "error": error, "now": state.clock.now_ms() }),
-            )
-            .await?;
-            Ok(())
+            let now = state.clock.now_ms();
+            reports::keep_early(db, workspace, sid, status, error.as_deref(), now).await
         }
     }
 }

@@ -6,19 +6,12 @@
 use super::hub::Hub;
 use super::rows;
 use crate::db::{Db, DbError};
+use crate::store::live_feed::{self, Table};
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 use surrealdb::types::Action;
-use surrealdb::Notification;
 use tokio::sync::watch;
-
-#[derive(Clone, Copy, Debug)]
-enum Table {
-    Thread,
-    Message,
-    Unmatched,
-}
 
 /// Runs for the life of the process. `db` is this feed's own session: it stays alive as long as
 /// the live queries it started (dropping a handle kills its live queries).
@@ -41,23 +34,7 @@ pub async fn run(db: Db, hub: Arc<Hub>, live: watch::Sender<bool>) {
 }
 
 async fn follow(db: &Db, hub: &Hub, live: &watch::Sender<bool>) -> Result<(), DbError> {
-    let mut resp = db
-        .query(
-            "LIVE SELECT * FROM thread; LIVE SELECT * FROM message; LIVE SELECT * FROM unmatched;",
-        )
-        .await?
-        .check()?;
-    let threads = resp
-        .stream::<Notification<serde_json::Value>>(0)?
-        .map(|n| (Table::Thread, n));
-    let messages = resp
-        .stream::<Notification<serde_json::Value>>(1)?
-        .map(|n| (Table::Message, n));
-    let unmatched = resp
-        .stream::<Notification<serde_json::Value>>(2)?
-        .map(|n| (Table::Unmatched, n));
-    let mut changes =
-        futures::stream::select(futures::stream::select(threads, messages), unmatched);
+    let mut changes = live_feed::changes(db).await?;
     live.send_replace(true);
     tracing::info!("live feed running");
     while let Some((table, n)) = changes.next().await {

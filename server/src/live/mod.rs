@@ -6,7 +6,6 @@
 pub mod feed;
 pub mod hub;
 pub mod portal_socket;
-pub mod replay;
 pub mod rows;
 pub mod socket;
 

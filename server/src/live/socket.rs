@@ -3,8 +3,8 @@
 //! browser missed since `?since=`, says `synced`, then streams. Pings every 20 s find dead peers;
 //! each ping also re-checks the session, so signing out ends the stream.
 
-use super::replay;
 use super::LiveService;
+use crate::store::live_replay as replay;
 use app::api::backend::Caller;
 use app::api::session_token_in;
 use app::live::LiveEvent;

@@ -5,21 +5,10 @@
 
 use super::SendError;
 use crate::channels::signature;
-use crate::db::{exec, first, Db, DbError};
-use app::model::{Channel, Identity};
-use serde::Deserialize;
+use crate::db::{Db, DbError};
+use crate::store::send_reads;
+use app::model::Channel;
 use serde_json::{json, Value};
-
-#[derive(Deserialize)]
-struct Row {
-    thread_id: String,
-    campaign_id: String,
-    identities: Vec<Identity>,
-    text: String,
-    at: i64,
-    url: Option<String>,
-    key: Option<String>,
-}
 
 /// What will be posted, and where, for message `message_id`; `Err` when the channel is not set up.
 pub async fn prepare(
@@ -27,16 +16,7 @@ pub async fn prepare(
     workspace: &str,
     message_id: &str,
 ) -> Result<Result<(String, String, Vec<u8>), SendError>, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT record::id(thread) AS thread_id, record::id(thread.campaign) AS campaign_id,
-                thread.creator.identities AS identities, text, at,
-                workspace.api_outbound_url AS url, workspace.api_secret AS key
-             FROM ONLY type::record('message', $mid) WHERE workspace = type::record('workspace', $ws);",
-        json!({ "mid": message_id, "ws": workspace }),
-    )
-    .await?;
-    let Some(row) = first::<Row>(&mut resp, 0)? else {
+    let Some(row) = send_reads::api_reply(db, workspace, message_id).await? else {
         return Ok(Err(SendError::permanent("the message no longer exists")));
     };
     let (Some(url), Some(key)) = (row.url, row.key) else {

@@ -161,7 +161,7 @@ impl Dispatcher {
             .iter()
             .map(|j| (j.message.as_str(), j.to_address.as_str()))
             .collect();
-        pre.consents = twilio_send::consents(&b.db, &pairs).await?;
+        pre.consents = crate::store::send_reads::sms_consents(&b.db, &pairs).await?;
         for j in sms {
             if !pre.accounts.contains_key(&j.workspace) {
                 let account =
@@ -237,7 +237,7 @@ impl Dispatcher {
         else {
             return Ok(Err(SendError::permanent("no mailbox is connected")));
         };
-        let Some(out) = email_send::load(&b.db, &job.message).await? else {
+        let Some(out) = crate::store::send_reads::outgoing_email(&b.db, &job.message).await? else {
             return Ok(Err(SendError::permanent("the message no longer exists")));
         };
         let email = match email_send::build(&mailbox, &job.to_address, &out) {
@@ -254,7 +254,7 @@ impl Dispatcher {
         job: &Claimed,
     ) -> Result<Result<Option<String>, SendError>, DbError> {
         let b = &self.state;
-        let last = instagram_send::last_inbound_at(&b.db, &job.message).await?;
+        let last = crate::store::send_reads::instagram_last_inbound(&b.db, &job.message).await?;
         let tag = match instagram_send::tag_now(last, b.clock.now_ms()) {
             Ok(t) => t,
             Err(e) => return Ok(Err(e)),

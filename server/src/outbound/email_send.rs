@@ -4,33 +4,14 @@
 //! same id and a creator's answer threads back whichever attempt reached them.
 
 use super::SendError;
-use crate::db::{exec, first, Db, DbError};
 use crate::store::mailboxes::Mailbox;
 use app::domain::email::TlsMode;
 use lettre::message::{header::ContentType, Mailbox as Address};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use serde::Deserialize;
-use serde_json::json;
 use std::time::Duration;
 
-#[derive(Deserialize)]
-pub struct Outgoing {
-    pub subject: Option<String>,
-    pub text: String,
-    pub email_message_id: Option<String>,
-    pub email_references: Option<Vec<String>>,
-}
-
-pub async fn load(db: &Db, message_id: &str) -> Result<Option<Outgoing>, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT subject, text, email_message_id, email_references FROM ONLY type::record('message', $mid);",
-        json!({ "mid": message_id }),
-    )
-    .await?;
-    first(&mut resp, 0)
-}
+pub use crate::store::send_reads::OutgoingEmail as Outgoing;
 
 /// The email as it goes on the wire.
 pub fn build(mailbox: &Mailbox, to: &str, out: &Outgoing) -> Result<Message, SendError> {

@@ -4,30 +4,9 @@
 //! 7 days a person's reply carries the `HUMAN_AGENT` tag; later, nothing is sent.
 
 use super::SendError;
-use crate::db::{exec, first, Db, DbError};
 use app::domain::reply_channel::{instagram_rule, InstagramTag, SenderKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-/// When the message's creator last wrote to the business on Instagram (any thread).
-pub async fn last_inbound_at(db: &Db, message_id: &str) -> Result<Option<i64>, DbError> {
-    #[derive(Deserialize)]
-    struct Owner {
-        workspace: String,
-        creator: String,
-    }
-    let mut resp = exec(
-        db,
-        "SELECT record::id(workspace) AS workspace, record::id(thread.creator) AS creator
-             FROM message WHERE id = type::record('message', $mid);",
-        json!({ "mid": message_id }),
-    )
-    .await?;
-    let Some(o) = first::<Owner>(&mut resp, 0)? else {
-        return Ok(None);
-    };
-    crate::store::reply_facts::last_instagram_inbound(db, &o.workspace, &o.creator).await
-}
 
 /// The tag a send needs now, or why it may not be sent (automation is never queued here: a
 /// job's sender is the person who wrote the reply).

@@ -3,11 +3,11 @@
 //! SID and auth token). The base URL is configurable so tests use a local endpoint.
 
 use super::SendError;
-use crate::db::{exec, first, Db, DbError};
+use crate::db::{Db, DbError};
 use crate::sealed;
-use app::model::Consent;
+use crate::store::send_reads;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Twilio's error code for a recipient who has replied STOP.
 pub const UNSUBSCRIBED_RECIPIENT: i64 = 21610;
@@ -21,28 +21,13 @@ pub struct SmsAccount {
     pub messaging_service_sid: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct AccountRow {
-    account_sid: String,
-    auth_token_sealed: String,
-    numbers: Vec<String>,
-    messaging_service_sid: Option<String>,
-}
-
 /// The workspace's Twilio connection with its token unsealed, or why it cannot send.
 pub async fn account(
     db: &Db,
     workspace: &str,
     server_secret: &str,
 ) -> Result<Result<SmsAccount, SendError>, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT account_sid, auth_token_sealed, numbers, messaging_service_sid FROM sms_account
-             WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
-        json!({ "ws": workspace }),
-    )
-    .await?;
-    let Some(row) = first::<AccountRow>(&mut resp, 0)? else {
+    let Some(row) = send_reads::sms_account(db, workspace).await? else {
         return Ok(Err(SendError::permanent("SMS is not connected")));
     };
     let Some(auth_token) = sealed::unseal(server_secret, &row.auth_token_sealed) else {
@@ -60,41 +45,6 @@ pub async fn account(
         from_number: row.numbers.into_iter().next(),
         messaging_service_sid: row.messaging_service_sid,
     }))
-}
-
-/// The consent on record for each SMS job's number among its message's creator's identities,
-/// checked again right before sending (a STOP may have arrived after the message was queued);
-/// several jobs in one read: message id → consent (`Unknown` when the number is not the
-/// creator's any more).
-pub async fn consents(
-    db: &Db,
-    jobs: &[(&str, &str)],
-) -> Result<std::collections::HashMap<String, Consent>, DbError> {
-    let ids: Vec<&str> = jobs.iter().map(|(m, _)| *m).collect();
-    let mut resp = exec(
-        db,
-        "SELECT record::id(id) AS mid, thread.creator.identities AS identities
-             FROM array::map($ids, |$i| type::record('message', $i));",
-        json!({ "ids": ids }),
-    )
-    .await?;
-    let rows: Vec<Value> = resp.take(0)?;
-    let mut out = std::collections::HashMap::new();
-    for r in rows {
-        let Some(mid) = r["mid"].as_str() else {
-            continue;
-        };
-        let Some((_, phone)) = jobs.iter().find(|(m, _)| *m == mid) else {
-            continue;
-        };
-        let consent = serde_json::from_value::<Vec<app::model::Identity>>(r["identities"].clone())
-            .unwrap_or_default()
-            .into_iter()
-            .find(|i| i.channel == app::model::Channel::Sms && i.address == *phone)
-            .map_or(Consent::Unknown, |i| i.consent);
-        out.insert(mid.to_string(), consent);
-    }
-    Ok(out)
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,7 @@
 //! instead of per message — group commit, the way a database batches log flushes.
 
 use super::inbound_batch::store_batch;
-use crate::db::{Db, DbError};
+use crate::db::{exec, Db, DbError};
 use app::model::Channel;
 use std::sync::OnceLock;
 use tokio::sync::{mpsc, oneshot};
@@ -182,4 +182,22 @@ fn duplicate_or(e: DbError) -> Result<Received, DbError> {
     } else {
         Err(e)
     }
+}
+
+/// The message a provider's id (`external_id`) on `channel` was stored as, if it was.
+pub async fn stored_as(
+    db: &Db,
+    workspace: &str,
+    channel: Channel,
+    external_id: &str,
+) -> Result<Option<String>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(id) FROM message WHERE workspace = type::record('workspace', $ws)
+             AND external_id = $eid AND channel = $channel LIMIT 1;",
+        serde_json::json!({ "ws": workspace, "eid": external_id, "channel": channel }),
+    )
+    .await?;
+    let id: Vec<String> = resp.take(0)?;
+    Ok(id.into_iter().next())
 }

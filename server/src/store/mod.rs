@@ -2,12 +2,16 @@
 //! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
 
 pub mod api_channel;
+pub mod attachments;
 pub mod attribution;
 pub mod audit;
 pub mod audit_read;
 pub mod automation;
 pub mod bulk;
+pub mod creators;
+pub mod delivery_reports;
 pub mod drafts;
+pub mod email_threads;
 pub mod entry;
 pub mod escalations;
 pub mod followup_outcomes;
@@ -18,6 +22,8 @@ pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;
 pub mod jobs;
+pub mod live_feed;
+pub mod live_replay;
 pub mod mailboxes;
 pub mod merge;
 pub mod moves;
@@ -26,6 +32,7 @@ pub mod policies;
 pub mod policy_facts;
 pub mod portal;
 pub mod reply_facts;
+pub mod send_reads;
 pub mod sessions;
 pub mod sms_accounts;
 pub mod thread_write;

@@ -78,3 +78,50 @@ pub async fn connect(
     .await?;
     Ok(())
 }
+
+/// A connected Twilio account as a webhook finds it.
+#[derive(Clone, serde::Deserialize)]
+pub struct WebhookAccount {
+    pub workspace: String,
+    pub auth_token_sealed: String,
+}
+
+const WEBHOOK_FIELDS: &str = "record::id(workspace) AS workspace, auth_token_sealed";
+
+/// The account an inbound SMS reached: by its Messaging Service SID when one we know, else by
+/// the number it was sent to.
+pub async fn for_inbound(
+    db: &Db,
+    service: Option<&str>,
+    to: &str,
+) -> Result<Option<WebhookAccount>, DbError> {
+    if let Some(ms) = service {
+        let mut resp = exec(
+            db,
+            &format!("SELECT {WEBHOOK_FIELDS} FROM sms_account WHERE messaging_service_sid = $ms LIMIT 1;"),
+            json!({ "ms": ms }),
+        )
+        .await?;
+        if let Some(a) = first(&mut resp, 0)? {
+            return Ok(Some(a));
+        }
+    }
+    let mut resp = exec(
+        db,
+        &format!("SELECT {WEBHOOK_FIELDS} FROM sms_account WHERE numbers CONTAINS $to LIMIT 1;"),
+        json!({ "to": to }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}
+
+/// The account with this Account SID (a delivery report names it).
+pub async fn by_account_sid(db: &Db, sid: &str) -> Result<Option<WebhookAccount>, DbError> {
+    let mut resp = exec(
+        db,
+        &format!("SELECT {WEBHOOK_FIELDS} FROM sms_account WHERE account_sid = $sid LIMIT 1;"),
+        json!({ "sid": sid }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}

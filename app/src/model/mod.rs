@@ -1,0 +1,12 @@
+//! Shared types: what the UI and the server functions exchange. Pure data, no I/O.
+
+pub mod bulk;
+mod review;
+mod settings;
+mod views;
+mod vocab;
+
+pub use review::*;
+pub use settings::*;
+pub use views::*;
+pub use vocab::*;

@@ -4,7 +4,7 @@
 //! enqueue (a crash, a restart) resumes with the recipients that have no entry yet; a lease keeps
 //! two server instances from writing the same bulk message.
 
-use super::recipients::{self, Row};
+use super::recipients::{self, Resolved, Row};
 use super::{render, skip_var};
 use crate::config::BulkRates;
 use crate::db::{exec, exec_transaction, first, Db, DbError};
@@ -17,7 +17,7 @@ use app::model::bulk::BulkSelection;
 use app::model::{Channel, DeliveryStatus, Direction, Role, SenderKind};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Recipients written per transaction, and transactions in flight at once.
 const CHUNK: usize = 250;
@@ -75,101 +75,154 @@ pub async fn run(
     now: impl Fn() -> i64,
 ) -> Result<Option<Written>, DbError> {
     let started = now();
-    let claim = exec(
-        db,
-        "UPDATE type::record('bulk_send', $id) SET state = 'enqueuing', lease_until = $until
-             WHERE (state = 'scheduled' AND scheduled_at <= $now) OR (state = 'enqueuing' AND lease_until < $now)
-             RETURN record::id(workspace) AS workspace, record::id(created_by) AS created_by, created_by_name,
-                 subject, body, recipients;",
-        json!({ "id": id, "now": started, "until": started + LEASE_MS }),
-    )
-    .await;
-    let mut resp = match claim {
-        Ok(r) => r,
-        Err(e) if crate::db::is_conflict(&e) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(c): Option<Claimed> = first(&mut resp, 0)? else {
+    let Some(c) = claim(db, id, started).await? else {
         return Ok(None);
     };
+    let (rest, done_before) = remaining(db, id, &c, started).await?;
     let caller = Caller {
         user_id: c.created_by.clone(),
         workspace_id: c.workspace.clone(),
         role: Role::Member,
         scope: Scope::Workspace,
     };
-    // Recipients written before an interruption keep their entry.
+    let resolved =
+        recipients::resolve(db, &caller, &BulkSelection::Threads(rest.clone()), started).await?;
+    let mut batch = Batch {
+        id,
+        claimed: &c,
+        sending,
+        routes: resolved
+            .route()
+            .into_iter()
+            .map(|r| (r.row.thread.id.clone(), r.route))
+            .collect(),
+        by_id: resolved
+            .rows
+            .iter()
+            .map(|r| (r.thread.id.as_str(), r))
+            .collect(),
+        resolved: &resolved,
+        slots: next_slots(db, &c.workspace, started).await?,
+        started,
+        at: now(),
+    };
+    let mut written = Written::default();
+    let mut skips: Vec<Value> = Vec::new();
+    let mut entries: Vec<Value> = Vec::with_capacity(rest.len());
+    for thread_id in &rest {
+        match batch.entry(thread_id) {
+            Ok((bound, job)) => {
+                entries.push(bound);
+                written.messages += 1;
+                written.jobs += usize::from(job);
+            }
+            Err(skip) => skips.push(skip),
+        }
+    }
+    written.skipped = skips.len();
+    if !write_chunks(db, id, entries).await? {
+        tracing::info!(bulk = %id, "bulk message stopped while its messages were written");
+        return Ok(Some(written));
+    }
+    let done = now();
+    let finished = Finished {
+        workspace: &c.workspace,
+        ms: done - started,
+        enqueued: done_before + written.messages,
+        skips,
+    };
+    finish(db, id, finished, &written, done).await?;
+    Ok(Some(written))
+}
+
+/// Takes the bulk message for this writer (a lease), if it is due and nobody else holds it.
+async fn claim(db: &Db, id: &str, now: i64) -> Result<Option<Claimed>, DbError> {
+    let claim = exec(
+        db,
+        "UPDATE type::record('bulk_send', $id) SET state = 'enqueuing', lease_until = $until
+             WHERE (state = 'scheduled' AND scheduled_at <= $now) OR (state = 'enqueuing' AND lease_until < $now)
+             RETURN record::id(workspace) AS workspace, record::id(created_by) AS created_by, created_by_name,
+                 subject, body, recipients;",
+        json!({ "id": id, "now": now, "until": now + LEASE_MS }),
+    )
+    .await;
+    match claim {
+        Ok(mut resp) => first(&mut resp, 0),
+        Err(e) if crate::db::is_conflict(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The recipients still without an entry (one written before an interruption keeps it), and how
+/// many have one; extends the lease for the writing ahead.
+async fn remaining(
+    db: &Db,
+    id: &str,
+    c: &Claimed,
+    started: i64,
+) -> Result<(Vec<String>, usize), DbError> {
+    let until = started + LEASE_MS + LEASE_PER_RECIPIENT_MS * c.recipients.len() as i64;
     let mut resp = exec(
         db,
         "SELECT VALUE record::id(thread) FROM message WHERE bulk = type::record('bulk_send', $id);
          UPDATE type::record('bulk_send', $id) SET lease_until = $until;",
-        json!({ "id": id, "until": started + LEASE_MS + LEASE_PER_RECIPIENT_MS * c.recipients.len() as i64 }),
+        json!({ "id": id, "until": until }),
     )
     .await?;
-    let done: std::collections::HashSet<String> =
-        resp.take::<Vec<String>>(0)?.into_iter().collect();
-    let rest: Vec<String> = c
+    let done: HashSet<String> = resp.take::<Vec<String>>(0)?.into_iter().collect();
+    let rest = c
         .recipients
         .iter()
         .filter(|t| !done.contains(*t))
         .cloned()
         .collect();
-    let done_before = done.len();
-    let resolved =
-        recipients::resolve(db, &caller, &BulkSelection::Threads(rest.clone()), started).await?;
-    let routes: HashMap<String, Result<Channel, String>> = resolved
-        .route()
-        .into_iter()
-        .map(|r| (r.row.thread.id.clone(), r.route))
-        .collect();
-    let by_id: HashMap<&str, &Row> = resolved
-        .rows
-        .iter()
-        .map(|r| (r.thread.id.as_str(), r))
-        .collect();
-    let mut slots = next_slots(db, &c.workspace, started).await?;
-    let mut written = Written::default();
-    let mut skips: Vec<Value> = Vec::new();
-    let mut entries: Vec<Value> = Vec::with_capacity(rest.len());
-    let at = now();
-    for thread_id in &rest {
-        let Some(row) = by_id.get(thread_id.as_str()) else {
+    Ok((rest, done.len()))
+}
+
+/// What every recipient's entry is built from.
+struct Batch<'a> {
+    id: &'a str,
+    claimed: &'a Claimed,
+    sending: Sending<'a>,
+    resolved: &'a Resolved,
+    by_id: HashMap<&'a str, &'a Row>,
+    routes: HashMap<String, Result<Channel, String>>,
+    /// Each channel's next send time and how many are already planned from it.
+    slots: HashMap<Channel, (i64, usize)>,
+    started: i64,
+    at: i64,
+}
+
+impl Batch<'_> {
+    /// The recipient's entry (bound for `entry::statements`) and whether it has a send job; or
+    /// why they are skipped.
+    fn entry(&mut self, thread_id: &str) -> Result<(Value, bool), Value> {
+        let c = self.claimed;
+        let Some(row) = self.by_id.get(thread_id).copied() else {
             // Gone from the workspace since (a merge, a move): nothing to write.
-            skips.push(json!({ "thread": thread_id, "creator": "", "campaign": "",
+            return Err(json!({ "thread": thread_id, "creator": "", "campaign": "",
                 "reason": "the thread no longer exists" }));
-            continue;
         };
-        let route = routes
-            .get(thread_id)
-            .cloned()
-            .unwrap_or(Err("not found".into()));
-        let channel = match route {
-            Ok(c) => c,
-            Err(reason) => {
-                skips.push(skip_var(row, &reason));
-                continue;
-            }
-        };
+        let route = self.routes.get(thread_id).cloned();
+        let channel = route
+            .unwrap_or(Err("not found".into()))
+            .map_err(|reason| skip_var(row, &reason))?;
         let link = bulk::uses_portal_link(&c.body).then(crate::ids::new_secret);
         let url = link.as_ref().map(|t| {
             format!(
                 "{}{}",
-                sending.public_url,
+                self.sending.public_url,
                 app::domain::portal::link_path(t)
             )
         });
-        let campaign = resolved.campaigns.get(&row.thread.campaign_id);
-        let text = match render(&c.body, row, campaign, &c.created_by_name, url.as_deref()) {
-            Ok(t) => t,
-            Err(reason) => {
-                skips.push(skip_var(row, &reason));
-                continue;
-            }
-        };
+        let campaign = self.resolved.campaigns.get(&row.thread.campaign_id);
+        let by = &c.created_by_name;
+        let text = render(&c.body, row, campaign, by, url.as_deref())
+            .map_err(|reason| skip_var(row, &reason))?;
         let subject = (channel == Channel::Email).then(|| {
             c.subject
                 .as_deref()
-                .and_then(|s| render(s, row, campaign, &c.created_by_name, url.as_deref()).ok())
+                .and_then(|s| render(s, row, campaign, by, url.as_deref()).ok())
                 .filter(|s| !s.trim().is_empty())
                 .unwrap_or_else(|| row.thread.campaign_name.clone())
         });
@@ -192,7 +245,7 @@ pub async fn run(
             sender_name: c.created_by_name.clone(),
             subject,
             text,
-            at,
+            at: self.at,
             status: if has_job {
                 DeliveryStatus::Queued
             } else {
@@ -204,32 +257,33 @@ pub async fn run(
             email: None,
             check_campaign: false,
             automate: false,
-            bulk: Some(id.to_string()),
+            bulk: Some(self.id.to_string()),
         };
         let (mut bound, _) = entry::bind(&c.workspace, &row.thread, &msg);
         if has_job {
-            let slot = slots.entry(channel).or_insert((started, 0));
-            let due = bulk::due_at(slot.0, slot.1, sending.rates.per_minute(channel));
+            let slot = self.slots.entry(channel).or_insert((self.started, 0));
+            let per_minute = self.sending.rates.per_minute(channel);
+            bound["due"] = json!(bulk::due_at(slot.0, slot.1, per_minute));
             slot.1 += 1;
-            bound["due"] = json!(due);
             bound["job_to"] = json!(to_address.unwrap_or_default());
-            written.jobs += 1;
         }
         if channel == Channel::Email {
-            bound["email_mid"] = json!(app::domain::email::our_message_id(
-                &msg.id,
-                sending.email_domain
-            ));
+            let mid = app::domain::email::our_message_id(&msg.id, self.sending.email_domain);
+            bound["email_mid"] = json!(mid);
         }
         if let Some(token) = &link {
             bound["link_hash"] = json!(crate::store::portal::hash(token));
-            bound["link_expires"] = json!(at + app::domain::portal::LINK_TTL_MS);
+            bound["link_expires"] = json!(self.at + app::domain::portal::LINK_TTL_MS);
             bound["user"] = json!(c.created_by);
         }
-        entries.push(bound);
-        written.messages += 1;
+        Ok((bound, has_job))
     }
-    written.skipped = skips.len();
+}
+
+/// Writes the entries in chunks, each one transaction, `PARALLEL` at a time. `false` when the
+/// bulk message was stopped (canceled) meanwhile: what was written stays.
+async fn write_chunks(db: &Db, id: &str, entries: Vec<Value>) -> Result<bool, DbError> {
+    use futures::StreamExt;
     let sql = format!(
         "BEGIN TRANSACTION;
          IF (SELECT VALUE state FROM ONLY type::record('bulk_send', $bid)) != 'enqueuing' {{ THROW 'bulk message stopped'; }};
@@ -243,7 +297,6 @@ pub async fn run(
         entry::statements("e", false),
         entry::job_statement("e")
     );
-    use futures::StreamExt;
     let batches: Vec<Value> = entries
         .chunks(CHUNK)
         .map(|chunk| json!({ "bid": id, "entries": chunk }))
@@ -256,23 +309,38 @@ pub async fn run(
         .await;
     for o in outcomes {
         match o {
-            Err(e) if e.to_string().contains("bulk message stopped") => {
-                tracing::info!(bulk = %id, "bulk message stopped while its messages were written");
-                return Ok(Some(written));
-            }
+            Err(e) if e.to_string().contains("bulk message stopped") => return Ok(false),
             other => {
                 other?;
             }
         }
     }
-    let done = now();
+    Ok(true)
+}
+
+/// How the writing went, for the bulk message's record.
+struct Finished<'a> {
+    workspace: &'a str,
+    ms: i64,
+    enqueued: usize,
+    skips: Vec<Value>,
+}
+
+/// Marks the bulk message sending, with its counts and skipped recipients, and audits it.
+async fn finish(
+    db: &Db,
+    id: &str,
+    f: Finished<'_>,
+    written: &Written,
+    now: i64,
+) -> Result<(), DbError> {
     let mut vars = Map::new();
     vars.insert("bid".into(), json!(id));
-    vars.insert("ws".into(), json!(c.workspace));
-    vars.insert("now".into(), json!(done));
-    vars.insert("ms".into(), json!(done - started));
-    vars.insert("skips".into(), Value::Array(skips));
-    vars.insert("enqueued".into(), json!(done_before + written.messages));
+    vars.insert("ws".into(), json!(f.workspace));
+    vars.insert("now".into(), json!(now));
+    vars.insert("ms".into(), json!(f.ms));
+    vars.insert("skips".into(), Value::Array(f.skips));
+    vars.insert("enqueued".into(), json!(f.enqueued));
     crate::store::audit::AuditEntry {
         actor_kind: "system",
         actor_id: None,
@@ -293,7 +361,7 @@ pub async fn run(
         Value::Object(vars),
     )
     .await?;
-    Ok(Some(written))
+    Ok(())
 }
 
 /// Where each channel's next bulk send may go: after the last one already waiting (another

@@ -5,7 +5,7 @@
 //! history is trimmed from the text for display; the HTML body is sanitized (no scripts, no event
 //! handlers, no forms); attachments are kept up to a size limit.
 
-use crate::db::DbError;
+use crate::db::{Db, DbError};
 use crate::state::AppState;
 use crate::store::attribution::find_creator;
 use crate::store::email_threads;
@@ -94,22 +94,34 @@ fn header_ids(v: &mail_parser::HeaderValue) -> Vec<String> {
     }
 }
 
-pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<Ingested, DbError> {
-    let db = &state.db;
-    let ws = mailbox.workspace.as_str();
-    let Some(msg) = MessageParser::default().parse(raw) else {
-        return Ok(Ingested::Skipped("not a MIME message"));
-    };
-    let Some(from) = msg
+/// An email as the inbox keeps it.
+struct Parsed {
+    from: String,
+    message_id: String,
+    subject: String,
+    /// The sanitized HTML version, when the email has one.
+    html: Option<String>,
+    /// The new text (quoted history trimmed), with notes on attachments not kept.
+    text: String,
+    quoted_trimmed: bool,
+    attachments: Vec<NewAttachment>,
+    in_reply_to: Vec<String>,
+    references: Vec<String>,
+}
+
+/// Parses `raw` as MIME; `Err` says why it is skipped (not an email, no sender, our own).
+fn parse(raw: &[u8], mailbox_address: &str) -> Result<Parsed, &'static str> {
+    let msg = MessageParser::default()
+        .parse(raw)
+        .ok_or("not a MIME message")?;
+    let from = msg
         .from()
         .and_then(|a| a.first())
         .and_then(|a| a.address())
         .and_then(normalize_email)
-    else {
-        return Ok(Ingested::Skipped("no sender address"));
-    };
-    if from == mailbox.address {
-        return Ok(Ingested::Skipped("sent by the mailbox itself"));
+        .ok_or("no sender address")?;
+    if from == mailbox_address {
+        return Err("sent by the mailbox itself");
     }
     let message_id = msg
         .message_id()
@@ -118,10 +130,6 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
             use sha2::Digest;
             format!("{}@no-message-id", hex::encode(sha2::Sha256::digest(raw)))
         });
-    if email_threads::seen(&state.db, ws, &message_id).await? {
-        return Ok(Ingested::Duplicate);
-    }
-    let subject = msg.subject().unwrap_or_default().trim().to_string();
     let has_html_part = msg.parts.iter().any(|p| {
         p.content_type().is_some_and(|c| {
             c.ctype().eq_ignore_ascii_case("text")
@@ -138,6 +146,32 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
         .or_else(|| msg.body_html(0).map(|h| html_to_text(&h)))
         .unwrap_or_default();
     let (mut text, quoted_trimmed) = trim_quoted(&full_text);
+    let attachments = kept_attachments(&msg, &mut text);
+    if text.trim().is_empty() {
+        text = if attachments.is_empty() {
+            "(empty email)".into()
+        } else {
+            "(attachments only)".into()
+        };
+    }
+    Ok(Parsed {
+        from,
+        message_id,
+        subject: msg.subject().unwrap_or_default().trim().to_string(),
+        html,
+        text: text
+            .chars()
+            .take(app::domain::text::MAX_MESSAGE_CHARS)
+            .collect(),
+        quoted_trimmed,
+        attachments,
+        in_reply_to: header_ids(msg.in_reply_to()),
+        references: header_ids(msg.references()),
+    })
+}
+
+/// The attachments kept (10 MB each, 20 MB per email); each one not kept is noted in `text`.
+fn kept_attachments(msg: &mail_parser::Message, text: &mut String) -> Vec<NewAttachment> {
     let mut attachments = Vec::new();
     let mut total = 0usize;
     for part in msg.attachments() {
@@ -169,45 +203,26 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
             data: data.to_vec(),
         });
     }
-    if text.trim().is_empty() {
-        text = if attachments.is_empty() {
-            "(empty email)".into()
-        } else {
-            "(attachments only)".into()
-        };
+    attachments
+}
+
+pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<Ingested, DbError> {
+    let db = &state.db;
+    let ws = mailbox.workspace.as_str();
+    let p = match parse(raw, &mailbox.address) {
+        Ok(p) => p,
+        Err(why) => return Ok(Ingested::Skipped(why)),
+    };
+    if email_threads::seen(db, ws, &p.message_id).await? {
+        return Ok(Ingested::Duplicate);
     }
-    let text: String = text
-        .chars()
-        .take(app::domain::text::MAX_MESSAGE_CHARS)
-        .collect();
     let now = state.clock.now_ms();
-    // An email no creator's thread can take waits in Unmatched, subject first.
-    let to_unmatched = || async {
-        let shown = if subject.is_empty() {
-            text.clone()
-        } else {
-            format!("{subject}\n\n{text}")
-        };
-        let parked = Parked {
-            channel: Channel::Email,
-            address: &from,
-            text: &shown,
-            external_id: Some(&message_id),
-            at: now,
-        };
-        match park(db, ws, parked).await {
-            Ok(()) => Ok(Ingested::Unmatched),
-            Err(e) if crate::db::is_duplicate(&e) => Ok(Ingested::Duplicate),
-            Err(e) => Err(e),
-        }
+    let Some(creator) = find_creator(db, ws, &[(Channel::Email, p.from.clone())]).await? else {
+        return to_unmatched(db, ws, &p, now).await;
     };
-    let Some(creator) = find_creator(db, ws, &[(Channel::Email, from.clone())]).await? else {
-        return to_unmatched().await;
-    };
-    let in_reply_to = header_ids(msg.in_reply_to());
-    let references = header_ids(msg.references());
-    let answered = answered_thread(state, ws, &answered_ids(&in_reply_to, &references)).await?;
-    let threads = email_threads::with_subjects(&state.db, ws, &creator.id).await?;
+    let answered_ids = answered_ids(&p.in_reply_to, &p.references);
+    let answered = answered_thread(state, ws, &answered_ids).await?;
+    let threads = email_threads::with_subjects(db, ws, &creator.id).await?;
     let candidates: Vec<CandidateThread> = threads
         .iter()
         .map(|(t, subjects)| CandidateThread {
@@ -217,8 +232,8 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
             last_at: t.last_at,
         })
         .collect();
-    let Some(choice) = attribute_email(answered.as_deref(), &subject, &candidates) else {
-        return to_unmatched().await;
+    let Some(choice) = attribute_email(answered.as_deref(), &p.subject, &candidates) else {
+        return to_unmatched(db, ws, &p, now).await;
     };
     let Some(mut thread) = threads
         .into_iter()
@@ -227,28 +242,23 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
     else {
         return Ok(Ingested::Skipped("thread vanished"));
     };
-    let mut refs = references;
-    for r in in_reply_to {
+    let mut refs = p.references;
+    for r in p.in_reply_to {
         if !refs.contains(&r) {
             refs.push(r);
         }
     }
-    let mut new = NewMessage::from_creator(
-        Channel::Email,
-        creator.id,
-        creator.name,
-        (!subject.is_empty()).then_some(subject),
-        text,
-        now,
-        message_id.clone(),
-    );
+    let subject = (!p.subject.is_empty()).then_some(p.subject);
+    let (id, name) = (creator.id, creator.name);
+    let mid = p.message_id.clone();
+    let mut new = NewMessage::from_creator(Channel::Email, id, name, subject, p.text, now, mid);
     new.email = Some(EmailFields {
-        message_id,
+        message_id: p.message_id,
         references: refs,
-        html,
+        html: p.html,
         check_campaign: choice.check_campaign,
-        quoted_trimmed,
-        attachments,
+        quoted_trimmed: p.quoted_trimmed,
+        attachments: p.attachments,
     });
     match append_message(db, ws, &mut thread, new, None).await {
         Ok(_) => {}
@@ -257,6 +267,27 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
     }
     tracing::info!(workspace = %ws, thread = %thread.id, why = choice.why, "email received");
     Ok(Ingested::Stored)
+}
+
+/// An email no creator's thread can take waits in Unmatched, subject first.
+async fn to_unmatched(db: &Db, ws: &str, p: &Parsed, now: i64) -> Result<Ingested, DbError> {
+    let shown = if p.subject.is_empty() {
+        p.text.clone()
+    } else {
+        format!("{}\n\n{}", p.subject, p.text)
+    };
+    let parked = Parked {
+        channel: Channel::Email,
+        address: &p.from,
+        text: &shown,
+        external_id: Some(&p.message_id),
+        at: now,
+    };
+    match park(db, ws, parked).await {
+        Ok(()) => Ok(Ingested::Unmatched),
+        Err(e) if crate::db::is_duplicate(&e) => Ok(Ingested::Duplicate),
+        Err(e) => Err(e),
+    }
 }
 
 /// The thread of the most recent message (ours or theirs) that this email answers.

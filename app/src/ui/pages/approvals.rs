@@ -27,11 +27,8 @@ const TOPICS: [Intent; 6] = [
 /// Applies a filter control's new value to the query.
 type QueryEdit = Box<dyn Fn(&mut DraftQuery, String)>;
 
-#[component]
-pub fn ApprovalsPane() -> impl IntoView {
-    let ctx = use_inbox();
-    let query = RwSignal::new(DraftQuery::default());
-    let changed = RwSignal::new(0u32);
+/// A decided or sent reply may add or settle a draft: read the queue again (debounced).
+fn reread_on_decisions(changed: RwSignal<u32>) {
     let reread = Debounce::new(600);
     use_live().on_event(move |e| {
         if let LiveEvent::Message { message, .. } = e {
@@ -42,6 +39,32 @@ pub fn ApprovalsPane() -> impl IntoView {
             }
         }
     });
+}
+
+/// What a bulk approval did, in words.
+fn bulk_outcome(r: Result<crate::model::BulkOutcome, crate::api::AppError>) -> String {
+    match r {
+        Ok(o) if o.refused.is_empty() => format!("Approved and sent {}.", o.approved),
+        Ok(o) => format!(
+            "Approved and sent {}; {} not approved: {}",
+            o.approved,
+            o.refused.len(),
+            o.refused
+                .iter()
+                .map(|(_, why)| why.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[component]
+pub fn ApprovalsPane() -> impl IntoView {
+    let ctx = use_inbox();
+    let query = RwSignal::new(DraftQuery::default());
+    let changed = RwSignal::new(0u32);
+    reread_on_decisions(changed);
     // Loaded in the browser only: the cards are kept in a keyed list (below) that a server render
     // could not reproduce during hydration.
     let queue = LocalResource::new(move || {
@@ -77,20 +100,7 @@ pub fn ApprovalsPane() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(r) = bulk.value().get() {
             selected.set(Vec::new());
-            bulk_note.set(Some(match r {
-                Ok(o) if o.refused.is_empty() => format!("Approved and sent {}.", o.approved),
-                Ok(o) => format!(
-                    "Approved and sent {}; {} not approved: {}",
-                    o.approved,
-                    o.refused.len(),
-                    o.refused
-                        .iter()
-                        .map(|(_, why)| why.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                Err(e) => e.to_string(),
-            }));
+            bulk_note.set(Some(bulk_outcome(r)));
             done.run(());
         }
     });

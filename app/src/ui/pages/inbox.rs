@@ -82,27 +82,9 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     });
     provide_clock(0);
     let live = provide_live();
-    let recount = Debounce::new(300);
-    live.on_event(move |event| match event {
-        LiveEvent::Thread { .. }
-        | LiveEvent::ThreadRemoved { .. }
-        | LiveEvent::UnmatchedChanged => {
-            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
-        }
-        // A reply was decided (a draft may wait) or sent: the approvals count may have moved.
-        LiveEvent::Message { message, .. }
-            if message.decision.is_some()
-                || message.sender_kind != crate::model::SenderKind::Creator =>
-        {
-            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
-        }
-        // Too much was missed to replay: read everything visible again.
-        LiveEvent::Resync { .. } => ctx.refresh.update(|n| *n += 1),
-        _ => {}
-    });
+    recount_on_live(ctx, live);
     let location = use_location();
     let thread_open = move || crate::ui::app::is_page_open(&location.pathname.get());
-    let sign_out = ServerAction::<SignOut>::new();
     let is_owner = info.role == crate::model::Role::Owner;
     let is_auditor = matches!(
         info.role,
@@ -129,6 +111,52 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     view! {
         <Title text=format!("Inbox · {}", info.workspace_name)/>
         <div class="app" class:thread-open=thread_open>
+            <TopBar info=info.clone() live unread_notes/>
+            <Navigation counts is_owner is_auditor/>
+            <section class="list-pane" aria-label="Threads">
+                <FilterBar/>
+                <BulkBar/>
+                <ThreadList/>
+            </section>
+            <section class="thread-pane">
+                <Outlet/>
+            </section>
+        </div>
+    }
+}
+
+/// Counts follow live changes (debounced): a thread, the Unmatched queue, or a decided or sent
+/// reply may move them; a resync reads everything visible again.
+fn recount_on_live(ctx: InboxCtx, live: crate::ui::live::Live) {
+    let recount = Debounce::new(300);
+    live.on_event(move |event| match event {
+        LiveEvent::Thread { .. }
+        | LiveEvent::ThreadRemoved { .. }
+        | LiveEvent::UnmatchedChanged => {
+            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
+        }
+        // A reply was decided (a draft may wait) or sent: the approvals count may have moved.
+        LiveEvent::Message { message, .. }
+            if message.decision.is_some()
+                || message.sender_kind != crate::model::SenderKind::Creator =>
+        {
+            recount.call(move || ctx.counts_refresh.update(|n| *n += 1))
+        }
+        // Too much was missed to replay: read everything visible again.
+        LiveEvent::Resync { .. } => ctx.refresh.update(|n| *n += 1),
+        _ => {}
+    });
+}
+
+/// The top bar: brand, workspace, live state, notifications, who is signed in, sign out.
+#[component]
+fn TopBar(
+    info: SessionInfo,
+    live: crate::ui::live::Live,
+    unread_notes: RwSignal<u64>,
+) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
             <header class="topbar">
                 <a class="brand" href="/"><span class="brand-mark">"CI"</span><span class="brand-name">"Creator Inbox"</span></a>
                 <span class="workspace-name">{info.workspace_name.clone()}</span>
@@ -145,6 +173,15 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                     </ActionForm>
                 </div>
             </header>
+    }
+}
+
+type Counts = Resource<Result<crate::model::InboxCounts, crate::api::AppError>>;
+
+/// The navigation: the saved views with their counts, then the pages.
+#[component]
+fn Navigation(counts: Counts, is_owner: bool, is_auditor: bool) -> impl IntoView {
+    view! {
             <nav class="views" aria-label="Inbox views">
                 <Transition fallback=|| ()>
                     {move || counts.get().map(|c| {
@@ -154,43 +191,52 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
                             <ViewLink label="Mine" count=c.mine target=InboxFilter { assignee: Some(AssigneeFilter::Me), ..Default::default() }/>
                             <ViewLink label="Needs reply" count=c.needs_reply target=InboxFilter { needs_reply: true, ..Default::default() }/>
                             <ViewLink label="Overdue" count=c.overdue target=InboxFilter { overdue: true, ..Default::default() } alert=true/>
-                            <A href="/unmatched" attr:class=move || if location.pathname.get() == "/unmatched" { "view-link active" } else { "view-link" }>
-                                <span>"Unmatched"</span>
-                                <span class="count">{c.unmatched}</span>
-                            </A>
-                            <A href="/approvals" attr:class=move || if location.pathname.get() == "/approvals" { "view-link active" } else { "view-link" }>
-                                <span>"Approvals"</span>
-                                <span class="count" class:alert={c.approvals > 0}>{c.approvals}</span>
-                            </A>
-                            <A href="/bulk" attr:class=move || if location.pathname.get().starts_with("/bulk") { "view-link active" } else { "view-link" }>
-                                <span>"Bulk messages"</span>
-                            </A>
-                            <A href="/policies" attr:class=move || if location.pathname.get() == "/policies" { "view-link view-settings active" } else { "view-link view-settings" }>
-                                <span>"Policies"</span>
-                            </A>
-                            {is_auditor.then(|| view! {
-                                <A href="/audit" attr:class=move || if location.pathname.get() == "/audit" { "view-link view-settings active" } else { "view-link view-settings" }>
-                                    <span>"Audit trail"</span>
-                                </A>
-                            })}
-                            {is_owner.then(|| view! {
-                                <A href="/channels" attr:class=move || if location.pathname.get() == "/channels" { "view-link view-settings active" } else { "view-link view-settings" }>
-                                    <span>"Channels"</span>
-                                </A>
-                            })}
+                            <PageLink href="/unmatched" label="Unmatched" count=c.unmatched/>
+                            <PageLink href="/approvals" label="Approvals" count=c.approvals alert=true/>
+                            <PageLink href="/bulk" label="Bulk messages"/>
+                            <PageLink href="/policies" label="Policies" settings=true/>
+                            {is_auditor.then(|| view! { <PageLink href="/audit" label="Audit trail" settings=true/> })}
+                            {is_owner.then(|| view! { <PageLink href="/channels" label="Channels" settings=true/> })}
                         }
                     })}
                 </Transition>
             </nav>
-            <section class="list-pane" aria-label="Threads">
-                <FilterBar/>
-                <BulkBar/>
-                <ThreadList/>
-            </section>
-            <section class="thread-pane">
-                <Outlet/>
-            </section>
-        </div>
+    }
+}
+
+/// A page in the navigation (active on its path and below), with its count when it has one.
+#[component]
+fn PageLink(
+    href: &'static str,
+    label: &'static str,
+    #[prop(optional)] count: Option<u64>,
+    #[prop(optional)] alert: bool,
+    #[prop(optional)] settings: bool,
+) -> impl IntoView {
+    let location = use_location();
+    let active = move || {
+        let path = location.pathname.get();
+        // `/bulk` covers `/bulk/<id>` and `/bulk-new` too.
+        path == href
+            || path.starts_with(&format!("{href}/"))
+            || path.starts_with(&format!("{href}-"))
+    };
+    let class = move || {
+        let mut c = String::from("view-link");
+        if settings {
+            c.push_str(" view-settings");
+        }
+        if active() {
+            c.push_str(" active");
+        }
+        c
+    };
+    let hot = alert && count.is_some_and(|n| n > 0);
+    view! {
+        <A href=href attr:class=class>
+            <span>{label}</span>
+            {count.map(|n| view! { <span class="count" class:alert=hot>{n}</span> })}
+        </A>
     }
 }
 

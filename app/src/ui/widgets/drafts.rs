@@ -19,6 +19,66 @@ fn state_class(s: DraftState) -> &'static str {
     }
 }
 
+/// Who reviews a pending draft ("Review by Marco (manager or above)").
+fn reviewer_line(d: &DraftView) -> String {
+    match (&d.reviewer_name, d.state) {
+        (Some(n), DraftState::PendingReview) => {
+            format!("Review by {n} ({} or above)", d.reviewer_role.as_str())
+        }
+        (None, DraftState::PendingReview) => {
+            format!("Needs {} or above", d.reviewer_role.with_article())
+        }
+        _ => String::new(),
+    }
+}
+
+/// How a decided draft ended, in words.
+fn outcome_line(d: &DraftView) -> Option<String> {
+    match d.state {
+        DraftState::Sent => Some(format!(
+            "Approved{} by {} and sent",
+            if d.edited { " (edited)" } else { "" },
+            d.decided_by_name.clone().unwrap_or_default()
+        )),
+        DraftState::AutoSent => Some(format!("Sent automatically by rule {}", d.rule)),
+        DraftState::Rejected => Some(format!(
+            "Rejected by {}: {}",
+            d.decided_by_name.clone().unwrap_or_default(),
+            d.comment.clone().unwrap_or_default()
+        )),
+        DraftState::Canceled => Some(format!(
+            "Canceled: {}",
+            match d.cancel_reason.as_deref() {
+                Some("creator_replied") => "the creator wrote again",
+                Some("stage_changed") => "the stage changed",
+                Some("superseded") => "a teammate replied",
+                _ => "no longer needed",
+            }
+        )),
+        DraftState::PendingReview => None,
+    }
+}
+
+/// The checkbox that puts a draft in the bulk approval.
+#[component]
+fn SelectBox(sel: RwSignal<Vec<String>>, id: String) -> impl IntoView {
+    let checked = {
+        let id = id.clone();
+        move || sel.with(|s| s.contains(&id))
+    };
+    view! {
+        <input type="checkbox" class="draft-select" aria-label="Select for bulk approval"
+            prop:checked=checked
+            on:change=move |ev| {
+                let on = event_target_checked(&ev);
+                sel.update(|s| {
+                    s.retain(|x| *x != id);
+                    if on { s.push(id.clone()); }
+                });
+            }/>
+    }
+}
+
 /// One draft. `selected` (Approvals page) adds a checkbox for bulk approval; `show_thread` links
 /// the creator and campaign to the thread; `done` is called after an approval or rejection.
 #[component]
@@ -60,58 +120,12 @@ pub fn DraftCard(
     let id_reject = d.id.clone();
     let id_check = d.id.clone();
     let topics: Vec<&'static str> = d.topics.iter().map(|t| t.label()).collect();
-    let reviewer = match (&d.reviewer_name, d.state) {
-        (Some(n), DraftState::PendingReview) => {
-            format!("Review by {n} ({} or above)", d.reviewer_role.as_str())
-        }
-        (None, DraftState::PendingReview) => {
-            format!("Needs {} or above", d.reviewer_role.with_article())
-        }
-        _ => String::new(),
-    };
-    let outcome = match d.state {
-        DraftState::Sent => Some(format!(
-            "Approved{} by {} and sent",
-            if d.edited { " (edited)" } else { "" },
-            d.decided_by_name.clone().unwrap_or_default()
-        )),
-        DraftState::AutoSent => Some(format!("Sent automatically by rule {}", d.rule)),
-        DraftState::Rejected => Some(format!(
-            "Rejected by {}: {}",
-            d.decided_by_name.clone().unwrap_or_default(),
-            d.comment.clone().unwrap_or_default()
-        )),
-        DraftState::Canceled => Some(format!(
-            "Canceled: {}",
-            match d.cancel_reason.as_deref() {
-                Some("creator_replied") => "the creator wrote again",
-                Some("stage_changed") => "the stage changed",
-                Some("superseded") => "a teammate replied",
-                _ => "no longer needed",
-            }
-        )),
-        DraftState::PendingReview => None,
-    };
+    let reviewer = reviewer_line(&d);
+    let outcome = outcome_line(&d);
     view! {
         <article class="draft-card" class:draft-open=open data-testid="draft" data-draft-id=d.id.clone() data-state=d.state.as_str()>
             <header class="draft-head">
-                {selected.filter(|_| open && may_approve).map(|sel| {
-                    let idc = id_check.clone();
-                    view! {
-                        <input type="checkbox" class="draft-select" aria-label="Select for bulk approval"
-                            prop:checked={
-                                let idc = idc.clone();
-                                move || sel.with(|s| s.contains(&idc))
-                            }
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                sel.update(|s| {
-                                    s.retain(|x| *x != idc);
-                                    if on { s.push(idc.clone()); }
-                                });
-                            }/>
-                    }
-                })}
+                {selected.filter(|_| open && may_approve).map(|sel| view! { <SelectBox sel id=id_check.clone()/> })}
                 {if show_thread {
                     view! {
                         <A href=format!("/t/{}", d.thread_id) attr:class="draft-who">

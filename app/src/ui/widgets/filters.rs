@@ -35,6 +35,17 @@ fn non_empty(v: String) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
+/// A select's change handler: sets one field of the filter from the value chosen.
+fn setter(
+    apply: impl Fn(FilterChange) + Clone + 'static,
+    set: fn(&mut InboxFilter, String),
+) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+    move |ev| {
+        let v = event_target_value(&ev);
+        apply(Box::new(move |f| set(f, v)))
+    }
+}
+
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let ctx = use_inbox();
@@ -42,46 +53,18 @@ pub fn FilterBar() -> impl IntoView {
     let apply = use_apply_filter();
     let filter = ctx.filter;
 
-    let on_campaign = {
-        let apply = apply.clone();
-        move |ev| {
-            let v = non_empty(event_target_value(&ev));
-            apply(Box::new(move |f| f.campaign = v))
+    let on_campaign = setter(apply.clone(), |f, v| f.campaign = non_empty(v));
+    let on_client = setter(apply.clone(), |f, v| f.client = non_empty(v));
+    let on_stage = setter(apply.clone(), |f, v| f.stage = Stage::parse(&v));
+    let on_channel = setter(apply.clone(), |f, v| f.channel = Channel::parse(&v));
+    let on_assignee = setter(apply.clone(), |f, v| {
+        f.assignee = match v.as_str() {
+            "" => None,
+            "me" => Some(AssigneeFilter::Me),
+            "none" => Some(AssigneeFilter::Nobody),
+            id => Some(AssigneeFilter::User(id.to_string())),
         }
-    };
-    let on_client = {
-        let apply = apply.clone();
-        move |ev| {
-            let v = non_empty(event_target_value(&ev));
-            apply(Box::new(move |f| f.client = v))
-        }
-    };
-    let on_stage = {
-        let apply = apply.clone();
-        move |ev| {
-            let v = Stage::parse(&event_target_value(&ev));
-            apply(Box::new(move |f| f.stage = v))
-        }
-    };
-    let on_channel = {
-        let apply = apply.clone();
-        move |ev| {
-            let v = Channel::parse(&event_target_value(&ev));
-            apply(Box::new(move |f| f.channel = v))
-        }
-    };
-    let on_assignee = {
-        let apply = apply.clone();
-        move |ev| {
-            let v = match event_target_value(&ev).as_str() {
-                "" => None,
-                "me" => Some(AssigneeFilter::Me),
-                "none" => Some(AssigneeFilter::Nobody),
-                id => Some(AssigneeFilter::User(id.to_string())),
-            };
-            apply(Box::new(move |f| f.assignee = v))
-        }
-    };
+    });
     let toggle_needs = {
         let apply = apply.clone();
         move |_| apply(Box::new(|f| f.needs_reply = !f.needs_reply))

@@ -7,7 +7,7 @@ use crate::live::LiveEvent;
 use crate::model::{Cursor, ThreadSummary};
 use crate::ui::live::clock::use_now;
 use crate::ui::live::use_live;
-use crate::ui::pages::inbox::use_inbox;
+use crate::ui::pages::inbox::{use_inbox, InboxCtx};
 use crate::ui::pages::login::is_signed_out;
 use crate::ui::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
 use leptos::prelude::*;
@@ -17,90 +17,38 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ThreadList() -> impl IntoView {
     let ctx = use_inbox();
-    let live = use_live();
     let now = use_now();
     let first = Resource::new(
         move || (ctx.filter.get(), ctx.refresh.get(), ctx.list_refresh.get()),
         |(f, _, _)| list_threads(f, None),
     );
-    // Pages after the first, loaded on demand; reset whenever the first page is read again.
-    let more = RwSignal::new(Vec::<ThreadSummary>::new());
-    let next = RwSignal::new(None::<Cursor>);
-    let loading_more = RwSignal::new(false);
-    let more_error = RwSignal::new(None::<String>);
-    // The loaded rows once a live change touched them (until the first page is read again).
-    let live_rows = RwSignal::new(None::<Vec<ThreadSummary>>);
-    // The first page's rows, copied by the effect below: live events arrive outside any
-    // Suspense, where reading the resource itself is not allowed.
-    let first_rows = RwSignal::new(Vec::<ThreadSummary>::new());
-    let loaded = move || -> Vec<ThreadSummary> {
-        let mut rows = first_rows.get_untracked();
-        rows.extend(more.get_untracked());
-        rows
+    let st = ListState {
+        more: RwSignal::new(Vec::new()),
+        next: RwSignal::new(None),
+        loading_more: RwSignal::new(false),
+        more_error: RwSignal::new(None),
+        live_rows: RwSignal::new(None),
+        first_rows: RwSignal::new(Vec::new()),
     };
+    let ListState {
+        more,
+        next,
+        loading_more,
+        more_error,
+        live_rows,
+        ..
+    } = st;
     Effect::new(move |_| {
         if let Some(Ok(page)) = first.get() {
-            first_rows.set(page.threads.clone());
+            st.first_rows.set(page.threads.clone());
             more.set(Vec::new());
             next.set(page.next.clone());
             more_error.set(None);
             live_rows.set(None);
         }
     });
-    live.on_event(move |event| {
-        let mut rows = live_rows.get_untracked().unwrap_or_else(loaded);
-        let change = match event {
-            LiveEvent::Thread { thread, search } => {
-                let filter = ctx.filter.get_untracked();
-                let (me, hours) = ctx
-                    .session
-                    .with_value(|s| (s.user_id.clone(), s.business_hours));
-                let view = ListView {
-                    filter: &filter,
-                    me: &me,
-                    overdue_before: reply_clock::overdue_before(
-                        now.get_untracked(),
-                        hours.as_ref(),
-                    ),
-                    loaded_all: next.get_untracked().is_none(),
-                };
-                merge_thread(&mut rows, &view, thread, search)
-            }
-            LiveEvent::ThreadRemoved { id } => remove_thread(&mut rows, id),
-            _ => ListChange::Unchanged,
-        };
-        if change != ListChange::Unchanged {
-            live_rows.set(Some(rows));
-        }
-    });
-    let load_more = move |_| {
-        let Some(cursor) = next.get_untracked() else {
-            return;
-        };
-        loading_more.set(true);
-        let filter = ctx.filter.get_untracked();
-        leptos::task::spawn_local(async move {
-            match list_threads(filter, Some(cursor)).await {
-                Ok(page) => {
-                    live_rows.update(|rows| {
-                        if let Some(rows) = rows {
-                            let known: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-                            rows.extend(
-                                page.threads
-                                    .iter()
-                                    .filter(|t| !known.contains(&t.id))
-                                    .cloned(),
-                            );
-                        }
-                    });
-                    more.update(|m| m.extend(page.threads));
-                    next.set(page.next);
-                }
-                Err(e) => more_error.set(Some(e.to_string())),
-            }
-            loading_more.set(false);
-        });
-    };
+    follow_live(st, now);
+    let load_more = move |_| load_older(ctx, st);
 
     view! {
         <Transition fallback=|| view! { <div class="list-loading">"Loading threads…"</div> }>
@@ -145,6 +93,90 @@ pub fn ThreadList() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The list's rows beyond the first page and its live state.
+#[derive(Clone, Copy)]
+struct ListState {
+    /// Pages after the first, loaded on demand; reset whenever the first page is read again.
+    more: RwSignal<Vec<ThreadSummary>>,
+    next: RwSignal<Option<Cursor>>,
+    loading_more: RwSignal<bool>,
+    more_error: RwSignal<Option<String>>,
+    /// The loaded rows once a live change touched them (until the first page is read again).
+    live_rows: RwSignal<Option<Vec<ThreadSummary>>>,
+    /// The first page's rows, copied by an effect: live events arrive outside any Suspense,
+    /// where reading the resource itself is not allowed.
+    first_rows: RwSignal<Vec<ThreadSummary>>,
+}
+
+impl ListState {
+    fn loaded(&self) -> Vec<ThreadSummary> {
+        let mut rows = self.first_rows.get_untracked();
+        rows.extend(self.more.get_untracked());
+        rows
+    }
+}
+
+/// Live changes move, add or remove rows (a row is added only if it matches the filter).
+fn follow_live(st: ListState, now: RwSignal<i64>) {
+    let ctx = use_inbox();
+    use_live().on_event(move |event| {
+        let mut rows = st.live_rows.get_untracked().unwrap_or_else(|| st.loaded());
+        let change = match event {
+            LiveEvent::Thread { thread, search } => {
+                let filter = ctx.filter.get_untracked();
+                let (me, hours) = ctx
+                    .session
+                    .with_value(|s| (s.user_id.clone(), s.business_hours));
+                let view = ListView {
+                    filter: &filter,
+                    me: &me,
+                    overdue_before: reply_clock::overdue_before(
+                        now.get_untracked(),
+                        hours.as_ref(),
+                    ),
+                    loaded_all: st.next.get_untracked().is_none(),
+                };
+                merge_thread(&mut rows, &view, thread, search)
+            }
+            LiveEvent::ThreadRemoved { id } => remove_thread(&mut rows, id),
+            _ => ListChange::Unchanged,
+        };
+        if change != ListChange::Unchanged {
+            st.live_rows.set(Some(rows));
+        }
+    });
+}
+
+/// Loads the next page after the loaded rows.
+fn load_older(ctx: InboxCtx, st: ListState) {
+    let Some(cursor) = st.next.get_untracked() else {
+        return;
+    };
+    st.loading_more.set(true);
+    let filter = ctx.filter.get_untracked();
+    leptos::task::spawn_local(async move {
+        match list_threads(filter, Some(cursor)).await {
+            Ok(page) => {
+                st.live_rows.update(|rows| {
+                    if let Some(rows) = rows {
+                        let known: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+                        rows.extend(
+                            page.threads
+                                .iter()
+                                .filter(|t| !known.contains(&t.id))
+                                .cloned(),
+                        );
+                    }
+                });
+                st.more.update(|m| m.extend(page.threads));
+                st.next.set(page.next);
+            }
+            Err(e) => st.more_error.set(Some(e.to_string())),
+        }
+        st.loading_more.set(false);
+    });
 }
 
 #[component]

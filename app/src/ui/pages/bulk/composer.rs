@@ -53,38 +53,9 @@ pub fn BulkComposer() -> impl IntoView {
     });
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new("Hi {{first_name}},\n\n".to_string());
-    // What the preview reads: the words, a moment after typing stops.
-    let settled = RwSignal::new(BulkCompose {
-        subject: String::new(),
-        body: body.get_untracked(),
-    });
-    let settle = Debounce::new(400);
-    Effect::new(move |_| {
-        let c = BulkCompose {
-            subject: subject.get(),
-            body: body.get(),
-        };
-        settle.call(move || settled.set(c));
-    });
+    let settled = settled_words(subject, body);
     let sample = RwSignal::new(None::<String>);
-    let preview = LocalResource::new(move || {
-        let sel = selection.get();
-        let compose = settled.get();
-        let sample = sample.get();
-        async move {
-            match sel {
-                None => None,
-                Some(sel) => Some(preview_bulk_message(sel, compose, sample).await),
-            }
-        }
-    });
-    // Copied by an effect (see `BulkBar`): the view never reads the resource itself.
-    let shown = RwSignal::new(None::<Option<Result<BulkPreview, crate::api::AppError>>>);
-    Effect::new(move |_| {
-        if let Some(p) = preview.get() {
-            shown.set(Some(p));
-        }
-    });
+    let shown = preview_of(selection, settled, sample);
     // The preview says nobody can be reached: there is nothing to send.
     let nobody_reached = move || {
         shown.with(|p| matches!(p, Some(Some(Ok(p))) if p.by_channel.iter().all(|(_, n)| *n == 0)))
@@ -133,20 +104,13 @@ pub fn BulkComposer() -> impl IntoView {
         };
         send.dispatch((sel, compose, at));
     };
-    let insert = move |field: &'static str| {
-        move |_| body.update(|b| b.push_str(&format!("{{{{{field}}}}}")))
-    };
     view! {
         <Title text="Bulk message"/>
         <div class="settings-pane bulk-pane">
             <header class="settings-head">
                 <A href="/bulk" attr:class="back-link">"‹ Bulk messages"</A>
                 <h2>"New bulk message"</h2>
-                <p>{move || match selection.get() {
-                    Some(BulkSelection::Filter(_)) => "To every thread matching the inbox filter on the left, as it is when you send.".to_string(),
-                    Some(BulkSelection::Threads(ids)) => format!("To the {} threads you picked.", ids.len()),
-                    None => "Pick threads in the list, or select all matching a filter, first.".to_string(),
-                }}</p>
+                <p>{move || selection.with(|s| recipients_line(s.as_ref()))}</p>
             </header>
             <form class="bulk-form settings-card" on:submit=submit>
                 <label class="field">
@@ -159,11 +123,7 @@ pub fn BulkComposer() -> impl IntoView {
                     <textarea rows="7" aria-label="Bulk message text" prop:value=body
                         on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                 </label>
-                <div class="merge-fields" role="group" aria-label="Insert a merge field">
-                    {MERGE_FIELDS.iter().map(|(f, what)| view! {
-                        <button type="button" class="chip-btn" title=*what on:click=insert(f)>{format!("{{{{{f}}}}}")}</button>
-                    }).collect_view()}
-                </div>
+                <MergeFieldButtons body/>
                 <fieldset class="bulk-when">
                     <label><input type="radio" name="when" prop:checked=move || !schedule.get() on:change=move |_| schedule.set(false)/>" Send now"</label>
                     <label><input type="radio" name="when" prop:checked=schedule on:change=move |_| schedule.set(true)/>" Schedule"</label>
@@ -186,6 +146,78 @@ pub fn BulkComposer() -> impl IntoView {
                     Some(Some(Ok(p))) => view! { <PreviewBody p sample/> }.into_any(),
                 }}
             </section>
+        </div>
+    }
+}
+
+/// What the preview reads: the words, a moment after typing stops.
+fn settled_words(subject: RwSignal<String>, body: RwSignal<String>) -> RwSignal<BulkCompose> {
+    let settled = RwSignal::new(BulkCompose {
+        subject: String::new(),
+        body: body.get_untracked(),
+    });
+    let settle = Debounce::new(400);
+    Effect::new(move |_| {
+        let c = BulkCompose {
+            subject: subject.get(),
+            body: body.get(),
+        };
+        settle.call(move || settled.set(c));
+    });
+    settled
+}
+
+type Preview = Option<Option<Result<BulkPreview, crate::api::AppError>>>;
+
+/// The preview of the selection with the settled words, as `sample` reads it; `None` until the
+/// first answer. Copied by an effect (see `BulkBar`): the view never reads the resource itself.
+fn preview_of(
+    selection: Memo<Option<BulkSelection>>,
+    settled: RwSignal<BulkCompose>,
+    sample: RwSignal<Option<String>>,
+) -> RwSignal<Preview> {
+    let preview = LocalResource::new(move || {
+        let sel = selection.get();
+        let compose = settled.get();
+        let sample = sample.get();
+        async move {
+            match sel {
+                None => None,
+                Some(sel) => Some(preview_bulk_message(sel, compose, sample).await),
+            }
+        }
+    });
+    let shown = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(p) = preview.get() {
+            shown.set(Some(p));
+        }
+    });
+    shown
+}
+
+/// Who the bulk message goes to, in words.
+fn recipients_line(selection: Option<&BulkSelection>) -> String {
+    match selection {
+        Some(BulkSelection::Filter(_)) => {
+            "To every thread matching the inbox filter on the left, as it is when you send.".into()
+        }
+        Some(BulkSelection::Threads(ids)) => format!("To the {} threads you picked.", ids.len()),
+        None => "Pick threads in the list, or select all matching a filter, first.".into(),
+    }
+}
+
+/// One button per merge field; a click adds the field to the message.
+#[component]
+fn MergeFieldButtons(body: RwSignal<String>) -> impl IntoView {
+    let insert = move |field: &'static str| {
+        move |_| body.update(|b| b.push_str(&format!("{{{{{field}}}}}")))
+    };
+    view! {
+        <div class="merge-fields" role="group" aria-label="Insert a merge field">
+            {MERGE_FIELDS.iter().map(|(f, what)| view! {
+                <button type="button" class="chip-btn" title=*what on:click=insert(f)>{format!("{{{{{f}}}}}")}</button>
+            }).collect_view()}
         </div>
     }
 }

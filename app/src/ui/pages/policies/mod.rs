@@ -138,53 +138,8 @@ fn PolicyEditor(
     let disabled = !can_edit;
     view! {
         <section class="policy-editor" aria-label="Policy">
-            <h3>"Automatic replies"</h3>
-            <p class="policy-help">"When a creator's message says this, send this approved wording at once (email, SMS or portal only)."</p>
-            <ul class="policy-rules">
-                {move || p.get().auto_send.into_iter().enumerate().map(|(i, r)| view! {
-                    <li>
-                        <select aria-label="When the message is" disabled=disabled on:change=move |ev| {
-                            if let Some(x) = Intent::parse(&event_target_value(&ev)) { p.update(|p| p.auto_send[i].intent = x); }
-                        }>
-                            {Intent::ALL.into_iter().filter(|x| !x.is_sensitive()).map(|x| view! { <option value=x.as_str() selected=x == r.intent>{x.label()}</option> }).collect_view()}
-                        </select>
-                        <span>"→ send"</span>
-                        <select aria-label="Send" disabled=disabled on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            p.update(|p| p.auto_send[i].template = v);
-                        }>
-                            {templates.get_value().into_iter().map(|(k, t)| view! { <option value=k.clone() selected=k == r.template>{t}</option> }).collect_view()}
-                        </select>
-                        {can_edit.then(|| view! { <button type="button" class="btn btn-small btn-ghost" on:click=move |_| p.update(|p| { p.auto_send.remove(i); })>"Remove"</button> })}
-                    </li>
-                }).collect_view()}
-            </ul>
-            {can_edit.then(|| view! {
-                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.auto_send.push(AutoRule { intent: Intent::AddressProvided, template: "shipping_confirmation".into() }))>"Add automatic reply"</button>
-            })}
-            <h3>"Needs approval"</h3>
-            <p class="policy-help">"A reply to these is drafted and waits for someone with this role or above."</p>
-            <ul class="policy-rules">
-                {move || p.get().review.into_iter().enumerate().map(|(i, r)| view! {
-                    <li>
-                        <select aria-label="Topic" disabled=disabled on:change=move |ev| {
-                            if let Some(x) = Intent::parse(&event_target_value(&ev)) { p.update(|p| p.review[i].intent = x); }
-                        }>
-                            {Intent::ALL.into_iter().map(|x| view! { <option value=x.as_str() selected=x == r.intent>{x.label()}</option> }).collect_view()}
-                        </select>
-                        <span>"→ approved by"</span>
-                        <select aria-label="Approved by" disabled=disabled on:change=move |ev| {
-                            if let Some(x) = Role::parse(&event_target_value(&ev)) { p.update(|p| p.review[i].role = x); }
-                        }>
-                            {ROLES.into_iter().map(|x| view! { <option value=x.as_str() selected=x == r.role>{x.with_article()}</option> }).collect_view()}
-                        </select>
-                        {can_edit.then(|| view! { <button type="button" class="btn btn-small btn-ghost" on:click=move |_| p.update(|p| { p.review.remove(i); })>"Remove"</button> })}
-                    </li>
-                }).collect_view()}
-            </ul>
-            {can_edit.then(|| view! {
-                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.review.push(ReviewRule { intent: Intent::Question, role: Role::Member }))>"Add approval rule"</button>
-            })}
+            <AutoSendRules p can_edit templates/>
+            <ReviewRules p can_edit/>
             <h3>"Bulk messages"</h3>
             <div class="policy-limits">
                 <label class="policy-field">"A bulk message to this campaign's creators needs one approval by"
@@ -200,48 +155,7 @@ fn PolicyEditor(
                 </label>
                 <span class="policy-help">"A sender who holds that role approves by sending."</span>
             </div>
-            <h3>"Limits"</h3>
-            <div class="policy-limits">
-                <label class="policy-check">
-                    <input type="checkbox" disabled=disabled prop:checked=move || p.get().quiet_hours.is_some()
-                        on:change=move |ev| { let on = event_target_checked(&ev); p.update(|p| p.quiet_hours = on.then_some((21, 8))); }/>
-                    "Quiet hours"
-                </label>
-                {move || p.get().quiet_hours.map(|(a, b)| view! {
-                    <span class="policy-hours">
-                        "from"<input type="number" min="0" max="23" aria-label="Quiet from" disabled=disabled prop:value=a.to_string()
-                            on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(a); p.update(|p| p.quiet_hours = Some((v, b))); }/>
-                        "to"<input type="number" min="0" max="23" aria-label="Quiet until" disabled=disabled prop:value=b.to_string()
-                            on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(b); p.update(|p| p.quiet_hours = Some((a, v))); }/>
-                        "(workspace time)"
-                    </span>
-                })}
-                <label class="policy-field">"At most"
-                    <input type="number" min="0" max="10" aria-label="Automatic messages per creator per day" disabled=disabled
-                        prop:value=move || p.get().max_auto_per_creator_per_day.to_string()
-                        on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(1); p.update(|p| p.max_auto_per_creator_per_day = v); }/>
-                    "automatic messages per creator per day"
-                </label>
-                <label class="policy-check">
-                    <input type="checkbox" disabled=disabled prop:checked=move || p.get().auto_apply_stage
-                        on:change=move |ev| { let on = event_target_checked(&ev); p.update(|p| p.auto_apply_stage = on); }/>
-                    "Apply suggested stage moves by themselves (never for sensitive messages)"
-                </label>
-            </div>
-            <h3>"Channels automation may use"</h3>
-            <div class="policy-limits">
-                {AUTOMATION_CHANNELS.into_iter().map(|ch| view! {
-                    <label class="policy-check">
-                        <input type="checkbox" disabled=disabled prop:checked=move || p.get().automation_channels.contains(&ch)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                p.update(|p| { p.automation_channels.retain(|c| *c != ch); if on { p.automation_channels.push(ch); } });
-                            }/>
-                        {ch.label()}
-                    </label>
-                }).collect_view()}
-                <span class="policy-help">"Instagram DMs are never automated (Meta's rules)."</span>
-            </div>
+            <LimitRules p can_edit/>
             {can_edit.then(|| view! {
                 <div class="draft-actions">
                     <button type="button" class="btn btn-primary" disabled=move || save.pending().get()
@@ -301,5 +215,122 @@ fn LibraryEntry(
                 </div>
             })}
         </div>
+    }
+}
+
+/// The policy's automatic replies: intent → approved wording.
+#[component]
+fn AutoSendRules(
+    p: RwSignal<ResponsePolicy>,
+    can_edit: bool,
+    templates: StoredValue<Vec<(String, String)>>,
+) -> impl IntoView {
+    let disabled = !can_edit;
+    view! {
+            <h3>"Automatic replies"</h3>
+            <p class="policy-help">"When a creator's message says this, send this approved wording at once (email, SMS or portal only)."</p>
+            <ul class="policy-rules">
+                {move || p.get().auto_send.into_iter().enumerate().map(|(i, r)| view! {
+                    <li>
+                        <select aria-label="When the message is" disabled=disabled on:change=move |ev| {
+                            if let Some(x) = Intent::parse(&event_target_value(&ev)) { p.update(|p| p.auto_send[i].intent = x); }
+                        }>
+                            {Intent::ALL.into_iter().filter(|x| !x.is_sensitive()).map(|x| view! { <option value=x.as_str() selected=x == r.intent>{x.label()}</option> }).collect_view()}
+                        </select>
+                        <span>"→ send"</span>
+                        <select aria-label="Send" disabled=disabled on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            p.update(|p| p.auto_send[i].template = v);
+                        }>
+                            {templates.get_value().into_iter().map(|(k, t)| view! { <option value=k.clone() selected=k == r.template>{t}</option> }).collect_view()}
+                        </select>
+                        {can_edit.then(|| view! { <button type="button" class="btn btn-small btn-ghost" on:click=move |_| p.update(|p| { p.auto_send.remove(i); })>"Remove"</button> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {can_edit.then(|| view! {
+                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.auto_send.push(AutoRule { intent: Intent::AddressProvided, template: "shipping_confirmation".into() }))>"Add automatic reply"</button>
+            })}
+    }
+}
+
+/// The topics that need approval, each with the least senior role that may approve.
+#[component]
+fn ReviewRules(p: RwSignal<ResponsePolicy>, can_edit: bool) -> impl IntoView {
+    let disabled = !can_edit;
+    view! {
+            <h3>"Needs approval"</h3>
+            <p class="policy-help">"A reply to these is drafted and waits for someone with this role or above."</p>
+            <ul class="policy-rules">
+                {move || p.get().review.into_iter().enumerate().map(|(i, r)| view! {
+                    <li>
+                        <select aria-label="Topic" disabled=disabled on:change=move |ev| {
+                            if let Some(x) = Intent::parse(&event_target_value(&ev)) { p.update(|p| p.review[i].intent = x); }
+                        }>
+                            {Intent::ALL.into_iter().map(|x| view! { <option value=x.as_str() selected=x == r.intent>{x.label()}</option> }).collect_view()}
+                        </select>
+                        <span>"→ approved by"</span>
+                        <select aria-label="Approved by" disabled=disabled on:change=move |ev| {
+                            if let Some(x) = Role::parse(&event_target_value(&ev)) { p.update(|p| p.review[i].role = x); }
+                        }>
+                            {ROLES.into_iter().map(|x| view! { <option value=x.as_str() selected=x == r.role>{x.with_article()}</option> }).collect_view()}
+                        </select>
+                        {can_edit.then(|| view! { <button type="button" class="btn btn-small btn-ghost" on:click=move |_| p.update(|p| { p.review.remove(i); })>"Remove"</button> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {can_edit.then(|| view! {
+                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.review.push(ReviewRule { intent: Intent::Question, role: Role::Member }))>"Add approval rule"</button>
+            })}
+    }
+}
+
+/// Quiet hours, the daily cap, stage moves and the channels automation may use.
+#[component]
+fn LimitRules(p: RwSignal<ResponsePolicy>, can_edit: bool) -> impl IntoView {
+    let disabled = !can_edit;
+    view! {
+            <h3>"Limits"</h3>
+            <div class="policy-limits">
+                <label class="policy-check">
+                    <input type="checkbox" disabled=disabled prop:checked=move || p.get().quiet_hours.is_some()
+                        on:change=move |ev| { let on = event_target_checked(&ev); p.update(|p| p.quiet_hours = on.then_some((21, 8))); }/>
+                    "Quiet hours"
+                </label>
+                {move || p.get().quiet_hours.map(|(a, b)| view! {
+                    <span class="policy-hours">
+                        "from"<input type="number" min="0" max="23" aria-label="Quiet from" disabled=disabled prop:value=a.to_string()
+                            on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(a); p.update(|p| p.quiet_hours = Some((v, b))); }/>
+                        "to"<input type="number" min="0" max="23" aria-label="Quiet until" disabled=disabled prop:value=b.to_string()
+                            on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(b); p.update(|p| p.quiet_hours = Some((a, v))); }/>
+                        "(workspace time)"
+                    </span>
+                })}
+                <label class="policy-field">"At most"
+                    <input type="number" min="0" max="10" aria-label="Automatic messages per creator per day" disabled=disabled
+                        prop:value=move || p.get().max_auto_per_creator_per_day.to_string()
+                        on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(1); p.update(|p| p.max_auto_per_creator_per_day = v); }/>
+                    "automatic messages per creator per day"
+                </label>
+                <label class="policy-check">
+                    <input type="checkbox" disabled=disabled prop:checked=move || p.get().auto_apply_stage
+                        on:change=move |ev| { let on = event_target_checked(&ev); p.update(|p| p.auto_apply_stage = on); }/>
+                    "Apply suggested stage moves by themselves (never for sensitive messages)"
+                </label>
+            </div>
+            <h3>"Channels automation may use"</h3>
+            <div class="policy-limits">
+                {AUTOMATION_CHANNELS.into_iter().map(|ch| view! {
+                    <label class="policy-check">
+                        <input type="checkbox" disabled=disabled prop:checked=move || p.get().automation_channels.contains(&ch)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                p.update(|p| { p.automation_channels.retain(|c| *c != ch); if on { p.automation_channels.push(ch); } });
+                            }/>
+                        {ch.label()}
+                    </label>
+                }).collect_view()}
+                <span class="policy-help">"Instagram DMs are never automated (Meta's rules)."</span>
+            </div>
     }
 }

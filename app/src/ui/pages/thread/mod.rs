@@ -12,7 +12,7 @@ use crate::api::{get_thread, mark_read};
 use crate::domain::live_merge::merge_message;
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
-use crate::model::{ComposeKind, MessageView, ThreadDetail};
+use crate::model::{ComposeKind, MessageView, ThreadDetail, ThreadSummary};
 use crate::ui::live::use_live;
 use crate::ui::pages::inbox::use_inbox;
 use crate::ui::pages::login::is_signed_out;
@@ -91,58 +91,12 @@ fn ThreadScreen(
     let ctx = use_inbox();
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
     let s = d.summary.clone();
-    // The timeline: what the thread was read with, plus entries that arrived live.
-    // Entries the previous screen of this thread saw in a newer version (a delivery status pushed
-    // live while this read was in flight) keep that version.
-    let mut start = d.messages.clone();
-    shown.with_untracked(|(id, before)| {
-        if *id == d.summary.id {
-            for m in before {
-                if start.iter().any(|x| x.id == m.id) {
-                    merge_message(&mut start, m);
-                }
-            }
-        }
-    });
-    let messages = RwSignal::new(start);
+    let messages = RwSignal::new(first_timeline(&d, shown));
     {
         let id = d.summary.id.clone();
         Effect::new(move |_| shown.set((id.clone(), messages.get())));
     }
-    let live = use_live();
-    {
-        let thread_id = s.id.clone();
-        let shown = s.clone();
-        live.on_event(move |event| match event {
-            LiveEvent::Message {
-                thread_id: t,
-                message,
-            } if *t == thread_id => {
-                // A creator's message was just decided: a draft or a stage move may come with it.
-                let decided_now = message.decision.is_some()
-                    && messages
-                        .with(|m| m.iter().any(|x| x.id == message.id && x.decision.is_none()));
-                if decided_now {
-                    ctx.thread_refresh.update(|n| *n += 1);
-                }
-                let near_bottom = timeline_near_bottom();
-                let mut changed = false;
-                messages.update(|m| changed = merge_message(m, message));
-                if changed && near_bottom {
-                    scroll_to_end_after_render();
-                }
-            }
-            // The header and context panel show these; read the thread again when a teammate
-            // (or another tab) changed them. The composer's draft lives outside and survives.
-            LiveEvent::Thread { thread, .. }
-                if thread.id == thread_id
-                    && (thread.stage != shown.stage || thread.assignee_id != shown.assignee_id) =>
-            {
-                ctx.thread_refresh.update(|n| *n += 1);
-            }
-            _ => {}
-        });
-    }
+    follow_live(&s, messages);
     // The creator's other campaigns, where a misfiled message can be moved.
     let others: Vec<(String, String)> = d
         .other_campaigns
@@ -202,15 +156,7 @@ fn ThreadScreen(
                 </ol>
                 {
                     d.followups.first().cloned().map(|f| {
-                        use crate::domain::followup::{cancel_label, describe};
-                        let text = match f.state.as_str() {
-                            "scheduled" => format!("Follow-up scheduled for {} — {}", time_fmt::exact(f.due_at), describe(&f.rule)),
-                            "canceled" => format!("Follow-up canceled because {} ({})", cancel_label(f.cancel_reason.as_deref().unwrap_or("")), describe(&f.rule)),
-                            "drafted" => format!("Follow-up held for approval — {}", describe(&f.rule)),
-                            "stale" => "Marked stale: no reply after two follow-ups".to_string(),
-                            "escalated" => format!("Escalated to managers — {}", describe(&f.rule)),
-                            _ => format!("Follow-up sent — {}", describe(&f.rule)),
-                        };
+                        let text = followup_line(&f);
                         view! { <p class="followup-line" data-testid="followup" data-state=f.state.clone()>{text}</p> }
                     })
                 }
@@ -227,6 +173,84 @@ fn ThreadScreen(
             </div>
             <ContextPanel d/>
         </div>
+    }
+}
+
+/// The timeline a screen starts with: what the thread was read with. Entries the previous screen
+/// of this thread saw in a newer version (a delivery status pushed live while this read was in
+/// flight) keep that version.
+fn first_timeline(
+    d: &ThreadDetail,
+    shown: RwSignal<(String, Vec<MessageView>)>,
+) -> Vec<MessageView> {
+    let mut start = d.messages.clone();
+    shown.with_untracked(|(id, before)| {
+        if *id == d.summary.id {
+            for m in before {
+                if start.iter().any(|x| x.id == m.id) {
+                    merge_message(&mut start, m);
+                }
+            }
+        }
+    });
+    start
+}
+
+/// Applies live changes to the open thread: its new and changed entries join the timeline (kept
+/// in view when the reader was at the bottom); a decision, stage or assignee change reads the
+/// thread again.
+fn follow_live(s: &ThreadSummary, messages: RwSignal<Vec<MessageView>>) {
+    let ctx = use_inbox();
+    let thread_id = s.id.clone();
+    let shown = s.clone();
+    use_live().on_event(move |event| match event {
+        LiveEvent::Message {
+            thread_id: t,
+            message,
+        } if *t == thread_id => {
+            // A creator's message was just decided: a draft or a stage move may come with it.
+            let decided_now = message.decision.is_some()
+                && messages.with(|m| m.iter().any(|x| x.id == message.id && x.decision.is_none()));
+            if decided_now {
+                ctx.thread_refresh.update(|n| *n += 1);
+            }
+            let near_bottom = timeline_near_bottom();
+            let mut changed = false;
+            messages.update(|m| changed = merge_message(m, message));
+            if changed && near_bottom {
+                scroll_to_end_after_render();
+            }
+        }
+        // The header and context panel show these; read the thread again when a teammate (or
+        // another tab) changed them. The composer's draft lives outside and survives.
+        LiveEvent::Thread { thread, .. }
+            if thread.id == thread_id
+                && (thread.stage != shown.stage || thread.assignee_id != shown.assignee_id) =>
+        {
+            ctx.thread_refresh.update(|n| *n += 1);
+        }
+        _ => {}
+    });
+}
+
+/// The thread's latest follow-up, in words.
+fn followup_line(f: &crate::model::FollowupView) -> String {
+    use crate::domain::followup::{cancel_label, describe};
+    match f.state.as_str() {
+        "scheduled" => format!(
+            "Follow-up scheduled for {} — {}",
+            time_fmt::exact(f.due_at),
+            describe(&f.rule)
+        ),
+        "canceled" => format!(
+            "Follow-up canceled because {} ({})",
+            cancel_label(f.cancel_reason.as_deref().unwrap_or("")),
+            describe(&f.rule)
+        ),
+        "drafted" => format!("Follow-up held for approval — {}", describe(&f.rule)),
+        "stale" => "Marked stale: no reply after two follow-ups".to_string(),
+        "escalated" => format!("Escalated to managers — {}", describe(&f.rule)),
+        _ => format!("Follow-up sent — {}", describe(&f.rule)),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod channels;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod errors;
 pub mod exports;
 pub mod http;
 pub mod ids;

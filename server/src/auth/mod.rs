@@ -90,7 +90,7 @@ pub async fn authenticate(db: &Db, token: &str, now: i64) -> Result<Option<Calle
 pub async fn caller(state: &AppState, token: &str) -> Result<Caller, AppError> {
     authenticate(&state.db, token, state.clock.now_ms())
         .await
-        .map_err(crate::backend::internal)?
+        .map_err(crate::errors::internal)?
         .ok_or(AppError::Unauthorized)
 }
 

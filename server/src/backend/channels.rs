@@ -56,8 +56,8 @@ impl ChannelsApi for AppState {
         sms_accounts::settings(
             &self.db,
             &caller.workspace_id,
-            self.sms_webhook_url(),
-            self.sms_status_url(),
+            crate::channels::twilio_sms::webhook_url(&self.config),
+            crate::channels::twilio_status::callback_url(&self.config),
         )
         .await
         .map_err(internal)

@@ -1,11 +1,7 @@
 //! The server's implementation of the server functions' area traits (`app::api::InboxApi`,
 //! `ThreadApi`, …), one file per area, all on [`AppState`](crate::state::AppState). Each
 //! operation coordinates: it calls the store (where all SurrealQL lives), wakes workers, and maps
-//! storage results to `AppError` — logging internals here, so the browser sees safe errors.
-
-use crate::db::DbError;
-use crate::store::thread_write::WriteError;
-use app::api::AppError;
+//! storage results to `AppError` — internals logged, the browser seeing safe errors (`crate::errors`).
 
 mod auth;
 mod bulk;
@@ -17,16 +13,4 @@ mod review;
 mod thread;
 mod unmatched;
 
-pub(crate) fn internal(e: DbError) -> AppError {
-    tracing::error!(error = %e, "storage error");
-    AppError::Internal
-}
-
-pub(crate) fn write_error(e: WriteError) -> AppError {
-    match e {
-        WriteError::NotFound => AppError::NotFound,
-        WriteError::Invalid(m) => AppError::Invalid(m),
-        WriteError::Forbidden(m) => AppError::Forbidden(m),
-        WriteError::Db(e) => internal(e),
-    }
-}
+pub(crate) use crate::errors::{internal, write_error};

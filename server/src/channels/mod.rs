@@ -8,7 +8,6 @@ pub mod email_imap;
 pub mod email_ingest;
 pub mod instagram;
 pub mod instagram_payload;
-pub mod kept;
 pub mod signature;
 pub mod twilio_signature;
 pub mod twilio_sms;

@@ -20,6 +20,11 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 pub const PATH: &str = "/hooks/twilio/sms";
+
+/// Where Twilio posts the SMS creators send (shown on the Channels page).
+pub fn webhook_url(config: &crate::config::Config) -> String {
+    format!("{}{PATH}", config.public_url)
+}
 const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 /// Twilio's default opt-out and opt-in keywords.
 const STOP_WORDS: [&str; 8] = [
@@ -81,7 +86,7 @@ fn refuse(status: StatusCode, why: &str) -> Response {
 
 /// The workspace of a Twilio request's account, once the request's `X-Twilio-Signature` is
 /// checked against the configured public URL; otherwise the response that refuses it (and it is
-/// logged). The account is the one kept under `key` (`channels::kept`) if its token signs the
+/// logged). The account is the one kept under `key` (`state::kept`) if its token signs the
 /// request, else the one `read` finds. Shared by the inbound and the delivery-report hooks.
 pub(crate) async fn verified_workspace(
     state: &AppState,

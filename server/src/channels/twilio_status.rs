@@ -18,6 +18,11 @@ use axum::response::{IntoResponse, Response};
 
 pub const PATH: &str = "/hooks/twilio/status";
 
+/// Where Twilio reports on the SMS we send (named on every message sent).
+pub fn callback_url(config: &crate::config::Config) -> String {
+    format!("{}{PATH}", config.public_url)
+}
+
 fn refuse(status: StatusCode, why: &str) -> Response {
     tracing::warn!(
         status = status.as_u16(),

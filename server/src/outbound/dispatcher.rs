@@ -213,7 +213,7 @@ impl Dispatcher {
                 ));
             }
             let account = account?;
-            let callback = b.sms_status_url();
+            let callback = crate::channels::twilio_status::callback_url(&b.config);
             twilio_send::send(
                 &self.http,
                 &b.config.twilio_api_url,

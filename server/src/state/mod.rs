@@ -3,13 +3,15 @@
 //! credentials. Webhook handlers, workers, live updates and exports receive it (axum `State`);
 //! the server functions reach it through the area traits it implements (`crate::backend`).
 
-use crate::channels::kept::WebhookAccounts;
+use kept::WebhookAccounts;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::store::inbound::Ingester;
 use std::sync::Arc;
 use tokio::sync::Notify;
+
+pub mod kept;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -37,24 +39,6 @@ impl AppState {
             automation: Wake::default(),
             webhook_accounts: Default::default(),
         }
-    }
-
-    /// Where Twilio posts the SMS creators send (shown on the Channels page).
-    pub fn sms_webhook_url(&self) -> String {
-        format!(
-            "{}{}",
-            self.config.public_url,
-            crate::channels::twilio_sms::PATH
-        )
-    }
-
-    /// Where Twilio reports on the SMS we send (named on every message sent).
-    pub fn sms_status_url(&self) -> String {
-        format!(
-            "{}{}",
-            self.config.public_url,
-            crate::channels::twilio_status::PATH
-        )
     }
 }
 

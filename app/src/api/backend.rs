@@ -70,8 +70,8 @@ pub struct NewSession {
     pub info: SessionInfo,
 }
 
-/// Every area's operations: what the server injects. Implemented for anything that implements
-/// all of the area traits.
+/// Every area's operations: what the server injects (its one implementation says
+/// `impl Backend for …` once it implements every area's trait).
 pub trait Backend:
     AuthApi
     + InboxApi
@@ -83,20 +83,6 @@ pub trait Backend:
     + BulkApi
     + PortalApi
     + 'static
-{
-}
-
-impl<T> Backend for T where
-    T: AuthApi
-        + InboxApi
-        + ThreadApi
-        + UnmatchedApi
-        + ChannelsApi
-        + ReviewApi
-        + PoliciesApi
-        + BulkApi
-        + PortalApi
-        + 'static
 {
 }
 

@@ -2,7 +2,8 @@
 
 use super::internal;
 use crate::state::AppState;
-use crate::store::{api_channel, instagram_accounts, mailboxes, sms_accounts, ConnectError};
+use crate::store::{api_channel, instagram_accounts, mailboxes, sms_accounts};
+use crate::store::{ChannelConnection, ConnectError};
 use app::api::backend::Caller;
 use app::api::{AppError, ChannelsApi};
 use app::domain::email::MailboxConnection;
@@ -10,16 +11,25 @@ use app::domain::instagram::InstagramConnection;
 use app::domain::twilio::TwilioConnection;
 use app::model::{ApiChannelSettings, Channel, InstagramSettings, MailboxSettings, SmsSettings};
 
-/// A channel connection's outcome as the browser sees it; `taken` words the clash.
-fn connected(
-    r: Result<(), ConnectError>,
-    taken: impl FnOnce(String) -> String,
+/// Connects a channel for the caller's workspace: stores it (secrets sealed), forgets the
+/// webhook credentials this instance kept (a changed token or key works at once), logs.
+async fn connect<C: ChannelConnection>(
+    state: &AppState,
+    caller: &Caller,
+    connection: &C,
 ) -> Result<(), AppError> {
-    match r {
-        Ok(()) => Ok(()),
-        Err(ConnectError::Taken(what)) => Err(AppError::Invalid(taken(what))),
-        Err(ConnectError::Db(e)) => Err(internal(e)),
+    let (ws, secret) = (&caller.workspace_id, &state.config.server_secret);
+    match connection
+        .store(&state.db, ws, secret, state.clock.now_ms())
+        .await
+    {
+        Ok(()) => {}
+        Err(ConnectError::Taken(what)) => return Err(AppError::Invalid(C::taken(what))),
+        Err(ConnectError::Db(e)) => return Err(internal(e)),
     }
+    state.webhook_accounts.clear();
+    tracing::info!(workspace = %ws, channel = C::CHANNEL, "channel connected");
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -68,19 +78,7 @@ impl ChannelsApi for AppState {
         caller: &Caller,
         connection: TwilioConnection,
     ) -> Result<SmsSettings, AppError> {
-        connected(
-            sms_accounts::connect(
-                &self.db,
-                &caller.workspace_id,
-                &self.config.server_secret,
-                &connection,
-                self.clock.now_ms(),
-            )
-            .await,
-            |n| format!("{n} already receives messages in another workspace"),
-        )?;
-        self.webhook_accounts.clear();
-        tracing::info!(workspace = %caller.workspace_id, numbers = connection.numbers.len(), "SMS account connected");
+        connect(self, caller, &connection).await?;
         self.sms_settings(caller).await
     }
 
@@ -101,19 +99,7 @@ impl ChannelsApi for AppState {
         caller: &Caller,
         connection: InstagramConnection,
     ) -> Result<InstagramSettings, AppError> {
-        connected(
-            instagram_accounts::connect(
-                &self.db,
-                &caller.workspace_id,
-                &self.config.server_secret,
-                &connection,
-                self.clock.now_ms(),
-            )
-            .await,
-            |_| "that Instagram account is connected to another workspace".into(),
-        )?;
-        self.webhook_accounts.clear();
-        tracing::info!(workspace = %caller.workspace_id, "Instagram account connected");
+        connect(self, caller, &connection).await?;
         self.instagram_settings(caller).await
     }
 
@@ -128,18 +114,7 @@ impl ChannelsApi for AppState {
         caller: &Caller,
         connection: MailboxConnection,
     ) -> Result<MailboxSettings, AppError> {
-        connected(
-            mailboxes::connect(
-                &self.db,
-                &caller.workspace_id,
-                &self.config.server_secret,
-                &connection,
-                self.clock.now_ms(),
-            )
-            .await,
-            |_| "that address is connected to another workspace".into(),
-        )?;
-        tracing::info!(workspace = %caller.workspace_id, "mailbox connected");
+        connect(self, caller, &connection).await?;
         self.mailbox_settings(caller).await
     }
 

@@ -14,3 +14,6 @@ mod thread;
 mod unmatched;
 
 pub(crate) use crate::errors::{internal, write_error};
+
+/// The server functions reach every area through this one state.
+impl app::api::backend::Backend for crate::state::AppState {}

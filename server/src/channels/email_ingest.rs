@@ -8,7 +8,7 @@
 use crate::db::{Db, DbError};
 use crate::state::AppState;
 use crate::store::attribution::find_creator;
-use crate::store::email_threads;
+use crate::store::email_threads::{self, Answered};
 use crate::store::mailboxes::Mailbox;
 use crate::store::thread_write::{append_message, EmailFields, NewAttachment, NewMessage};
 use crate::store::unmatched::{park, Parked};
@@ -298,10 +298,12 @@ async fn answered_thread(
 ) -> Result<Option<String>, DbError> {
     let domain = state.config.email_domain();
     for id in ids {
-        let found = match ours(id, &domain) {
-            Some(mid) => email_threads::thread_of_ours(&state.db, ws, &mid).await?,
-            None => email_threads::thread_of_theirs(&state.db, ws, id).await?,
+        let ours = ours(id, &domain);
+        let answered = match &ours {
+            Some(mid) => Answered::Ours(mid),
+            None => Answered::Theirs(id),
         };
+        let found = email_threads::thread_of(&state.db, ws, answered).await?;
         if found.is_some() {
             return Ok(found);
         }

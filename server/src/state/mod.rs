@@ -3,11 +3,11 @@
 //! credentials. Webhook handlers, workers, live updates and exports receive it (axum `State`);
 //! the server functions reach it through the area traits it implements (`crate::backend`).
 
-use kept::WebhookAccounts;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::store::inbound::Ingester;
+use kept::WebhookAccounts;
 use std::sync::Arc;
 use tokio::sync::Notify;
 

@@ -20,32 +20,32 @@ pub async fn seen(db: &Db, ws: &str, message_id: &str) -> Result<bool, DbError> 
     Ok(!a.is_empty() || !b.is_empty())
 }
 
-/// The thread of one of our messages (by its id in our Message-ID).
-pub async fn thread_of_ours(db: &Db, ws: &str, message: &str) -> Result<Option<String>, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT VALUE record::id(thread) FROM message WHERE id = type::record('message', $mid)
-             AND workspace = type::record('workspace', $ws);",
-        json!({ "mid": message, "ws": ws }),
-    )
-    .await?;
-    let found: Vec<String> = resp.take(0)?;
-    Ok(found.into_iter().next())
+/// A message an email answers: one of ours (by the id in our Message-ID) or a creator's (by its
+/// Message-ID).
+pub enum Answered<'a> {
+    Ours(&'a str),
+    Theirs(&'a str),
 }
 
-/// The thread of a creator's email stored with this Message-ID.
-pub async fn thread_of_theirs(
+/// The thread of the message an email answers.
+pub async fn thread_of(
     db: &Db,
     ws: &str,
-    message_id: &str,
+    answered: Answered<'_>,
 ) -> Result<Option<String>, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT VALUE record::id(thread) FROM message WHERE workspace = type::record('workspace', $ws)
-             AND email_message_id = $id LIMIT 1;",
-        json!({ "id": message_id, "ws": ws }),
-    )
-    .await?;
+    let (sql, id) = match answered {
+        Answered::Ours(id) => (
+            "SELECT VALUE record::id(thread) FROM message WHERE id = type::record('message', $id)
+                 AND workspace = type::record('workspace', $ws);",
+            id,
+        ),
+        Answered::Theirs(id) => (
+            "SELECT VALUE record::id(thread) FROM message WHERE workspace = type::record('workspace', $ws)
+                 AND email_message_id = $id LIMIT 1;",
+            id,
+        ),
+    };
+    let mut resp = exec(db, sql, json!({ "id": id, "ws": ws })).await?;
     let found: Vec<String> = resp.take(0)?;
     Ok(found.into_iter().next())
 }

@@ -102,3 +102,19 @@ pub async fn credentials(
         )
     }))
 }
+
+impl super::ChannelConnection for InstagramConnection {
+    const CHANNEL: &'static str = "instagram";
+    fn taken(_what: String) -> String {
+        "that Instagram account is connected to another workspace".into()
+    }
+    fn store<'a>(
+        &'a self,
+        db: &'a Db,
+        workspace: &'a str,
+        server_secret: &'a str,
+        now: i64,
+    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a {
+        connect(db, workspace, server_secret, self, now)
+    }
+}

@@ -202,3 +202,19 @@ pub async fn claim_unread(
     }
     Ok(claimed)
 }
+
+impl super::ChannelConnection for MailboxConnection {
+    const CHANNEL: &'static str = "email";
+    fn taken(_what: String) -> String {
+        "that address is connected to another workspace".into()
+    }
+    fn store<'a>(
+        &'a self,
+        db: &'a Db,
+        workspace: &'a str,
+        server_secret: &'a str,
+        now: i64,
+    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a {
+        connect(db, workspace, server_secret, self, now)
+    }
+}

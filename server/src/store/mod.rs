@@ -48,6 +48,22 @@ pub enum ConnectError {
     Db(crate::db::DbError),
 }
 
+/// A channel connection the store keeps for a workspace (its secrets sealed with the server
+/// secret). One implementation per kind: a mailbox, a Twilio account, an Instagram account.
+pub trait ChannelConnection: Sync {
+    /// The channel, as logs name it.
+    const CHANNEL: &'static str;
+    /// The clash when another workspace has it (`what` names the address, number or account).
+    fn taken(what: String) -> String;
+    fn store<'a>(
+        &'a self,
+        db: &'a crate::db::Db,
+        workspace: &'a str,
+        server_secret: &'a str,
+        now: i64,
+    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a;
+}
+
 impl From<crate::db::DbError> for ConnectError {
     fn from(e: crate::db::DbError) -> Self {
         ConnectError::Db(e)

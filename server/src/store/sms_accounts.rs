@@ -125,3 +125,19 @@ pub async fn by_account_sid(db: &Db, sid: &str) -> Result<Option<WebhookAccount>
     .await?;
     first(&mut resp, 0)
 }
+
+impl super::ChannelConnection for TwilioConnection {
+    const CHANNEL: &'static str = "sms";
+    fn taken(what: String) -> String {
+        format!("{what} already receives messages in another workspace")
+    }
+    fn store<'a>(
+        &'a self,
+        db: &'a Db,
+        workspace: &'a str,
+        server_secret: &'a str,
+        now: i64,
+    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a {
+        connect(db, workspace, server_secret, self, now)
+    }
+}

@@ -52,6 +52,15 @@ struct Case {
     want: &'static [&'static str],
 }
 
+/// A gifting creator who just gave their address, by email, mid-morning.
+impl Default for Case {
+    fn default() -> Case {
+        Case {
+        }
+    }
+    ..Case::default()
+}
+
 fn run(case: &Case, library: &BTreeMap<String, String>, model: bool) -> Vec<Effect> {
     let c = classify(case.message);
     let policy = defaults(case.kind);
@@ -103,12 +112,6 @@ fn plan_table() {
     let cases = [
         // Gifting: an address is confirmed automatically, saved, and the stage moves.
         Case {
-            kind: "gifting",
-            message: ADDRESS,
-            stage: Contacted,
-            channel: Some(Channel::Email),
-            hour: 10,
-            assignee: None,
             want: &[
                 "decide auto:address_provided",
                 "move Contacted->InfoCollected",
@@ -116,13 +119,10 @@ fn plan_table() {
                 "cancel open drafts",
                 "draft auto_sent library:shipping_confirmation by Member for nobody",
             ],
+            ..Case::default()
         },
         // In quiet hours the same reply is held for a person (the assignee reviews).
         Case {
-            kind: "gifting",
-            message: ADDRESS,
-            stage: Contacted,
-            channel: Some(Channel::Email),
             hour: 23,
             assignee: Some("ava"),
             want: &[
@@ -133,15 +133,11 @@ fn plan_table() {
                 "draft pending_review library:shipping_confirmation by Member for ava",
                 "notify ava",
             ],
+            ..Case::default()
         },
         // No channel reaches the creator automatically: held, and the decision says why.
         Case {
-            kind: "gifting",
-            message: ADDRESS,
-            stage: Contacted,
             channel: None,
-            hour: 10,
-            assignee: None,
             want: &[
                 "decide auto:address_provided",
                 "move Contacted->InfoCollected",
@@ -150,15 +146,13 @@ fn plan_table() {
                 "draft pending_review library:shipping_confirmation by Member for ava",
                 "notify ava",
             ],
+            ..Case::default()
         },
         // A rate goes to a manager (the member assignee is not senior enough); no stage move
         // without a click.
         Case {
-            kind: "gifting",
             message: "my rate is $2,000",
             stage: Replied,
-            channel: Some(Channel::Email),
-            hour: 10,
             assignee: Some("ava"),
             want: &[
                 "decide review:rate",
@@ -166,14 +160,13 @@ fn plan_table() {
                 "draft pending_review library:rate_reply by Manager for marco",
                 "notify marco",
             ],
+            ..Case::default()
         },
         // Legal claims go to the owner on a paid campaign.
         Case {
             kind: "paid",
             message: "Can I say it cures acne?",
             stage: Accepted,
-            channel: Some(Channel::Email),
-            hour: 10,
             assignee: Some("marco"),
             want: &[
                 "decide review:legal",
@@ -181,26 +174,19 @@ fn plan_table() {
                 "draft pending_review library:disclosure by Owner for dana",
                 "notify dana",
             ],
+            ..Case::default()
         },
         // A closed enrollment: the decision is stored, nothing else but canceling stale drafts.
         Case {
-            kind: "gifting",
-            message: ADDRESS,
             stage: Declined,
-            channel: Some(Channel::Email),
-            hour: 10,
-            assignee: None,
             want: &["decide closed", "save address", "cancel open drafts"],
+            ..Case::default()
         },
         // An opt-out: nothing is written for the creator.
         Case {
-            kind: "gifting",
             message: "please stop messaging me, unsubscribe",
-            stage: Contacted,
-            channel: Some(Channel::Email),
-            hour: 10,
-            assignee: None,
             want: &["decide opt_out", "cancel open drafts"],
+            ..Case::default()
         },
     ];
     let library = library();
@@ -220,13 +206,8 @@ fn plan_table() {
 #[test]
 fn held_reply_says_why_and_keeps_its_filled_words() {
     let case = Case {
-        kind: "gifting",
-        message: ADDRESS,
-        stage: Contacted,
         channel: None,
-        hour: 10,
-        assignee: None,
-        want: &[],
+        ..Case::default()
     };
     let effects = run(&case, &library(), false);
     let Effect::Decide(d) = &effects[0] else {
@@ -251,15 +232,7 @@ fn held_reply_says_why_and_keeps_its_filled_words() {
 
 #[test]
 fn an_unknown_template_holds_the_reply_and_an_empty_draft_is_not_written() {
-    let case = Case {
-        kind: "gifting",
-        message: ADDRESS,
-        stage: Contacted,
-        channel: Some(Channel::Email),
-        hour: 10,
-        assignee: None,
-        want: &[],
-    };
+    let case = Case::default();
     // The library lacks the template: the reply cannot be rendered, and its (empty) draft is dropped.
     let effects = run(&case, &BTreeMap::new(), false);
     let Effect::Decide(d) = &effects[0] else {
@@ -273,13 +246,9 @@ fn an_unknown_template_holds_the_reply_and_an_empty_draft_is_not_written() {
 fn a_model_is_asked_only_for_sensitive_review_drafts() {
     let library = library();
     let rate = Case {
-        kind: "gifting",
         message: "my rate is $2,000",
         stage: Replied,
-        channel: Some(Channel::Email),
-        hour: 10,
-        assignee: None,
-        want: &[],
+        ..Case::default()
     };
     let request = |effects: Vec<Effect>| {
         effects.into_iter().find_map(|e| match e {
@@ -293,13 +262,8 @@ fn a_model_is_asked_only_for_sensitive_review_drafts() {
     assert_eq!(request(run(&rate, &library, false)), Some(None));
     // A held automatic reply has no sensitive topic: the approved wording stands.
     let quiet = Case {
-        kind: "gifting",
-        message: ADDRESS,
-        stage: Contacted,
-        channel: Some(Channel::Email),
         hour: 23,
-        assignee: None,
-        want: &[],
+        ..Case::default()
     };
     assert_eq!(request(run(&quiet, &library, true)), Some(None));
 }

@@ -56,9 +56,15 @@ struct Case {
 impl Default for Case {
     fn default() -> Case {
         Case {
+            kind: "gifting",
+            message: ADDRESS,
+            stage: Contacted,
+            channel: Some(Channel::Email),
+            hour: 10,
+            assignee: None,
+            want: &[],
         }
     }
-    ..Case::default()
 }
 
 fn run(case: &Case, library: &BTreeMap<String, String>, model: bool) -> Vec<Effect> {

@@ -226,7 +226,8 @@ fn held_reply_says_why_and_keeps_its_filled_words() {
             topics: vec![]
         }
     );
-    assert!(d.reason.contains("no channel reaches"), "{}", d.reason);
+    // The policy itself holds it: no channel automation may use reaches the creator.
+    assert!(d.reason.contains("no automated messages"), "{}", d.reason);
     let draft = effects.iter().find_map(|e| match e {
         Effect::Draft(d) => Some(d),
         _ => None,
@@ -237,15 +238,35 @@ fn held_reply_says_why_and_keeps_its_filled_words() {
 }
 
 #[test]
-fn an_unknown_template_holds_the_reply_and_an_empty_draft_is_not_written() {
-    let case = Case::default();
-    // The library lacks the template: the reply cannot be rendered, and its (empty) draft is dropped.
-    let effects = run(&case, &BTreeMap::new(), false);
+fn an_empty_reply_is_never_written() {
+    // The library lacks the template's words: nothing is sent or drafted, the rest still happens.
+    let effects = run(&Case::default(), &BTreeMap::new(), false);
+    assert_eq!(
+        words(&effects),
+        [
+            "decide auto:address_provided",
+            "move Contacted->InfoCollected",
+            "save address",
+            "cancel open drafts"
+        ]
+    );
+}
+
+#[test]
+fn a_reply_whose_fields_cannot_be_filled_is_held_for_a_person() {
+    let mut library = library();
+    library.insert(
+        "shipping_confirmation".into(),
+        "Hi {{first_name}}, code {{no_such_field}}".into(),
+    );
+    let effects = run(&Case::default(), &library, false);
     let Effect::Decide(d) = &effects[0] else {
         panic!("the decision comes first")
     };
     assert!(d.reason.contains("could not be filled"), "{}", d.reason);
-    assert!(!effects.iter().any(|e| matches!(e, Effect::Draft(_))));
+    assert!(words(&effects).contains(
+        &"draft pending_review library:shipping_confirmation by Member for ava".to_string()
+    ));
 }
 
 #[test]

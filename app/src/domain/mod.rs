@@ -1,5 +1,22 @@
 //! Domain rules: pure functions over the shared model. No I/O, no clocks, no randomness;
 //! callers pass `now` in. Each rule has table-driven tests beside it.
+//!
+//! - Replying: `reply_clock` (needs reply / overdue against the 24 h goal, in working hours),
+//!   `reply_channel` (which channel a reply goes out on and why others cannot: consent,
+//!   connections, Instagram's windows, no automated DMs), `delivery` (statuses only move forward,
+//!   retry schedule), `text` (message validation, snippets, webhook URLs).
+//! - Understanding: `classify` (intents with confidence and evidence, decline reasons, addresses,
+//!   sensitive topics; `classify::model` merges a model provider's answer), `stage_suggest`.
+//! - Governing: `policy` (response policies: defaults, `validate`, `evaluate`), `automation` (the
+//!   plan for one creator message: facts in, effects out), `draft` (states, reviewers),
+//!   `language` (approved language and merge fields), `followup` (follow-up rules and timing),
+//!   `bulk` (each recipient's channel or skip reason, approval, spacing), `stage` (funnel moves).
+//! - Threading and identity: `email` (Message-IDs, References, subjects, quoted history, which
+//!   thread an email joins), `attribution`, `identity` (email and E.164 normalization), `merge`,
+//!   `thread_tail`, `portal` (magic-link tokens), `twilio` / `instagram` (connection checks).
+//! - The screen: `filter` (inbox filters ↔ URL, and `matches` for live rows), `live_merge`
+//!   (ordered, idempotent live changes), `mentions`, `snooze`, `csv` (formula-safe export),
+//!   `time_fmt`.
 
 pub mod attribution;
 pub mod automation;

@@ -1,5 +1,19 @@
-//! Storage operations over SurrealDB, one module per capability. Callers pass an authorized
-//! `Caller`; every query is confined to the caller's workspace (and scope) in its WHERE clause.
+//! Storage operations over SurrealDB, one module per capability — the only place SurrealQL is
+//! written (besides migrations in `db` and the demo data in `seed`; `.ci/sql-placement.sh`
+//! checks it). Callers pass an authorized `Caller`; every query is confined to the caller's
+//! workspace (and scope) in its WHERE clause.
+//!
+//! - The inbox: `inbox_query` (pure filter → SELECT, keyset pages), `inbox`, `threads`,
+//!   `live_feed` (the live queries), `live_replay` (what changed since a cursor).
+//! - Writing entries: `entry` (the statements shared by every writer), `thread_write` (append,
+//!   reply, enrollment, read state), `inbound` + `inbound_batch` (webhook messages in groups),
+//!   `attribution`, `email_threads`, `unmatched`, `moves`, `merge`, `portal`, `attachments`.
+//! - Governing: `policy_facts` (what a decision needs), `automation` (a plan carried out in one
+//!   transaction), `drafts`, `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
+//! - Sending: `jobs` (durable send jobs), `send_reads` (what senders read), `delivery_reports`.
+//! - Accounts and channels: `sessions`, `creators`, `api_channel`, `sms_accounts`,
+//!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each), `reply_facts`.
+//! - Trail: `audit`, `audit_read`, `notifications`.
 
 pub mod api_channel;
 pub mod attachments;

@@ -51,7 +51,8 @@ pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
     }
 }
 
-/// What signing in and out and resolving a session needs from the server: implemented once, in `server::backend::auth`.
+/// What signing in, signing out and resolving a session need from the server: implemented once, in
+/// `server::backend::auth`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait AuthApi: Send + Sync {

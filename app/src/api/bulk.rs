@@ -122,7 +122,7 @@ fn workspace_scope(caller: &super::backend::Caller) -> Result<(), AppError> {
     }
 }
 
-/// What bulk messages needs from the server: implemented once, in `server::backend::bulk`.
+/// What bulk messages need from the server: implemented once, in `server::backend::bulk`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait BulkApi: Send + Sync {

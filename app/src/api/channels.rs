@@ -137,7 +137,8 @@ pub async fn test_channel(channel: crate::model::Channel) -> Result<String, AppE
     backend.test_channel(&caller, channel).await
 }
 
-/// What the workspace's channel connections (owners only) needs from the server: implemented once, in `server::backend::channels`.
+/// What the workspace's channel connections (owners only) need from the server: implemented once,
+/// in `server::backend::channels`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait ChannelsApi: Send + Sync {

@@ -44,7 +44,8 @@ pub async fn load_filter_options() -> Result<FilterOptions, AppError> {
     backend.filter_options(&caller).await
 }
 
-/// What the inbox list, its counts and filter options needs from the server: implemented once, in `server::backend::inbox`.
+/// What the inbox list, its counts and its filter options need from the server: implemented once,
+/// in `server::backend::inbox`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait InboxApi: Send + Sync {

@@ -105,7 +105,8 @@ pub async fn save_language(snippet: Snippet) -> Result<PolicySettings, AppError>
     backend.save_language(&caller, &snippet).await
 }
 
-/// What campaign policies, follow-up rules, the reply timer and approved language needs from the server: implemented once, in `server::backend::policies`.
+/// What campaign policies, follow-up rules, the reply timer and approved language need from the
+/// server: implemented once, in `server::backend::policies`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait PoliciesApi: Send + Sync {

@@ -57,7 +57,8 @@ pub async fn revoke_portal_link(thread_id: String) -> Result<(), AppError> {
     backend.revoke_portal_link(&caller, &thread_id).await
 }
 
-/// What the creator portal and its magic links needs from the server: implemented once, in `server::backend::portal`.
+/// What the creator portal and its magic links need from the server: implemented once, in
+/// `server::backend::portal`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait PortalApi: Send + Sync {

@@ -159,7 +159,8 @@ pub fn validate_audit_query(q: &AuditQuery) -> Result<(), AppError> {
     Ok(())
 }
 
-/// What drafts behind approval, notifications and the audit trail needs from the server: implemented once, in `server::backend::review`.
+/// What drafts behind approval, notifications and the audit trail need from the server: implemented
+/// once, in `server::backend::review`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait ReviewApi: Send + Sync {

@@ -147,7 +147,8 @@ pub async fn snooze_thread(
         .await
 }
 
-/// What one thread: reading it and every write a teammate makes in it needs from the server: implemented once, in `server::backend::thread`.
+/// What reading a thread, and every write a teammate makes in it, need from the server:
+/// implemented once, in `server::backend::thread`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait ThreadApi: Send + Sync {

@@ -61,7 +61,8 @@ pub async fn create_creator_from_unmatched(
         .await
 }
 
-/// What the Unmatched queue needs from the server: implemented once, in `server::backend::unmatched`.
+/// What the Unmatched queue needs from the server: implemented once, in
+/// `server::backend::unmatched`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait UnmatchedApi: Send + Sync {

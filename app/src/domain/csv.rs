@@ -1,12 +1,12 @@
 //! CSV as RFC 4180 writes it (the audit export): fields quoted when they hold a comma, quote or
-//! line break; quotes doubled; CRLF between records. A field starting with `=`, `+`, `-` or `@`
-//! is prefixed with `'` so a spreadsheet never runs it as a formula.
+//! line break; quotes doubled; CRLF between records. A field starting with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return is prefixed with `'` so a spreadsheet never runs it as a formula.
 
 use crate::domain::time_fmt::rfc3339;
 use crate::model::AuditView;
 
 pub fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -69,6 +69,8 @@ mod tests {
             ("=SUM(A1)", "'=SUM(A1)"),
             ("-5", "'-5"),
             ("@dana, hi", "\"'@dana, hi\""),
+            ("\t=1+2", "'\t=1+2"),
+            ("\r=1+2", "\"'\r=1+2\""),
             ("", ""),
         ];
         for (input, want) in cases {

@@ -29,6 +29,7 @@ pub mod email;
 pub mod filter;
 pub mod followup;
 pub mod identity;
+pub mod import;
 pub mod instagram;
 pub mod language;
 pub mod live_merge;

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod live;
 pub mod model_provider;
 pub mod outbound;
+pub mod phone;
 pub mod sealed;
 pub mod seed;
 pub mod state;

@@ -6,8 +6,8 @@
 
 use super::AppError;
 use super::{
-    AuthApi, BulkApi, ChannelsApi, InboxApi, PoliciesApi, PortalApi, ReviewApi, ThreadApi,
-    UnmatchedApi,
+    AuthApi, BulkApi, CampaignsApi, ChannelsApi, InboxApi, PoliciesApi, PortalApi, ReviewApi,
+    ThreadApi, UnmatchedApi,
 };
 use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
@@ -81,6 +81,7 @@ pub trait Backend:
     + ReviewApi
     + PoliciesApi
     + BulkApi
+    + CampaignsApi
     + PortalApi
     + 'static
 {

@@ -15,6 +15,7 @@ pub use context::session_token_in;
 
 mod auth;
 mod bulk;
+mod campaigns;
 mod channels;
 mod inbox;
 mod policies;
@@ -25,6 +26,7 @@ mod unmatched;
 
 pub use auth::*;
 pub use bulk::*;
+pub use campaigns::*;
 pub use channels::*;
 pub use inbox::*;
 pub use policies::*;

@@ -21,6 +21,7 @@
 pub mod attribution;
 pub mod automation;
 pub mod bulk;
+pub mod campaign;
 pub mod classify;
 pub mod csv;
 pub mod delivery;

@@ -32,7 +32,7 @@ impl std::fmt::Display for StageMoveError {
 }
 
 fn funnel_index(stage: Stage) -> Option<usize> {
-    Stage::ALL[..9].iter().position(|s| *s == stage)
+    Stage::ALL[..10].iter().position(|s| *s == stage)
 }
 
 /// Whether `from → to` is a move the funnel allows, and that a decline carries its reason.
@@ -76,6 +76,24 @@ pub fn check_move(
     }
 }
 
+/// The next action an enrollment shows by default in `stage`. A stage move replaces the next
+/// action with the new stage's default unless a teammate wrote their own (anything but the old
+/// stage's default): `server::store::thread_write::STAGE_MOVE`.
+pub fn default_next_action(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Prospect => "Send the outreach",
+        Stage::Contacted => "Wait for a reply; follow up in 3 days",
+        Stage::Replied => "Send the brief and offer",
+        Stage::Negotiating => "Agree rate and usage rights",
+        Stage::Accepted => "Collect the shipping address",
+        Stage::InfoCollected => "Ship the product",
+        Stage::ProductShipped => "Wait for the draft",
+        Stage::ContentDelivered => "Review the draft",
+        Stage::Posted => "Pay the invoice",
+        Stage::Completed | Stage::Declined => "",
+    }
+}
+
 /// The stages a person may pick next from `from` (for the stage menu).
 pub fn next_stages(from: Stage) -> Vec<Stage> {
     Stage::ALL
@@ -97,6 +115,18 @@ mod tests {
     fn move_table() {
         let ok = Ok(());
         let cases: &[(Stage, Stage, Option<R>, Result<(), StageMoveError>)] = &[
+            (Prospect, Contacted, None, ok),
+            (Prospect, Replied, None, ok),
+            (Prospect, Declined, Some(R::BrandFit), ok),
+            (
+                Contacted,
+                Prospect,
+                None,
+                Err(StageMoveError::NotAllowed {
+                    from: Contacted,
+                    to: Prospect,
+                }),
+            ),
             (Contacted, Replied, None, ok),
             (Contacted, Accepted, None, ok),
             (Replied, Negotiating, None, ok),

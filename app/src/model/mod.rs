@@ -1,11 +1,13 @@
 //! Shared types: what the UI and the server functions exchange. Pure data, no I/O.
 
 pub mod bulk;
+mod campaigns;
 mod review;
 mod settings;
 mod views;
 mod vocab;
 
+pub use campaigns::*;
 pub use review::*;
 pub use settings::*;
 pub use views::*;

@@ -45,6 +45,8 @@ impl Role {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
+    /// Enrolled, not yet written to: the first message of ours moves it to Contacted.
+    Prospect,
     Contacted,
     Replied,
     Negotiating,
@@ -58,7 +60,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
+    pub const ALL: [Stage; 11] = [
+        Stage::Prospect,
         Stage::Contacted,
         Stage::Replied,
         Stage::Negotiating,
@@ -72,6 +75,7 @@ impl Stage {
     ];
     pub fn as_str(self) -> &'static str {
         match self {
+            Stage::Prospect => "prospect",
             Stage::Contacted => "contacted",
             Stage::Replied => "replied",
             Stage::Negotiating => "negotiating",
@@ -86,6 +90,7 @@ impl Stage {
     }
     pub fn label(self) -> &'static str {
         match self {
+            Stage::Prospect => "Prospect",
             Stage::Contacted => "Contacted",
             Stage::Replied => "Replied",
             Stage::Negotiating => "Negotiating",

@@ -5,6 +5,7 @@
 
 mod auth;
 mod bulk;
+mod campaigns;
 mod channels;
 mod inbox;
 mod policies;

@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "when we last wrote on each channel of a thread",
         sql: include_str!("schema_v8.surql"),
     },
+    Migration {
+        version: 9,
+        name: "prospect stage, archived enrollments and clients, campaign terms, creator tags, CSV import jobs",
+        sql: include_str!("schema_v9.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

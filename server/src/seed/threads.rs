@@ -63,7 +63,7 @@ fn pick_stage(rng: &mut StdRng, gifting: bool) -> Stage {
 
 fn steps_for(stage: Stage) -> usize {
     match stage {
-        Stage::Contacted | Stage::Declined => 1,
+        Stage::Prospect | Stage::Contacted | Stage::Declined => 1,
         Stage::Replied => 2,
         Stage::Negotiating => 4,
         Stage::Accepted => 7,
@@ -72,20 +72,6 @@ fn steps_for(stage: Stage) -> usize {
         Stage::ContentDelivered => 11,
         Stage::Posted => 13,
         Stage::Completed => 15,
-    }
-}
-
-fn next_action(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Contacted => "Wait for a reply; follow up in 3 days",
-        Stage::Replied => "Send the brief and offer",
-        Stage::Negotiating => "Agree rate and usage rights",
-        Stage::Accepted => "Collect the shipping address",
-        Stage::InfoCollected => "Ship the product",
-        Stage::ProductShipped => "Wait for the draft",
-        Stage::ContentDelivered => "Review the draft",
-        Stage::Posted => "Pay the invoice",
-        Stage::Completed | Stage::Declined => "",
     }
 }
 
@@ -281,7 +267,7 @@ async fn create_thread(
         json!({
             "eid": enrollment, "tid": thread_id, "ws": ws, "creator": c.id, "campaign": out.campaign_ids[ki], "client": out.client_ids[camp.client],
             "stage": stage.as_str(), "reason": decline, "assignee": assignee.as_ref().map(|a| a.id.clone()),
-            "assignee_name": assignee.as_ref().map(|a| a.name.clone()), "terms": terms, "next": next_action(stage),
+            "assignee_name": assignee.as_ref().map(|a| a.name.clone()), "terms": terms, "next": app::domain::stage::default_next_action(stage),
             "start": times[0], "end": end, "name": c.name, "handle": c.handle, "search": c.search,
             "campaign_name": camp.name, "client_name": CLIENTS[camp.client],
         }),

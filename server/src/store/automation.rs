@@ -138,13 +138,11 @@ fn statements<'e>(
                 ));
             }
             Effect::MoveStage { from, to, reason } => {
-                extra.before.push_str(
-                    "UPDATE type::record('enrollment', $eid) SET stage = $stage_to, decline_reason = $stage_reason, updated_at = $now,
-                         stage_at = $now, followups_fired = 0;
-                     UPDATE type::record('thread', $tid) SET stage = $stage_to;\n",
-                );
-                extra.vars.insert("stage_to".into(), json!(to));
-                extra.vars.insert("stage_reason".into(), json!(reason));
+                extra
+                    .before
+                    .push_str(crate::store::thread_write::STAGE_MOVE);
+                extra.before.push('\n');
+                crate::store::thread_write::bind_stage_move(&mut extra.vars, *from, *to, *reason);
                 audits.push(automation(
                     "enrollment.stage_changed",
                     format!("enrollment:{}", d.enrollment_id),

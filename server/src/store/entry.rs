@@ -6,8 +6,9 @@
 use super::thread_write::{enum_str, NewMessage, SNIPPET_CHARS};
 use app::domain::classify::classify;
 use app::domain::reply_clock::{next_awaiting_since, ClockEffect};
+use app::domain::stage::default_next_action;
 use app::domain::text::snippet;
-use app::model::{Channel, Direction, SenderKind, ThreadSummary};
+use app::model::{Channel, Direction, SenderKind, Stage, ThreadSummary};
 use serde_json::{json, Value};
 
 /// The thread's read/awaiting state once the entry is written.
@@ -67,6 +68,10 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "inbound_at": (msg.direction == Direction::Inbound).then_some(msg.at),
         "inbound_channel": (msg.direction == Direction::Inbound).then(|| enum_str(msg.channel)),
         "outbound": (msg.direction == Direction::Outbound).then(|| json!({ msg.channel.as_str(): msg.at })),
+        // Our first message to a prospect moves the enrollment to Contacted (`FIRST_CONTACT`).
+        "first_contact": (msg.direction == Direction::Outbound && thread.stage == Stage::Prospect).then_some(true),
+        "next_from": default_next_action(Stage::Prospect),
+        "next_to": default_next_action(Stage::Contacted),
     });
     (crate::db::without_nulls(vars), advance)
 }
@@ -87,14 +92,34 @@ pub fn has_dedupe_key(vars: &Value) -> bool {
 }
 
 /// The statements for one entry bound as `$<var>`: its dedupe key (inbound messages with a
-/// provider id: a second delivery fails on it), the message, and the thread's inbox fields.
+/// provider id: a second delivery fails on it), the message, the thread's inbox fields, and the
+/// first message to a prospect moving it to Contacted.
 pub fn statements(var: &str, dedupe: bool) -> String {
     format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         message_statements(var, dedupe),
-        thread_move_statement(var)
+        thread_move_statement(var),
+        FIRST_CONTACT.replace("$e.", &format!("${var}."))
     )
 }
+
+/// A prospect's enrollment and thread move to Contacted with our first message to them (the
+/// next action follows as in `thread_write::STAGE_MOVE`), with its audit event; a thread that is
+/// past Prospect by the time this runs is left alone.
+const FIRST_CONTACT: &str = "IF $e.first_contact = true {
+    LET $first_eid = (SELECT VALUE enrollment FROM ONLY type::record('thread', $e.tid));
+    LET $moved = UPDATE $first_eid SET stage = 'contacted', updated_at = $e.at, stage_at = $e.at, followups_fired = 0,
+        next_action = IF string::trim(next_action) = '' OR next_action = $e.next_from THEN $e.next_to ELSE next_action END
+        WHERE stage = 'prospect' RETURN id;
+    IF $moved != [] {
+        UPDATE type::record('thread', $e.tid) SET stage = 'contacted';
+        CREATE audit_event SET workspace = type::record('workspace', $e.ws), at = $e.at,
+            actor_kind = IF $e.sender_kind = 'teammate' THEN 'user' ELSE 'automation' END,
+            actor_id = IF $e.sender_kind = 'teammate' THEN $e.sender_id ELSE NONE END,
+            action = 'enrollment.stage_changed', subject = 'enrollment:' + record::id($first_eid),
+            detail = { from: 'prospect', to: 'contacted', reason: NONE, cause: 'first_message', message: $e.mid };
+    };
+};";
 
 /// The entry's dedupe key (if `dedupe`) and its message, bound as `$<var>`, without moving its
 /// thread: a group of entries moves each thread once (`thread_move_statement`).
@@ -277,6 +302,9 @@ pub fn apply(thread: &mut ThreadSummary, msg: &NewMessage, advance: Advance) {
     }
     if msg.channel != Channel::Note && !thread.channels.contains(&msg.channel) {
         thread.channels.push(msg.channel);
+    }
+    if msg.direction == Direction::Outbound && thread.stage == Stage::Prospect {
+        thread.stage = Stage::Contacted;
     }
     if msg.at >= thread.last_at {
         thread.last_at = msg.at;

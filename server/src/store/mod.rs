@@ -22,6 +22,7 @@ pub mod audit;
 pub mod audit_read;
 pub mod automation;
 pub mod bulk;
+pub mod campaigns;
 pub mod creators;
 pub mod delivery_reports;
 pub mod drafts;

@@ -8,6 +8,7 @@ mod api_channel;
 mod auth_and_writes;
 mod automation;
 mod bulk;
+mod campaigns;
 mod crash_recovery;
 mod email;
 mod escalation;

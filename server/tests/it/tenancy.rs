@@ -61,6 +61,13 @@ const ALL_FUNCTIONS: &[&str] = &[
     "decide_bulk",
     "cancel_bulk",
     "retry_bulk",
+    "campaigns_page",
+    "campaign_form",
+    "save_campaign",
+    "duplicate_campaign",
+    "set_campaign_status",
+    "save_client",
+    "archive_client",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -97,6 +104,11 @@ const WRITES: &[&str] = &[
     "decide_bulk",
     "cancel_bulk",
     "retry_bulk",
+    "save_campaign",
+    "duplicate_campaign",
+    "set_campaign_status",
+    "save_client",
+    "archive_client",
 ];
 
 /// An id of the right shape that names nothing.
@@ -152,6 +164,16 @@ fn args_for(name: &str, thread: &str) -> Value {
         "load_bulk" | "cancel_bulk" | "retry_bulk" => json!({ "id": NO_ID }),
         "count_matching" => json!({ "filter": {} }),
         "decide_bulk" => json!({ "id": NO_ID, "approve": true }),
+        "campaign_form" | "duplicate_campaign" => json!({ "campaign_id": NO_ID }),
+        "set_campaign_status" => json!({ "campaign_id": NO_ID, "status": "closed" }),
+        "save_campaign" => {
+            json!({ "form": { "id": NO_ID, "client_id": NO_ID, "name": "X", "platforms": [], "kind": "paid",
+            "brief": "", "creator_guidance": "", "negotiation_language": "", "rate_ceiling_cents": null, "compensation": "",
+            "deliverables": [], "products": [], "usage_terms": "", "content_due": null, "post_by": null,
+            "tracking_handles": [], "tracking_hashtags": [], "status": "active" } })
+        }
+        "save_client" => json!({ "client_id": NO_ID, "name": "Renamed" }),
+        "archive_client" => json!({ "client_id": NO_ID, "archived": true }),
         _ => json!({}),
     }
 }
@@ -163,6 +185,8 @@ async fn snapshot(h: &Harness, ws: &str) -> Value {
             threads: (SELECT id, stage, assignee, unread, last_at, awaiting_since FROM thread WHERE workspace = type::record('workspace', $ws) ORDER BY id),
             audits: (SELECT count() FROM audit_event WHERE workspace = type::record('workspace', $ws) GROUP ALL)[0].count,
             enrollments: (SELECT id, stage, assignee FROM enrollment WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+            campaigns: (SELECT id, name, status, client FROM campaign WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+            clients: (SELECT id, name, archived_at FROM client WHERE workspace = type::record('workspace', $ws) ORDER BY id),
         };",
         json!({ "ws": ws }),
     )
@@ -235,6 +259,53 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         )
         .await;
     assert_eq!(merge.err(), Some(AppError::NotFound));
+    // Another workspace's campaigns and clients answer NotFound, and take no campaign of ours.
+    let (b_campaign, b_client) = (&h.b.campaign_ids[0], &h.b.client_ids[0]);
+    for (name, mut args) in [
+        ("campaign_form", json!({ "campaign_id": b_campaign })),
+        ("duplicate_campaign", json!({ "campaign_id": b_campaign })),
+        (
+            "set_campaign_status",
+            json!({ "campaign_id": b_campaign, "status": "closed" }),
+        ),
+        ("save_campaign", args_for("save_campaign", "")),
+        (
+            "save_client",
+            json!({ "client_id": b_client, "name": "Taken over" }),
+        ),
+        (
+            "archive_client",
+            json!({ "client_id": b_client, "archived": true }),
+        ),
+    ] {
+        if name == "save_campaign" {
+            args["form"]["id"] = json!(b_campaign);
+            args["form"]["client_id"] = json!(h.a.client_ids[0]);
+        }
+        let got: Result<Value, AppError> = h.call(name, Some(&cookie), args).await;
+        assert_eq!(
+            got.err(),
+            Some(AppError::NotFound),
+            "{name} on another workspace's"
+        );
+    }
+    let mut create = args_for("save_campaign", "");
+    create["form"]["id"] = Value::Null;
+    create["form"]["client_id"] = json!(b_client);
+    let got: Result<Value, AppError> = h.call("save_campaign", Some(&cookie), create).await;
+    assert!(
+        matches!(got, Err(AppError::Invalid(_))),
+        "a campaign for another workspace's client: {got:?}"
+    );
+    let page: CampaignsPage = h
+        .call("campaigns_page", Some(&cookie), json!({}))
+        .await
+        .unwrap();
+    assert!(page
+        .campaigns
+        .iter()
+        .all(|c| h.a.campaign_ids.contains(&c.id)));
+    assert!(page.clients.iter().all(|c| h.a.client_ids.contains(&c.id)));
     // Reads by filter: another workspace's campaign, client or teammate match nothing.
     for filter in [
         json!({ "campaign": h.b.campaign_ids[0] }),

@@ -5,9 +5,34 @@ use crate::db::{exec, first, Db};
 use crate::store::audit::{AuditEntry, AUDIT_STATEMENT};
 use crate::store::threads::{find, ENROLLMENT_FIELDS};
 use app::api::backend::Caller;
-use app::domain::stage::{check_move, StageMoveError};
+use app::domain::stage::{check_move, default_next_action, StageMoveError};
 use app::model::*;
 use serde_json::{json, Map, Value};
+
+/// Moves enrollment `$eid` and thread `$tid` to `$stage_to` (decline reason `$stage_reason`) at
+/// `$now`, restarting the stage's follow-ups. The next action follows the stage (`$next_from` is
+/// the old stage's default, `$next_to` the new one's) unless a teammate wrote their own.
+pub const STAGE_MOVE: &str =
+    "UPDATE type::record('enrollment', $eid) SET stage = $stage_to, decline_reason = $stage_reason, updated_at = $now,
+         stage_at = $now, followups_fired = 0,
+         next_action = IF string::trim(next_action) = '' OR next_action = $next_from THEN $next_to ELSE next_action END;
+     UPDATE type::record('thread', $tid) SET stage = $stage_to, stale = NONE;";
+
+/// Binds what [`STAGE_MOVE`] reads besides `$eid`, `$tid` and `$now`.
+pub fn bind_stage_move(
+    vars: &mut Map<String, Value>,
+    from: Stage,
+    to: Stage,
+    reason: Option<DeclineReason>,
+) {
+    vars.insert("stage_to".into(), enum_str(to));
+    vars.insert(
+        "stage_reason".into(),
+        reason.map(enum_str).unwrap_or(Value::Null),
+    );
+    vars.insert("next_from".into(), json!(default_next_action(from)));
+    vars.insert("next_to".into(), json!(default_next_action(to)));
+}
 
 pub async fn set_stage(
     db: &Db,
@@ -27,8 +52,7 @@ pub async fn set_stage(
     vars.insert("ws".into(), json!(caller.workspace_id));
     vars.insert("tid".into(), json!(thread_id));
     vars.insert("eid".into(), json!(row.enrollment_id));
-    vars.insert("stage".into(), enum_str(stage));
-    vars.insert("reason".into(), reason.map(enum_str).unwrap_or(Value::Null));
+    bind_stage_move(&mut vars, from, stage, reason);
     vars.insert("now".into(), json!(now));
     AuditEntry {
         actor_kind: "user",
@@ -46,18 +70,7 @@ pub async fn set_stage(
         Some(&caller.user_id),
     );
     vars.extend(cancel.vars);
-    change_enrollment(
-        db,
-        vars,
-        &format!(
-            "UPDATE type::record('enrollment', $eid) SET stage = $stage, decline_reason = $reason, updated_at = $now,
-                 stage_at = $now, followups_fired = 0;
-             UPDATE type::record('thread', $tid) SET stage = $stage, stale = NONE;
-             {}",
-            cancel.before
-        ),
-    )
-    .await
+    change_enrollment(db, vars, &format!("{STAGE_MOVE}\n{}", cancel.before)).await
 }
 
 /// Runs `updates` (which read `$eid`, `$tid` and the bound audit entry) in one transaction with

@@ -209,6 +209,12 @@ impl Harness {
                 | "decide_bulk"
                 | "cancel_bulk"
                 | "retry_bulk"
+                | "campaign_form"
+                | "save_campaign"
+                | "duplicate_campaign"
+                | "set_campaign_status"
+                | "save_client"
+                | "archive_client"
         );
         let body = if json {
             args.to_string()

@@ -22,6 +22,37 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Days since 1970-01-01 of a civil date (the inverse of `civil_from_days`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// "2026-11-23" (a date field's value; UTC).
+pub fn iso_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A date field's "2026-11-23" as the ms of its midnight, UTC; `None` for anything else.
+pub fn parse_iso_date(s: &str) -> Option<i64> {
+    let mut parts = s.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let ms = days_from_civil(y, m, d) * DAY;
+    // 2026-02-30 is not a date: it would come back as another.
+    (iso_date(ms) == format!("{y:04}-{m:02}-{d:02}")).then_some(ms)
+}
+
 /// "2026-11-23 14:05 UTC"
 pub fn exact(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(DAY));
@@ -128,6 +159,26 @@ mod tests {
         ];
         for (ms, want) in cases {
             assert_eq!(waiting(ms), want);
+        }
+    }
+
+    #[test]
+    fn date_fields_round_trip() {
+        let cases: &[(&str, Option<i64>)] = &[
+            ("1970-01-01", Some(0)),
+            ("2026-12-06", Some(1_796_515_200_000)),
+            ("2024-02-29", Some(1_709_164_800_000)),
+            ("2026-02-29", None),
+            ("2026-13-01", None),
+            ("2026-1-1", Some(1_767_225_600_000)),
+            ("next week", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_iso_date(text), *want, "{text}");
+            if let Some(ms) = want {
+                assert_eq!(parse_iso_date(&iso_date(*ms)), Some(*ms));
+            }
         }
     }
 }

@@ -4,6 +4,8 @@ use crate::ui::pages::approvals::ApprovalsPane;
 use crate::ui::pages::audit::AuditPane;
 use crate::ui::pages::bulk::composer::BulkComposer;
 use crate::ui::pages::bulk::progress::{BulkList, BulkPage};
+use crate::ui::pages::campaigns::editor::CampaignEditorPane;
+use crate::ui::pages::campaigns::CampaignsPane;
 use crate::ui::pages::channels::ChannelsPane;
 use crate::ui::pages::inbox::{InboxLayout, NoThreadSelected};
 use crate::ui::pages::login::LoginPage;
@@ -43,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bulk") view=BulkList ssr=SsrMode::Async/>
                     <Route path=path!("bulk-new") view=BulkComposer ssr=SsrMode::Async/>
                     <Route path=path!("bulk/:id") view=BulkPage ssr=SsrMode::Async/>
+                    <Route path=path!("campaigns") view=CampaignsPane ssr=SsrMode::Async/>
+                    <Route path=path!("campaigns/:id") view=CampaignEditorPane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -67,6 +71,8 @@ mod tests {
             ("/bulk", true),
             ("/bulk-new", true),
             ("/bulk/xyz", true),
+            ("/campaigns", true),
+            ("/campaigns/new", true),
         ];
         for (path, open) in cases {
             assert_eq!(is_page_open(path), open, "{path}");

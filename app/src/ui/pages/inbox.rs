@@ -193,6 +193,8 @@ fn Navigation(counts: Counts, is_owner: bool, is_auditor: bool) -> impl IntoView
                             <ViewLink label="Overdue" count=c.overdue target=InboxFilter { overdue: true, ..Default::default() } alert=true/>
                             <PageLink href="/unmatched" label="Unmatched" count=c.unmatched/>
                             <PageLink href="/approvals" label="Approvals" count=c.approvals alert=true/>
+                            <PageLink href="/campaigns" label="Campaigns"/>
+                            <PageLink href="/creators" label="Creators"/>
                             <PageLink href="/bulk" label="Bulk messages"/>
                             <PageLink href="/policies" label="Policies" settings=true/>
                             {is_auditor.then(|| view! { <PageLink href="/audit" label="Audit trail" settings=true/> })}

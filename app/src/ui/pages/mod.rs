@@ -3,6 +3,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod bulk;
+pub mod campaigns;
 pub mod channels;
 pub mod inbox;
 pub mod login;

@@ -35,7 +35,10 @@ pub fn PoliciesPane() -> impl IntoView {
         Some(Err(e)) => error.set(Some(e.to_string())),
         None => {}
     });
-    let chosen = RwSignal::new(String::new());
+    // `?campaign=<id>` (from a campaign's page) opens that campaign's policy.
+    let asked = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("campaign").unwrap_or_default());
+    let chosen = RwSignal::new(asked);
     // What was saved last (the editors re-render with the saved settings).
     let flash = RwSignal::new(None::<String>);
     provide_context(Flash(flash));
@@ -51,7 +54,7 @@ pub fn PoliciesPane() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="list-error" role="alert">{e}</p> })}
             {move || flash.get().map(|m| view! { <p class="bulk-note" role="status">{m}</p> })}
             {move || current.get().map(|s| {
-                if chosen.get_untracked().is_empty() {
+                if !s.campaigns.iter().any(|c| c.campaign_id == chosen.get_untracked()) {
                     if let Some(c) = s.campaigns.first() { chosen.set(c.campaign_id.clone()); }
                 }
                 let can_edit = s.can_edit;

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 /// The most rows one export holds.
 const MAX_ROWS: usize = 10_000;
 
-fn refuse(e: AppError) -> Response {
+pub fn refuse(e: AppError) -> Response {
     let status = match e {
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -49,6 +49,18 @@ pub fn router_with_live(
             get(crate::exports::audit_csv).with_state(for_hooks.clone()),
         )
         .route(
+            app::api::UPLOAD_PATH,
+            axum::routing::post(crate::imports::upload::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::imports::upload::BODY_LIMIT,
+                ))
+                .with_state(for_hooks.clone()),
+        )
+        .route(
+            "/imports/{id}/skipped.csv",
+            get(crate::imports::upload::skipped_csv).with_state(for_hooks.clone()),
+        )
+        .route(
             "/attachments/{id}",
             get(crate::channels::attachments::download).with_state(for_hooks.clone()),
         )

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod exports;
 pub mod http;
 pub mod ids;
+pub mod imports;
 pub mod live;
 pub mod model_provider;
 pub mod outbound;

@@ -72,6 +72,7 @@ async fn run(command: &str, config: Config) -> Result<(), String> {
             let state = AppState::new(db, Clock::System, config);
             server::outbound::dispatcher::Dispatcher::new(state.clone()).spawn();
             server::automation::Automation::new(state.clone()).spawn();
+            server::imports::spawn(state.clone());
             server::channels::email_imap::watch(state.clone());
             let app = http::router(state, options);
             let listener = tokio::net::TcpListener::bind(bind)

@@ -14,9 +14,32 @@ pub fn e164(raw: &str, country: &str) -> Option<String> {
         .then(|| number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
+/// Whether `code` is a country libphonenumber knows (ISO 3166 alpha-2, any case).
+pub fn is_country(code: &str) -> bool {
+    code.len() == 2
+        && code
+            .to_uppercase()
+            .parse::<phonenumber::country::Id>()
+            .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::e164;
+    use super::{e164, is_country};
+
+    #[test]
+    fn countries() {
+        for (code, ok) in [
+            ("US", true),
+            ("gb", true),
+            ("DE", true),
+            ("XX", false),
+            ("USA", false),
+            ("", false),
+        ] {
+            assert_eq!(is_country(code), ok, "{code}");
+        }
+    }
 
     #[test]
     fn e164_table() {

@@ -6,8 +6,8 @@
 
 use super::AppError;
 use super::{
-    AuthApi, BulkApi, CampaignsApi, ChannelsApi, InboxApi, PoliciesApi, PortalApi, ReviewApi,
-    ThreadApi, UnmatchedApi,
+    AuthApi, BulkApi, CampaignsApi, ChannelsApi, ImportsApi, InboxApi, PoliciesApi, PortalApi,
+    ReviewApi, ThreadApi, UnmatchedApi,
 };
 use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
@@ -82,6 +82,7 @@ pub trait Backend:
     + PoliciesApi
     + BulkApi
     + CampaignsApi
+    + ImportsApi
     + PortalApi
     + 'static
 {

@@ -39,10 +39,25 @@ impl FileError {
                 format!("a quoted field opened on line {line} never closes")
             }
             FileError::TooManyRows { rows } => format!(
-                "the file has {rows} rows; at most {MAX_ROWS} can be imported at once — split it"
+                "the file has {} rows; at most {} can be imported at once — split it",
+                grouped(*rows),
+                grouped(MAX_ROWS)
             ),
         }
     }
+}
+
+/// `50000` → `"50,000"`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A file's rows as text: the header and the data rows with their line numbers.
@@ -451,6 +466,8 @@ pub fn amount_cents(cell: &str) -> Option<i64> {
     }
     Some(units.parse::<i64>().ok()? * 100 + cents.parse::<i64>().ok()?)
 }
+
+pub mod apply;
 
 #[cfg(test)]
 mod tests;

@@ -2,12 +2,14 @@
 
 pub mod bulk;
 mod campaigns;
+mod imports;
 mod review;
 mod settings;
 mod views;
 mod vocab;
 
 pub use campaigns::*;
+pub use imports::*;
 pub use review::*;
 pub use settings::*;
 pub use views::*;

@@ -24,6 +24,8 @@ pub struct AppState {
     pub ingest: Ingester,
     /// Wakes this instance's automation worker (it also polls).
     pub automation: Wake,
+    /// Wakes this instance's import worker when an import starts here.
+    pub imports: Wake,
     /// Webhook credentials read in the last few seconds.
     pub webhook_accounts: Arc<WebhookAccounts>,
 }
@@ -37,6 +39,7 @@ impl AppState {
             config: Arc::new(config),
             outbound: Wake::default(),
             automation: Wake::default(),
+            imports: Wake::default(),
             webhook_accounts: Default::default(),
         }
     }

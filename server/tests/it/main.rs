@@ -13,6 +13,7 @@ mod crash_recovery;
 mod email;
 mod escalation;
 mod followups;
+mod imports;
 mod inbound_group;
 mod inbox_filters;
 mod instagram;

@@ -68,6 +68,10 @@ const ALL_FUNCTIONS: &[&str] = &[
     "set_campaign_status",
     "save_client",
     "archive_client",
+    "preview_import",
+    "start_import",
+    "import_status",
+    "list_imports",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -109,6 +113,8 @@ const WRITES: &[&str] = &[
     "set_campaign_status",
     "save_client",
     "archive_client",
+    "preview_import",
+    "start_import",
 ];
 
 /// An id of the right shape that names nothing.
@@ -174,6 +180,9 @@ fn args_for(name: &str, thread: &str) -> Value {
         }
         "save_client" => json!({ "client_id": NO_ID, "name": "Renamed" }),
         "archive_client" => json!({ "client_id": NO_ID, "archived": true }),
+        "preview_import" | "start_import" => json!({ "job_id": NO_ID, "settings": {
+            "mapping": [{ "kind": "name" }, { "kind": "email" }], "country": "US", "update_existing": false, "campaign_id": null } }),
+        "import_status" => json!({ "job_id": NO_ID }),
         _ => json!({}),
     }
 }

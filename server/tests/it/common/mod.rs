@@ -215,6 +215,9 @@ impl Harness {
                 | "set_campaign_status"
                 | "save_client"
                 | "archive_client"
+                | "preview_import"
+                | "start_import"
+                | "import_status"
         );
         let body = if json {
             args.to_string()

@@ -1,0 +1,96 @@
+//! Putting creators into a campaign: each enrollment starts at Prospect with its thread (one per
+//! creator × campaign), written by [`ENROLL`] — for an import and for "Add to campaign" alike.
+
+use crate::db::{exec, first, rows, Db, DbError};
+use crate::ids::new_id;
+use app::domain::stage::default_next_action;
+use app::model::Stage;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::collections::HashSet;
+
+/// The campaign creators are enrolled in.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CampaignRef {
+    pub id: String,
+    pub name: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub status: String,
+}
+
+/// A campaign of the workspace's, for enrolling.
+pub async fn campaign(
+    db: &Db,
+    ws: &str,
+    campaign_id: &str,
+) -> Result<Option<CampaignRef>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, name, record::id(client) AS client_id, client.name AS client_name, status
+             FROM campaign WHERE id = type::record('campaign', $id) AND workspace = type::record('workspace', $ws);",
+        json!({ "ws": ws, "id": campaign_id }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}
+
+/// Of `creators`, those already in the campaign (archived enrollments too).
+pub async fn enrolled(
+    db: &Db,
+    campaign_id: &str,
+    creators: &[String],
+) -> Result<HashSet<String>, DbError> {
+    if creators.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(creator) FROM enrollment
+             WHERE campaign = type::record('campaign', $c) AND creator IN $ids.map(|$i| type::record('creator', $i));",
+        json!({ "c": campaign_id, "ids": creators }),
+    )
+    .await?;
+    Ok(rows::<String>(&mut resp, 0)?.into_iter().collect())
+}
+
+/// One creator to enroll: who they are as the thread shows them.
+pub fn entry(creator_id: &str, name: &str, handle: &str, search: &str) -> Value {
+    json!({ "eid": new_id(), "tid": new_id(), "creator": creator_id, "name": name, "handle": handle, "search": search })
+}
+
+/// Binds what [`ENROLL`] reads: the campaign, the entries (`entry`), who enrolled them and when.
+pub fn bind(
+    vars: &mut Map<String, Value>,
+    campaign: &CampaignRef,
+    entries: Vec<Value>,
+    by: &str,
+    now: i64,
+) {
+    vars.insert(
+        "camp".into(),
+        json!({ "id": campaign.id, "name": campaign.name, "client_id": campaign.client_id, "client_name": campaign.client_name }),
+    );
+    vars.insert("enroll".into(), Value::Array(entries));
+    vars.insert("enrolled_by".into(), json!(by));
+    vars.insert(
+        "prospect_next".into(),
+        json!(default_next_action(Stage::Prospect)),
+    );
+    vars.insert("enrolled_at".into(), json!(now));
+}
+
+/// Creates each `$enroll` entry's enrollment at Prospect and its thread in `$camp` (bound by
+/// [`bind`]). The thread's last entry reads as the enrollment until our first message.
+pub const ENROLL: &str = "FOR $n IN $enroll {
+    CREATE type::record('enrollment', $n.eid) SET workspace = type::record('workspace', $ws), creator = type::record('creator', $n.creator),
+        campaign = type::record('campaign', $camp.id), stage = 'prospect', decline_reason = NONE, assignee = NONE,
+        agreed_terms = '', shipping_info = NONE, next_action = $prospect_next, due_at = NONE,
+        created_at = $enrolled_at, updated_at = $enrolled_at, stage_at = $enrolled_at;
+    CREATE type::record('thread', $n.tid) SET workspace = type::record('workspace', $ws), enrollment = type::record('enrollment', $n.eid),
+        creator = type::record('creator', $n.creator), campaign = type::record('campaign', $camp.id), client = type::record('client', $camp.client_id),
+        creator_name = $n.name, creator_handle = $n.handle, creator_avatar = NONE, creator_search = $n.search,
+        campaign_name = $camp.name, client_name = $camp.client_name, stage = 'prospect', assignee = NONE, assignee_name = NONE,
+        channels = [], last_at = $enrolled_at, last_channel = 'note', last_sender_kind = 'teammate', last_sender_name = $enrolled_by,
+        last_snippet = 'Added to the campaign; not contacted yet', awaiting_since = NONE, unread = false;
+};";

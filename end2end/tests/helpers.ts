@@ -26,3 +26,21 @@ export const MANAGER = { email: "marco@northstar.example", password: "creator-in
 export async function live(page: Page) {
   await expect(page.locator(".live-state")).toHaveAttribute("data-state", "live");
 }
+
+const SMS_SID = "AC" + "5e".repeat(16);
+const SMS_TOKEN = "0123456789abcdef".repeat(2);
+
+/** Connects SMS (the fake Twilio of end2end/fake-twilio.mjs) unless another spec did already. */
+export async function connectSms(page: Page) {
+  await page.goto("/channels");
+  await hydrated(page);
+  const sms = page.getByTestId("sms-card");
+  await expect(sms).toBeVisible();
+  if ((await sms.textContent())?.includes("Not connected")) {
+    await sms.getByLabel("Account SID").fill(SMS_SID);
+    await sms.getByLabel("Auth token").fill(SMS_TOKEN);
+    await sms.getByLabel("Numbers (E.164, comma-separated)").fill("+1 (415) 555-0100");
+    await sms.getByRole("button", { name: "Connect SMS" }).click();
+    await expect(sms).toContainText("Connected");
+  }
+}

@@ -1,23 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
-
-const SID = "AC" + "5e".repeat(16);
-const TOKEN = "0123456789abcdef".repeat(2);
+import { connectSms, hydrated, signIn } from "./helpers";
 
 test("filter a campaign, select all matching, send a bulk message with a merge field, watch it finish, read it in a thread", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page);
   // SMS reaches these creators (the outbound spec may have connected it already).
-  await page.getByRole("link", { name: "Channels" }).click();
-  const sms = page.getByTestId("sms-card");
-  await expect(sms).toBeVisible();
-  if ((await sms.textContent())?.includes("Not connected")) {
-    await sms.getByLabel("Account SID").fill(SID);
-    await sms.getByLabel("Auth token").fill(TOKEN);
-    await sms.getByLabel("Numbers (E.164, comma-separated)").fill("+1 (415) 555-0100");
-    await sms.getByRole("button", { name: "Connect SMS" }).click();
-    await expect(sms).toContainText("Connected");
-  }
+  await connectSms(page);
 
   await page.goto("/");
   await hydrated(page);

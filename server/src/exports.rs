@@ -1,5 +1,7 @@
-//! `GET /audit.csv`: the workspace's audit trail as CSV (owners and managers), filtered like the
-//! Audit page (`action`, `thread`, `from`, `to` in Unix ms). A download, newest first.
+//! Downloads. `GET /audit.csv`: the workspace's audit trail as CSV (owners and managers), filtered
+//! like the Audit page (`action`, `thread`, `from`, `to` in Unix ms), newest first.
+//! `GET /creators.csv`: the creators the Creators page's filters match (anyone on the team),
+//! formula-safe.
 
 use crate::state::AppState;
 use app::api::{session_token_in, validate_audit_query, AppError};
@@ -55,5 +57,45 @@ pub async fn audit_csv(
         )
             .into_response(),
         Err(e) => refuse(e),
+    }
+}
+
+pub async fn creators_csv(
+    State(state): State<AppState>,
+    query: Result<Query<app::model::CreatorQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = session_token_in(&headers) else {
+        return refuse(AppError::Unauthorized);
+    };
+    let caller = match crate::auth::caller(&state, &token).await {
+        Ok(c) => c,
+        Err(e) => return refuse(e),
+    };
+    let Ok(Query(query)) = query else {
+        return refuse(AppError::Invalid("unreadable filters".into()));
+    };
+    if let Err(e) = app::domain::creators::check_query(&query) {
+        return refuse(AppError::Invalid(e));
+    }
+    if caller.scope != app::api::backend::Scope::Workspace {
+        return refuse(AppError::Forbidden(
+            "this view cannot see the creator list".into(),
+        ));
+    }
+    match crate::store::creator_list::all(&state.db, &caller.workspace_id, &query).await {
+        Ok(rows) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"creators.csv\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            app::domain::creators::export(&rows),
+        )
+            .into_response(),
+        Err(e) => refuse(crate::errors::internal(e)),
     }
 }

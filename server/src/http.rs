@@ -61,6 +61,10 @@ pub fn router_with_live(
             get(crate::imports::upload::skipped_csv).with_state(for_hooks.clone()),
         )
         .route(
+            "/creators.csv",
+            get(crate::exports::creators_csv).with_state(for_hooks.clone()),
+        )
+        .route(
             "/attachments/{id}",
             get(crate::channels::attachments::download).with_state(for_hooks.clone()),
         )

@@ -6,8 +6,8 @@
 
 use super::AppError;
 use super::{
-    AuthApi, BulkApi, CampaignsApi, ChannelsApi, ImportsApi, InboxApi, PoliciesApi, PortalApi,
-    ReviewApi, ThreadApi, UnmatchedApi,
+    AuthApi, BulkApi, CampaignsApi, ChannelsApi, CreatorsApi, ImportsApi, InboxApi, PoliciesApi,
+    PortalApi, ReviewApi, ThreadApi, UnmatchedApi,
 };
 use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
@@ -83,6 +83,7 @@ pub trait Backend:
     + BulkApi
     + CampaignsApi
     + ImportsApi
+    + CreatorsApi
     + PortalApi
     + 'static
 {

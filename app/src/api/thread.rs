@@ -98,6 +98,32 @@ pub async fn set_assignee(
         .await
 }
 
+/// Saves an enrollment's agreed terms, shipping address and next action (an empty next action
+/// goes back to the stage's default).
+#[server(endpoint = "set_enrollment_terms", input = Json)]
+pub async fn set_enrollment_terms(
+    thread_id: String,
+    terms: crate::model::EnrollmentTerms,
+) -> Result<EnrollmentView, AppError> {
+    check_id(&thread_id)?;
+    let too_long = terms.agreed_terms.chars().count() > 2_000
+        || terms.next_action.chars().count() > 200
+        || terms
+            .shipping_info
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > 500);
+    if too_long {
+        return Err(AppError::Invalid(
+            "terms are at most 2,000 characters, an address 500, a next action 200".into(),
+        ));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .set_enrollment_terms(&caller, &thread_id, &terms)
+        .await
+}
+
 /// Moves a message filed under the wrong campaign to another thread of the same creator.
 #[server(endpoint = "move_message")]
 pub async fn move_message(message_id: String, to_thread_id: String) -> Result<(), AppError> {
@@ -180,6 +206,12 @@ pub trait ThreadApi: Send + Sync {
         caller: &Caller,
         thread_id: &str,
         assignee_id: Option<&str>,
+    ) -> Result<EnrollmentView, AppError>;
+    async fn set_enrollment_terms(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        terms: &crate::model::EnrollmentTerms,
     ) -> Result<EnrollmentView, AppError>;
     /// Moves a message to another campaign thread of the same creator.
     async fn move_message(

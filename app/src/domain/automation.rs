@@ -17,6 +17,8 @@ pub struct PlanFacts<'a> {
     pub policy: &'a ResponsePolicy,
     /// The enrollment's stage now.
     pub stage: Stage,
+    /// The channel the creator's message came on.
+    pub message_channel: Channel,
     /// The channel an automatic reply would go out on (`None`: none reaches the creator now).
     pub reply_channel: Option<Channel>,
     /// The hour (0–23) in the workspace's time zone.
@@ -78,6 +80,9 @@ pub enum Effect {
     Draft(PlannedDraft),
     /// Tell the reviewer a draft waits for them.
     NotifyReviewer { reviewer: String, reason: String },
+    /// The creator asked not to be written to on this channel: their consent there becomes
+    /// opted out (bulk messages and follow-ups skip it; an owner can undo it).
+    OptOut { channel: Channel },
 }
 
 /// The decision about one creator message and everything that follows from it.
@@ -95,6 +100,13 @@ pub fn plan(f: &PlanFacts) -> Vec<Effect> {
     );
     let draft = planned_draft(f, &mut decision).filter(|d| !d.text.trim().is_empty());
     let mut effects = vec![Effect::Decide(decision.clone())];
+    if c.has(crate::domain::classify::Intent::OptOut)
+        && !matches!(f.message_channel, Channel::Note | Channel::Api)
+    {
+        effects.push(Effect::OptOut {
+            channel: f.message_channel,
+        });
+    }
     if let Some((to, true)) = decision.stage {
         let reason = suggest(f.stage, c).and_then(|s| s.reason);
         if check_move(f.stage, to, reason).is_ok() {

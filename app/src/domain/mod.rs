@@ -23,6 +23,7 @@ pub mod automation;
 pub mod bulk;
 pub mod campaign;
 pub mod classify;
+pub mod creators;
 pub mod csv;
 pub mod delivery;
 pub mod draft;

@@ -41,7 +41,7 @@ fn funnel_index(stage: Stage) -> Option<usize> {
 /// - one step back, to correct a mistake;
 /// - declined from any open stage, with a reason; a declined enrollment can be reopened to
 ///   contacted, replied or negotiating;
-/// - completed is final.
+/// - completed is final; nothing moves back to prospect (where an enrollment starts).
 pub fn check_move(
     from: Stage,
     to: Stage,
@@ -57,6 +57,8 @@ pub fn check_move(
     }
     let allowed = match (from, to) {
         (Stage::Completed, _) => false,
+        // Prospect is where an enrollment starts; nothing goes back to it.
+        (_, Stage::Prospect) => false,
         (_, Stage::Declined) => true,
         (Stage::Declined, to) => {
             matches!(to, Stage::Contacted | Stage::Replied | Stage::Negotiating)

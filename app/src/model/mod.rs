@@ -2,6 +2,7 @@
 
 pub mod bulk;
 mod campaigns;
+mod creators;
 mod imports;
 mod review;
 mod settings;
@@ -9,6 +10,7 @@ mod views;
 mod vocab;
 
 pub use campaigns::*;
+pub use creators::*;
 pub use imports::*;
 pub use review::*;
 pub use settings::*;

@@ -133,6 +133,25 @@ pub struct CampaignView {
     pub content_due: Option<i64>,
     pub post_by: Option<i64>,
     pub status: String,
+    #[serde(default)]
+    pub creator_guidance: String,
+    #[serde(default)]
+    pub usage_terms: String,
+    #[serde(default)]
+    pub products: Vec<String>,
+    /// Owners and managers only: members, viewers, the portal and model providers never get it.
+    #[serde(default)]
+    pub rate_ceiling_cents: Option<i64>,
+}
+
+/// What a teammate edits on an enrollment besides its stage and assignee.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentTerms {
+    /// Rate, deliverables and usage as agreed.
+    pub agreed_terms: String,
+    pub shipping_info: Option<String>,
+    /// Empty: the stage's default next action.
+    pub next_action: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,8 @@ use crate::ui::pages::bulk::progress::{BulkList, BulkPage};
 use crate::ui::pages::campaigns::editor::CampaignEditorPane;
 use crate::ui::pages::campaigns::CampaignsPane;
 use crate::ui::pages::channels::ChannelsPane;
+use crate::ui::pages::creators::profile::CreatorProfilePane;
+use crate::ui::pages::creators::CreatorsPane;
 use crate::ui::pages::inbox::{InboxLayout, NoThreadSelected};
 use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::policies::PoliciesPane;
@@ -47,6 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bulk/:id") view=BulkPage ssr=SsrMode::Async/>
                     <Route path=path!("campaigns") view=CampaignsPane ssr=SsrMode::Async/>
                     <Route path=path!("campaigns/:id") view=CampaignEditorPane ssr=SsrMode::Async/>
+                    <Route path=path!("creators") view=CreatorsPane ssr=SsrMode::Async/>
+                    <Route path=path!("creators/:id") view=CreatorProfilePane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -73,6 +77,8 @@ mod tests {
             ("/bulk/xyz", true),
             ("/campaigns", true),
             ("/campaigns/new", true),
+            ("/creators", true),
+            ("/creators/abc", true),
         ];
         for (path, open) in cases {
             assert_eq!(is_page_open(path), open, "{path}");

@@ -42,6 +42,7 @@ pub async fn decide(state: &AppState, model: Option<&Model>, p: &Pending) -> Res
         classification: &classification,
         policy: &policy,
         stage: f.enrollment.stage,
+        message_channel: p.channel,
         reply_channel,
         local_hour: app::domain::policy::local_hour(now, f.utc_offset_minutes),
         auto_sent_today: f.auto_sent_today,

@@ -7,6 +7,7 @@ mod auth;
 mod bulk;
 mod campaigns;
 mod channels;
+mod creators;
 mod imports;
 mod inbox;
 mod policies;

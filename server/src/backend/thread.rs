@@ -113,6 +113,17 @@ impl ThreadApi for AppState {
         Ok(view)
     }
 
+    async fn set_enrollment_terms(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        terms: &app::model::EnrollmentTerms,
+    ) -> Result<EnrollmentView, AppError> {
+        thread_write::set_terms(&self.db, caller, thread_id, terms, self.clock.now_ms())
+            .await
+            .map_err(write_error)
+    }
+
     async fn set_assignee(
         &self,
         caller: &Caller,

@@ -23,6 +23,7 @@ pub struct Pending {
     pub id: String,
     pub ws: String,
     pub thread_id: String,
+    pub channel: app::model::Channel,
     pub text: String,
     pub classification: Option<Classification>,
 }
@@ -31,7 +32,7 @@ pub struct Pending {
 pub async fn pending(db: &Db, limit: usize) -> Result<Vec<Pending>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, text,
+        "SELECT record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, channel, text,
              classification FROM message WHERE policy_pending = true LIMIT $n;",
         json!({ "n": limit }),
     )
@@ -157,6 +158,19 @@ fn statements<'e>(
                     "enrollment.address_saved",
                     format!("enrollment:{}", d.enrollment_id),
                     json!({ "address": a, "message": p.id }),
+                ));
+            }
+            Effect::OptOut { channel } => {
+                extra.before.push_str(super::creators::OPT_OUT);
+                extra.before.push('\n');
+                extra
+                    .vars
+                    .insert("opt_creator".into(), json!(thread.creator_id));
+                extra.vars.insert("opt_channel".into(), json!(channel));
+                audits.push(automation(
+                    "creator.consent_changed",
+                    format!("creator:{}", thread.creator_id),
+                    json!({ "channel": channel, "to": "opted_out", "cause": "opt_out", "message": p.id }),
                 ));
             }
             Effect::CancelOpenDrafts => {

@@ -94,3 +94,85 @@ pub const ENROLL: &str = "FOR $n IN $enroll {
         channels = [], last_at = $enrolled_at, last_channel = 'note', last_sender_kind = 'teammate', last_sender_name = $enrolled_by,
         last_snippet = 'Added to the campaign; not contacted yet', awaiting_since = NONE, unread = false;
 };";
+
+#[derive(Deserialize)]
+struct Who {
+    id: String,
+    name: String,
+    handle: String,
+    search: String,
+}
+
+/// Enrolls the workspace's creators among `creator_ids` in `campaign` at Prospect, 500 per
+/// transaction; creators already in it are left alone, and ones removed from it come back (their
+/// archived thread restored); audited as `actor` (user id), the threads naming `by`. Returns
+/// (enrolled, already in it).
+pub async fn enroll(
+    db: &Db,
+    ws: &str,
+    campaign: &CampaignRef,
+    creator_ids: &[String],
+    (actor, by): (&str, &str),
+    now: i64,
+) -> Result<(u32, u32), DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, name, handle, search FROM $ids.map(|$i| type::record('creator', $i))
+             WHERE workspace = type::record('workspace', $ws);
+         SELECT VALUE record::id(creator) FROM enrollment
+             WHERE campaign = type::record('campaign', $c) AND creator IN $ids.map(|$i| type::record('creator', $i))
+             AND archived_at != NONE;",
+        json!({ "ids": creator_ids, "ws": ws, "c": campaign.id }),
+    )
+    .await?;
+    let found: Vec<Who> = rows(&mut resp, 0)?;
+    let archived: Vec<String> = rows(&mut resp, 1)?;
+    let ids: Vec<String> = found.iter().map(|w| w.id.clone()).collect();
+    let already = enrolled(db, &campaign.id, &ids).await?;
+    let fresh: Vec<Value> = found
+        .iter()
+        .filter(|w| !already.contains(&w.id))
+        .map(|w| entry(&w.id, &w.name, &w.handle, &w.search))
+        .collect();
+    let enrolled_now = fresh.len() + archived.len();
+    for chunk in fresh.chunks(500) {
+        let mut vars = Map::new();
+        vars.insert("ws".into(), json!(ws));
+        bind(&mut vars, campaign, chunk.to_vec(), by, now);
+        crate::db::exec_transaction(
+            db,
+            &format!("BEGIN TRANSACTION; {ENROLL} COMMIT TRANSACTION;"),
+            Value::Object(vars),
+        )
+        .await?;
+    }
+    if !archived.is_empty() {
+        exec(
+            db,
+            "LET $back = UPDATE enrollment SET archived_at = NONE, updated_at = $now
+                 WHERE campaign = type::record('campaign', $c) AND creator IN $ids.map(|$i| type::record('creator', $i)) RETURN id;
+             UPDATE thread SET archived_at = NONE WHERE enrollment IN $back.id;",
+            json!({ "c": campaign.id, "ids": archived, "now": now }),
+        )
+        .await?;
+    }
+    let kept = found.len() - enrolled_now;
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(ws));
+    vars.insert("now".into(), json!(now));
+    crate::store::audit::AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(actor),
+        action: "creators.enrolled",
+        subject: format!("campaign:{}", campaign.id),
+        detail: json!({ "enrolled": enrolled_now, "already": kept }),
+    }
+    .bind(&mut vars);
+    exec(
+        db,
+        crate::store::audit::AUDIT_STATEMENT,
+        Value::Object(vars),
+    )
+    .await?;
+    Ok((enrolled_now as u32, kept as u32))
+}

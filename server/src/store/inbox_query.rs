@@ -27,7 +27,8 @@ pub fn conditions(
     overdue_before: i64,
     vars: &mut Map<String, Value>,
 ) -> Vec<String> {
-    let mut c = vec![thread_scope(caller, vars)];
+    // Threads of creators removed from their campaign are kept for the audit trail, not listed.
+    let mut c = vec![thread_scope(caller, vars), "archived_at = NONE".into()];
     if let Some(id) = &filter.campaign {
         vars.insert("campaign".into(), id.clone().into());
         c.push("campaign = type::record('campaign', $campaign)".into());
@@ -121,7 +122,7 @@ mod tests {
     #[test]
     fn filter_translation_table() {
         let now = 100 * REPLY_GOAL_MS;
-        let ws = "workspace = type::record('workspace', $ws)";
+        let ws = "workspace = type::record('workspace', $ws) AND archived_at = NONE";
         type Case = (InboxFilter, String, Vec<(&'static str, Value)>);
         let cases: Vec<Case> = vec![
             (

@@ -66,7 +66,8 @@ pub async fn detail(
     let sql = format!(
         "SELECT record::id(id) AS id, name, handle, avatar, notes, identities FROM ONLY type::record('creator', $creator);
          SELECT record::id(id) AS id, name, client.name AS client_name, platform, kind, brief, deliverables, compensation,
-                content_due, post_by, status FROM ONLY type::record('campaign', $campaign);
+                content_due, post_by, status, creator_guidance, usage_terms ?? '' AS usage_terms, products ?? [] AS products,
+                rate_ceiling_cents FROM ONLY type::record('campaign', $campaign);
          SELECT {ENROLLMENT_FIELDS} FROM ONLY type::record('enrollment', $enrollment);
          SELECT record::id(id) AS thread_id, campaign_name, stage, last_at FROM thread
              WHERE creator = type::record('creator', $creator) AND workspace = type::record('workspace', $ws)
@@ -84,8 +85,16 @@ pub async fn detail(
     .await?;
     let creator: CreatorView =
         first(&mut resp, 0)?.ok_or_else(|| DbError::Other("thread without creator".into()))?;
-    let campaign: CampaignView =
+    let mut campaign: CampaignView =
         first(&mut resp, 1)?.ok_or_else(|| DbError::Other("thread without campaign".into()))?;
+    // The rate ceiling is for owners and managers signed in as teammates, nobody else.
+    let manages = matches!(
+        caller.role,
+        app::model::Role::Owner | app::model::Role::Manager
+    ) && caller.scope == app::api::backend::Scope::Workspace;
+    if !manages {
+        campaign.rate_ceiling_cents = None;
+    }
     let enrollment: EnrollmentView =
         first(&mut resp, 2)?.ok_or_else(|| DbError::Other("thread without enrollment".into()))?;
     let other_campaigns: Vec<OtherCampaign> = rows(&mut resp, 3)?;

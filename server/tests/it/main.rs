@@ -10,6 +10,7 @@ mod automation;
 mod bulk;
 mod campaigns;
 mod crash_recovery;
+mod creators;
 mod email;
 mod escalation;
 mod followups;

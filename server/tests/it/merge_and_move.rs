@@ -74,26 +74,36 @@ async fn a_message_moves_only_between_the_same_creators_campaigns() {
     let h = Harness::with_sizes(24, 2).await;
     let member = h.sign_in_as(&h.a, Role::Member).await;
     let by_creator = threads_by_creator(&h).await;
-    let (creator, threads) = by_creator
-        .iter()
-        .find(|(_, t)| t.len() >= 2)
-        .expect("a creator in two campaigns");
-    let ts: Vec<&String> = threads.values().collect();
-    let (from, to) = (ts[0].clone(), ts[1].clone());
+    // A creator in two campaigns whose first thread holds a message of theirs (record ids are
+    // random, so which thread comes first varies from run to run).
+    let mut picked = None;
+    for (creator, threads) in by_creator.iter().filter(|(_, t)| t.len() >= 2) {
+        let ts: Vec<&String> = threads.values().collect();
+        for (i, from) in ts.iter().enumerate() {
+            let d = detail(&h, &member, from).await;
+            let inbound = d
+                .messages
+                .iter()
+                .find(|m| m.direction == Direction::Inbound)
+                .cloned();
+            if let Some(m) = inbound {
+                let to = ts[(i + 1) % ts.len()].clone();
+                picked = Some((creator.clone(), (*from).clone(), to, d, m));
+                break;
+            }
+        }
+        if picked.is_some() {
+            break;
+        }
+    }
+    let (creator, from, to, _, msg) = picked.expect("a creator in two campaigns who wrote");
+    let creator = &creator;
     let stranger = by_creator
         .iter()
         .find(|(c, _)| *c != creator)
         .and_then(|(_, t)| t.values().next())
         .unwrap()
         .clone();
-    let before = detail(&h, &member, &from).await;
-    let msg = before
-        .messages
-        .iter()
-        .find(|m| m.direction == Direction::Inbound)
-        .unwrap()
-        .clone();
-
     let viewer = h.sign_in_as(&h.a, Role::Viewer).await;
     let args = json!({ "message_id": msg.id, "to_thread_id": to });
     let refused: Result<(), AppError> = h.call("move_message", Some(&viewer), args.clone()).await;

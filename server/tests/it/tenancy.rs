@@ -72,6 +72,12 @@ const ALL_FUNCTIONS: &[&str] = &[
     "start_import",
     "import_status",
     "list_imports",
+    "list_creators",
+    "enroll_creators",
+    "remove_from_campaign",
+    "creator_profile",
+    "save_creator_profile",
+    "set_creator_consent",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -115,6 +121,10 @@ const WRITES: &[&str] = &[
     "archive_client",
     "preview_import",
     "start_import",
+    "enroll_creators",
+    "remove_from_campaign",
+    "save_creator_profile",
+    "set_creator_consent",
 ];
 
 /// An id of the right shape that names nothing.
@@ -183,6 +193,16 @@ fn args_for(name: &str, thread: &str) -> Value {
         "preview_import" | "start_import" => json!({ "job_id": NO_ID, "settings": {
             "mapping": [{ "kind": "name" }, { "kind": "email" }], "country": "US", "update_existing": false, "campaign_id": null } }),
         "import_status" => json!({ "job_id": NO_ID }),
+        "list_creators" => json!({ "query": {} }),
+        "enroll_creators" => json!({ "selection": { "Ids": [NO_ID] }, "campaign_id": NO_ID }),
+        "remove_from_campaign" => json!({ "thread_id": thread }),
+        "creator_profile" => json!({ "creator_id": NO_ID }),
+        "save_creator_profile" => {
+            json!({ "creator_id": NO_ID, "edit": { "name": "X", "tags": [], "preferences": "", "notes": "", "rate_cents": null } })
+        }
+        "set_creator_consent" => {
+            json!({ "creator_id": NO_ID, "channel": "email", "address": "a@b.c", "consent": "opted_out" })
+        }
         _ => json!({}),
     }
 }
@@ -250,6 +270,7 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         "create_portal_link",
         "revoke_portal_link",
         "snooze_thread",
+        "remove_from_campaign",
     ] {
         let got: Result<Value, AppError> =
             h.call(name, Some(&cookie), args_for(name, &b_thread)).await;

@@ -38,6 +38,7 @@ fn words(effects: &[Effect]) -> Vec<String> {
                 d.reviewer.as_deref().unwrap_or("nobody")
             ),
             Effect::NotifyReviewer { reviewer, .. } => format!("notify {reviewer}"),
+            Effect::OptOut { channel } => format!("opt out on {channel:?}"),
         })
         .collect()
 }
@@ -88,6 +89,7 @@ fn run(case: &Case, library: &BTreeMap<String, String>, model: bool) -> Vec<Effe
         classification: &c,
         policy: &policy,
         stage: case.stage,
+        message_channel: case.channel.unwrap_or(Channel::Email),
         reply_channel: case.channel,
         local_hour: case.hour,
         auto_sent_today: 0,
@@ -188,10 +190,16 @@ fn plan_table() {
             want: &["decide closed", "save address", "cancel open drafts"],
             ..Case::default()
         },
-        // An opt-out: nothing is written for the creator.
+        // An opt-out: nothing is written for the creator, and that channel's consent ends.
         Case {
             message: "please stop messaging me, unsubscribe",
-            want: &["decide opt_out", "cancel open drafts"],
+            want: &["decide opt_out", "opt out on Email", "cancel open drafts"],
+            ..Case::default()
+        },
+        Case {
+            message: "remove me from this list",
+            channel: Some(Channel::InApp),
+            want: &["decide opt_out", "opt out on InApp", "cancel open drafts"],
             ..Case::default()
         },
     ];

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk;
 pub mod campaigns;
 pub mod channels;
+pub mod creators;
 pub mod inbox;
 pub mod login;
 pub mod policies;

@@ -141,3 +141,49 @@ pub async fn set_assignee(
     )
     .await
 }
+
+/// Saves an enrollment's agreed terms, shipping address and next action (empty: the stage's
+/// default), audited with the names of what changed.
+pub async fn set_terms(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+    terms: &EnrollmentTerms,
+    now: i64,
+) -> Result<EnrollmentView, WriteError> {
+    let row = find(db, caller, thread_id)
+        .await?
+        .ok_or(WriteError::NotFound)?;
+    let next = match terms.next_action.trim() {
+        "" => default_next_action(row.summary.stage).to_string(),
+        own => own.to_string(),
+    };
+    let address = terms
+        .shipping_info
+        .as_ref()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty());
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(caller.workspace_id));
+    vars.insert("tid".into(), json!(thread_id));
+    vars.insert("eid".into(), json!(row.enrollment_id));
+    vars.insert("terms".into(), json!(terms.agreed_terms.trim()));
+    vars.insert("address".into(), json!(address));
+    vars.insert("next".into(), json!(next));
+    vars.insert("now".into(), json!(now));
+    AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "enrollment.terms_changed",
+        subject: format!("enrollment:{}", row.enrollment_id),
+        detail: json!({ "next_action": next }),
+    }
+    .bind(&mut vars);
+    change_enrollment(
+        db,
+        vars,
+        "UPDATE type::record('enrollment', $eid) SET agreed_terms = $terms, shipping_info = $address,
+             next_action = $next, updated_at = $now;",
+    )
+    .await
+}

@@ -218,6 +218,12 @@ impl Harness {
                 | "preview_import"
                 | "start_import"
                 | "import_status"
+                | "list_creators"
+                | "enroll_creators"
+                | "remove_from_campaign"
+                | "creator_profile"
+                | "save_creator_profile"
+                | "set_creator_consent"
         );
         let body = if json {
             args.to_string()

@@ -8,6 +8,7 @@ use crate::domain::{stage::next_stages, time_fmt};
 use crate::model::{DeclineReason, MergeInfo, PortalLinkInfo, Stage, ThreadDetail};
 use crate::ui::pages::audit::ThreadHistory;
 use crate::ui::pages::inbox::use_inbox;
+use crate::ui::pages::thread::campaign_context::{CampaignContext, EnrollmentTermsEditor};
 use crate::ui::widgets::{Avatar, ChannelIcon, StageChip};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -24,17 +25,18 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
         teammates,
         portal,
         merges,
+        messages,
         ..
     } = d;
-    let brief_excerpt = crate::domain::text::snippet(&campaign.brief, 220);
     let other = other_campaigns.clone();
+    let (profile_href, profile_name) = (format!("/creators/{}", creator.id), creator.name.clone());
     view! {
         <aside class="context-panel" aria-label="Context">
             <section class="ctx-section">
                 <div class="ctx-creator">
                     <Avatar name=creator.name.clone() url=creator.avatar.clone()/>
                     <div>
-                        <p class="ctx-name">{creator.name.clone()}</p>
+                        <p class="ctx-name"><A href=profile_href attr:class="profile-link">{profile_name}</A></p>
                         <p class="handle">{creator.handle.clone()}</p>
                     </div>
                 </div>
@@ -54,30 +56,10 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
                 <h3>"Enrollment"</h3>
                 <EnrollmentEditor thread_id=summary.id.clone() stage=enrollment.stage decline_reason=enrollment.decline_reason
                     assignee=enrollment.assignee_id.clone() teammates=teammates.clone()/>
-                {(!enrollment.next_action.is_empty()).then(|| view! {
-                    <p class="ctx-row"><span class="ctx-label">"Next action"</span>{enrollment.next_action.clone()}</p>
-                })}
-                {(!enrollment.agreed_terms.is_empty()).then(|| view! {
-                    <p class="ctx-row"><span class="ctx-label">"Agreed terms"</span>{enrollment.agreed_terms.clone()}</p>
-                })}
-                {enrollment.shipping_info.clone().map(|a| view! {
-                    <p class="ctx-row" data-testid="shipping"><span class="ctx-label">"Ship to"</span>{a}</p>
-                })}
+                <EnrollmentTermsEditor thread_id=summary.id.clone() enrollment=enrollment.clone()/>
             </section>
             <PortalSection thread_id=summary.id.clone() active=portal/>
-            <section class="ctx-section">
-                <h3>"Campaign"</h3>
-                <p class="ctx-campaign">{campaign.name.clone()}</p>
-                <p class="ctx-meta">{campaign.client_name.clone()}" · "{campaign.platform.clone()}" · "{campaign.kind.clone()}" · "{campaign.status.clone()}</p>
-                <p class="ctx-brief">{brief_excerpt}</p>
-                <p class="ctx-row"><span class="ctx-label">"Compensation"</span>{campaign.compensation.clone()}</p>
-                <div class="ctx-row">
-                    <span class="ctx-label">"Deliverables"</span>
-                    <ul class="deliverables">{campaign.deliverables.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>
-                </div>
-                {campaign.content_due.map(|t| view! { <p class="ctx-row"><span class="ctx-label">"Content due"</span>{time_fmt::short_date(t)}</p> })}
-                {campaign.post_by.map(|t| view! { <p class="ctx-row"><span class="ctx-label">"Post by"</span>{time_fmt::short_date(t)}</p> })}
-            </section>
+            <CampaignContext campaign messages/>
             <Show when=move || !other.is_empty()>
                 <section class="ctx-section">
                     <h3>"Other campaigns"</h3>

@@ -1,5 +1,6 @@
 //! One thread: the whole timeline across channels, the composer, and the context panel.
 
+pub mod campaign_context;
 mod composer;
 pub mod context_panel;
 pub mod intent_chips;

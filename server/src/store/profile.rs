@@ -1,0 +1,161 @@
+//! A creator's profile: who they are and how to reach them, every campaign of theirs with its
+//! outcome and content links, the rates they named, and one timeline across their campaigns.
+
+use super::threads::MESSAGE_FIELDS;
+use crate::db::{exec, first, rows, Db, DbError};
+use app::domain::classify::{Classification, Intent};
+use app::domain::creators::quoted_amounts;
+use app::model::{
+    CreatorProfile, DeclineReason, Identity, MessageView, ProfileCampaign, ProfileEntry,
+    QuotedRate, Stage,
+};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// The newest entries the profile's timeline shows.
+pub const PROFILE_ENTRIES: usize = 200;
+
+#[derive(Deserialize)]
+struct Head {
+    id: String,
+    name: String,
+    handle: String,
+    avatar: Option<String>,
+    notes: String,
+    preferences: String,
+    tags: Vec<String>,
+    identities: Vec<Identity>,
+    rate_cents: Option<i64>,
+    custom: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct Campaign {
+    thread_id: String,
+    campaign_id: String,
+    campaign_name: String,
+    client_name: String,
+    stage: Stage,
+    decline_reason: Option<DeclineReason>,
+    agreed_terms: String,
+    archived: bool,
+    last_at: i64,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    thread_id: String,
+    #[serde(flatten)]
+    message: MessageView,
+}
+
+#[derive(Deserialize)]
+struct Said {
+    thread_id: String,
+    text: String,
+    at: i64,
+    classification: Classification,
+}
+
+/// The profile of a creator of the workspace's; none when there is no such creator.
+pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorProfile>, DbError> {
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT record::id(id) AS id, name, handle, avatar, notes, preferences ?? '' AS preferences, tags ?? [] AS tags,
+                    identities, rate_cents, custom ?? {{}} AS custom
+                 FROM creator WHERE id = type::record('creator', $c) AND workspace = type::record('workspace', $ws);
+             LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
+             SELECT record::id(id) AS thread_id, record::id(campaign) AS campaign_id, campaign_name, client_name, stage,
+                    enrollment.decline_reason AS decline_reason, enrollment.agreed_terms AS agreed_terms,
+                    archived_at != NONE AS archived, last_at
+                 FROM thread WHERE creator = type::record('creator', $c) AND workspace = type::record('workspace', $ws)
+                 ORDER BY last_at DESC;
+             SELECT {MESSAGE_FIELDS}, record::id(thread) AS thread_id FROM message
+                 WHERE thread IN $threads ORDER BY at DESC LIMIT $limit;
+             SELECT record::id(thread) AS thread_id, text, at, classification FROM message
+                 WHERE thread IN $threads AND direction = 'inbound' AND classification != NONE
+                 AND (classification.links != [] OR 'rate' IN classification.intents.intent) ORDER BY at DESC;"
+        ),
+        json!({ "c": creator_id, "ws": ws, "limit": PROFILE_ENTRIES + 1 }),
+    )
+    .await?;
+    let Some(head) = first::<Head>(&mut resp, 0)? else {
+        return Ok(None);
+    };
+    let campaigns: Vec<Campaign> = rows(&mut resp, 2)?;
+    let mut entries: Vec<Entry> = rows(&mut resp, 3)?;
+    let said: Vec<Said> = rows(&mut resp, 4)?;
+    let name_of = |tid: &str| {
+        campaigns
+            .iter()
+            .find(|c| c.thread_id == tid)
+            .map(|c| c.campaign_name.clone())
+            .unwrap_or_default()
+    };
+    let more = entries.len() > PROFILE_ENTRIES;
+    entries.truncate(PROFILE_ENTRIES);
+    let quoted_rates = said
+        .iter()
+        .filter(|s| s.classification.has(Intent::Rate))
+        .flat_map(|s| {
+            quoted_amounts(&s.text).into_iter().map(|text| QuotedRate {
+                text,
+                campaign_name: name_of(&s.thread_id),
+                at: s.at,
+            })
+        })
+        .collect();
+    let timeline = entries
+        .into_iter()
+        .map(|e| ProfileEntry {
+            campaign_name: name_of(&e.thread_id),
+            thread_id: e.thread_id,
+            message: e.message,
+        })
+        .collect();
+    let campaigns = campaigns
+        .iter()
+        .map(|c| {
+            let mut links: Vec<String> = Vec::new();
+            for s in said.iter().filter(|s| s.thread_id == c.thread_id) {
+                for l in &s.classification.links {
+                    if !links.contains(l) {
+                        links.push(l.clone());
+                    }
+                }
+            }
+            ProfileCampaign {
+                thread_id: c.thread_id.clone(),
+                campaign_id: c.campaign_id.clone(),
+                campaign_name: c.campaign_name.clone(),
+                client_name: c.client_name.clone(),
+                stage: c.stage,
+                decline_reason: c.decline_reason,
+                agreed_terms: c.agreed_terms.clone(),
+                archived: c.archived,
+                last_at: c.last_at,
+                content_links: links,
+            }
+        })
+        .collect();
+    Ok(Some(CreatorProfile {
+        id: head.id,
+        name: head.name,
+        handle: head.handle,
+        avatar: head.avatar,
+        notes: head.notes,
+        preferences: head.preferences,
+        tags: head.tags,
+        identities: head.identities,
+        rate_cents: head.rate_cents,
+        custom: head.custom.into_iter().collect(),
+        quoted_rates,
+        campaigns,
+        timeline,
+        more,
+        can_undo_opt_out: false,
+        can_edit: false,
+    }))
+}

@@ -24,17 +24,25 @@ pub fn refuse(e: AppError) -> Response {
     (status, e.to_string()).into_response()
 }
 
+/// The signed-in caller of a download or upload, or the refusal to answer with.
+pub async fn caller_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<app::api::backend::Caller, Response> {
+    let Some(token) = session_token_in(headers) else {
+        return Err(refuse(AppError::Unauthorized));
+    };
+    crate::auth::caller(state, &token).await.map_err(refuse)
+}
+
 pub async fn audit_csv(
     State(state): State<AppState>,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(token) = session_token_in(&headers) else {
-        return refuse(AppError::Unauthorized);
-    };
-    let caller = match crate::auth::caller(&state, &token).await {
+    let caller = match caller_of(&state, &headers).await {
         Ok(c) => c,
-        Err(e) => return refuse(e),
+        Err(refused) => return refused,
     };
     let Ok(Query(query)) = query else {
         return refuse(AppError::Invalid("unreadable filters".into()));
@@ -65,12 +73,9 @@ pub async fn creators_csv(
     query: Result<Query<app::model::CreatorQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(token) = session_token_in(&headers) else {
-        return refuse(AppError::Unauthorized);
-    };
-    let caller = match crate::auth::caller(&state, &token).await {
+    let caller = match caller_of(&state, &headers).await {
         Ok(c) => c,
-        Err(e) => return refuse(e),
+        Err(refused) => return refused,
     };
     let Ok(Query(query)) = query else {
         return refuse(AppError::Invalid("unreadable filters".into()));

@@ -5,7 +5,7 @@
 
 use crate::exports::refuse;
 use crate::state::AppState;
-use app::api::{session_token_in, AppError};
+use app::api::AppError;
 use app::domain::import::{guess_mapping, read, MAX_BYTES};
 use app::model::ImportUpload;
 use axum::body::Bytes;
@@ -24,13 +24,13 @@ pub struct UploadQuery {
     name: Option<String>,
 }
 
+/// The signed-in caller, if their role writes; else the refusal to answer with.
 async fn writer(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<app::api::backend::Caller, AppError> {
-    let token = session_token_in(headers).ok_or(AppError::Unauthorized)?;
-    let caller = crate::auth::caller(state, &token).await?;
-    caller.require_write()?;
+) -> Result<app::api::backend::Caller, Response> {
+    let caller = crate::exports::caller_of(state, headers).await?;
+    caller.require_write().map_err(refuse)?;
     Ok(caller)
 }
 
@@ -42,7 +42,7 @@ pub async fn upload(
 ) -> Response {
     let caller = match writer(&state, &headers).await {
         Ok(c) => c,
-        Err(e) => return refuse(e),
+        Err(refused) => return refused,
     };
     let name: String = query
         .name
@@ -84,7 +84,7 @@ pub async fn skipped_csv(
 ) -> Response {
     let caller = match writer(&state, &headers).await {
         Ok(c) => c,
-        Err(e) => return refuse(e),
+        Err(refused) => return refused,
     };
     if !app::domain::filter::is_valid_id(&job_id) {
         return refuse(AppError::NotFound);

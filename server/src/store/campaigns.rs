@@ -263,15 +263,12 @@ pub async fn save_client(
         )));
     }
     let id = client_id.map(str::to_string).unwrap_or_else(new_id);
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = super::bound([
         ("ws", json!(ws)),
         ("id", json!(id)),
         ("name", json!(name)),
         ("now", json!(now)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),
@@ -311,15 +308,12 @@ pub async fn archive_client(
     client(db, ws, client_id)
         .await?
         .ok_or(WriteError::NotFound)?;
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = super::bound([
         ("ws", json!(ws)),
         ("id", json!(client_id)),
         ("now", json!(now)),
         ("archived", json!(archived)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),

@@ -8,7 +8,7 @@ use app::api::backend::Caller;
 use app::domain::creators::consent_change_allowed;
 use app::domain::import::apply::search_text;
 use app::model::{Channel, Consent, Identity, ProfileEdit};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Opts creator `$opt_creator` out on channel `$opt_channel`: every identity of theirs there (a
 /// portal opt-out with no portal identity yet gets one, so the refusal is kept).
@@ -67,16 +67,13 @@ pub async fn save_profile(
         .map(|i| (i.channel, i.address.clone()))
         .collect();
     let search = search_text(&edit.name, &found.handle, &keys);
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = super::bound([
         ("ws", json!(caller.workspace_id)),
         ("c", json!(creator)),
         ("e", json!(edit)),
         ("search", json!(search)),
         ("now", json!(now)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),
@@ -121,17 +118,14 @@ pub async fn change_consent(
         .ok_or_else(|| WriteError::Invalid("the creator has no such contact".into()))?;
     let is_owner = caller.role == app::model::Role::Owner;
     consent_change_allowed(current.consent, consent, is_owner).map_err(WriteError::Forbidden)?;
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = super::bound([
         ("ws", json!(caller.workspace_id)),
         ("c", json!(creator)),
         ("channel", json!(channel)),
         ("address", json!(address)),
         ("consent", json!(consent)),
         ("now", json!(now)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),
@@ -167,15 +161,12 @@ pub async fn archive_enrollment(
     let row = super::threads::find(db, caller, thread_id)
         .await?
         .ok_or(WriteError::NotFound)?;
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = super::bound([
         ("ws", json!(caller.workspace_id)),
         ("tid", json!(thread_id)),
         ("eid", json!(row.enrollment_id)),
         ("now", json!(now)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),

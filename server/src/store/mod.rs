@@ -89,6 +89,13 @@ impl From<crate::db::DbError> for ConnectError {
     }
 }
 
+/// Query variables from name/value pairs (for a statement that binds several and an audit entry).
+pub fn bound<const N: usize>(
+    pairs: [(&str, serde_json::Value); N],
+) -> serde_json::Map<String, serde_json::Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
 /// The WHERE fragment that confines a thread query to what the caller may see.
 /// Binds `$ws` (and `$scope_client`).
 pub fn thread_scope(

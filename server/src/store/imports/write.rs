@@ -9,7 +9,7 @@ use crate::store::enrollments::{self, CampaignRef, ENROLL};
 use app::domain::import::apply::Existing;
 use app::model::{Channel, ImportSettings, SkippedRow};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// A running job this worker holds the lease on.
@@ -165,8 +165,7 @@ pub async fn write_chunk(
     w: ChunkWrite,
     now: i64,
 ) -> Result<bool, DbError> {
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = crate::store::bound([
         ("ws", json!(job.workspace)),
         ("job", json!(job.id)),
         ("index", json!(index)),
@@ -178,9 +177,7 @@ pub async fn write_chunk(
         ("n_enrolled", json!(w.enrolls.len())),
         ("n_unchanged", json!(w.unchanged)),
         ("skips", json!(w.skipped)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     let enroll = match campaign {
         Some(c) => {
             enrollments::bind(&mut vars, c, w.enrolls, "Import", now);
@@ -217,14 +214,11 @@ pub async fn write_chunk(
 
 /// Marks a job done (its chunks dropped) with the import's audit event.
 pub async fn finish(db: &Db, job: &Claimed, now: i64) -> Result<(), DbError> {
-    let mut vars = Map::new();
-    for (k, v) in [
+    let mut vars = crate::store::bound([
         ("ws", json!(job.workspace)),
         ("job", json!(job.id)),
         ("now", json!(now)),
-    ] {
-        vars.insert(k.into(), v);
-    }
+    ]);
     AuditEntry {
         actor_kind: "user",
         actor_id: Some(&job.created_by),

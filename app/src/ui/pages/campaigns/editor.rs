@@ -239,7 +239,7 @@ fn Text(
 ) -> impl IntoView {
     view! {
         <label>{label}
-            <input type=kind.unwrap_or("text") prop:value=move || f.with(get) on:change=move |ev| f.update(|c| set(c, event_target_value(&ev)))/>
+            <input type=kind.unwrap_or("text") prop:value=f.with_untracked(get) on:input=move |ev| f.update(|c| set(c, event_target_value(&ev)))/>
         </label>
     }
 }
@@ -254,7 +254,7 @@ fn Area(
 ) -> impl IntoView {
     view! {
         <label class="wide">{label}
-            <textarea rows=rows prop:value=move || f.with(get) on:change=move |ev| f.update(|c| set(c, event_target_value(&ev)))></textarea>
+            <textarea rows=rows prop:value=f.with_untracked(get) on:input=move |ev| f.update(|c| set(c, event_target_value(&ev)))></textarea>
         </label>
     }
 }

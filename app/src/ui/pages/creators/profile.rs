@@ -194,13 +194,13 @@ fn Details(p: CreatorProfile, reload: RwSignal<u32>) -> impl IntoView {
         <form class="settings-card campaign-form" aria-label="Details" on:submit=move |ev| { ev.prevent_default(); save.dispatch(edit.get_untracked()); }>
             <h3>"Details"</h3>
             <fieldset disabled=!p.can_edit>
-                <label>"Name"<input type="text" prop:value=move || edit.with(|e| e.name.clone()) on:change=move |ev| edit.update(|e| e.name = event_target_value(&ev))/></label>
-                <label>"Tags (comma separated)"<input type="text" prop:value=move || edit.with(|e| e.tags.join(", "))
-                    on:change=move |ev| edit.update(|e| e.tags = event_target_value(&ev).split(',').map(str::to_string).collect())/></label>
-                <label>"Rate on file (USD)"<input type="text" prop:value=move || edit.with(|e| e.rate_cents.map(|r| (r / 100).to_string()).unwrap_or_default())
-                    on:change=move |ev| edit.update(|e| e.rate_cents = amount_cents(&event_target_value(&ev)))/></label>
-                <label class="wide">"Preferences"<textarea rows=2 prop:value=move || edit.with(|e| e.preferences.clone()) on:change=move |ev| edit.update(|e| e.preferences = event_target_value(&ev))></textarea></label>
-                <label class="wide">"Notes"<textarea rows=4 prop:value=move || edit.with(|e| e.notes.clone()) on:change=move |ev| edit.update(|e| e.notes = event_target_value(&ev))></textarea></label>
+                <label>"Name"<input type="text" prop:value=edit.with_untracked(|e| e.name.clone()) on:input=move |ev| edit.update(|e| e.name = event_target_value(&ev))/></label>
+                <label>"Tags (comma separated)"<input type="text" prop:value=edit.with_untracked(|e| e.tags.join(", "))
+                    on:input=move |ev| edit.update(|e| e.tags = event_target_value(&ev).split(',').map(str::to_string).collect())/></label>
+                <label>"Rate on file (USD)"<input type="text" prop:value=edit.with_untracked(|e| e.rate_cents.map(|r| (r / 100).to_string()).unwrap_or_default())
+                    on:input=move |ev| edit.update(|e| e.rate_cents = amount_cents(&event_target_value(&ev)))/></label>
+                <label class="wide">"Preferences"<textarea rows=2 prop:value=edit.with_untracked(|e| e.preferences.clone()) on:input=move |ev| edit.update(|e| e.preferences = event_target_value(&ev))></textarea></label>
+                <label class="wide">"Notes"<textarea rows=4 prop:value=edit.with_untracked(|e| e.notes.clone()) on:input=move |ev| edit.update(|e| e.notes = event_target_value(&ev))></textarea></label>
                 {(!p.custom.is_empty()).then(|| view! {
                     <dl class="portal-facts">{p.custom.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}</dl>
                 })}

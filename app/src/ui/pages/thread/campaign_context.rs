@@ -93,12 +93,12 @@ pub fn EnrollmentTermsEditor(thread_id: String, enrollment: EnrollmentView) -> i
             let id = thread_id.clone();
             view! {
                 <form class="terms-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch((id.clone(), terms.get_untracked())); }>
-                    <label>"Next action"<input type="text" maxlength="200" prop:value=move || terms.with(|t| t.next_action.clone())
-                        on:change=move |ev| terms.update(|t| t.next_action = event_target_value(&ev))/></label>
-                    <label>"Agreed terms (rate, deliverables, usage)"<textarea rows=3 prop:value=move || terms.with(|t| t.agreed_terms.clone())
-                        on:change=move |ev| terms.update(|t| t.agreed_terms = event_target_value(&ev))></textarea></label>
-                    <label>"Shipping address"<textarea rows=2 prop:value=move || terms.with(|t| t.shipping_info.clone().unwrap_or_default())
-                        on:change=move |ev| terms.update(|t| t.shipping_info = Some(event_target_value(&ev)))></textarea></label>
+                    <label>"Next action"<input type="text" maxlength="200" prop:value=terms.with_untracked(|t| t.next_action.clone())
+                        on:input=move |ev| terms.update(|t| t.next_action = event_target_value(&ev))/></label>
+                    <label>"Agreed terms (rate, deliverables, usage)"<textarea rows=3 prop:value=terms.with_untracked(|t| t.agreed_terms.clone())
+                        on:input=move |ev| terms.update(|t| t.agreed_terms = event_target_value(&ev))></textarea></label>
+                    <label>"Shipping address"<textarea rows=2 prop:value=terms.with_untracked(|t| t.shipping_info.clone().unwrap_or_default())
+                        on:input=move |ev| terms.update(|t| t.shipping_info = Some(event_target_value(&ev)))></textarea></label>
                     <div class="settings-actions">
                         <button class="btn btn-primary btn-small" type="submit">"Save terms"</button>
                         <button class="btn btn-ghost btn-small" type="button" on:click=move |_| editing.set(false)>"Cancel"</button>

@@ -152,7 +152,8 @@ pub async fn save(
     let mut vars = Map::new();
     vars.insert("ws".into(), json!(ws));
     vars.insert("id".into(), json!(id));
-    vars.insert("f".into(), json!(form));
+    // Absent options must read as NONE, not NULL (`db::without_nulls`).
+    vars.insert("f".into(), crate::db::without_nulls(json!(form)));
     vars.insert("client_name".into(), json!(client.name));
     vars.insert("now".into(), json!(now));
     let changed: Vec<&str> = match &before {

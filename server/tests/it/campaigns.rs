@@ -64,6 +64,15 @@ async fn an_owner_runs_clients_and_campaigns_and_a_member_only_reads() {
         "{got:?}"
     );
 
+    // A campaign with no ceiling and no dates is fine too.
+    let mut bare = full_form(&client.id);
+    for k in ["rate_ceiling_cents", "content_due", "post_by"] {
+        bare["form"][k] = serde_json::Value::Null;
+    }
+    bare["form"]["name"] = json!("Bare campaign");
+    let b: CampaignForm = h.call("save_campaign", Some(&owner), bare).await.unwrap();
+    assert_eq!((b.rate_ceiling_cents, b.content_due), (None, None));
+
     // Duplicate: a draft with the same terms; close and reopen.
     let copy: CampaignForm = h
         .call(
@@ -103,7 +112,7 @@ async fn an_owner_runs_clients_and_campaigns_and_a_member_only_reads() {
             .find(|c| c.id == client.id)
             .unwrap()
             .campaigns,
-        2
+        3
     );
     // A seeded campaign's counts per stage add up to its threads.
     let seeded = page

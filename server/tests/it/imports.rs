@@ -331,6 +331,30 @@ async fn bad_files_get_a_clear_message_and_store_nothing() {
         "{:?}",
         preview.rows[0]
     );
+    // Imported without a campaign: the one good row, nobody enrolled.
+    let done: ImportStatus = h
+        .call("start_import", Some(&cookie), settings(&up, None, false))
+        .await
+        .unwrap();
+    assert_eq!(done.campaign_name, None);
+    server::imports::run_once(&h.state).await.unwrap();
+    let done: ImportStatus = h
+        .call(
+            "import_status",
+            Some(&cookie),
+            json!({ "job_id": up.job_id }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            done.state.as_str(),
+            done.created,
+            done.enrolled,
+            done.skipped
+        ),
+        ("done", 1, 0, 2)
+    );
     // Another workspace's job and campaign are not found.
     let other = h.sign_in_as(&h.b, Role::Owner).await;
     let got: Result<ImportPreview, AppError> = h

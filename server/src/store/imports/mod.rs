@@ -129,7 +129,7 @@ pub async fn start(
          UPDATE type::record('import_job', $id) SET state = 'running', chunks = $n, next_chunk = 0, options = $options,
              skipped = $skipped, lease_until = NONE;
          COMMIT TRANSACTION;",
-        json!({ "id": job_id, "chunks": chunks, "n": chunks.len(), "options": settings, "skipped": skipped }),
+        json!({ "id": job_id, "chunks": chunks, "n": chunks.len(), "options": crate::db::without_nulls(json!(settings)), "skipped": skipped }),
     )
     .await;
     match resp.as_mut() {

@@ -101,6 +101,9 @@ fn CampaignList(
                 </tbody>
             </table>
         </div>
+        <div class="funnel-legend" aria-hidden="true">
+            {crate::model::Stage::ALL.into_iter().map(|s| view! { <span class=format!("legend-{}", s.as_str())>{s.label()}</span> }).collect_view()}
+        </div>
         <Clients clients can_manage reload/>
     }
 }
@@ -180,7 +183,7 @@ fn Clients(clients: Vec<ClientView>, can_manage: bool, reload: RwSignal<u32>) ->
                 {clients.into_iter().map(|c| view! { <ClientLine client=c can_manage reload/> }).collect_view()}
             </ul>
             {can_manage.then(|| view! {
-                <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); create.dispatch(name.get_untracked()); }>
+                <form class="row-form" on:submit=move |ev| { ev.prevent_default(); create.dispatch(name.get_untracked()); }>
                     <input type="text" placeholder="New client's name" aria-label="New client's name" maxlength="80"
                         prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                     <button class="btn" type="submit">"Add client"</button>
@@ -223,7 +226,7 @@ fn ClientLine(client: ClientView, can_manage: bool, reload: RwSignal<u32>) -> im
             {move || if editing.get() {
                 let id_r = id_r.clone();
                 view! {
-                    <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); rename.dispatch((id_r.clone(), name.get_untracked())); editing.set(false); }>
+                    <form class="row-form" on:submit=move |ev| { ev.prevent_default(); rename.dispatch((id_r.clone(), name.get_untracked())); editing.set(false); }>
                         <input type="text" aria-label="Client name" maxlength="80" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                         <button class="btn btn-small" type="submit">"Save"</button>
                     </form>

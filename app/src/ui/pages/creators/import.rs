@@ -121,7 +121,7 @@ pub fn ImportPanel(campaigns: Vec<NamedRef>, done: RwSignal<u32>) -> impl IntoVi
         <section class="settings-card import-form" aria-label="Import creators from CSV">
             <h3>"Import creators from a CSV file"</h3>
             <p class="settings-note">"UTF-8 (with or without BOM), comma, semicolon or tab separated, up to 10 MB and 50,000 rows. Existing creators are matched by email, phone or Instagram and never duplicated."</p>
-            <div class="inline-form">
+            <div class="row-form">
                 <input id="import-file" type="file" accept=".csv,text/csv,.tsv,.txt" aria-label="CSV file"/>
                 <button class="btn" type="button" on:click=move |_| { send.dispatch(()); }>"Upload"</button>
                 {move || send.pending().get().then(|| view! { <span class="muted">"Reading the file…"</span> })}
@@ -212,9 +212,9 @@ fn follow(job: String, status: RwSignal<Option<ImportStatus>>, done: RwSignal<u3
 fn Preview(p: ImportPreview) -> impl IntoView {
     view! {
         <div class="import-summary" role="status">
-            <div><strong>{p.new}</strong>"new creators"</div>
+            <div><strong>{p.new}</strong>{if p.new == 1 { "new creator" } else { "new creators" }}</div>
             <div><strong>{p.matched}</strong>"already in the workspace"</div>
-            <div><strong>{p.skipped}</strong>"rows skipped"</div>
+            <div><strong>{p.skipped}</strong>{if p.skipped == 1 { "row skipped" } else { "rows skipped" }}</div>
         </div>
         <div class="creator-table-wrap">
             <table class="preview-table">

@@ -49,7 +49,7 @@ fn Profile(p: CreatorProfile, reload: RwSignal<u32>) -> impl IntoView {
                 <Avatar name=p.name.clone() url=p.avatar.clone()/>
                 <div>
                     <h2>{p.name.clone()}</h2>
-                    <p class="muted">{p.handle.clone()}" · "{p.campaigns.len()}" campaigns"</p>
+                    <p class="muted">{format!("{} · {} campaign{}", p.handle, p.campaigns.len(), if p.campaigns.len() == 1 { "" } else { "s" })}</p>
                     <p>{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</p>
                 </div>
             </div>

@@ -70,9 +70,20 @@ impl CreatorsApi for AppState {
     }
 
     async fn remove_from_campaign(&self, caller: &Caller, thread_id: &str) -> Result<(), AppError> {
-        creators::archive_enrollment(&self.db, caller, thread_id, self.clock.now_ms())
+        let now = self.clock.now_ms();
+        creators::archive_enrollment(&self.db, caller, thread_id, now)
             .await
-            .map_err(write_error)
+            .map_err(write_error)?;
+        // Its scheduled follow-ups end with it.
+        crate::store::followups::replan_after(
+            &self.db,
+            &caller.workspace_id,
+            thread_id,
+            app::domain::followup::Cancel::CampaignClosed,
+            now,
+        )
+        .await;
+        Ok(())
     }
 
     async fn creator_profile(

@@ -17,6 +17,8 @@ struct Row {
     shipping: bool,
     stale: Option<bool>,
     campaign_status: String,
+    /// The creator was removed from the campaign (the thread is archived).
+    archived: bool,
     post_by: Option<i64>,
     creator: String,
     last_out: Option<i64>,
@@ -42,7 +44,7 @@ pub async fn situation(
         db,
         "SELECT enrollment.stage AS stage, enrollment.stage_at ?? enrollment.updated_at AS stage_at,
                 enrollment.followups_fired ?? 0 AS fired, enrollment.shipping_info != NONE AS shipping, stale,
-                campaign.status AS campaign_status, campaign.post_by AS post_by, campaign.followups AS followups,
+                campaign.status AS campaign_status, archived_at != NONE AS archived, campaign.post_by AS post_by, campaign.followups AS followups,
                 record::id(creator) AS creator,
                 (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'outbound' ORDER BY at DESC LIMIT 1)[0] AS last_out,
                 (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'inbound' ORDER BY at DESC LIMIT 1)[0] AS last_in
@@ -68,7 +70,8 @@ pub async fn situation(
             fired_in_stage: r.fired,
             has_shipping_info: r.shipping,
             post_by: r.post_by,
-            campaign_closed: r.campaign_status == "closed",
+            // Removed from the campaign: over for it, as if the campaign had closed.
+            campaign_closed: r.campaign_status == "closed" || r.archived,
             opted_out,
             stale: r.stale.unwrap_or(false),
         },

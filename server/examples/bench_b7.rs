@@ -87,7 +87,12 @@ async fn busy_creator(state: &AppState, caller: &Caller, per_thread: usize) -> S
     };
     for (t, tid) in threads.iter().enumerate() {
         let rows: Vec<serde_json::Value> = (0..per_thread)
-            .map(|m| json!({ "id": format!("m{t:02}x{m:04}"), "at": 1_000_000 + (m * 20 + t) as i64, "inbound": m % 2 == 0 }))
+            .map(|m| {
+                let text = format!("My rate is $1,500 for a Reel, here is the draft https://drive.example/d/m{t:02}x{m:04}");
+                let inbound = m % 2 == 0;
+                json!({ "id": format!("m{t:02}x{m:04}"), "at": 1_000_000 + (m * 20 + t) as i64, "inbound": inbound, "text": text,
+                        "c": inbound.then(|| app::domain::classify::classify(&text)) })
+            })
             .collect();
         exec(
             &state.db,
@@ -95,9 +100,7 @@ async fn busy_creator(state: &AppState, caller: &Caller, per_thread: usize) -> S
                  CREATE type::record('message', $r.id) SET workspace = workspace:bench, thread = type::record('thread', $tid),
                      direction = IF $r.inbound THEN 'inbound' ELSE 'outbound' END, channel = 'email',
                      sender_kind = IF $r.inbound THEN 'creator' ELSE 'teammate' END, sender_name = 'Someone',
-                     text = 'My rate is $1,500 for a Reel, here is the draft https://drive.example/d/' + $r.id, at = $r.at,
-                     status = 'delivered',
-                     classification = IF $r.inbound THEN { intents: [{ intent: 'rate', confidence: 90 }], links: ['https://drive.example/d/' + $r.id], source: 'rules' } END;
+                     text = $r.text, at = $r.at, status = 'delivered', classification = $r.c ?? NONE;
              };",
             json!({ "rows": rows, "tid": tid }),
         )

@@ -42,12 +42,9 @@ impl CreatorsApi for AppState {
         }
         let ids: Vec<String> = match selection {
             CreatorSelection::Ids(ids) => ids.clone(),
-            CreatorSelection::Matching(q) => creator_list::all(&self.db, ws, q)
-                .await
-                .map_err(internal)?
-                .into_iter()
-                .map(|c| c.id)
-                .collect(),
+            CreatorSelection::Matching(q) => {
+                creator_list::ids(&self.db, ws, q).await.map_err(internal)?
+            }
         };
         let by = crate::store::inbox::teammates(&self.db, ws)
             .await

@@ -153,6 +153,20 @@ pub async fn page(db: &Db, ws: &str, q: &CreatorQuery) -> Result<CreatorPage, Db
     })
 }
 
+/// The ids of every creator matching `q` (up to `ALL_LIMIT`), newest first: what an action on
+/// "all matching" takes.
+pub async fn ids(db: &Db, ws: &str, q: &CreatorQuery) -> Result<Vec<String>, DbError> {
+    let (lets, cond, mut vars) = conditions(ws, q);
+    vars.insert("limit".into(), json!(ALL_LIMIT));
+    let mut resp = exec(
+        db,
+        &format!("{lets} SELECT VALUE record::id(id) FROM creator WHERE {cond} ORDER BY created_at DESC, id LIMIT $limit;"),
+        Value::Object(vars),
+    )
+    .await?;
+    rows(&mut resp, usize::from(!lets.is_empty()))
+}
+
 /// Every creator matching `q` (up to `ALL_LIMIT`), newest first.
 pub async fn all(db: &Db, ws: &str, q: &CreatorQuery) -> Result<Vec<CreatorRow>, DbError> {
     let (lets, cond, mut vars) = conditions(ws, q);

@@ -55,7 +55,14 @@ struct Said {
     thread_id: String,
     text: String,
     at: i64,
-    classification: Classification,
+    /// Read leniently: a classification stored by an older version is skipped, not an error.
+    classification: serde_json::Value,
+}
+
+impl Said {
+    fn classification(&self) -> Option<Classification> {
+        serde_json::from_value(self.classification.clone()).ok()
+    }
 }
 
 /// The profile of a creator of the workspace's; none when there is no such creator.
@@ -98,7 +105,7 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     entries.truncate(PROFILE_ENTRIES);
     let quoted_rates = said
         .iter()
-        .filter(|s| s.classification.has(Intent::Rate))
+        .filter(|s| s.classification().is_some_and(|c| c.has(Intent::Rate)))
         .flat_map(|s| {
             quoted_amounts(&s.text).into_iter().map(|text| QuotedRate {
                 text,
@@ -120,9 +127,9 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
         .map(|c| {
             let mut links: Vec<String> = Vec::new();
             for s in said.iter().filter(|s| s.thread_id == c.thread_id) {
-                for l in &s.classification.links {
-                    if !links.contains(l) {
-                        links.push(l.clone());
+                for l in s.classification().map(|c| c.links).unwrap_or_default() {
+                    if !links.contains(&l) {
+                        links.push(l);
                     }
                 }
             }

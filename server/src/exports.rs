@@ -24,6 +24,20 @@ pub fn refuse(e: AppError) -> Response {
     (status, e.to_string()).into_response()
 }
 
+/// A CSV file to download, never cached.
+pub fn csv_download(file_name: &str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The signed-in caller of a download or upload, or the refusal to answer with.
 pub async fn caller_of(
     state: &AppState,
@@ -52,18 +66,7 @@ pub async fn audit_csv(
         return refuse(e);
     }
     match app::api::ReviewApi::audit_log(&state, &caller, &query, MAX_ROWS).await {
-        Ok(events) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            app::domain::csv::audit(&events),
-        )
-            .into_response(),
+        Ok(events) => csv_download("audit.csv", app::domain::csv::audit(&events)),
         Err(e) => refuse(e),
     }
 }
@@ -89,18 +92,7 @@ pub async fn creators_csv(
         ));
     }
     match crate::store::creator_list::all(&state.db, &caller.workspace_id, &query).await {
-        Ok(rows) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"creators.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            app::domain::creators::export(&rows),
-        )
-            .into_response(),
+        Ok(rows) => csv_download("creators.csv", app::domain::creators::export(&rows)),
         Err(e) => refuse(crate::errors::internal(e)),
     }
 }

@@ -10,7 +10,7 @@ use app::domain::import::{guess_mapping, read, MAX_BYTES};
 use app::model::ImportUpload;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::Digest;
@@ -103,16 +103,5 @@ pub async fn skipped_csv(
             &r.reason,
         ]));
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"skipped-rows.csv\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        csv,
-    )
-        .into_response()
+    crate::exports::csv_download("skipped-rows.csv", csv)
 }

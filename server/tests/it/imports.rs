@@ -41,6 +41,12 @@ fn settings(upload: &ImportUpload, campaign: Option<&str>, update: bool) -> Valu
     }})
 }
 
+async fn job_status(h: &Harness, cookie: &str, job: &str) -> ImportStatus {
+    h.call("import_status", Some(cookie), json!({ "job_id": job }))
+        .await
+        .unwrap()
+}
+
 async fn count(h: &Harness, sql: &str, ws: &str) -> u64 {
     h.value(sql, json!({ "ws": ws }))
         .await
@@ -115,14 +121,7 @@ async fn a_csv_is_previewed_imported_enrolled_and_imported_again_as_a_no_op() {
         .await;
     assert!(matches!(again, Err(AppError::Invalid(_))), "{again:?}");
     assert!(server::imports::run_once(&h.state).await.unwrap());
-    let done: ImportStatus = h
-        .call(
-            "import_status",
-            Some(&cookie),
-            json!({ "job_id": up.job_id }),
-        )
-        .await
-        .unwrap();
+    let done: ImportStatus = job_status(&h, &cookie, &up.job_id).await;
     assert_eq!(
         (
             done.state.as_str(),
@@ -199,14 +198,7 @@ async fn a_csv_is_previewed_imported_enrolled_and_imported_again_as_a_no_op() {
     .await
     .unwrap();
     server::imports::run_once(&h.state).await.unwrap();
-    let done: ImportStatus = h
-        .call(
-            "import_status",
-            Some(&cookie),
-            json!({ "job_id": up2.job_id }),
-        )
-        .await
-        .unwrap();
+    let done: ImportStatus = job_status(&h, &cookie, &up2.job_id).await;
     assert_eq!(
         (done.created, done.updated, done.unchanged, done.enrolled),
         (0, 0, 18, 0)
@@ -338,14 +330,7 @@ async fn bad_files_get_a_clear_message_and_store_nothing() {
         .unwrap();
     assert_eq!(done.campaign_name, None);
     server::imports::run_once(&h.state).await.unwrap();
-    let done: ImportStatus = h
-        .call(
-            "import_status",
-            Some(&cookie),
-            json!({ "job_id": up.job_id }),
-        )
-        .await
-        .unwrap();
+    let done: ImportStatus = job_status(&h, &cookie, &up.job_id).await;
     assert_eq!(
         (
             done.state.as_str(),
@@ -402,14 +387,7 @@ async fn a_restart_mid_import_resumes_without_a_duplicate() {
     let creators = count(&h, CREATORS, &ws).await;
     // The first worker writes one chunk of three and dies; its lease runs out.
     assert!(server::imports::run_chunks(&h.state, 1).await.unwrap());
-    let mid: ImportStatus = h
-        .call(
-            "import_status",
-            Some(&cookie),
-            json!({ "job_id": up.job_id }),
-        )
-        .await
-        .unwrap();
+    let mid: ImportStatus = job_status(&h, &cookie, &up.job_id).await;
     assert_eq!(
         (mid.state.as_str(), mid.done, mid.created),
         ("running", 500, 500)
@@ -421,14 +399,7 @@ async fn a_restart_mid_import_resumes_without_a_duplicate() {
     h.query("UPDATE import_job SET lease_until = 0;", json!({}))
         .await;
     assert!(server::imports::run_once(&h.state).await.unwrap());
-    let done: ImportStatus = h
-        .call(
-            "import_status",
-            Some(&cookie),
-            json!({ "job_id": up.job_id }),
-        )
-        .await
-        .unwrap();
+    let done: ImportStatus = job_status(&h, &cookie, &up.job_id).await;
     assert_eq!(
         (done.state.as_str(), done.created, done.enrolled),
         ("done", 1_200, 1_200)

@@ -302,3 +302,57 @@ async fn an_opt_out_said_in_the_portal_ends_consent_there() {
         .await;
     assert_eq!(audit, vec![json!("opt_out")]);
 }
+
+#[tokio::test]
+async fn enrollment_terms_are_edited_and_the_next_action_follows_the_stage() {
+    let h = Harness::with_sizes(4, 1).await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let thread = h.a.thread_ids[0].clone();
+    let detail: ThreadDetail = h
+        .call("get_thread", Some(&member), json!({ "thread_id": thread }))
+        .await
+        .unwrap();
+    let stage = detail.enrollment.stage;
+    let terms = |next: &str| {
+        json!({ "thread_id": thread, "terms": {
+            "agreed_terms": "$800 for 1 Reel, 30 days organic", "shipping_info": "12 Main St, Austin TX", "next_action": next } })
+    };
+    let e: EnrollmentView = h
+        .call("set_enrollment_terms", Some(&member), terms(""))
+        .await
+        .unwrap();
+    assert_eq!(
+        e.next_action,
+        app::domain::stage::default_next_action(stage)
+    );
+    assert_eq!(e.agreed_terms, "$800 for 1 Reel, 30 days organic");
+    assert_eq!(e.shipping_info.as_deref(), Some("12 Main St, Austin TX"));
+    // A teammate's own next action survives a stage move; the default would have followed it.
+    let e: EnrollmentView = h
+        .call(
+            "set_enrollment_terms",
+            Some(&member),
+            terms("Call Maya on Friday"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(e.next_action, "Call Maya on Friday");
+    let to = app::domain::stage::next_stages(stage)
+        .into_iter()
+        .find(|s| *s != Stage::Declined)
+        .expect("a stage to move to");
+    let moved: EnrollmentView = h
+        .call(
+            "set_stage",
+            Some(&member),
+            json!({ "thread_id": thread, "stage": to, "reason": null }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.next_action, "Call Maya on Friday");
+    let viewer = h.sign_in_as(&h.a, Role::Viewer).await;
+    let got: Result<EnrollmentView, AppError> = h
+        .call("set_enrollment_terms", Some(&viewer), terms(""))
+        .await;
+    assert!(matches!(got, Err(AppError::Forbidden(_))), "{got:?}");
+}

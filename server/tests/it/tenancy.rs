@@ -78,6 +78,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "creator_profile",
     "save_creator_profile",
     "set_creator_consent",
+    "set_enrollment_terms",
 ];
 
 /// Functions that change something: a viewer is refused each of them.
@@ -125,6 +126,7 @@ const WRITES: &[&str] = &[
     "remove_from_campaign",
     "save_creator_profile",
     "set_creator_consent",
+    "set_enrollment_terms",
 ];
 
 /// An id of the right shape that names nothing.
@@ -194,6 +196,9 @@ fn args_for(name: &str, thread: &str) -> Value {
             "mapping": [{ "kind": "name" }, { "kind": "email" }], "country": "US", "update_existing": false, "campaign_id": null } }),
         "import_status" => json!({ "job_id": NO_ID }),
         "list_creators" => json!({ "query": {} }),
+        "set_enrollment_terms" => {
+            json!({ "thread_id": thread, "terms": { "agreed_terms": "$500", "shipping_info": null, "next_action": "" } })
+        }
         "enroll_creators" => json!({ "selection": { "Ids": [NO_ID] }, "campaign_id": NO_ID }),
         "remove_from_campaign" => json!({ "thread_id": thread }),
         "creator_profile" => json!({ "creator_id": NO_ID }),
@@ -271,6 +276,7 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
         "revoke_portal_link",
         "snooze_thread",
         "remove_from_campaign",
+        "set_enrollment_terms",
     ] {
         let got: Result<Value, AppError> =
             h.call(name, Some(&cookie), args_for(name, &b_thread)).await;

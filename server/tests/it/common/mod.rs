@@ -224,6 +224,7 @@ impl Harness {
                 | "creator_profile"
                 | "save_creator_profile"
                 | "set_creator_consent"
+                | "set_enrollment_terms"
         );
         let body = if json {
             args.to_string()

@@ -134,56 +134,7 @@ fn Editor(clients: Vec<ClientView>, can_manage: bool, form: CampaignForm) -> imp
             {links}
         </header>
         <form class="settings-card campaign-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(f.get_untracked()); }>
-            <fieldset disabled=!can_manage>
-                <div class="form-grid">
-                    <Text f label="Name" get=|c| c.name.clone() set=|c, v| c.name = v/>
-                    <label>"Client"
-                        <select on:change=move |ev| f.update(|c| c.client_id = event_target_value(&ev))>
-                            {clients.iter().filter(|c| !c.archived || f.with_untracked(|x| x.client_id == c.id)).map(|c| {
-                                let (id, selected) = (c.id.clone(), f.with_untracked(|x| x.client_id == c.id));
-                                view! { <option value=id selected=selected>{c.name.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <Choice f label="Kind" options=&[("paid", "Paid"), ("gifting", "Gifting")] get=|c| c.kind.clone() set=|c, v| c.kind = v/>
-                    <Choice f label="Status" options=&[("draft", "Draft"), ("active", "Active"), ("closed", "Closed")] get=|c| c.status.clone() set=|c, v| c.status = v/>
-                </div>
-                <fieldset class="platforms">
-                    <legend>"Platforms"</legend>
-                    {PLATFORMS.iter().map(|p| view! {
-                        <label class="check">
-                            <input type="checkbox" prop:checked=move || f.with(|c| c.platforms.iter().any(|x| x == p))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    f.update(|c| { c.platforms.retain(|x| x != p); if on { c.platforms.push(p.to_string()); } });
-                                }/>
-                            {*p}
-                        </label>
-                    }).collect_view()}
-                </fieldset>
-                <Area f label="Brief" rows=8 get=|c| c.brief.clone() set=|c, v| c.brief = v/>
-                <Area f label="Creator guidance" rows=4 get=|c| c.creator_guidance.clone() set=|c, v| c.creator_guidance = v/>
-                <Area f label="Negotiation language" rows=3 get=|c| c.negotiation_language.clone() set=|c, v| c.negotiation_language = v/>
-                <div class="form-grid">
-                    {can_manage.then(|| view! {
-                        <Text f label="Rate ceiling (USD, managers only)"
-                            get=|c| c.rate_ceiling_cents.map(|x| format!("{}", x / 100)).unwrap_or_default()
-                            set=|c, v| c.rate_ceiling_cents = amount_cents(&v)/>
-                    })}
-                    <Text f label="Compensation" get=|c| c.compensation.clone() set=|c, v| c.compensation = v/>
-                    <Text f label="Content due" kind="date" get=|c| c.content_due.map(iso_date).unwrap_or_default() set=|c, v| c.content_due = parse_iso_date(&v)/>
-                    <Text f label="Post by" kind="date" get=|c| c.post_by.map(iso_date).unwrap_or_default() set=|c, v| c.post_by = parse_iso_date(&v)/>
-                </div>
-                <div class="form-grid">
-                    <Area f label="Deliverables (one per line)" rows=4 get=|c| c.deliverables.join("\n") set=|c, v| c.deliverables = lines(&v)/>
-                    <Area f label="Products a creator may pick (one per line)" rows=4 get=|c| c.products.join("\n") set=|c, v| c.products = lines(&v)/>
-                </div>
-                <Area f label="Usage-rights terms" rows=3 get=|c| c.usage_terms.clone() set=|c, v| c.usage_terms = v/>
-                <div class="form-grid">
-                    <Text f label="Instagram handles to track" get=handles_text set=|c, v| c.tracking_handles = words(&v)/>
-                    <Text f label="Hashtags to track" get=hashtags_text set=|c, v| c.tracking_hashtags = words(&v)/>
-                </div>
-            </fieldset>
+            <Fields f clients can_manage/>
             {can_manage.then(|| view! {
                 <div class="settings-actions">
                     <button class="btn btn-primary" type="submit">"Save campaign"</button>
@@ -216,6 +167,63 @@ fn hashtags_text(c: &CampaignForm) -> String {
         .map(|h| format!("#{h}"))
         .collect();
     tagged.join(" ")
+}
+
+/// Every field of the campaign, read-only unless the caller manages campaigns.
+#[component]
+fn Fields(f: RwSignal<CampaignForm>, clients: Vec<ClientView>, can_manage: bool) -> impl IntoView {
+    view! {
+        <fieldset disabled=!can_manage>
+            <div class="form-grid">
+                <Text f label="Name" get=|c| c.name.clone() set=|c, v| c.name = v/>
+                <label>"Client"
+                    <select on:change=move |ev| f.update(|c| c.client_id = event_target_value(&ev))>
+                        {clients.iter().filter(|c| !c.archived || f.with_untracked(|x| x.client_id == c.id)).map(|c| {
+                            let (id, selected) = (c.id.clone(), f.with_untracked(|x| x.client_id == c.id));
+                            view! { <option value=id selected=selected>{c.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <Choice f label="Kind" options=&[("paid", "Paid"), ("gifting", "Gifting")] get=|c| c.kind.clone() set=|c, v| c.kind = v/>
+                <Choice f label="Status" options=&[("draft", "Draft"), ("active", "Active"), ("closed", "Closed")] get=|c| c.status.clone() set=|c, v| c.status = v/>
+            </div>
+            <fieldset class="platforms">
+                <legend>"Platforms"</legend>
+                {PLATFORMS.iter().map(|p| view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || f.with(|c| c.platforms.iter().any(|x| x == p))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                f.update(|c| { c.platforms.retain(|x| x != p); if on { c.platforms.push(p.to_string()); } });
+                            }/>
+                        {*p}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <Area f label="Brief" rows=8 get=|c| c.brief.clone() set=|c, v| c.brief = v/>
+            <Area f label="Creator guidance" rows=4 get=|c| c.creator_guidance.clone() set=|c, v| c.creator_guidance = v/>
+            <Area f label="Negotiation language" rows=3 get=|c| c.negotiation_language.clone() set=|c, v| c.negotiation_language = v/>
+            <div class="form-grid">
+                {can_manage.then(|| view! {
+                    <Text f label="Rate ceiling (USD, managers only)"
+                        get=|c| c.rate_ceiling_cents.map(|x| format!("{}", x / 100)).unwrap_or_default()
+                        set=|c, v| c.rate_ceiling_cents = amount_cents(&v)/>
+                })}
+                <Text f label="Compensation" get=|c| c.compensation.clone() set=|c, v| c.compensation = v/>
+                <Text f label="Content due" kind="date" get=|c| c.content_due.map(iso_date).unwrap_or_default() set=|c, v| c.content_due = parse_iso_date(&v)/>
+                <Text f label="Post by" kind="date" get=|c| c.post_by.map(iso_date).unwrap_or_default() set=|c, v| c.post_by = parse_iso_date(&v)/>
+            </div>
+            <div class="form-grid">
+                <Area f label="Deliverables (one per line)" rows=4 get=|c| c.deliverables.join("\n") set=|c, v| c.deliverables = lines(&v)/>
+                <Area f label="Products a creator may pick (one per line)" rows=4 get=|c| c.products.join("\n") set=|c, v| c.products = lines(&v)/>
+            </div>
+            <Area f label="Usage-rights terms" rows=3 get=|c| c.usage_terms.clone() set=|c, v| c.usage_terms = v/>
+            <div class="form-grid">
+                <Text f label="Instagram handles to track" get=handles_text set=|c, v| c.tracking_handles = words(&v)/>
+                <Text f label="Hashtags to track" get=hashtags_text set=|c, v| c.tracking_hashtags = words(&v)/>
+            </div>
+        </fieldset>
+    }
 }
 
 fn lines(v: &str) -> Vec<String> {

@@ -158,9 +158,16 @@ async fn main() {
         update_existing: false,
         campaign_id: None,
     };
+    let uploaded_s = t.elapsed().as_secs_f64();
     state.start_import(&caller, &job, &settings).await.unwrap();
+    let started_s = t.elapsed().as_secs_f64();
     while server::imports::run_once(&state).await.unwrap() {}
     let import_s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "  upload (read, keep) {uploaded_s:.2}s, start (check every row, keep) {:.2}s, worker {:.2}s",
+        started_s - uploaded_s,
+        import_s - started_s
+    );
     let status = state.import_status(&caller, &job).await.unwrap();
     assert_eq!(status.created as usize, creators, "{status:?}");
     eprintln!(

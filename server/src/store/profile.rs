@@ -77,13 +77,12 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
              SELECT record::id(id) AS thread_id, record::id(campaign) AS campaign_id, campaign_name, client_name, stage,
                     enrollment.decline_reason AS decline_reason, enrollment.agreed_terms AS agreed_terms,
                     archived_at != NONE AS archived, last_at
-                 FROM thread WHERE creator = type::record('creator', $c) AND workspace = type::record('workspace', $ws)
-                 ORDER BY last_at DESC;
-             SELECT {MESSAGE_FIELDS}, record::id(thread) AS thread_id FROM message
-                 WHERE thread IN $threads ORDER BY at DESC LIMIT $limit;
-             SELECT record::id(thread) AS thread_id, text, at, classification FROM message
-                 WHERE thread IN $threads AND direction = 'inbound' AND classification != NONE
-                 AND (classification.links != [] OR 'rate' IN classification.intents.intent) ORDER BY at DESC;"
+                 FROM thread WHERE creator = type::record('creator', $c) ORDER BY last_at DESC;
+             RETURN array::flatten($threads.map(|$t| (SELECT {MESSAGE_FIELDS}, record::id(thread) AS thread_id FROM message
+                 WHERE thread = $t ORDER BY at DESC LIMIT $limit)));
+             RETURN array::flatten($threads.map(|$t| (SELECT record::id(thread) AS thread_id, text, at, classification FROM message
+                 WHERE thread = $t AND direction = 'inbound' AND classification != NONE
+                 AND (classification.links != [] OR 'rate' IN classification.intents.intent))));"
         ),
         json!({ "c": creator_id, "ws": ws, "limit": PROFILE_ENTRIES + 1 }),
     )
@@ -92,8 +91,11 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
         return Ok(None);
     };
     let campaigns: Vec<Campaign> = rows(&mut resp, 2)?;
+    // Each thread's newest entries (read by the thread's index, thread by thread), newest first.
     let mut entries: Vec<Entry> = rows(&mut resp, 3)?;
-    let said: Vec<Said> = rows(&mut resp, 4)?;
+    entries.sort_by(|a, b| b.message.at.cmp(&a.message.at));
+    let mut said: Vec<Said> = rows(&mut resp, 4)?;
+    said.sort_by(|a, b| b.at.cmp(&a.at));
     let name_of = |tid: &str| {
         campaigns
             .iter()

@@ -1,7 +1,8 @@
 //! CSV imports of creators: the upload (`upload`), and the worker that writes a started job
-//! chunk by chunk. Each chunk — its new and updated creators, their enrollments and the job's
-//! cursor — is one transaction (`store::imports::write`), so a restart resumes after the last
-//! chunk written and never writes one twice; the job is held under a lease renewed per chunk.
+//! chunk by chunk, two at a time. Each chunk — its new and updated creators, their enrollments
+//! and its own written mark with its counts — is one transaction (`store::imports::write`), so a
+//! restart resumes with the chunks not written and never writes one twice; the job is held
+//! under a lease renewed per chunk.
 
 pub mod upload;
 
@@ -16,12 +17,15 @@ use app::domain::import::apply::{
 };
 use app::domain::import::{check_rows, CheckedRow, Table};
 use app::model::{ImportSettings, SkippedRow};
+use futures::StreamExt;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 const LEASE_MS: i64 = 60_000;
 const POLL: Duration = Duration::from_secs(2);
+/// Chunks written at once (the machine has two cores).
+const CONCURRENT_CHUNKS: usize = 2;
 
 /// A table's rows under a mapping: the ready ones and the skipped ones (with every row as
 /// checked, for the preview).
@@ -105,20 +109,45 @@ pub async fn run_chunks(state: &AppState, max: u32) -> Result<bool, DbError> {
         },
         None => None,
     };
-    let end = job.chunks.min(job.next_chunk.saturating_add(max));
-    for index in job.next_chunk..end {
-        let now = state.clock.now_ms();
-        write::renew(db, &job.id, now + LEASE_MS).await?;
-        let rows = write::chunk(db, &job.id, index).await?;
-        let planned = plan_chunk(db, &job, &rows, campaign.as_ref()).await?;
-        write::write_chunk(db, &job, index, campaign.as_ref(), planned, now).await?;
+    let pending = write::pending_chunks(db, &job.id).await?;
+    let take: Vec<u32> = pending.iter().copied().take(max as usize).collect();
+    // Two chunks at a time (each is its own transaction over its own records); a chunk that
+    // failed beside another (two rows naming one existing creator) is planned again alone.
+    let campaign = campaign.as_ref();
+    let job = &job;
+    let outcomes: Vec<(u32, Result<bool, DbError>)> = futures::stream::iter(take.iter().copied())
+        .map(|index| async move { (index, write_one(state, job, index, campaign).await) })
+        .buffer_unordered(CONCURRENT_CHUNKS)
+        .collect()
+        .await;
+    for (index, outcome) in outcomes {
+        if let Err(e) = outcome {
+            tracing::warn!(job = %job.id, index, error = %e, "import chunk failed beside another; writing it again");
+            write_one(state, job, index, campaign).await?;
+        }
     }
-    if end < job.chunks {
+    if take.len() < pending.len() {
         return Ok(true);
     }
-    write::finish(db, &job, state.clock.now_ms()).await?;
+    write::finish(db, job, state.clock.now_ms()).await?;
     tracing::info!(job = %job.id, chunks = job.chunks, "import finished");
     Ok(true)
+}
+
+/// Plans chunk `index` against the creators as they are now and writes it (renewing the lease);
+/// `false` when it was written already.
+async fn write_one(
+    state: &AppState,
+    job: &Claimed,
+    index: u32,
+    campaign: Option<&CampaignRef>,
+) -> Result<bool, DbError> {
+    let db = &state.db;
+    let now = state.clock.now_ms();
+    write::renew(db, &job.id, now + LEASE_MS).await?;
+    let rows = write::chunk(db, &job.id, index).await?;
+    let planned = plan_chunk(db, job, &rows, campaign).await?;
+    write::write_chunk(db, job, index, campaign, planned, now).await
 }
 
 /// What one chunk's rows do, against the creators they match now.

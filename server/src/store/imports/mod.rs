@@ -164,13 +164,50 @@ const STATUS_FIELDS: &str = "record::id(id) AS id, file_name, state, rows, chunk
     (IF options.campaign_id != NONE THEN type::record('campaign', options.campaign_id).name ELSE NONE END) AS campaign_name,
     error, created_at, finished_at";
 
+/// A running job's chunks written so far: how many, and their counts.
+#[derive(Default, Deserialize)]
+struct Progress {
+    written: u32,
+    created: u32,
+    updated: u32,
+    unchanged: u32,
+    enrolled: u32,
+    skipped: u32,
+}
+
+async fn progress(db: &Db, job: &str) -> Result<Progress, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT count() AS written, math::sum(created) AS created, math::sum(updated) AS updated,
+                math::sum(unchanged) AS unchanged, math::sum(enrolled) AS enrolled,
+                math::sum(array::len(skips)) AS skipped
+             FROM import_chunk WHERE job = type::record('import_job', $id) AND written = true GROUP ALL;",
+        json!({ "id": job }),
+    )
+    .await?;
+    Ok(first(&mut resp, 0)?.unwrap_or_default())
+}
+
+/// A job as it stands: a running one counts the chunks written so far.
+async fn with_progress(db: &Db, mut r: StatusRow) -> Result<ImportStatus, DbError> {
+    if r.state == "running" {
+        let p = progress(db, &r.id).await?;
+        r.next_chunk = p.written;
+        r.created = p.created;
+        r.updated = p.updated;
+        r.unchanged = p.unchanged;
+        r.enrolled = p.enrolled;
+        r.skipped += p.skipped;
+    }
+    Ok(status_of(r))
+}
+
 fn status_of(r: StatusRow) -> ImportStatus {
+    let ready = r.rows.saturating_sub(r.skipped);
     let done = match r.state.as_str() {
-        "done" => r.rows.saturating_sub(r.skipped),
-        "running" => {
-            let ready = r.rows.saturating_sub(r.skipped);
-            (r.next_chunk * CHUNK_ROWS as u32).min(ready)
-        }
+        "done" => ready,
+        // Every chunk but the last holds CHUNK_ROWS ready rows.
+        "running" => (r.next_chunk * CHUNK_ROWS as u32).min(ready),
         _ => 0,
     };
     let _ = r.chunks;
@@ -204,7 +241,10 @@ pub async fn status(db: &Db, ws: &str, job_id: &str) -> Result<Option<ImportStat
         json!({ "id": job_id, "ws": ws }),
     )
     .await?;
-    Ok(first::<StatusRow>(&mut resp, 0)?.map(status_of))
+    match first::<StatusRow>(&mut resp, 0)? {
+        Some(r) => Ok(Some(with_progress(db, r).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The workspace's latest started imports, newest first.

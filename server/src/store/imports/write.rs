@@ -54,6 +54,17 @@ pub async fn renew(db: &Db, job: &str, until: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The chunks of `job` not written yet, in order.
+pub async fn pending_chunks(db: &Db, job: &str) -> Result<Vec<u32>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE index FROM import_chunk WHERE job = type::record('import_job', $id) AND written != true ORDER BY index;",
+        json!({ "id": job }),
+    )
+    .await?;
+    rows(&mut resp, 0)
+}
+
 pub async fn chunk(db: &Db, job: &str, index: u32) -> Result<Vec<ReadyRow>, DbError> {
     let mut resp = exec(
         db,
@@ -155,8 +166,9 @@ pub struct ChunkWrite {
     pub skipped: Vec<SkippedRow>,
 }
 
-/// Writes chunk `index` of `job` and moves its cursor past it, in one transaction; `false` when
-/// the chunk was written already (the cursor moved on).
+/// Writes chunk `index` of `job` and marks it written with its counts, in one transaction;
+/// `false` when the chunk was written already. Chunks of one job may be written concurrently:
+/// each touches its own records (the job's totals are summed when it finishes).
 pub async fn write_chunk(
     db: &Db,
     job: &Claimed,
@@ -187,7 +199,7 @@ pub async fn write_chunk(
     };
     let sql = format!(
         "BEGIN TRANSACTION;
-         IF (SELECT VALUE next_chunk FROM ONLY type::record('import_job', $job)) != $index {{ THROW 'chunk written already'; }};
+         IF (SELECT VALUE written FROM ONLY type::record('import_chunk', [$job, $index])) = true {{ THROW 'chunk written already'; }};
          FOR $c IN $creates {{
              CREATE type::record('creator', $c.id) SET workspace = type::record('workspace', $ws), name = $c.name, handle = $c.handle,
                  avatar = NONE, notes = $c.notes, identities = $c.identities, search = $c.search, tags = $c.tags,
@@ -201,8 +213,8 @@ pub async fn write_chunk(
                  WHERE creator = type::record('creator', $u.id);
          }};
          {enroll}
-         UPDATE type::record('import_job', $job) SET next_chunk = $index + 1, created += $n_created, updated += $n_updated,
-             enrolled += $n_enrolled, unchanged += $n_unchanged, skipped = array::concat(skipped, $skips);
+         UPDATE type::record('import_chunk', [$job, $index]) SET written = true, created = $n_created, updated = $n_updated,
+             enrolled = $n_enrolled, unchanged = $n_unchanged, skips = $skips;
          COMMIT TRANSACTION;"
     );
     match exec_transaction(db, &sql, Value::Object(vars)).await {
@@ -231,8 +243,13 @@ pub async fn finish(db: &Db, job: &Claimed, now: i64) -> Result<(), DbError> {
         db,
         &format!(
             "BEGIN TRANSACTION;
-             LET $j = SELECT created, updated, unchanged, enrolled, array::len(skipped) AS skipped FROM ONLY type::record('import_job', $job);
-             UPDATE type::record('import_job', $job) SET state = 'done', finished_at = $now, lease_until = NONE;
+             LET $c = SELECT created, updated, unchanged, enrolled, skips FROM import_chunk WHERE job = type::record('import_job', $job);
+             LET $j = {{ created: math::sum($c.created), updated: math::sum($c.updated), unchanged: math::sum($c.unchanged),
+                 enrolled: math::sum($c.enrolled),
+                 skipped: array::len(array::flatten($c.skips)) + array::len((SELECT VALUE skipped FROM ONLY type::record('import_job', $job))) }};
+             UPDATE type::record('import_job', $job) SET state = 'done', finished_at = $now, lease_until = NONE, next_chunk = chunks,
+                 created = $j.created, updated = $j.updated, unchanged = $j.unchanged, enrolled = $j.enrolled,
+                 skipped = array::concat(skipped, array::flatten($c.skips));
              DELETE import_chunk WHERE job = type::record('import_job', $job);
              {}
              COMMIT TRANSACTION;",

@@ -93,9 +93,9 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     let campaigns: Vec<Campaign> = rows(&mut resp, 2)?;
     // Each thread's newest entries (read by the thread's index, thread by thread), newest first.
     let mut entries: Vec<Entry> = rows(&mut resp, 3)?;
-    entries.sort_by(|a, b| b.message.at.cmp(&a.message.at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.message.at));
     let mut said: Vec<Said> = rows(&mut resp, 4)?;
-    said.sort_by(|a, b| b.at.cmp(&a.at));
+    said.sort_by_key(|s| std::cmp::Reverse(s.at));
     let name_of = |tid: &str| {
         campaigns
             .iter()

@@ -82,18 +82,19 @@ pub fn bind(
 
 /// Creates each `$enroll` entry's enrollment at Prospect and its thread in `$camp` (bound by
 /// [`bind`]). The thread's last entry reads as the enrollment until our first message.
-pub const ENROLL: &str = "FOR $n IN $enroll {
-    CREATE type::record('enrollment', $n.eid) SET workspace = type::record('workspace', $ws), creator = type::record('creator', $n.creator),
-        campaign = type::record('campaign', $camp.id), stage = 'prospect', decline_reason = NONE, assignee = NONE,
-        agreed_terms = '', shipping_info = NONE, next_action = $prospect_next, due_at = NONE,
-        created_at = $enrolled_at, updated_at = $enrolled_at, stage_at = $enrolled_at;
-    CREATE type::record('thread', $n.tid) SET workspace = type::record('workspace', $ws), enrollment = type::record('enrollment', $n.eid),
-        creator = type::record('creator', $n.creator), campaign = type::record('campaign', $camp.id), client = type::record('client', $camp.client_id),
-        creator_name = $n.name, creator_handle = $n.handle, creator_avatar = NONE, creator_search = $n.search,
-        campaign_name = $camp.name, client_name = $camp.client_name, stage = 'prospect', assignee = NONE, assignee_name = NONE,
-        channels = [], last_at = $enrolled_at, last_channel = 'note', last_sender_kind = 'teammate', last_sender_name = $enrolled_by,
-        last_snippet = 'Added to the campaign; not contacted yet', awaiting_since = NONE, unread = false;
-};";
+pub const ENROLL: &str = "INSERT INTO enrollment $enroll.map(|$n| {
+        id: type::record('enrollment', $n.eid), workspace: type::record('workspace', $ws), creator: type::record('creator', $n.creator),
+        campaign: type::record('campaign', $camp.id), stage: 'prospect', agreed_terms: '', next_action: $prospect_next,
+        created_at: $enrolled_at, updated_at: $enrolled_at, stage_at: $enrolled_at
+    }) RETURN NONE;
+    INSERT INTO thread $enroll.map(|$n| {
+        id: type::record('thread', $n.tid), workspace: type::record('workspace', $ws), enrollment: type::record('enrollment', $n.eid),
+        creator: type::record('creator', $n.creator), campaign: type::record('campaign', $camp.id), client: type::record('client', $camp.client_id),
+        creator_name: $n.name, creator_handle: $n.handle, creator_search: $n.search,
+        campaign_name: $camp.name, client_name: $camp.client_name, stage: 'prospect',
+        channels: [], last_at: $enrolled_at, last_channel: 'note', last_sender_kind: 'teammate', last_sender_name: $enrolled_by,
+        last_snippet: 'Added to the campaign; not contacted yet', unread: false
+    }) RETURN NONE;";
 
 #[derive(Deserialize)]
 struct Who {

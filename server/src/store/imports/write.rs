@@ -200,11 +200,11 @@ pub async fn write_chunk(
     let sql = format!(
         "BEGIN TRANSACTION;
          IF (SELECT VALUE written FROM ONLY type::record('import_chunk', [$job, $index])) = true {{ THROW 'chunk written already'; }};
-         FOR $c IN $creates {{
-             CREATE type::record('creator', $c.id) SET workspace = type::record('workspace', $ws), name = $c.name, handle = $c.handle,
-                 avatar = NONE, notes = $c.notes, identities = $c.identities, search = $c.search, tags = $c.tags,
-                 rate_cents = $c.rate_cents, custom = $c.custom, preferences = '', created_at = $now;
-         }};
+         INSERT INTO creator $creates.map(|$c| {{
+             id: type::record('creator', $c.id), workspace: type::record('workspace', $ws), name: $c.name, handle: $c.handle,
+             notes: $c.notes, identities: $c.identities, search: $c.search, tags: $c.tags, rate_cents: $c.rate_cents,
+             custom: $c.custom, preferences: '', created_at: $now
+         }}) RETURN NONE;
          FOR $u IN $updates {{
              UPDATE type::record('creator', $u.id) SET name = $u.name, handle = $u.handle, notes = $u.notes,
                  identities = array::concat(identities, $u.identities), search = $u.search, tags = $u.tags,

@@ -136,29 +136,17 @@ pub async fn enroll(
         .map(|w| entry(&w.id, &w.name, &w.handle, &w.search))
         .collect();
     let enrolled_now = fresh.len() + archived.len();
-    // Two chunks at a time: each is its own transaction over its own creators' records.
-    use futures::{StreamExt, TryStreamExt};
-    let batches: Vec<Map<String, Value>> = fresh
-        .chunks(500)
-        .map(|chunk: &[Value]| {
-            let mut vars = Map::new();
-            vars.insert("ws".into(), json!(ws));
-            bind(&mut vars, campaign, chunk.to_vec(), by, now);
-            vars
-        })
-        .collect();
-    futures::stream::iter(batches)
-        .map(|vars| async move {
-            crate::db::exec_transaction(
-                db,
-                &format!("BEGIN TRANSACTION; {ENROLL} COMMIT TRANSACTION;"),
-                Value::Object(vars),
-            )
-            .await
-        })
-        .buffer_unordered(2)
-        .try_collect::<Vec<_>>()
+    for chunk in fresh.chunks(500) {
+        let mut vars = Map::new();
+        vars.insert("ws".into(), json!(ws));
+        bind(&mut vars, campaign, chunk.to_vec(), by, now);
+        crate::db::exec_transaction(
+            db,
+            &format!("BEGIN TRANSACTION; {ENROLL} COMMIT TRANSACTION;"),
+            Value::Object(vars),
+        )
         .await?;
+    }
     if !archived.is_empty() {
         exec(
             db,

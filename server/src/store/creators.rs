@@ -56,7 +56,7 @@ pub async fn save_profile(
     }
     let mut resp = exec(
         db,
-        "SELECT handle, identities FROM creator WHERE id = type::record('creator', $c) AND workspace = type::record('workspace', $ws);",
+        "SELECT handle, identities FROM type::record('creator', $c) WHERE workspace = type::record('workspace', $ws);",
         json!({ "c": creator, "ws": caller.workspace_id }),
     )
     .await?;
@@ -107,7 +107,7 @@ pub async fn change_consent(
 ) -> Result<(), WriteError> {
     let mut resp = exec(
         db,
-        "SELECT VALUE identities FROM creator WHERE id = type::record('creator', $c) AND workspace = type::record('workspace', $ws);",
+        "SELECT VALUE identities FROM type::record('creator', $c) WHERE workspace = type::record('workspace', $ws);",
         json!({ "c": creator, "ws": caller.workspace_id }),
     )
     .await?;

@@ -72,7 +72,7 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
         &format!(
             "SELECT record::id(id) AS id, name, handle, avatar, notes, preferences ?? '' AS preferences, tags ?? [] AS tags,
                     identities, rate_cents, custom ?? {{}} AS custom
-                 FROM creator WHERE id = type::record('creator', $c) AND workspace = type::record('workspace', $ws);
+                 FROM type::record('creator', $c) WHERE workspace = type::record('workspace', $ws);
              LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
              SELECT record::id(id) AS thread_id, record::id(campaign) AS campaign_id, campaign_name, client_name, stage,
                     enrollment.decline_reason AS decline_reason, enrollment.agreed_terms AS agreed_terms,

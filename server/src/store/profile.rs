@@ -13,6 +13,9 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// The most rates named in messages a profile lists.
+const QUOTED_RATES: usize = 20;
+
 /// The newest entries the profile's timeline shows.
 pub const PROFILE_ENTRIES: usize = 200;
 
@@ -96,6 +99,14 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     entries.sort_by_key(|e| std::cmp::Reverse(e.message.at));
     let mut said: Vec<Said> = rows(&mut resp, 4)?;
     said.sort_by_key(|s| std::cmp::Reverse(s.at));
+    // Each classification read once (not once per campaign).
+    let said: Vec<(Said, Option<Classification>)> = said
+        .into_iter()
+        .map(|s| {
+            let c = s.classification();
+            (s, c)
+        })
+        .collect();
     let name_of = |tid: &str| {
         campaigns
             .iter()
@@ -105,17 +116,26 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     };
     let more = entries.len() > PROFILE_ENTRIES;
     entries.truncate(PROFILE_ENTRIES);
-    let quoted_rates = said
+    // The newest quote of each amount per campaign, at most `QUOTED_RATES`.
+    let mut quoted_rates: Vec<QuotedRate> = Vec::new();
+    let rate_messages = said
         .iter()
-        .filter(|s| s.classification().is_some_and(|c| c.has(Intent::Rate)))
-        .flat_map(|s| {
-            quoted_amounts(&s.text).into_iter().map(|text| QuotedRate {
-                text,
-                campaign_name: name_of(&s.thread_id),
-                at: s.at,
-            })
-        })
-        .collect();
+        .filter(|(_, c)| c.as_ref().is_some_and(|c| c.has(Intent::Rate)));
+    for (s, _) in rate_messages {
+        for text in quoted_amounts(&s.text) {
+            let campaign_name = name_of(&s.thread_id);
+            let seen = quoted_rates
+                .iter()
+                .any(|q| q.text == text && q.campaign_name == campaign_name);
+            if !seen && quoted_rates.len() < QUOTED_RATES {
+                quoted_rates.push(QuotedRate {
+                    text,
+                    campaign_name,
+                    at: s.at,
+                });
+            }
+        }
+    }
     let timeline = entries
         .into_iter()
         .map(|e| ProfileEntry {
@@ -128,10 +148,10 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
         .iter()
         .map(|c| {
             let mut links: Vec<String> = Vec::new();
-            for s in said.iter().filter(|s| s.thread_id == c.thread_id) {
-                for l in s.classification().map(|c| c.links).unwrap_or_default() {
-                    if !links.contains(&l) {
-                        links.push(l);
+            for (_, class) in said.iter().filter(|(s, _)| s.thread_id == c.thread_id) {
+                for l in class.iter().flat_map(|c| &c.links) {
+                    if !links.contains(l) {
+                        links.push(l.clone());
                     }
                 }
             }

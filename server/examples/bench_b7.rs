@@ -119,10 +119,16 @@ async fn probe(db: &db::Db, creator: &str) {
             RETURN array::flatten($threads.map(|$t| (SELECT id, at FROM message WHERE thread = $t ORDER BY at DESC LIMIT 201)));"),
         ("messages per thread, no order", "LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
             RETURN array::flatten($threads.map(|$t| (SELECT id, at FROM message WHERE thread = $t)));"),
+        ("rate and link messages per thread", "LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
+            RETURN array::flatten($threads.map(|$t| (SELECT record::id(thread) AS thread_id, text, at, classification FROM message
+                WHERE thread = $t AND direction = 'inbound' AND classification != NONE
+                AND (classification.links != [] OR 'rate' IN classification.intents.intent))));"),
+        ("campaigns with enrollment fields", "SELECT record::id(id) AS thread_id, campaign_name, enrollment.decline_reason AS d,
+            enrollment.agreed_terms AS t FROM thread WHERE creator = type::record('creator', $c) ORDER BY last_at DESC;"),
         ("one thread's messages", "LET $t = (SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c))[0];
             SELECT id, at FROM message WHERE thread = $t;"),
     ];
-    for (name, sql) in shapes {
+    for (name, sql) in shapes.iter() {
         let t = Instant::now();
         for _ in 0..5 {
             exec(db, sql, json!({ "c": creator })).await.unwrap();

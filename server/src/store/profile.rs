@@ -6,7 +6,7 @@ use crate::db::{exec, first, rows, Db, DbError};
 use app::domain::classify::{Classification, Intent};
 use app::domain::creators::quoted_amounts;
 use app::model::{
-    CreatorProfile, DeclineReason, Identity, MessageView, ProfileCampaign, ProfileEntry,
+    CreatorProfile, DeclineReason, Direction, Identity, MessageView, ProfileCampaign, ProfileEntry,
     QuotedRate, Stage,
 };
 use serde::Deserialize;
@@ -53,21 +53,6 @@ struct Entry {
     message: MessageView,
 }
 
-#[derive(Deserialize)]
-struct Said {
-    thread_id: String,
-    text: String,
-    at: i64,
-    /// Read leniently: a classification stored by an older version is skipped, not an error.
-    classification: serde_json::Value,
-}
-
-impl Said {
-    fn classification(&self) -> Option<Classification> {
-        serde_json::from_value(self.classification.clone()).ok()
-    }
-}
-
 /// The profile of a creator of the workspace's; none when there is no such creator.
 pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorProfile>, DbError> {
     let mut resp = exec(
@@ -81,11 +66,8 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
                     enrollment.decline_reason AS decline_reason, enrollment.agreed_terms AS agreed_terms,
                     archived_at != NONE AS archived, last_at
                  FROM thread WHERE creator = type::record('creator', $c) ORDER BY last_at DESC;
-             RETURN array::flatten($threads.map(|$t| (SELECT {MESSAGE_FIELDS}, record::id(thread) AS thread_id FROM message
-                 WHERE thread = $t ORDER BY at DESC LIMIT $limit)));
-             RETURN array::flatten($threads.map(|$t| (SELECT record::id(thread) AS thread_id, text, at, classification FROM message
-                 WHERE thread = $t AND direction = 'inbound' AND classification != NONE
-                 AND (classification.links != [] OR 'rate' IN classification.intents.intent))));"
+             RETURN array::flatten($threads.map(|$t| (SELECT {MESSAGE_FIELDS}, classification, record::id(thread) AS thread_id
+                 FROM message WHERE thread = $t ORDER BY at DESC LIMIT $limit)));"
         ),
         json!({ "c": creator_id, "ws": ws, "limit": PROFILE_ENTRIES + 1 }),
     )
@@ -97,15 +79,12 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     // Each thread's newest entries (read by the thread's index, thread by thread), newest first.
     let mut entries: Vec<Entry> = rows(&mut resp, 3)?;
     entries.sort_by_key(|e| std::cmp::Reverse(e.message.at));
-    let mut said: Vec<Said> = rows(&mut resp, 4)?;
-    said.sort_by_key(|s| std::cmp::Reverse(s.at));
-    // Each classification read once (not once per campaign).
-    let said: Vec<(Said, Option<Classification>)> = said
-        .into_iter()
-        .map(|s| {
-            let c = s.classification();
-            (s, c)
-        })
+    // The creator's classified messages among them (rates named, content links), newest first.
+    // Filtered here: the same filter in the query cost ~850 ms over 1,000 messages.
+    let said: Vec<(&Entry, &Classification)> = entries
+        .iter()
+        .filter(|e| e.message.direction == Direction::Inbound)
+        .filter_map(|e| e.message.classification.as_ref().map(|c| (e, c)))
         .collect();
     let name_of = |tid: &str| {
         campaigns
@@ -114,16 +93,12 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
             .map(|c| c.campaign_name.clone())
             .unwrap_or_default()
     };
-    let more = entries.len() > PROFILE_ENTRIES;
-    entries.truncate(PROFILE_ENTRIES);
     // The newest quote of each amount per campaign, at most `QUOTED_RATES`.
     let mut quoted_rates: Vec<QuotedRate> = Vec::new();
-    let rate_messages = said
-        .iter()
-        .filter(|(_, c)| c.as_ref().is_some_and(|c| c.has(Intent::Rate)));
-    for (s, _) in rate_messages {
-        for text in quoted_amounts(&s.text) {
-            let campaign_name = name_of(&s.thread_id);
+    let rate_messages = said.iter().filter(|(_, c)| c.has(Intent::Rate));
+    for (e, _) in rate_messages {
+        for text in quoted_amounts(&e.message.text) {
+            let campaign_name = name_of(&e.thread_id);
             let seen = quoted_rates
                 .iter()
                 .any(|q| q.text == text && q.campaign_name == campaign_name);
@@ -131,26 +106,19 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
                 quoted_rates.push(QuotedRate {
                     text,
                     campaign_name,
-                    at: s.at,
+                    at: e.message.at,
                 });
             }
         }
     }
-    let timeline = entries
-        .into_iter()
-        .map(|e| ProfileEntry {
-            campaign_name: name_of(&e.thread_id),
-            thread_id: e.thread_id,
-            message: e.message,
-        })
-        .collect();
     let campaigns = campaigns
         .iter()
         .map(|c| {
             let mut links: Vec<String> = Vec::new();
-            for (_, class) in said.iter().filter(|(s, _)| s.thread_id == c.thread_id) {
-                for l in class.iter().flat_map(|c| &c.links) {
-                    if !links.contains(l) {
+            for (_, class) in said.iter().filter(|(e, _)| e.thread_id == c.thread_id) {
+                for l in &class.links {
+                    // The newest ten per campaign.
+                    if !links.contains(l) && links.len() < 10 {
                         links.push(l.clone());
                     }
                 }
@@ -167,6 +135,16 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
                 last_at: c.last_at,
                 content_links: links,
             }
+        })
+        .collect();
+    let more = entries.len() > PROFILE_ENTRIES;
+    entries.truncate(PROFILE_ENTRIES);
+    let timeline = entries
+        .into_iter()
+        .map(|e| ProfileEntry {
+            campaign_name: name_of(&e.thread_id),
+            thread_id: e.thread_id,
+            message: e.message,
         })
         .collect();
     Ok(Some(CreatorProfile {

@@ -1,6 +1,6 @@
 //! CSV import jobs: the uploaded rows kept in chunks, the checked rows once started, the job's
 //! lease and progress, and what it skipped. Chunks are written by `write` (one transaction each,
-//! with the job's cursor).
+//! with the chunk's written mark).
 
 pub mod write;
 

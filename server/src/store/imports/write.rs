@@ -1,6 +1,6 @@
 //! The import worker's side of a job: claiming it under a lease, reading a chunk and the
-//! creators its rows match, and writing the chunk in one transaction that also moves the job's
-//! cursor — a chunk is written once, whoever crashed before.
+//! creators its rows match, and writing the chunk in one transaction that also marks it written
+//! with its counts — a chunk is written once, whoever crashed before.
 
 use super::ReadyRow;
 use crate::db::{exec, exec_transaction, first, rows, Db, DbError};

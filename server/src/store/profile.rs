@@ -47,6 +47,12 @@ struct Campaign {
 }
 
 #[derive(Deserialize)]
+struct Stamp {
+    id: String,
+    at: i64,
+}
+
+#[derive(Deserialize)]
 struct Entry {
     thread_id: String,
     #[serde(flatten)]
@@ -57,19 +63,16 @@ struct Entry {
 pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorProfile>, DbError> {
     let mut resp = exec(
         db,
-        &format!(
             "SELECT record::id(id) AS id, name, handle, avatar, notes, preferences ?? '' AS preferences, tags ?? [] AS tags,
-                    identities, rate_cents, custom ?? {{}} AS custom
+                    identities, rate_cents, custom ?? {} AS custom
                  FROM type::record('creator', $c) WHERE workspace = type::record('workspace', $ws);
              LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
              SELECT record::id(id) AS thread_id, record::id(campaign) AS campaign_id, campaign_name, client_name, stage,
                     enrollment.decline_reason AS decline_reason, enrollment.agreed_terms AS agreed_terms,
                     archived_at != NONE AS archived, last_at
                  FROM thread WHERE creator = type::record('creator', $c) ORDER BY last_at DESC;
-             RETURN array::flatten($threads.map(|$t| (SELECT {MESSAGE_FIELDS}, classification, record::id(thread) AS thread_id
-                 FROM message WHERE thread = $t ORDER BY at DESC LIMIT $limit)));"
-        ),
-        json!({ "c": creator_id, "ws": ws, "limit": PROFILE_ENTRIES + 1 }),
+             RETURN array::flatten($threads.map(|$t| (SELECT record::id(id) AS id, at FROM message WHERE thread = $t)));",
+        json!({ "c": creator_id, "ws": ws }),
     )
     .await?;
     let Some(head) = first::<Head>(&mut resp, 0)? else {
@@ -77,7 +80,26 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     };
     let campaigns: Vec<Campaign> = rows(&mut resp, 2)?;
     // Each thread's newest entries (read by the thread's index, thread by thread), newest first.
-    let mut entries: Vec<Entry> = rows(&mut resp, 3)?;
+    // Every message's time first (light rows, thread by thread through the thread's index), then
+    // the newest entries whole: deserializing every message whole cost more than reading them.
+    let mut times: Vec<Stamp> = rows(&mut resp, 3)?;
+    times.sort_by_key(|t| std::cmp::Reverse(t.at));
+    let more = times.len() > PROFILE_ENTRIES;
+    let newest: Vec<&str> = times
+        .iter()
+        .take(PROFILE_ENTRIES)
+        .map(|t| t.id.as_str())
+        .collect();
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT {MESSAGE_FIELDS}, classification, record::id(thread) AS thread_id
+                 FROM $ids.map(|$i| type::record('message', $i));"
+        ),
+        json!({ "ids": newest }),
+    )
+    .await?;
+    let mut entries: Vec<Entry> = rows(&mut resp, 0)?;
     entries.sort_by_key(|e| std::cmp::Reverse(e.message.at));
     // The creator's classified messages among them (rates named, content links), newest first.
     // Filtered here: the same filter in the query cost ~850 ms over 1,000 messages.
@@ -137,8 +159,6 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
             }
         })
         .collect();
-    let more = entries.len() > PROFILE_ENTRIES;
-    entries.truncate(PROFILE_ENTRIES);
     let timeline = entries
         .into_iter()
         .map(|e| ProfileEntry {

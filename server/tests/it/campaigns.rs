@@ -162,6 +162,7 @@ async fn an_owner_runs_clients_and_campaigns_and_a_member_only_reads() {
         .await
         .unwrap();
     assert!(archived.archived);
+    assert_eq!(archived.campaigns, 3, "the client's campaigns are counted");
     let got: Result<CampaignForm, AppError> = h
         .call("save_campaign", Some(&owner), full_form(&client.id))
         .await;

@@ -28,10 +28,8 @@ pub struct ReadyRow {
 /// An uploaded file's job as the preview and start steps read it.
 #[derive(Deserialize)]
 pub struct Uploaded {
-    pub file_name: String,
     pub state: String,
     pub headers: Vec<String>,
-    pub chunks: u32,
 }
 
 /// Stores an uploaded, readable file as a job in the "uploaded" state; returns its id.
@@ -80,7 +78,7 @@ pub async fn uploaded(
 ) -> Result<Option<(Uploaded, Table)>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT file_name, state, headers, chunks FROM import_job
+        "SELECT state, headers FROM import_job
              WHERE id = type::record('import_job', $id) AND workspace = type::record('workspace', $ws);
          SELECT VALUE raw FROM import_chunk WHERE job = type::record('import_job', $id) ORDER BY index;",
         json!({ "id": job_id, "ws": ws }),
@@ -118,7 +116,7 @@ pub async fn start(
         .enumerate()
         .map(|(i, rows)| json!({ "index": i, "ready": rows }))
         .collect();
-    let mut resp = exec_transaction(
+    let started = exec_transaction(
         db,
         "BEGIN TRANSACTION;
          IF (SELECT VALUE state FROM ONLY type::record('import_job', $id)) != 'uploaded' { THROW 'already started'; };
@@ -126,16 +124,16 @@ pub async fn start(
          FOR $c IN $chunks {
              CREATE type::record('import_chunk', [$id, $c.index]) SET job = type::record('import_job', $id), index = $c.index, ready = $c.ready;
          };
-         UPDATE type::record('import_job', $id) SET state = 'running', chunks = $n, next_chunk = 0, options = $options,
+         UPDATE type::record('import_job', $id) SET state = 'running', chunks = $n, options = $options,
              skipped = $skipped, lease_until = NONE;
          COMMIT TRANSACTION;",
         json!({ "id": job_id, "chunks": chunks, "n": chunks.len(), "options": crate::db::without_nulls(json!(settings)), "skipped": skipped }),
     )
     .await;
-    match resp.as_mut() {
+    match started {
         Ok(_) => Ok(true),
         Err(e) if e.to_string().contains("already started") => Ok(false),
-        Err(_) => resp.map(|_| false),
+        Err(e) => Err(e),
     }
 }
 
@@ -145,8 +143,9 @@ struct StatusRow {
     file_name: String,
     state: String,
     rows: u32,
-    chunks: u32,
-    next_chunk: u32,
+    /// Chunks written so far (a running job's, from its chunks).
+    #[serde(default)]
+    written: u32,
     created: u32,
     updated: u32,
     unchanged: u32,
@@ -159,7 +158,7 @@ struct StatusRow {
     finished_at: Option<i64>,
 }
 
-const STATUS_FIELDS: &str = "record::id(id) AS id, file_name, state, rows, chunks, next_chunk, created, updated,
+const STATUS_FIELDS: &str = "record::id(id) AS id, file_name, state, rows, created, updated,
     unchanged, enrolled, array::len(skipped) AS skipped, array::slice(skipped, 0, 50) AS skipped_rows,
     (IF options.campaign_id != NONE THEN type::record('campaign', options.campaign_id).name ELSE NONE END) AS campaign_name,
     error, created_at, finished_at";
@@ -192,7 +191,7 @@ async fn progress(db: &Db, job: &str) -> Result<Progress, DbError> {
 async fn with_progress(db: &Db, mut r: StatusRow) -> Result<ImportStatus, DbError> {
     if r.state == "running" {
         let p = progress(db, &r.id).await?;
-        r.next_chunk = p.written;
+        r.written = p.written;
         r.created = p.created;
         r.updated = p.updated;
         r.unchanged = p.unchanged;
@@ -207,10 +206,9 @@ fn status_of(r: StatusRow) -> ImportStatus {
     let done = match r.state.as_str() {
         "done" => ready,
         // Every chunk but the last holds CHUNK_ROWS ready rows.
-        "running" => (r.next_chunk * CHUNK_ROWS as u32).min(ready),
+        "running" => (r.written * CHUNK_ROWS as u32).min(ready),
         _ => 0,
     };
-    let _ = r.chunks;
     ImportStatus {
         id: r.id,
         file_name: r.file_name,

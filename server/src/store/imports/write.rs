@@ -19,7 +19,6 @@ pub struct Claimed {
     pub workspace: String,
     pub created_by: String,
     pub chunks: u32,
-    pub next_chunk: u32,
     pub options: ImportSettings,
 }
 
@@ -34,7 +33,7 @@ pub async fn claim(db: &Db, now: i64, lease_ms: i64) -> Result<Option<Claimed>, 
          };
          COMMIT TRANSACTION;
          SELECT record::id(id) AS id, record::id(workspace) AS workspace, record::id(created_by) AS created_by,
-                chunks, next_chunk, options FROM import_job
+                chunks, options FROM import_job
              WHERE state = 'running' AND lease_owner = $owner LIMIT 1;",
         json!({ "now": now, "until": now + lease_ms, "owner": crate::ids::new_id() }),
     )
@@ -247,7 +246,7 @@ pub async fn finish(db: &Db, job: &Claimed, now: i64) -> Result<(), DbError> {
              LET $j = {{ created: math::sum($c.created), updated: math::sum($c.updated), unchanged: math::sum($c.unchanged),
                  enrolled: math::sum($c.enrolled),
                  skipped: array::len(array::flatten($c.skips)) + array::len((SELECT VALUE skipped FROM ONLY type::record('import_job', $job))) }};
-             UPDATE type::record('import_job', $job) SET state = 'done', finished_at = $now, lease_until = NONE, next_chunk = chunks,
+             UPDATE type::record('import_job', $job) SET state = 'done', finished_at = $now, lease_until = NONE,
                  created = $j.created, updated = $j.updated, unchanged = $j.unchanged, enrolled = $j.enrolled,
                  skipped = array::concat(skipped, array::flatten($c.skips));
              DELETE import_chunk WHERE job = type::record('import_job', $job);

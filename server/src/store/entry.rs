@@ -32,6 +32,7 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         }
         _ => None,
     };
+    let first_contact = msg.direction == Direction::Outbound && thread.stage == Stage::Prospect;
     let vars = json!({
         "ws": workspace,
         "tid": thread.id,
@@ -69,9 +70,9 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "inbound_channel": (msg.direction == Direction::Inbound).then(|| enum_str(msg.channel)),
         "outbound": (msg.direction == Direction::Outbound).then(|| json!({ msg.channel.as_str(): msg.at })),
         // Our first message to a prospect moves the enrollment to Contacted (`FIRST_CONTACT`).
-        "first_contact": (msg.direction == Direction::Outbound && thread.stage == Stage::Prospect).then_some(true),
-        "next_from": default_next_action(Stage::Prospect),
-        "next_to": default_next_action(Stage::Contacted),
+        "first_contact": first_contact.then_some(true),
+        "next_from": first_contact.then(|| default_next_action(Stage::Prospect)),
+        "next_to": first_contact.then(|| default_next_action(Stage::Contacted)),
     });
     (crate::db::without_nulls(vars), advance)
 }
@@ -103,13 +104,32 @@ pub fn statements(var: &str, dedupe: bool) -> String {
     )
 }
 
+/// The enrollment's next action after a stage move, the one rule for every move: the new
+/// stage's default (`$to`) unless a teammate wrote their own — anything but the old stage's
+/// default (`$from`). Both are `domain::stage::default_next_action`, bound by the caller.
+macro_rules! next_action_follows {
+    ($from:literal, $to:literal) => {
+        concat!(
+            "next_action = IF string::trim(next_action) = '' OR next_action = ",
+            $from,
+            " THEN ",
+            $to,
+            " ELSE next_action END"
+        )
+    };
+}
+pub(crate) use next_action_follows;
+
 /// A prospect's enrollment and thread move to Contacted with our first message to them (the
-/// next action follows as in `thread_write::STAGE_MOVE`), with its audit event; a thread that is
-/// past Prospect by the time this runs is left alone.
-const FIRST_CONTACT: &str = "IF $e.first_contact = true {
+/// next action follows, `next_action_follows`), with its audit event; a thread that is past
+/// Prospect by the time this runs is left alone.
+const FIRST_CONTACT: &str = concat!(
+    "IF $e.first_contact = true {
     LET $first_eid = (SELECT VALUE enrollment FROM ONLY type::record('thread', $e.tid));
     LET $moved = UPDATE $first_eid SET stage = 'contacted', updated_at = $e.at, stage_at = $e.at, followups_fired = 0,
-        next_action = IF string::trim(next_action) = '' OR next_action = $e.next_from THEN $e.next_to ELSE next_action END
+        ",
+    next_action_follows!("$e.next_from", "$e.next_to"),
+    "
         WHERE stage = 'prospect' RETURN id;
     IF $moved != [] {
         UPDATE type::record('thread', $e.tid) SET stage = 'contacted';
@@ -119,7 +139,8 @@ const FIRST_CONTACT: &str = "IF $e.first_contact = true {
             action = 'enrollment.stage_changed', subject = 'enrollment:' + record::id($first_eid),
             detail = { from: 'prospect', to: 'contacted', reason: NONE, cause: 'first_message', message: $e.mid };
     };
-};";
+};"
+);
 
 /// The entry's dedupe key (if `dedupe`) and its message, bound as `$<var>`, without moving its
 /// thread: a group of entries moves each thread once (`thread_move_statement`).

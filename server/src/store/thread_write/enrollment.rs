@@ -3,6 +3,7 @@
 use super::*;
 use crate::db::{exec, first, Db};
 use crate::store::audit::{AuditEntry, AUDIT_STATEMENT};
+use crate::store::entry::next_action_follows;
 use crate::store::threads::{find, ENROLLMENT_FIELDS};
 use app::api::backend::Caller;
 use app::domain::stage::{check_move, default_next_action, StageMoveError};
@@ -12,11 +13,13 @@ use serde_json::{json, Map, Value};
 /// Moves enrollment `$eid` and thread `$tid` to `$stage_to` (decline reason `$stage_reason`) at
 /// `$now`, restarting the stage's follow-ups. The next action follows the stage (`$next_from` is
 /// the old stage's default, `$next_to` the new one's) unless a teammate wrote their own.
-pub const STAGE_MOVE: &str =
+pub const STAGE_MOVE: &str = concat!(
     "UPDATE type::record('enrollment', $eid) SET stage = $stage_to, decline_reason = $stage_reason, updated_at = $now,
-         stage_at = $now, followups_fired = 0,
-         next_action = IF string::trim(next_action) = '' OR next_action = $next_from THEN $next_to ELSE next_action END;
-     UPDATE type::record('thread', $tid) SET stage = $stage_to, stale = NONE;";
+         stage_at = $now, followups_fired = 0, ",
+    next_action_follows!("$next_from", "$next_to"),
+    ";
+     UPDATE type::record('thread', $tid) SET stage = $stage_to, stale = NONE;"
+);
 
 /// Binds what [`STAGE_MOVE`] reads besides `$eid`, `$tid` and `$now`.
 pub fn bind_stage_move(

@@ -19,6 +19,11 @@ pub const OPT_OUT: &str = "UPDATE type::record('creator', $opt_creator) SET iden
         identities.map(|$i| IF $i.channel = $opt_channel { object::extend($i, { consent: 'opted_out' }) } ELSE { $i })
     };";
 
+/// Sets creator `$c`'s identity `$address` on `$channel` to `$consent`, in one statement (so a
+/// concurrent change to another identity is never undone).
+const CONSENT_SET: &str = "UPDATE type::record('creator', $c) SET identities = identities.map(|$i|
+    IF $i.channel = $channel AND $i.address = $address { object::extend($i, { consent: $consent }) } ELSE { $i })";
+
 /// Sets the consent of the creator's identity `address` on `channel`, in one statement (so a
 /// concurrent change to another identity is never undone).
 pub async fn set_consent(
@@ -30,10 +35,7 @@ pub async fn set_consent(
 ) -> Result<(), DbError> {
     exec(
         db,
-        "UPDATE type::record('creator', $c) SET identities = identities.map(|$i|
-             IF $i.channel = $channel AND $i.address = $address {
-                 object::extend($i, { consent: $consent })
-             } ELSE { $i });",
+        &format!("{CONSENT_SET};"),
         json!({ "c": creator, "channel": channel, "address": address, "consent": consent }),
     )
     .await?;
@@ -138,9 +140,7 @@ pub async fn change_consent(
         db,
         &format!(
             "BEGIN TRANSACTION;
-             UPDATE type::record('creator', $c) SET identities = identities.map(|$i|
-                 IF $i.channel = $channel AND $i.address = $address {{ object::extend($i, {{ consent: $consent }}) }} ELSE {{ $i }}),
-                 updated_at = $now;
+             {CONSENT_SET}, updated_at = $now;
              {AUDIT_STATEMENT}
              COMMIT TRANSACTION;"
         ),

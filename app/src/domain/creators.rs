@@ -133,15 +133,11 @@ pub fn latest_quote(messages: &[crate::model::MessageView]) -> Option<(String, i
 
 /// "$1,500" from cents (whole dollars, grouped).
 pub fn dollars(cents: i64) -> String {
-    let whole = (cents / 100).to_string();
-    let mut out = String::from("$");
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let sign = if cents < 0 { "-" } else { "" };
+    format!(
+        "{sign}${}",
+        super::text::grouped((cents / 100).unsigned_abs())
+    )
 }
 
 /// How a quoted rate stands against the campaign's ceiling, in words for the thread.

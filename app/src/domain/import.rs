@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 /// The largest file taken, and the most rows.
+use super::text::grouped;
+
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_ROWS: usize = 50_000;
 
@@ -40,24 +42,11 @@ impl FileError {
             }
             FileError::TooManyRows { rows } => format!(
                 "the file has {} rows; at most {} can be imported at once — split it",
-                grouped(*rows),
-                grouped(MAX_ROWS)
+                grouped(*rows as u64),
+                grouped(MAX_ROWS as u64)
             ),
         }
     }
-}
-
-/// `50000` → `"50,000"`.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A file's rows as text: the header and the data rows with their line numbers.

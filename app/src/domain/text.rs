@@ -47,6 +47,19 @@ pub fn webhook_url(input: &str) -> Result<Option<String>, String> {
     Ok(Some(url.to_string()))
 }
 
+/// `50000` → `"50,000"`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// One line of a message for the inbox list.
 pub fn snippet(text: &str, max_chars: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

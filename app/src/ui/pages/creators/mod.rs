@@ -291,7 +291,7 @@ fn Line(
                 <A href=format!("/t/{}", k.thread_id) attr:class="creator-campaign">{k.campaign_name.clone()}" "<StageChip stage=k.stage/></A>
             }).collect_view()}
                 {(c.campaigns.len() > 3).then(|| view! { <span class="muted">{format!("+{}", c.campaigns.len() - 3)}</span> })}</td>
-            <td class="num">{c.rate_cents.map(|r| format!("${}", r / 100)).unwrap_or_default()}</td>
+            <td class="num">{c.rate_cents.map(crate::domain::creators::dollars).unwrap_or_default()}</td>
         </tr>
     }
 }

@@ -110,7 +110,7 @@ fn Profile(p: CreatorProfile, reload: RwSignal<u32>) -> impl IntoView {
                 <Contacts p=p.clone() reload/>
                 <section class="settings-card" aria-label="Rates">
                     <h3>"Rates"</h3>
-                    <p>"On file: "{p.rate_cents.map(|r| format!("${}", r / 100)).unwrap_or_else(|| "none".into())}</p>
+                    <p>"On file: "{p.rate_cents.map(crate::domain::creators::dollars).unwrap_or_else(|| "none".into())}</p>
                     {if p.quoted_rates.is_empty() {
                         view! { <p class="muted">"No rate named in a message yet."</p> }.into_any()
                     } else {

@@ -86,10 +86,8 @@ pub async fn creators_csv(
     if let Err(e) = app::domain::creators::check_query(&query) {
         return refuse(AppError::Invalid(e));
     }
-    if caller.scope != app::api::backend::Scope::Workspace {
-        return refuse(AppError::Forbidden(
-            "this view cannot see the creator list".into(),
-        ));
+    if let Err(e) = caller.require_team("the creator list") {
+        return refuse(e);
     }
     match crate::store::creator_list::all(&state.db, &caller.workspace_id, &query).await {
         Ok(rows) => csv_download("creators.csv", app::domain::creators::export(&rows)),

@@ -53,6 +53,16 @@ impl Caller {
         }
     }
 
+    /// What spans the workspace's clients (campaigns, creators, bulk messages, policies) is for
+    /// teammates; a client-scoped view is refused: "this view cannot see `what`".
+    pub fn require_team(&self, what: &str) -> Result<(), AppError> {
+        if self.scope == Scope::Workspace {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!("this view cannot see {what}")))
+        }
+    }
+
     pub fn require_write(&self) -> Result<(), AppError> {
         if self.role.can_write() && self.scope == Scope::Workspace {
             Ok(())

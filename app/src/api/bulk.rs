@@ -75,14 +75,14 @@ pub async fn create_bulk(
 pub async fn load_bulk(id: String) -> Result<BulkView, AppError> {
     check_id(&id)?;
     let (backend, caller) = context::caller().await?;
-    workspace_scope(&caller)?;
+    caller.require_team("bulk messages")?;
     backend.bulk_view(&caller, &id).await
 }
 
 #[server(endpoint = "load_bulk_list")]
 pub async fn load_bulk_list() -> Result<Vec<BulkView>, AppError> {
     let (backend, caller) = context::caller().await?;
-    workspace_scope(&caller)?;
+    caller.require_team("bulk messages")?;
     backend.bulk_list(&caller).await
 }
 
@@ -108,18 +108,6 @@ pub async fn retry_bulk(id: String) -> Result<BulkView, AppError> {
     let (backend, caller) = context::caller().await?;
     caller.require_write()?;
     backend.retry_bulk(&caller, &id).await
-}
-
-/// Bulk messages span the workspace's clients: a client-scoped view sees none.
-#[cfg(feature = "ssr")]
-fn workspace_scope(caller: &super::backend::Caller) -> Result<(), AppError> {
-    if caller.scope == super::backend::Scope::Workspace {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "this view cannot see bulk messages".into(),
-        ))
-    }
 }
 
 /// What bulk messages need from the server: implemented once, in `server::backend::bulk`.

@@ -4,7 +4,7 @@
 //! managers change.
 
 #[cfg(feature = "ssr")]
-use super::backend::{Caller, Scope};
+use super::backend::Caller;
 use super::AppError;
 #[cfg(feature = "ssr")]
 use super::{check_id, context};
@@ -15,7 +15,7 @@ use server_fn::codec::Json;
 #[server(endpoint = "campaigns_page")]
 pub async fn load_campaigns() -> Result<CampaignsPage, AppError> {
     let (backend, caller) = context::caller().await?;
-    require_team(&caller)?;
+    caller.require_team("campaigns")?;
     backend.campaigns_page(&caller).await
 }
 
@@ -24,7 +24,7 @@ pub async fn load_campaigns() -> Result<CampaignsPage, AppError> {
 pub async fn load_campaign(campaign_id: String) -> Result<CampaignForm, AppError> {
     check_id(&campaign_id)?;
     let (backend, caller) = context::caller().await?;
-    require_team(&caller)?;
+    caller.require_team("campaigns")?;
     backend.campaign_form(&caller, &campaign_id).await
 }
 
@@ -97,16 +97,6 @@ pub async fn archive_client(client_id: String, archived: bool) -> Result<ClientV
     let (backend, caller) = context::caller().await?;
     caller.require_manager()?;
     backend.archive_client(&caller, &client_id, archived).await
-}
-
-/// Campaigns are the workspace's own business: a client-scoped view sees none of this.
-#[cfg(feature = "ssr")]
-fn require_team(caller: &Caller) -> Result<(), AppError> {
-    if caller.scope == Scope::Workspace {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("this view cannot see campaigns".into()))
-    }
 }
 
 /// What the Campaigns page needs from the server: implemented once, in

@@ -4,7 +4,7 @@
 //! The CSV export is `GET /creators.csv` (`server::exports`).
 
 #[cfg(feature = "ssr")]
-use super::backend::{Caller, Scope};
+use super::backend::Caller;
 use super::AppError;
 #[cfg(feature = "ssr")]
 use super::{check_id, context};
@@ -19,7 +19,7 @@ use server_fn::codec::Json;
 pub async fn list_creators(query: CreatorQuery) -> Result<CreatorPage, AppError> {
     crate::domain::creators::check_query(&query).map_err(AppError::Invalid)?;
     let (backend, caller) = context::caller().await?;
-    require_team(&caller)?;
+    caller.require_team("the creator list")?;
     backend.list_creators(&caller, &query).await
 }
 
@@ -64,7 +64,7 @@ pub async fn remove_from_campaign(thread_id: String) -> Result<(), AppError> {
 pub async fn load_creator_profile(creator_id: String) -> Result<CreatorProfile, AppError> {
     check_id(&creator_id)?;
     let (backend, caller) = context::caller().await?;
-    require_team(&caller)?;
+    caller.require_team("the creator list")?;
     backend.creator_profile(&caller, &creator_id).await
 }
 
@@ -100,17 +100,6 @@ pub async fn set_creator_consent(
     backend
         .set_creator_consent(&caller, &creator_id, channel, &address, consent)
         .await
-}
-
-#[cfg(feature = "ssr")]
-fn require_team(caller: &Caller) -> Result<(), AppError> {
-    if caller.scope == Scope::Workspace {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "this view cannot see the creator list".into(),
-        ))
-    }
 }
 
 /// What the Creators page and the profile need from the server: implemented once, in

@@ -15,11 +15,7 @@ use server_fn::codec::Json;
 pub async fn load_policy_settings() -> Result<PolicySettings, AppError> {
     let (backend, caller) = context::caller().await?;
     // The workspace's teammates only: a client-scoped view sees no other client's campaigns.
-    if caller.scope != super::backend::Scope::Workspace {
-        return Err(AppError::Forbidden(
-            "this view cannot see campaign policies".into(),
-        ));
-    }
+    caller.require_team("campaign policies")?;
     backend.policy_settings(&caller).await
 }
 

@@ -101,6 +101,18 @@ pub enum Consent {
 }
 
 impl Consent {
+    pub const ALL: [Consent; 3] = [Consent::Granted, Consent::Unknown, Consent::OptedOut];
+    /// As stored and in URLs and form values.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consent::Granted => "granted",
+            Consent::Unknown => "unknown",
+            Consent::OptedOut => "opted_out",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Consent> {
+        Consent::ALL.into_iter().find(|c| c.as_str() == s)
+    }
     pub fn label(self) -> &'static str {
         match self {
             Consent::Granted => "consented",

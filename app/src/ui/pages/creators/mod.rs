@@ -39,20 +39,12 @@ fn export_href(q: &CreatorQuery) -> String {
         add("channel", v.as_str().into());
     }
     if let Some(v) = q.consent {
-        add("consent", consent_key(v).into());
+        add("consent", v.as_str().into());
     }
     if parts.is_empty() {
         "/creators.csv".into()
     } else {
         format!("/creators.csv?{}", parts.join("&"))
-    }
-}
-
-fn consent_key(c: Consent) -> &'static str {
-    match c {
-        Consent::Granted => "granted",
-        Consent::Unknown => "unknown",
-        Consent::OptedOut => "opted_out",
     }
 }
 
@@ -137,8 +129,7 @@ pub fn CreatorsPane() -> impl IntoView {
                     {[Channel::Email, Channel::Sms, Channel::Instagram, Channel::InApp].into_iter()
                         .map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
                 </select>
-                <select aria-label="Consent" on:change=set(|q, v| q.consent = match v.as_str() {
-                    "granted" => Some(Consent::Granted), "unknown" => Some(Consent::Unknown), "opted_out" => Some(Consent::OptedOut), _ => None })>
+                <select aria-label="Consent" on:change=set(|q, v| q.consent = Consent::parse(&v))>
                     <option value="">"Any consent"</option>
                     <option value="granted">"Consented"</option>
                     <option value="unknown">"Consent unknown"</option>
@@ -283,7 +274,7 @@ fn Line(
             <td><A href=format!("/creators/{}", c.id) attr:class="campaign-link">{c.name.clone()}</A>
                 <div class="muted">{c.handle.clone()}</div></td>
             <td>{c.identities.clone().into_iter().filter(|i| i.channel != Channel::InApp).map(|i| view! {
-                <span class=format!("contact consent-{}", consent_key(i.consent)) title=format!("{} · {}", i.address, i.consent.label())>
+                <span class=format!("contact consent-{}", i.consent.as_str()) title=format!("{} · {}", i.address, i.consent.label())>
                     <ChannelIcon channel=i.channel/></span>
             }).collect_view()}</td>
             <td>{c.tags.clone().into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</td>

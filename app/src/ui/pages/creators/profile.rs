@@ -153,11 +153,11 @@ fn Contacts(p: CreatorProfile, reload: RwSignal<u32>) -> impl IntoView {
                             <ChannelIcon channel=i.channel/>
                             <span class="address">{i.address.clone()}</span>
                             <select aria-label=format!("Consent for {}", i.address) disabled=locked on:change=move |ev| {
-                                let c = match event_target_value(&ev).as_str() { "granted" => Consent::Granted, "opted_out" => Consent::OptedOut, _ => Consent::Unknown };
+                                let c = Consent::parse(&event_target_value(&ev)).unwrap_or(Consent::Unknown);
                                 change.dispatch((ident.clone(), c));
                             }>
-                                {[Consent::Granted, Consent::Unknown, Consent::OptedOut].into_iter().map(|c| view! {
-                                    <option value=match c { Consent::Granted => "granted", Consent::Unknown => "unknown", Consent::OptedOut => "opted_out" }
+                                {Consent::ALL.into_iter().map(|c| view! {
+                                    <option value=c.as_str()
                                         selected=c == i.consent>{c.label()}</option>
                                 }).collect_view()}
                             </select>

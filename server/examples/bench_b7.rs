@@ -110,36 +110,6 @@ async fn busy_creator(state: &AppState, caller: &Caller, per_thread: usize) -> S
     id
 }
 
-/// Times each of the profile's statements alone (`--probe 1`).
-async fn probe(db: &db::Db, creator: &str) {
-    let shapes = [
-        ("creator point read", "SELECT * FROM type::record('creator', $c) WHERE workspace = workspace:bench;"),
-        ("threads by creator", "SELECT id, enrollment.agreed_terms AS t FROM thread WHERE creator = type::record('creator', $c);"),
-        ("messages per thread", "LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
-            RETURN array::flatten($threads.map(|$t| (SELECT id, at FROM message WHERE thread = $t ORDER BY at DESC LIMIT 201)));"),
-        ("messages per thread, no order", "LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
-            RETURN array::flatten($threads.map(|$t| (SELECT id, at FROM message WHERE thread = $t)));"),
-        ("rate and link messages per thread", "LET $threads = SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c);
-            RETURN array::flatten($threads.map(|$t| (SELECT record::id(thread) AS thread_id, text, at, classification FROM message
-                WHERE thread = $t AND direction = 'inbound' AND classification != NONE
-                AND (classification.links != [] OR 'rate' IN classification.intents.intent))));"),
-        ("campaigns with enrollment fields", "SELECT record::id(id) AS thread_id, campaign_name, enrollment.decline_reason AS d,
-            enrollment.agreed_terms AS t FROM thread WHERE creator = type::record('creator', $c) ORDER BY last_at DESC;"),
-        ("one thread's messages", "LET $t = (SELECT VALUE id FROM thread WHERE creator = type::record('creator', $c))[0];
-            SELECT id, at FROM message WHERE thread = $t;"),
-    ];
-    for (name, sql) in shapes.iter() {
-        let t = Instant::now();
-        for _ in 0..5 {
-            exec(db, sql, json!({ "c": creator })).await.unwrap();
-        }
-        eprintln!(
-            "  probe {name}: {:.1} ms",
-            t.elapsed().as_secs_f64() * 1000.0 / 5.0
-        );
-    }
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx.min(sorted.len() - 1)]
@@ -218,9 +188,6 @@ async fn main() {
 
     // The profile of a creator in 20 campaigns with 2,000 messages.
     let busy = busy_creator(&state, &caller, 100).await;
-    if arg("--probe", 0) == 1 {
-        probe(&state.db, &busy).await;
-    }
     let first = state.creator_profile(&caller, &busy).await.unwrap();
     assert_eq!(first.campaigns.len(), 20);
     let mut times = Vec::with_capacity(opens);

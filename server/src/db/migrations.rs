@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "prospect stage, archived enrollments and clients, campaign terms, creator tags, CSV import jobs",
         sql: include_str!("schema_v9.surql"),
     },
+    Migration {
+        version: 10,
+        name: "messages carry their creator; imports write their own identity lookups",
+        sql: include_str!("schema_v10.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

@@ -58,6 +58,27 @@ async fn messages_of(h: &Harness, t: String) -> BTreeSet<String> {
     .collect()
 }
 
+async fn messages_of_all(h: &Harness, threads: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let mut all = BTreeSet::new();
+    for t in threads.values() {
+        all.extend(messages_of(h, t.clone()).await);
+    }
+    all
+}
+
+/// The message ids a creator's profile timeline shows (messages carry their thread's creator).
+async fn profile_messages(h: &Harness, cookie: &str, creator: &str) -> BTreeSet<String> {
+    let p: app::model::CreatorProfile = h
+        .call(
+            "creator_profile",
+            Some(cookie),
+            json!({ "creator_id": creator }),
+        )
+        .await
+        .unwrap();
+    p.timeline.into_iter().map(|e| e.message.id).collect()
+}
+
 async fn audit_actions(h: &Harness) -> Vec<String> {
     h.query(
         "SELECT VALUE action FROM audit_event ORDER BY at;",
@@ -223,6 +244,11 @@ async fn two_records_of_one_creator_merge_and_the_merge_undoes_exactly() {
     for i in dup_ids_before.as_array().unwrap() {
         assert!(keep_ids.contains(i), "address {i} joined the kept creator");
     }
+    assert_eq!(
+        profile_messages(&h, &member, &keep).await,
+        messages_of_all(&h, &after[&keep]).await,
+        "the kept creator's profile shows every message merged in"
+    );
     let t = detail(&h, &member, &keep_threads[&shared]).await;
     assert_eq!(t.merges.len(), 1);
     assert_eq!(t.merges[0].id, merge_id);
@@ -247,6 +273,15 @@ async fn two_records_of_one_creator_merge_and_the_merge_undoes_exactly() {
         messages_of(&h, keep_threads[&shared].clone()).await,
         keep_shared_msgs
     );
+    for (c, threads) in &by_creator {
+        if *c == keep || *c == dup {
+            assert_eq!(
+                profile_messages(&h, &member, c).await,
+                messages_of_all(&h, threads).await,
+                "each profile shows its own messages again"
+            );
+        }
+    }
     assert_eq!(identities(&h, &keep).await, keep_ids_before);
     assert_eq!(identities(&h, &dup).await, dup_ids_before);
     let back = detail(&h, &member, &dup_threads[&only_dup]).await;

@@ -108,10 +108,22 @@ pub async fn run_chunks(state: &AppState, max: u32) -> Result<bool, DbError> {
     };
     let pending = write::pending_chunks(db, &job.id).await?;
     let take: Vec<u32> = pending.iter().copied().take(max as usize).collect();
-    // One chunk after another: B7 measured no gain from writing two at once (the time is in
-    // the store's record and index writes, which two cores do not share out).
-    for index in take.iter().copied() {
-        write_one(state, &job, index, campaign.as_ref()).await?;
+    // One chunk written after another (B7 measured no gain from writing two at once: the time is
+    // in the store's record and index writes), each next one read and planned meanwhile.
+    let mut ahead = take
+        .first()
+        .map(|&i| plan_ahead(state, &job, i, campaign.clone(), Taken::new()));
+    for k in 0..take.len() {
+        let Some(task) = ahead.take() else { break };
+        let (index, planned, taken) = task
+            .await
+            .map_err(|e| DbError::Other(format!("planning an import chunk: {e}")))??;
+        ahead = take
+            .get(k + 1)
+            .map(|&i| plan_ahead(state, &job, i, campaign.clone(), taken));
+        let now = state.clock.now_ms();
+        write::renew(db, &job.id, now + LEASE_MS).await?;
+        write::write_chunk(db, &job, index, campaign.as_ref(), planned, now).await?;
     }
     if take.len() < pending.len() {
         return Ok(true);
@@ -121,20 +133,29 @@ pub async fn run_chunks(state: &AppState, max: u32) -> Result<bool, DbError> {
     Ok(true)
 }
 
-/// Plans chunk `index` against the creators as they are now and writes it (renewing the lease);
-/// `false` when it was written already.
-async fn write_one(
+/// Existing creators this run's rows matched already, with the line that took each: a later row
+/// matching one is skipped as the same creator.
+type Taken = HashMap<String, u32>;
+
+type Planned = (u32, ChunkWrite, Taken);
+
+/// Reads and plans chunk `index` on its own task, so it overlaps the write of the chunk before
+/// it. The plan cannot depend on that write: the file's rows share no address (`check_rows`),
+/// so a new creator of one chunk matches no row of another, and an existing creator is taken by
+/// one row of the run (`Taken`).
+fn plan_ahead(
     state: &AppState,
     job: &Claimed,
     index: u32,
-    campaign: Option<&CampaignRef>,
-) -> Result<bool, DbError> {
-    let db = &state.db;
-    let now = state.clock.now_ms();
-    write::renew(db, &job.id, now + LEASE_MS).await?;
-    let rows = write::chunk(db, &job.id, index).await?;
-    let planned = plan_chunk(db, job, &rows, campaign).await?;
-    write::write_chunk(db, job, index, campaign, planned, now).await
+    campaign: Option<CampaignRef>,
+    taken: Taken,
+) -> tokio::task::JoinHandle<Result<Planned, DbError>> {
+    let (db, job) = (state.db.clone(), job.clone());
+    tokio::spawn(async move {
+        let rows = write::chunk(&db, &job.id, index).await?;
+        let (planned, taken) = plan_chunk(&db, &job, &rows, campaign.as_ref(), taken).await?;
+        Ok((index, planned, taken))
+    })
 }
 
 /// What one chunk's rows do, against the creators they match now.
@@ -143,7 +164,8 @@ async fn plan_chunk(
     job: &Claimed,
     rows: &[ReadyRow],
     campaign: Option<&CampaignRef>,
-) -> Result<ChunkWrite, DbError> {
+    mut taken: Taken,
+) -> Result<(ChunkWrite, Taken), DbError> {
     let keys: Vec<_> = rows.iter().flat_map(|r| identities(&r.creator)).collect();
     let found = write::existing(db, &job.workspace, &keys).await?;
     let matched_ids: Vec<String> = found.values().map(|e| e.id.clone()).collect();
@@ -152,8 +174,6 @@ async fn plan_chunk(
         None => HashSet::new(),
     };
     let mut w = ChunkWrite::default();
-    // An existing creator two rows of this chunk match is taken once.
-    let mut taken: HashMap<String, u32> = HashMap::new();
     for row in rows {
         let mut matches: Vec<Existing> = Vec::new();
         for key in identities(&row.creator) {
@@ -200,7 +220,7 @@ async fn plan_chunk(
                 .push(enrollments::entry(&creator_id, &name, &handle, &search));
         }
     }
-    Ok(w)
+    Ok((w, taken))
 }
 
 fn skip(row: &ReadyRow, reason: String) -> SkippedRow {

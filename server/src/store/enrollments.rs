@@ -46,13 +46,17 @@ pub async fn enrolled(
     }
     let mut resp = exec(
         db,
-        "SELECT VALUE record::id(creator) FROM enrollment
-             WHERE campaign = type::record('campaign', $c) AND creator IN $ids.map(|$i| type::record('creator', $i));",
+        &format!("SELECT VALUE creator FROM ({IN_CAMPAIGN});"),
         json!({ "c": campaign_id, "ids": creators }),
     )
     .await?;
     Ok(rows::<String>(&mut resp, 0)?.into_iter().collect())
 }
+
+/// The enrollments in campaign `$c` of the creators `$ids` (`creator`, `archived`): one index
+/// lookup per creator (`creator IN $ids` would walk the whole campaign).
+const IN_CAMPAIGN: &str = "array::flatten($ids.map(|$i| (SELECT record::id(creator) AS creator, archived_at != NONE AS archived
+    FROM enrollment WHERE campaign = type::record('campaign', $c) AND creator = type::record('creator', $i))))";
 
 /// One creator to enroll: who they are as the thread shows them.
 pub fn entry(creator_id: &str, name: &str, handle: &str, search: &str) -> Value {
@@ -104,10 +108,55 @@ struct Who {
     search: String,
 }
 
+/// Creators enrolled per transaction.
+const ENROLL_CHUNK: usize = 500;
+
+#[derive(Deserialize)]
+struct InCampaign {
+    creator: String,
+    archived: bool,
+}
+
+/// One chunk's creators of the workspace's as the thread shows them, and which of them are in
+/// the campaign already (archived or not).
+struct ChunkRead {
+    found: Vec<Who>,
+    in_campaign: Vec<InCampaign>,
+}
+
+/// Reads a chunk on its own task, so it overlaps the write of the chunk before it.
+fn read_ahead(
+    db: &Db,
+    ws: &str,
+    campaign_id: &str,
+    ids: &[String],
+) -> tokio::task::JoinHandle<Result<ChunkRead, DbError>> {
+    let (db, vars) = (
+        db.clone(),
+        json!({ "ids": ids, "ws": ws, "c": campaign_id }),
+    );
+    tokio::spawn(async move {
+        let mut resp = exec(
+            &db,
+            &format!(
+                "SELECT record::id(id) AS id, name, handle, search FROM $ids.map(|$i| type::record('creator', $i))
+                     WHERE workspace = type::record('workspace', $ws);
+                 SELECT * FROM {IN_CAMPAIGN};"
+            ),
+            vars,
+        )
+        .await?;
+        Ok(ChunkRead {
+            found: rows(&mut resp, 0)?,
+            in_campaign: rows(&mut resp, 1)?,
+        })
+    })
+}
+
 /// Enrolls the workspace's creators among `creator_ids` in `campaign` at Prospect, 500 per
-/// transaction; creators already in it are left alone, and ones removed from it come back (their
-/// archived thread restored); audited as `actor` (user id), the threads naming `by`. Returns
-/// (enrolled, already in it).
+/// transaction (each chunk read while the one before is written); creators already in it are
+/// left alone, and ones removed from it come back (their archived thread restored); audited as
+/// `actor` (user id), the threads naming `by`. Returns (enrolled, already in it).
 pub async fn enroll(
     db: &Db,
     ws: &str,
@@ -116,30 +165,50 @@ pub async fn enroll(
     (actor, by): (&str, &str),
     now: i64,
 ) -> Result<(u32, u32), DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT record::id(id) AS id, name, handle, search FROM $ids.map(|$i| type::record('creator', $i))
-             WHERE workspace = type::record('workspace', $ws);
-         SELECT VALUE record::id(creator) FROM enrollment
-             WHERE campaign = type::record('campaign', $c) AND creator IN $ids.map(|$i| type::record('creator', $i))
-             AND archived_at != NONE;",
-        json!({ "ids": creator_ids, "ws": ws, "c": campaign.id }),
-    )
-    .await?;
-    let found: Vec<Who> = rows(&mut resp, 0)?;
-    let archived: Vec<String> = rows(&mut resp, 1)?;
-    let ids: Vec<String> = found.iter().map(|w| w.id.clone()).collect();
-    let already = enrolled(db, &campaign.id, &ids).await?;
-    let fresh: Vec<Value> = found
+    let mut unique = HashSet::new();
+    let ids: Vec<String> = creator_ids
         .iter()
-        .filter(|w| !already.contains(&w.id))
-        .map(|w| entry(&w.id, &w.name, &w.handle, &w.search))
+        .filter(|id| unique.insert(id.as_str()))
+        .cloned()
         .collect();
-    let enrolled_now = fresh.len() + archived.len();
-    for chunk in fresh.chunks(500) {
+    let chunks: Vec<&[String]> = ids.chunks(ENROLL_CHUNK).collect();
+    let mut ahead = chunks.first().map(|c| read_ahead(db, ws, &campaign.id, c));
+    let (mut found_n, mut fresh_n, mut archived) = (0, 0, Vec::new());
+    for k in 0..chunks.len() {
+        let read = match ahead.take() {
+            Some(task) => task
+                .await
+                .map_err(|e| DbError::Other(format!("reading creators to enroll: {e}")))??,
+            None => break,
+        };
+        ahead = chunks
+            .get(k + 1)
+            .map(|c| read_ahead(db, ws, &campaign.id, c));
+        let already: HashSet<&str> = read
+            .in_campaign
+            .iter()
+            .map(|e| e.creator.as_str())
+            .collect();
+        archived.extend(
+            read.in_campaign
+                .iter()
+                .filter(|e| e.archived)
+                .map(|e| e.creator.clone()),
+        );
+        let fresh: Vec<Value> = read
+            .found
+            .iter()
+            .filter(|w| !already.contains(w.id.as_str()))
+            .map(|w| entry(&w.id, &w.name, &w.handle, &w.search))
+            .collect();
+        found_n += read.found.len();
+        fresh_n += fresh.len();
+        if fresh.is_empty() {
+            continue;
+        }
         let mut vars = Map::new();
         vars.insert("ws".into(), json!(ws));
-        bind(&mut vars, campaign, chunk.to_vec(), by, now);
+        bind(&mut vars, campaign, fresh, by, now);
         crate::db::exec_transaction(
             db,
             &format!("BEGIN TRANSACTION; {ENROLL} COMMIT TRANSACTION;"),
@@ -147,6 +216,7 @@ pub async fn enroll(
         )
         .await?;
     }
+    let enrolled_now = fresh_n + archived.len();
     if !archived.is_empty() {
         exec(
             db,
@@ -157,7 +227,7 @@ pub async fn enroll(
         )
         .await?;
     }
-    let kept = found.len() - enrolled_now;
+    let kept = found_n - enrolled_now;
     let mut vars = Map::new();
     vars.insert("ws".into(), json!(ws));
     vars.insert("now".into(), json!(now));

@@ -124,7 +124,8 @@ pub async fn merge(
         sql.push_str(&format!(
             "UPDATE type::record('enrollment', $r{n}_e) SET creator = type::record('creator', $keep), updated_at = $now;
              UPDATE type::record('thread', $r{n}_t) SET creator = type::record('creator', $keep),
-                 creator_name = $k.name, creator_handle = $k.handle, creator_avatar = $k.avatar, creator_search = $k.search;\n"
+                 creator_name = $k.name, creator_handle = $k.handle, creator_avatar = $k.avatar, creator_search = $k.search;
+             UPDATE message SET creator = type::record('creator', $keep) WHERE thread = type::record('thread', $r{n}_t);\n"
         ));
     }
     let repointed: Vec<Value> = plan
@@ -232,7 +233,8 @@ pub async fn undo(db: &Db, caller: &Caller, merge_id: &str, now: i64) -> Result<
         sql.push_str(&format!(
             "UPDATE type::record('enrollment', $r{n}_e) SET creator = type::record('creator', $dup), updated_at = $now;
              UPDATE type::record('thread', $r{n}_t) SET creator = type::record('creator', $dup),
-                 creator_name = $d.name, creator_handle = $d.handle, creator_avatar = $d.avatar, creator_search = $d.search;\n"
+                 creator_name = $d.name, creator_handle = $d.handle, creator_avatar = $d.avatar, creator_search = $d.search;
+             UPDATE message SET creator = type::record('creator', $dup) WHERE thread = type::record('thread', $r{n}_t);\n"
         ));
     }
     for (k, v) in [

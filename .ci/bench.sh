@@ -9,5 +9,5 @@ case "${1:-}" in
   B3) shift; cargo run --release -p server --bin bench_b3 -- "$@" ;;
   B4) shift; cargo run --release -p server --example bench_b4 -- "$@" ;;
   B7) shift; cargo run --release -p server --example bench_b7 -- "$@" ;;
-  *) echo "usage: bash .ci/bench.sh B1 [--messages N] [--concurrency N] [--costs N] | B2 [--events N] [--subscribers N] | B3 [--small N] [--large N] [--runs N] | B4 [--creators N] [--dispatch N] | B7 [--creators N] [--opens N]" >&2; exit 2 ;;
+  *) echo "usage: bash .ci/bench.sh B1 [--messages N] [--concurrency N] [--costs N] | B2 [--events N] [--subscribers N] | B3 [--small N] [--large N] [--runs N] | B4 [--creators N] [--dispatch N] | B7 [--creators N] [--opens N] [--runs N]" >&2; exit 2 ;;
 esac

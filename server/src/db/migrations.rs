@@ -169,4 +169,46 @@ mod tests {
         want.sort_by_key(|k| k["id"].as_str().unwrap().to_string());
         assert_eq!(keys, want);
     }
+
+    /// v10's literal identity type keeps v1's checks: a known channel and consent, an address,
+    /// nothing else.
+    #[tokio::test]
+    async fn v10_identities_keep_their_checks() {
+        let config = crate::config::Config::from_vars(
+            &[("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .unwrap();
+        let db = crate::db::connect(&config).await.unwrap();
+        migrate(&db, 1).await.unwrap();
+        let create = |identity: serde_json::Value| {
+            let db = db.clone();
+            async move {
+                crate::db::exec(
+                    &db,
+                    "CREATE creator SET workspace = workspace:w1, name = 'Maya', handle = '', notes = '', search = '',
+                         created_at = 1, identities = [$i];",
+                    serde_json::json!({ "i": identity }),
+                )
+                .await
+                .and_then(|mut r| r.take::<Vec<serde_json::Value>>(0).map_err(Into::into))
+            }
+        };
+        let ok = create(
+            serde_json::json!({ "channel": "email", "address": "m@x.test", "consent": "unknown" }),
+        )
+        .await;
+        assert!(ok.is_ok(), "{ok:?}");
+        for bad in [
+            serde_json::json!({ "channel": "fax", "address": "1", "consent": "unknown" }),
+            serde_json::json!({ "channel": "sms", "address": "+15125550100", "consent": "maybe" }),
+            serde_json::json!({ "channel": "sms", "consent": "unknown" }),
+            serde_json::json!({ "channel": "sms", "address": 5, "consent": "unknown" }),
+            serde_json::json!({ "channel": "sms", "address": "+15125550100", "consent": "unknown", "extra": 1 }),
+        ] {
+            assert!(create(bad.clone()).await.is_err(), "{bad} was stored");
+        }
+    }
 }

@@ -116,6 +116,41 @@ pub async fn exec_transaction(
     }
 }
 
+/// Bulk writes (an import's chunks, an enrollment's) on their own tasks, two at a time: the
+/// second transaction in flight uses the second core (B7: enrolling 10,000 creators took 3.2 s
+/// instead of 5.1 s). Each write is a whole transaction; they must touch different records.
+#[derive(Default)]
+pub struct TwoAtOnce {
+    running: Option<tokio::task::JoinHandle<Result<(), DbError>>>,
+}
+
+impl TwoAtOnce {
+    /// Starts `write`, then waits for the write started before it.
+    pub async fn start(
+        &mut self,
+        write: impl std::future::Future<Output = Result<(), DbError>> + Send + 'static,
+    ) -> Result<(), DbError> {
+        match self.running.replace(tokio::spawn(write)) {
+            Some(before) => joined(before).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for the last write.
+    pub async fn finish(mut self) -> Result<(), DbError> {
+        match self.running.take() {
+            Some(last) => joined(last).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// The result of a database task run on its own.
+pub async fn joined<T>(task: tokio::task::JoinHandle<Result<T, DbError>>) -> Result<T, DbError> {
+    task.await
+        .map_err(|e| DbError::Other(format!("a database task stopped: {e}")))?
+}
+
 /// The short, jittered pause before the `attempt`th run of a write that lost a conflict, so
 /// the writers that collided do not collide again at once.
 pub async fn conflict_pause(attempt: u32) {

@@ -154,7 +154,7 @@ fn read_ahead(
 }
 
 /// Enrolls the workspace's creators among `creator_ids` in `campaign` at Prospect, 500 per
-/// transaction (each chunk read while the one before is written); creators already in it are
+/// transaction (each chunk read while the one before is written, two written at once); creators already in it are
 /// left alone, and ones removed from it come back (their archived thread restored); audited as
 /// `actor` (user id), the threads naming `by`. Returns (enrolled, already in it).
 pub async fn enroll(
@@ -174,13 +174,10 @@ pub async fn enroll(
     let chunks: Vec<&[String]> = ids.chunks(ENROLL_CHUNK).collect();
     let mut ahead = chunks.first().map(|c| read_ahead(db, ws, &campaign.id, c));
     let (mut found_n, mut fresh_n, mut archived) = (0, 0, Vec::new());
+    let mut writes = crate::db::TwoAtOnce::default();
     for k in 0..chunks.len() {
-        let read = match ahead.take() {
-            Some(task) => task
-                .await
-                .map_err(|e| DbError::Other(format!("reading creators to enroll: {e}")))??,
-            None => break,
-        };
+        let Some(task) = ahead.take() else { break };
+        let read = crate::db::joined(task).await?;
         ahead = chunks
             .get(k + 1)
             .map(|c| read_ahead(db, ws, &campaign.id, c));
@@ -209,13 +206,16 @@ pub async fn enroll(
         let mut vars = Map::new();
         vars.insert("ws".into(), json!(ws));
         bind(&mut vars, campaign, fresh, by, now);
-        crate::db::exec_transaction(
-            db,
-            &format!("BEGIN TRANSACTION; {ENROLL} COMMIT TRANSACTION;"),
-            Value::Object(vars),
-        )
-        .await?;
+        let db = db.clone();
+        writes
+            .start(async move {
+                let sql = format!("BEGIN TRANSACTION; {ENROLL} COMMIT TRANSACTION;");
+                crate::db::exec_transaction(&db, &sql, Value::Object(vars)).await?;
+                Ok(())
+            })
+            .await?;
     }
+    writes.finish().await?;
     let enrolled_now = fresh_n + archived.len();
     if !archived.is_empty() {
         exec(

@@ -109,6 +109,8 @@ pub struct CreatorProfile {
     /// The rate on file (from an import or a teammate).
     pub rate_cents: Option<i64>,
     pub custom: Vec<(String, String)>,
+    /// The CSV import the creator came from: its file name and when it ran.
+    pub imported_from: Option<(String, i64)>,
     pub quoted_rates: Vec<QuotedRate>,
     pub campaigns: Vec<ProfileCampaign>,
     /// The newest entries first, across every campaign (at most `PROFILE_ENTRIES`).

@@ -31,6 +31,8 @@ struct Head {
     identities: Vec<Identity>,
     rate_cents: Option<i64>,
     custom: BTreeMap<String, String>,
+    import_file: Option<String>,
+    import_at: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -59,7 +61,8 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
     // (messages carry their thread's creator, schema v10); one more than shown says "more".
     let sql = format!(
         "SELECT record::id(id) AS id, name, handle, avatar, notes, preferences ?? '' AS preferences, tags ?? [] AS tags,
-                identities, rate_cents, custom ?? {{}} AS custom
+                identities, rate_cents, custom ?? {{}} AS custom,
+                source_import.file_name AS import_file, source_import.created_at AS import_at
              FROM type::record('creator', $c) WHERE workspace = type::record('workspace', $ws);
          SELECT record::id(id) AS thread_id, record::id(campaign) AS campaign_id, campaign_name, client_name, stage,
                 enrollment.decline_reason AS decline_reason, enrollment.agreed_terms AS agreed_terms,
@@ -158,6 +161,7 @@ pub async fn load(db: &Db, ws: &str, creator_id: &str) -> Result<Option<CreatorP
         identities: head.identities,
         rate_cents: head.rate_cents,
         custom: head.custom.into_iter().collect(),
+        imported_from: head.import_file.zip(head.import_at),
         quoted_rates,
         campaigns,
         timeline,

@@ -154,6 +154,26 @@ async fn a_csv_is_previewed_imported_enrolled_and_imported_again_as_a_no_op() {
         )
         .await;
     assert_eq!(prospects, vec![json!("prospect")]);
+    // Its profile says which import it came from.
+    let id = h
+        .query(
+            "SELECT VALUE record::id(id) FROM creator WHERE name = 'Creator 3';",
+            json!({}),
+        )
+        .await;
+    let profile: app::model::CreatorProfile = h
+        .call(
+            "creator_profile",
+            Some(&cookie),
+            json!({ "creator_id": id[0] }),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&profile.imported_from, Some((file, at)) if file.ends_with(".csv") && *at > 0),
+        "{:?}",
+        profile.imported_from
+    );
 
     // The skipped rows download as CSV.
     let (status, _, csv) = h

@@ -51,6 +51,9 @@ fn Profile(p: CreatorProfile, reload: RwSignal<u32>) -> impl IntoView {
                     <h2>{p.name.clone()}</h2>
                     <p class="muted">{format!("{} · {} campaign{}", p.handle, p.campaigns.len(), if p.campaigns.len() == 1 { "" } else { "s" })}</p>
                     <p>{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</p>
+                    {p.imported_from.clone().map(|(file, at)| view! {
+                        <p class="muted">"Imported from "{file}" on "<time title=exact(at)>{short_date(at)}</time></p>
+                    })}
                 </div>
             </div>
         </header>

@@ -12,6 +12,8 @@ Commands:
   serve       migrate, seed the demo workspace if asked and the database is empty, then serve the app
   migrate     apply pending schema migrations and exit
   seed-demo   add the demo workspace (refuses if it already exists) and print its sign-in
+  create-workspace --name NAME --owner-email EMAIL
+              add a workspace and print its owner's one-time setup link (valid 24 hours)
   help        show this help
 ";
 
@@ -35,8 +37,25 @@ async fn open(config: &Config) -> Result<db::Db, String> {
     Ok(db)
 }
 
-async fn run(command: &str, config: Config) -> Result<(), String> {
+async fn run(command: &str, options: &[(String, String)], config: Config) -> Result<(), String> {
+    let option = |name: &str| {
+        options
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| format!("{command} needs {name}\n\n{USAGE}"))
+    };
     match command {
+        "create-workspace" => {
+            let (name, email) = (option("--name")?, option("--owner-email")?);
+            let db = open(&config).await?;
+            let state = AppState::new(db, Clock::System, config);
+            let link = state.create_workspace(&name, &email).await?;
+            println!("Created the workspace {name:?}.");
+            println!("Its owner ({email}) sets a name and password here (valid 24 hours, once):");
+            println!("{}", link.url);
+            Ok(())
+        }
         "migrate" => {
             let db = db::connect(&config)
                 .await
@@ -94,10 +113,18 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut config_file = None;
     let mut command = None;
+    let mut options = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--config" => config_file = it.next().cloned(),
+            "--name" | "--owner-email" => match it.next() {
+                Some(v) => options.push((a.clone(), v.clone())),
+                None => {
+                    eprintln!("{a} needs a value\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" | "help" => {
                 println!("{USAGE}\n{}", server::config::HELP_VARS);
                 return ExitCode::SUCCESS;
@@ -132,7 +159,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(command.as_deref().unwrap_or("serve"), config)) {
+    match runtime.block_on(run(command.as_deref().unwrap_or("serve"), &options, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -19,7 +19,9 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
     if password.is_empty() || password.len() > 1024 {
         return Err(AppError::Invalid("enter your password".into()));
     }
-    let session = backend.sign_in(&email, &password).await?;
+    let session = backend
+        .sign_in(&email, &password, context::user_agent().as_deref())
+        .await?;
     context::set_cookie(context::session_cookie(
         &session.token,
         session.max_age_secs,
@@ -58,7 +60,12 @@ pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
 pub trait AuthApi: Send + Sync {
     /// Whether cookies must carry `Secure` (the public URL is https).
     fn secure_cookies(&self) -> bool;
-    async fn sign_in(&self, email: &str, password: &str) -> Result<NewSession, AppError>;
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        agent: Option<&str>,
+    ) -> Result<NewSession, AppError>;
     async fn sign_out(&self, session_token: &str) -> Result<(), AppError>;
     async fn authenticate(&self, session_token: &str) -> Result<Caller, AppError>;
     async fn session_info(&self, caller: &Caller) -> Result<SessionInfo, AppError>;

@@ -6,8 +6,8 @@
 
 use super::AppError;
 use super::{
-    AuthApi, BulkApi, CampaignsApi, ChannelsApi, CreatorsApi, ImportsApi, InboxApi, PoliciesApi,
-    PortalApi, ReviewApi, ThreadApi, UnmatchedApi,
+    AccountApi, AuthApi, BulkApi, CampaignsApi, ChannelsApi, CreatorsApi, ImportsApi, InboxApi,
+    PoliciesApi, PortalApi, ReviewApi, TeamApi, ThreadApi, UnmatchedApi,
 };
 use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
@@ -37,6 +37,17 @@ impl Caller {
         } else {
             Err(AppError::Forbidden(
                 "only the workspace's owners can see its integration keys".into(),
+            ))
+        }
+    }
+
+    /// The team (invitations, roles, deactivation, reset links) is changed by its owners.
+    pub fn require_team_owner(&self) -> Result<(), AppError> {
+        if self.role == Role::Owner && self.scope == Scope::Workspace {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only owners can change the team".into(),
             ))
         }
     }
@@ -95,6 +106,8 @@ pub trait Backend:
     + ImportsApi
     + CreatorsApi
     + PortalApi
+    + TeamApi
+    + AccountApi
     + 'static
 {
 }

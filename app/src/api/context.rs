@@ -31,6 +31,13 @@ pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// The browser's user agent (naming the session in the Sessions list), at most 300 characters.
+pub fn user_agent() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let agent = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+    Some(agent.chars().take(300).collect())
+}
+
 /// The backend and the authenticated caller, or `Unauthorized`.
 pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
     let backend = backend()?;

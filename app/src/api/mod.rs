@@ -13,6 +13,7 @@ mod context;
 #[cfg(feature = "ssr")]
 pub use context::session_token_in;
 
+mod account;
 mod auth;
 mod bulk;
 mod campaigns;
@@ -23,9 +24,11 @@ mod inbox;
 mod policies;
 mod portal;
 mod review;
+mod team;
 mod thread;
 mod unmatched;
 
+pub use account::*;
 pub use auth::*;
 pub use bulk::*;
 pub use campaigns::*;
@@ -36,6 +39,7 @@ pub use inbox::*;
 pub use policies::*;
 pub use portal::*;
 pub use review::*;
+pub use team::*;
 pub use thread::*;
 pub use unmatched::*;
 

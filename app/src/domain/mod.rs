@@ -14,6 +14,7 @@
 //! - Threading and identity: `email` (Message-IDs, References, subjects, quoted history, which
 //!   thread an email joins), `attribution`, `identity` (email and E.164 normalization), `merge`,
 //!   `thread_tail`, `portal` (magic-link tokens), `twilio` / `instagram` (connection checks).
+//! - The team: `team` (invitation and reset links, passwords, the last-owner rule, idle sessions).
 //! - The screen: `filter` (inbox filters ↔ URL, and `matches` for live rows), `live_merge`
 //!   (ordered, idempotent live changes), `mentions`, `snooze`, `csv` (formula-safe export),
 //!   `time_fmt`.
@@ -44,6 +45,7 @@ pub mod reply_clock;
 pub mod snooze;
 pub mod stage;
 pub mod stage_suggest;
+pub mod team;
 pub mod text;
 pub mod thread_tail;
 pub mod time_fmt;

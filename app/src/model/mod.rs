@@ -6,6 +6,7 @@ mod creators;
 mod imports;
 mod review;
 mod settings;
+mod team;
 mod views;
 mod vocab;
 
@@ -14,5 +15,6 @@ pub use creators::*;
 pub use imports::*;
 pub use review::*;
 pub use settings::*;
+pub use team::*;
 pub use views::*;
 pub use vocab::*;

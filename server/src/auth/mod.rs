@@ -39,6 +39,7 @@ pub async fn sign_in(
     db: &Db,
     email: &str,
     password: &str,
+    agent: Option<&str>,
     now: i64,
 ) -> Result<(String, Caller), SignInError> {
     let email = email.trim().to_lowercase();
@@ -59,23 +60,33 @@ pub async fn sign_in(
         .await?
         .ok_or(SignInError::NoWorkspace)?;
     let role = Role::parse(&membership.role).ok_or(SignInError::NoWorkspace)?;
-    let token = crate::ids::new_secret();
-    sessions::create(
-        db,
-        &token_hash(&token),
-        &user.id,
-        &membership.workspace,
-        now,
-        now + SESSION_DAYS * DAY_MS,
-    )
-    .await?;
     let caller = Caller {
         user_id: user.id,
         workspace_id: membership.workspace,
         role,
         scope: Scope::Workspace,
     };
+    let token = open_session(db, &caller, agent, now).await?;
     Ok((token, caller))
+}
+
+/// Opens a session for `caller` (after a sign-in, or accepting an invitation); its token.
+pub async fn open_session(
+    db: &Db,
+    caller: &Caller,
+    agent: Option<&str>,
+    now: i64,
+) -> Result<String, DbError> {
+    let token = crate::ids::new_secret();
+    let hash = token_hash(&token);
+    let session = sessions::NewSession {
+        token_hash: &hash,
+        user: &caller.user_id,
+        workspace: &caller.workspace_id,
+        agent,
+    };
+    sessions::create(db, &session, now, now + SESSION_DAYS * DAY_MS).await?;
+    Ok(token)
 }
 
 /// The caller behind a session token, if the session is live and the membership still exists.

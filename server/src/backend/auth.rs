@@ -13,9 +13,14 @@ impl AuthApi for AppState {
         self.config.secure_cookies()
     }
 
-    async fn sign_in(&self, email: &str, password: &str) -> Result<NewSession, AppError> {
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        agent: Option<&str>,
+    ) -> Result<NewSession, AppError> {
         let now = self.clock.now_ms();
-        let (token, caller) = auth::sign_in(&self.db, email, password, now)
+        let (token, caller) = auth::sign_in(&self.db, email, password, agent, now)
             .await
             .map_err(|e| match e {
                 SignInError::Wrong => {

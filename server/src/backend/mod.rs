@@ -3,6 +3,7 @@
 //! operation coordinates: it calls the store (where all SurrealQL lives), wakes workers, and maps
 //! storage results to `AppError` — internals logged, the browser seeing safe errors (`crate::errors`).
 
+mod account;
 mod auth;
 mod bulk;
 mod campaigns;
@@ -13,6 +14,7 @@ mod inbox;
 mod policies;
 mod portal;
 mod review;
+mod team;
 mod thread;
 mod unmatched;
 

@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "messages carry their creator; imports write their own identity lookups",
         sql: include_str!("schema_v10.surql"),
     },
+    Migration {
+        version: 11,
+        name: "invitations, deactivated members, password resets, idle sessions",
+        sql: include_str!("schema_v11.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

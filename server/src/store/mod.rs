@@ -11,7 +11,7 @@
 //! - Governing: `policy_facts` (what a decision needs), `automation` (a plan carried out in one
 //!   transaction), `drafts`, `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
 //! - Sending: `jobs` (durable send jobs), `send_reads` (what senders read), `delivery_reports`.
-//! - Accounts and channels: `sessions`, `creators`, `api_channel`, `sms_accounts`,
+//! - Accounts and channels: `sessions`, `team` (members, invitations), `passwords`, `creators`, `api_channel`, `sms_accounts`,
 //!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each), `reply_facts`.
 //! - Trail: `audit`, `audit_read`, `notifications`.
 
@@ -46,6 +46,7 @@ pub mod mailboxes;
 pub mod merge;
 pub mod moves;
 pub mod notifications;
+pub mod passwords;
 pub mod policies;
 pub mod policy_facts;
 pub mod portal;
@@ -54,6 +55,7 @@ pub mod reply_facts;
 pub mod send_reads;
 pub mod sessions;
 pub mod sms_accounts;
+pub mod team;
 pub mod thread_write;
 pub mod threads;
 pub mod unmatched;

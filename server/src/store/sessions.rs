@@ -1,8 +1,10 @@
-//! Accounts and sessions: users by email, their first membership, session records (stored by
-//! the SHA-256 of their token), the sign-in throttle's state and what the top bar shows.
+//! Accounts and sessions: users by email, their first active membership, session records
+//! (stored by the SHA-256 of their token; ended when expired, idle or the membership is
+//! deactivated), a user's session list, the sign-in throttle's state and what the top bar shows.
 
 use crate::db::{exec, first, Db, DbError};
 use app::api::backend::{Caller, Scope};
+use app::domain::team;
 use app::model::{Role, SessionInfo};
 
 #[derive(serde::Deserialize)]
@@ -28,35 +30,39 @@ pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, DbEr
     first(&mut resp, 0)
 }
 
-/// The user's oldest membership (the workspace a sign-in opens).
+/// The user's oldest active membership (the workspace a sign-in opens).
 pub async fn first_membership(db: &Db, user: &str) -> Result<Option<MembershipRow>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT record::id(workspace) AS workspace, role, created_at FROM membership WHERE user = type::record('user', $user) ORDER BY created_at LIMIT 1;",
+        "SELECT record::id(workspace) AS workspace, role, created_at FROM membership
+             WHERE user = type::record('user', $user) AND deactivated_at = NONE ORDER BY created_at LIMIT 1;",
         serde_json::json!({ "user": user }),
     )
     .await?;
     first(&mut resp, 0)
 }
 
-/// Stores a session under its token's hash, valid until `expires_at`.
-pub async fn create(
-    db: &Db,
-    token_hash: &str,
-    user: &str,
-    workspace: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), DbError> {
+/// A session to store: whose, in which workspace, from which browser.
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user: &'a str,
+    pub workspace: &'a str,
+    pub agent: Option<&'a str>,
+}
+
+/// Stores a session under its token's hash, valid until `expires_at` (or `IDLE_MS` unused).
+pub async fn create(db: &Db, s: &NewSession<'_>, now: i64, expires_at: i64) -> Result<(), DbError> {
     exec(
         db,
-        "CREATE session SET token_hash = $hash, user = type::record('user', $user), workspace = type::record('workspace', $ws), created_at = $now, expires_at = $exp;",
+        "CREATE session SET token_hash = $hash, user = type::record('user', $user), workspace = type::record('workspace', $ws),
+             created_at = $now, last_seen_at = $now, expires_at = $exp, agent = $agent;",
         serde_json::json!({
-            "hash": token_hash,
-            "user": user,
-            "ws": workspace,
+            "hash": s.token_hash,
+            "user": s.user,
+            "ws": s.workspace,
             "now": now,
             "exp": expires_at,
+            "agent": s.agent,
         }),
     )
     .await?;
@@ -65,33 +71,95 @@ pub async fn create(
 
 #[derive(serde::Deserialize)]
 struct SessionRow {
+    id: String,
     user: String,
     workspace: String,
+    created_at: i64,
+    last_seen_at: Option<i64>,
+    expires_at: i64,
     role: Option<String>,
 }
 
-/// The caller behind a live session (by token hash) whose membership still exists.
+/// The caller behind a live session (by token hash): not expired, used within `IDLE_MS`, and
+/// their membership still active. Stamps the session's last use (at most once a minute).
 pub async fn caller(db: &Db, token_hash: &str, now: i64) -> Result<Option<Caller>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT record::id(user) AS user, record::id(workspace) AS workspace,
-            (SELECT VALUE role FROM membership WHERE workspace = $parent.workspace AND user = $parent.user LIMIT 1)[0] AS role
-         FROM session WHERE token_hash = $hash AND expires_at > $now LIMIT 1;",
-        serde_json::json!({ "hash": token_hash, "now": now }),
+        "SELECT record::id(id) AS id, record::id(user) AS user, record::id(workspace) AS workspace, created_at, last_seen_at, expires_at,
+            (SELECT VALUE role FROM membership WHERE workspace = $parent.workspace AND user = $parent.user
+                AND deactivated_at = NONE LIMIT 1)[0] AS role
+         FROM session WHERE token_hash = $hash LIMIT 1;",
+        serde_json::json!({ "hash": token_hash }),
     )
     .await?;
     let Some(row) = first::<SessionRow>(&mut resp, 0)? else {
         return Ok(None);
     };
+    if !team::session_live(row.expires_at, row.created_at, row.last_seen_at, now) {
+        return Ok(None);
+    }
     let Some(role) = row.role.as_deref().and_then(Role::parse) else {
         return Ok(None);
     };
+    if team::should_stamp_seen(row.created_at, row.last_seen_at, now) {
+        exec(
+            db,
+            "UPDATE type::record('session', $id) SET last_seen_at = $now;",
+            serde_json::json!({ "id": row.id, "now": now }),
+        )
+        .await?;
+    }
     Ok(Some(Caller {
         user_id: row.user,
         workspace_id: row.workspace,
         role,
         scope: Scope::Workspace,
     }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ListedSession {
+    pub id: String,
+    pub token_hash: String,
+    pub agent: Option<String>,
+    pub workspace_name: String,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+/// Every session of the user's, newest use first (the caller filters out ended ones).
+pub async fn of_user(db: &Db, user: &str) -> Result<Vec<ListedSession>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(id) AS id, token_hash, agent, workspace.name AS workspace_name, created_at, last_seen_at, expires_at
+             FROM session WHERE user = type::record('user', $user) ORDER BY last_seen_at DESC;",
+        serde_json::json!({ "user": user }),
+    )
+    .await?;
+    crate::db::rows(&mut resp, 0)
+}
+
+/// Ends the user's sessions but the one with `keep` (a token hash); how many ended.
+pub async fn end_others(db: &Db, user: &str, keep: &str) -> Result<usize, DbError> {
+    let mut resp = exec(
+        db,
+        "DELETE session WHERE user = type::record('user', $user) AND token_hash != $keep RETURN BEFORE;",
+        serde_json::json!({ "user": user, "keep": keep }),
+    )
+    .await?;
+    Ok(crate::db::rows::<serde_json::Value>(&mut resp, 0)?.len())
+}
+
+/// Ends one of the user's sessions; `false` when they have no such session.
+pub async fn end_one(db: &Db, user: &str, id: &str) -> Result<bool, DbError> {
+    let mut resp = exec(
+        db,
+        "DELETE type::record('session', $id) WHERE user = type::record('user', $user) RETURN BEFORE;",
+        serde_json::json!({ "user": user, "id": id }),
+    )
+    .await?;
+    Ok(!crate::db::rows::<serde_json::Value>(&mut resp, 0)?.is_empty())
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> Result<(), DbError> {

@@ -25,6 +25,7 @@ mod multi_instance;
 mod outbound;
 mod portal;
 mod snooze;
+mod team;
 mod tenancy;
 mod thread_clock;
 mod twilio_sms;

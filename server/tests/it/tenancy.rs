@@ -79,7 +79,23 @@ const ALL_FUNCTIONS: &[&str] = &[
     "save_creator_profile",
     "set_creator_consent",
     "set_enrollment_terms",
+    "team_page",
+    "invite_member",
+    "revoke_invitation",
+    "set_member_role",
+    "set_member_active",
+    "issue_reset_link",
+    "change_password",
+    "my_sessions",
+    "end_sessions",
+    "invitation_info",
+    "accept_invitation",
+    "reset_password",
 ];
+
+/// Functions that take a link's token instead of a session: an unknown token is refused the same
+/// way with or without one.
+const BY_TOKEN: &[&str] = &["invitation_info", "accept_invitation", "reset_password"];
 
 /// Functions that change something: a viewer is refused each of them.
 const WRITES: &[&str] = &[
@@ -127,6 +143,11 @@ const WRITES: &[&str] = &[
     "save_creator_profile",
     "set_creator_consent",
     "set_enrollment_terms",
+    "invite_member",
+    "revoke_invitation",
+    "set_member_role",
+    "set_member_active",
+    "issue_reset_link",
 ];
 
 /// An id of the right shape that names nothing.
@@ -208,6 +229,18 @@ fn args_for(name: &str, thread: &str) -> Value {
         "set_creator_consent" => {
             json!({ "creator_id": NO_ID, "channel": "email", "address": "a@b.c", "consent": "opted_out" })
         }
+        "invite_member" => json!({ "email": "someone@new.example", "role": "member" }),
+        "revoke_invitation" => json!({ "invitation_id": NO_ID }),
+        "set_member_role" => json!({ "user_id": NO_ID, "role": "viewer" }),
+        "set_member_active" => json!({ "user_id": NO_ID, "active": false }),
+        "issue_reset_link" => json!({ "user_id": NO_ID }),
+        "change_password" => json!({ "current": "wrong password", "new": "a new long password" }),
+        "end_sessions" => json!({ "session_id": NO_ID }),
+        "invitation_info" => json!({ "token": "ab".repeat(32) }),
+        "accept_invitation" => {
+            json!({ "token": "ab".repeat(32), "name": "Someone", "password": "a long password" })
+        }
+        "reset_password" => json!({ "token": "ab".repeat(32), "password": "a long password" }),
         _ => json!({}),
     }
 }
@@ -221,6 +254,8 @@ async fn snapshot(h: &Harness, ws: &str) -> Value {
             enrollments: (SELECT id, stage, assignee FROM enrollment WHERE workspace = type::record('workspace', $ws) ORDER BY id),
             campaigns: (SELECT id, name, status, client FROM campaign WHERE workspace = type::record('workspace', $ws) ORDER BY id),
             clients: (SELECT id, name, archived_at FROM client WHERE workspace = type::record('workspace', $ws) ORDER BY id),
+            members: (SELECT user, role, deactivated_at FROM membership WHERE workspace = type::record('workspace', $ws) ORDER BY user),
+            invitations: (SELECT id, revoked_at, accepted_at FROM invitation WHERE workspace = type::record('workspace', $ws) ORDER BY id),
         };",
         json!({ "ws": ws }),
     )
@@ -238,6 +273,7 @@ async fn every_server_function_requires_a_session() {
             // Without a session there is nobody to show and nothing to end.
             ("current_session", Ok(v)) => assert_eq!(v, Value::Null),
             ("sign_out", Ok(_)) => {}
+            (n, Err(AppError::Invalid(_))) if BY_TOKEN.contains(&n) => {}
             (_, Err(AppError::Unauthorized)) => {}
             (n, other) => panic!("{n} without a session answered {other:?}"),
         }
@@ -247,7 +283,8 @@ async fn every_server_function_requires_a_session() {
             h.call(name, Some(&forged), args_for(name, thread)).await;
         assert!(
             matches!(got, Err(AppError::Unauthorized))
-                || matches!(*name, "current_session" | "sign_out"),
+                || matches!(*name, "current_session" | "sign_out")
+                || (BY_TOKEN.contains(name) && matches!(got, Err(AppError::Invalid(_)))),
             "{name} with a forged session: {got:?}"
         );
     }
@@ -286,6 +323,31 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
             "{name} on another workspace's thread"
         );
     }
+    // Another workspace's people cannot be changed or given reset links.
+    let b_member = h.b.user(Role::Member).id.clone();
+    for (name, args) in [
+        (
+            "set_member_role",
+            json!({ "user_id": b_member, "role": "viewer" }),
+        ),
+        (
+            "set_member_active",
+            json!({ "user_id": b_member, "active": false }),
+        ),
+        ("issue_reset_link", json!({ "user_id": b_member })),
+    ] {
+        let got: Result<Value, AppError> = h.call(name, Some(&cookie), args).await;
+        assert_eq!(
+            got.err(),
+            Some(AppError::NotFound),
+            "{name} on another workspace's member"
+        );
+    }
+    let team: TeamView = h.call("team_page", Some(&cookie), json!({})).await.unwrap();
+    assert!(team
+        .members
+        .iter()
+        .all(|m| h.a.users.iter().any(|u| u.id == m.user_id)));
     // Another workspace's creators cannot be merged, nor a message moved into its thread.
     let merge: Result<Value, AppError> = h
         .call(

@@ -225,6 +225,16 @@ impl Harness {
                 | "save_creator_profile"
                 | "set_creator_consent"
                 | "set_enrollment_terms"
+                | "invite_member"
+                | "revoke_invitation"
+                | "set_member_role"
+                | "set_member_active"
+                | "issue_reset_link"
+                | "invitation_info"
+                | "accept_invitation"
+                | "reset_password"
+                | "change_password"
+                | "end_sessions"
         );
         let body = if json {
             args.to_string()

@@ -1,0 +1,228 @@
+//! `app::api::AccountApi` for the server: accepting invitations, changing and resetting
+//! passwords, and one's sessions. Link tokens are looked up by their SHA-256 only.
+
+use super::internal;
+use crate::auth::{self, password, token_hash};
+use crate::db::DbError;
+use crate::state::AppState;
+use crate::store::{passwords, sessions, team};
+use app::api::backend::{Caller, NewSession, Scope};
+use app::api::{AccountApi, AppError, AuthApi};
+use app::domain::team::{self as rules, link_state, LinkState};
+use app::model::{InvitationInfo, Role, SessionView};
+
+/// What a link that names nothing answers (the same as a used or expired one would not help an
+/// attacker tell apart from a typo).
+fn unknown_link() -> AppError {
+    AppError::Invalid("this link is not valid; ask for a new one".into())
+}
+
+async fn hashed(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await;
+    match hash {
+        Ok(Ok(h)) => Ok(h),
+        Ok(Err(e)) => Err(internal(DbError::Other(format!("hashing a password: {e}")))),
+        Err(e) => Err(internal(DbError::Other(format!("hashing a password: {e}")))),
+    }
+}
+
+impl AppState {
+    async fn usable_invitation(&self, token: &str) -> Result<team::InvitationByToken, AppError> {
+        let inv = team::invitation_by_token(&self.db, &token_hash(token))
+            .await
+            .map_err(internal)?
+            .ok_or_else(unknown_link)?;
+        let state = link_state(
+            inv.expires_at,
+            inv.accepted_at,
+            inv.revoked_at,
+            self.clock.now_ms(),
+        );
+        match state.refusal() {
+            Some(why) => Err(AppError::Invalid(why.into())),
+            None => Ok(inv),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountApi for AppState {
+    async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError> {
+        let inv = self.usable_invitation(token).await?;
+        Ok(InvitationInfo {
+            workspace_name: inv.workspace_name,
+            email: inv.email,
+            role: Role::parse(&inv.role).unwrap_or(Role::Viewer),
+            has_account: inv.user.is_some(),
+        })
+    }
+
+    async fn accept_invitation(
+        &self,
+        token: &str,
+        name: &str,
+        pass: &str,
+        agent: Option<&str>,
+    ) -> Result<NewSession, AppError> {
+        let inv = self.usable_invitation(token).await?;
+        let role = Role::parse(&inv.role)
+            .ok_or_else(|| internal(DbError::Other("an invitation with an unknown role".into())))?;
+        let now = self.clock.now_ms();
+        let new_id = crate::ids::new_id();
+        let (user_id, accepted) = match &inv.user {
+            Some(existing) => {
+                let account = passwords::account(&self.db, existing)
+                    .await
+                    .map_err(internal)?;
+                let stored = account.map(|a| a.password_hash);
+                if !password::verify(pass.to_string(), stored).await {
+                    return Err(AppError::Invalid(format!(
+                        "that is not the password of the account for {}",
+                        inv.email
+                    )));
+                }
+                let joiner = team::Joiner::Existing { user_id: existing };
+                (
+                    existing.clone(),
+                    team::accept(&self.db, &inv, &joiner, now).await,
+                )
+            }
+            None => {
+                let name = rules::checked_name(name).map_err(AppError::Invalid)?;
+                rules::check_password(pass).map_err(AppError::Invalid)?;
+                let hash = hashed(pass).await?;
+                let joiner = team::Joiner::New {
+                    user_id: &new_id,
+                    name: &name,
+                    password_hash: &hash,
+                };
+                (
+                    new_id.clone(),
+                    team::accept(&self.db, &inv, &joiner, now).await,
+                )
+            }
+        };
+        if !accepted.map_err(internal)? {
+            return Err(AppError::Invalid(
+                LinkState::Used.refusal().unwrap_or_default().into(),
+            ));
+        }
+        let caller = Caller {
+            user_id,
+            workspace_id: inv.workspace,
+            role,
+            scope: Scope::Workspace,
+        };
+        let token = auth::open_session(&self.db, &caller, agent, now)
+            .await
+            .map_err(internal)?;
+        tracing::info!(workspace = %caller.workspace_id, user = %caller.user_id, "invitation accepted");
+        Ok(NewSession {
+            token,
+            max_age_secs: auth::SESSION_DAYS * 24 * 3600,
+            info: self.session_info(&caller).await?,
+        })
+    }
+
+    async fn reset_password(&self, token: &str, pass: &str) -> Result<(), AppError> {
+        let reset = passwords::reset_by_token(&self.db, &token_hash(token))
+            .await
+            .map_err(internal)?
+            .ok_or_else(unknown_link)?;
+        let state = link_state(reset.expires_at, reset.used_at, None, self.clock.now_ms());
+        if let Some(why) = state.refusal() {
+            return Err(AppError::Invalid(why.into()));
+        }
+        let hash = hashed(pass).await?;
+        if !passwords::use_reset(&self.db, &reset, &hash, self.clock.now_ms())
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::Invalid(
+                LinkState::Used.refusal().unwrap_or_default().into(),
+            ));
+        }
+        tracing::info!(user = %reset.user, "password reset");
+        Ok(())
+    }
+
+    async fn change_password(
+        &self,
+        caller: &Caller,
+        session_token: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        let account = passwords::account(&self.db, &caller.user_id)
+            .await
+            .map_err(internal)?;
+        if !password::verify(current.to_string(), account.map(|a| a.password_hash)).await {
+            return Err(AppError::Invalid(
+                "your current password does not match".into(),
+            ));
+        }
+        let hash = hashed(new).await?;
+        passwords::change(
+            &self.db,
+            &caller.user_id,
+            &hash,
+            &token_hash(session_token),
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(internal)
+    }
+
+    async fn my_sessions(
+        &self,
+        caller: &Caller,
+        session_token: &str,
+    ) -> Result<Vec<SessionView>, AppError> {
+        let now = self.clock.now_ms();
+        let mine = token_hash(session_token);
+        let mut list: Vec<SessionView> = sessions::of_user(&self.db, &caller.user_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .filter(|s| rules::session_live(s.expires_at, s.created_at, s.last_seen_at, now))
+            .map(|s| SessionView {
+                current: s.token_hash == mine,
+                device: rules::device_label(s.agent.as_deref().unwrap_or_default()),
+                workspace_name: s.workspace_name,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at.unwrap_or(s.created_at),
+                id: s.id,
+            })
+            .collect();
+        list.sort_by_key(|s| (!s.current, std::cmp::Reverse(s.last_seen_at)));
+        Ok(list)
+    }
+
+    async fn end_sessions(
+        &self,
+        caller: &Caller,
+        session_token: &str,
+        session_id: Option<&str>,
+    ) -> Result<u32, AppError> {
+        let mine = token_hash(session_token);
+        match session_id {
+            None => {
+                let n = sessions::end_others(&self.db, &caller.user_id, &mine)
+                    .await
+                    .map_err(internal)?;
+                Ok(n as u32)
+            }
+            Some(id) => {
+                if sessions::end_one(&self.db, &caller.user_id, id)
+                    .await
+                    .map_err(internal)?
+                {
+                    Ok(1)
+                } else {
+                    Err(AppError::NotFound)
+                }
+            }
+        }
+    }
+}

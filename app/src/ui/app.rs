@@ -1,5 +1,6 @@
 //! The routes: every page the app has, and the rule for when one fills the main pane.
 
+use crate::ui::pages::account::AccountPane;
 use crate::ui::pages::approvals::ApprovalsPane;
 use crate::ui::pages::audit::AuditPane;
 use crate::ui::pages::bulk::composer::BulkComposer;
@@ -10,9 +11,11 @@ use crate::ui::pages::channels::ChannelsPane;
 use crate::ui::pages::creators::profile::CreatorProfilePane;
 use crate::ui::pages::creators::CreatorsPane;
 use crate::ui::pages::inbox::{InboxLayout, NoThreadSelected};
+use crate::ui::pages::join::{JoinPage, ResetPage};
 use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::policies::PoliciesPane;
 use crate::ui::pages::portal::PortalPage;
+use crate::ui::pages::team::TeamPane;
 use crate::ui::pages::thread::ThreadPane;
 use crate::ui::pages::unmatched::UnmatchedPane;
 use leptos::prelude::*;
@@ -36,6 +39,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/p/:token") view=PortalPage ssr=SsrMode::Async/>
+                <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=ResetPage/>
                 <ParentRoute path=path!("/") view=InboxLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>
@@ -51,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("campaigns/:id") view=CampaignEditorPane ssr=SsrMode::Async/>
                     <Route path=path!("creators") view=CreatorsPane ssr=SsrMode::Async/>
                     <Route path=path!("creators/:id") view=CreatorProfilePane ssr=SsrMode::Async/>
+                    <Route path=path!("team") view=TeamPane ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPane ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -78,6 +85,8 @@ mod tests {
             ("/campaigns", true),
             ("/campaigns/new", true),
             ("/creators", true),
+            ("/team", true),
+            ("/account", true),
             ("/creators/abc", true),
         ];
         for (path, open) in cases {

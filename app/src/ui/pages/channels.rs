@@ -11,7 +11,7 @@ use crate::domain::email::{ServerSettings, TlsMode};
 use crate::model::Channel;
 use crate::ui::pages::inbox::use_inbox;
 use crate::ui::pages::login::is_signed_out;
-use crate::ui::widgets::ChannelIcon;
+use crate::ui::widgets::{ChannelIcon, CopyField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
@@ -45,27 +45,6 @@ pub fn ChannelsPane() -> impl IntoView {
                 view! { <p class="settings-note" role="status">"Only the workspace's owners manage channels."</p> }.into_any()
             }}
         </div>
-    }
-}
-
-/// A read-only value to copy into a provider's settings.
-#[component]
-fn CopyField(label: &'static str, value: String) -> impl IntoView {
-    view! {
-        <label class="copy-field">
-            <span>{label}</span>
-            <input type="text" readonly=true value=value on:focus=move |ev| {
-                #[cfg(feature = "hydrate")]
-                {
-                    use wasm_bindgen::JsCast;
-                    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                        el.select();
-                    }
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = ev;
-            }/>
-        </label>
     }
 }
 

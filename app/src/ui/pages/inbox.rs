@@ -167,7 +167,7 @@ fn TopBar(
                         {move || live.status.get().label()}
                     </span>
                     <NotificationBell unread=unread_notes.into()/>
-                    <span class="user-name" title=info.email.clone()>{info.user_name.clone()}" · "{info.role.as_str()}</span>
+                    <a class="user-name" href="/account" title=format!("{} · your password and sessions", info.email)>{info.user_name.clone()}" · "{info.role.as_str()}</a>
                     <ActionForm action=sign_out attr:class="inline-form">
                         <button type="submit" class="btn btn-ghost">"Sign out"</button>
                     </ActionForm>
@@ -198,6 +198,7 @@ fn Navigation(counts: Counts, is_owner: bool, is_auditor: bool) -> impl IntoView
                             <PageLink href="/bulk" label="Bulk messages"/>
                             <PageLink href="/policies" label="Policies" settings=true/>
                             {is_auditor.then(|| view! { <PageLink href="/audit" label="Audit trail" settings=true/> })}
+                            {is_auditor.then(|| view! { <PageLink href="/team" label="Team" settings=true/> })}
                             {is_owner.then(|| view! { <PageLink href="/channels" label="Channels" settings=true/> })}
                         }
                     })}

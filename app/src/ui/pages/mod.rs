@@ -1,5 +1,6 @@
 //! One module per route (see `crate::ui::app` for the paths).
 
+pub mod account;
 pub mod approvals;
 pub mod audit;
 pub mod bulk;
@@ -7,8 +8,10 @@ pub mod campaigns;
 pub mod channels;
 pub mod creators;
 pub mod inbox;
+pub mod join;
 pub mod login;
 pub mod policies;
 pub mod portal;
+pub mod team;
 pub mod thread;
 pub mod unmatched;

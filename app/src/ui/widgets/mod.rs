@@ -84,3 +84,25 @@ pub fn SaveNote(note: RwSignal<Option<Result<String, String>>>) -> impl IntoView
         })
     }
 }
+
+/// A read-only value to copy (into a provider's settings, or a link to hand to someone): focusing
+/// it selects it.
+#[component]
+pub fn CopyField(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <label class="copy-field">
+            <span>{label}</span>
+            <input type="text" readonly=true value=value on:focus=move |ev| {
+                #[cfg(feature = "hydrate")]
+                {
+                    use wasm_bindgen::JsCast;
+                    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                        el.select();
+                    }
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }/>
+        </label>
+    }
+}

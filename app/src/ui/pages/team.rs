@@ -29,6 +29,8 @@ fn role_label(r: Role) -> &'static str {
 pub fn TeamPane() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let team = Resource::new(move || reload.get(), |_| load_team());
+    // The newest invitation link outlives the reload its creation causes.
+    let link = RwSignal::new(None::<OneTimeLink>);
     view! {
         <Title text="Team"/>
         <div class="settings-pane team-pane">
@@ -41,7 +43,7 @@ pub fn TeamPane() -> impl IntoView {
                 {move || team.get().map(|r| match r {
                     Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(e) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(t) => view! { <Team team=t reload/> }.into_any(),
+                    Ok(t) => view! { <Team team=t reload link/> }.into_any(),
                 })}
             </Transition>
         </div>
@@ -49,7 +51,11 @@ pub fn TeamPane() -> impl IntoView {
 }
 
 #[component]
-fn Team(team: TeamView, reload: RwSignal<u32>) -> impl IntoView {
+fn Team(
+    team: TeamView,
+    reload: RwSignal<u32>,
+    link: RwSignal<Option<OneTimeLink>>,
+) -> impl IntoView {
     let can_manage = team.can_manage;
     let pending: Vec<InvitationView> = team
         .invitations
@@ -64,7 +70,7 @@ fn Team(team: TeamView, reload: RwSignal<u32>) -> impl IntoView {
         .cloned()
         .collect();
     view! {
-        {can_manage.then(|| view! { <InviteForm reload/> })}
+        {can_manage.then(|| view! { <InviteForm reload link/> })}
         <section class="settings-card" aria-label="Members">
             <h3>{format!("Members ({})", team.members.len())}</h3>
             <table class="team-table">
@@ -90,11 +96,10 @@ fn Team(team: TeamView, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn InviteForm(reload: RwSignal<u32>) -> impl IntoView {
+fn InviteForm(reload: RwSignal<u32>, link: RwSignal<Option<OneTimeLink>>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Member);
     let note = RwSignal::new(None::<Result<String, String>>);
-    let link = RwSignal::new(None::<OneTimeLink>);
     let invite = Action::new(move |(e, r): &(String, Role)| {
         let (e, r) = (e.clone(), *r);
         async move { invite_member(e, r).await }

@@ -65,6 +65,9 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: "target/site",
         RUST_LOG: "warn",
         INBOX_TWILIO_API_URL: `http://127.0.0.1:${twilioPort}`,
+        // Live sockets re-check their session every 3 s, so a deactivated teammate's tab says
+        // "Signed out" within the test's patience.
+        INBOX_LIVE_PING_SECS: "3",
       },
     },
   ],

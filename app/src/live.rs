@@ -10,6 +10,10 @@ pub const LIVE_PATH: &str = "/api/live";
 /// The creator portal's socket: `?token=<portal token>` (and `since`), this thread's messages only.
 pub const PORTAL_LIVE_PATH: &str = "/api/portal/live";
 
+/// The close code of a live socket whose session ended (signed out elsewhere, deactivated, a
+/// portal link revoked): the browser says so and stops reconnecting.
+pub const CLOSE_SIGNED_OUT: u16 = 4401;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {

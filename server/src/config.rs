@@ -40,6 +40,9 @@ pub struct Config {
     pub model: Option<ModelProvider>,
     /// Bulk messages go out at most this many per minute per channel (0: no limit).
     pub bulk_rates: BulkRates,
+    /// How often a live socket pings its browser and re-checks its session (a signed-out or
+    /// deactivated person's socket ends at the next one).
+    pub live_ping: std::time::Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +128,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_GRAPH_API_URL     Graph API base for Instagram DMs (default https://graph.instagram.com/v21.0)
   INBOX_MODEL_URL    an OpenAI-compatible API base (…/v1) that classifies and drafts besides the rules
   INBOX_MODEL_NAME   the model to ask (required with INBOX_MODEL_URL)
-  INBOX_MODEL_KEY    its API key (sent as a bearer token; never logged)";
+  INBOX_MODEL_KEY    its API key (sent as a bearer token; never logged)
+  INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -227,8 +231,17 @@ impl Config {
             sms_per_minute: rate("INBOX_BULK_SMS_PER_MINUTE", 60)?,
             api_per_minute: rate("INBOX_BULK_API_PER_MINUTE", 600)?,
         };
+        let live_ping = match get("INBOX_LIVE_PING_SECS") {
+            None => 20,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=300).contains(s))
+                .ok_or("INBOX_LIVE_PING_SECS must be a whole number of seconds from 1 to 300")?,
+        };
         Ok(Config {
             bulk_rates,
+            live_ping: std::time::Duration::from_secs(live_ping),
             db,
             namespace: get("INBOX_NAMESPACE").unwrap_or("inbox").to_string(),
             database: get("INBOX_DB_NAME").unwrap_or("main").to_string(),

@@ -8,14 +8,13 @@ use crate::store::live_replay as replay;
 use app::api::backend::Caller;
 use app::api::session_token_in;
 use app::live::LiveEvent;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
 
-const PING_EVERY: Duration = Duration::from_secs(20);
 /// How long a new socket waits for the feed to be live before it says `synced` anyway.
 const FEED_WAIT: Duration = Duration::from_secs(5);
 
@@ -128,7 +127,8 @@ async fn serve(
 
 /// Serves a subscribed socket: subscribes, replays what changed since `since` (the events `keep`
 /// allows), says `synced` (or `resync`), then streams the events `keep` allows until the peer
-/// leaves, falls behind, or `allowed` (asked at every ping) says the credential no longer holds.
+/// leaves, falls behind, or `allowed` (asked at every ping) says the credential no longer holds
+/// (then the close frame says `CLOSE_SIGNED_OUT`).
 pub(super) async fn stream<Keep, Allowed, Fut>(
     mut socket: WebSocket,
     live: Arc<LiveService>,
@@ -175,7 +175,8 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
     if !send(&mut socket, &done).await {
         return;
     }
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let every = live.state.config.live_ping;
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tokio::select! {
             event = sub.rx.recv() => match event {
@@ -193,7 +194,12 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
             },
             _ = ping.tick() => {
                 if !allowed().await {
-                    break;
+                    // Signed out, deactivated, or the link revoked: the browser stops retrying.
+                    let _ = socket.send(Message::Close(Some(CloseFrame {
+                        code: app::live::CLOSE_SIGNED_OUT,
+                        reason: "signed out".into(),
+                    }))).await;
+                    return;
                 }
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;

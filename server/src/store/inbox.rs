@@ -156,12 +156,13 @@ pub async fn filter_options(db: &Db, caller: &Caller) -> Result<FilterOptions, D
     })
 }
 
-/// Everyone in the workspace who can be assigned a thread (viewers cannot).
+/// The active teammates who can be assigned threads and mentioned (viewers and deactivated
+/// members are not).
 pub async fn teammates(db: &Db, workspace_id: &str) -> Result<Vec<NamedRef>, DbError> {
     let mut resp = exec(
         db,
         "SELECT record::id(user) AS id, user.name AS name FROM membership
-         WHERE workspace = type::record('workspace', $ws) AND role != 'viewer' ORDER BY name;",
+         WHERE workspace = type::record('workspace', $ws) AND role != 'viewer' AND deactivated_at = NONE ORDER BY name;",
         serde_json::json!({ "ws": workspace_id }),
     )
     .await?;

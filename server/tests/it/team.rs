@@ -234,7 +234,8 @@ async fn an_owner_invites_a_manager_who_joins_once_and_invitations_expire_or_are
 
 #[tokio::test]
 async fn the_last_owner_stays_and_a_deactivated_member_is_signed_out_at_once() {
-    let h = Harness::with_sizes(4, 2).await;
+    let h = Harness::with_config(4, 2, &[("INBOX_LIVE_PING_SECS", "1")]).await;
+    let addr = h.serve().await;
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
     let owner_id = h.a.user(Role::Owner).id.clone();
     let member = h.sign_in_as(&h.a, Role::Member).await;
@@ -265,7 +266,9 @@ async fn the_last_owner_stays_and_a_deactivated_member_is_signed_out_at_once() {
         .await;
     assert_eq!(foreign, Err(AppError::NotFound));
 
-    // Deactivated: their session ends now, signing in finds no workspace; their assignments stay.
+    // Deactivated: their session ends now and their live socket at the next ping, with the code
+    // that makes the tab say "Signed out"; signing in finds no workspace; their assignments stay.
+    let mut socket = common::live_client::connect(addr, &member, None).await;
     let done: Result<(), AppError> = h
         .call(
             "set_member_active",
@@ -274,6 +277,10 @@ async fn the_last_owner_stays_and_a_deactivated_member_is_signed_out_at_once() {
         )
         .await;
     assert_eq!(done, Ok(()));
+    assert_eq!(
+        socket.close_code(std::time::Duration::from_secs(5)).await,
+        Some(app::live::CLOSE_SIGNED_OUT)
+    );
     assert_eq!(session(&h, &member).await, None);
     assert!(sign_in_with(&h, &h.a.user(Role::Member).email, PASSWORD)
         .await

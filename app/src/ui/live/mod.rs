@@ -15,6 +15,8 @@ pub enum LiveStatus {
     Connecting,
     Live,
     Reconnecting,
+    /// The session ended (signed out elsewhere, or deactivated): no more reconnecting.
+    SignedOut,
 }
 
 impl LiveStatus {
@@ -23,6 +25,7 @@ impl LiveStatus {
             LiveStatus::Connecting => "connecting",
             LiveStatus::Live => "live",
             LiveStatus::Reconnecting => "reconnecting",
+            LiveStatus::SignedOut => "signed-out",
         }
     }
 
@@ -31,6 +34,7 @@ impl LiveStatus {
             LiveStatus::Connecting => "Connecting…",
             LiveStatus::Live => "Live",
             LiveStatus::Reconnecting => "Reconnecting…",
+            LiveStatus::SignedOut => "Signed out",
         }
     }
 }

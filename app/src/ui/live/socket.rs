@@ -124,7 +124,8 @@ impl LiveSocket {
             }
         });
         let me = self.clone();
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_| me.closed());
+        let on_close =
+            Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| me.closed(e.code()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         s.on_message = Some(on_message);
@@ -154,7 +155,7 @@ impl LiveSocket {
         live.dispatch(&event);
     }
 
-    fn closed(&self) {
+    fn closed(&self, code: u16) {
         {
             let mut s = self.0.borrow_mut();
             if let Some(ws) = s.ws.take() {
@@ -162,6 +163,12 @@ impl LiveSocket {
                 ws.set_onclose(None);
             }
             if s.stopped {
+                return;
+            }
+            if code == crate::live::CLOSE_SIGNED_OUT {
+                // The session ended: reconnecting cannot help; the page says so.
+                s.stopped = true;
+                s.live.status.set(LiveStatus::SignedOut);
                 return;
             }
             s.live.status.set(LiveStatus::Reconnecting);

@@ -167,6 +167,9 @@ fn TopBar(
                         {move || live.status.get().label()}
                     </span>
                     <NotificationBell unread=unread_notes.into()/>
+                    {move || (live.status.get() == crate::ui::live::LiveStatus::SignedOut).then(|| view! {
+                        <span class="signed-out-note" role="alert">"You were signed out. "<a href="/login">"Sign in again"</a></span>
+                    })}
                     <a class="user-name" href="/account" title=format!("{} · your password and sessions", info.email)>{info.user_name.clone()}" · "{info.role.as_str()}</a>
                     <ActionForm action=sign_out attr:class="inline-form">
                         <button type="submit" class="btn btn-ghost">"Sign out"</button>

@@ -111,6 +111,20 @@ impl LiveClient {
         out
     }
 
+    /// The close code the server ends the socket with, waiting up to `within` (events before it
+    /// are skipped); `None` when it stays open or ends without a code.
+    pub async fn close_code(&mut self, within: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()??;
+            if let Message::Close(close) = frame.ok()? {
+                return close.map(|c| u16::from(c.code));
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.ws.send(Message::Close(None)).await;
     }

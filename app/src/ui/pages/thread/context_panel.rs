@@ -55,7 +55,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
             <section class="ctx-section">
                 <h3>"Enrollment"</h3>
                 <EnrollmentEditor thread_id=summary.id.clone() stage=enrollment.stage decline_reason=enrollment.decline_reason
-                    assignee=enrollment.assignee_id.clone() teammates=teammates.clone()/>
+                    assignee=enrollment.assignee_id.clone() assignee_name=summary.assignee_name.clone() teammates=teammates.clone()/>
                 <EnrollmentTermsEditor thread_id=summary.id.clone() enrollment=enrollment.clone()/>
             </section>
             <PortalSection thread_id=summary.id.clone() active=portal/>
@@ -82,6 +82,8 @@ fn EnrollmentEditor(
     stage: Stage,
     decline_reason: Option<DeclineReason>,
     assignee: Option<String>,
+    /// Shown when the assignee is no longer an active teammate (deactivated): still assigned.
+    assignee_name: Option<String>,
     teammates: Vec<crate::model::NamedRef>,
 ) -> impl IntoView {
     let ctx = use_inbox();
@@ -152,6 +154,9 @@ fn EnrollmentEditor(
             <span class="ctx-label">"Assignee"</span>
             <select name="assignee" on:change=on_assignee disabled=!can_write>
                 <option value="" selected=assignee.is_none()>"Unassigned"</option>
+                {assignee.clone().filter(|a| !teammates.iter().any(|t| &t.id == a)).map(|a| view! {
+                    <option value=a selected=true>{format!("{} (deactivated)", assignee_name.clone().unwrap_or_default())}</option>
+                })}
                 {teammates.into_iter().map(|t| {
                     let selected = assignee.as_deref() == Some(t.id.as_str());
                     view! { <option value=t.id selected=selected>{t.name}</option> }

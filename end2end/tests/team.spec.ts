@@ -35,7 +35,7 @@ test("an invited manager joins, is assigned a thread live, and is signed out whe
   const open = page.getByTestId("thread-list").locator(".thread-row").filter({ hasNotText: /Completed|Declined/ });
   await open.first().locator(".thread-link").click();
   await hydrated(page);
-  await page.locator('select[name="assignee"]').selectOption({ label: "Eve Manager" });
+  await page.getByRole("complementary", { name: "Context" }).locator('select[name="assignee"]').selectOption({ label: "Eve Manager" });
   await expect(them.getByTestId("thread-list")).toContainText("Eve Manager");
 
   // Deactivated: their tab says so at the next ping, without a reload.

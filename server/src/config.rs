@@ -43,6 +43,17 @@ pub struct Config {
     /// How often a live socket pings its browser and re-checks its session (a signed-out or
     /// deactivated person's socket ends at the next one).
     pub live_ping: std::time::Duration,
+    /// A server-wide SMTP relay for account emails (invitations, password resets) in workspaces
+    /// without a connected mailbox.
+    pub smtp_relay: Option<SmtpRelay>,
+}
+
+/// `INBOX_SMTP_URL` (`smtp://`, `smtp://…?tls=required`, `smtps://`, with `user:password@`) and
+/// the address it sends as (`INBOX_MAIL_FROM`).
+#[derive(Clone)]
+pub struct SmtpRelay {
+    pub url: String,
+    pub from: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +101,13 @@ impl std::fmt::Debug for Config {
             .field("seed_demo", &self.seed_demo)
             .field("twilio_api_url", &self.twilio_api_url)
             .field(
+                "smtp_relay",
+                &self
+                    .smtp_relay
+                    .as_ref()
+                    .map(|r| format!("<hidden>, from {}", r.from)),
+            )
+            .field(
                 "meta_app_secret",
                 &self.meta_app_secret.as_ref().map(|_| "<hidden>"),
             )
@@ -129,7 +147,10 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_MODEL_URL    an OpenAI-compatible API base (…/v1) that classifies and drafts besides the rules
   INBOX_MODEL_NAME   the model to ask (required with INBOX_MODEL_URL)
   INBOX_MODEL_KEY    its API key (sent as a bearer token; never logged)
-  INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)";
+  INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)
+  INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
+                     (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)
+  INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -239,7 +260,30 @@ impl Config {
                 .filter(|s| (1..=300).contains(s))
                 .ok_or("INBOX_LIVE_PING_SECS must be a whole number of seconds from 1 to 300")?,
         };
+        let smtp_relay = match (get("INBOX_SMTP_URL"), get("INBOX_MAIL_FROM")) {
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(
+                    "INBOX_SMTP_URL needs INBOX_MAIL_FROM (the address account emails come from)"
+                        .into(),
+                )
+            }
+            (Some(url), Some(from)) => {
+                // Checked now, reported without the URL (it may hold a password).
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url).map_err(|_| {
+                    "INBOX_SMTP_URL must look like smtp://user:password@host:port (?tls=required) or smtps://…".to_string()
+                })?;
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err("INBOX_MAIL_FROM must be an email address".into());
+                }
+                Some(SmtpRelay {
+                    url: url.to_string(),
+                    from: from.to_string(),
+                })
+            }
+        };
         Ok(Config {
+            smtp_relay,
             bulk_rates,
             live_ping: std::time::Duration::from_secs(live_ping),
             db,

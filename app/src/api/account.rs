@@ -55,6 +55,14 @@ pub async fn accept_invitation(
     Ok(session.info)
 }
 
+/// Asks for a password reset link by email. The answer is the same whether or not the address
+/// has an account (and comes before any email is sent).
+#[server(endpoint = "request_password_reset", input = Json)]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let email = crate::domain::team::checked_email(&email).map_err(AppError::Invalid)?;
+    context::backend()?.request_password_reset(&email).await
+}
+
 /// Sets a new password with a reset link; every session of the account ends.
 #[server(endpoint = "reset_password", input = Json)]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
@@ -110,6 +118,7 @@ pub trait AccountApi: Send + Sync {
         password: &str,
         agent: Option<&str>,
     ) -> Result<NewSession, AppError>;
+    async fn request_password_reset(&self, email: &str) -> Result<(), AppError>;
     async fn reset_password(&self, token: &str, password: &str) -> Result<(), AppError>;
     async fn change_password(
         &self,

@@ -62,6 +62,10 @@ pub struct TeamView {
 pub struct OneTimeLink {
     pub url: String,
     pub expires_at: i64,
+    /// The address it was emailed to, when it was.
+    pub sent_to: Option<String>,
+    /// Why it could not be emailed (no mailbox and no relay, or the server refused).
+    pub send_error: Option<String>,
 }
 
 /// What an invitation link shows before it is accepted.

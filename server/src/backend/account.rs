@@ -4,6 +4,7 @@
 use super::internal;
 use crate::auth::{self, password, token_hash};
 use crate::db::DbError;
+use crate::outbound::account_mail::{self, AccountEmail};
 use crate::state::AppState;
 use crate::store::{passwords, sessions, team};
 use app::api::backend::{Caller, NewSession, Scope};
@@ -27,7 +28,59 @@ async fn hashed(password: &str) -> Result<String, AppError> {
     }
 }
 
+/// A person asks for a reset link at most once per this long.
+const RESET_EVERY_MS: i64 = 5 * 60 * 1000;
+
 impl AppState {
+    /// Makes a reset link for the account of `email` (if it has one, in an active workspace, and
+    /// asked no more than once per `RESET_EVERY_MS`) and emails it.
+    async fn email_reset_link(&self, email: &str) -> Result<(), String> {
+        let db_err = |e: DbError| e.to_string();
+        let Some(user) = sessions::user_by_email(&self.db, email)
+            .await
+            .map_err(db_err)?
+        else {
+            return Ok(());
+        };
+        let Some(membership) = sessions::first_membership(&self.db, &user.id)
+            .await
+            .map_err(db_err)?
+        else {
+            return Ok(());
+        };
+        let now = self.clock.now_ms();
+        if passwords::reset_since(&self.db, &user.id, now - RESET_EVERY_MS)
+            .await
+            .map_err(db_err)?
+        {
+            return Ok(());
+        }
+        let token = crate::ids::new_secret();
+        let url = format!("{}/reset/{token}", self.config.public_url);
+        let expires_at = now + rules::RESET_MS;
+        passwords::create_reset(
+            &self.db,
+            &user.id,
+            &token_hash(&token),
+            &user.id,
+            now,
+            expires_at,
+        )
+        .await
+        .map_err(db_err)?;
+        let message = AccountEmail {
+            to: email.to_string(),
+            subject: "Your Creator Inbox password reset link".into(),
+            text: format!(
+                "Someone (we hope you) asked to reset the password of your Creator Inbox account.\n\n\
+                 Set a new one here (the link works once, for one hour):\n{url}\n\n\
+                 If it was not you, ignore this email: your password stays as it is.\n"
+            ),
+        };
+        account_mail::send(self, Some(&membership.workspace), &message).await?;
+        Ok(())
+    }
+
     async fn usable_invitation(&self, token: &str) -> Result<team::InvitationByToken, AppError> {
         let inv = team::invitation_by_token(&self.db, &token_hash(token))
             .await
@@ -123,6 +176,18 @@ impl AccountApi for AppState {
             max_age_secs: auth::SESSION_DAYS * 24 * 3600,
             info: self.session_info(&caller).await?,
         })
+    }
+
+    async fn request_password_reset(&self, email: &str) -> Result<(), AppError> {
+        // On its own task: the answer neither waits for the lookup and the email nor differs
+        // between known and unknown addresses.
+        let (state, email) = (self.clone(), email.to_string());
+        tokio::spawn(async move {
+            if let Err(why) = state.email_reset_link(&email).await {
+                tracing::warn!(reason = %why, "a requested password reset was not emailed");
+            }
+        });
+        Ok(())
     }
 
     async fn reset_password(&self, token: &str, pass: &str) -> Result<(), AppError> {

@@ -4,10 +4,11 @@
 
 use super::internal;
 use crate::auth::token_hash;
+use crate::outbound::account_mail::{self, AccountEmail};
 use crate::state::AppState;
 use crate::store::{passwords, team};
 use app::api::backend::Caller;
-use app::api::{AppError, TeamApi};
+use app::api::{AppError, AuthApi, TeamApi};
 use app::domain::team::{self as rules, link_state, LinkState, Member, MemberChange};
 use app::model::{InvitationState, InvitationView, MemberView, OneTimeLink, Role, TeamView};
 
@@ -46,7 +47,12 @@ impl AppState {
         team::invite(&self.db, &invitation, now)
             .await
             .map_err(|e| e.to_string())?;
-        Ok(OneTimeLink { url, expires_at })
+        Ok(OneTimeLink {
+            url,
+            expires_at,
+            sent_to: None,
+            send_error: None,
+        })
     }
 
     /// A fresh link token and the URL that carries it (`/join/…`, `/reset/…`).
@@ -179,7 +185,25 @@ impl TeamApi for AppState {
             .await
             .map_err(internal)?;
         tracing::info!(workspace = %caller.workspace_id, role = role.as_str(), "invitation created");
-        Ok(OneTimeLink { url, expires_at })
+        let me = self.session_info(caller).await?;
+        let message = AccountEmail {
+            to: email.to_string(),
+            subject: format!("{} invited you to {} on Creator Inbox", me.user_name, me.workspace_name),
+            text: format!(
+                "{} invited you to join {} on Creator Inbox as {}.\n\nJoin here (the link works once, for 7 days):\n{url}\n",
+                me.user_name, me.workspace_name, role.with_article()
+            ),
+        };
+        let sent = account_mail::send(self, Some(&caller.workspace_id), &message).await;
+        if let Err(why) = &sent {
+            tracing::warn!(workspace = %caller.workspace_id, reason = %why, "invitation not emailed");
+        }
+        Ok(OneTimeLink {
+            url,
+            expires_at,
+            sent_to: sent.is_ok().then(|| message.to.clone()),
+            send_error: sent.err(),
+        })
     }
 
     async fn revoke_invitation(
@@ -250,6 +274,11 @@ impl TeamApi for AppState {
         )
         .await
         .map_err(internal)?;
-        Ok(OneTimeLink { url, expires_at })
+        Ok(OneTimeLink {
+            url,
+            expires_at,
+            sent_to: None,
+            send_error: None,
+        })
     }
 }

@@ -1,7 +1,9 @@
 //! Outbound delivery: every reply on a provider channel is a durable send job (`store::jobs`), claimed
 //! with a lease and sent by the `dispatcher` through the channel's sender (`twilio_send`,
 //! `api_send`, `instagram_send`). Delivery reports from providers move the message's status forward.
+//! Account emails (invitations, password resets) go out at once through `account_mail`.
 
+pub mod account_mail;
 pub mod api_send;
 pub mod dispatcher;
 pub mod email_send;

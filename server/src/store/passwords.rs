@@ -91,6 +91,18 @@ pub async fn create_reset(
     Ok(())
 }
 
+/// Whether a reset link for `user` was made since `since` (requests are answered once per
+/// few minutes).
+pub async fn reset_since(db: &Db, user: &str, since: i64) -> Result<bool, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE id FROM password_reset WHERE user = type::record('user', $user) AND created_at > $since LIMIT 1;",
+        json!({ "user": user, "since": since }),
+    )
+    .await?;
+    Ok(!crate::db::rows::<Value>(&mut resp, 0)?.is_empty())
+}
+
 #[derive(Deserialize)]
 pub struct Reset {
     pub id: String,

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod account_mail;
 mod api_channel;
 mod auth_and_writes;
 mod automation;

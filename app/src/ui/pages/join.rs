@@ -1,8 +1,8 @@
 //! Pages reached by a one-time link, without a session: accepting an invitation (`/join/:token`
-//! — a name and a new password, or the existing account's password) and setting a new password
-//! (`/reset/:token`).
+//! — a name and a new password, or the existing account's password), asking for a reset link
+//! (`/forgot`) and setting a new password with one (`/reset/:token`).
 
-use crate::api::{accept_invitation, load_invitation, reset_password};
+use crate::api::{accept_invitation, load_invitation, request_password_reset, reset_password};
 use crate::model::InvitationInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -132,6 +132,42 @@ pub fn ResetPage() -> impl IntoView {
                             <button type="submit" class="btn btn-primary btn-block" disabled=move || reset.pending().get()>"Set password"</button>
                         </form>
                     }.into_any()
+                }}
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let ask = Action::new(move |e: &String| {
+        let e = e.clone();
+        async move { request_password_reset(e).await }
+    });
+    view! {
+        <Title text="Forgot your password · Creator Inbox"/>
+        <main class="login-page">
+            <div class="login-card">
+                <div class="brand"><span class="brand-mark">"CI"</span>" Creator Inbox"</div>
+                <h1>"Forgot your password?"</h1>
+                {move || match ask.value().get() {
+                    Some(Ok(())) => view! {
+                        <p role="status">"If an account uses that address, a link to set a new password is on its way. It works once, for an hour."</p>
+                        <p><a href="/login">"Back to sign in"</a></p>
+                    }.into_any(),
+                    other => view! {
+                        <p class="muted">"Enter the address you sign in with; we email you a link to set a new password."</p>
+                        <form class="login-form" on:submit=move |ev| { ev.prevent_default(); ask.dispatch(email.get_untracked()); }>
+                            <label>"Email"
+                                <input type="email" autocomplete="username" required autofocus
+                                    on:input=move |ev| email.set(event_target_value(&ev))/>
+                            </label>
+                            {other.and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                            <button type="submit" class="btn btn-primary btn-block" disabled=move || ask.pending().get()>"Email me a link"</button>
+                        </form>
+                        <p class="login-foot"><a href="/login">"Back to sign in"</a></p>
+                    }.into_any(),
                 }}
             </div>
         </main>

@@ -33,6 +33,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p class="login-foot"><a href="/forgot">"Forgot your password?"</a></p>
                 <p class="login-foot">"Every conversation with your creators, one thread per campaign."</p>
             </div>
         </main>

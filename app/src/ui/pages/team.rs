@@ -134,11 +134,13 @@ fn InviteForm(reload: RwSignal<u32>, link: RwSignal<Option<OneTimeLink>>) -> imp
     }
 }
 
-/// A one-time link shown once, to copy.
+/// A one-time link shown once, to copy — and whether it was emailed.
 #[component]
 pub fn LinkToCopy(link: OneTimeLink, what: &'static str) -> impl IntoView {
     view! {
         <div class="link-to-copy">
+            {link.sent_to.clone().map(|to| view! { <p class="save-note" role="status">{format!("Emailed to {to}.")}</p> })}
+            {link.send_error.clone().map(|why| view! { <p class="form-error" role="alert">{format!("Not emailed: {why}. Copy the link and send it yourself.")}</p> })}
             <CopyField label="Link" value=link.url.clone()/>
             <p class="muted">{what}" Expires "{short_date(link.expires_at)}"."</p>
         </div>

@@ -235,6 +235,7 @@ impl Harness {
                 | "reset_password"
                 | "change_password"
                 | "end_sessions"
+                | "request_password_reset"
         );
         let body = if json {
             args.to_string()

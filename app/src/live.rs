@@ -14,6 +14,10 @@ pub const PORTAL_LIVE_PATH: &str = "/api/portal/live";
 /// portal link revoked): the browser says so and stops reconnecting.
 pub const CLOSE_SIGNED_OUT: u16 = 4401;
 
+/// The close code of a live socket whose session now stands for another workspace or role
+/// (switched in another tab, or the role changed): the browser loads the page afresh.
+pub const CLOSE_CHANGED: u16 = 4409;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {

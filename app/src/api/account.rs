@@ -106,6 +106,17 @@ pub async fn end_sessions(session_id: Option<String>) -> Result<u32, AppError> {
         .await
 }
 
+/// Binds this session to another workspace one is an active member of (the page then reloads).
+#[server(endpoint = "switch_workspace", input = Json)]
+pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
+    super::check_id(&workspace_id)?;
+    let (backend, caller) = context::caller().await?;
+    let token = context::session_token().ok_or(AppError::Unauthorized)?;
+    backend
+        .switch_workspace(&caller, &token, &workspace_id)
+        .await
+}
+
 /// One's own account: implemented once, in `server::backend::account`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
@@ -138,4 +149,10 @@ pub trait AccountApi: Send + Sync {
         session_token: &str,
         session_id: Option<&str>,
     ) -> Result<u32, AppError>;
+    async fn switch_workspace(
+        &self,
+        caller: &Caller,
+        session_token: &str,
+        workspace_id: &str,
+    ) -> Result<(), AppError>;
 }

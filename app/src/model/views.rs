@@ -16,6 +16,9 @@ pub struct SessionInfo {
     /// The workspace's working hours, when the reply goal counts only those.
     #[serde(default)]
     pub business_hours: Option<crate::domain::reply_clock::BusinessHours>,
+    /// Every workspace the person is an active member of (the top bar's switcher), by name.
+    #[serde(default)]
+    pub workspaces: Vec<NamedRef>,
 }
 
 /// One row of the global inbox.

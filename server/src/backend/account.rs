@@ -290,4 +290,26 @@ impl AccountApi for AppState {
             }
         }
     }
+
+    async fn switch_workspace(
+        &self,
+        caller: &Caller,
+        session_token: &str,
+        workspace_id: &str,
+    ) -> Result<(), AppError> {
+        let moved = sessions::rebind(
+            &self.db,
+            &token_hash(session_token),
+            &caller.user_id,
+            workspace_id,
+        )
+        .await
+        .map_err(internal)?;
+        if moved {
+            tracing::info!(user = %caller.user_id, workspace = %workspace_id, "switched workspace");
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! the messages of that one thread that a creator may see — never internal notes, never thread
 //! rows (their snippets can quote a note), never another thread's messages.
 
-use super::socket::{foreign_origin, parse_since, small_buffers, stream};
+use super::socket::{foreign_origin, parse_since, small_buffers, stream, Standing};
 use super::LiveService;
 use crate::store::portal::{resolve, PortalSession};
 use app::api::backend::{Caller, Scope};
@@ -95,7 +95,10 @@ async fn serve(
             let (state, token) = (state.clone(), token.clone());
             async move {
                 let now = state.clock.now_ms();
-                matches!(resolve(&state.db, &token, now).await, Ok(Some(_)))
+                match resolve(&state.db, &token, now).await {
+                    Ok(Some(_)) => Standing::Same,
+                    _ => Standing::Ended,
+                }
             }
         },
     )

@@ -111,18 +111,36 @@ async fn serve(
     since: Option<i64>,
 ) {
     let state = live.state.clone();
+    let subscribed = caller.clone();
     stream(
         socket,
         live,
         caller,
         since,
         |_| true,
+        // The session must still stand for the same workspace and role: one switched to
+        // another workspace, or whose role changed, reconnects to get what it may now see.
         move || {
-            let (state, token) = (state.clone(), token.clone());
-            async move { crate::auth::caller(&state, &token).await.is_ok() }
+            let (state, token, subscribed) = (state.clone(), token.clone(), subscribed.clone());
+            async move {
+                match crate::auth::caller(&state, &token).await {
+                    Ok(c) if c == subscribed => Standing::Same,
+                    Ok(_) => Standing::Changed,
+                    Err(_) => Standing::Ended,
+                }
+            }
         },
     )
     .await;
+}
+
+/// What the credential behind a socket stands for at a ping, against what it was subscribed as.
+pub(super) enum Standing {
+    Same,
+    /// Still valid, but for another workspace or role (switched, or the role changed).
+    Changed,
+    /// No longer valid (signed out, deactivated, expired, revoked).
+    Ended,
 }
 
 /// Serves a subscribed socket: subscribes, replays what changed since `since` (the events `keep`
@@ -139,7 +157,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
 ) where
     Keep: Fn(&LiveEvent) -> bool,
     Allowed: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
+    Fut: std::future::Future<Output = Standing>,
 {
     // Subscribe before reading the replay, so nothing written in between is lost.
     let mut sub = live.hub.subscribe(&caller);
@@ -193,13 +211,24 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
-                if !allowed().await {
-                    // Signed out, deactivated, or the link revoked: the browser stops retrying.
-                    let _ = socket.send(Message::Close(Some(CloseFrame {
-                        code: app::live::CLOSE_SIGNED_OUT,
-                        reason: "signed out".into(),
-                    }))).await;
-                    return;
+                match allowed().await {
+                    Standing::Same => {}
+                    // Another workspace or role now: the browser loads the page afresh.
+                    Standing::Changed => {
+                        let _ = socket.send(Message::Close(Some(CloseFrame {
+                            code: app::live::CLOSE_CHANGED,
+                            reason: "changed".into(),
+                        }))).await;
+                        return;
+                    }
+                    Standing::Ended => {
+                        // Signed out, deactivated, or the link revoked: the browser stops retrying.
+                        let _ = socket.send(Message::Close(Some(CloseFrame {
+                            code: app::live::CLOSE_SIGNED_OUT,
+                            reason: "signed out".into(),
+                        }))).await;
+                        return;
+                    }
                 }
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;

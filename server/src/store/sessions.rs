@@ -151,6 +151,27 @@ pub async fn end_others(db: &Db, user: &str, keep: &str) -> Result<usize, DbErro
     Ok(crate::db::rows::<serde_json::Value>(&mut resp, 0)?.len())
 }
 
+/// Binds a session to another workspace of its user's; `false` when they are not an active
+/// member there (nothing changes).
+pub async fn rebind(
+    db: &Db,
+    token_hash: &str,
+    user: &str,
+    workspace: &str,
+) -> Result<bool, DbError> {
+    let mut resp = exec(
+        db,
+        "LET $member = (SELECT VALUE id FROM membership WHERE workspace = type::record('workspace', $ws)
+             AND user = type::record('user', $user) AND deactivated_at = NONE);
+         UPDATE session SET workspace = type::record('workspace', $ws)
+             WHERE token_hash = $hash AND user = type::record('user', $user) AND array::len($member) > 0 RETURN AFTER;",
+        serde_json::json!({ "hash": token_hash, "user": user, "ws": workspace }),
+    )
+    .await?;
+    let n = resp.num_statements();
+    Ok(!crate::db::rows::<serde_json::Value>(&mut resp, n - 1)?.is_empty())
+}
+
 /// Ends one of the user's sessions; `false` when they have no such session.
 pub async fn end_one(db: &Db, user: &str, id: &str) -> Result<bool, DbError> {
     let mut resp = exec(
@@ -209,10 +230,13 @@ pub async fn info(db: &Db, caller: &Caller) -> Result<SessionInfo, DbError> {
         user_name: String,
         email: String,
         workspace_name: String,
+        workspaces: Vec<app::model::NamedRef>,
     }
     let mut resp = exec(
         db,
-        "SELECT name AS user_name, email, (SELECT VALUE name FROM ONLY type::record('workspace', $ws)) AS workspace_name
+        "SELECT name AS user_name, email, (SELECT VALUE name FROM ONLY type::record('workspace', $ws)) AS workspace_name,
+                (SELECT record::id(workspace) AS id, workspace.name AS name FROM membership
+                    WHERE user = type::record('user', $user) AND deactivated_at = NONE ORDER BY name) AS workspaces
          FROM ONLY type::record('user', $user);",
         serde_json::json!({ "user": caller.user_id, "ws": caller.workspace_id }),
     )
@@ -227,5 +251,6 @@ pub async fn info(db: &Db, caller: &Caller) -> Result<SessionInfo, DbError> {
         workspace_name: row.workspace_name,
         role: caller.role,
         business_hours: super::inbox::business_hours(db, &caller.workspace_id).await?,
+        workspaces: row.workspaces,
     })
 }

@@ -447,7 +447,8 @@ async fn passwords_change_and_reset_through_single_use_links_and_idle_sessions_e
 
 #[tokio::test]
 async fn a_new_workspace_starts_with_its_owner_and_an_existing_account_joins_with_its_password() {
-    let h = Harness::with_sizes(4, 2).await;
+    let h = Harness::with_config(4, 2, &[("INBOX_LIVE_PING_SECS", "1")]).await;
+    let addr = h.serve().await;
     let link = h
         .state
         .create_workspace("Gamma Studio", "founder@gamma.example")
@@ -504,4 +505,47 @@ async fn a_new_workspace_starts_with_its_owner_and_an_existing_account_joins_wit
         )
         .await;
     assert_eq!(memberships, vec![json!("member"), json!("viewer")]);
+
+    // Signed in, they switch to the other workspace: the session moves, the first workspace's
+    // socket ends (with the code that makes the page load afresh), and a workspace they are not
+    // in is refused.
+    let alpha = sign_in_with(&h, &alpha_email, PASSWORD).await.unwrap();
+    let info = session(&h, &alpha).await.unwrap();
+    let names: Vec<&str> = info.workspaces.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, vec!["Alpha Agency", "Gamma Studio"]);
+    let other = info
+        .workspaces
+        .iter()
+        .find(|w| w.id != info.workspace_id)
+        .unwrap()
+        .clone();
+    let mut socket = common::live_client::connect(addr, &alpha, None).await;
+    let foreign: Result<(), AppError> = h
+        .call(
+            "switch_workspace",
+            Some(&alpha),
+            json!({ "workspace_id": h.b.workspace_id }),
+        )
+        .await;
+    assert_eq!(foreign, Err(AppError::NotFound));
+    let switched: Result<(), AppError> = h
+        .call(
+            "switch_workspace",
+            Some(&alpha),
+            json!({ "workspace_id": other.id }),
+        )
+        .await;
+    assert_eq!(switched, Ok(()));
+    let now = session(&h, &alpha).await.unwrap();
+    assert_eq!(now.workspace_name, other.name);
+    let role = if other.name == "Gamma Studio" {
+        Role::Viewer
+    } else {
+        Role::Member
+    };
+    assert_eq!(now.role, role);
+    assert_eq!(
+        socket.close_code(std::time::Duration::from_secs(5)).await,
+        Some(app::live::CLOSE_CHANGED)
+    );
 }

@@ -92,6 +92,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "accept_invitation",
     "reset_password",
     "request_password_reset",
+    "switch_workspace",
 ];
 
 /// Functions that take a link's token instead of a session: an unknown token is refused the same
@@ -243,6 +244,7 @@ fn args_for(name: &str, thread: &str) -> Value {
         }
         "reset_password" => json!({ "token": "ab".repeat(32), "password": "a long password" }),
         "request_password_reset" => json!({ "email": "nobody@nowhere.example" }),
+        "switch_workspace" => json!({ "workspace_id": NO_ID }),
         _ => json!({}),
     }
 }

@@ -165,6 +165,14 @@ impl LiveSocket {
             if s.stopped {
                 return;
             }
+            if code == crate::live::CLOSE_CHANGED {
+                // Another workspace or role now: what this page shows no longer applies.
+                s.stopped = true;
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+                return;
+            }
             if code == crate::live::CLOSE_SIGNED_OUT {
                 // The session ended: reconnecting cannot help; the page says so.
                 s.stopped = true;

@@ -159,7 +159,7 @@ fn TopBar(
     view! {
             <header class="topbar">
                 <a class="brand" href="/"><span class="brand-mark">"CI"</span><span class="brand-name">"Creator Inbox"</span></a>
-                <span class="workspace-name">{info.workspace_name.clone()}</span>
+                <WorkspaceName info=info.clone()/>
                 <div class="topbar-right">
                     <span class="live-state" data-state=move || live.status.get().as_str() role="status"
                         title="Changes by your team and your creators appear here as they happen">
@@ -177,6 +177,42 @@ fn TopBar(
                 </div>
             </header>
     }
+}
+
+/// The workspace's name; a switcher when the person belongs to several (the session moves to the
+/// chosen one and the page loads afresh).
+#[component]
+fn WorkspaceName(info: SessionInfo) -> impl IntoView {
+    if info.workspaces.len() < 2 {
+        return view! { <span class="workspace-name">{info.workspace_name}</span> }.into_any();
+    }
+    let error = RwSignal::new(None::<String>);
+    let current = info.workspace_id.clone();
+    let on_change = move |ev| {
+        let id = event_target_value(&ev);
+        leptos::task::spawn_local(async move {
+            match crate::api::switch_workspace(id).await {
+                Ok(()) =>
+                {
+                    #[cfg(feature = "hydrate")]
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_href("/");
+                    }
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <select class="workspace-name workspace-switch" aria-label="Workspace" on:change=on_change>
+            {info.workspaces.into_iter().map(|w| {
+                let selected = w.id == current;
+                view! { <option value=w.id selected=selected>{w.name}</option> }
+            }).collect_view()}
+        </select>
+        {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e}</span> })}
+    }
+    .into_any()
 }
 
 type Counts = Resource<Result<crate::model::InboxCounts, crate::api::AppError>>;

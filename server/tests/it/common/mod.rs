@@ -236,6 +236,7 @@ impl Harness {
                 | "change_password"
                 | "end_sessions"
                 | "request_password_reset"
+                | "switch_workspace"
         );
         let body = if json {
             args.to_string()

@@ -123,6 +123,17 @@ pub async fn migrate_up_to(db: &Db, now_ms: i64, version: i64) -> Result<Vec<i64
 mod tests {
     use super::*;
 
+    async fn memory_db() -> Db {
+        let config = crate::config::Config::from_vars(
+            &[("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .unwrap();
+        crate::db::connect(&config).await.unwrap()
+    }
+
     #[test]
     fn versions_are_increasing() {
         let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
@@ -137,14 +148,7 @@ mod tests {
     /// code computes, so a redelivery of them is recognized.
     #[tokio::test]
     async fn v5_keys_match_the_code() {
-        let config = crate::config::Config::from_vars(
-            &[("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-        .unwrap();
-        let db = crate::db::connect(&config).await.unwrap();
+        let db = memory_db().await;
         migrate_up_to(&db, 1, 4).await.unwrap();
         crate::db::exec(
             &db,
@@ -179,14 +183,7 @@ mod tests {
     /// nothing else.
     #[tokio::test]
     async fn v10_identities_keep_their_checks() {
-        let config = crate::config::Config::from_vars(
-            &[("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-        .unwrap();
-        let db = crate::db::connect(&config).await.unwrap();
+        let db = memory_db().await;
         migrate(&db, 1).await.unwrap();
         let create = |identity: serde_json::Value| {
             let db = db.clone();

@@ -158,6 +158,16 @@ pub async fn conflict_pause(attempt: u32) {
     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
+/// A transaction that may end in `THROW '<marker>'` (its guard failed: the link used, the
+/// invitation gone…): `true` when it committed, `false` when it threw `marker`.
+pub fn unless_thrown<T>(result: Result<T, DbError>, marker: &str) -> Result<bool, DbError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.to_string().contains(marker) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether an error says an inbound message's dedupe key already exists: the same provider
 /// message was stored by a concurrent delivery.
 pub fn is_duplicate(e: &DbError) -> bool {

@@ -141,9 +141,5 @@ pub async fn use_reset(db: &Db, reset: &Reset, hash: &str, now: i64) -> Result<b
         Value::Object(vars),
     )
     .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if e.to_string().contains("reset used") => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::unless_thrown(result, "reset used")
 }

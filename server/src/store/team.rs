@@ -134,11 +134,7 @@ pub async fn revoke(db: &Db, ws: &str, id: &str, by: &str, now: i64) -> Result<b
         Value::Object(vars),
     )
     .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if e.to_string().contains("no pending invitation") => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::unless_thrown(result, "no pending invitation")
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -238,11 +234,7 @@ pub async fn accept(
         Value::Object(vars),
     )
     .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if e.to_string().contains("invitation used") => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::unless_thrown(result, "invitation used")
 }
 
 /// What changes about one member.

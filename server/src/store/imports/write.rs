@@ -221,11 +221,10 @@ pub async fn write_chunk(
              enrolled = $n_enrolled, unchanged = $n_unchanged, skips = $skips;
          COMMIT TRANSACTION;"
     );
-    match exec_transaction(db, &sql, Value::Object(vars)).await {
-        Ok(_) => Ok(true),
-        Err(e) if e.to_string().contains("chunk written already") => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::unless_thrown(
+        exec_transaction(db, &sql, Value::Object(vars)).await,
+        "chunk written already",
+    )
 }
 
 /// Marks a job done (its chunks dropped) with the import's audit event.

@@ -46,6 +46,8 @@ pub struct Config {
     /// A server-wide SMTP relay for account emails (invitations, password resets) in workspaces
     /// without a connected mailbox.
     pub smtp_relay: Option<SmtpRelay>,
+    /// `INBOX_SIGNUP=open`: anyone may create a workspace at `/signup` (off by default).
+    pub signup_open: bool,
 }
 
 /// `INBOX_SMTP_URL` (`smtp://`, `smtp://…?tls=required`, `smtps://`, with `user:password@`) and
@@ -150,7 +152,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)
   INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
                      (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)
-  INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)";
+  INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)
+  INBOX_SIGNUP       open: anyone may create a workspace at /signup (default closed)";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -282,7 +285,13 @@ impl Config {
                 })
             }
         };
+        let signup_open = match get("INBOX_SIGNUP") {
+            None | Some("closed") => false,
+            Some("open") => true,
+            Some(_) => return Err("INBOX_SIGNUP must be open or closed".into()),
+        };
         Ok(Config {
+            signup_open,
             smtp_relay,
             bulk_rates,
             live_ping: std::time::Duration::from_secs(live_ping),

@@ -106,6 +106,43 @@ pub async fn end_sessions(session_id: Option<String>) -> Result<u32, AppError> {
         .await
 }
 
+/// Whether this server lets anyone create a workspace (`INBOX_SIGNUP=open`).
+#[server(endpoint = "signup_open")]
+pub async fn signup_open() -> Result<bool, AppError> {
+    Ok(context::backend()?.signup_open())
+}
+
+/// Creates a workspace with its owner's account and signs in (only where sign-up is open).
+#[server(endpoint = "sign_up", input = Json)]
+pub async fn sign_up(
+    workspace_name: String,
+    name: String,
+    email: String,
+    password: String,
+) -> Result<SessionInfo, AppError> {
+    let email = crate::domain::team::checked_email(&email).map_err(AppError::Invalid)?;
+    let name = crate::domain::team::checked_name(&name).map_err(AppError::Invalid)?;
+    let workspace_name =
+        crate::domain::team::checked_workspace_name(&workspace_name).map_err(AppError::Invalid)?;
+    crate::domain::team::check_password(&password).map_err(AppError::Invalid)?;
+    let backend = context::backend()?;
+    let session = backend
+        .sign_up(
+            &workspace_name,
+            &name,
+            &email,
+            &password,
+            context::user_agent().as_deref(),
+        )
+        .await?;
+    context::set_cookie(context::session_cookie(
+        &session.token,
+        session.max_age_secs,
+        backend.secure_cookies(),
+    ));
+    Ok(session.info)
+}
+
 /// Binds this session to another workspace one is an active member of (the page then reloads).
 #[server(endpoint = "switch_workspace", input = Json)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
@@ -121,6 +158,15 @@ pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait AccountApi: Send + Sync {
+    fn signup_open(&self) -> bool;
+    async fn sign_up(
+        &self,
+        workspace_name: &str,
+        name: &str,
+        email: &str,
+        password: &str,
+        agent: Option<&str>,
+    ) -> Result<NewSession, AppError>;
     async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError>;
     async fn accept_invitation(
         &self,

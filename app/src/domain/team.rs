@@ -79,6 +79,16 @@ pub fn checked_name(name: &str) -> Result<String, String> {
     }
 }
 
+/// A workspace's name: trimmed, 1 to 120 characters.
+pub fn checked_workspace_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err("give the workspace a name".into()),
+        n if n > 120 => Err("that workspace name is too long (120 characters at most)".into()),
+        _ => Ok(name.to_string()),
+    }
+}
+
 /// An email address to invite or sign in with: trimmed and lower-cased, one `@` with text on
 /// both sides and a dot in the domain, at most 254 characters.
 pub fn checked_email(email: &str) -> Result<String, String> {
@@ -229,6 +239,9 @@ mod tests {
             assert_eq!(check_password(p).is_ok(), ok, "{p:?}");
         }
         assert_eq!(checked_name("  Dana Reyes ").unwrap(), "Dana Reyes");
+        assert_eq!(checked_workspace_name(" Northwind ").unwrap(), "Northwind");
+        assert!(checked_workspace_name(" ").is_err());
+        assert!(checked_workspace_name(&"w".repeat(121)).is_err());
         assert!(checked_name("   ").is_err());
         assert!(checked_name(&"n".repeat(121)).is_err());
         for (e, want) in [

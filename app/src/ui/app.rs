@@ -11,7 +11,7 @@ use crate::ui::pages::channels::ChannelsPane;
 use crate::ui::pages::creators::profile::CreatorProfilePane;
 use crate::ui::pages::creators::CreatorsPane;
 use crate::ui::pages::inbox::{InboxLayout, NoThreadSelected};
-use crate::ui::pages::join::{ForgotPage, JoinPage, ResetPage};
+use crate::ui::pages::join::{ForgotPage, JoinPage, ResetPage, SignUpPage};
 use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::policies::PoliciesPane;
 use crate::ui::pages::portal::PortalPage;
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPage/>
                 <Route path=path!("/forgot") view=ForgotPage/>
+                <Route path=path!("/signup") view=SignUpPage/>
                 <ParentRoute path=path!("/") view=InboxLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=NoThreadSelected ssr=SsrMode::Async/>
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>

@@ -101,6 +101,57 @@ impl AppState {
 
 #[async_trait::async_trait]
 impl AccountApi for AppState {
+    fn signup_open(&self) -> bool {
+        self.config.signup_open
+    }
+
+    async fn sign_up(
+        &self,
+        workspace_name: &str,
+        name: &str,
+        email: &str,
+        pass: &str,
+        agent: Option<&str>,
+    ) -> Result<NewSession, AppError> {
+        if !self.config.signup_open {
+            return Err(AppError::Forbidden(
+                "this server does not take sign-ups: ask your team for an invitation".into(),
+            ));
+        }
+        let now = self.clock.now_ms();
+        let (ws, user_id) = (crate::ids::new_id(), crate::ids::new_id());
+        let hash = hashed(pass).await?;
+        let owner = team::NewOwner {
+            user_id: &user_id,
+            email,
+            name,
+            password_hash: &hash,
+        };
+        if !team::sign_up(&self.db, &ws, workspace_name, &owner, now)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::Invalid(
+                "that address has an account: sign in (or reset its password) and ask for an invitation".into(),
+            ));
+        }
+        let caller = Caller {
+            user_id,
+            workspace_id: ws,
+            role: Role::Owner,
+            scope: Scope::Workspace,
+        };
+        let token = auth::open_session(&self.db, &caller, agent, now)
+            .await
+            .map_err(internal)?;
+        tracing::info!(workspace = %caller.workspace_id, "workspace created by sign-up");
+        Ok(NewSession {
+            token,
+            max_age_secs: auth::SESSION_DAYS * 24 * 3600,
+            info: self.session_info(&caller).await?,
+        })
+    }
+
     async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError> {
         let inv = self.usable_invitation(token).await?;
         Ok(InvitationInfo {

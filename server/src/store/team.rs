@@ -325,6 +325,53 @@ pub async fn create_workspace(db: &Db, id: &str, name: &str, now: i64) -> Result
     Ok(true)
 }
 
+/// A new workspace with its owner's new account and membership, audited — one transaction (the
+/// public sign-up). `false` when the address has an account already.
+pub async fn sign_up(
+    db: &Db,
+    ws: &str,
+    ws_name: &str,
+    owner: &NewOwner<'_>,
+    now: i64,
+) -> Result<bool, DbError> {
+    let mut vars = bound(ws, now);
+    vars.insert("ws_name".into(), json!(ws_name));
+    vars.insert("user".into(), json!(owner.user_id));
+    vars.insert("email".into(), json!(owner.email));
+    vars.insert("name".into(), json!(owner.name));
+    vars.insert("hash".into(), json!(owner.password_hash));
+    audit(
+        &mut vars,
+        Some(owner.user_id),
+        "team.workspace_created",
+        format!("workspace:{ws}"),
+        json!({}),
+    );
+    let result = exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             IF array::len(SELECT id FROM user WHERE email = $email) > 0 {{ THROW 'address taken'; }};
+             CREATE type::record('workspace', $ws) SET name = $ws_name, created_at = $now;
+             CREATE type::record('user', $user) SET email = $email, name = $name, password_hash = $hash, created_at = $now;
+             CREATE membership SET workspace = type::record('workspace', $ws), user = type::record('user', $user), role = 'owner', created_at = $now;
+             {AUDIT_STATEMENT}
+             COMMIT TRANSACTION;"
+        ),
+        Value::Object(vars),
+    )
+    .await;
+    crate::db::unless_thrown(result, "address taken")
+}
+
+/// The owner a sign-up creates.
+pub struct NewOwner<'a> {
+    pub user_id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+}
+
 fn bound(ws: &str, now: i64) -> Map<String, Value> {
     let mut vars = Map::new();
     vars.insert("ws".into(), json!(ws));

@@ -549,3 +549,47 @@ async fn a_new_workspace_starts_with_its_owner_and_an_existing_account_joins_wit
         Some(app::live::CLOSE_CHANGED)
     );
 }
+
+#[tokio::test]
+async fn where_sign_up_is_open_anyone_creates_a_workspace_they_own() {
+    let h = Harness::with_config(2, 1, &[("INBOX_SIGNUP", "open")]).await;
+    let open: bool = h.call("signup_open", None, json!({})).await.unwrap();
+    assert!(open);
+    let args = |email: &str| json!({ "workspace_name": " Northwind ", "name": "Nora Wind", "email": email, "password": "a long enough password" });
+    let body = args("nora@northwind.example").to_string();
+    let (status, headers, text) = h.raw("sign_up", None, body, true).await;
+    assert!(status.is_success(), "{text}");
+    let info: SessionInfo = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (info.workspace_name.as_str(), info.role),
+        ("Northwind", Role::Owner)
+    );
+    let cookie = headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let team: TeamView = h.call("team_page", Some(&cookie), json!({})).await.unwrap();
+    assert_eq!(team.members.len(), 1);
+    assert!(team.can_manage);
+    // An address with an account cannot sign up again; nothing is created.
+    let taken: Result<SessionInfo, AppError> = h
+        .call("sign_up", None, args(&h.a.user(Role::Member).email))
+        .await;
+    assert!(invalid(&taken, "has an account"), "{taken:?}");
+    let workspaces = h
+        .query(
+            "SELECT VALUE name FROM workspace WHERE name = 'Northwind';",
+            json!({}),
+        )
+        .await;
+    assert_eq!(workspaces.len(), 1);
+    let weak: Result<SessionInfo, AppError> = h
+        .call("sign_up", None, json!({ "workspace_name": "X", "name": "Y", "email": "y@x.example", "password": "short" }))
+        .await;
+    assert!(invalid(&weak, "at least 10"), "{weak:?}");
+}

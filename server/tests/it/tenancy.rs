@@ -93,6 +93,8 @@ const ALL_FUNCTIONS: &[&str] = &[
     "reset_password",
     "request_password_reset",
     "switch_workspace",
+    "signup_open",
+    "sign_up",
 ];
 
 /// Functions that take a link's token instead of a session: an unknown token is refused the same
@@ -245,6 +247,9 @@ fn args_for(name: &str, thread: &str) -> Value {
         "reset_password" => json!({ "token": "ab".repeat(32), "password": "a long password" }),
         "request_password_reset" => json!({ "email": "nobody@nowhere.example" }),
         "switch_workspace" => json!({ "workspace_id": NO_ID }),
+        "sign_up" => {
+            json!({ "workspace_name": "Mine", "name": "Me", "email": "me@new.example", "password": "a long password" })
+        }
         _ => json!({}),
     }
 }
@@ -280,6 +285,9 @@ async fn every_server_function_requires_a_session() {
             (n, Err(AppError::Invalid(_))) if BY_TOKEN.contains(&n) => {}
             // Asking for a reset link needs no session and answers the same for every address.
             ("request_password_reset", Ok(_)) => {}
+            // Whether sign-up is open is public; this server takes none.
+            ("signup_open", Ok(v)) => assert_eq!(v, Value::Bool(false)),
+            ("sign_up", Err(AppError::Forbidden(_))) => {}
             (_, Err(AppError::Unauthorized)) => {}
             (n, other) => panic!("{n} without a session answered {other:?}"),
         }
@@ -291,7 +299,7 @@ async fn every_server_function_requires_a_session() {
             matches!(got, Err(AppError::Unauthorized))
                 || matches!(*name, "current_session" | "sign_out")
                 || (BY_TOKEN.contains(name) && matches!(got, Err(AppError::Invalid(_))))
-                || *name == "request_password_reset",
+                || matches!(*name, "request_password_reset" | "signup_open" | "sign_up"),
             "{name} with a forged session: {got:?}"
         );
     }

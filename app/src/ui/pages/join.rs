@@ -1,8 +1,11 @@
 //! Pages reached by a one-time link, without a session: accepting an invitation (`/join/:token`
 //! — a name and a new password, or the existing account's password), asking for a reset link
-//! (`/forgot`) and setting a new password with one (`/reset/:token`).
+//! (`/forgot`) and setting a new password with one (`/reset/:token`); and, where the server takes
+//! sign-ups (`INBOX_SIGNUP=open`), creating a workspace (`/signup`).
 
-use crate::api::{accept_invitation, load_invitation, request_password_reset, reset_password};
+use crate::api::{
+    accept_invitation, load_invitation, request_password_reset, reset_password, sign_up,
+};
 use crate::model::InvitationInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -169,6 +172,53 @@ pub fn ForgotPage() -> impl IntoView {
                         <p class="login-foot"><a href="/login">"Back to sign in"</a></p>
                     }.into_any(),
                 }}
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let fields = RwSignal::new((String::new(), String::new(), String::new(), String::new()));
+    let create = Action::new(move |(w, n, e, p): &(String, String, String, String)| {
+        let (w, n, e, p) = (w.clone(), n.clone(), e.clone(), p.clone());
+        async move { sign_up(w, n, e, p).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/");
+            }
+        }
+    });
+    let error = move || match create.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <Title text="Create a workspace · Creator Inbox"/>
+        <main class="login-page">
+            <div class="login-card">
+                <div class="brand"><span class="brand-mark">"CI"</span>" Creator Inbox"</div>
+                <h1>"Create your team's workspace"</h1>
+                <form class="login-form" on:submit=move |ev| { ev.prevent_default(); create.dispatch(fields.get_untracked()); }>
+                    <label>"Workspace (your agency or brand)"
+                        <input type="text" required maxlength="120" autofocus on:input=move |ev| fields.update(|f| f.0 = event_target_value(&ev))/>
+                    </label>
+                    <label>"Your name"
+                        <input type="text" autocomplete="name" required maxlength="120" on:input=move |ev| fields.update(|f| f.1 = event_target_value(&ev))/>
+                    </label>
+                    <label>"Email"
+                        <input type="email" autocomplete="username" required on:input=move |ev| fields.update(|f| f.2 = event_target_value(&ev))/>
+                    </label>
+                    <label>"Password (10 characters or more)"
+                        <input type="password" autocomplete="new-password" required on:input=move |ev| fields.update(|f| f.3 = event_target_value(&ev))/>
+                    </label>
+                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || create.pending().get()>"Create workspace"</button>
+                </form>
+                <p class="login-foot"><a href="/login">"I have an account: sign in"</a></p>
             </div>
         </main>
     }

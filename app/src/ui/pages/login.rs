@@ -1,10 +1,11 @@
-use crate::api::{AppError, SignIn};
+use crate::api::{signup_open, AppError, SignIn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    let open = Resource::new(|| (), |_| signup_open());
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
@@ -34,6 +35,11 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <p class="login-foot"><a href="/forgot">"Forgot your password?"</a></p>
+                <Suspense fallback=|| ()>
+                    {move || open.get().and_then(|r| r.ok()).filter(|o| *o).map(|_| view! {
+                        <p class="login-foot"><a href="/signup">"New here? Create a workspace"</a></p>
+                    })}
+                </Suspense>
                 <p class="login-foot">"Every conversation with your creators, one thread per campaign."</p>
             </div>
         </main>

@@ -237,6 +237,7 @@ impl Harness {
                 | "end_sessions"
                 | "request_password_reset"
                 | "switch_workspace"
+                | "sign_up"
         );
         let body = if json {
             args.to_string()

@@ -12,8 +12,7 @@ use app::api::{AccountApi, AppError, AuthApi};
 use app::domain::team::{self as rules, link_state, LinkState};
 use app::model::{InvitationInfo, Role, SessionView};
 
-/// What a link that names nothing answers (the same as a used or expired one would not help an
-/// attacker tell apart from a typo).
+/// What a link that names nothing answers (used, revoked and expired links say which).
 fn unknown_link() -> AppError {
     AppError::Invalid("this link is not valid; ask for a new one".into())
 }

@@ -31,3 +31,4 @@ mod tenancy;
 mod thread_clock;
 mod twilio_sms;
 mod unmatched;
+mod workspaces;

@@ -47,12 +47,7 @@ pub async fn accept_invitation(
     let session = backend
         .accept_invitation(&token, &name, &password, context::user_agent().as_deref())
         .await?;
-    context::set_cookie(context::session_cookie(
-        &session.token,
-        session.max_age_secs,
-        backend.secure_cookies(),
-    ));
-    Ok(session.info)
+    Ok(context::start_session(&backend, session))
 }
 
 /// Asks for a password reset link by email. The answer is the same whether or not the address
@@ -135,12 +130,7 @@ pub async fn sign_up(
             context::user_agent().as_deref(),
         )
         .await?;
-    context::set_cookie(context::session_cookie(
-        &session.token,
-        session.max_age_secs,
-        backend.secure_cookies(),
-    ));
-    Ok(session.info)
+    Ok(context::start_session(&backend, session))
 }
 
 /// Binds this session to another workspace one is an active member of (the page then reloads).

@@ -22,13 +22,9 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
     let session = backend
         .sign_in(&email, &password, context::user_agent().as_deref())
         .await?;
-    context::set_cookie(context::session_cookie(
-        &session.token,
-        session.max_age_secs,
-        backend.secure_cookies(),
-    ));
+    let info = context::start_session(&backend, session);
     leptos_axum::redirect("/");
-    Ok(session.info)
+    Ok(info)
 }
 
 /// Ends the session (server side too) and clears the cookie.

@@ -1,6 +1,6 @@
 //! Request plumbing shared by the server functions (server side only).
 
-use super::backend::{Caller, SharedBackend};
+use super::backend::{Caller, NewSession, SharedBackend};
 use super::{AppError, SESSION_COOKIE};
 use leptos::prelude::use_context;
 
@@ -52,6 +52,17 @@ pub fn set_cookie(value: String) {
             opts.append_header(http::header::SET_COOKIE, v);
         }
     }
+}
+
+/// Hands the browser the cookie of a session just opened (sign-in, an accepted invitation, a
+/// sign-up); what the page shows of it.
+pub fn start_session(backend: &SharedBackend, session: NewSession) -> crate::model::SessionInfo {
+    set_cookie(session_cookie(
+        &session.token,
+        session.max_age_secs,
+        backend.secure_cookies(),
+    ));
+    session.info
 }
 
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {

@@ -13,6 +13,13 @@ pub fn hash(password: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// `hash` off the async threads (argon2 is slow on purpose).
+pub async fn hash_off_thread(password: String) -> Result<String, String> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
 /// A fixed hash to verify against when the account does not exist, so a wrong email costs as much
 /// time as a wrong password and does not reveal which accounts exist.
 fn decoy_hash() -> &'static str {

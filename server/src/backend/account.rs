@@ -17,14 +17,10 @@ fn unknown_link() -> AppError {
     AppError::Invalid("this link is not valid; ask for a new one".into())
 }
 
-async fn hashed(password: &str) -> Result<String, AppError> {
-    let password = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await;
-    match hash {
-        Ok(Ok(h)) => Ok(h),
-        Ok(Err(e)) => Err(internal(DbError::Other(format!("hashing a password: {e}")))),
-        Err(e) => Err(internal(DbError::Other(format!("hashing a password: {e}")))),
-    }
+async fn hashed(pass: &str) -> Result<String, AppError> {
+    password::hash_off_thread(pass.to_string())
+        .await
+        .map_err(|e| internal(DbError::Other(format!("hashing a password: {e}"))))
 }
 
 /// A person asks for a reset link at most once per this long.

@@ -36,13 +36,9 @@ pub(super) async fn create_team(
     now: i64,
 ) -> Result<(), DbError> {
     let ws = out.workspace_id.clone();
-    let hash = {
-        let pw = spec.password.to_string();
-        tokio::task::spawn_blocking(move || password::hash(&pw))
-            .await
-            .map_err(|e| DbError::Other(e.to_string()))?
-            .map_err(DbError::Other)?
-    };
+    let hash = password::hash_off_thread(spec.password.to_string())
+        .await
+        .map_err(DbError::Other)?;
     for (i, (name, local, role)) in TEAM.iter().enumerate() {
         let user = SeededUser {
             id: new_id(),

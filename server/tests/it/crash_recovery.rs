@@ -72,13 +72,7 @@ async fn sign_in(http: &reqwest::Client, base: &str) -> String {
         .await
         .unwrap();
     assert!(r.status().is_success());
-    r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    crate::common::session_cookie(r.headers()).expect("session cookie")
 }
 
 /// Calls a server function: JSON-encoded arguments where the function takes JSON, else a form.

@@ -25,34 +25,12 @@ pub(crate) async fn accept(
 ) -> (Result<SessionInfo, AppError>, Option<String>) {
     let body = json!({ "token": token, "name": name, "password": password }).to_string();
     let (status, headers, text) = h.raw("accept_invitation", None, body, true).await;
-    let cookie = headers
-        .get("set-cookie")
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+    let cookie = common::session_cookie(&headers);
     if status.is_success() {
         (Ok(serde_json::from_str(&text).unwrap()), cookie)
     } else {
         (Err(serde_json::from_str(&text).unwrap()), cookie)
     }
-}
-
-pub(crate) async fn sign_in_with(h: &Harness, email: &str, password: &str) -> Option<String> {
-    let body = format!(
-        "email={}&password={}",
-        app::domain::filter::encode_component(email),
-        app::domain::filter::encode_component(password)
-    );
-    let (status, headers, _) = h.raw("sign_in", None, body, false).await;
-    status.is_success().then(|| {
-        headers
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string()
-    })
 }
 
 pub(crate) async fn session(h: &Harness, cookie: &str) -> Option<SessionInfo> {
@@ -150,11 +128,10 @@ async fn an_owner_invites_a_manager_who_joins_once_and_invitations_expire_or_are
     assert_eq!(joined.workspace_id, h.a.workspace_id);
     let cookie = cookie.expect("a session cookie");
     assert_eq!(session(&h, &cookie).await.unwrap().role, Role::Manager);
-    assert!(
-        sign_in_with(&h, "nadia@alpha.example", "a long enough password")
-            .await
-            .is_some()
-    );
+    assert!(h
+        .try_sign_in("nadia@alpha.example", "a long enough password")
+        .await
+        .is_ok());
 
     // Single use.
     let (twice, _) = accept(&h, &token, "Someone Else", "another long password").await;
@@ -282,9 +259,10 @@ async fn the_last_owner_stays_and_a_deactivated_member_is_signed_out_at_once() {
         Some(app::live::CLOSE_SIGNED_OUT)
     );
     assert_eq!(session(&h, &member).await, None);
-    assert!(sign_in_with(&h, &h.a.user(Role::Member).email, PASSWORD)
+    assert!(h
+        .try_sign_in(&h.a.user(Role::Member).email, PASSWORD)
         .await
-        .is_none());
+        .is_err());
     let team: TeamView = h.call("team_page", Some(&owner), json!({})).await.unwrap();
     assert!(team
         .members
@@ -299,7 +277,8 @@ async fn the_last_owner_stays_and_a_deactivated_member_is_signed_out_at_once() {
         )
         .await;
     assert_eq!(back, Ok(()));
-    let member = sign_in_with(&h, &h.a.user(Role::Member).email, PASSWORD)
+    let member = h
+        .try_sign_in(&h.a.user(Role::Member).email, PASSWORD)
         .await
         .expect("signs in again");
     let promoted: Result<(), AppError> = h
@@ -353,10 +332,8 @@ async fn passwords_change_and_reset_through_single_use_links_and_idle_sessions_e
     assert_eq!(changed, Ok(()));
     assert!(session(&h, &here).await.is_some(), "this session stays");
     assert_eq!(session(&h, &elsewhere).await, None, "the other one ended");
-    assert!(sign_in_with(&h, &email, PASSWORD).await.is_none());
-    let newest = sign_in_with(&h, &email, "a new long password")
-        .await
-        .unwrap();
+    assert!(h.try_sign_in(&email, PASSWORD).await.is_err());
+    let newest = h.try_sign_in(&email, "a new long password").await.unwrap();
     let ended: u32 = h
         .call("end_sessions", Some(&here), json!({ "session_id": null }))
         .await
@@ -398,9 +375,7 @@ async fn passwords_change_and_reset_through_single_use_links_and_idle_sessions_e
         .await;
     assert_eq!(reset, Ok(()));
     assert_eq!(session(&h, &here).await, None);
-    assert!(sign_in_with(&h, &email, "the reset password")
-        .await
-        .is_some());
+    assert!(h.try_sign_in(&email, "the reset password").await.is_ok());
     let twice: Result<(), AppError> = h
         .call(
             "reset_password",

@@ -3,7 +3,7 @@
 //! switcher moving a session between them (its live socket closing for the page to reload).
 
 use crate::common::{self, Harness, PASSWORD};
-use crate::team::{accept, invalid, session, sign_in_with, token_of};
+use crate::team::{accept, invalid, session, token_of};
 use app::api::AppError;
 use app::model::{InvitationInfo, OneTimeLink, Role, SessionInfo, TeamView};
 use serde_json::{json, Value};
@@ -74,7 +74,7 @@ async fn a_new_workspace_starts_with_its_owner_and_an_existing_account_joins_wit
     // Signed in, they switch to the other workspace: the session moves, the first workspace's
     // socket ends (with the code that makes the page load afresh), and a workspace they are not
     // in is refused.
-    let alpha = sign_in_with(&h, &alpha_email, PASSWORD).await.unwrap();
+    let alpha = h.try_sign_in(&alpha_email, PASSWORD).await.unwrap();
     let info = session(&h, &alpha).await.unwrap();
     let names: Vec<&str> = info.workspaces.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, vec!["Alpha Agency", "Gamma Studio"]);
@@ -129,15 +129,7 @@ async fn where_sign_up_is_open_anyone_creates_a_workspace_they_own() {
         (info.workspace_name.as_str(), info.role),
         ("Northwind", Role::Owner)
     );
-    let cookie = headers
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = common::session_cookie(&headers).unwrap();
     let team: TeamView = h.call("team_page", Some(&cookie), json!({})).await.unwrap();
     assert_eq!(team.members.len(), 1);
     assert!(team.can_manage);

@@ -36,6 +36,12 @@ pub struct Harness {
     pub b: SeededWorkspace,
 }
 
+/// The `name=value` of the cookie a response set, if it set one.
+pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    let set = headers.get("set-cookie")?.to_str().ok()?;
+    set.split(';').next().map(str::to_string)
+}
+
 pub fn spec(name: &'static str, domain: &'static str, creators: usize, seed: u64) -> SeedSpec {
     SeedSpec {
         name,
@@ -263,21 +269,25 @@ impl Harness {
         }
     }
 
-    /// Signs in and returns the `Cookie` header value.
+    /// Signs in with the seeded password and returns the `Cookie` header value.
     pub async fn sign_in(&self, email: &str) -> String {
+        self.try_sign_in(email, PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("sign in {email}: {e}"))
+    }
+
+    /// Signs in with `password`: the `Cookie` header value, or the refusal (status and body).
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> Result<String, String> {
         let body = format!(
-            "email={}&password={PASSWORD}",
-            app::domain::filter::encode_component(email)
+            "email={}&password={}",
+            app::domain::filter::encode_component(email),
+            app::domain::filter::encode_component(password)
         );
         let (status, headers, text) = self.raw("sign_in", None, body, false).await;
-        assert!(status.is_success(), "sign in {email}: {status} {text}");
-        let set = headers
-            .get("set-cookie")
-            .expect("session cookie")
-            .to_str()
-            .unwrap()
-            .to_string();
-        set.split(';').next().unwrap().to_string()
+        if !status.is_success() {
+            return Err(format!("{status} {text}"));
+        }
+        Ok(session_cookie(&headers).expect("session cookie"))
     }
 
     pub async fn sign_in_as(&self, ws: &SeededWorkspace, role: app::model::Role) -> String {

@@ -86,17 +86,12 @@ impl AppState {
             return Err(AppError::NotFound);
         }
         rules::check_member_change(&members, user_id, change).map_err(AppError::Invalid)?;
-        let stored = match change {
-            MemberChange::Role(r) => team::Change::Role(r),
-            MemberChange::Deactivate => team::Change::Deactivate,
-            MemberChange::Reactivate => team::Change::Reactivate,
-        };
         let now = self.clock.now_ms();
         match team::change_member(
             &self.db,
             &caller.workspace_id,
             user_id,
-            &stored,
+            change,
             &caller.user_id,
             now,
         )

@@ -5,6 +5,7 @@
 
 use super::audit::{AuditEntry, AUDIT_STATEMENT};
 use crate::db::{exec, exec_transaction, first, rows, Db, DbError};
+use app::domain::team::MemberChange;
 use app::model::Role;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -237,27 +238,20 @@ pub async fn accept(
     crate::db::unless_thrown(result, "invitation used")
 }
 
-/// What changes about one member.
-pub enum Change {
-    Role(Role),
-    Deactivate,
-    Reactivate,
-}
-
 /// Changes a member's role or activity with its audit event; deactivating ends their sessions
-/// in this workspace. `Err(Refused)` when the workspace would be left without an active owner.
+/// in this workspace. `Err(LastOwner)` when the workspace would be left without an active owner.
 pub async fn change_member(
     db: &Db,
     ws: &str,
     user: &str,
-    change: &Change,
+    change: MemberChange,
     by: &str,
     now: i64,
 ) -> Result<(), ChangeError> {
     let mut vars = bound(ws, now);
     vars.insert("user".into(), json!(user));
     let (set, action, detail) = match change {
-        Change::Role(role) => {
+        MemberChange::Role(role) => {
             vars.insert("role".into(), json!(role.as_str()));
             (
                 "role = $role",
@@ -265,10 +259,10 @@ pub async fn change_member(
                 json!({ "role": role.as_str() }),
             )
         }
-        Change::Deactivate => ("deactivated_at = $now", "team.deactivated", json!({})),
-        Change::Reactivate => ("deactivated_at = NONE", "team.reactivated", json!({})),
+        MemberChange::Deactivate => ("deactivated_at = $now", "team.deactivated", json!({})),
+        MemberChange::Reactivate => ("deactivated_at = NONE", "team.reactivated", json!({})),
     };
-    let end_sessions = if matches!(change, Change::Deactivate) {
+    let end_sessions = if matches!(change, MemberChange::Deactivate) {
         "DELETE session WHERE user = type::record('user', $user) AND workspace = type::record('workspace', $ws);"
     } else {
         ""

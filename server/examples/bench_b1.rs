@@ -121,10 +121,16 @@ async fn main() {
         None,
     )
     .unwrap();
+    let target = |label: &str| server::store::Target {
+        id: None,
+        label: label.to_string(),
+        actor: ws.users[0].id.clone(),
+    };
     let _ = server::store::sms_accounts::connect(
         &db,
         &ws.workspace_id,
         &config.server_secret,
+        &target("Bench SMS"),
         &connection,
         now,
     )
@@ -139,6 +145,7 @@ async fn main() {
         &db,
         &ws.workspace_id,
         &config.server_secret,
+        &target("Bench Instagram"),
         &ig,
         now,
     )
@@ -410,6 +417,7 @@ async fn main() {
                 external_id: format!("{run}-direct-{i}"),
                 at: now + (unique + i) as i64,
                 pick,
+                via: None,
             }
         })
         .collect();

@@ -179,6 +179,11 @@ async fn main() {
         &db,
         "bench",
         &config.server_secret,
+        &server::store::Target {
+            id: None,
+            label: "Bench SMS".into(),
+            actor: "bench-owner".into(),
+        },
         &TwilioConnection {
             account_sid: format!("AC{}", "a1".repeat(16)),
             auth_token: TOKEN.into(),

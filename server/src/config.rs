@@ -29,6 +29,9 @@ pub struct Config {
     pub seed_demo: bool,
     /// Twilio's REST API base (`https://api.twilio.com`); tests point it at a local endpoint.
     pub twilio_api_url: String,
+    /// Twilio's Messaging Services API base (`https://messaging.twilio.com`), where connecting
+    /// checks a Messaging Service belongs to the account; tests point it at a local endpoint.
+    pub twilio_messaging_url: String,
     /// The Meta app behind Instagram messaging: its secret signs webhooks; the verify token
     /// answers the subscription handshake. Instagram is off without both.
     pub meta_app_secret: Option<String>,
@@ -102,6 +105,7 @@ impl std::fmt::Debug for Config {
             .field("server_secret", &"<hidden>")
             .field("seed_demo", &self.seed_demo)
             .field("twilio_api_url", &self.twilio_api_url)
+            .field("twilio_messaging_url", &self.twilio_messaging_url)
             .field(
                 "smtp_relay",
                 &self
@@ -304,6 +308,11 @@ impl Config {
             seed_demo: get("INBOX_SEED_DEMO") == Some("1"),
             twilio_api_url: base_url("INBOX_TWILIO_API_URL", get("INBOX_TWILIO_API_URL"))?
                 .unwrap_or_else(|| "https://api.twilio.com".into()),
+            twilio_messaging_url: base_url(
+                "INBOX_TWILIO_MESSAGING_URL",
+                get("INBOX_TWILIO_MESSAGING_URL"),
+            )?
+            .unwrap_or_else(|| "https://messaging.twilio.com".into()),
             meta_app_secret: get("INBOX_META_APP_SECRET").map(str::to_string),
             meta_verify_token: get("INBOX_META_VERIFY_TOKEN").map(str::to_string),
             graph_api_url: base_url("INBOX_GRAPH_API_URL", get("INBOX_GRAPH_API_URL"))?

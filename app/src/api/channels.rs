@@ -6,7 +6,9 @@ use super::AppError;
 use crate::domain::email::ServerSettings;
 #[cfg(feature = "ssr")]
 use crate::model::Channel;
-use crate::model::{ApiChannelSettings, InstagramSettings, MailboxSettings, SmsSettings};
+use crate::model::{
+    ApiChannelSettings, InstagramSettings, MailboxSettings, SendingIdentity, SmsSettings,
+};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -32,7 +34,7 @@ pub async fn set_api_outbound_url(url: String) -> Result<ApiChannelSettings, App
     backend.set_api_outbound_url(&caller, url.as_deref()).await
 }
 
-/// The workspace's Twilio connection (owners only; never the auth token).
+/// The workspace's Twilio accounts (owners only; never an auth token).
 #[server(endpoint = "sms_settings")]
 pub async fn load_sms_settings() -> Result<SmsSettings, AppError> {
     let (backend, caller) = context::caller().await?;
@@ -40,10 +42,30 @@ pub async fn load_sms_settings() -> Result<SmsSettings, AppError> {
     backend.sms_settings(&caller).await
 }
 
-/// Connects (or reconnects) Twilio for the workspace. The auth token is sealed with the server
-/// secret before it is stored.
+/// Which account a connection writes: a new one (`connection_id` none) or one the workspace has,
+/// and its label (empty: the address, number or username).
+#[cfg(feature = "ssr")]
+fn target(connection_id: Option<String>, label: &str, fallback: &str) -> Result<ConnectTarget, AppError> {
+    Ok(ConnectTarget {
+        id: connection_id.filter(|i| !i.trim().is_empty()),
+        label: crate::domain::sending::checked_label(label, fallback).map_err(AppError::Invalid)?,
+    })
+}
+
+/// Which account a connection writes, and its label.
+#[cfg(feature = "ssr")]
+pub struct ConnectTarget {
+    pub id: Option<String>,
+    pub label: String,
+}
+
+/// Connects a Twilio account (or changes one: `connection_id`). Twilio is asked first whether
+/// the account owns every number and the Messaging Service; the auth token is sealed with the
+/// server secret before it is stored.
 #[server(endpoint = "connect_sms", input = Json)]
 pub async fn connect_sms(
+    #[server(default)] connection_id: Option<String>,
+    #[server(default)] label: String,
     account_sid: String,
     auth_token: String,
     numbers: Vec<String>,
@@ -58,10 +80,11 @@ pub async fn connect_sms(
         messaging_service_sid.as_deref(),
     )
     .map_err(AppError::Invalid)?;
-    backend.connect_sms(&caller, connection).await
+    let target = target(connection_id, &label, &connection.numbers[0])?;
+    backend.connect_sms(&caller, target, connection).await
 }
 
-/// The workspace's Instagram connection (owners only; never the access token).
+/// The workspace's Instagram accounts (owners only; never an access token).
 #[server(endpoint = "instagram_settings")]
 pub async fn load_instagram_settings() -> Result<InstagramSettings, AppError> {
     let (backend, caller) = context::caller().await?;
@@ -69,10 +92,13 @@ pub async fn load_instagram_settings() -> Result<InstagramSettings, AppError> {
     backend.instagram_settings(&caller).await
 }
 
-/// Connects the workspace's Instagram professional account. The access token is sealed with the
-/// server secret before it is stored.
+/// Connects an Instagram professional account (or changes one: `connection_id`). Meta is asked
+/// first whose token it is; the access token is sealed with the server secret before it is
+/// stored.
 #[server(endpoint = "connect_instagram", input = Json)]
 pub async fn connect_instagram(
+    #[server(default)] connection_id: Option<String>,
+    #[server(default)] label: String,
     account_id: String,
     username: Option<String>,
     access_token: String,
@@ -85,10 +111,15 @@ pub async fn connect_instagram(
         &access_token,
     )
     .map_err(AppError::Invalid)?;
-    backend.connect_instagram(&caller, connection).await
+    let fallback = connection
+        .username
+        .clone()
+        .unwrap_or_else(|| connection.account_id.clone());
+    let target = target(connection_id, &label, &fallback)?;
+    backend.connect_instagram(&caller, target, connection).await
 }
 
-/// The workspace's mailbox (owners only; never the password or token).
+/// The workspace's mailboxes (owners only; never a password or token).
 #[server(endpoint = "mailbox_settings")]
 pub async fn load_mailbox_settings() -> Result<MailboxSettings, AppError> {
     let (backend, caller) = context::caller().await?;
@@ -96,10 +127,14 @@ pub async fn load_mailbox_settings() -> Result<MailboxSettings, AppError> {
     backend.mailbox_settings(&caller).await
 }
 
-/// Connects the workspace's mailbox: IMAP to read creators' emails, SMTP to send replies. The
-/// password (or OAuth token with `xoauth2`) is sealed with the server secret before it is stored.
+/// Connects a mailbox (or changes one: `connection_id`): IMAP to read creators' emails, SMTP to
+/// send replies. The password (or OAuth token with `xoauth2`) is sealed with the server secret
+/// before it is stored.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "connect_mailbox", input = Json)]
 pub async fn connect_mailbox(
+    #[server(default)] connection_id: Option<String>,
+    #[server(default)] label: String,
     address: String,
     display_name: String,
     imap: ServerSettings,
@@ -118,23 +153,69 @@ pub async fn connect_mailbox(
         xoauth2,
     )
     .map_err(AppError::Invalid)?;
-    backend.connect_mailbox(&caller, connection).await
+    let target = target(connection_id, &label, &connection.address)?;
+    backend.connect_mailbox(&caller, target, connection).await
 }
 
-/// Signs in to the connected mailbox's servers and says how it went.
-#[server(endpoint = "test_mailbox")]
-pub async fn test_mailbox() -> Result<String, AppError> {
+/// Signs in to a connected mailbox's servers (the default one when `connection_id` is none) and
+/// says how it went.
+#[server(endpoint = "test_mailbox", input = Json)]
+pub async fn test_mailbox(
+    #[server(default)] connection_id: Option<String>,
+) -> Result<String, AppError> {
     let (backend, caller) = context::caller().await?;
     caller.require_owner()?;
-    backend.test_mailbox(&caller).await
+    backend.test_mailbox(&caller, connection_id.as_deref()).await
 }
 
-/// Checks the SMS or Instagram connection's credentials with the provider.
+/// Checks an SMS or Instagram connection's credentials with the provider (the channel's default
+/// when `connection_id` is none).
 #[server(endpoint = "test_channel", input = Json)]
-pub async fn test_channel(channel: crate::model::Channel) -> Result<String, AppError> {
+pub async fn test_channel(
+    channel: crate::model::Channel,
+    #[server(default)] connection_id: Option<String>,
+) -> Result<String, AppError> {
     let (backend, caller) = context::caller().await?;
     caller.require_owner()?;
-    backend.test_channel(&caller, channel).await
+    backend
+        .test_channel(&caller, channel, connection_id.as_deref())
+        .await
+}
+
+/// Disconnects one of the workspace's mailboxes, Twilio accounts or Instagram accounts (owners
+/// only). Campaigns that sent from it fall back to the channel's default.
+#[server(endpoint = "disconnect_channel", input = Json)]
+pub async fn disconnect_channel(
+    channel: crate::model::Channel,
+    connection_id: String,
+) -> Result<(), AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend
+        .disconnect_channel(&caller, channel, &connection_id)
+        .await
+}
+
+/// Makes one of the workspace's accounts its channel's default sender (owners only).
+#[server(endpoint = "set_default_channel", input = Json)]
+pub async fn set_default_channel(
+    channel: crate::model::Channel,
+    connection_id: String,
+) -> Result<(), AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend
+        .set_default_channel(&caller, channel, &connection_id)
+        .await
+}
+
+/// Every mailbox, number and Instagram account the workspace sends from (labels and addresses,
+/// never a secret), for choosing a campaign's senders: owners and managers.
+#[server(endpoint = "sending_identities")]
+pub async fn load_sending_identities() -> Result<Vec<SendingIdentity>, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_manager()?;
+    backend.sending_identities(&caller).await
 }
 
 /// What the workspace's channel connections (owners only) need from the server: implemented once,
@@ -154,22 +235,43 @@ pub trait ChannelsApi: Send + Sync {
     async fn connect_sms(
         &self,
         caller: &Caller,
+        target: ConnectTarget,
         connection: crate::domain::twilio::TwilioConnection,
     ) -> Result<SmsSettings, AppError>;
     async fn instagram_settings(&self, caller: &Caller) -> Result<InstagramSettings, AppError>;
     async fn connect_instagram(
         &self,
         caller: &Caller,
+        target: ConnectTarget,
         connection: crate::domain::instagram::InstagramConnection,
     ) -> Result<InstagramSettings, AppError>;
     async fn mailbox_settings(&self, caller: &Caller) -> Result<MailboxSettings, AppError>;
     async fn connect_mailbox(
         &self,
         caller: &Caller,
+        target: ConnectTarget,
         connection: crate::domain::email::MailboxConnection,
     ) -> Result<MailboxSettings, AppError>;
-    /// Signs in to the mailbox's IMAP and SMTP servers; `Err` says what failed.
-    async fn test_mailbox(&self, caller: &Caller) -> Result<String, AppError>;
+    /// Signs in to a mailbox's IMAP and SMTP servers; `Err` says what failed.
+    async fn test_mailbox(&self, caller: &Caller, id: Option<&str>) -> Result<String, AppError>;
     /// Checks a connected channel's credentials with its provider (`sms` or `instagram`).
-    async fn test_channel(&self, caller: &Caller, channel: Channel) -> Result<String, AppError>;
+    async fn test_channel(
+        &self,
+        caller: &Caller,
+        channel: Channel,
+        id: Option<&str>,
+    ) -> Result<String, AppError>;
+    async fn disconnect_channel(
+        &self,
+        caller: &Caller,
+        channel: Channel,
+        id: &str,
+    ) -> Result<(), AppError>;
+    async fn set_default_channel(
+        &self,
+        caller: &Caller,
+        channel: Channel,
+        id: &str,
+    ) -> Result<(), AppError>;
+    async fn sending_identities(&self, caller: &Caller) -> Result<Vec<SendingIdentity>, AppError>;
 }

@@ -314,6 +314,7 @@ mod tests {
             failure_reason: None,
             classification: None,
             decision: None,
+            via: None,
             reaction: None,
             html: None,
             attachments: None,

@@ -42,6 +42,7 @@ pub mod policy;
 pub mod portal;
 pub mod reply_channel;
 pub mod reply_clock;
+pub mod sending;
 pub mod snooze;
 pub mod stage;
 pub mod stage_suggest;

@@ -13,13 +13,35 @@ pub struct ApiChannelSettings {
     pub outbound_url: Option<String>,
 }
 
-/// A workspace's SMS (Twilio) connection as owners see it. Never carries the auth token.
+/// One mailbox, number or Instagram account a workspace sends from (no secret). `key` names it:
+/// the mailbox's id, the E.164 number, the Instagram connection's id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendingIdentity {
+    pub channel: super::Channel,
+    pub key: String,
+    pub label: String,
+    /// The address, number or @username.
+    pub address: String,
+    /// The workspace's default for the channel.
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+/// One connected Twilio account as owners see it. Never carries the auth token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SmsSettings {
-    pub connected: bool,
-    pub account_sid: Option<String>,
+pub struct SmsAccountView {
+    pub id: String,
+    pub label: String,
+    pub is_default: bool,
+    pub account_sid: String,
     pub numbers: Vec<String>,
     pub messaging_service_sid: Option<String>,
+}
+
+/// A workspace's SMS (Twilio) connections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SmsSettings {
+    pub accounts: Vec<SmsAccountView>,
     /// What to enter as the numbers' "A message comes in" webhook in Twilio.
     pub webhook_url: String,
     /// Where Twilio reports delivery (set on every message we send; shown for reference).
@@ -27,27 +49,61 @@ pub struct SmsSettings {
     pub status_callback_url: String,
 }
 
-/// A workspace's mailbox as owners see it. Never carries the password or token.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-pub struct MailboxSettings {
-    pub connected: bool,
-    pub address: Option<String>,
-    pub display_name: Option<String>,
-    pub imap: Option<crate::domain::email::ServerSettings>,
-    pub smtp: Option<crate::domain::email::ServerSettings>,
+impl SmsSettings {
+    pub fn connected(&self) -> bool {
+        !self.accounts.is_empty()
+    }
+}
+
+/// One connected mailbox as owners see it. Never carries the password or token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MailboxView {
+    pub id: String,
+    pub label: String,
+    pub is_default: bool,
+    pub address: String,
+    pub display_name: String,
+    pub imap: crate::domain::email::ServerSettings,
+    pub smtp: crate::domain::email::ServerSettings,
     pub xoauth2: bool,
     pub last_sync_at: Option<i64>,
     pub last_error: Option<String>,
 }
 
-/// A workspace's Instagram connection as owners see it. Never carries the access token.
+/// A workspace's mailboxes, the default first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct MailboxSettings {
+    pub mailboxes: Vec<MailboxView>,
+}
+
+impl MailboxSettings {
+    pub fn connected(&self) -> bool {
+        !self.mailboxes.is_empty()
+    }
+}
+
+/// One connected Instagram account as owners see it. Never carries the access token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstagramAccountView {
+    pub id: String,
+    pub label: String,
+    pub is_default: bool,
+    pub account_id: String,
+    pub username: Option<String>,
+}
+
+/// A workspace's Instagram connections.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstagramSettings {
-    pub connected: bool,
-    pub account_id: Option<String>,
-    pub username: Option<String>,
+    pub accounts: Vec<InstagramAccountView>,
     /// Whether the server has the Meta app's secret and verify token (set by the operator).
     pub app_configured: bool,
     /// The callback URL to enter in the Meta app's webhook settings.
     pub webhook_url: String,
+}
+
+impl InstagramSettings {
+    pub fn connected(&self) -> bool {
+        !self.accounts.is_empty()
+    }
 }

@@ -225,9 +225,19 @@ pub struct MessageView {
     /// like `classification`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::domain::policy::Decision>,
+    /// The mailbox, number or Instagram account it came in on or goes out from (team views).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<MessageVia>,
     /// When the row last changed, in the database's clock (ms); see `ThreadSummary::version`.
     #[serde(default)]
     pub version: i64,
+}
+
+/// The identity a message came in on or went out from, as it was labeled then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageVia {
+    pub label: String,
+    pub address: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,35 +1,55 @@
-//! `app::api::ChannelsApi` for the server: connecting and testing the workspace's channels.
+//! `app::api::ChannelsApi` for the server: connecting, testing, choosing the default of and
+//! disconnecting the workspace's mailboxes, Twilio accounts and Instagram accounts.
 
 use super::internal;
 use crate::state::AppState;
-use crate::store::{api_channel, instagram_accounts, mailboxes, sms_accounts};
-use crate::store::{ChannelConnection, ConnectError};
+use crate::store::{api_channel, instagram_accounts, mailboxes, senders, sms_accounts};
+use crate::store::{ChannelConnection, ConnectError, Target};
 use app::api::backend::Caller;
-use app::api::{AppError, ChannelsApi};
+use app::api::{AppError, ChannelsApi, ConnectTarget};
 use app::domain::email::MailboxConnection;
 use app::domain::instagram::InstagramConnection;
 use app::domain::twilio::TwilioConnection;
-use app::model::{ApiChannelSettings, Channel, InstagramSettings, MailboxSettings, SmsSettings};
+use app::model::{
+    ApiChannelSettings, Channel, InstagramSettings, MailboxSettings, SendingIdentity, SmsSettings,
+};
 
-/// Connects a channel for the caller's workspace: stores it (secrets sealed), forgets the
-/// webhook credentials this instance kept (a changed token or key works at once), logs.
+/// Connects a channel account for the caller's workspace: stores it with its claims (secrets
+/// sealed) and its audit event, forgets the webhook credentials this instance kept (a changed
+/// token or key works at once), logs. The provider has already confirmed ownership.
 async fn connect<C: ChannelConnection>(
     state: &AppState,
     caller: &Caller,
+    target: ConnectTarget,
     connection: &C,
 ) -> Result<(), AppError> {
     let (ws, secret) = (&caller.workspace_id, &state.config.server_secret);
-    match connection
-        .store(&state.db, ws, secret, state.clock.now_ms())
+    let changing = target.id.is_some();
+    let target = Target {
+        id: target.id,
+        label: target.label,
+        actor: caller.user_id.clone(),
+    };
+    let id = match connection
+        .store(&state.db, ws, secret, &target, state.clock.now_ms())
         .await
     {
-        Ok(()) => {}
-        Err(ConnectError::Taken(what)) => return Err(AppError::Invalid(C::taken(what))),
+        Ok(id) => id,
+        Err(ConnectError::Taken(what)) => {
+            tracing::warn!(workspace = %ws, channel = C::CHANNEL, "connection refused: already claimed");
+            return Err(AppError::Invalid(C::taken(what)));
+        }
+        Err(ConnectError::NotFound) => return Err(AppError::NotFound),
         Err(ConnectError::Db(e)) => return Err(internal(e)),
-    }
+    };
     state.webhook_accounts.clear();
-    tracing::info!(workspace = %ws, channel = C::CHANNEL, "channel connected");
+    tracing::info!(workspace = %ws, channel = C::CHANNEL, connection = %id, changing, "channel connected");
     Ok(())
+}
+
+fn refused(channel: &str, why: String) -> AppError {
+    tracing::warn!(channel, reason = %why, "connection refused by the ownership check");
+    AppError::Invalid(why)
 }
 
 #[async_trait::async_trait]
@@ -76,9 +96,19 @@ impl ChannelsApi for AppState {
     async fn connect_sms(
         &self,
         caller: &Caller,
+        target: ConnectTarget,
         connection: TwilioConnection,
     ) -> Result<SmsSettings, AppError> {
-        connect(self, caller, &connection).await?;
+        let c = &self.config;
+        crate::outbound::ownership::twilio(
+            &crate::outbound::http_client(),
+            &c.twilio_api_url,
+            &c.twilio_messaging_url,
+            &connection,
+        )
+        .await
+        .map_err(|why| refused("sms", why))?;
+        connect(self, caller, target, &connection).await?;
         self.sms_settings(caller).await
     }
 
@@ -97,9 +127,21 @@ impl ChannelsApi for AppState {
     async fn connect_instagram(
         &self,
         caller: &Caller,
-        connection: InstagramConnection,
+        target: ConnectTarget,
+        mut connection: InstagramConnection,
     ) -> Result<InstagramSettings, AppError> {
-        connect(self, caller, &connection).await?;
+        let username = crate::outbound::ownership::instagram(
+            &crate::outbound::http_client(),
+            &self.config.graph_api_url,
+            &connection,
+        )
+        .await
+        .map_err(|why| refused("instagram", why))?;
+        // Meta's own answer names the account better than what was typed.
+        if let Some(u) = username {
+            connection.username = Some(u);
+        }
+        connect(self, caller, target, &connection).await?;
         self.instagram_settings(caller).await
     }
 
@@ -112,17 +154,23 @@ impl ChannelsApi for AppState {
     async fn connect_mailbox(
         &self,
         caller: &Caller,
+        target: ConnectTarget,
         connection: MailboxConnection,
     ) -> Result<MailboxSettings, AppError> {
-        connect(self, caller, &connection).await?;
+        connect(self, caller, target, &connection).await?;
         self.mailbox_settings(caller).await
     }
 
-    async fn test_mailbox(&self, caller: &Caller) -> Result<String, AppError> {
-        let m = mailboxes::load(&self.db, &caller.workspace_id, &self.config.server_secret)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::Invalid("no mailbox is connected".into()))?;
+    async fn test_mailbox(&self, caller: &Caller, id: Option<&str>) -> Result<String, AppError> {
+        let m = mailboxes::of_workspace(
+            &self.db,
+            &caller.workspace_id,
+            id,
+            &self.config.server_secret,
+        )
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::Invalid("no mailbox is connected".into()))?;
         let imap = match crate::channels::email_imap::open(&m).await {
             Ok(mut s) => {
                 let _ = s.logout().await;
@@ -138,14 +186,29 @@ impl ChannelsApi for AppState {
         }
     }
 
-    async fn test_channel(&self, caller: &Caller, channel: Channel) -> Result<String, AppError> {
+    async fn test_channel(
+        &self,
+        caller: &Caller,
+        channel: Channel,
+        id: Option<&str>,
+    ) -> Result<String, AppError> {
         let http = crate::outbound::http_client();
-        let c = &self.config;
+        let (c, ws) = (&self.config, caller.workspace_id.as_str());
         let result = match channel {
             Channel::Sms => {
+                let number = match id {
+                    Some(id) => Some(
+                        sms_accounts::first_number(&self.db, ws, id)
+                            .await
+                            .map_err(internal)?
+                            .ok_or(AppError::NotFound)?,
+                    ),
+                    None => None,
+                };
                 match crate::outbound::twilio_send::account(
                     &self.db,
-                    &caller.workspace_id,
+                    ws,
+                    number.as_deref(),
                     &c.server_secret,
                 )
                 .await
@@ -159,13 +222,9 @@ impl ChannelsApi for AppState {
                 }
             }
             Channel::Instagram => {
-                match instagram_accounts::credentials(
-                    &self.db,
-                    &caller.workspace_id,
-                    &c.server_secret,
-                )
-                .await
-                .map_err(internal)?
+                match instagram_accounts::credentials(&self.db, ws, id, &c.server_secret)
+                    .await
+                    .map_err(internal)?
                 {
                     Some((account, Some(token))) => {
                         crate::outbound::instagram_send::test_account(
@@ -183,5 +242,58 @@ impl ChannelsApi for AppState {
             _ => Err("only SMS and Instagram are tested this way".into()),
         };
         result.map_err(AppError::Invalid)
+    }
+
+    async fn disconnect_channel(
+        &self,
+        caller: &Caller,
+        channel: Channel,
+        id: &str,
+    ) -> Result<(), AppError> {
+        let found = senders::disconnect(
+            &self.db,
+            &caller.workspace_id,
+            &caller.user_id,
+            channel,
+            id,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+        if !found {
+            return Err(AppError::NotFound);
+        }
+        self.webhook_accounts.clear();
+        tracing::info!(workspace = %caller.workspace_id, channel = channel.as_str(), connection = %id, "channel disconnected");
+        Ok(())
+    }
+
+    async fn set_default_channel(
+        &self,
+        caller: &Caller,
+        channel: Channel,
+        id: &str,
+    ) -> Result<(), AppError> {
+        let found = senders::set_default(
+            &self.db,
+            &caller.workspace_id,
+            &caller.user_id,
+            channel,
+            id,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+        if !found {
+            return Err(AppError::NotFound);
+        }
+        tracing::info!(workspace = %caller.workspace_id, channel = channel.as_str(), connection = %id, "default sender changed");
+        Ok(())
+    }
+
+    async fn sending_identities(&self, caller: &Caller) -> Result<Vec<SendingIdentity>, AppError> {
+        senders::identities(&self.db, &caller.workspace_id)
+            .await
+            .map_err(internal)
     }
 }

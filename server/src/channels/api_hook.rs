@@ -232,6 +232,7 @@ async fn accept(
             external_id: event_id.to_string(),
             at: now,
             pick: Pick::Campaign(inbound.campaign_id.clone()),
+            via: None,
         })
         .await?;
     Ok(match received {

@@ -1,4 +1,4 @@
-//! Reading the workspace's mailbox over IMAP. `sync_once` reads every message after the stored
+//! Reading each connected mailbox over IMAP. `sync_once` reads every message after the stored
 //! UID (for the stored UIDVALIDITY; a changed UIDVALIDITY reads the mailbox again, and the
 //! Message-ID dedupe keeps that from doubling anything) and saves the position after each one,
 //! so a restart neither re-reads nor skips. `watch` keeps one IDLE connection per mailbox and
@@ -135,9 +135,9 @@ pub struct SyncReport {
     pub unmatched: usize,
 }
 
-/// Reads everything new in the workspace's INBOX once.
-pub async fn sync_once(state: &AppState, workspace: &str) -> Result<SyncReport, MailError> {
-    let Some(m) = mailboxes::load(&state.db, workspace, &state.config.server_secret).await? else {
+/// Reads everything new in mailbox `mailbox`'s INBOX once.
+pub async fn sync_once(state: &AppState, mailbox: &str) -> Result<SyncReport, MailError> {
+    let Some(m) = mailboxes::load(&state.db, mailbox, &state.config.server_secret).await? else {
         return Ok(SyncReport::default());
     };
     let mut session = open(&m).await?;
@@ -208,7 +208,7 @@ async fn sync_session(
         last = uid;
         mailboxes::save_position(
             &state.db,
-            &m.workspace,
+            &m.id,
             validity,
             last,
             state.clock.now_ms(),
@@ -218,7 +218,7 @@ async fn sync_session(
     if report.fetched == 0 {
         mailboxes::save_position(
             &state.db,
-            &m.workspace,
+            &m.id,
             validity,
             last,
             state.clock.now_ms(),
@@ -247,13 +247,13 @@ pub fn watch(state: AppState) -> tokio::task::JoinHandle<()> {
             let now = state.clock.now_ms();
             match mailboxes::claim_unread(&state.db, &owner, now, now + LEASE_MS).await {
                 Ok(claimed) => {
-                    for ws in claimed {
+                    for mailbox in claimed {
                         let mut set = running.lock().await;
-                        if set.insert(ws.clone()) {
+                        if set.insert(mailbox.clone()) {
                             let (state, running) = (state.clone(), running.clone());
                             tokio::spawn(async move {
-                                read_forever(&state, &ws).await;
-                                running.lock().await.remove(&ws);
+                                read_forever(&state, &mailbox).await;
+                                running.lock().await.remove(&mailbox);
                             });
                         }
                     }
@@ -266,18 +266,18 @@ pub fn watch(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-async fn read_forever(state: &AppState, workspace: &str) {
+async fn read_forever(state: &AppState, mailbox: &str) {
     let mut backoff = Duration::from_secs(2);
     loop {
-        match read_with_idle(state, workspace).await {
+        match read_with_idle(state, mailbox).await {
             Ok(()) => return, // the mailbox was disconnected
             Err(e) => {
-                tracing::warn!(%workspace, error = %e, "mailbox reading failed; retrying");
-                let _ = mailboxes::save_error(&state.db, workspace, &e.to_string()).await;
+                tracing::warn!(%mailbox, error = %e, "mailbox reading failed; retrying");
+                let _ = mailboxes::save_error(&state.db, mailbox, &e.to_string()).await;
                 // Polling fallback: sync on a timer until IDLE works again.
                 tokio::time::sleep(backoff).await;
-                if let Err(e) = sync_once(state, workspace).await {
-                    tracing::debug!(%workspace, error = %e, "poll failed");
+                if let Err(e) = sync_once(state, mailbox).await {
+                    tracing::debug!(%mailbox, error = %e, "poll failed");
                 }
                 backoff = (backoff * 2).min(POLL_EVERY);
             }
@@ -285,13 +285,13 @@ async fn read_forever(state: &AppState, workspace: &str) {
     }
 }
 
-async fn read_with_idle(state: &AppState, workspace: &str) -> Result<(), MailError> {
-    let Some(m) = mailboxes::load(&state.db, workspace, &state.config.server_secret).await? else {
+async fn read_with_idle(state: &AppState, mailbox: &str) -> Result<(), MailError> {
+    let Some(m) = mailboxes::load(&state.db, mailbox, &state.config.server_secret).await? else {
         return Ok(());
     };
     let mut session = open(&m).await?;
     loop {
-        let m = match mailboxes::load(&state.db, workspace, &state.config.server_secret).await? {
+        let m = match mailboxes::load(&state.db, mailbox, &state.config.server_secret).await? {
             Some(m) => m,
             None => return Ok(()),
         };

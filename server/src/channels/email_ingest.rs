@@ -251,7 +251,8 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
     let subject = (!p.subject.is_empty()).then_some(p.subject);
     let (id, name) = (creator.id, creator.name);
     let mid = p.message_id.clone();
-    let mut new = NewMessage::from_creator(Channel::Email, id, name, subject, p.text, now, mid);
+    let mut new = NewMessage::from_creator(Channel::Email, id, name, subject, p.text, now, mid)
+        .received_on(Some(mailbox.identity()));
     new.email = Some(EmailFields {
         message_id: p.message_id,
         references: refs,

@@ -12,9 +12,9 @@ use crate::db::DbError;
 use crate::state::AppState;
 use crate::store::delivery_reports;
 use crate::store::inbound::{Arrival, Pick};
-use crate::store::instagram_accounts::workspace_of;
+use crate::store::instagram_accounts::receiving;
 use crate::store::jobs::apply_report;
-use app::model::{Channel, DeliveryStatus};
+use app::model::{Channel, DeliveryStatus, SendingIdentity};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -104,17 +104,30 @@ async fn apply(state: &AppState, event: Event) -> Result<(), DbError> {
         | Event::Reaction { account, .. } => account.clone(),
     };
     let kept = &state.webhook_accounts.instagram;
-    let workspace = match kept.recent(&account) {
-        Some(ws) => Some(ws),
+    let receiving = match kept.recent(&account) {
+        Some(r) => Some(r),
         None => {
-            let found = workspace_of(db, &account).await?;
+            let found = receiving(db, &account).await?;
             kept.keep(&account, found.as_ref());
             found
         }
     };
-    let Some(workspace) = workspace else {
+    let Some(receiving) = receiving else {
         tracing::warn!(%account, "Instagram event for an account no workspace has connected; skipped");
         return Ok(());
+    };
+    let workspace = receiving.workspace.clone();
+    // The account the creator wrote to is the identity a reply goes out from.
+    let via = SendingIdentity {
+        channel: Channel::Instagram,
+        address: receiving
+            .username
+            .as_deref()
+            .map(|u| format!("@{}", u.trim_start_matches('@')))
+            .unwrap_or_else(|| account.clone()),
+        key: receiving.id,
+        label: receiving.label,
+        is_default: false,
     };
     match event {
         Event::Message {
@@ -131,6 +144,7 @@ async fn apply(state: &AppState, event: Event) -> Result<(), DbError> {
                     external_id: mid,
                     at: state.clock.now_ms(),
                     pick: Pick::Answered,
+                    via: Some(via),
                 })
                 .await?;
         }

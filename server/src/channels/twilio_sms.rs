@@ -13,7 +13,7 @@ use crate::store::creators;
 use crate::store::inbound::{Arrival, Pick, Received};
 use crate::store::sms_accounts::{self, WebhookAccount as Account};
 use app::domain::identity::normalize_phone;
-use app::model::{Channel, Consent};
+use app::model::{Channel, Consent, SendingIdentity};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -88,16 +88,16 @@ fn refuse(status: StatusCode, why: &str) -> Response {
 /// checked against the configured public URL; otherwise the response that refuses it (and it is
 /// logged). The account is the one kept under `key` (`state::kept`) if its token signs the
 /// request, else the one `read` finds. Shared by the inbound and the delivery-report hooks.
-pub(crate) async fn verified_workspace(
+pub(crate) async fn verified_account(
     state: &AppState,
     key: &str,
     read: impl std::future::Future<Output = Result<Option<Account>, DbError>>,
     request: (&Uri, &str, &HeaderMap, &[(String, String)]),
-) -> Result<String, (StatusCode, &'static str)> {
+) -> Result<Account, (StatusCode, &'static str)> {
     let kept = &state.webhook_accounts.twilio;
     if let Some(account) = kept.recent(key) {
         if signs(state, &account, request) == Some(true) {
-            return Ok(account.workspace);
+            return Ok(account);
         }
     }
     let found = read.await;
@@ -126,7 +126,7 @@ pub(crate) async fn verified_workspace(
         }
     };
     match signs(state, &account, request) {
-        Some(true) => Ok(account.workspace),
+        Some(true) => Ok(account),
         Some(false) => Err(refused(
             StatusCode::FORBIDDEN,
             "X-Twilio-Signature does not match",
@@ -175,11 +175,20 @@ pub async fn handler(
     let key = format!("{}\n{to}", service.unwrap_or_default());
     let read = sms_accounts::for_inbound(&state.db, service, &to);
     let request = (&uri, PATH, &headers, params.as_slice());
-    let workspace = match verified_workspace(&state, &key, read, request).await {
-        Ok(ws) => ws,
+    let account = match verified_account(&state, &key, read, request).await {
+        Ok(a) => a,
         Err(refusal) => return refusal.into_response(),
     };
-    match store(&state, &workspace, from, sid, &params).await {
+    let workspace = account.workspace.clone();
+    // The number the creator wrote to is the identity a reply goes out from.
+    let via = SendingIdentity {
+        channel: Channel::Sms,
+        key: to.clone(),
+        label: account.label,
+        address: to.clone(),
+        is_default: false,
+    };
+    match store(&state, &workspace, via, from, sid, &params).await {
         Ok(()) => twiml_ok(),
         Err(e) => {
             tracing::error!(%workspace, error = %e, "Twilio webhook: storing failed");
@@ -192,6 +201,7 @@ pub async fn handler(
 async fn store(
     state: &AppState,
     workspace: &str,
+    via: SendingIdentity,
     from_raw: &str,
     sid: &str,
     params: &[(String, String)],
@@ -210,6 +220,7 @@ async fn store(
             external_id: sid.to_string(),
             at: state.clock.now_ms(),
             pick: Pick::Answered,
+            via: Some(via),
         })
         .await?;
     if let (Received::Stored { creator, .. }, Some(consent)) = (received, consent_keyword(&text)) {

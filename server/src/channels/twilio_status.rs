@@ -4,7 +4,7 @@
 //! the message's status forward only; a report that arrives before the send was recorded is kept
 //! and applied when it is.
 
-use super::twilio_sms::verified_workspace;
+use super::twilio_sms::verified_account;
 use crate::db::DbError;
 use crate::state::AppState;
 use crate::store::delivery_reports as reports;
@@ -71,7 +71,7 @@ pub async fn handler(
     let read = crate::store::sms_accounts::by_account_sid(&state.db, account_sid);
     let key = format!("sid\n{account_sid}");
     let request = (&uri, PATH, &headers, params.as_slice());
-    let workspace = match verified_workspace(&state, &key, read, request).await {
+    let workspace = match verified_account(&state, &key, read, request).await.map(|a| a.workspace) {
         Ok(ws) => ws,
         Err(refusal) => return refusal.into_response(),
     };

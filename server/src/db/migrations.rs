@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "invitations, deactivated members, password resets, idle sessions",
         sql: include_str!("schema_v11.surql"),
     },
+    Migration {
+        version: 12,
+        name: "several channel accounts per workspace, claimed once; message and campaign senders",
+        sql: include_str!("schema_v12.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

@@ -131,6 +131,7 @@ mod tests {
                 failure_reason: None,
                 classification: None,
                 decision: None,
+                via: None,
                 version: 1,
             }),
         }

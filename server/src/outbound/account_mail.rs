@@ -36,7 +36,7 @@ pub async fn send(
     email: &AccountEmail,
 ) -> Result<String, String> {
     if let Some(ws) = workspace {
-        let mailbox = mailboxes::load(&state.db, ws, &state.config.server_secret)
+        let mailbox = mailboxes::of_workspace(&state.db, ws, None, &state.config.server_secret)
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "reading the mailbox for an account email");

@@ -30,10 +30,13 @@ impl Tally {
     }
 }
 
+/// A job's sending account: its workspace and the identity it goes out from.
+type SenderKey = (String, Option<String>);
+
 /// What one pass reads once for all its jobs.
 #[derive(Default)]
 struct Preloaded {
-    accounts: std::collections::HashMap<String, Result<twilio_send::SmsAccount, SendError>>,
+    accounts: std::collections::HashMap<SenderKey, Result<twilio_send::SmsAccount, SendError>>,
     consents: std::collections::HashMap<String, Consent>,
 }
 
@@ -148,8 +151,8 @@ impl Dispatcher {
         jobs::mark_sent_many(db, &sent, now).await
     }
 
-    /// What a pass's SMS jobs need, read once: each workspace's Twilio account, each number's
-    /// consent.
+    /// What a pass's SMS jobs need, read once: each sending number's Twilio account, each
+    /// recipient number's consent.
     async fn preload(&self, jobs: &[Claimed]) -> Result<Preloaded, DbError> {
         let b = &self.state;
         let sms: Vec<&Claimed> = jobs.iter().filter(|j| j.channel == Channel::Sms).collect();
@@ -163,10 +166,16 @@ impl Dispatcher {
             .collect();
         pre.consents = crate::store::send_reads::sms_consents(&b.db, &pairs).await?;
         for j in sms {
-            if !pre.accounts.contains_key(&j.workspace) {
-                let account =
-                    twilio_send::account(&b.db, &j.workspace, &b.config.server_secret).await?;
-                pre.accounts.insert(j.workspace.clone(), account);
+            let key = (j.workspace.clone(), j.via.clone());
+            if !pre.accounts.contains_key(&key) {
+                let account = twilio_send::account(
+                    &b.db,
+                    &j.workspace,
+                    j.via.as_deref(),
+                    &b.config.server_secret,
+                )
+                .await?;
+                pre.accounts.insert(key, account);
             }
         }
         Ok(pre)
@@ -202,7 +211,7 @@ impl Dispatcher {
         let consent = pre.consents.get(&job.message).copied();
         let account = pre
             .accounts
-            .get(&job.workspace)
+            .get(&(job.workspace.clone(), job.via.clone()))
             .cloned()
             .unwrap_or_else(|| Err(SendError::permanent("SMS is not connected")));
         let (to, text) = (job.to_address.clone(), job.text.clone());
@@ -232,10 +241,18 @@ impl Dispatcher {
         job: &Claimed,
     ) -> Result<Result<Option<String>, SendError>, DbError> {
         let b = &self.state;
-        let Some(mailbox) =
-            crate::store::mailboxes::load(&b.db, &job.workspace, &b.config.server_secret).await?
-        else {
-            return Ok(Err(SendError::permanent("no mailbox is connected")));
+        let mailbox = crate::store::mailboxes::of_workspace(
+            &b.db,
+            &job.workspace,
+            job.via.as_deref(),
+            &b.config.server_secret,
+        )
+        .await?;
+        let Some(mailbox) = mailbox else {
+            return Ok(Err(SendError::permanent(match job.via {
+                Some(_) => "the mailbox this reply was to go out from is no longer connected",
+                None => "no mailbox is connected",
+            })));
         };
         let Some(out) = crate::store::send_reads::outgoing_email(&b.db, &job.message).await? else {
             return Ok(Err(SendError::permanent("the message no longer exists")));
@@ -262,6 +279,7 @@ impl Dispatcher {
         let creds = crate::store::instagram_accounts::credentials(
             &b.db,
             &job.workspace,
+            job.via.as_deref(),
             &b.config.server_secret,
         )
         .await?;

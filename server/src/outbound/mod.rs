@@ -1,13 +1,16 @@
 //! Outbound delivery: every reply on a provider channel is a durable send job (`store::jobs`), claimed
 //! with a lease and sent by the `dispatcher` through the channel's sender (`twilio_send`,
 //! `api_send`, `instagram_send`). Delivery reports from providers move the message's status forward.
-//! Account emails (invitations, password resets) go out at once through `account_mail`.
+//! Account emails (invitations, password resets) go out at once through `account_mail`. Each
+//! message goes out from the identity it was written with (`domain::sending`); `ownership` asks
+//! Twilio and Meta whether a connection's credentials own what it claims.
 
 pub mod account_mail;
 pub mod api_send;
 pub mod dispatcher;
 pub mod email_send;
 pub mod instagram_send;
+pub mod ownership;
 pub mod twilio_send;
 
 /// Why an attempt failed, in words a teammate can act on, and whether trying again may help.

@@ -5,7 +5,7 @@
 use super::SendError;
 use crate::db::{Db, DbError};
 use crate::sealed;
-use crate::store::send_reads;
+use crate::store::sms_accounts;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -21,14 +21,19 @@ pub struct SmsAccount {
     pub messaging_service_sid: Option<String>,
 }
 
-/// The workspace's Twilio connection with its token unsealed, or why it cannot send.
+/// The workspace's Twilio account that sends from `number` (from its default account's first
+/// number when `number` is none), with its token unsealed, or why it cannot send.
 pub async fn account(
     db: &Db,
     workspace: &str,
+    number: Option<&str>,
     server_secret: &str,
 ) -> Result<Result<SmsAccount, SendError>, DbError> {
-    let Some(row) = send_reads::sms_account(db, workspace).await? else {
-        return Ok(Err(SendError::permanent("SMS is not connected")));
+    let Some(row) = sms_accounts::sending(db, workspace, number).await? else {
+        return Ok(Err(SendError::permanent(match number {
+            Some(_) => "the number this message was to go out from is no longer connected",
+            None => "SMS is not connected",
+        })));
     };
     let Some(auth_token) = sealed::unseal(server_secret, &row.auth_token_sealed) else {
         tracing::error!(
@@ -42,7 +47,9 @@ pub async fn account(
     Ok(Ok(SmsAccount {
         account_sid: row.account_sid,
         auth_token,
-        from_number: row.numbers.into_iter().next(),
+        from_number: number
+            .map(str::to_string)
+            .or_else(|| row.numbers.into_iter().next()),
         messaging_service_sid: row.messaging_service_sid,
     }))
 }

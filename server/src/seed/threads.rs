@@ -375,6 +375,7 @@ async fn write_entries(
             check_campaign: false,
             automate: false,
             bulk: None,
+            via: None,
         };
         append_message(db, ws, summary, msg, None).await?;
     }

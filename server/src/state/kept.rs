@@ -60,8 +60,8 @@ impl<V: Clone> Kept<V> {
 pub struct WebhookAccounts {
     /// Twilio accounts by Messaging Service SID and `To` number, or by Account SID.
     pub(crate) twilio: Kept<crate::store::sms_accounts::WebhookAccount>,
-    /// The workspace of each connected Instagram account id.
-    pub(crate) instagram: Kept<String>,
+    /// The connection receiving for each Instagram account id.
+    pub(crate) instagram: Kept<crate::store::instagram_accounts::Receiving>,
     /// Each workspace's API-channel key.
     pub(crate) api: Kept<String>,
 }

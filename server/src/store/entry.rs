@@ -63,6 +63,7 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "classification": (msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then(|| classify(&msg.text)),
         "bulk": msg.bulk,
+        "via": msg.via.as_ref().map(super::senders::via_value),
         "pending": (msg.automate && msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
             .then_some(true),
         // How the thread moves (`thread_move_statement`); an entry moves its thread by itself.
@@ -158,7 +159,7 @@ pub fn message_statements(var: &str, dedupe: bool) -> String {
              sent_at = $e.sent_at, received_at = $e.received_at,
              status = $e.status, external_id = $e.external_id, to_address = $e.to_address,
              check_campaign = $e.check, classification = $e.classification, policy_pending = $e.pending,
-             bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END;"
+             bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END, via = $e.via;"
     )
     .replace("$e.", &format!("${var}."))
 }
@@ -303,12 +304,13 @@ fn move_of(entry: &Value) -> Value {
 }
 
 /// The entry's send job, bound as `$<var>` like its statements: due at `$e.due` (else at once),
-/// to `$e.job_to`, with `$e.job_options` (else none), in its bulk message if it has one.
+/// to `$e.job_to`, with `$e.job_options` (else none), from the message's identity (`$e.via`), in
+/// its bulk message if it has one.
 pub fn job_statement(var: &str) -> String {
     "CREATE type::record('outbound_job', $e.mid) SET workspace = type::record('workspace', $e.ws),
          message = type::record('message', $e.mid), channel = $e.channel, status = 'queued', attempts = 0,
          next_at = $e.due ?? $e.at, to_address = $e.job_to, text = $e.text, options = $e.job_options ?? {},
-         created_at = $e.at, updated_at = $e.at,
+         created_at = $e.at, updated_at = $e.at, via = $e.via.key,
          bulk = IF $e.bulk != NONE THEN type::record('bulk_send', $e.bulk) END;"
         .replace("$e.", &format!("${var}."))
 }

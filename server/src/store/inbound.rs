@@ -37,6 +37,8 @@ pub struct Arrival {
     pub external_id: String,
     pub at: i64,
     pub pick: Pick,
+    /// The mailbox, number or Instagram account it was sent to.
+    pub via: Option<app::model::SendingIdentity>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

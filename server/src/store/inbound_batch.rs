@@ -74,7 +74,8 @@ pub async fn store_batch(db: &Db, arrivals: &[Arrival]) -> Result<Vec<Received>,
             a.text.clone(),
             a.at,
             a.external_id.clone(),
-        );
+        )
+        .received_on(a.via.clone());
         msg.check_campaign = check_campaign;
         let (bound, advance) = entry::bind(&a.workspace, &thread, &msg);
         moves.add(&bound);

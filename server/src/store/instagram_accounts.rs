@@ -1,17 +1,12 @@
-//! The workspace's Instagram connection. The access token is stored sealed (`crate::sealed`) and
-//! only unsealed to send.
+//! A workspace's Instagram accounts (any number, each with a label). Access tokens are stored
+//! sealed (`crate::sealed`) and only unsealed to send; each account id is claimed for one
+//! workspace (`senders`).
 
-use crate::db::{exec, first, Db, DbError};
+use crate::db::{exec, exec_transaction, first, Db, DbError};
 use crate::sealed;
 use app::domain::instagram::InstagramConnection;
-use app::model::InstagramSettings;
+use app::model::{InstagramAccountView, InstagramSettings};
 use serde_json::json;
-
-#[derive(serde::Deserialize)]
-struct Row {
-    account_id: String,
-    username: Option<String>,
-}
 
 pub async fn settings(
     db: &Db,
@@ -21,15 +16,13 @@ pub async fn settings(
 ) -> Result<InstagramSettings, DbError> {
     let mut resp = exec(
         db,
-        "SELECT account_id, username FROM instagram_account WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
+        "SELECT record::id(id) AS id, label, is_default, account_id, username, created_at FROM instagram_account
+             WHERE workspace = type::record('workspace', $ws) ORDER BY is_default DESC, created_at, id;",
         json!({ "ws": workspace }),
     )
     .await?;
-    let row: Option<Row> = first(&mut resp, 0)?;
     Ok(InstagramSettings {
-        connected: row.is_some(),
-        account_id: row.as_ref().map(|r| r.account_id.clone()),
-        username: row.and_then(|r| r.username),
+        accounts: crate::db::rows::<InstagramAccountView>(&mut resp, 0)?,
         app_configured,
         webhook_url,
     })
@@ -37,51 +30,78 @@ pub async fn settings(
 
 pub use super::ConnectError;
 
+/// Connects a new Instagram account (`target.id` none) or changes one of the workspace's; the
+/// account id is claimed in the same transaction.
 pub async fn connect(
     db: &Db,
     workspace: &str,
     server_secret: &str,
+    target: &super::Target,
     c: &InstagramConnection,
     now: i64,
-) -> Result<(), ConnectError> {
-    let mut resp = exec(
-        db,
-        "SELECT VALUE id FROM instagram_account WHERE account_id = $aid AND workspace != type::record('workspace', $ws);",
-        json!({ "ws": workspace, "aid": c.account_id }),
-    )
-    .await?;
-    let taken: Vec<serde_json::Value> = resp.take(0).map_err(DbError::from)?;
-    if !taken.is_empty() {
-        return Err(ConnectError::Taken(c.account_id.clone()));
+) -> Result<String, ConnectError> {
+    use super::senders::{claims_value, held_elsewhere, Claim, MOVE_CLAIMS};
+    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
+    let claims = [Claim::new("instagram", &c.account_id)];
+    if let Some(held) = held_elsewhere(db, "instagram_account", &id, &claims).await? {
+        return Err(ConnectError::Taken(held));
     }
-    exec(
+    let result = exec_transaction(
         db,
-        "UPSERT type::record('instagram_account', $ws) SET workspace = type::record('workspace', $ws), account_id = $aid,
-             username = $user, access_token_sealed = $sealed, updated_at = $now;",
+        &format!(
+            "BEGIN TRANSACTION;
+             LET $acct = type::record('instagram_account', $id);
+             LET $old = (SELECT workspace FROM $acct)[0];
+             IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
+             IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
+             LET $first = (SELECT VALUE id FROM instagram_account WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
+             {MOVE_CLAIMS}
+             UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, account_id = $aid,
+                 username = $user, access_token_sealed = $sealed,
+                 is_default = IF $old = NONE THEN $first ELSE is_default END,
+                 created_at = created_at ?? $now, updated_at = $now;
+             COMMIT TRANSACTION;"
+        ),
         json!({
-            "ws": workspace, "aid": c.account_id, "user": c.username,
+            "ws": workspace, "id": id, "existing": target.id.is_some(), "label": target.label,
+            "actor": target.actor, "channel": "instagram",
+            "aid": c.account_id, "user": c.username,
             "sealed": sealed::seal(server_secret, &c.access_token), "now": now,
+            "claims": claims_value(&claims),
         }),
     )
-    .await?;
-    Ok(())
+    .await;
+    super::connect_outcome(result, id, &c.account_id)
 }
 
-/// The workspace that connected Instagram account `account_id`.
-pub async fn workspace_of(db: &Db, account_id: &str) -> Result<Option<String>, DbError> {
+/// The connection that receives for Instagram account `account_id`, as a webhook needs it.
+#[derive(Clone, serde::Deserialize)]
+pub struct Receiving {
+    pub workspace: String,
+    /// The connection's id (its key as a sending identity).
+    pub id: String,
+    pub label: String,
+    pub username: Option<String>,
+}
+
+pub async fn receiving(db: &Db, account_id: &str) -> Result<Option<Receiving>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT VALUE record::id(workspace) FROM instagram_account WHERE account_id = $aid LIMIT 1;",
+        "SELECT record::id(workspace) AS workspace, record::id(account) AS id, account.label AS label,
+                account.username AS username
+             FROM type::record('channel_claim', ['instagram', $aid]) WHERE account.label != NONE;",
         json!({ "aid": account_id }),
     )
     .await?;
     first(&mut resp, 0)
 }
 
-/// The account id and unsealed access token, for sending.
+/// The account id and unsealed access token of the workspace's connection `id` (its default
+/// when `id` is none), for sending.
 pub async fn credentials(
     db: &Db,
     workspace: &str,
+    id: Option<&str>,
     server_secret: &str,
 ) -> Result<Option<(String, Option<String>)>, DbError> {
     #[derive(serde::Deserialize)]
@@ -89,10 +109,19 @@ pub async fn credentials(
         account_id: String,
         access_token_sealed: String,
     }
+    let only = if id.is_some() {
+        "AND id = type::record('instagram_account', $id)"
+    } else {
+        ""
+    };
     let mut resp = exec(
         db,
-        "SELECT account_id, access_token_sealed FROM instagram_account WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
-        json!({ "ws": workspace }),
+        &format!(
+            "SELECT account_id, access_token_sealed, is_default, created_at FROM instagram_account
+                 WHERE workspace = type::record('workspace', $ws) {only}
+                 ORDER BY is_default DESC, created_at LIMIT 1;"
+        ),
+        json!({ "ws": workspace, "id": id }),
     )
     .await?;
     Ok(first::<Cred>(&mut resp, 0)?.map(|c| {
@@ -106,15 +135,16 @@ pub async fn credentials(
 impl super::ChannelConnection for InstagramConnection {
     const CHANNEL: &'static str = "instagram";
     fn taken(_what: String) -> String {
-        "that Instagram account is connected to another workspace".into()
+        "that Instagram account is already connected (in this or another workspace)".into()
     }
     fn store<'a>(
         &'a self,
         db: &'a Db,
         workspace: &'a str,
         server_secret: &'a str,
+        target: &'a super::Target,
         now: i64,
-    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a {
-        connect(db, workspace, server_secret, self, now)
+    ) -> impl std::future::Future<Output = Result<String, ConnectError>> + Send + 'a {
+        connect(db, workspace, server_secret, target, self, now)
     }
 }

@@ -23,6 +23,8 @@ pub struct Claimed {
     pub to_address: String,
     pub text: String,
     pub options: Value,
+    /// The identity it goes out from (`domain::sending`; none: the channel's default).
+    pub via: Option<String>,
     /// This attempt's number (1 for the first).
     pub attempt: u32,
 }
@@ -75,6 +77,7 @@ fn claimed(row: &Value) -> Result<Claimed, DbError> {
         to_address: text("to_address"),
         text: text("text"),
         options: field("options"),
+        via: field("via").as_str().map(str::to_string),
         attempt: field("attempts").as_u64().unwrap_or(1) as u32,
     })
 }

@@ -1,17 +1,21 @@
-//! The workspace's mailbox (IMAP in, SMTP out): the connection (its secret sealed), the sync
-//! position (UIDVALIDITY + last UID), and the lease that lets one instance read it at a time.
+//! A workspace's mailboxes (IMAP in, SMTP out; any number, each with a label): the connection
+//! (its secret sealed), the sync position (UIDVALIDITY + last UID), and the lease that lets one
+//! instance read it at a time.
 
-use crate::db::{exec, first, Db, DbError};
+use crate::db::{exec, exec_transaction, first, Db, DbError};
 use crate::sealed;
 use app::domain::email::{MailboxConnection, ServerSettings};
-use app::model::MailboxSettings;
+use app::model::{MailboxSettings, MailboxView};
 use serde::Deserialize;
 use serde_json::json;
 
 /// Everything needed to talk to the mail servers.
 #[derive(Clone)]
 pub struct Mailbox {
+    /// The mailbox's id (its key as a sending identity).
+    pub id: String,
     pub workspace: String,
+    pub label: String,
     pub address: String,
     pub display_name: String,
     pub imap: ServerSettings,
@@ -22,9 +26,23 @@ pub struct Mailbox {
     pub last_uid: u32,
 }
 
+impl Mailbox {
+    /// The mailbox as a sending identity (what its messages show they came in on or went out from).
+    pub fn identity(&self) -> app::model::SendingIdentity {
+        app::model::SendingIdentity {
+            channel: app::model::Channel::Email,
+            key: self.id.clone(),
+            label: self.label.clone(),
+            address: self.address.clone(),
+            is_default: false,
+        }
+    }
+}
+
 impl std::fmt::Debug for Mailbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Mailbox")
+            .field("id", &self.id)
             .field("workspace", &self.workspace)
             .field("address", &self.address)
             .field("secret", &"<hidden>")
@@ -34,7 +52,10 @@ impl std::fmt::Debug for Mailbox {
 
 #[derive(Deserialize)]
 struct Row {
+    id: String,
     workspace: String,
+    label: String,
+    is_default: bool,
     address: String,
     display_name: String,
     imap: ServerSettings,
@@ -47,51 +68,46 @@ struct Row {
     last_error: Option<String>,
 }
 
-const FIELDS: &str = "record::id(workspace) AS workspace, address, display_name, imap, smtp, secret_sealed, xoauth2, \
-uidvalidity, last_uid, last_sync_at, last_error";
+const FIELDS: &str = "record::id(id) AS id, record::id(workspace) AS workspace, label, is_default, address, \
+display_name, imap, smtp, secret_sealed, xoauth2, uidvalidity, last_uid, last_sync_at, last_error, created_at";
 
-async fn row(db: &Db, workspace: &str) -> Result<Option<Row>, DbError> {
+/// The workspace's mailboxes, the default first, then oldest first.
+pub async fn settings(db: &Db, workspace: &str) -> Result<MailboxSettings, DbError> {
     let mut resp = exec(
         db,
-        &format!("SELECT {FIELDS} FROM mailbox WHERE workspace = type::record('workspace', $ws) LIMIT 1;"),
+        &format!("SELECT {FIELDS} FROM mailbox WHERE workspace = type::record('workspace', $ws) ORDER BY is_default DESC, created_at, id;"),
         json!({ "ws": workspace }),
     )
     .await?;
-    first(&mut resp, 0)
-}
-
-pub async fn settings(db: &Db, workspace: &str) -> Result<MailboxSettings, DbError> {
-    Ok(match row(db, workspace).await? {
-        None => MailboxSettings::default(),
-        Some(r) => MailboxSettings {
-            connected: true,
-            address: Some(r.address),
-            display_name: Some(r.display_name),
-            imap: Some(r.imap),
-            smtp: Some(r.smtp),
-            xoauth2: r.xoauth2,
-            last_sync_at: r.last_sync_at,
-            last_error: r.last_error,
-        },
+    let rows: Vec<Row> = crate::db::rows(&mut resp, 0)?;
+    Ok(MailboxSettings {
+        mailboxes: rows
+            .into_iter()
+            .map(|r| MailboxView {
+                id: r.id,
+                label: r.label,
+                is_default: r.is_default,
+                address: r.address,
+                display_name: r.display_name,
+                imap: r.imap,
+                smtp: r.smtp,
+                xoauth2: r.xoauth2,
+                last_sync_at: r.last_sync_at,
+                last_error: r.last_error,
+            })
+            .collect(),
     })
 }
 
-/// The mailbox with its secret unsealed (`None` if there is none, or the secret cannot be
-/// unsealed — the server secret changed — which is logged).
-pub async fn load(
-    db: &Db,
-    workspace: &str,
-    server_secret: &str,
-) -> Result<Option<Mailbox>, DbError> {
-    let Some(r) = row(db, workspace).await? else {
-        return Ok(None);
-    };
+fn unsealed(r: Row, server_secret: &str) -> Option<Mailbox> {
     let Some(secret) = sealed::unseal(server_secret, &r.secret_sealed) else {
-        tracing::error!(%workspace, "mailbox secret cannot be unsealed (server secret changed?)");
-        return Ok(None);
+        tracing::error!(mailbox = %r.id, "mailbox secret cannot be unsealed (server secret changed?)");
+        return None;
     };
-    Ok(Some(Mailbox {
+    Some(Mailbox {
+        id: r.id,
         workspace: r.workspace,
+        label: r.label,
         address: r.address,
         display_name: r.display_name,
         imap: r.imap,
@@ -100,77 +116,124 @@ pub async fn load(
         xoauth2: r.xoauth2,
         uidvalidity: r.uidvalidity.map(|v| v as u32),
         last_uid: r.last_uid.max(0) as u32,
-    }))
+    })
+}
+
+/// Mailbox `id` with its secret unsealed (`None` if there is none, or the secret cannot be
+/// unsealed — the server secret changed — which is logged).
+pub async fn load(db: &Db, id: &str, server_secret: &str) -> Result<Option<Mailbox>, DbError> {
+    let mut resp = exec(
+        db,
+        &format!("SELECT {FIELDS} FROM type::record('mailbox', $id);"),
+        json!({ "id": id }),
+    )
+    .await?;
+    Ok(first::<Row>(&mut resp, 0)?.and_then(|r| unsealed(r, server_secret)))
+}
+
+/// The workspace's mailbox `id`, or its default mailbox when `id` is `None`.
+pub async fn of_workspace(
+    db: &Db,
+    workspace: &str,
+    id: Option<&str>,
+    server_secret: &str,
+) -> Result<Option<Mailbox>, DbError> {
+    let only = if id.is_some() {
+        "AND id = type::record('mailbox', $id)"
+    } else {
+        ""
+    };
+    let mut resp = exec(
+        db,
+        &format!(
+            "SELECT {FIELDS} FROM mailbox WHERE workspace = type::record('workspace', $ws) {only}
+                 ORDER BY is_default DESC, created_at, id LIMIT 1;"
+        ),
+        json!({ "ws": workspace, "id": id }),
+    )
+    .await?;
+    Ok(first::<Row>(&mut resp, 0)?.and_then(|r| unsealed(r, server_secret)))
 }
 
 pub use super::ConnectError;
 
-/// Connects (or reconnects) the workspace's mailbox. Reconnecting the same address keeps the sync
-/// position; another address starts from the mailbox's current end.
+/// Connects a new mailbox (`target.id` none) or changes one of the workspace's. Its address is
+/// claimed for it alone; keeping the address keeps the sync position, another address starts
+/// from the mailbox's current end.
 pub async fn connect(
     db: &Db,
     workspace: &str,
     server_secret: &str,
+    target: &super::Target,
     c: &MailboxConnection,
     now: i64,
-) -> Result<(), ConnectError> {
-    let mut resp = exec(
-        db,
-        "SELECT VALUE id FROM mailbox WHERE address = $addr AND workspace != type::record('workspace', $ws);",
-        json!({ "ws": workspace, "addr": c.address }),
-    )
-    .await?;
-    let taken: Vec<serde_json::Value> = resp.take(0).map_err(DbError::from)?;
-    if !taken.is_empty() {
-        return Err(ConnectError::Taken(c.address.clone()));
+) -> Result<String, ConnectError> {
+    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
+    let claims = [super::senders::Claim::new("mailbox", &c.address)];
+    if let Some(held) = super::senders::held_elsewhere(db, "mailbox", &id, &claims).await? {
+        return Err(ConnectError::Taken(held));
     }
-    exec(
+    let result = exec_transaction(
         db,
-        "LET $old = SELECT address, uidvalidity, last_uid FROM ONLY type::record('mailbox', $ws);
-         LET $same = $old != NONE AND $old.address = $addr;
-         UPSERT type::record('mailbox', $ws) SET workspace = type::record('workspace', $ws), address = $addr,
-             display_name = $name, imap = $imap, smtp = $smtp, secret_sealed = $sealed, xoauth2 = $xoauth2,
-             uidvalidity = IF $same THEN $old.uidvalidity ELSE NONE END,
-             last_uid = IF $same THEN $old.last_uid ELSE 0 END,
-             last_error = NONE, updated_at = $now;",
+        &format!(
+            "BEGIN TRANSACTION;
+             LET $acct = type::record('mailbox', $id);
+             LET $old = (SELECT workspace, address, uidvalidity, last_uid FROM $acct)[0];
+             IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
+             IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
+             LET $same = $old != NONE AND $old.address = $addr;
+             LET $first = (SELECT VALUE id FROM mailbox WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
+             {claims}
+             UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, address = $addr,
+                 display_name = $name, imap = $imap, smtp = $smtp, secret_sealed = $sealed, xoauth2 = $xoauth2,
+                 uidvalidity = IF $same THEN $old.uidvalidity ELSE NONE END,
+                 last_uid = IF $same THEN $old.last_uid ELSE 0 END,
+                 is_default = IF $old = NONE THEN $first ELSE is_default END,
+                 created_at = created_at ?? $now, last_error = NONE, updated_at = $now;
+             COMMIT TRANSACTION;",
+            claims = super::senders::MOVE_CLAIMS
+        ),
         json!({
-            "ws": workspace, "addr": c.address, "name": c.display_name, "imap": c.imap, "smtp": c.smtp,
+            "ws": workspace, "id": id, "existing": target.id.is_some(), "label": target.label,
+            "actor": target.actor, "channel": "email",
+            "addr": c.address, "name": c.display_name, "imap": c.imap, "smtp": c.smtp,
             "sealed": sealed::seal(server_secret, &c.secret), "xoauth2": c.xoauth2, "now": now,
+            "claims": super::senders::claims_value(&claims),
         }),
     )
-    .await?;
-    Ok(())
+    .await;
+    super::connect_outcome(result, id, &c.address)
 }
 
 /// Records how far the mailbox has been read.
 pub async fn save_position(
     db: &Db,
-    workspace: &str,
+    id: &str,
     uidvalidity: u32,
     last_uid: u32,
     now: i64,
 ) -> Result<(), DbError> {
     exec(
         db,
-        "UPDATE type::record('mailbox', $ws) SET uidvalidity = $v, last_uid = $uid, last_sync_at = $now, last_error = NONE;",
-        json!({ "ws": workspace, "v": uidvalidity, "uid": last_uid, "now": now }),
+        "UPDATE type::record('mailbox', $id) SET uidvalidity = $v, last_uid = $uid, last_sync_at = $now, last_error = NONE;",
+        json!({ "id": id, "v": uidvalidity, "uid": last_uid, "now": now }),
     )
     .await?;
     Ok(())
 }
 
-pub async fn save_error(db: &Db, workspace: &str, error: &str) -> Result<(), DbError> {
+pub async fn save_error(db: &Db, id: &str, error: &str) -> Result<(), DbError> {
     exec(
         db,
-        "UPDATE type::record('mailbox', $ws) SET last_error = $e;",
-        json!({ "ws": workspace, "e": error }),
+        "UPDATE type::record('mailbox', $id) SET last_error = $e;",
+        json!({ "id": id, "e": error }),
     )
     .await?;
     Ok(())
 }
 
-/// Workspaces with a mailbox that no live instance is reading, claimed for `owner` until
-/// `until` (renewed by the reader while it runs).
+/// Mailboxes (their ids) that no live instance is reading, claimed for `owner` until `until`
+/// (renewed by the reader while it runs).
 pub async fn claim_unread(
     db: &Db,
     owner: &str,
@@ -179,24 +242,24 @@ pub async fn claim_unread(
 ) -> Result<Vec<String>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT VALUE record::id(workspace) FROM mailbox WHERE lease_until = NONE OR lease_until < $now OR lease_owner = $owner;",
+        "SELECT VALUE record::id(id) FROM mailbox WHERE lease_until = NONE OR lease_until < $now OR lease_owner = $owner;",
         json!({ "now": now, "owner": owner }),
     )
     .await?;
     let candidates: Vec<String> = resp.take(0)?;
     let mut claimed = Vec::new();
-    for ws in candidates {
+    for id in candidates {
         let r = exec(
             db,
-            "UPDATE type::record('mailbox', $ws) SET lease_owner = $owner, lease_until = $until
+            "UPDATE type::record('mailbox', $id) SET lease_owner = $owner, lease_until = $until
                  WHERE lease_until = NONE OR lease_until < $now OR lease_owner = $owner RETURN AFTER;",
-            json!({ "ws": ws, "owner": owner, "now": now, "until": until }),
+            json!({ "id": id, "owner": owner, "now": now, "until": until }),
         )
         .await;
         if let Ok(mut r) = r {
             let rows: Vec<serde_json::Value> = r.take(0)?;
             if !rows.is_empty() {
-                claimed.push(ws);
+                claimed.push(id);
             }
         }
     }
@@ -206,15 +269,16 @@ pub async fn claim_unread(
 impl super::ChannelConnection for MailboxConnection {
     const CHANNEL: &'static str = "email";
     fn taken(_what: String) -> String {
-        "that address is connected to another workspace".into()
+        "that address is already connected (in this or another workspace)".into()
     }
     fn store<'a>(
         &'a self,
         db: &'a Db,
         workspace: &'a str,
         server_secret: &'a str,
+        target: &'a super::Target,
         now: i64,
-    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a {
-        connect(db, workspace, server_secret, self, now)
+    ) -> impl std::future::Future<Output = Result<String, ConnectError>> + Send + 'a {
+        connect(db, workspace, server_secret, target, self, now)
     }
 }

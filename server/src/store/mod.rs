@@ -12,7 +12,9 @@
 //!   transaction), `drafts`, `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
 //! - Sending: `jobs` (durable send jobs), `send_reads` (what senders read), `delivery_reports`.
 //! - Accounts and channels: `sessions`, `team` (members, invitations), `passwords`, `creators`, `api_channel`, `sms_accounts`,
-//!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each), `reply_facts`.
+//!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each, any number per workspace),
+//!   `senders` (sending identities, the claims that keep each in one workspace, defaults,
+//!   campaign senders), `reply_facts`.
 //! - Trail: `audit`, `audit_read`, `notifications`.
 
 pub mod api_channel;
@@ -53,6 +55,7 @@ pub mod portal;
 pub mod profile;
 pub mod reply_facts;
 pub mod send_reads;
+pub mod senders;
 pub mod sessions;
 pub mod sms_accounts;
 pub mod team;
@@ -64,25 +67,53 @@ use app::api::backend::{Caller, Scope};
 
 /// Why a channel connection was not stored.
 pub enum ConnectError {
-    /// Another workspace already has this number / account / address (named).
+    /// Another account already has this number / account / address (named).
     Taken(String),
+    /// The account to change is not one of the workspace's.
+    NotFound,
     Db(crate::db::DbError),
 }
 
+/// Which of the workspace's accounts a connection writes: a new one (`id` none) or one it has,
+/// and the label it shows under.
+pub struct Target {
+    pub id: Option<String>,
+    pub label: String,
+    /// The teammate connecting it (audited in the same transaction).
+    pub actor: String,
+}
+
 /// A channel connection the store keeps for a workspace (its secrets sealed with the server
-/// secret). One implementation per kind: a mailbox, a Twilio account, an Instagram account.
+/// secret), one of any number per channel. One implementation per kind: a mailbox, a Twilio
+/// account, an Instagram account. Storing returns the account's id.
 pub trait ChannelConnection: Sync {
     /// The channel, as logs name it.
     const CHANNEL: &'static str;
-    /// The clash when another workspace has it (`what` names the address, number or account).
+    /// The clash when another account has it (`what` names the address, number or account).
     fn taken(what: String) -> String;
     fn store<'a>(
         &'a self,
         db: &'a crate::db::Db,
         workspace: &'a str,
         server_secret: &'a str,
+        target: &'a Target,
         now: i64,
-    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a;
+    ) -> impl std::future::Future<Output = Result<String, ConnectError>> + Send + 'a;
+}
+
+/// A connection write's outcome: the account's id, or why not (a claim lost to a concurrent
+/// connection names `what`).
+fn connect_outcome<T>(
+    result: Result<T, crate::db::DbError>,
+    id: String,
+    what: &str,
+) -> Result<String, ConnectError> {
+    match result {
+        Ok(_) => Ok(id),
+        Err(e) if senders::lost_a_claim(&e) => Err(ConnectError::Taken(what.to_string())),
+        Err(e) if e.to_string().contains("not this workspace") => Err(ConnectError::NotFound),
+        Err(e) => Err(ConnectError::Db(e)),
+    }
 }
 
 impl From<crate::db::DbError> for ConnectError {

@@ -175,7 +175,11 @@ pub async fn view(db: &Db, s: &PortalSession, now: i64) -> Result<Option<PortalV
     let Some(h) = first::<Head>(&mut resp, 0)? else {
         return Ok(None);
     };
-    let messages: Vec<MessageView> = rows(&mut resp, 1)?;
+    let mut messages: Vec<MessageView> = rows(&mut resp, 1)?;
+    // Which of the team's mailboxes or numbers carried a message is the team's business.
+    for m in &mut messages {
+        m.via = None;
+    }
     Ok(Some(PortalView {
         creator_name: h.creator_name,
         workspace_name: h.workspace_name,

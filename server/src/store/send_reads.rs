@@ -1,5 +1,4 @@
-//! What the senders read right before a send: an email's headers, the workspace's Twilio
-//! connection, the SMS consent on record for each job's number, when the creator last wrote on
+//! What the senders read right before a send: an email's headers, the SMS consent on record for each job's number, when the creator last wrote on
 //! Instagram, and what an API-channel reply posts.
 
 use crate::db::{exec, first, Db, DbError};
@@ -22,26 +21,6 @@ pub async fn outgoing_email(db: &Db, message_id: &str) -> Result<Option<Outgoing
         db,
         "SELECT subject, text, email_message_id, email_references FROM ONLY type::record('message', $mid);",
         json!({ "mid": message_id }),
-    )
-    .await?;
-    first(&mut resp, 0)
-}
-
-/// The workspace's Twilio connection as stored (its auth token sealed).
-#[derive(Deserialize)]
-pub struct SealedSmsAccount {
-    pub account_sid: String,
-    pub auth_token_sealed: String,
-    pub numbers: Vec<String>,
-    pub messaging_service_sid: Option<String>,
-}
-
-pub async fn sms_account(db: &Db, workspace: &str) -> Result<Option<SealedSmsAccount>, DbError> {
-    let mut resp = exec(
-        db,
-        "SELECT account_sid, auth_token_sealed, numbers, messaging_service_sid FROM sms_account
-             WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
-        json!({ "ws": workspace }),
     )
     .await?;
     first(&mut resp, 0)

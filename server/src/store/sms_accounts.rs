@@ -1,18 +1,13 @@
-//! The workspace's Twilio connection. The auth token is stored sealed (`crate::sealed`) and is
-//! only ever unsealed by the webhook that needs it.
+//! A workspace's Twilio accounts (any number, each with a label and its numbers). Auth tokens are
+//! stored sealed (`crate::sealed`) and only ever unsealed by the webhook or the send that needs
+//! them. The account, each number and the Messaging Service are claimed for one workspace
+//! (`senders`).
 
-use crate::db::{exec, first, Db, DbError};
+use crate::db::{exec, exec_transaction, first, Db, DbError};
 use crate::sealed;
 use app::domain::twilio::TwilioConnection;
-use app::model::SmsSettings;
+use app::model::{SmsAccountView, SmsSettings};
 use serde_json::json;
-
-#[derive(serde::Deserialize)]
-struct Row {
-    account_sid: String,
-    numbers: Vec<String>,
-    messaging_service_sid: Option<String>,
-}
 
 pub use super::ConnectError;
 
@@ -24,103 +19,140 @@ pub async fn settings(
 ) -> Result<SmsSettings, DbError> {
     let mut resp = exec(
         db,
-        "SELECT account_sid, numbers, messaging_service_sid FROM sms_account WHERE workspace = type::record('workspace', $ws) LIMIT 1;",
+        "SELECT record::id(id) AS id, label, is_default, account_sid, numbers, messaging_service_sid, created_at
+             FROM sms_account WHERE workspace = type::record('workspace', $ws) ORDER BY is_default DESC, created_at, id;",
         json!({ "ws": workspace }),
     )
     .await?;
-    let row: Option<Row> = first(&mut resp, 0)?;
-    Ok(match row {
-        Some(r) => SmsSettings {
-            connected: true,
-            account_sid: Some(r.account_sid),
-            numbers: r.numbers,
-            messaging_service_sid: r.messaging_service_sid,
-            webhook_url,
-            status_callback_url,
-        },
-        None => SmsSettings {
-            connected: false,
-            account_sid: None,
-            numbers: Vec::new(),
-            messaging_service_sid: None,
-            webhook_url,
-            status_callback_url,
-        },
+    Ok(SmsSettings {
+        accounts: crate::db::rows::<SmsAccountView>(&mut resp, 0)?,
+        webhook_url,
+        status_callback_url,
     })
 }
 
+/// Connects a new Twilio account (`target.id` none) or changes one of the workspace's, with
+/// everything it claims, in one transaction.
 pub async fn connect(
     db: &Db,
     workspace: &str,
     server_secret: &str,
+    target: &super::Target,
     c: &TwilioConnection,
     now: i64,
-) -> Result<(), ConnectError> {
-    let mut resp = exec(
-        db,
-        "SELECT VALUE numbers FROM sms_account WHERE workspace != type::record('workspace', $ws) AND numbers CONTAINSANY $numbers;",
-        json!({ "ws": workspace, "numbers": c.numbers }),
-    )
-    .await?;
-    let taken: Vec<Vec<String>> = resp.take(0).map_err(DbError::from)?;
-    if let Some(n) = taken.iter().flatten().find(|n| c.numbers.contains(n)) {
-        return Err(ConnectError::Taken(n.clone()));
+) -> Result<String, ConnectError> {
+    use super::senders::{claims_value, held_elsewhere, Claim, MOVE_CLAIMS};
+    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
+    // Numbers first: a clash names the number.
+    let mut claims: Vec<Claim> = c.numbers.iter().map(|n| Claim::new("sms_number", n)).collect();
+    if let Some(ms) = &c.messaging_service_sid {
+        claims.push(Claim::new("sms_service", ms));
     }
-    exec(
+    claims.push(Claim::new("twilio_account", &c.account_sid));
+    if let Some(held) = held_elsewhere(db, "sms_account", &id, &claims).await? {
+        return Err(ConnectError::Taken(held));
+    }
+    let result = exec_transaction(
         db,
-        "UPSERT type::record('sms_account', $ws) SET workspace = type::record('workspace', $ws), account_sid = $sid,
-             auth_token_sealed = $sealed, numbers = $numbers, messaging_service_sid = $service, updated_at = $now;",
+        &format!(
+            "BEGIN TRANSACTION;
+             LET $acct = type::record('sms_account', $id);
+             LET $old = (SELECT workspace FROM $acct)[0];
+             IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
+             IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
+             LET $first = (SELECT VALUE id FROM sms_account WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
+             {MOVE_CLAIMS}
+             UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, account_sid = $sid,
+                 auth_token_sealed = $sealed, numbers = $numbers, messaging_service_sid = $service,
+                 is_default = IF $old = NONE THEN $first ELSE is_default END,
+                 created_at = created_at ?? $now, updated_at = $now;
+             COMMIT TRANSACTION;"
+        ),
         json!({
-            "ws": workspace, "sid": c.account_sid, "sealed": sealed::seal(server_secret, &c.auth_token),
+            "ws": workspace, "id": id, "existing": target.id.is_some(), "label": target.label,
+            "actor": target.actor, "channel": "sms",
+            "sid": c.account_sid, "sealed": sealed::seal(server_secret, &c.auth_token),
             "numbers": c.numbers, "service": c.messaging_service_sid, "now": now,
+            "claims": claims_value(&claims),
         }),
     )
-    .await?;
-    Ok(())
+    .await;
+    super::connect_outcome(result, id, &c.account_sid)
 }
 
 /// A connected Twilio account as a webhook finds it.
 #[derive(Clone, serde::Deserialize)]
 pub struct WebhookAccount {
     pub workspace: String,
+    pub label: String,
     pub auth_token_sealed: String,
 }
 
-const WEBHOOK_FIELDS: &str = "record::id(workspace) AS workspace, auth_token_sealed";
+/// The account a claim of `kind` on `value` belongs to.
+async fn claimed_by(db: &Db, kind: &str, value: &str) -> Result<Option<WebhookAccount>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT record::id(workspace) AS workspace, account.label AS label,
+                account.auth_token_sealed AS auth_token_sealed
+             FROM type::record('channel_claim', [$kind, $value]) WHERE account.auth_token_sealed != NONE;",
+        json!({ "kind": kind, "value": value }),
+    )
+    .await?;
+    first(&mut resp, 0)
+}
 
-/// The account an inbound SMS reached: by its Messaging Service SID when one we know, else by
-/// the number it was sent to.
+/// The account an inbound SMS reached: by its Messaging Service SID when it is one we know, else
+/// by the number it was sent to.
 pub async fn for_inbound(
     db: &Db,
     service: Option<&str>,
     to: &str,
 ) -> Result<Option<WebhookAccount>, DbError> {
     if let Some(ms) = service {
-        let mut resp = exec(
-            db,
-            &format!("SELECT {WEBHOOK_FIELDS} FROM sms_account WHERE messaging_service_sid = $ms LIMIT 1;"),
-            json!({ "ms": ms }),
-        )
-        .await?;
-        if let Some(a) = first(&mut resp, 0)? {
+        if let Some(a) = claimed_by(db, "sms_service", ms).await? {
             return Ok(Some(a));
         }
     }
+    claimed_by(db, "sms_number", to).await
+}
+
+/// The account with this Account SID (a delivery report names it).
+pub async fn by_account_sid(db: &Db, sid: &str) -> Result<Option<WebhookAccount>, DbError> {
+    claimed_by(db, "twilio_account", sid).await
+}
+
+/// The workspace's Twilio account that sends from `number` (its default account when `number`
+/// is none), as stored (its auth token sealed).
+#[derive(serde::Deserialize)]
+pub struct SealedSmsAccount {
+    pub account_sid: String,
+    pub auth_token_sealed: String,
+    pub numbers: Vec<String>,
+    pub messaging_service_sid: Option<String>,
+}
+
+pub async fn sending(
+    db: &Db,
+    workspace: &str,
+    number: Option<&str>,
+) -> Result<Option<SealedSmsAccount>, DbError> {
     let mut resp = exec(
         db,
-        &format!("SELECT {WEBHOOK_FIELDS} FROM sms_account WHERE numbers CONTAINS $to LIMIT 1;"),
-        json!({ "to": to }),
+        "SELECT account_sid, auth_token_sealed, numbers, messaging_service_sid, created_at FROM sms_account
+             WHERE workspace = type::record('workspace', $ws) AND ($n = NONE OR numbers CONTAINS $n)
+             ORDER BY is_default DESC, created_at LIMIT 1;",
+        json!({ "ws": workspace, "n": number }),
     )
     .await?;
     first(&mut resp, 0)
 }
 
-/// The account with this Account SID (a delivery report names it).
-pub async fn by_account_sid(db: &Db, sid: &str) -> Result<Option<WebhookAccount>, DbError> {
+/// The first number of the workspace's Twilio account `id` (`None`: not one of its accounts).
+pub async fn first_number(db: &Db, workspace: &str, id: &str) -> Result<Option<String>, DbError> {
     let mut resp = exec(
         db,
-        &format!("SELECT {WEBHOOK_FIELDS} FROM sms_account WHERE account_sid = $sid LIMIT 1;"),
-        json!({ "sid": sid }),
+        "SELECT VALUE numbers[0] FROM type::record('sms_account', $id) WHERE workspace = type::record('workspace', $ws);",
+        json!({ "ws": workspace, "id": id }),
     )
     .await?;
     first(&mut resp, 0)
@@ -129,15 +161,16 @@ pub async fn by_account_sid(db: &Db, sid: &str) -> Result<Option<WebhookAccount>
 impl super::ChannelConnection for TwilioConnection {
     const CHANNEL: &'static str = "sms";
     fn taken(what: String) -> String {
-        format!("{what} already receives messages in another workspace")
+        format!("{what} is already connected (in this or another workspace)")
     }
     fn store<'a>(
         &'a self,
         db: &'a Db,
         workspace: &'a str,
         server_secret: &'a str,
+        target: &'a super::Target,
         now: i64,
-    ) -> impl std::future::Future<Output = Result<(), ConnectError>> + Send + 'a {
-        connect(db, workspace, server_secret, self, now)
+    ) -> impl std::future::Future<Output = Result<String, ConnectError>> + Send + 'a {
+        connect(db, workspace, server_secret, target, self, now)
     }
 }

@@ -21,6 +21,7 @@ fn sms(ws: &str, from: &str, sid: &str, text: &str, at: i64) -> Arrival {
         external_id: sid.to_string(),
         at,
         pick: Pick::Answered,
+        via: None,
     }
 }
 

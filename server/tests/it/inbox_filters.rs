@@ -208,6 +208,7 @@ async fn pages_stay_stable_while_new_messages_arrive() {
             check_campaign: false,
             automate: false,
             bulk: None,
+            via: None,
         };
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await

@@ -107,7 +107,7 @@ async fn setup() -> Setup {
     assert!(status.is_success(), "{raw}");
     assert!(!raw.contains(GRAPH_TOKEN), "the token never comes back");
     let settings: InstagramSettings = serde_json::from_str(&raw).unwrap();
-    assert!(settings.connected && settings.app_configured);
+    assert!(settings.connected() && settings.app_configured);
     assert!(settings.webhook_url.ends_with("/hooks/instagram"));
     let checked: Result<String, AppError> = h
         .call(

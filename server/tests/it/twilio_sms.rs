@@ -60,10 +60,9 @@ async fn owners_connect_twilio_and_signed_sms_land_once() {
     assert!(status.is_success(), "{raw}");
     assert!(!raw.contains(TOKEN), "the token never comes back");
     let settings: SmsSettings = serde_json::from_str(&raw).unwrap();
-    assert_eq!(
-        (settings.connected, settings.numbers.clone()),
-        (true, vec![NUMBER.to_string()])
-    );
+    assert_eq!(settings.accounts.len(), 1);
+    assert_eq!(settings.accounts[0].numbers, vec![NUMBER.to_string()]);
+    assert!(settings.accounts[0].is_default);
     let sealed = h
         .query("SELECT auth_token_sealed FROM sms_account;", json!({}))
         .await;

@@ -236,6 +236,12 @@ impl Batch<'_> {
             _ => None,
         };
         let has_job = channel != Channel::InApp;
+        // A bulk message goes out from the campaign's sender (else the workspace's default).
+        let senders = campaign
+            .and_then(|c| c.senders.clone())
+            .unwrap_or_default();
+        let via = app::domain::sending::choose(channel, None, &senders, &self.resolved.identities)
+            .map(|(i, _)| i.clone());
         let msg = NewMessage {
             id: crate::ids::new_id(),
             direction: Direction::Outbound,
@@ -258,6 +264,7 @@ impl Batch<'_> {
             check_campaign: false,
             automate: false,
             bulk: Some(self.id.to_string()),
+            via,
         };
         let (mut bound, _) = entry::bind(&c.workspace, &row.thread, &msg);
         if has_job {

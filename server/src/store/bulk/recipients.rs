@@ -34,6 +34,9 @@ pub struct CampaignRow {
     pub post_by: Option<i64>,
     pub deliverables: Vec<String>,
     pub compensation: String,
+    /// Who the campaign sends from per channel (`domain::sending`).
+    #[serde(default)]
+    pub senders: Option<app::domain::sending::CampaignSenders>,
 }
 
 impl CampaignRow {
@@ -48,6 +51,8 @@ pub struct Resolved {
     pub rows: Vec<Row>,
     pub campaigns: HashMap<String, CampaignRow>,
     pub connected: Connected,
+    /// What the workspace sends from.
+    pub identities: Vec<app::model::SendingIdentity>,
 }
 
 /// A recipient's route: the channel, or the skip.
@@ -95,7 +100,7 @@ pub async fn resolve(
     let sql = format!(
         "{select}
          SELECT record::id(id) AS id, name, kind, policy, status, client.name AS brand, post_by, deliverables,
-             compensation FROM campaign WHERE workspace = type::record('workspace', $ws);
+             compensation, senders FROM campaign WHERE workspace = type::record('workspace', $ws);
          SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
          SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);
          SELECT VALUE count() FROM mailbox WHERE workspace = type::record('workspace', $ws) GROUP ALL;"
@@ -106,7 +111,9 @@ pub async fn resolve(
     let sms: Option<i64> = resp.take(threads_stmt + 2)?;
     let api: Option<bool> = resp.take(threads_stmt + 3)?;
     let mailboxes: Option<i64> = resp.take(threads_stmt + 4)?;
+    let identities = crate::store::senders::identities(db, &caller.workspace_id).await?;
     Ok(Resolved {
+        identities,
         rows: threads,
         campaigns: campaigns.into_iter().map(|c| (c.id.clone(), c)).collect(),
         connected: Connected {

@@ -34,6 +34,8 @@ pub struct NewMessage {
     pub automate: bool,
     /// The bulk message this entry belongs to (`store::bulk`).
     pub bulk: Option<String>,
+    /// The mailbox, number or Instagram account it came in on or goes out from.
+    pub via: Option<SendingIdentity>,
 }
 
 /// What an email entry keeps besides its text.
@@ -136,7 +138,14 @@ impl NewMessage {
             check_campaign: false,
             automate: true,
             bulk: None,
+            via: None,
         }
+    }
+
+    /// The message as received on `via` (the mailbox, number or account it was sent to).
+    pub fn received_on(mut self, via: Option<SendingIdentity>) -> NewMessage {
+        self.via = via;
+        self
     }
 }
 
@@ -242,6 +251,10 @@ pub async fn append_with(
             .email
             .as_ref()
             .and_then(|e| e.quoted_trimmed.then_some(true)),
+        via: msg.via.as_ref().map(|v| MessageVia {
+            label: v.label.clone(),
+            address: v.address.clone(),
+        }),
         // The database stamps the row; any copy read back or pushed live is newer than this.
         version: 0,
     })

@@ -90,6 +90,7 @@ pub async fn outgoing_reply(
         check_campaign: false,
         automate: false,
         bulk: None,
+        via: route.via,
     })
 }
 
@@ -149,6 +150,7 @@ pub async fn post_message(
                 check_campaign: false,
                 automate: false,
                 bulk: None,
+                via: None,
             },
             "message.noted",
         ),
@@ -230,6 +232,8 @@ struct Route {
     status: DeliveryStatus,
     to_address: Option<String>,
     job: Option<SendJob>,
+    /// The identity it goes out from (`domain::sending::choose`).
+    via: Option<SendingIdentity>,
 }
 
 /// Where a teammate's reply goes, or why it cannot go where they asked.
@@ -283,6 +287,14 @@ async fn reply_route(
         }
         _ => json!({}),
     };
+    let via = match channel {
+        Channel::Email | Channel::Sms | Channel::Instagram => {
+            crate::store::senders::for_thread(db, workspace_id, &thread.id, &thread.campaign_id)
+                .await?
+                .choose(channel)
+        }
+        _ => None,
+    };
     let job = match (channel, &to_address) {
         (Channel::InApp, _) | (_, None) => None,
         (_, Some(to)) => Some(SendJob {
@@ -300,5 +312,6 @@ async fn reply_route(
         },
         to_address,
         job,
+        via,
     })
 }

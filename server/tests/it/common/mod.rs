@@ -34,6 +34,9 @@ pub struct Harness {
     pub clock: Clock,
     pub a: SeededWorkspace,
     pub b: SeededWorkspace,
+    /// Loopback Twilio and Graph endpoints the server's provider URLs point at (unless a test
+    /// passes its own).
+    pub providers: provider::Provider,
 }
 
 /// The `name=value` of the cookie a response set, if it set one.
@@ -73,7 +76,17 @@ impl Harness {
             .with_env_filter("warn")
             .with_test_writer()
             .try_init();
-        let vars: HashMap<String, String> = [("INBOX_DATABASE", "mem://"), ("INBOX_DEV", "1")]
+        let providers = provider::Provider::start().await;
+        let base = providers.base_url.as_str();
+        let defaults = [
+            ("INBOX_DATABASE", "mem://"),
+            ("INBOX_DEV", "1"),
+            ("INBOX_TWILIO_API_URL", base),
+            ("INBOX_TWILIO_MESSAGING_URL", base),
+            ("INBOX_GRAPH_API_URL", base),
+        ];
+        // A test's own values come later and win.
+        let vars: HashMap<String, String> = defaults
             .iter()
             .chain(extra)
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -105,6 +118,7 @@ impl Harness {
             clock,
             a,
             b,
+            providers,
         }
     }
 

@@ -38,8 +38,44 @@ pub struct SentDm {
     pub tag: Option<String>,
 }
 
-/// The access token the Graph endpoint accepts.
+/// The access token the Graph endpoint accepts, and the Instagram account it belongs to.
 pub const GRAPH_TOKEN: &str = "IGQVJtest-access-token-0123456789";
+pub const GRAPH_ACCOUNT: &str = "17841400000000001";
+/// Another Instagram account's token (a second workspace's own).
+pub const GRAPH_TOKEN_B: &str = "IGQVJother-access-token-987654321";
+pub const GRAPH_ACCOUNT_B: &str = "17841400000000999";
+
+/// The Twilio accounts the endpoint knows: SID, auth token, its numbers, its Messaging Service.
+pub fn twilio_accounts() -> Vec<(String, &'static str, Vec<&'static str>, String)> {
+    vec![
+        (
+            account_sid(),
+            TOKEN,
+            vec![super::twilio::NUMBER, "+14155550101", "+14155550102"],
+            super::twilio::service_sid(),
+        ),
+        (
+            super::twilio::account_sid_b(),
+            super::twilio::TOKEN_B,
+            vec![super::twilio::NUMBER_B],
+            super::twilio::service_sid_b(),
+        ),
+    ]
+}
+
+/// The known Twilio account whose basic auth this request carries.
+fn twilio_caller(headers: &HeaderMap) -> Option<(String, Vec<&'static str>, String)> {
+    let auth = headers.get("authorization")?.to_str().ok()?;
+    twilio_accounts()
+        .into_iter()
+        .find(|(sid, token, _, _)| {
+            auth == format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{sid}:{token}"))
+            )
+        })
+        .map(|(sid, _, numbers, service)| (sid, numbers, service))
+}
 
 #[derive(Default)]
 pub struct Recorded {
@@ -71,6 +107,11 @@ impl Provider {
                 "/2010-04-01/Accounts/{account}",
                 axum::routing::get(twilio_account),
             )
+            .route(
+                "/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json",
+                axum::routing::get(twilio_numbers),
+            )
+            .route("/v1/Services/{service}", axum::routing::get(twilio_service))
             .route("/{account}", axum::routing::get(graph_account))
             .route("/{account}/messages", post(graph_messages))
             .with_state(state.clone());
@@ -276,36 +317,83 @@ async fn graph_messages(
 
 /// Twilio's account resource (`GET /2010-04-01/Accounts/{sid}.json`), for the connection check.
 async fn twilio_account(Path(account): Path<String>, headers: HeaderMap) -> (StatusCode, String) {
-    let expected_auth = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{}:{TOKEN}", account_sid()))
-    );
-    if account != format!("{}.json", account_sid())
-        || headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected_auth)
-    {
+    match twilio_caller(&headers) {
+        Some((sid, _, _)) if account == format!("{sid}.json") => (
+            StatusCode::OK,
+            r#"{"friendly_name":"Northstar","status":"active"}"#.into(),
+        ),
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            r#"{"code":20003,"message":"Authenticate"}"#.into(),
+        ),
+    }
+}
+
+/// The account's incoming numbers filtered by `PhoneNumber`, as Twilio lists them.
+async fn twilio_numbers(
+    Path(account): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> (StatusCode, String) {
+    let Some((sid, numbers, _)) = twilio_caller(&headers).filter(|(sid, _, _)| *sid == account)
+    else {
         return (
             StatusCode::UNAUTHORIZED,
             r#"{"code":20003,"message":"Authenticate"}"#.into(),
         );
-    }
+    };
+    let wanted = q.get("PhoneNumber").cloned().unwrap_or_default();
+    let found: Vec<serde_json::Value> = numbers
+        .iter()
+        .filter(|n| wanted.is_empty() || **n == wanted)
+        .map(|n| serde_json::json!({ "phone_number": n, "account_sid": sid, "sid": format!("PN{:032}", 1) }))
+        .collect();
     (
         StatusCode::OK,
-        r#"{"friendly_name":"Northstar","status":"active"}"#.into(),
+        serde_json::json!({ "incoming_phone_numbers": found }).to_string(),
     )
 }
 
-/// The Graph API's account node (`GET /{id}?fields=username`), for the connection check.
-async fn graph_account(headers: HeaderMap) -> (StatusCode, String) {
-    if headers.get("authorization").and_then(|v| v.to_str().ok())
-        != Some(&format!("Bearer {GRAPH_TOKEN}"))
-    {
+/// A Messaging Service (`GET /v1/Services/{sid}`): only its own account may read it.
+async fn twilio_service(Path(service): Path<String>, headers: HeaderMap) -> (StatusCode, String) {
+    match twilio_caller(&headers) {
+        Some((sid, _, own)) if own == service => (
+            StatusCode::OK,
+            serde_json::json!({ "sid": service, "account_sid": sid, "friendly_name": "Pool" })
+                .to_string(),
+        ),
+        Some(_) => (
+            StatusCode::NOT_FOUND,
+            r#"{"code":20404,"message":"The requested resource was not found"}"#.into(),
+        ),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            r#"{"code":20003,"message":"Authenticate"}"#.into(),
+        ),
+    }
+}
+
+/// The Graph API's account node (`GET /{id}?fields=username`) and the token's own account
+/// (`GET /me`), for the connection checks.
+async fn graph_account(Path(node): Path<String>, headers: HeaderMap) -> (StatusCode, String) {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (account, username) = if auth == format!("Bearer {GRAPH_TOKEN}") {
+        (GRAPH_ACCOUNT, "northstar")
+    } else if auth == format!("Bearer {GRAPH_TOKEN_B}") {
+        (GRAPH_ACCOUNT_B, "otherbrand")
+    } else {
         return (
             StatusCode::BAD_REQUEST,
             r#"{"error":{"message":"Invalid OAuth access token.","code":190}}"#.into(),
         );
-    }
-    (
-        StatusCode::OK,
-        r#"{"username":"northstar","id":"17841400000000001"}"#.into(),
-    )
+    };
+    let body = if node == "me" {
+        serde_json::json!({ "id": format!("app-scoped-{account}"), "user_id": account, "username": username })
+    } else {
+        serde_json::json!({ "id": node, "username": username })
+    };
+    (StatusCode::OK, body.to_string())
 }

@@ -16,6 +16,18 @@ pub fn service_sid() -> String {
     format!("MG{}", "0f".repeat(16))
 }
 
+/// Another workspace's own Twilio account (the loopback endpoint knows both).
+pub const TOKEN_B: &str = "fedcba9876543210fedcba9876543210";
+pub const NUMBER_B: &str = "+14155550199";
+
+pub fn account_sid_b() -> String {
+    format!("AC{}", "b2".repeat(16))
+}
+
+pub fn service_sid_b() -> String {
+    format!("MG{}", "1e".repeat(16))
+}
+
 /// The `X-Twilio-Signature` Twilio would send for a POST of `params` to `url`, computed by
 /// Twilio's own library.
 pub fn signature(url: &str, params: &BTreeMap<&str, String>) -> String {

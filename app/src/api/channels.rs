@@ -45,7 +45,11 @@ pub async fn load_sms_settings() -> Result<SmsSettings, AppError> {
 /// Which account a connection writes: a new one (`connection_id` none) or one the workspace has,
 /// and its label (empty: the address, number or username).
 #[cfg(feature = "ssr")]
-fn target(connection_id: Option<String>, label: &str, fallback: &str) -> Result<ConnectTarget, AppError> {
+fn target(
+    connection_id: Option<String>,
+    label: &str,
+    fallback: &str,
+) -> Result<ConnectTarget, AppError> {
     Ok(ConnectTarget {
         id: connection_id.filter(|i| !i.trim().is_empty()),
         label: crate::domain::sending::checked_label(label, fallback).map_err(AppError::Invalid)?,
@@ -165,7 +169,9 @@ pub async fn test_mailbox(
 ) -> Result<String, AppError> {
     let (backend, caller) = context::caller().await?;
     caller.require_owner()?;
-    backend.test_mailbox(&caller, connection_id.as_deref()).await
+    backend
+        .test_mailbox(&caller, connection_id.as_deref())
+        .await
 }
 
 /// Checks an SMS or Instagram connection's credentials with the provider (the channel's default

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 /// `SendingIdentity::key`s.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CampaignSenders {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instagram: Option<String>,
 }
 
@@ -185,15 +185,35 @@ mod tests {
             ..Default::default()
         };
         use Because::*;
-        let cases: [(Channel, Option<&str>, &CampaignSenders, Option<(&str, Because)>); 8] = [
-            (Channel::Email, Some("b"), &campaign, Some(("b", CreatorWroteTo))),
+        let cases: [(
+            Channel,
+            Option<&str>,
+            &CampaignSenders,
+            Option<(&str, Because)>,
+        ); 8] = [
+            (
+                Channel::Email,
+                Some("b"),
+                &campaign,
+                Some(("b", CreatorWroteTo)),
+            ),
             (Channel::Email, None, &campaign, Some(("c", Campaign))),
             (Channel::Email, None, &none, Some(("a", WorkspaceDefault))),
             // A mailbox since disconnected is passed over.
-            (Channel::Email, Some("gone"), &campaign, Some(("c", Campaign))),
+            (
+                Channel::Email,
+                Some("gone"),
+                &campaign,
+                Some(("c", Campaign)),
+            ),
             (Channel::Email, None, &gone, Some(("a", WorkspaceDefault))),
             // Another channel's key never counts.
-            (Channel::Sms, Some("b"), &campaign, Some(("+14155550100", WorkspaceDefault))),
+            (
+                Channel::Sms,
+                Some("b"),
+                &campaign,
+                Some(("+14155550100", WorkspaceDefault)),
+            ),
             (Channel::Instagram, None, &campaign, None),
             (Channel::InApp, None, &none, None),
         ];
@@ -202,8 +222,14 @@ mod tests {
             assert_eq!(got, want, "{channel:?} {last:?}");
         }
         // With no default flagged, the oldest (first listed) is the default.
-        let plain = [id(Channel::Email, "x", false), id(Channel::Email, "y", false)];
-        assert_eq!(choose(Channel::Email, None, &none, &plain).unwrap().0.key, "x");
+        let plain = [
+            id(Channel::Email, "x", false),
+            id(Channel::Email, "y", false),
+        ];
+        assert_eq!(
+            choose(Channel::Email, None, &none, &plain).unwrap().0.key,
+            "x"
+        );
     }
 
     #[test]

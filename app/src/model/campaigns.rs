@@ -73,4 +73,7 @@ pub struct CampaignForm {
     pub tracking_hashtags: Vec<String>,
     /// "draft", "active" or "closed".
     pub status: String,
+    /// The mailbox, number and Instagram account it sends from (none: the workspace's default).
+    #[serde(default)]
+    pub senders: crate::domain::sending::CampaignSenders,
 }

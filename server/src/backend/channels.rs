@@ -127,7 +127,7 @@ impl ChannelsApi for AppState {
     async fn connect_instagram(
         &self,
         caller: &Caller,
-        target: ConnectTarget,
+        mut target: ConnectTarget,
         mut connection: InstagramConnection,
     ) -> Result<InstagramSettings, AppError> {
         let username = crate::outbound::ownership::instagram(
@@ -137,8 +137,12 @@ impl ChannelsApi for AppState {
         )
         .await
         .map_err(|why| refused("instagram", why))?;
-        // Meta's own answer names the account better than what was typed.
+        // Meta's own answer names the account better than what was typed (and than its id, when
+        // no label was given).
         if let Some(u) = username {
+            if target.label == connection.account_id {
+                target.label = u.clone();
+            }
             connection.username = Some(u);
         }
         connect(self, caller, target, &connection).await?;

@@ -206,24 +206,10 @@ async fn sync_session(
             }
         }
         last = uid;
-        mailboxes::save_position(
-            &state.db,
-            &m.id,
-            validity,
-            last,
-            state.clock.now_ms(),
-        )
-        .await?;
+        mailboxes::save_position(&state.db, &m.id, validity, last, state.clock.now_ms()).await?;
     }
     if report.fetched == 0 {
-        mailboxes::save_position(
-            &state.db,
-            &m.id,
-            validity,
-            last,
-            state.clock.now_ms(),
-        )
-        .await?;
+        mailboxes::save_position(&state.db, &m.id, validity, last, state.clock.now_ms()).await?;
     }
     Ok(report)
 }

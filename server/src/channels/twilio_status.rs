@@ -71,7 +71,10 @@ pub async fn handler(
     let read = crate::store::sms_accounts::by_account_sid(&state.db, account_sid);
     let key = format!("sid\n{account_sid}");
     let request = (&uri, PATH, &headers, params.as_slice());
-    let workspace = match verified_account(&state, &key, read, request).await.map(|a| a.workspace) {
+    let workspace = match verified_account(&state, &key, read, request)
+        .await
+        .map(|a| a.workspace)
+    {
         Ok(ws) => ws,
         Err(refusal) => return refusal.into_response(),
     };

@@ -108,7 +108,7 @@ pub async fn list(
 
 const FORM_FIELDS: &str = "record::id(id) AS id, record::id(client) AS client_id, name, platforms, kind, brief,
     creator_guidance, negotiation_language, rate_ceiling_cents, compensation, deliverables, products, usage_terms,
-    content_due, post_by, tracking_handles, tracking_hashtags, status";
+    content_due, post_by, tracking_handles, tracking_hashtags, status, (senders ?? {}) AS senders";
 
 /// A campaign of the workspace's, all its terms (the caller decides who sees the ceiling).
 pub async fn form(db: &Db, ws: &str, campaign_id: &str) -> Result<Option<CampaignForm>, DbError> {
@@ -148,6 +148,10 @@ pub async fn save(
             "that client is archived: restore it first".into(),
         ));
     }
+    let identities = super::senders::identities(db, ws).await?;
+    form.senders
+        .check(&identities)
+        .map_err(WriteError::Invalid)?;
     let id = form.id.clone().unwrap_or_else(new_id);
     let mut vars = Map::new();
     vars.insert("ws".into(), json!(ws));
@@ -185,7 +189,7 @@ pub async fn save(
              rate_ceiling_cents = $f.rate_ceiling_cents, compensation = $f.compensation, deliverables = $f.deliverables,
              products = $f.products, usage_terms = $f.usage_terms, content_due = $f.content_due, post_by = $f.post_by,
              tracking_handles = $f.tracking_handles, tracking_hashtags = $f.tracking_hashtags, status = $f.status,
-             updated_at = $now;
+             senders = $f.senders, updated_at = $now;
          UPDATE thread SET campaign_name = $f.name, client = type::record('client', $f.client_id), client_name = $client_name
              WHERE campaign = type::record('campaign', $id) AND (campaign_name != $f.name OR client != type::record('client', $f.client_id));
          {AUDIT_STATEMENT}
@@ -199,7 +203,7 @@ pub async fn save(
 fn changed_fields(before: &CampaignForm, after: &CampaignForm) -> Vec<&'static str> {
     let b = serde_json::to_value(before).unwrap_or_default();
     let a = serde_json::to_value(after).unwrap_or_default();
-    const FIELDS: [&str; 18] = [
+    const FIELDS: [&str; 19] = [
         "client_id",
         "name",
         "platforms",
@@ -217,6 +221,7 @@ fn changed_fields(before: &CampaignForm, after: &CampaignForm) -> Vec<&'static s
         "tracking_handles",
         "tracking_hashtags",
         "status",
+        "senders",
         "id",
     ];
     FIELDS

@@ -50,7 +50,9 @@ pub async fn held_elsewhere(
     )
     .await?;
     let held: Vec<Value> = resp.take(0)?;
-    Ok(held.into_iter().find_map(|v| v.as_str().map(str::to_string)))
+    Ok(held
+        .into_iter()
+        .find_map(|v| v.as_str().map(str::to_string)))
 }
 
 /// The statements that move an account's claims to `$claims` (`[{kind, value}]`) for account
@@ -118,13 +120,21 @@ pub async fn identities(db: &Db, workspace: &str) -> Result<Vec<SendingIdentity>
             };
             match channel {
                 Channel::Sms => {
-                    for (n, number) in r.numbers.clone().unwrap_or_default().into_iter().enumerate() {
+                    for (n, number) in r
+                        .numbers
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .enumerate()
+                    {
                         out.push(one(number.clone(), number, r.is_default && n == 0));
                     }
                 }
-                Channel::Email => {
-                    out.push(one(r.id.clone(), r.address.clone().unwrap_or_default(), r.is_default))
-                }
+                Channel::Email => out.push(one(
+                    r.id.clone(),
+                    r.address.clone().unwrap_or_default(),
+                    r.is_default,
+                )),
                 _ => {
                     let address = r
                         .username

@@ -44,7 +44,11 @@ pub async fn connect(
     use super::senders::{claims_value, held_elsewhere, Claim, MOVE_CLAIMS};
     let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
     // Numbers first: a clash names the number.
-    let mut claims: Vec<Claim> = c.numbers.iter().map(|n| Claim::new("sms_number", n)).collect();
+    let mut claims: Vec<Claim> = c
+        .numbers
+        .iter()
+        .map(|n| Claim::new("sms_number", n))
+        .collect();
     if let Some(ms) = &c.messaging_service_sid {
         claims.push(Claim::new("sms_service", ms));
     }

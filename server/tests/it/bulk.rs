@@ -141,7 +141,10 @@ async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_repli
                     "smtp": server(mail.smtp_port), "secret": "team-pass-1" }),
         )
         .await;
-    assert!(connected.is_ok(), "{connected:?}");
+    let mailbox = connected.expect("connect_mailbox")["mailboxes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let ids: Vec<String> = threads
         .iter()
@@ -372,7 +375,7 @@ async fn bulk_to_200_creators_over_real_mail_and_sms_reaches_each_once_and_repli
         );
         mail.send_raw(from, TEAM, &raw);
     }
-    sync_once(&h.state, &h.a.workspace_id).await.unwrap();
+    sync_once(&h.state, &mailbox).await.unwrap();
     for e in email_entries.iter().take(2) {
         let mid = e["email_message_id"].as_str().unwrap();
         let landed = h

@@ -23,6 +23,8 @@ struct Setup {
     h: Harness,
     mail: MailServers,
     member: String,
+    /// The connected mailbox's id.
+    mailbox: String,
     creator_email: String,
     /// Two of the creator's threads (two campaigns).
     threads: Vec<String>,
@@ -76,10 +78,17 @@ async fn setup() -> Setup {
     );
     let tested: Result<String, AppError> = h.call("test_mailbox", Some(&owner), json!({})).await;
     assert!(tested.is_ok(), "{tested:?}");
+    let settings: MailboxSettings = serde_json::from_str(&raw).unwrap();
+    assert_eq!(settings.mailboxes.len(), 1);
+    assert_eq!(
+        settings.mailboxes[0].label, TEAM,
+        "the label falls back to the address"
+    );
     Setup {
         h,
         mail,
         member,
+        mailbox: settings.mailboxes[0].id.clone(),
         creator_email: email,
         threads,
     }
@@ -179,7 +188,7 @@ async fn our_reply_threads_in_the_creators_mailbox_and_their_gmail_reply_lands_i
         n = ours.id,
     );
     s.mail.send_raw(&s.creator_email, TEAM, &reply);
-    let report = sync_once(&h.state, &h.a.workspace_id).await.unwrap();
+    let report = sync_once(&h.state, &s.mailbox).await.unwrap();
     assert_eq!((report.fetched, report.stored), (1, 1), "{report:?}");
     let after = thread(&s, target).await;
     let last = after.messages.last().unwrap();
@@ -197,15 +206,9 @@ async fn our_reply_threads_in_the_creators_mailbox_and_their_gmail_reply_lands_i
         .iter()
         .any(|m| m.text.contains("Sounds great")));
     // Reading again finds nothing new; a redelivered copy (same Message-ID) is not stored twice.
-    assert_eq!(
-        sync_once(&h.state, &h.a.workspace_id)
-            .await
-            .unwrap()
-            .fetched,
-        0
-    );
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().fetched, 0);
     s.mail.send_raw(&s.creator_email, TEAM, &reply);
-    let again = sync_once(&h.state, &h.a.workspace_id).await.unwrap();
+    let again = sync_once(&h.state, &s.mailbox).await.unwrap();
     assert_eq!((again.fetched, again.stored, again.duplicates), (1, 0, 1));
 
     // Our next reply answers theirs.
@@ -256,10 +259,7 @@ async fn an_outlook_reply_without_references_is_threaded_by_subject_never_across
         c = s.creator_email
     );
     s.mail.send_raw(&s.creator_email, TEAM, &outlook);
-    assert_eq!(
-        sync_once(&h.state, &h.a.workspace_id).await.unwrap().stored,
-        1
-    );
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().stored, 1);
     let t = thread(&s, target).await;
     let last = t.messages.last().unwrap();
     assert_eq!(
@@ -276,13 +276,7 @@ async fn an_outlook_reply_without_references_is_threaded_by_subject_never_across
         "From: stranger@elsewhere.test\r\nTo: {TEAM}\r\nSubject: {subject}\r\nMessage-ID: <s-1@elsewhere.test>\r\n\r\nHello?\r\n"
     );
     s.mail.send_raw("stranger@elsewhere.test", TEAM, &stranger);
-    assert_eq!(
-        sync_once(&h.state, &h.a.workspace_id)
-            .await
-            .unwrap()
-            .unmatched,
-        1
-    );
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().unmatched, 1);
     let parked = h
         .query(
             "SELECT channel, address FROM unmatched WHERE external_id = 's-1@elsewhere.test';",
@@ -304,19 +298,16 @@ async fn a_restart_resumes_from_the_stored_uid_without_duplicates() {
     };
     s.mail.send_raw(&s.creator_email, TEAM, &mail(1));
     s.mail.send_raw(&s.creator_email, TEAM, &mail(2));
-    assert_eq!(
-        sync_once(&h.state, &h.a.workspace_id).await.unwrap().stored,
-        2
-    );
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().stored, 2);
     s.mail.send_raw(&s.creator_email, TEAM, &mail(3));
     // A new server process: same database, fresh state.
     let restarted =
         server::state::AppState::new(h.db.clone(), h.clock.clone(), (*h.state.config).clone());
-    let r = sync_once(&restarted, &h.a.workspace_id).await.unwrap();
+    let r = sync_once(&restarted, &s.mailbox).await.unwrap();
     assert_eq!((r.fetched, r.stored), (1, 1), "only the new one: {r:?}");
     // Even a lost position (or a changed UIDVALIDITY) re-reads without storing anything twice.
     h.query("UPDATE mailbox SET last_uid = 0;", json!({})).await;
-    let r = sync_once(&restarted, &h.a.workspace_id).await.unwrap();
+    let r = sync_once(&restarted, &s.mailbox).await.unwrap();
     assert_eq!((r.fetched, r.stored, r.duplicates), (3, 0, 3));
     let n = h
         .query("SELECT VALUE id FROM message WHERE email_message_id IN ['update-1@creator.test', 'update-2@creator.test', 'update-3@creator.test'];", json!({}))
@@ -384,10 +375,7 @@ async fn html_is_sanitized_and_attachments_download_only_inside_the_workspace() 
         b64 = base64_encode(pdf.as_bytes()),
     );
     s.mail.send_raw(&s.creator_email, TEAM, &raw);
-    assert_eq!(
-        sync_once(&h.state, &h.a.workspace_id).await.unwrap().stored,
-        1
-    );
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().stored, 1);
     let row = h
         .query("SELECT record::id(thread) AS thread, record::id(id) AS id FROM message WHERE email_message_id = 'inv-1@creator.test';", json!({}))
         .await;

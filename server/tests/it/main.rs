@@ -10,6 +10,7 @@ mod auth_and_writes;
 mod automation;
 mod bulk;
 mod campaigns;
+mod channel_accounts;
 mod crash_recovery;
 mod creators;
 mod email;

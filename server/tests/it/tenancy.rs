@@ -39,6 +39,9 @@ const ALL_FUNCTIONS: &[&str] = &[
     "connect_mailbox",
     "test_mailbox",
     "test_channel",
+    "disconnect_channel",
+    "set_default_channel",
+    "sending_identities",
     "approval_queue",
     "approve_draft",
     "approve_drafts",
@@ -121,6 +124,8 @@ const WRITES: &[&str] = &[
     "connect_mailbox",
     "test_mailbox",
     "test_channel",
+    "disconnect_channel",
+    "set_default_channel",
     "approve_draft",
     "approve_drafts",
     "reject_draft",
@@ -186,6 +191,10 @@ fn args_for(name: &str, thread: &str) -> Value {
             "smtp": { "host": "smtp.example.com", "port": 587, "tls": "starttls", "user": "team@example.com" },
         }),
         "test_channel" => json!({ "channel": "sms" }),
+        "test_mailbox" => json!({ "connection_id": null }),
+        "disconnect_channel" | "set_default_channel" => {
+            json!({ "channel": "email", "connection_id": NO_ID })
+        }
         "approval_queue" => json!({ "query": {} }),
         "approve_draft" => json!({ "draft_id": NO_ID }),
         "approve_drafts" => json!({ "draft_ids": [NO_ID] }),

@@ -237,9 +237,7 @@ impl Batch<'_> {
         };
         let has_job = channel != Channel::InApp;
         // A bulk message goes out from the campaign's sender (else the workspace's default).
-        let senders = campaign
-            .and_then(|c| c.senders.clone())
-            .unwrap_or_default();
+        let senders = campaign.and_then(|c| c.senders.clone()).unwrap_or_default();
         let via = app::domain::sending::choose(channel, None, &senders, &self.resolved.identities)
             .map(|(i, _)| i.clone());
         let msg = NewMessage {

@@ -14,8 +14,12 @@ fn outcome<T: Clone + Send + Sync + 'static>(
     action: Action<(), Result<T, crate::api::AppError>>,
 ) -> impl Fn() -> Option<AnyView> {
     move || match action.value().get() {
-        Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
-        Some(Ok(_)) => Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any()),
+        Some(Err(e)) => {
+            Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any())
+        }
+        Some(Ok(_)) => {
+            Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any())
+        }
         None => None,
     }
 }

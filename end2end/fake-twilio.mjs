@@ -1,6 +1,8 @@
 // A Twilio Messages API on loopback for the browser tests: it checks each send's shape (basic
 // auth, form fields) like Twilio, answers 201 with a message SID, and refuses the first attempt
 // of any body containing "[refuse]" with Twilio's error 21211. GET /__sent lists what it got.
+// Connecting asks it about the account (any SID, authenticated as itself) and its numbers (the
+// +1 415 555 01xx range belongs to every test account; nothing else does).
 import http from "node:http";
 
 const port = Number(process.env.FAKE_TWILIO_PORT || 3299);
@@ -14,6 +16,24 @@ http
       return res.end(JSON.stringify(sent));
     }
     if (req.method === "GET" && req.url === "/healthz") return res.end("ok");
+    const owner = (sid) => {
+      const auth = req.headers.authorization || "";
+      return auth.startsWith("Basic ") && Buffer.from(auth.slice(6), "base64").toString().startsWith(sid + ":");
+    };
+    const account = req.url.match(/^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/);
+    const numbers = req.url.match(/^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/IncomingPhoneNumbers\.json\?PhoneNumber=([^&]*)$/);
+    if (req.method === "GET" && (account || numbers)) {
+      const sid = (account || numbers)[1];
+      res.setHeader("content-type", "application/json");
+      if (!owner(sid)) {
+        res.writeHead(401);
+        return res.end(JSON.stringify({ code: 20003, message: "Authenticate" }));
+      }
+      if (account) return res.end(JSON.stringify({ sid, friendly_name: "Test account", status: "active" }));
+      const wanted = decodeURIComponent(numbers[2]);
+      const found = /^\+141555501\d\d$/.test(wanted) ? [{ phone_number: wanted, account_sid: sid }] : [];
+      return res.end(JSON.stringify({ incoming_phone_numbers: found }));
+    }
     const m = req.url.match(/^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/);
     let body = "";
     req.on("data", (c) => (body += c));

@@ -7,7 +7,8 @@ use crate::domain::email::ServerSettings;
 #[cfg(feature = "ssr")]
 use crate::model::Channel;
 use crate::model::{
-    ApiChannelSettings, InstagramSettings, MailboxSettings, SendingIdentity, SmsSettings,
+    AccountChoice, ApiChannelSettings, InstagramSettings, MailboxSettings, SendingIdentity,
+    SmsSettings,
 };
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -42,17 +43,14 @@ pub async fn load_sms_settings() -> Result<SmsSettings, AppError> {
     backend.sms_settings(&caller).await
 }
 
-/// Which account a connection writes: a new one (`connection_id` none) or one the workspace has,
-/// and its label (empty: the address, number or username).
+/// Which account a connection writes (`AccountChoice`) with its label checked (empty: the
+/// address, number or username).
 #[cfg(feature = "ssr")]
-fn target(
-    connection_id: Option<String>,
-    label: &str,
-    fallback: &str,
-) -> Result<ConnectTarget, AppError> {
+fn target(account: AccountChoice, fallback: &str) -> Result<ConnectTarget, AppError> {
     Ok(ConnectTarget {
-        id: connection_id.filter(|i| !i.trim().is_empty()),
-        label: crate::domain::sending::checked_label(label, fallback).map_err(AppError::Invalid)?,
+        id: account.connection_id.filter(|i| !i.trim().is_empty()),
+        label: crate::domain::sending::checked_label(&account.label, fallback)
+            .map_err(AppError::Invalid)?,
     })
 }
 
@@ -63,13 +61,12 @@ pub struct ConnectTarget {
     pub label: String,
 }
 
-/// Connects a Twilio account (or changes one: `connection_id`). Twilio is asked first whether
+/// Connects a Twilio account (or changes one: `account.connection_id`). Twilio is asked first whether
 /// the account owns every number and the Messaging Service; the auth token is sealed with the
 /// server secret before it is stored.
 #[server(endpoint = "connect_sms", input = Json)]
 pub async fn connect_sms(
-    #[server(default)] connection_id: Option<String>,
-    #[server(default)] label: String,
+    #[server(default)] account: AccountChoice,
     account_sid: String,
     auth_token: String,
     numbers: Vec<String>,
@@ -84,7 +81,7 @@ pub async fn connect_sms(
         messaging_service_sid.as_deref(),
     )
     .map_err(AppError::Invalid)?;
-    let target = target(connection_id, &label, &connection.numbers[0])?;
+    let target = target(account, &connection.numbers[0])?;
     backend.connect_sms(&caller, target, connection).await
 }
 
@@ -96,13 +93,12 @@ pub async fn load_instagram_settings() -> Result<InstagramSettings, AppError> {
     backend.instagram_settings(&caller).await
 }
 
-/// Connects an Instagram professional account (or changes one: `connection_id`). Meta is asked
+/// Connects an Instagram professional account (or changes one: `account.connection_id`). Meta is asked
 /// first whose token it is; the access token is sealed with the server secret before it is
 /// stored.
 #[server(endpoint = "connect_instagram", input = Json)]
 pub async fn connect_instagram(
-    #[server(default)] connection_id: Option<String>,
-    #[server(default)] label: String,
+    #[server(default)] account: AccountChoice,
     account_id: String,
     username: Option<String>,
     access_token: String,
@@ -119,7 +115,7 @@ pub async fn connect_instagram(
         .username
         .clone()
         .unwrap_or_else(|| connection.account_id.clone());
-    let target = target(connection_id, &label, &fallback)?;
+    let target = target(account, &fallback)?;
     backend.connect_instagram(&caller, target, connection).await
 }
 
@@ -131,14 +127,12 @@ pub async fn load_mailbox_settings() -> Result<MailboxSettings, AppError> {
     backend.mailbox_settings(&caller).await
 }
 
-/// Connects a mailbox (or changes one: `connection_id`): IMAP to read creators' emails, SMTP to
+/// Connects a mailbox (or changes one: `account.connection_id`): IMAP to read creators' emails, SMTP to
 /// send replies. The password (or OAuth token with `xoauth2`) is sealed with the server secret
 /// before it is stored.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "connect_mailbox", input = Json)]
 pub async fn connect_mailbox(
-    #[server(default)] connection_id: Option<String>,
-    #[server(default)] label: String,
+    #[server(default)] account: AccountChoice,
     address: String,
     display_name: String,
     imap: ServerSettings,
@@ -157,7 +151,7 @@ pub async fn connect_mailbox(
         xoauth2,
     )
     .map_err(AppError::Invalid)?;
-    let target = target(connection_id, &label, &connection.address)?;
+    let target = target(account, &connection.address)?;
     backend.connect_mailbox(&caller, target, connection).await
 }
 

@@ -27,6 +27,16 @@ impl CampaignSenders {
         }
     }
 
+    /// Chooses `key` (none: the default) for `channel`; other channels have no sender.
+    pub fn set(&mut self, channel: Channel, key: Option<String>) {
+        match channel {
+            Channel::Email => self.email = key,
+            Channel::Sms => self.sms = key,
+            Channel::Instagram => self.instagram = key,
+            _ => {}
+        }
+    }
+
     /// Each choice names a connected identity of its own channel, or the first that does not.
     pub fn check(&self, connected: &[SendingIdentity]) -> Result<(), String> {
         for channel in [Channel::Email, Channel::Sms, Channel::Instagram] {

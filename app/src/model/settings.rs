@@ -13,6 +13,16 @@ pub struct ApiChannelSettings {
     pub outbound_url: Option<String>,
 }
 
+/// Which account a connection writes: a new one (`connection_id` none) or one the workspace
+/// has, and the label it shows under (empty: its address, number or username).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoice {
+    #[serde(default)]
+    pub connection_id: Option<String>,
+    #[serde(default)]
+    pub label: String,
+}
+
 /// One mailbox, number or Instagram account a workspace sends from (no secret). `key` names it:
 /// the mailbox's id, the E.164 number, the Instagram connection's id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

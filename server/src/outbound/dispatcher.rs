@@ -167,7 +167,7 @@ impl Dispatcher {
         pre.consents = crate::store::send_reads::sms_consents(&b.db, &pairs).await?;
         for j in sms {
             let key = (j.workspace.clone(), j.via.clone());
-            if !pre.accounts.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = pre.accounts.entry(key) {
                 let account = twilio_send::account(
                     &b.db,
                     &j.workspace,
@@ -175,7 +175,7 @@ impl Dispatcher {
                     &b.config.server_secret,
                 )
                 .await?;
-                pre.accounts.insert(key, account);
+                slot.insert(account);
             }
         }
         Ok(pre)

@@ -200,10 +200,10 @@ async fn accounts_have_labels_one_default_and_disconnect_cleanly() {
     let manager = h.sign_in_as(&h.a, Role::Manager).await;
     let o = Some(owner.as_str());
     let mut first = sms(&account_sid(), TOKEN, &[NUMBER, "+14155550101"], None);
-    first["label"] = json!("Northstar US");
+    first["account"] = json!({ "label": "Northstar US" });
     let _: SmsSettings = h.call("connect_sms", o, first).await.unwrap();
     let mut second = sms(&account_sid_b(), TOKEN_B, &[NUMBER_B], None);
-    second["label"] = json!("Agency line");
+    second["account"] = json!({ "label": "Agency line" });
     let s: SmsSettings = h.call("connect_sms", o, second).await.unwrap();
     let labels: Vec<(&str, bool)> = s
         .accounts
@@ -353,7 +353,7 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
     let member = h.sign_in_as(&h.a, Role::Member).await;
     let connect = |address: &str, label: &str, secret: &str| {
         let server = |port: u16| json!({ "host": "127.0.0.1", "port": port, "tls": "none", "user": address });
-        json!({ "label": label, "address": address, "display_name": label, "imap": server(mail.imap_port),
+        json!({ "account": { "label": label }, "address": address, "display_name": label, "imap": server(mail.imap_port),
                 "smtp": server(mail.smtp_port), "secret": secret })
     };
     let _: MailboxSettings = h

@@ -222,6 +222,7 @@ fn Fields(f: RwSignal<CampaignForm>, clients: Vec<ClientView>, can_manage: bool)
                 <Text f label="Instagram handles to track" get=handles_text set=|c, v| c.tracking_handles = words(&v)/>
                 <Text f label="Hashtags to track" get=hashtags_text set=|c, v| c.tracking_hashtags = words(&v)/>
             </div>
+            {can_manage.then(|| view! { <super::senders::Senders f/> })}
         </fieldset>
     }
 }

@@ -3,6 +3,7 @@
 //! create and edit (`editor`); everyone else reads.
 
 pub mod editor;
+mod senders;
 
 use crate::api::{archive_client, load_campaigns, save_client};
 use crate::domain::filter::InboxFilter;

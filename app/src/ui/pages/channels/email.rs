@@ -4,7 +4,7 @@
 use super::{status_chip, AccountLine, AccountList, FormHead};
 use crate::api::{connect_mailbox, load_mailbox_settings};
 use crate::domain::email::{ServerSettings, TlsMode};
-use crate::model::Channel;
+use crate::model::{AccountChoice, Channel};
 use crate::ui::pages::login::is_signed_out;
 use crate::ui::widgets::ChannelIcon;
 use leptos::prelude::*;
@@ -135,7 +135,21 @@ pub(super) fn EmailCard() -> impl IntoView {
             secret.get_untracked(),
             xoauth2.get_untracked(),
         );
-        async move { connect_mailbox(id, l, addr, n, i, o, sec, x).await }
+        async move {
+            connect_mailbox(
+                AccountChoice {
+                    connection_id: id,
+                    label: l,
+                },
+                addr,
+                n,
+                i,
+                o,
+                sec,
+                x,
+            )
+            .await
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = connect.value().get() {

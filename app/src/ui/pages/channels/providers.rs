@@ -3,7 +3,7 @@
 
 use super::{status_chip, AccountLine, AccountList, FormHead};
 use crate::api::{connect_instagram, connect_sms, load_instagram_settings, load_sms_settings};
-use crate::model::Channel;
+use crate::model::{AccountChoice, Channel};
 use crate::ui::pages::login::is_signed_out;
 use crate::ui::widgets::{ChannelIcon, CopyField};
 use leptos::prelude::*;
@@ -54,7 +54,19 @@ pub(super) fn SmsCard() -> impl IntoView {
             sid.get_untracked(),
             token.get_untracked(),
         );
-        async move { connect_sms(id, l, sid, token, numbers, service).await }
+        async move {
+            connect_sms(
+                AccountChoice {
+                    connection_id: id,
+                    label: l,
+                },
+                sid,
+                token,
+                numbers,
+                service,
+            )
+            .await
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = connect.value().get() {
@@ -146,7 +158,18 @@ pub(super) fn InstagramCard() -> impl IntoView {
             account.get_untracked(),
             token.get_untracked(),
         );
-        async move { connect_instagram(id, l, a, user, t).await }
+        async move {
+            connect_instagram(
+                AccountChoice {
+                    connection_id: id,
+                    label: l,
+                },
+                a,
+                user,
+                t,
+            )
+            .await
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = connect.value().get() {

@@ -103,6 +103,11 @@ pub(super) fn Entry(
                 <span class=format!("sender-kind sk-{}", m.sender_kind.as_str())>{kind}</span>
                 <ChannelIcon channel=m.channel/>
                 <span class="entry-channel">{m.channel.label()}</span>
+                {m.via.clone().map(|v| {
+                    let words = if m.direction == Direction::Inbound { "to" } else { "from" };
+                    let label = crate::domain::sending::via_label(&v.label, &v.address);
+                    view! { <span class="entry-via" data-testid="entry-via" title=format!("{words} {label}")>{format!("{words} {label}")}</span> }
+                })}
                 <span class="entry-time" title=time_fmt::exact(m.at)><RelTime at=m.at/></span>
                 {(m.direction == Direction::Outbound).then(|| view! { <span class=status_class(m.status)>{m.status.label()}</span> })}
                 {movable.then(|| view! {

@@ -13,7 +13,9 @@
 //!   `bulk` (each recipient's channel or skip reason, approval, spacing), `stage` (funnel moves).
 //! - Threading and identity: `email` (Message-IDs, References, subjects, quoted history, which
 //!   thread an email joins), `attribution`, `identity` (email and E.164 normalization), `merge`,
-//!   `thread_tail`, `portal` (magic-link tokens), `twilio` / `instagram` (connection checks).
+//!   `thread_tail`, `portal` (magic-link tokens), `twilio` / `instagram` (connection checks),
+//!   `sending` (which mailbox, number or Instagram account a message goes out from; a campaign's
+//!   senders; whether a provider's answer proves a connection's ownership).
 //! - The team: `team` (invitation and reset links, passwords, the last-owner rule, idle sessions).
 //! - The screen: `filter` (inbox filters ↔ URL, and `matches` for live rows), `live_merge`
 //!   (ordered, idempotent live changes), `mentions`, `snooze`, `csv` (formula-safe export),

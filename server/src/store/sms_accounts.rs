@@ -142,7 +142,7 @@ pub async fn sending(
 ) -> Result<Option<SealedSmsAccount>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT account_sid, auth_token_sealed, numbers, messaging_service_sid, created_at FROM sms_account
+        "SELECT account_sid, auth_token_sealed, numbers, messaging_service_sid, is_default, created_at FROM sms_account
              WHERE workspace = type::record('workspace', $ws) AND ($n = NONE OR numbers CONTAINS $n)
              ORDER BY is_default DESC, created_at LIMIT 1;",
         json!({ "ws": workspace, "n": number }),

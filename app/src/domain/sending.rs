@@ -281,11 +281,13 @@ mod tests {
         let nums = vec!["+1".to_string(), "+2".to_string()];
         let both = nums.clone();
         let one = vec!["+1".to_string()];
-        let ok = |owned: &[String], service: Option<&str>| TwilioAnswers {
-            accepted: true,
-            owned_numbers: owned,
-            service_account: service,
-        };
+        fn ok<'a>(owned: &'a [String], service: Option<&'a str>) -> TwilioAnswers<'a> {
+            TwilioAnswers {
+                accepted: true,
+                owned_numbers: owned,
+                service_account: service,
+            }
+        }
         let cases: [(TwilioAnswers, Option<&str>, Result<(), &str>); 6] = [
             (ok(&both, None), None, Ok(())),
             (ok(&both, Some("AC1")), Some("MG1"), Ok(())),

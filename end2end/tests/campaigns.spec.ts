@@ -75,8 +75,16 @@ test("an owner creates a client and a campaign, imports creators, sends the outr
   // The outreach goes out as one bulk message; each thread moves from Prospect to Contacted.
   await page.goto(`/bulk-new?campaign=${campaignId}&all=1`);
   await hydrated(page);
-  await page.getByLabel("Bulk message text").fill(`Hi {{first_name}}, we'd love to send you the Autumn Glow serum (${run}).`);
+  const text = page.getByLabel("Bulk message text");
+  await text.fill(`Hi {{first_name}}, we'd love to send you the Autumn Glow serum (${run}).`);
   await expect(page.getByTestId("bulk-preview").getByTestId("bulk-total")).toHaveText("18 selected");
+  // The page has taken the words (a fill that raced hydration is typed again).
+  await expect(async () => {
+    if (!(await page.getByTestId("bulk-sample").textContent())?.includes(`serum (${run})`)) {
+      await text.fill(`Hi {{first_name}}, we'd love to send you the Autumn Glow serum (${run}).`);
+    }
+    await expect(page.getByTestId("bulk-sample")).toContainText(`serum (${run})`, { timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await page.getByRole("button", { name: /Send now · 18 creators/ }).click();
   await page.waitForURL(/\/bulk\/[a-z0-9]+$/);
   await expect(page.getByTestId("bulk-state")).toHaveText("Done", { timeout: 60_000 });

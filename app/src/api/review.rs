@@ -97,6 +97,21 @@ pub async fn reject_draft(draft_id: String, comment: String) -> Result<(), AppEr
     backend.reject_draft(&caller, &draft_id, comment).await
 }
 
+/// A manager passes a draft up to an owner with a comment (it stays open, now for an owner).
+#[server(endpoint = "escalate_draft", input = Json)]
+pub async fn escalate_draft(draft_id: String, comment: String) -> Result<DraftView, AppError> {
+    check_id(&draft_id)?;
+    let comment = comment.trim();
+    if comment.is_empty() || comment.chars().count() > 2000 {
+        return Err(AppError::Invalid(
+            "say why it goes to an owner (up to 2,000 characters)".into(),
+        ));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.escalate_draft(&caller, &draft_id, comment).await
+}
+
 #[server(endpoint = "edit_draft", input = Json)]
 pub async fn edit_draft(draft_id: String, text: String) -> Result<DraftView, AppError> {
     check_id(&draft_id)?;
@@ -177,6 +192,12 @@ pub trait ReviewApi: Send + Sync {
         draft_id: &str,
         text: Option<&str>,
     ) -> Result<MessageView, AppError>;
+    async fn escalate_draft(
+        &self,
+        caller: &Caller,
+        draft_id: &str,
+        comment: &str,
+    ) -> Result<DraftView, AppError>;
     async fn reject_draft(
         &self,
         caller: &Caller,

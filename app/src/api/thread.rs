@@ -6,7 +6,7 @@ use super::AppError;
 #[cfg(feature = "ssr")]
 use crate::domain::filter::is_valid_id;
 use crate::model::{
-    Channel, ComposeKind, DeclineReason, EnrollmentView, MessageView, Stage, ThreadDetail,
+    Channel, ComposeKind, ComposeOutcome, DeclineReason, EnrollmentView, Stage, ThreadDetail,
 };
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -39,7 +39,7 @@ pub async fn post_message(
     /// The reply's channel; `None` takes the thread's default. Ignored for notes.
     #[server(default)]
     channel: Option<Channel>,
-) -> Result<MessageView, AppError> {
+) -> Result<ComposeOutcome, AppError> {
     check_id(&thread_id)?;
     let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
     if channel == Some(Channel::Note) {
@@ -191,7 +191,7 @@ pub trait ThreadApi: Send + Sync {
         kind: ComposeKind,
         text: &str,
         channel: Option<Channel>,
-    ) -> Result<MessageView, AppError>;
+    ) -> Result<ComposeOutcome, AppError>;
     /// Queues a failed outbound message for another attempt.
     async fn retry_message(&self, caller: &Caller, message_id: &str) -> Result<(), AppError>;
     async fn set_stage(

@@ -4,13 +4,17 @@
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
 
-/// A draft's life: `pending_review` → `sent` (approved, possibly edited first) or `rejected`
-/// (with a comment) or `canceled` (why: see `CancelReason`); `auto_sent` when a policy rule sent
-/// it without review (the rule is named on the draft).
+/// A draft's life: `pending_review` (automation wrote it) or `submitted` (a teammate's reply
+/// that needs a reviewer's role) → `escalated` (a manager passed it up to an owner, with a
+/// comment) → `sent` (approved, possibly edited first) or `rejected` (with a comment) or
+/// `canceled` (why: see `CancelReason`); `auto_sent` when a policy rule sent it without review
+/// (the rule is named on the draft).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DraftState {
     PendingReview,
+    Submitted,
+    Escalated,
     Sent,
     Rejected,
     AutoSent,
@@ -18,16 +22,26 @@ pub enum DraftState {
 }
 
 impl DraftState {
-    pub const ALL: [DraftState; 5] = [
+    pub const ALL: [DraftState; 7] = [
         DraftState::PendingReview,
+        DraftState::Submitted,
+        DraftState::Escalated,
         DraftState::Sent,
         DraftState::Rejected,
         DraftState::AutoSent,
         DraftState::Canceled,
     ];
+    /// The states a draft can still change in (waiting for a reviewer).
+    pub const OPEN: [DraftState; 3] = [
+        DraftState::PendingReview,
+        DraftState::Submitted,
+        DraftState::Escalated,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             DraftState::PendingReview => "pending_review",
+            DraftState::Submitted => "submitted",
+            DraftState::Escalated => "escalated",
             DraftState::Sent => "sent",
             DraftState::Rejected => "rejected",
             DraftState::AutoSent => "auto_sent",
@@ -40,15 +54,17 @@ impl DraftState {
     pub fn label(self) -> &'static str {
         match self {
             DraftState::PendingReview => "Pending review",
+            DraftState::Submitted => "Submitted for review",
+            DraftState::Escalated => "Escalated to an owner",
             DraftState::Sent => "Approved · sent",
             DraftState::Rejected => "Rejected",
             DraftState::AutoSent => "Auto-sent",
             DraftState::Canceled => "Canceled",
         }
     }
-    /// Only a pending draft can still change.
+    /// Only a draft waiting for a reviewer can still change.
     pub fn is_open(self) -> bool {
-        self == DraftState::PendingReview
+        Self::OPEN.contains(&self)
     }
 }
 
@@ -120,6 +136,24 @@ pub fn check_review(
             "this draft needs approval by {} or above",
             required.with_article()
         ));
+    }
+    Ok(())
+}
+
+/// Whether `role` may pass a draft that needs `required` in `state` up to an owner: a manager who
+/// could review it (an owner decides it instead; a draft already for an owner has nowhere to go).
+pub fn check_escalate(state: DraftState, required: Role, role: Role) -> Result<(), String> {
+    if !state.is_open() {
+        return Err(format!(
+            "this draft is no longer pending ({})",
+            state.label().to_lowercase()
+        ));
+    }
+    if required == Role::Owner {
+        return Err("this draft already waits for an owner".into());
+    }
+    if role != Role::Manager {
+        return Err("managers pass drafts up to an owner".into());
     }
     Ok(())
 }

@@ -8,7 +8,9 @@
 //! - Understanding: `classify` (intents with confidence and evidence, decline reasons, addresses,
 //!   sensitive topics; `classify::model` merges a model provider's answer), `stage_suggest`.
 //! - Governing: `policy` (response policies: defaults, `validate`, `evaluate`), `automation` (the
-//!   plan for one creator message: facts in, effects out), `draft` (states, reviewers),
+//!   plan for one creator message: facts in, effects out), `reply_gate` (who may send a reply
+//!   now: a person below the role an open sensitive topic needs submits it for review),
+//!   `draft` (states, reviewers, escalation),
 //!   `language` (approved language and merge fields), `followup` (follow-up rules and timing),
 //!   `bulk` (each recipient's channel or skip reason, approval, spacing), `stage` (funnel moves).
 //! - Threading and identity: `email` (Message-IDs, References, subjects, quoted history, which
@@ -44,6 +46,7 @@ pub mod policy;
 pub mod portal;
 pub mod reply_channel;
 pub mod reply_clock;
+pub mod reply_gate;
 pub mod sending;
 pub mod snooze;
 pub mod stage;

@@ -20,6 +20,23 @@ pub struct ReviewRule {
     pub intent: Intent,
     /// The least role that may approve.
     pub role: Role,
+    /// Only replies on this channel (none: every channel). A channel's own rule for an intent
+    /// takes the place of the general one there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+}
+
+impl ResponsePolicy {
+    /// The least role that may approve a reply on `channel` about `intent` (`None`: anyone may
+    /// send it): the channel's own rule if it has one, else the general rule.
+    pub fn review_role(&self, intent: Intent, channel: Channel) -> Option<Role> {
+        let rules = self.review.iter().filter(|r| r.intent == intent);
+        rules
+            .clone()
+            .find(|r| r.channel == Some(channel))
+            .or_else(|| rules.clone().find(|r| r.channel.is_none()))
+            .map(|r| r.role)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,26 +64,32 @@ pub fn defaults(kind: &str) -> ResponsePolicy {
             ReviewRule {
                 intent: Intent::Rate,
                 role: role_for_money,
+                channel: None,
             },
             ReviewRule {
                 intent: Intent::UsageRights,
                 role: role_for_money,
+                channel: None,
             },
             ReviewRule {
                 intent: Intent::Exclusivity,
                 role: role_for_money,
+                channel: None,
             },
             ReviewRule {
                 intent: Intent::Payment,
                 role: role_for_money,
+                channel: None,
             },
             ReviewRule {
                 intent: Intent::Legal,
                 role: Role::Owner,
+                channel: None,
             },
             ReviewRule {
                 intent: Intent::Complaint,
                 role: Role::Manager,
+                channel: None,
             },
         ]
     };
@@ -121,6 +144,23 @@ pub fn validate(p: &ResponsePolicy, templates: &[&str]) -> Result<(), String> {
     }
     if p.review.iter().any(|r| r.role == Role::Viewer) {
         return Err("viewers cannot approve drafts".into());
+    }
+    for (i, r) in p.review.iter().enumerate() {
+        if p.review[..i]
+            .iter()
+            .any(|o| o.intent == r.intent && o.channel == r.channel)
+        {
+            return Err(format!(
+                "{} has two approval rules{}",
+                r.intent.label(),
+                r.channel
+                    .map(|c| format!(" for {}", c.label()))
+                    .unwrap_or_default()
+            ));
+        }
+        if matches!(r.channel, Some(Channel::Note)) {
+            return Err("internal notes are not a channel".into());
+        }
     }
     if let Some((a, b)) = p.quiet_hours {
         if a > 23 || b > 23 || a == b {
@@ -246,23 +286,18 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
     let sensitive = c.sensitive();
     let suggestion: Option<Suggestion> = suggest(f.stage, c);
     let stage = suggestion.map(|s| (s.to, policy.auto_apply_stage && sensitive.is_empty()));
-    let needs_review: Vec<&ReviewRule> = policy
-        .review
+    // Each sensitive topic's rule for this message's channel (its own rule, else the general one).
+    let needs_review: Vec<(Intent, Role)> = sensitive
         .iter()
-        .filter(|r| sensitive.contains(&r.intent))
+        .filter_map(|t| policy.review_role(*t, f.channel).map(|r| (*t, r)))
         .collect();
     if !needs_review.is_empty() {
         let role = needs_review
             .iter()
-            .map(|r| r.role)
-            .min_by_key(|r| match r {
-                Role::Owner => 0,
-                Role::Manager => 1,
-                Role::Member => 2,
-                Role::Viewer => 3,
-            })
+            .map(|(_, r)| *r)
+            .max_by_key(|r| super::draft::rank(*r))
             .unwrap_or(Role::Owner);
-        let topics: Vec<Intent> = needs_review.iter().map(|r| r.intent).collect();
+        let topics: Vec<Intent> = needs_review.iter().map(|(t, _)| *t).collect();
         let names: Vec<&str> = topics.iter().map(|t| t.label()).collect();
         return decide(
             Action::Review {

@@ -35,6 +35,28 @@ pub struct DraftView {
     /// The message sent from it.
     pub message_id: Option<String>,
     pub created_at: i64,
+    /// The teammate who wrote it (a reply submitted for review); none for automation's drafts.
+    #[serde(default)]
+    pub author_id: Option<String>,
+    #[serde(default)]
+    pub author_name: Option<String>,
+    /// The channel its author chose (a reply submitted for review).
+    #[serde(default)]
+    pub channel: Option<crate::model::Channel>,
+}
+
+/// What happened to a reply from the composer: sent (or queued to send), or held as a draft
+/// submitted for review because an open sensitive topic needs a role the author does not have.
+/// A sent reply serializes as the message itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ComposeOutcome {
+    Sent(Box<crate::model::MessageView>),
+    Submitted {
+        submitted: Box<DraftView>,
+        /// What the composer shows ("This reply needs a manager's approval: …").
+        notice: String,
+    },
 }
 
 /// The Approvals page's filters.
@@ -47,7 +69,7 @@ pub struct DraftQuery {
     /// A teammate's id, or "me".
     #[serde(default)]
     pub reviewer: Option<String>,
-    /// Pending review when absent.
+    /// Every draft waiting for review (pending, submitted, escalated) when absent.
     #[serde(default)]
     pub state: Option<DraftState>,
 }

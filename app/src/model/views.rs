@@ -264,6 +264,10 @@ pub struct ThreadDetail {
     /// Follow-ups on this thread, newest first (scheduled, fired or canceled, and why).
     #[serde(default)]
     pub followups: Vec<FollowupView>,
+    /// The channels on which the viewer's reply would be submitted for review, and why
+    /// (`domain::reply_gate`).
+    #[serde(default)]
+    pub reply_review: Vec<crate::domain::reply_gate::NeedsReview>,
     pub now: i64,
 }
 

@@ -132,6 +132,7 @@ async fn nudge(
             reviewer,
             rule: &format!("followup:{}", d.rule),
             reason: &why,
+            author: None,
         };
         outcomes::hold(db, fired, draft, &why).await?;
         return Ok(true);

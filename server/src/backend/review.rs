@@ -77,6 +77,23 @@ impl ReviewApi for AppState {
             .map_err(write_error)
     }
 
+    async fn escalate_draft(
+        &self,
+        caller: &Caller,
+        draft_id: &str,
+        comment: &str,
+    ) -> Result<DraftView, AppError> {
+        crate::store::submissions::escalate(
+            &self.db,
+            caller,
+            draft_id,
+            comment,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(write_error)
+    }
+
     async fn edit_draft(
         &self,
         caller: &Caller,

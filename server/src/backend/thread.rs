@@ -33,7 +33,7 @@ impl ThreadApi for AppState {
         kind: ComposeKind,
         text: &str,
         channel: Option<Channel>,
-    ) -> Result<MessageView, AppError> {
+    ) -> Result<ComposeOutcome, AppError> {
         let now = self.clock.now_ms();
         let domain = self.config.email_domain();
         let compose = thread_write::Compose {
@@ -41,9 +41,14 @@ impl ThreadApi for AppState {
             text,
             channel,
         };
-        let m = thread_write::post_message(&self.db, caller, thread_id, compose, &domain, now)
-            .await
-            .map_err(write_error)?;
+        let outcome =
+            thread_write::post_message(&self.db, caller, thread_id, compose, &domain, now)
+                .await
+                .map_err(write_error)?;
+        let ComposeOutcome::Sent(m) = &outcome else {
+            // Held for review: nothing was sent.
+            return Ok(outcome);
+        };
         if m.status == DeliveryStatus::Queued {
             self.outbound.ring();
         }
@@ -57,7 +62,7 @@ impl ThreadApi for AppState {
             )
             .await;
         }
-        Ok(m)
+        Ok(outcome)
     }
 
     async fn retry_message(&self, caller: &Caller, message_id: &str) -> Result<(), AppError> {

@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "several channel accounts per workspace, claimed once; message and campaign senders",
         sql: include_str!("schema_v12.surql"),
     },
+    Migration {
+        version: 13,
+        name: "replies submitted for review and drafts escalated to an owner",
+        sql: include_str!("schema_v13.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

@@ -254,6 +254,7 @@ fn draft_written(
         reviewer_name,
         rule: &decision.rule,
         reason: &decision.reason,
+        author: None,
     };
     extra.vars.insert("draft".into(), new.var());
     extra.before.push_str(super::drafts::CREATE_STATEMENT);

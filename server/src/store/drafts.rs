@@ -14,7 +14,8 @@ use serde_json::{json, Map, Value};
 pub const DRAFT_FIELDS: &str = "record::id(id) AS id, record::id(thread) AS thread_id, creator_name, \
 record::id(campaign) AS campaign_id, campaign_name, trigger_text, state, text, source, edited, topics, reviewer_role, \
 (IF reviewer != NONE THEN record::id(reviewer) ELSE NONE END) AS reviewer_id, reviewer_name, rule, reason, comment, \
-cancel_reason, decided_by_name, decided_at, (IF message != NONE THEN record::id(message) ELSE NONE END) AS message_id, created_at";
+cancel_reason, decided_by_name, decided_at, (IF message != NONE THEN record::id(message) ELSE NONE END) AS message_id, created_at, \
+(IF author != NONE THEN record::id(author) ELSE NONE END) AS author_id, author_name, channel";
 
 /// A draft automation writes (held for review, or auto-sent with the entry `$mid` it sent).
 pub struct NewDraft<'a> {
@@ -32,6 +33,8 @@ pub struct NewDraft<'a> {
     pub reviewer_name: Option<String>,
     pub rule: &'a str,
     pub reason: &'a str,
+    /// The teammate who wrote it (a reply submitted for review).
+    pub author: Option<(String, String)>,
 }
 
 /// Creates the draft bound as `$draft` (see `NewDraft::var`; reads `$ws`, `$now` and, for an
@@ -44,6 +47,7 @@ pub const CREATE_STATEMENT: &str = "CREATE type::record('draft', $draft.id) SET 
     topics = $draft.topics, reviewer_role = $draft.reviewer_role,
     reviewer = IF $draft.reviewer != NONE THEN type::record('user', $draft.reviewer) ELSE NONE END,
     reviewer_name = $draft.reviewer_name, rule = $draft.rule, reason = $draft.reason,
+    author = IF $draft.author != NONE THEN type::record('user', $draft.author) ELSE NONE END, author_name = $draft.author_name,
     message = IF $draft.state = 'auto_sent' THEN type::record('message', $mid) ELSE NONE END,
     decided_at = IF $draft.state = 'auto_sent' THEN $now ELSE NONE END, created_at = $now, updated_at = $now;\n";
 
@@ -55,16 +59,18 @@ impl NewDraft<'_> {
             "trigger": self.trigger, "trigger_text": self.trigger_text, "state": self.state.as_str(), "text": self.text,
             "source": self.source, "topics": self.topics, "reviewer_role": self.reviewer_role.as_str(),
             "reviewer": self.reviewer, "reviewer_name": self.reviewer_name, "rule": self.rule, "reason": self.reason,
+            "author": self.author.as_ref().map(|a| &a.0), "author_name": self.author.as_ref().map(|a| &a.1),
         }))
     }
 }
 
-/// Cancels the drafts still pending on `$tid` (reads `$ws`, `$now`), auditing each: added to a
-/// write that answers the creator another way, moves the stage, or stores their next message.
+/// Cancels the drafts still waiting for review on `$tid` (reads `$ws`, `$now`), auditing each:
+/// added to a write that answers the creator another way, moves the stage, or stores their next
+/// message.
 pub fn cancel_open(extra: &mut Extra, reason: CancelReason, actor: Option<&str>) {
     extra.before.push_str(
         "LET $canceled = (UPDATE draft SET state = 'canceled', cancel_reason = $cancel_reason, updated_at = $now
-             WHERE thread = type::record('thread', $tid) AND state = 'pending_review' RETURN AFTER);
+             WHERE thread = type::record('thread', $tid) AND state IN ['pending_review', 'submitted', 'escalated'] RETURN AFTER);
          FOR $d IN $canceled {
              CREATE audit_event SET workspace = type::record('workspace', $ws), at = $now,
                  actor_kind = $cancel_actor_kind, actor_id = $cancel_actor_id, action = 'draft.canceled',
@@ -99,13 +105,18 @@ fn scope_clause(caller: &Caller, vars: &mut Map<String, Value>) -> &'static str 
     }
 }
 
-/// The queue: drafts in one state (pending review unless asked), newest first, filtered.
+/// The queue: drafts in one state (every one still waiting for review unless asked), newest
+/// first, filtered.
 pub async fn list(db: &Db, caller: &Caller, q: &DraftQuery) -> Result<Vec<DraftView>, DbError> {
     let mut vars = Map::new();
     let mut wh = vec![scope_clause(caller, &mut vars).to_string()];
-    let state = q.state.unwrap_or(DraftState::PendingReview);
-    vars.insert("state".into(), state.as_str().into());
-    wh.push("state = $state".into());
+    match q.state {
+        Some(state) => {
+            vars.insert("state".into(), state.as_str().into());
+            wh.push("state = $state".into());
+        }
+        None => wh.push(format!("state IN {}", super::reply_gate::OPEN_STATES)),
+    }
     if let Some(c) = &q.campaign {
         vars.insert("campaign".into(), c.clone().into());
         wh.push("campaign = type::record('campaign', $campaign)".into());
@@ -137,10 +148,11 @@ pub async fn counts(db: &Db, caller: &Caller) -> Result<(u64, u64), DbError> {
     let scope = scope_clause(caller, &mut vars);
     vars.insert("u".into(), caller.user_id.clone().into());
     let sql = format!(
-        "SELECT count() FROM draft WHERE {scope} AND state = 'pending_review' GROUP ALL;
+        "SELECT count() FROM draft WHERE {scope} AND state IN {{open}} GROUP ALL;
          SELECT count() FROM notification WHERE user = type::record('user', $u) AND read = false
              AND workspace = type::record('workspace', $ws) GROUP ALL;"
     );
+    let sql = sql.replace("{open}", super::reply_gate::OPEN_STATES);
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;
     let a = rows::<Count>(&mut resp, 0)?.first().map_or(0, |c| c.count);
     let n = rows::<Count>(&mut resp, 1)?.first().map_or(0, |c| c.count);
@@ -164,7 +176,11 @@ pub async fn for_thread(
     rows(&mut resp, 0)
 }
 
-async fn load(db: &Db, caller: &Caller, draft_id: &str) -> Result<DraftView, WriteError> {
+pub(crate) async fn load(
+    db: &Db,
+    caller: &Caller,
+    draft_id: &str,
+) -> Result<DraftView, WriteError> {
     let mut vars = Map::new();
     let scope = scope_clause(caller, &mut vars);
     vars.insert("did".into(), draft_id.into());
@@ -192,7 +208,7 @@ fn checked(d: &DraftView, caller: &Caller, review: Review) -> Result<(), WriteEr
 const CLAIM: &str = "LET $claimed = (UPDATE type::record('draft', $did) SET state = $to_state, text = $draft_text,
         edited = $draft_edited, comment = $comment, decided_by = type::record('user', $uid), decided_by_name = $uname,
         decided_at = $now, message = $sent_message, updated_at = $now
-        WHERE state = 'pending_review' AND workspace = type::record('workspace', $ws) RETURN AFTER);
+        WHERE state IN ['pending_review', 'submitted', 'escalated'] AND workspace = type::record('workspace', $ws) RETURN AFTER);
     IF array::len($claimed) = 0 { THROW 'this draft was already decided' };\n";
 
 /// Approves a pending draft (with `text` when the reviewer edited it) and sends it on the thread's
@@ -213,15 +229,17 @@ pub async fn approve(
         .summary;
     let final_text = text.unwrap_or(&d.text);
     let edited = final_text != d.text;
-    let sender = Sender::teammate(db, &caller.user_id).await?;
-    let uname = sender.name.clone();
+    // A teammate's submitted reply goes out as theirs; automation's draft as the approver's.
+    let uname = super::thread_write::user_name(db, &caller.user_id).await?;
+    let sender = Sender::teammate(db, d.author_id.as_deref().unwrap_or(&caller.user_id)).await?;
+    // A submitted reply goes out on the channel its author chose (if it still can).
     let msg = outgoing_reply(
         db,
         &caller.workspace_id,
         &thread,
         sender,
         final_text,
-        None,
+        d.channel,
         email_domain,
         now,
     )
@@ -278,7 +296,7 @@ pub async fn approve(
 }
 
 /// A claim that lost: someone decided the draft first.
-fn decided(e: DbError) -> WriteError {
+pub(crate) fn decided(e: DbError) -> WriteError {
     if e.to_string().contains("already decided") {
         WriteError::Invalid("this draft was already decided".into())
     } else {
@@ -353,7 +371,7 @@ pub async fn edit(
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $changed = (UPDATE type::record('draft', $did) SET text = $text, edited = true, updated_at = $now
-             WHERE state = 'pending_review' RETURN AFTER);
+             WHERE state IN ['pending_review', 'submitted', 'escalated'] RETURN AFTER);
          IF array::len($changed) = 0 {{ THROW 'this draft was already decided' }};
          {AUDITS_STATEMENT}
          COMMIT TRANSACTION;"

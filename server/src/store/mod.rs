@@ -9,7 +9,8 @@
 //!   reply, enrollment, read state), `inbound` + `inbound_batch` (webhook messages in groups),
 //!   `attribution`, `email_threads`, `unmatched`, `moves`, `merge`, `portal`, `attachments`.
 //! - Governing: `policy_facts` (what a decision needs), `automation` (a plan carried out in one
-//!   transaction), `drafts`, `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
+//!   transaction), `drafts`, `reply_gate` (what deciding who may send a reply needs) +
+//!   `submissions` (replies held for review, escalation), `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
 //! - Sending: `jobs` (durable send jobs), `send_reads` (what senders read), `delivery_reports`.
 //! - Accounts and channels: `sessions`, `team` (members, invitations), `passwords`, `creators`, `api_channel`, `sms_accounts`,
 //!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each, any number per workspace),
@@ -54,10 +55,12 @@ pub mod policy_facts;
 pub mod portal;
 pub mod profile;
 pub mod reply_facts;
+pub mod reply_gate;
 pub mod send_reads;
 pub mod senders;
 pub mod sessions;
 pub mod sms_accounts;
+pub mod submissions;
 pub mod team;
 pub mod thread_write;
 pub mod threads;

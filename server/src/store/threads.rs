@@ -111,6 +111,17 @@ pub async fn detail(
     let merges = super::merge::merges_into(db, &caller.workspace_id, &creator.id).await?;
     let drafts = super::drafts::for_thread(db, caller, &row.summary.id).await?;
     let followups = super::followups::for_thread(db, &row.summary.id).await?;
+    // Where the viewer's reply would be held for review (writers only; viewers cannot reply).
+    let reply_review = if caller.role.can_write() {
+        let gate = super::reply_gate::facts(db, &caller.workspace_id, &row.summary).await?;
+        reply
+            .options
+            .iter()
+            .filter_map(|o| gate.review_needed(o.channel, caller.role))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Some(ThreadDetail {
         summary: row.summary,
         creator,
@@ -124,6 +135,7 @@ pub async fn detail(
         merges,
         drafts,
         followups,
+        reply_review,
         now,
     }))
 }

@@ -106,7 +106,9 @@ async fn a_waiting_thread(h: &Harness) -> String {
 #[tokio::test]
 async fn a_reply_is_persisted_and_moves_the_thread() {
     let h = Harness::with_sizes(10, 1).await;
-    let cookie = h.sign_in_as(&h.a, Role::Member).await;
+    // An owner: a member's reply on a thread with an open sensitive topic waits for review
+    // (`governed_replies.rs`).
+    let cookie = h.sign_in_as(&h.a, Role::Owner).await;
     let thread = a_waiting_thread(&h).await;
     h.clock.advance(60_000);
 
@@ -128,7 +130,7 @@ async fn a_reply_is_persisted_and_moves_the_thread() {
             "Thanks! Brief attached."
         )
     );
-    assert_eq!(msg.sender_name, h.a.user(Role::Member).name);
+    assert_eq!(msg.sender_name, h.a.user(Role::Owner).name);
 
     let detail: ThreadDetail = h
         .call("get_thread", Some(&cookie), json!({ "thread_id": thread }))
@@ -174,7 +176,7 @@ async fn a_reply_is_persisted_and_moves_the_thread() {
         .await;
     assert_eq!(
         audits,
-        vec![json!({ "action": "message.replied", "actor_id": h.a.user(Role::Member).id })]
+        vec![json!({ "action": "message.replied", "actor_id": h.a.user(Role::Owner).id })]
     );
 }
 

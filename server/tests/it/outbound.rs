@@ -638,9 +638,12 @@ async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     assert_eq!(flag, json!(true));
     // We text them in the older campaign; their answer joins it, unflagged.
     h.clock.advance(1_000);
+    // The seeded conversation raised a rate: an owner's reply goes out (a member's would wait
+    // for review, `governed_replies.rs`).
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
     reply(
         h,
-        &s.member,
+        &owner,
         &older.summary.id,
         "Did the package arrive?",
         Some("sms"),

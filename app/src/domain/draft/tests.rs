@@ -17,6 +17,11 @@ fn who_may_review_what() {
         (Rejected, Member, Owner, Review::Approve, false),
         (Canceled, Member, Owner, Review::Reject, false),
         (AutoSent, Member, Owner, Review::Edit, false),
+        // A teammate's submitted reply and an escalated draft are reviewed like any other.
+        (Submitted, Manager, Manager, Review::Approve, true),
+        (Submitted, Manager, Member, Review::Approve, false),
+        (Escalated, Owner, Manager, Review::Approve, false),
+        (Escalated, Owner, Owner, Review::Reject, true),
     ];
     for (state, required, role, review, ok) in cases {
         assert_eq!(
@@ -32,10 +37,13 @@ fn who_may_review_what() {
 }
 
 #[test]
-fn states_round_trip_and_only_pending_is_open() {
+fn states_round_trip_and_only_waiting_ones_are_open() {
     for s in DraftState::ALL {
         assert_eq!(DraftState::parse(s.as_str()), Some(s));
-        assert_eq!(s.is_open(), s == PendingReview);
+        assert_eq!(
+            s.is_open(),
+            matches!(s, PendingReview | Submitted | Escalated)
+        );
     }
     assert_eq!(DraftState::parse("approved"), None);
 }
@@ -77,4 +85,27 @@ fn reviewer_is_the_assignee_when_senior_enough() {
         );
     }
     assert_eq!(pick_reviewer(Owner, None, &team[..2]), None);
+}
+
+#[test]
+fn managers_pass_drafts_up_to_an_owner() {
+    let cases: &[(DraftState, Role, Role, bool)] = &[
+        (PendingReview, Manager, Manager, true),
+        (Submitted, Manager, Manager, true),
+        (Submitted, Member, Manager, true),
+        // Owners decide; members cannot pass a draft over their reviewer.
+        (Submitted, Manager, Owner, false),
+        (Submitted, Manager, Member, false),
+        // Already for an owner, or decided: nowhere to go.
+        (Escalated, Owner, Manager, false),
+        (PendingReview, Owner, Manager, false),
+        (Sent, Manager, Manager, false),
+    ];
+    for (state, required, role, ok) in cases {
+        assert_eq!(
+            check_escalate(*state, *required, *role).is_ok(),
+            *ok,
+            "{state:?} needs {required:?}, escalated by {role:?}"
+        );
+    }
 }

@@ -111,9 +111,8 @@ pub fn ApprovalsPane() -> impl IntoView {
             query.update(|q| f(q, v));
         }
     };
-    let pending_view = move || {
-        query.with(|q| q.state.unwrap_or(DraftState::PendingReview) == DraftState::PendingReview)
-    };
+    // The default view (every draft still waiting) and each waiting state allow bulk approval.
+    let pending_view = move || query.with(|q| q.state.is_none_or(DraftState::is_open));
     view! {
         <Title text="Approvals"/>
         {move || signed_out.get().then(|| view! { <Redirect path="/login"/> })}
@@ -121,7 +120,7 @@ pub fn ApprovalsPane() -> impl IntoView {
             <header class="unmatched-head">
                 <A href="/" attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
                 <h2>"Approvals"</h2>
-                <p>"Replies the campaign policies hold for a person: anything about money, rights, exclusivity, legal or a complaint, and automatic replies held by quiet hours, daily caps or channel rules. Nothing here reaches a creator until someone with the right role approves it."</p>
+                <p>"Replies the campaign policies hold for a person: anything about money, rights, exclusivity, legal or a complaint — from automation or submitted by a teammate without the role for it — and automatic replies held by quiet hours, daily caps or channel rules. Nothing here reaches a creator until someone with the right role approves it."</p>
             </header>
             <div class="approvals-filters" role="group" aria-label="Filter drafts">
                 <select aria-label="Campaign" on:change=set(Box::new(|q, v| q.campaign = (!v.is_empty()).then_some(v)))>
@@ -140,6 +139,7 @@ pub fn ApprovalsPane() -> impl IntoView {
                         .into_iter().map(|r| view! { <option value=r.id>{r.name}</option> }).collect_view()}
                 </select>
                 <select aria-label="State" on:change=set(Box::new(|q, v| q.state = DraftState::parse(&v)))>
+                    <option value="">"Waiting for review"</option>
                     {DraftState::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
                 {move || (pending_view() && !selected.with(Vec::is_empty)).then(|| view! {

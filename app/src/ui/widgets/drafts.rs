@@ -2,7 +2,7 @@
 //! answers, the topics that made it need review, the rule and reason, and — for someone whose role
 //! may approve — the words to edit, Approve & send, and Reject with a comment.
 
-use crate::api::{approve_draft, reject_draft};
+use crate::api::{approve_draft, escalate_draft, reject_draft};
 use crate::domain::draft::{rank, DraftState};
 use crate::model::DraftView;
 use crate::ui::pages::inbox::use_inbox;
@@ -12,7 +12,8 @@ use leptos_router::components::A;
 
 fn state_class(s: DraftState) -> &'static str {
     match s {
-        DraftState::PendingReview => "draft-state pending",
+        DraftState::PendingReview | DraftState::Submitted => "draft-state pending",
+        DraftState::Escalated => "draft-state escalated",
         DraftState::Sent | DraftState::AutoSent => "draft-state sent",
         DraftState::Rejected => "draft-state rejected",
         DraftState::Canceled => "draft-state canceled",
@@ -21,11 +22,11 @@ fn state_class(s: DraftState) -> &'static str {
 
 /// Who reviews a pending draft ("Review by Marco (manager or above)").
 fn reviewer_line(d: &DraftView) -> String {
-    match (&d.reviewer_name, d.state) {
-        (Some(n), DraftState::PendingReview) => {
+    match (&d.reviewer_name, d.state.is_open()) {
+        (Some(n), true) => {
             format!("Review by {n} ({} or above)", d.reviewer_role.as_str())
         }
-        (None, DraftState::PendingReview) => {
+        (None, true) => {
             format!("Needs {} or above", d.reviewer_role.with_article())
         }
         _ => String::new(),
@@ -55,7 +56,11 @@ fn outcome_line(d: &DraftView) -> Option<String> {
                 _ => "no longer needed",
             }
         )),
-        DraftState::PendingReview => None,
+        DraftState::Escalated => Some(format!(
+            "Passed up to an owner: {}",
+            d.comment.clone().unwrap_or_default()
+        )),
+        DraftState::PendingReview | DraftState::Submitted => None,
     }
 }
 
@@ -156,7 +161,10 @@ pub fn DraftCard(
             } else {
                 view! { <p class="draft-body">{d.text.clone()}</p> }.into_any()
             }}
-            <p class="draft-source">{format!("From {}", d.source.replace("library:", "approved language: ").replace("model:", "model: "))}</p>
+            <p class="draft-source">{match &d.author_name {
+                Some(a) => format!("Written by {a}{}", d.channel.map(|c| format!(" · to go by {}", c.label())).unwrap_or_default()),
+                None => format!("From {}", d.source.replace("library:", "approved language: ").replace("model:", "model: ")),
+            }}</p>
             {outcome.map(|o| view! { <p class="draft-outcome">{o}</p> })}
             {(open && may_approve).then(|| view! {
                 <div class="draft-actions">
@@ -198,7 +206,41 @@ pub fn DraftCard(
             {(open && !may_approve).then(|| view! {
                 <p class="draft-locked">{format!("Only {} or above can approve this draft.", d.reviewer_role.with_article())}</p>
             })}
+            {(open && role == crate::model::Role::Manager && d.reviewer_role != crate::model::Role::Owner)
+                .then(|| view! { <Escalate id=d.id.clone() done/> })}
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </article>
+    }
+}
+
+/// A manager passes the draft up to an owner, saying why.
+#[component]
+fn Escalate(id: String, done: Callback<()>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let comment = RwSignal::new(String::new());
+    let escalate = Action::new(move |(id, c): &(String, String)| {
+        let (id, c) = (id.clone(), c.clone());
+        async move { escalate_draft(id, c).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = escalate.value().get() {
+            done.run(());
+        }
+    });
+    view! {
+        <div class="draft-escalate">
+            {move || if asking.get() {
+                let id = id.clone();
+                view! {
+                    <input type="text" class="draft-comment" aria-label="Why an owner?" placeholder="Why does an owner need to decide?"
+                        prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
+                    <button type="button" class="btn" disabled=move || escalate.pending().get() || comment.get().trim().is_empty()
+                        on:click=move |_| { escalate.dispatch((id.clone(), comment.get_untracked())); }>"Pass up to an owner"</button>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="btn btn-ghost" on:click=move |_| asking.set(true)>"Escalate to an owner…"</button> }.into_any()
+            }}
+            {move || escalate.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+        </div>
     }
 }

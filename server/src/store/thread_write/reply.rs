@@ -97,7 +97,9 @@ pub async fn outgoing_reply(
 /// A teammate's reply or internal note. A reply goes out on `channel` (or the thread's default
 /// reply channel) if the reply rule allows it now; on a provider channel it is written `queued`
 /// with its send job in the same transaction, and the dispatcher sends it. A reply answers the
-/// creator, so drafts still pending on the thread are canceled as superseded.
+/// creator, so drafts still pending on the thread are canceled as superseded. A reply an open
+/// sensitive topic needs a higher role for is not sent: it is submitted for review
+/// (`domain::reply_gate`, `store::submissions`) and nothing else changes.
 pub async fn post_message(
     db: &Db,
     caller: &Caller,
@@ -105,7 +107,7 @@ pub async fn post_message(
     compose: Compose<'_>,
     email_domain: &str,
     now: i64,
-) -> Result<MessageView, WriteError> {
+) -> Result<ComposeOutcome, WriteError> {
     let mut thread = find(db, caller, thread_id)
         .await?
         .ok_or(WriteError::NotFound)?
@@ -173,7 +175,26 @@ pub async fn post_message(
     if kind == ComposeKind::Note {
         crate::store::notifications::mentions(db, caller, &thread, &msg, &mut extra).await?;
     }
-    Ok(append_with(db, &caller.workspace_id, &mut thread, msg, extra).await?)
+    if kind == ComposeKind::Reply {
+        let facts = crate::store::reply_gate::facts(db, &caller.workspace_id, &thread).await?;
+        if let Some(needs) = facts.review_needed(msg.channel, caller.role) {
+            let submission = crate::store::submissions::Submission {
+                text: &msg.text,
+                channel: msg.channel,
+                needs: &needs,
+            };
+            let draft =
+                crate::store::submissions::submit(db, caller, &thread, &facts, submission, now)
+                    .await?;
+            return Ok(ComposeOutcome::Submitted {
+                submitted: Box::new(draft),
+                notice: needs.notice(),
+            });
+        }
+    }
+    Ok(ComposeOutcome::Sent(Box::new(
+        append_with(db, &caller.workspace_id, &mut thread, msg, extra).await?,
+    )))
 }
 
 /// The subject and threading headers of an email reply in `thread`: it answers the thread's

@@ -217,6 +217,7 @@ impl Harness {
                 | "approve_draft"
                 | "approve_drafts"
                 | "reject_draft"
+                | "escalate_draft"
                 | "edit_draft"
                 | "mark_notifications_read"
                 | "audit_log"

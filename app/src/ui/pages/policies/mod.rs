@@ -283,7 +283,7 @@ fn ReviewRules(p: RwSignal<ResponsePolicy>, can_edit: bool) -> impl IntoView {
                 }).collect_view()}
             </ul>
             {can_edit.then(|| view! {
-                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.review.push(ReviewRule { intent: Intent::Question, role: Role::Member }))>"Add approval rule"</button>
+                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.review.push(ReviewRule { intent: Intent::Question, role: Role::Member, channel: None }))>"Add approval rule"</button>
             })}
     }
 }

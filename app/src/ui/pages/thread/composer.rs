@@ -2,7 +2,8 @@
 //! draft that survives re-reads of the thread.
 
 use crate::api::post_message;
-use crate::model::{Channel, ComposeKind, Direction, MessageView, ReplyOptions};
+use crate::domain::reply_gate::NeedsReview;
+use crate::model::{Channel, ComposeKind, ComposeOutcome, Direction, MessageView, ReplyOptions};
 use crate::ui::pages::inbox::use_inbox;
 use crate::ui::widgets::ChannelIcon;
 use leptos::prelude::*;
@@ -22,6 +23,8 @@ pub(super) fn Composer(
     thread_id: String,
     reply: ReplyOptions,
     messages: RwSignal<Vec<MessageView>>,
+    /// Channels on which this teammate's reply is submitted for review, and why.
+    review: Vec<NeedsReview>,
 ) -> impl IntoView {
     let ctx = use_inbox();
     let can_write = ctx.session.with_value(|s| s.role.can_write());
@@ -59,6 +62,14 @@ pub(super) fn Composer(
             text.set(String::new());
             ctx.refresh.update(|n| *n += 1);
         }
+    });
+    // Said before sending: this reply will wait for a reviewer's approval.
+    let review = StoredValue::new(review);
+    let held = Memo::new(move |_| {
+        let ch = chosen.get()?;
+        (kind.get() == ComposeKind::Reply)
+            .then(|| review.with_value(|r| r.iter().find(|n| n.channel == ch).cloned()))
+            .flatten()
     });
     let submit = {
         let thread_id = thread_id.clone();
@@ -109,15 +120,22 @@ pub(super) fn Composer(
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
                 on:keydown=on_keydown></textarea>
+            {move || held.get().map(|n| view! {
+                <p class="composer-review" role="note" data-testid="review-notice">{n.notice()}". It will be submitted for review, not sent."</p>
+            })}
             <div class="composer-foot">
                 {move || match send.value().get() {
-                    Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }),
+                    Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
+                    Some(Ok(ComposeOutcome::Submitted { submitted, .. })) => Some(view! {
+                        <span class="form-ok" role="status">{format!("Submitted for review by {}", submitted.reviewer_name.clone().unwrap_or_else(|| submitted.reviewer_role.with_article().to_string()))}</span>
+                    }.into_any()),
                     _ => None,
                 }}
                 <span class="hint">"Ctrl+Enter to send"</span>
                 <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || text.get().trim().is_empty()>
                     {move || match (send.pending().get(), kind.get()) {
                         (true, _) => "Sending…",
+                        (false, ComposeKind::Reply) if held.get().is_some() => "Submit for review",
                         (false, ComposeKind::Reply) => "Send reply",
                         (false, ComposeKind::Note) => "Add note",
                     }}

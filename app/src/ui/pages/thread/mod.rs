@@ -170,7 +170,7 @@ fn ThreadScreen(
                         </section>
                     })
                 }
-                <Composer thread_id=s.id.clone() reply=d.reply.clone() messages/>
+                <Composer thread_id=s.id.clone() reply=d.reply.clone() messages review=d.reply_review.clone()/>
             </div>
             <ContextPanel d/>
         </div>

@@ -281,9 +281,27 @@ fn edited_policies_are_checked() {
                 p.review.push(ReviewRule {
                     intent: Intent::AddressProvided,
                     role: Role::Member,
+                    channel: None,
                 })
             }),
             "both sent automatically and reviewed",
+        ),
+        (
+            Box::new(|p| {
+                let twice = p.review[0].clone();
+                p.review.push(twice)
+            }),
+            "two approval rules",
+        ),
+        (
+            Box::new(|p| {
+                p.review.push(ReviewRule {
+                    intent: Intent::Rate,
+                    role: Role::Owner,
+                    channel: Some(Channel::Note),
+                })
+            }),
+            "not a channel",
         ),
         (
             Box::new(|p| p.review[0].role = Role::Viewer),
@@ -330,5 +348,29 @@ fn local_hours_follow_the_offset() {
     ];
     for (now, offset, want) in cases {
         assert_eq!(local_hour(now, offset), want, "{now} {offset}");
+    }
+}
+
+#[test]
+fn a_channels_own_rule_takes_the_place_of_the_general_one_there() {
+    let mut p = defaults("gifting");
+    p.review.push(ReviewRule {
+        intent: Intent::Rate,
+        role: Role::Owner,
+        channel: Some(Channel::Sms),
+    });
+    assert_eq!(validate(&p, &["shipping_confirmation"]), Ok(()));
+    let cases = [
+        (Intent::Rate, Channel::Sms, Some(Role::Owner)),
+        (Intent::Rate, Channel::Email, Some(Role::Manager)),
+        (Intent::Legal, Channel::Sms, Some(Role::Owner)),
+        (Intent::Question, Channel::Sms, None),
+    ];
+    for (intent, channel, want) in cases {
+        assert_eq!(
+            p.review_role(intent, channel),
+            want,
+            "{intent:?} by {channel:?}"
+        );
     }
 }

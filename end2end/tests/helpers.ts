@@ -21,6 +21,7 @@ export async function signIn(page: Page, who = OWNER) {
 }
 
 export const MANAGER = { email: "marco@northstar.example", password: "creator-inbox-demo" };
+export const MEMBER = { email: "ava@northstar.example", password: "creator-inbox-demo" };
 
 /** Waits until the page's live connection says it is live. */
 export async function live(page: Page) {

@@ -5,15 +5,17 @@
 
 pub mod followup_rules;
 pub mod reply_timer;
+mod review_rules;
 
 use crate::api::{load_policy_settings, save_language, set_campaign_policy};
 use crate::domain::classify::Intent;
 use crate::domain::language::{Snippet, MERGE_FIELDS};
-use crate::domain::policy::{AutoRule, ResponsePolicy, ReviewRule};
+use crate::domain::policy::{AutoRule, ResponsePolicy};
 use crate::model::{Channel, PolicySettings, Role};
 use crate::ui::pages::login::is_signed_out;
 use crate::ui::pages::policies::followup_rules::FollowupRules;
 use crate::ui::pages::policies::reply_timer::ReplyTimer;
+use crate::ui::pages::policies::review_rules::ReviewRules;
 use crate::ui::widgets::SaveNote;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,7 +23,7 @@ use leptos_router::components::{Redirect, A};
 
 const AUTOMATION_CHANNELS: [Channel; 4] =
     [Channel::Email, Channel::Sms, Channel::InApp, Channel::Api];
-const ROLES: [Role; 3] = [Role::Owner, Role::Manager, Role::Member];
+pub(super) const ROLES: [Role; 3] = [Role::Owner, Role::Manager, Role::Member];
 
 #[component]
 pub fn PoliciesPane() -> impl IntoView {
@@ -253,37 +255,6 @@ fn AutoSendRules(
             </ul>
             {can_edit.then(|| view! {
                 <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.auto_send.push(AutoRule { intent: Intent::AddressProvided, template: "shipping_confirmation".into() }))>"Add automatic reply"</button>
-            })}
-    }
-}
-
-/// The topics that need approval, each with the least senior role that may approve.
-#[component]
-fn ReviewRules(p: RwSignal<ResponsePolicy>, can_edit: bool) -> impl IntoView {
-    let disabled = !can_edit;
-    view! {
-            <h3>"Needs approval"</h3>
-            <p class="policy-help">"A reply to these is drafted and waits for someone with this role or above."</p>
-            <ul class="policy-rules">
-                {move || p.get().review.into_iter().enumerate().map(|(i, r)| view! {
-                    <li>
-                        <select aria-label="Topic" disabled=disabled on:change=move |ev| {
-                            if let Some(x) = Intent::parse(&event_target_value(&ev)) { p.update(|p| p.review[i].intent = x); }
-                        }>
-                            {Intent::ALL.into_iter().map(|x| view! { <option value=x.as_str() selected=x == r.intent>{x.label()}</option> }).collect_view()}
-                        </select>
-                        <span>"→ approved by"</span>
-                        <select aria-label="Approved by" disabled=disabled on:change=move |ev| {
-                            if let Some(x) = Role::parse(&event_target_value(&ev)) { p.update(|p| p.review[i].role = x); }
-                        }>
-                            {ROLES.into_iter().map(|x| view! { <option value=x.as_str() selected=x == r.role>{x.with_article()}</option> }).collect_view()}
-                        </select>
-                        {can_edit.then(|| view! { <button type="button" class="btn btn-small btn-ghost" on:click=move |_| p.update(|p| { p.review.remove(i); })>"Remove"</button> })}
-                    </li>
-                }).collect_view()}
-            </ul>
-            {can_edit.then(|| view! {
-                <button type="button" class="btn btn-small" on:click=move |_| p.update(|p| p.review.push(ReviewRule { intent: Intent::Question, role: Role::Member, channel: None }))>"Add approval rule"</button>
             })}
     }
 }

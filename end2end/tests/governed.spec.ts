@@ -40,7 +40,10 @@ test("a member's rate promise waits for the owner, who approves it from Approval
     await expect(submit).toBeEnabled({ timeout: 1_000 });
   }).toPass();
   await submit.click();
-  await expect(memberPage.locator(".composer-foot [role=status]")).toContainText("Submitted for review");
+  // It waits in the thread's drafts, submitted, beside the policy's own draft.
+  const held = memberPage.locator(".thread-drafts [data-testid=draft]", { hasText: promise });
+  await expect(held).toHaveAttribute("data-state", "submitted");
+  await expect(held).toContainText("Only an owner or above can approve this draft.");
   await memberPage.screenshot({ path: "test-results/governed-member.png" });
   // Nothing reached the creator.
   await creator.waitForTimeout(500);
@@ -49,12 +52,14 @@ test("a member's rate promise waits for the owner, who approves it from Approval
   // The owner finds it in Approvals, written by the member, and approves it.
   await page.goto("/approvals");
   await hydrated(page);
-  const card = page.locator("[data-testid=approvals-list] [data-testid=draft]", { hasText: promise });
-  await expect(card).toHaveAttribute("data-state", "submitted");
+  // (The words are in the card's editable text; the card quotes the creator's message.)
+  const submitted = "[data-testid=approvals-list] [data-testid=draft][data-state=submitted]";
+  const card = page.locator(submitted, { hasText: ask });
   await expect(card).toContainText("Written by Ava");
+  await expect(card.getByLabel("Draft reply")).toHaveValue(promise);
   await page.screenshot({ path: "test-results/governed-approvals.png", fullPage: true });
   await card.getByRole("button", { name: "Approve & send" }).click();
-  await expect(page.locator("[data-testid=approvals-list] [data-testid=draft]", { hasText: promise })).toHaveCount(0);
+  await expect(page.locator(submitted, { hasText: ask })).toHaveCount(0);
 
   // The creator's portal receives it once.
   await expect(creator.locator(".portal-msg", { hasText: promise })).toHaveCount(1);

@@ -223,4 +223,54 @@ mod tests {
             assert!(create(bad.clone()).await.is_err(), "{bad} was stored");
         }
     }
+
+    /// v12 claims what each existing connection holds, labels it and makes it its channel's
+    /// default, so webhooks keep finding them and no other workspace can take them.
+    #[tokio::test]
+    async fn v12_claims_existing_connections() {
+        let db = memory_db().await;
+        migrate_up_to(&db, 1, 11).await.unwrap();
+        let sid = format!("AC{}", "a1".repeat(16));
+        crate::db::exec(
+            &db,
+            "CREATE mailbox:w1 SET workspace = workspace:w1, address = 'team@brand.test', display_name = 'Team',
+                 imap = {}, smtp = {}, secret_sealed = 's', xoauth2 = false, last_uid = 7, updated_at = 5;
+             CREATE sms_account:w1 SET workspace = workspace:w1, account_sid = $sid, auth_token_sealed = 's',
+                 numbers = ['+14155550100', '+14155550101'], messaging_service_sid = 'MG1', updated_at = 5;
+             CREATE instagram_account:w2 SET workspace = workspace:w2, account_id = '178', username = 'brand',
+                 access_token_sealed = 's', updated_at = 5;",
+            serde_json::json!({ "sid": sid }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(migrate_up_to(&db, 9, 12).await.unwrap(), vec![12]);
+        let mut resp = crate::db::exec(
+            &db,
+            "SELECT VALUE [id[0], id[1], record::id(workspace), record::id(account)] FROM channel_claim;
+             SELECT VALUE [label, is_default, created_at] FROM mailbox;
+             SELECT VALUE [label, is_default] FROM sms_account;
+             SELECT VALUE [label, is_default] FROM instagram_account;",
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        let mut claims: Vec<serde_json::Value> = resp.take(0).unwrap();
+        claims.sort_by_key(|c| c.to_string());
+        let mut want = vec![
+            serde_json::json!(["instagram", "178", "w2", "w2"]),
+            serde_json::json!(["mailbox", "team@brand.test", "w1", "w1"]),
+            serde_json::json!(["sms_number", "+14155550100", "w1", "w1"]),
+            serde_json::json!(["sms_number", "+14155550101", "w1", "w1"]),
+            serde_json::json!(["sms_service", "MG1", "w1", "w1"]),
+            serde_json::json!(["twilio_account", sid, "w1", "w1"]),
+        ];
+        want.sort_by_key(|c| c.to_string());
+        assert_eq!(claims, want);
+        let mailbox: Vec<serde_json::Value> = resp.take(1).unwrap();
+        assert_eq!(mailbox, [serde_json::json!(["team@brand.test", true, 5])]);
+        let sms: Vec<serde_json::Value> = resp.take(2).unwrap();
+        assert_eq!(sms, [serde_json::json!([sid, true])]);
+        let ig: Vec<serde_json::Value> = resp.take(3).unwrap();
+        assert_eq!(ig, [serde_json::json!(["brand", true])]);
+    }
 }

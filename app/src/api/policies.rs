@@ -96,9 +96,23 @@ pub async fn save_language(snippet: Snippet) -> Result<PolicySettings, AppError>
         ));
     }
     crate::domain::language::validate(&snippet.body).map_err(AppError::Invalid)?;
+    if let Some(c) = &snippet.campaign {
+        super::check_id(c)?;
+    }
     let (backend, caller) = context::caller().await?;
     caller.require_manager()?;
     backend.save_language(&caller, &snippet).await
+}
+
+/// The approved language for a thread's campaign, each entry filled for its creator (writers).
+#[server(endpoint = "composer_language", input = Json)]
+pub async fn load_composer_language(
+    thread_id: String,
+) -> Result<Vec<crate::model::FilledSnippet>, AppError> {
+    super::check_id(&thread_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.composer_language(&caller, &thread_id).await
 }
 
 /// What campaign policies, follow-up rules, the reply timer and approved language need from the
@@ -132,4 +146,10 @@ pub trait PoliciesApi: Send + Sync {
         caller: &Caller,
         snippet: &crate::domain::language::Snippet,
     ) -> Result<PolicySettings, AppError>;
+    /// The campaign's library filled for the thread's creator.
+    async fn composer_language(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+    ) -> Result<Vec<crate::model::FilledSnippet>, AppError>;
 }

@@ -97,6 +97,16 @@ pub async fn reject_draft(draft_id: String, comment: String) -> Result<(), AppEr
     backend.reject_draft(&caller, &draft_id, comment).await
 }
 
+/// Suggests a reply to a creator's message: a draft (never sent) from the matching approved
+/// language and the campaign's brief, or from the model provider when one is configured.
+#[server(endpoint = "suggest_reply", input = Json)]
+pub async fn suggest_reply(message_id: String) -> Result<DraftView, AppError> {
+    check_id(&message_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.suggest_reply(&caller, &message_id).await
+}
+
 /// A manager passes a draft up to an owner with a comment (it stays open, now for an owner).
 #[server(endpoint = "escalate_draft", input = Json)]
 pub async fn escalate_draft(draft_id: String, comment: String) -> Result<DraftView, AppError> {
@@ -198,6 +208,8 @@ pub trait ReviewApi: Send + Sync {
         draft_id: &str,
         comment: &str,
     ) -> Result<DraftView, AppError>;
+    async fn suggest_reply(&self, caller: &Caller, message_id: &str)
+        -> Result<DraftView, AppError>;
     async fn reject_draft(
         &self,
         caller: &Caller,

@@ -42,6 +42,13 @@ pub async fn post_message(
 ) -> Result<ComposeOutcome, AppError> {
     check_id(&thread_id)?;
     let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
+    if kind == ComposeKind::Reply {
+        if let Some(field) = crate::domain::language::unfilled(&text) {
+            return Err(AppError::Invalid(format!(
+                "fill {{{{{field}}}}} before sending"
+            )));
+        }
+    }
     if channel == Some(Channel::Note) {
         return Err(AppError::Invalid(
             "a note is written with kind \"note\", not as a channel".into(),

@@ -13,6 +13,9 @@ pub struct Snippet {
     pub title: String,
     pub category: String,
     pub body: String,
+    /// The campaign it belongs to (none: the whole workspace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 /// The merge fields a snippet may use, and what each means.
@@ -38,6 +41,7 @@ fn snippet(key: &str, title: &str, category: &str, body: &str) -> Snippet {
         title: title.into(),
         category: category.into(),
         body: body.into(),
+        campaign: None,
     }
 }
 
@@ -265,6 +269,9 @@ pub fn snippet_for_topics(topics: &[Intent]) -> &'static str {
         .map(|(_, k)| *k)
         .unwrap_or("content_guidelines")
 }
+
+mod campaign;
+pub use campaign::{campaign_library, Scope, GUIDANCE_KEY, NEGOTIATION_KEY};
 
 #[cfg(test)]
 mod tests;

@@ -51,6 +51,7 @@ pub mod sending;
 pub mod snooze;
 pub mod stage;
 pub mod stage_suggest;
+pub mod suggest;
 pub mod team;
 pub mod text;
 pub mod thread_tail;

@@ -45,6 +45,18 @@ pub struct DraftView {
     pub channel: Option<crate::model::Channel>,
 }
 
+/// An approved-language entry filled for one creator, as the composer offers it: its words with
+/// every merge field it could fill, and the fields a person still has to fill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FilledSnippet {
+    pub key: String,
+    pub title: String,
+    pub category: String,
+    pub scope: crate::domain::language::Scope,
+    pub text: String,
+    pub missing: Vec<String>,
+}
+
 /// What happened to a reply from the composer: sent (or queued to send), or held as a draft
 /// submitted for review because an open sensitive topic needs a role the author does not have.
 /// A sent reply serializes as the message itself.

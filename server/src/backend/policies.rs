@@ -70,4 +70,19 @@ impl PoliciesApi for AppState {
             .map_err(write_error)?;
         self.policy_settings(caller).await
     }
+
+    async fn composer_language(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+    ) -> Result<Vec<app::model::FilledSnippet>, AppError> {
+        crate::store::suggestions::composer_language(
+            &self.db,
+            caller,
+            thread_id,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(write_error)
+    }
 }

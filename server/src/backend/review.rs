@@ -94,6 +94,42 @@ impl ReviewApi for AppState {
         .map_err(write_error)
     }
 
+    async fn suggest_reply(
+        &self,
+        caller: &Caller,
+        message_id: &str,
+    ) -> Result<DraftView, AppError> {
+        use crate::store::suggestions;
+        let now = self.clock.now_ms();
+        let basis = suggestions::basis(&self.db, caller, message_id, now)
+            .await
+            .map_err(write_error)?;
+        let assembled = basis.assembled();
+        let mut text = assembled.text.clone();
+        let mut source = match (&assembled.key, &assembled.passage) {
+            (Some(k), _) => format!("library:{k}"),
+            (None, Some(_)) => "brief".to_string(),
+            (None, None) => "library:reply".to_string(),
+        };
+        // With a model provider, it words the reply from the brief, guidance and approved base;
+        // a failure keeps the assembled one.
+        if let Some(config) = self.config.model.clone() {
+            let model = crate::model_provider::Model::new(config);
+            match model.draft(&basis.model_request(&assembled.text)).await {
+                Ok(worded) => {
+                    text = worded;
+                    source = format!("model:{}", model.name());
+                }
+                Err(e) => {
+                    tracing::warn!(reason = %e, "model suggestion failed; approved language used")
+                }
+            }
+        }
+        suggestions::save(&self.db, caller, &basis, &text, &source, now)
+            .await
+            .map_err(write_error)
+    }
+
     async fn edit_draft(
         &self,
         caller: &Caller,

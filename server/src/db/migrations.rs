@@ -75,6 +75,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "replies submitted for review and drafts escalated to an owner",
         sql: include_str!("schema_v13.surql"),
     },
+    Migration {
+        version: 14,
+        name: "approved language per campaign",
+        sql: include_str!("schema_v14.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

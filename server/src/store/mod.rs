@@ -10,7 +10,8 @@
 //!   `attribution`, `email_threads`, `unmatched`, `moves`, `merge`, `portal`, `attachments`.
 //! - Governing: `policy_facts` (what a decision needs), `automation` (a plan carried out in one
 //!   transaction), `drafts`, `reply_gate` (what deciding who may send a reply needs) +
-//!   `submissions` (replies held for review, escalation), `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
+//!   `submissions` (replies held for review, escalation), `suggestions` (approved language
+//!   filled for the composer, suggested replies), `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
 //! - Sending: `jobs` (durable send jobs), `send_reads` (what senders read), `delivery_reports`.
 //! - Accounts and channels: `sessions`, `team` (members, invitations), `passwords`, `creators`, `api_channel`, `sms_accounts`,
 //!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each, any number per workspace),
@@ -61,6 +62,7 @@ pub mod senders;
 pub mod sessions;
 pub mod sms_accounts;
 pub mod submissions;
+pub mod suggestions;
 pub mod team;
 pub mod thread_write;
 pub mod threads;

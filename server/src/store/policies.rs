@@ -36,14 +36,18 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         db,
         "SELECT record::id(id) AS id, name, kind, policy, followups FROM campaign
              WHERE workspace = type::record('workspace', $ws) ORDER BY name;
-         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);
+         SELECT key, title, category, body, (IF campaign != NONE THEN record::id(campaign) END) AS campaign
+             FROM approved_language WHERE workspace = type::record('workspace', $ws) ORDER BY campaign, key;
          SELECT VALUE escalate_after_minutes FROM ONLY type::record('workspace', $ws);
          SELECT VALUE business_hours FROM ONLY type::record('workspace', $ws);",
         json!({ "ws": caller.workspace_id }),
     )
     .await?;
     let found: Vec<Row> = rows(&mut resp, 0)?;
-    let overrides: Vec<Snippet> = rows(&mut resp, 1)?;
+    // The workspace's entries replace built-in ones; each campaign's own follow, marked with it.
+    let (own, overrides): (Vec<Snippet>, Vec<Snippet>) = rows::<Snippet>(&mut resp, 1)?
+        .into_iter()
+        .partition(|s| s.campaign.is_some());
     let escalate_after: Option<i64> = resp.take(2)?;
     let hours: Option<Value> = resp.take(3)?;
     let campaigns = found
@@ -66,7 +70,7 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
         escalate_after_hours: escalate_after.map(|m| (m / 60) as u32),
         business_hours: hours.and_then(|h| serde_json::from_value(h).ok()),
         campaigns,
-        library: library(overrides),
+        library: library(overrides).into_iter().chain(own).collect(),
         can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,
     })
 }
@@ -283,6 +287,7 @@ pub async fn save_language(
         ("title", json!(s.title.trim())),
         ("category", json!(s.category)),
         ("body", json!(s.body)),
+        ("campaign", json!(s.campaign)),
         ("uid", json!(caller.user_id)),
     ] {
         vars.insert(k.into(), v);
@@ -291,7 +296,12 @@ pub async fn save_language(
         db,
         &format!(
             "BEGIN TRANSACTION;
-             UPSERT type::record('approved_language', string::concat($ws, '_', $key)) SET workspace = type::record('workspace', $ws),
+             IF $campaign != NONE AND (SELECT VALUE id FROM type::record('campaign', $campaign) WHERE workspace = type::record('workspace', $ws)) = [] {{
+                 THROW 'not this workspace';
+             }};
+             UPSERT type::record('approved_language', IF $campaign = NONE THEN string::concat($ws, '_', $key) ELSE string::concat($ws, '_', $campaign, '_', $key) END)
+                 SET workspace = type::record('workspace', $ws),
+                 campaign = IF $campaign != NONE THEN type::record('campaign', $campaign) END,
                  key = $key, title = $title, category = $category, body = $body, updated_at = $now,
                  updated_by = type::record('user', $uid);
              {AUDIT_STATEMENT}
@@ -299,6 +309,13 @@ pub async fn save_language(
         ),
         Value::Object(vars),
     )
-    .await?;
+    .await
+    .map_err(|e| {
+        if e.to_string().contains("not this workspace") {
+            WriteError::NotFound
+        } else {
+            WriteError::Db(e)
+        }
+    })?;
     Ok(())
 }

@@ -18,6 +18,8 @@ pub struct Campaign {
     pub brand: Option<String>,
     pub brief: String,
     pub creator_guidance: String,
+    #[serde(default)]
+    pub negotiation_language: String,
     pub deliverables: Vec<String>,
     pub compensation: String,
     pub post_by: Option<i64>,
@@ -52,6 +54,8 @@ pub struct Facts {
     pub team: Vec<Candidate>,
     pub names: Vec<(String, String)>,
     pub library: Vec<Snippet>,
+    /// The same library with where each entry comes from (the composer shows it).
+    pub scoped: Vec<(Snippet, language::Scope)>,
 }
 
 pub async fn load(
@@ -64,7 +68,7 @@ pub async fn load(
 ) -> Result<Facts, DbError> {
     let mut resp = exec(
         db,
-        "SELECT kind, policy, name, client.name AS brand, brief, creator_guidance, deliverables,
+        "SELECT kind, policy, name, client.name AS brand, brief, creator_guidance, negotiation_language, deliverables,
                 compensation, post_by FROM ONLY type::record('campaign', $campaign);
          SELECT stage, shipping_info FROM ONLY type::record('enrollment', $enrollment);
          SELECT VALUE utc_offset_minutes FROM ONLY type::record('workspace', $ws);
@@ -72,7 +76,9 @@ pub async fn load(
              AND created_at > $since;
          SELECT record::id(user) AS id, user.name AS name, role FROM membership
              WHERE workspace = type::record('workspace', $ws) AND role != 'viewer';
-         SELECT key, title, category, body FROM approved_language WHERE workspace = type::record('workspace', $ws);",
+         SELECT key, title, category, body, (IF campaign != NONE THEN record::id(campaign) END) AS campaign
+             FROM approved_language WHERE workspace = type::record('workspace', $ws)
+             AND (campaign = NONE OR campaign = type::record('campaign', $campaign));",
         json!({ "campaign": campaign, "enrollment": enrollment, "ws": ws, "creator": creator, "since": now - 86_400_000 }),
     )
     .await?;
@@ -88,7 +94,15 @@ pub async fn load(
             .cmp(&app::domain::draft::rank(b.role))
             .then_with(|| a.name.cmp(&b.name))
     });
-    let overrides: Vec<Snippet> = rows(&mut resp, 5)?;
+    let (own, general): (Vec<Snippet>, Vec<Snippet>) = rows::<Snippet>(&mut resp, 5)?
+        .into_iter()
+        .partition(|s| s.campaign.is_some());
+    let scoped = language::campaign_library(
+        general,
+        &campaign.negotiation_language,
+        &campaign.creator_guidance,
+        own,
+    );
     Ok(Facts {
         campaign,
         enrollment,
@@ -105,7 +119,8 @@ pub async fn load(
             .iter()
             .map(|m| (m.id.clone(), m.name.clone()))
             .collect(),
-        library: app::domain::language::library(overrides),
+        library: scoped.iter().map(|(s, _)| s.clone()).collect(),
+        scoped,
     })
 }
 

@@ -342,3 +342,164 @@ async fn an_owner_replies_directly_and_a_manager_passes_a_draft_up() {
         assert!(trail.contains(&json!(a)), "{a} missing from {trail:?}");
     }
 }
+
+#[tokio::test]
+async fn approved_language_is_filled_for_the_creator_and_a_suggestion_is_only_a_draft() {
+    let h = Harness::with_sizes(16, 2).await;
+    let (thread, token) = thread_in(&h, "gifting").await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let d: ThreadDetail = h
+        .call("get_thread", Some(&member), json!({ "thread_id": thread }))
+        .await
+        .unwrap();
+    let first_name = d
+        .summary
+        .creator_name
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+
+    // A campaign entry overrides the workspace's entry of the same key; the campaign's guidance
+    // is an entry of its own.
+    let campaign = d.summary.campaign_id.clone();
+    let mut mine = json!({ "key": "welcome", "title": "Welcome", "category": "outreach",
+        "body": "Hi {{first_name}}, welcome to {{campaign}}! Ship to {{address}}?" });
+    let _: app::model::PolicySettings = h
+        .call("save_language", Some(&manager), json!({ "snippet": mine }))
+        .await
+        .unwrap();
+    mine["body"] = json!("Hi {{first_name}}, welcome aboard {{campaign}} — {{sender}}");
+    mine["campaign"] = json!(campaign);
+    let _: app::model::PolicySettings = h
+        .call("save_language", Some(&manager), json!({ "snippet": mine }))
+        .await
+        .unwrap();
+    let mut foreign = mine.clone();
+    foreign["campaign"] = json!(h.b.campaign_ids[0]);
+    let refused: Result<app::model::PolicySettings, AppError> = h
+        .call(
+            "save_language",
+            Some(&manager),
+            json!({ "snippet": foreign }),
+        )
+        .await;
+    assert_eq!(
+        refused,
+        Err(AppError::NotFound),
+        "another workspace's campaign"
+    );
+
+    let lib: Vec<app::model::FilledSnippet> = h
+        .call(
+            "composer_language",
+            Some(&member),
+            json!({ "thread_id": thread }),
+        )
+        .await
+        .unwrap();
+    let welcome = lib
+        .iter()
+        .find(|s| s.key == "welcome")
+        .expect("the campaign's welcome");
+    assert_eq!(welcome.scope, app::domain::language::Scope::Campaign);
+    assert!(
+        welcome
+            .text
+            .starts_with(&format!("Hi {first_name}, welcome aboard")),
+        "{}",
+        welcome.text
+    );
+    assert!(
+        welcome.text.ends_with(&h.a.user(Role::Member).name),
+        "signed by the teammate: {}",
+        welcome.text
+    );
+    assert!(welcome.missing.is_empty());
+    let shipping = lib
+        .iter()
+        .find(|s| s.key == "shipping_confirmation")
+        .unwrap();
+    assert_eq!(shipping.scope, app::domain::language::Scope::BuiltIn);
+    assert!(lib
+        .iter()
+        .any(|s| s.key == app::domain::language::GUIDANCE_KEY));
+    // Another workspace's thread is not found.
+    let other = h.sign_in_as(&h.b, Role::Owner).await;
+    let hidden: Result<Vec<app::model::FilledSnippet>, AppError> = h
+        .call(
+            "composer_language",
+            Some(&other),
+            json!({ "thread_id": thread }),
+        )
+        .await;
+    assert_eq!(hidden, Err(AppError::NotFound));
+
+    // A reply still holding a merge field is not sent.
+    let unfilled: Result<ComposeOutcome, AppError> = h
+        .call(
+            "post_message",
+            Some(&member),
+            json!({ "thread_id": thread, "kind": "reply", "text": "We ship to {{address}} today", "channel": "in_app" }),
+        )
+        .await;
+    assert!(
+        matches!(unfilled, Err(AppError::Invalid(ref m)) if m.contains("{{address}}")),
+        "{unfilled:?}"
+    );
+
+    // "Suggest a reply" on a question about the brief: a draft quoting the brief, never sent.
+    creator_says(
+        &h,
+        &token,
+        "Quick question: what should I show in the video?",
+    )
+    .await;
+    let asked = h
+        .value(
+            "SELECT VALUE record::id(id) FROM message WHERE thread = type::record('thread', $t) AND direction = 'inbound'
+                 ORDER BY at DESC LIMIT 1;",
+            json!({ "t": thread }),
+        )
+        .await;
+    let before = h
+        .query(
+            "SELECT VALUE id FROM message WHERE thread = type::record('thread', $t);",
+            json!({ "t": thread }),
+        )
+        .await
+        .len();
+    let suggested: DraftView = h
+        .call(
+            "suggest_reply",
+            Some(&member),
+            json!({ "message_id": asked }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(suggested.state, DraftState::PendingReview);
+    assert_eq!(suggested.rule, "suggested");
+    assert!(
+        !suggested.text.contains("{{first_name}}"),
+        "{}",
+        suggested.text
+    );
+    let after = h
+        .query(
+            "SELECT VALUE id FROM message WHERE thread = type::record('thread', $t);",
+            json!({ "t": thread }),
+        )
+        .await
+        .len();
+    assert_eq!(before, after, "a suggestion sends nothing");
+    // Only creator messages of the caller's workspace can be answered this way.
+    let hidden: Result<DraftView, AppError> = h
+        .call(
+            "suggest_reply",
+            Some(&other),
+            json!({ "message_id": asked }),
+        )
+        .await;
+    assert_eq!(hidden, Err(AppError::NotFound));
+}

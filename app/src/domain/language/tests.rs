@@ -65,6 +65,7 @@ fn workspace_entries_replace_defaults_by_key() {
         title: "Net 15".into(),
         category: "payment".into(),
         body: "Paid within 15 days.".into(),
+        campaign: None,
     };
     let extra = Snippet {
         key: "welcome".into(),

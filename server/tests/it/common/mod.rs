@@ -218,6 +218,8 @@ impl Harness {
                 | "approve_drafts"
                 | "reject_draft"
                 | "escalate_draft"
+                | "suggest_reply"
+                | "composer_language"
                 | "edit_draft"
                 | "mark_notifications_read"
                 | "audit_log"

@@ -61,6 +61,7 @@ pub fn PoliciesPane() -> impl IntoView {
                 }
                 let can_edit = s.can_edit;
                 let templates: Vec<(String, String)> = s.library.iter().map(|x| (x.key.clone(), x.title.clone())).collect();
+                let names: Vec<(String, String)> = s.campaigns.iter().map(|c| (c.campaign_id.clone(), c.name.clone())).collect();
                 view! {
                     <div class="policy-campaigns" role="tablist" aria-label="Campaigns">
                         {s.campaigns.iter().map(|c| {
@@ -85,7 +86,7 @@ pub fn PoliciesPane() -> impl IntoView {
                         })
                     }}
                     <ReplyTimer escalate_after_hours=s.escalate_after_hours business_hours=s.business_hours can_edit saved=current/>
-                    <Library library=s.library.clone() can_edit saved=current/>
+                    <Library library=s.library.clone() campaigns=names can_edit saved=current/>
                 }
             })}
         </div>
@@ -179,9 +180,12 @@ fn PolicyEditor(
 #[component]
 fn Library(
     library: Vec<Snippet>,
+    /// The workspace's campaigns (id, name): an entry may be given its own wording in one.
+    campaigns: Vec<(String, String)>,
     can_edit: bool,
     saved: RwSignal<Option<PolicySettings>>,
 ) -> impl IntoView {
+    let campaigns = StoredValue::new(campaigns);
     let fields = MERGE_FIELDS
         .iter()
         .map(|(k, _)| format!("{{{{{k}}}}}"))
@@ -191,7 +195,8 @@ fn Library(
         <section class="policy-editor library" aria-label="Approved language">
             <h3>"Approved language"</h3>
             <p class="policy-help">{format!("Merge fields: {fields}")}</p>
-            {library.into_iter().map(|s| view! { <LibraryEntry s can_edit saved/> }).collect_view()}
+            <p class="policy-help">"An entry can have its own wording in one campaign (it replaces the workspace's there, in the composer and in automatic replies); each campaign's negotiation language and creator guidance are entries too."</p>
+            {library.into_iter().map(|s| view! { <LibraryEntry s campaigns can_edit saved/> }).collect_view()}
         </section>
     }
 }
@@ -199,9 +204,17 @@ fn Library(
 #[component]
 fn LibraryEntry(
     s: Snippet,
+    campaigns: StoredValue<Vec<(String, String)>>,
     can_edit: bool,
     saved: RwSignal<Option<PolicySettings>>,
 ) -> impl IntoView {
+    let owner = s.campaign.as_ref().map(|id| {
+        campaigns.with_value(|c| {
+            c.iter()
+                .find(|(cid, _)| cid == id)
+                .map_or_else(|| "a campaign".to_string(), |(_, n)| n.clone())
+        })
+    });
     let body = RwSignal::new(s.body.clone());
     let note = RwSignal::new(None::<Result<String, String>>);
     let save = Action::new(move |snip: &Snippet| save_language(snip.clone()));
@@ -209,13 +222,29 @@ fn LibraryEntry(
     let base = StoredValue::new(s.clone());
     view! {
         <div class="library-entry" data-key=s.key.clone()>
-            <p class="library-title"><strong>{s.title.clone()}</strong><span class="policy-kind">{s.category.clone()}" · "{s.key.clone()}</span></p>
+            <p class="library-title"><strong>{s.title.clone()}</strong><span class="policy-kind">{s.category.clone()}" · "{s.key.clone()}</span>
+                {owner.map(|n| view! { <span class="chip">{format!("Only in {n}")}</span> })}</p>
             <textarea rows="3" aria-label=format!("Wording: {}", s.title) disabled=!can_edit
                 prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             {can_edit.then(|| view! {
                 <div class="draft-actions">
                     <button type="button" class="btn btn-small" disabled=move || save.pending().get() || body.get() == base.get_value().body
                         on:click=move |_| { note.set(None); let mut x = base.get_value(); x.body = body.get_untracked(); save.dispatch(x); }>"Save wording"</button>
+                    {base.get_value().campaign.is_none().then(|| view! {
+                        <select aria-label="Own wording in a campaign" on:change=move |ev| {
+                            let id = event_target_value(&ev);
+                            if !id.is_empty() {
+                                note.set(None);
+                                let mut x = base.get_value();
+                                x.body = body.get_untracked();
+                                x.campaign = Some(id);
+                                save.dispatch(x);
+                            }
+                        }>
+                            <option value="">"Own wording in a campaign…"</option>
+                            {campaigns.get_value().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </select>
+                    })}
                     <SaveNote note=note/>
                 </div>
             })}

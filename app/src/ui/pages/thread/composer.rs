@@ -71,11 +71,21 @@ pub(super) fn Composer(
             .then(|| review.with_value(|r| r.iter().find(|n| n.channel == ch).cloned()))
             .flatten()
     });
+    let thread_id_tools = thread_id.clone();
+    // A merge field left unfilled (`{{address}}`) blocks sending until a person fills it.
+    let unfilled = Memo::new(move |_| {
+        (kind.get() == ComposeKind::Reply)
+            .then(|| crate::domain::language::unfilled(&text.get()))
+            .flatten()
+    });
     let submit = {
         let thread_id = thread_id.clone();
         move || {
             let body = text.get_untracked();
-            if !body.trim().is_empty() && !send.pending().get_untracked() {
+            if !body.trim().is_empty()
+                && !send.pending().get_untracked()
+                && unfilled.get_untracked().is_none()
+            {
                 send.dispatch((
                     thread_id.clone(),
                     kind.get_untracked(),
@@ -115,11 +125,17 @@ pub(super) fn Composer(
                     }}
                 </span>
             </div>
+            {move || (kind.get() == ComposeKind::Reply).then(|| view! {
+                <div class="composer-tools"><super::language_picker::LanguagePicker thread_id=thread_id_tools.clone() text/></div>
+            })}
             <textarea name="text" rows="3" aria-label="Message"
                 placeholder=move || match kind.get() { ComposeKind::Reply => "Write a reply…", ComposeKind::Note => "Write a note for your team…" }
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
                 on:keydown=on_keydown></textarea>
+            {move || unfilled.get().map(|f| view! {
+                <p class="composer-unfilled" role="note" data-testid="unfilled-notice">{format!("Fill {{{{{f}}}}} before sending.")}</p>
+            })}
             {move || held.get().map(|n| view! {
                 <p class="composer-review" role="note" data-testid="review-notice">{n.notice()}". It will be submitted for review, not sent."</p>
             })}
@@ -132,7 +148,7 @@ pub(super) fn Composer(
                     _ => None,
                 }}
                 <span class="hint">"Ctrl+Enter to send"</span>
-                <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || text.get().trim().is_empty()>
+                <button type="submit" class="btn btn-primary" disabled=move || send.pending().get() || text.get().trim().is_empty() || unfilled.get().is_some()>
                     {move || match (send.pending().get(), kind.get()) {
                         (true, _) => "Sending…",
                         (false, ComposeKind::Reply) if held.get().is_some() => "Submit for review",

@@ -4,6 +4,7 @@ pub mod campaign_context;
 mod composer;
 pub mod context_panel;
 pub mod intent_chips;
+mod language_picker;
 mod timeline;
 
 use composer::{Composer, Draft};

@@ -124,10 +124,10 @@ pub(super) fn Composer(
                         ComposeKind::Note => view! { "Only your team sees notes" }.into_any(),
                     }}
                 </span>
+                {move || (kind.get() == ComposeKind::Reply).then(|| view! {
+                    <super::language_picker::LanguagePicker thread_id=thread_id_tools.clone() text/>
+                })}
             </div>
-            {move || (kind.get() == ComposeKind::Reply).then(|| view! {
-                <div class="composer-tools"><super::language_picker::LanguagePicker thread_id=thread_id_tools.clone() text/></div>
-            })}
             <textarea name="text" rows="3" aria-label="Message"
                 placeholder=move || match kind.get() { ComposeKind::Reply => "Write a reply…", ComposeKind::Note => "Write a note for your team…" }
                 prop:value=move || text.get()

@@ -66,6 +66,48 @@ pub async fn post_message(
         .await
 }
 
+/// Approves the content of a creator's message, or asks for changes with feedback sent to the
+/// creator as a reply (governed like any reply: it may be submitted for review). Writers only.
+#[server(endpoint = "decide_content", input = Json)]
+pub async fn decide_content(
+    thread_id: String,
+    message_id: String,
+    decision: crate::domain::content::ContentDecision,
+    #[server(default)] feedback: String,
+    #[server(default)] channel: Option<Channel>,
+) -> Result<Option<ComposeOutcome>, AppError> {
+    check_id(&thread_id)?;
+    check_id(&message_id)?;
+    let feedback = if decision == crate::domain::content::ContentDecision::RequestChanges {
+        let text = crate::domain::text::clean_body(&feedback).map_err(AppError::Invalid)?;
+        if let Some(field) = crate::domain::language::unfilled(&text) {
+            return Err(AppError::Invalid(format!(
+                "fill {{{{{field}}}}} before sending"
+            )));
+        }
+        text
+    } else {
+        String::new()
+    };
+    if channel == Some(Channel::Note) {
+        return Err(AppError::Invalid(
+            "feedback goes to the creator, not into a note".into(),
+        ));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .decide_content(
+            &caller,
+            &thread_id,
+            &message_id,
+            decision,
+            &feedback,
+            channel,
+        )
+        .await
+}
+
 /// Tries a message that failed to send once more (writers only).
 #[server(endpoint = "retry_message")]
 pub async fn retry_message(message_id: String) -> Result<(), AppError> {
@@ -201,6 +243,15 @@ pub trait ThreadApi: Send + Sync {
     ) -> Result<ComposeOutcome, AppError>;
     /// Queues a failed outbound message for another attempt.
     async fn retry_message(&self, caller: &Caller, message_id: &str) -> Result<(), AppError>;
+    async fn decide_content(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        message_id: &str,
+        decision: crate::domain::content::ContentDecision,
+        feedback: &str,
+        channel: Option<Channel>,
+    ) -> Result<Option<ComposeOutcome>, AppError>;
     async fn set_stage(
         &self,
         caller: &Caller,

@@ -28,6 +28,7 @@ pub mod automation;
 pub mod bulk;
 pub mod campaign;
 pub mod classify;
+pub mod content;
 pub mod creators;
 pub mod csv;
 pub mod delivery;

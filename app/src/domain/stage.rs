@@ -32,7 +32,10 @@ impl std::fmt::Display for StageMoveError {
 }
 
 fn funnel_index(stage: Stage) -> Option<usize> {
-    Stage::ALL[..10].iter().position(|s| *s == stage)
+    // Every stage but Declined (the last), in funnel order.
+    Stage::ALL[..Stage::ALL.len() - 1]
+        .iter()
+        .position(|s| *s == stage)
 }
 
 /// Whether `from → to` is a move the funnel allows, and that a decline carries its reason.
@@ -91,6 +94,7 @@ pub fn default_next_action(stage: Stage) -> &'static str {
         Stage::InfoCollected => "Ship the product",
         Stage::ProductShipped => "Wait for the draft",
         Stage::ContentDelivered => "Review the draft",
+        Stage::ContentApproved => "Wait for the post",
         Stage::Posted => "Pay the invoice",
         Stage::Completed | Stage::Declined => "",
     }
@@ -139,7 +143,19 @@ mod tests {
             (ContentDelivered, Posted, None, ok),
             (Posted, Completed, None, ok),
             (Accepted, Negotiating, None, ok),
-            (Posted, ContentDelivered, None, ok),
+            (ContentDelivered, ContentApproved, None, ok),
+            (ContentApproved, Posted, None, ok),
+            (Posted, ContentApproved, None, ok),
+            (ContentApproved, ContentDelivered, None, ok),
+            (
+                Posted,
+                ContentDelivered,
+                None,
+                Err(StageMoveError::NotAllowed {
+                    from: Posted,
+                    to: ContentDelivered,
+                }),
+            ),
             (
                 Accepted,
                 Contacted,

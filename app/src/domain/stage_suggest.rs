@@ -34,13 +34,15 @@ pub fn suggest(stage: Stage, c: &Classification) -> Option<Suggestion> {
         );
     }
     let candidates = [
+        // After the team approved the content, the next link the creator sends is the post.
         (
-            c.has(Intent::ContentSubmitted) && stage == Stage::ContentDelivered,
+            c.has(Intent::ContentSubmitted) && stage == Stage::ContentApproved,
             Stage::Posted,
             "the post is live",
         ),
+        // A revised draft while the team reviews the first keeps it in review.
         (
-            c.has(Intent::ContentSubmitted),
+            c.has(Intent::ContentSubmitted) && stage != Stage::ContentDelivered,
             Stage::ContentDelivered,
             "content handed in",
         ),
@@ -95,10 +97,17 @@ mod tests {
                 "here's the draft https://drive.google.com/file/d/1",
                 Some((ContentDelivered, None)),
             ),
+            // Once the team approved the content, the next link is the post going live…
             (
-                ContentDelivered,
+                ContentApproved,
                 "it's live! https://www.instagram.com/p/C9/",
                 Some((Posted, None)),
+            ),
+            // …while a link during the review is a revised draft: it stays in review.
+            (
+                ContentDelivered,
+                "here's v2 with the changes: https://drive.example.com/d/v2",
+                None,
             ),
             (InfoCollected, "I'm in!", None),
             (Completed, "no thanks", None),

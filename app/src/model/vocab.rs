@@ -54,13 +54,15 @@ pub enum Stage {
     InfoCollected,
     ProductShipped,
     ContentDelivered,
+    /// The team approved the content the creator handed in; the post comes next.
+    ContentApproved,
     Posted,
     Completed,
     Declined,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 11] = [
+    pub const ALL: [Stage; 12] = [
         Stage::Prospect,
         Stage::Contacted,
         Stage::Replied,
@@ -69,6 +71,7 @@ impl Stage {
         Stage::InfoCollected,
         Stage::ProductShipped,
         Stage::ContentDelivered,
+        Stage::ContentApproved,
         Stage::Posted,
         Stage::Completed,
         Stage::Declined,
@@ -83,6 +86,7 @@ impl Stage {
             Stage::InfoCollected => "info_collected",
             Stage::ProductShipped => "product_shipped",
             Stage::ContentDelivered => "content_delivered",
+            Stage::ContentApproved => "content_approved",
             Stage::Posted => "posted",
             Stage::Completed => "completed",
             Stage::Declined => "declined",
@@ -98,6 +102,7 @@ impl Stage {
             Stage::InfoCollected => "Info collected",
             Stage::ProductShipped => "Product shipped",
             Stage::ContentDelivered => "Content delivered",
+            Stage::ContentApproved => "Content approved",
             Stage::Posted => "Posted",
             Stage::Completed => "Completed",
             Stage::Declined => "Declined",

@@ -40,6 +40,7 @@ impl ThreadApi for AppState {
             kind,
             text,
             channel,
+            also: None,
         };
         let outcome =
             thread_write::post_message(&self.db, caller, thread_id, compose, &domain, now)
@@ -61,6 +62,35 @@ impl ThreadApi for AppState {
                 now,
             )
             .await;
+        }
+        Ok(outcome)
+    }
+
+    async fn decide_content(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        message_id: &str,
+        decision: app::domain::content::ContentDecision,
+        feedback: &str,
+        channel: Option<Channel>,
+    ) -> Result<Option<ComposeOutcome>, AppError> {
+        let d = crate::store::content_review::Decision {
+            thread_id,
+            message_id,
+            decision,
+            feedback,
+            channel,
+        };
+        let domain = self.config.email_domain();
+        let outcome =
+            crate::store::content_review::decide(&self.db, caller, d, &domain, self.clock.now_ms())
+                .await
+                .map_err(write_error)?;
+        if let Some(ComposeOutcome::Sent(m)) = &outcome {
+            if m.status == DeliveryStatus::Queued {
+                self.outbound.ring();
+            }
         }
         Ok(outcome)
     }

@@ -80,6 +80,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "approved language per campaign",
         sql: include_str!("schema_v14.surql"),
     },
+    Migration {
+        version: 15,
+        name: "content approved as a stage",
+        sql: include_str!("schema_v15.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

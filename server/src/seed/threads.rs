@@ -70,6 +70,7 @@ fn steps_for(stage: Stage) -> usize {
         Stage::InfoCollected => 8,
         Stage::ProductShipped => 9,
         Stage::ContentDelivered => 11,
+        Stage::ContentApproved => 12,
         Stage::Posted => 13,
         Stage::Completed => 15,
     }

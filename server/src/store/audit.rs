@@ -6,6 +6,7 @@
 pub const AUDIT_STATEMENT: &str = "CREATE audit_event SET workspace = type::record('workspace', $ws), at = $now, \
 actor_kind = $actor_kind, actor_id = $actor_id, action = $audit_action, subject = $audit_subject, detail = $audit_detail;";
 
+#[derive(Clone)]
 pub struct AuditEntry<'a> {
     pub actor_kind: &'a str,
     pub actor_id: Option<&'a str>,

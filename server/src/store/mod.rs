@@ -27,6 +27,7 @@ pub mod audit_read;
 pub mod automation;
 pub mod bulk;
 pub mod campaigns;
+pub mod content_review;
 pub mod creator_list;
 pub mod creators;
 pub mod delivery_reports;

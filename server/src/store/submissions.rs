@@ -20,6 +20,8 @@ pub struct Submission<'a> {
     pub text: &'a str,
     pub channel: Channel,
     pub needs: &'a NeedsReview,
+    /// A decision the reply carries out, audited with the submission.
+    pub also: Option<AuditEntry<'a>>,
 }
 
 /// Keeps `s` as a draft submitted for review by `s.needs.role`, assigned to a teammate who has
@@ -69,13 +71,14 @@ pub async fn submit(
         reason: &reason,
         author: Some((caller.user_id.clone(), author_name.clone())),
     };
-    let audits = [AuditEntry {
+    let mut audits = vec![AuditEntry {
         actor_kind: "user",
         actor_id: Some(&caller.user_id),
         action: "draft.submitted",
         subject: format!("draft:{id}"),
         detail: json!({ "thread": thread.id, "channel": s.channel, "role": s.needs.role, "topics": topics }),
     }];
+    audits.extend(s.also.clone());
     let notify: Vec<serde_json::Value> = reviewer
         .iter()
         .filter(|r| r.0 != caller.user_id)

@@ -503,3 +503,119 @@ async fn approved_language_is_filled_for_the_creator_and_a_suggestion_is_only_a_
         .await;
     assert_eq!(hidden, Err(AppError::NotFound));
 }
+
+#[tokio::test]
+async fn content_is_approved_or_sent_back_with_feedback_and_the_post_moves_it_on() {
+    let h = Harness::with_sizes(16, 2).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let (thread, token) = thread_in(&h, "gifting").await;
+    h.query(
+        "UPDATE type::record('thread', $t).enrollment SET stage = 'product_shipped';
+         UPDATE type::record('thread', $t) SET stage = 'product_shipped';",
+        json!({ "t": thread }),
+    )
+    .await;
+    let stage = || async {
+        let d: ThreadDetail = h
+            .call("get_thread", Some(&owner), json!({ "thread_id": thread }))
+            .await
+            .unwrap();
+        d.summary.stage
+    };
+    let latest = || async {
+        h.value(
+            "SELECT VALUE record::id(id) FROM message WHERE thread = type::record('thread', $t) AND direction = 'inbound'
+                 ORDER BY at DESC LIMIT 1;",
+            json!({ "t": thread }),
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_string()
+    };
+    creator_says(
+        &h,
+        &token,
+        "Here's my draft for review: https://drive.example.com/d/draft-v1",
+    )
+    .await;
+    assert_eq!(stage().await, app::model::Stage::ContentDelivered);
+    let draft_msg = latest().await;
+
+    // Asking for changes sends the feedback to the creator and keeps the content in review.
+    let feedback = "Love it! Could you show the texture close up in the first seconds?";
+    let back: Option<ComposeOutcome> = h
+        .call(
+            "decide_content",
+            Some(&owner),
+            json!({ "thread_id": thread, "message_id": draft_msg, "decision": "request_changes",
+                    "feedback": feedback, "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(back, Some(ComposeOutcome::Sent(_))), "{back:?}");
+    assert_eq!(sent_with(&h, &thread, feedback).await, 1);
+    assert_eq!(stage().await, app::model::Stage::ContentDelivered);
+    let empty: Result<Option<ComposeOutcome>, AppError> = h
+        .call(
+            "decide_content",
+            Some(&owner),
+            json!({ "thread_id": thread, "message_id": draft_msg, "decision": "request_changes", "feedback": " " }),
+        )
+        .await;
+    assert!(matches!(empty, Err(AppError::Invalid(_))), "{empty:?}");
+
+    // The revised draft stays in review; approving it moves the enrollment on.
+    creator_says(
+        &h,
+        &token,
+        "Here's v2 with the close-up: https://drive.example.com/d/draft-v2",
+    )
+    .await;
+    assert_eq!(stage().await, app::model::Stage::ContentDelivered);
+    let v2 = latest().await;
+    let approved: Option<ComposeOutcome> = h
+        .call(
+            "decide_content",
+            Some(&owner),
+            json!({ "thread_id": thread, "message_id": v2, "decision": "approve" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(approved, None);
+    assert_eq!(stage().await, app::model::Stage::ContentApproved);
+    // Another workspace cannot decide on it.
+    let other = h.sign_in_as(&h.b, Role::Owner).await;
+    let hidden: Result<Option<ComposeOutcome>, AppError> = h
+        .call(
+            "decide_content",
+            Some(&other),
+            json!({ "thread_id": thread, "message_id": v2, "decision": "approve" }),
+        )
+        .await;
+    assert_eq!(hidden, Err(AppError::NotFound));
+
+    // The post going live moves it to Posted.
+    creator_says(&h, &token, "It's live! https://www.instagram.com/p/C9xyz/").await;
+    assert_eq!(stage().await, app::model::Stage::Posted);
+    let trail = h
+        .query(
+            "SELECT VALUE action FROM audit_event WHERE subject = $s;",
+            json!({ "s": format!("thread:{thread}") }),
+        )
+        .await;
+    for a in [
+        "content.changes_requested",
+        "content.approved",
+        "message.replied",
+    ] {
+        assert!(trail.contains(&json!(a)), "{a} missing from {trail:?}");
+    }
+    let moved = h
+        .query(
+            "SELECT VALUE detail.cause FROM audit_event WHERE action = 'enrollment.stage_changed' AND detail.to = 'content_approved';",
+            json!({}),
+        )
+        .await;
+    assert_eq!(moved, [json!("content_approved")]);
+}

@@ -49,6 +49,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "escalate_draft",
     "suggest_reply",
     "composer_language",
+    "decide_content",
     "edit_draft",
     "notifications",
     "mark_notifications_read",
@@ -135,6 +136,7 @@ const WRITES: &[&str] = &[
     "escalate_draft",
     "suggest_reply",
     "composer_language",
+    "decide_content",
     "edit_draft",
     "set_campaign_policy",
     "save_language",
@@ -208,6 +210,9 @@ fn args_for(name: &str, thread: &str) -> Value {
         "escalate_draft" => json!({ "draft_id": NO_ID, "comment": "owner's call" }),
         "suggest_reply" => json!({ "message_id": NO_ID }),
         "composer_language" => json!({ "thread_id": thread }),
+        "decide_content" => {
+            json!({ "thread_id": thread, "message_id": NO_ID, "decision": "approve" })
+        }
         "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
         "mark_notifications_read" => json!({ "thread_id": thread }),
         "audit_log" => json!({ "query": { "thread": thread } }),

@@ -33,6 +33,19 @@ pub struct Extra {
 }
 
 impl Extra {
+    /// An extra holding the audit entries given (in order; `None`s skipped).
+    pub fn audits(entries: &[Option<AuditEntry<'_>>]) -> Extra {
+        let entries: Vec<AuditEntry<'_>> = entries.iter().flatten().cloned().collect();
+        let mut extra = Extra {
+            after: crate::store::audit::AUDITS_STATEMENT.into(),
+            ..Default::default()
+        };
+        extra
+            .vars
+            .insert("audits".into(), crate::store::audit::audits_var(&entries));
+        extra
+    }
+
     /// An extra holding one audit entry.
     pub fn audit(entry: &AuditEntry<'_>) -> Extra {
         let mut extra = Extra {

@@ -32,6 +32,8 @@ pub struct Compose<'a> {
     pub text: &'a str,
     /// The reply channel asked for (`None`: the thread's default).
     pub channel: Option<Channel>,
+    /// A decision the reply carries out (feedback on content), audited with it.
+    pub also: Option<AuditEntry<'a>>,
 }
 
 /// Who an outgoing message is from.
@@ -117,6 +119,7 @@ pub async fn post_message(
         kind,
         text,
         channel,
+        also,
     } = compose;
     let (msg, action) = match kind {
         ComposeKind::Reply => (
@@ -164,7 +167,7 @@ pub async fn post_message(
         subject: format!("thread:{thread_id}"),
         detail: json!({ "message": msg.id, "channel": msg.channel }),
     };
-    let mut extra = Extra::audit(&audit);
+    let mut extra = Extra::audits(&[Some(audit), also.clone()]);
     if kind == ComposeKind::Reply {
         crate::store::drafts::cancel_open(
             &mut extra,
@@ -182,6 +185,7 @@ pub async fn post_message(
                 text: &msg.text,
                 channel: msg.channel,
                 needs: &needs,
+                also,
             };
             let draft =
                 crate::store::submissions::submit(db, caller, &thread, &facts, submission, now)

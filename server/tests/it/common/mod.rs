@@ -220,6 +220,7 @@ impl Harness {
                 | "escalate_draft"
                 | "suggest_reply"
                 | "composer_language"
+                | "decide_content"
                 | "edit_draft"
                 | "mark_notifications_read"
                 | "audit_log"

@@ -2,6 +2,7 @@
 
 pub mod campaign_context;
 mod composer;
+mod content_card;
 pub mod context_panel;
 pub mod intent_chips;
 mod language_picker;

@@ -130,6 +130,11 @@ pub(super) fn Entry(
             <p class="entry-body">{m.text.clone()}</p>
             {m.classification.clone().map(|c| view! { <IntentChips text=m.text.clone() classification=c/> })}
             {m.decision.clone().map(|d| view! { <DecisionNote d thread_id=thread_id.clone() stage/> })}
+            {(can_write
+                && !stage.is_closed()
+                && !matches!(stage, crate::model::Stage::Posted)
+                && m.classification.as_ref().is_some_and(|c| c.has(crate::domain::classify::Intent::ContentSubmitted)))
+                .then(|| view! { <super::content_card::ContentCard thread_id=thread_id.clone() message_id=message_id.clone() stage/> })}
             {(can_write && m.direction == Direction::Inbound && m.sender_kind == crate::model::SenderKind::Creator)
                 .then(|| view! { <super::language_picker::SuggestReply message_id=message_id.clone()/> })}
             {m.quoted_trimmed.unwrap_or(false).then(|| view! { <p class="entry-quoted">"Quoted history hidden"</p> })}

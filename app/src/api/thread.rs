@@ -108,6 +108,30 @@ pub async fn decide_content(
         .await
 }
 
+/// Cancels a scheduled follow-up by hand (writers): it is not sent; the stage's next one may be.
+#[server(endpoint = "cancel_followup", input = Json)]
+pub async fn cancel_followup(followup_id: String) -> Result<(), AppError> {
+    check_id(&followup_id)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.cancel_followup(&caller, &followup_id).await
+}
+
+/// Escalates a thread by hand (writers): its owners and managers are notified with the note.
+#[server(endpoint = "escalate_thread", input = Json)]
+pub async fn escalate_thread(thread_id: String, note: String) -> Result<(), AppError> {
+    check_id(&thread_id)?;
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > 500 {
+        return Err(AppError::Invalid(
+            "say why it needs a manager (up to 500 characters)".into(),
+        ));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend.escalate_thread(&caller, &thread_id, note).await
+}
+
 /// Tries a message that failed to send once more (writers only).
 #[server(endpoint = "retry_message")]
 pub async fn retry_message(message_id: String) -> Result<(), AppError> {
@@ -243,6 +267,13 @@ pub trait ThreadApi: Send + Sync {
     ) -> Result<ComposeOutcome, AppError>;
     /// Queues a failed outbound message for another attempt.
     async fn retry_message(&self, caller: &Caller, message_id: &str) -> Result<(), AppError>;
+    async fn cancel_followup(&self, caller: &Caller, followup_id: &str) -> Result<(), AppError>;
+    async fn escalate_thread(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        note: &str,
+    ) -> Result<(), AppError>;
     async fn decide_content(
         &self,
         caller: &Caller,

@@ -227,6 +227,7 @@ pub fn cancel_label(reason: &str) -> &'static str {
         Cancel::CampaignClosed,
         Cancel::OptedOut,
         Cancel::NotNeeded,
+        Cancel::ByHand,
     ]
     .into_iter()
     .find(|c| c.as_str() == reason)
@@ -273,6 +274,8 @@ pub enum Cancel {
     CampaignClosed,
     OptedOut,
     NotNeeded,
+    /// A teammate canceled it (the stage's next follow-up may still come).
+    ByHand,
 }
 
 impl Cancel {
@@ -283,6 +286,7 @@ impl Cancel {
             Cancel::CampaignClosed => "campaign_closed",
             Cancel::OptedOut => "opted_out",
             Cancel::NotNeeded => "not_needed",
+            Cancel::ByHand => "by_hand",
         }
     }
     pub fn label(self) -> &'static str {
@@ -292,6 +296,7 @@ impl Cancel {
             Cancel::CampaignClosed => "the campaign closed",
             Cancel::OptedOut => "the creator opted out",
             Cancel::NotNeeded => "it is no longer needed",
+            Cancel::ByHand => "a teammate canceled it",
         }
     }
 }

@@ -66,6 +66,36 @@ impl ThreadApi for AppState {
         Ok(outcome)
     }
 
+    async fn cancel_followup(&self, caller: &Caller, followup_id: &str) -> Result<(), AppError> {
+        let found = crate::store::followups::cancel_by_hand(
+            &self.db,
+            caller,
+            followup_id,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+        found.then_some(()).ok_or(AppError::NotFound)
+    }
+
+    async fn escalate_thread(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let found = crate::store::escalations::by_hand(
+            &self.db,
+            caller,
+            thread_id,
+            note,
+            self.clock.now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+        found.then_some(()).ok_or(AppError::NotFound)
+    }
+
     async fn decide_content(
         &self,
         caller: &Caller,

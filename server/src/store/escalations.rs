@@ -105,3 +105,54 @@ async fn escalate(
         Err(e) => Err(e),
     }
 }
+
+/// A teammate escalates a thread they may see by hand: the workspace's owners and managers (but
+/// them) are notified with their note, audited in the same transaction. `false`: not found.
+pub async fn by_hand(
+    db: &Db,
+    caller: &app::api::backend::Caller,
+    thread_id: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let Some(row) = super::threads::find(db, caller, thread_id).await? else {
+        return Ok(false);
+    };
+    let t = row.summary;
+    let by = super::thread_write::user_name(db, &caller.user_id).await?;
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(user) FROM membership WHERE workspace = type::record('workspace', $ws)
+             AND role IN ['owner', 'manager'] AND deactivated_at = NONE AND user != type::record('user', $me);",
+        json!({ "ws": caller.workspace_id, "me": caller.user_id }),
+    )
+    .await?;
+    let managers: Vec<String> = resp.take(0)?;
+    let text = format!(
+        "{by} escalated {} ({}): {note}",
+        t.creator_name, t.campaign_name
+    );
+    let notify: Vec<Value> = managers
+        .iter()
+        .map(|m| notice(m, "escalation", &t.id, &text, &by))
+        .collect();
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(caller.workspace_id));
+    vars.insert("now".into(), json!(now));
+    vars.insert("notify".into(), Value::Array(notify));
+    super::audit::AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "thread.escalated",
+        subject: format!("thread:{}", t.id),
+        detail: json!({ "note": note, "notified": managers.len(), "by_hand": true }),
+    }
+    .bind(&mut vars);
+    exec_transaction(
+        db,
+        &format!("BEGIN TRANSACTION; {NOTIFY_STATEMENT} {AUDIT_STATEMENT} COMMIT TRANSACTION;"),
+        Value::Object(vars),
+    )
+    .await?;
+    Ok(true)
+}

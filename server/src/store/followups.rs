@@ -145,6 +145,67 @@ pub async fn replan(
     Ok(())
 }
 
+/// A teammate cancels a scheduled follow-up of a thread they may see: it will not be sent, and it
+/// counts as its step (the stage's next follow-up, if any, is planned after it), audited in the
+/// same transaction. `false`: no such scheduled follow-up.
+pub async fn cancel_by_hand(
+    db: &Db,
+    caller: &app::api::backend::Caller,
+    followup_id: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(thread) FROM type::record('followup', $fid)
+             WHERE state = 'scheduled' AND workspace = type::record('workspace', $ws);",
+        json!({ "fid": followup_id, "ws": caller.workspace_id }),
+    )
+    .await?;
+    let Some(thread): Option<String> = first(&mut resp, 0)? else {
+        return Ok(false);
+    };
+    // The caller's scope decides whether they may see (and so change) the thread.
+    if super::threads::find(db, caller, &thread).await?.is_none() {
+        return Ok(false);
+    }
+    let mut vars = serde_json::Map::new();
+    vars.insert("ws".into(), json!(caller.workspace_id));
+    vars.insert("fid".into(), json!(followup_id));
+    super::audit::AuditEntry {
+        actor_kind: "user",
+        actor_id: Some(&caller.user_id),
+        action: "followup.canceled",
+        subject: format!("thread:{thread}"),
+        detail: json!({ "followup": followup_id, "reason": Cancel::ByHand.as_str() }),
+    }
+    .bind(&mut vars);
+    vars.insert("tid".into(), json!(thread));
+    vars.insert("now".into(), json!(now));
+    vars.insert("reason".into(), json!(Cancel::ByHand.as_str()));
+    let done = exec_transaction(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
+             LET $gone = (UPDATE type::record('followup', $fid) SET state = 'canceled', cancel_reason = $reason, updated_at = $now
+                 WHERE state = 'scheduled' RETURN VALUE id);
+             IF array::len($gone) = 0 {{ THROW 'already fired'; }};
+             UPDATE (SELECT VALUE enrollment FROM ONLY type::record('thread', $tid)) SET followups_fired += 1;
+             {}
+             COMMIT TRANSACTION;",
+            super::audit::AUDIT_STATEMENT
+        ),
+        serde_json::Value::Object(vars),
+    )
+    .await;
+    match done {
+        Ok(_) => {}
+        Err(e) if e.to_string().contains("already fired") => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    replan_after(db, &caller.workspace_id, &thread, Cancel::ByHand, now).await;
+    Ok(true)
+}
+
 /// Plans after a change, logging (not failing) when planning fails: the change itself is done.
 pub async fn replan_after(db: &Db, ws: &str, thread_id: &str, why: Cancel, now: i64) {
     if let Err(e) = replan(db, ws, thread_id, why, now).await {

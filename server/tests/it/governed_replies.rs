@@ -619,3 +619,86 @@ async fn content_is_approved_or_sent_back_with_feedback_and_the_post_moves_it_on
         .await;
     assert_eq!(moved, [json!("content_approved")]);
 }
+
+#[tokio::test]
+async fn a_follow_up_is_canceled_by_hand_and_a_thread_escalated_by_hand() {
+    let h = Harness::with_sizes(16, 2).await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let (thread, _) = thread_in(&h, "gifting").await;
+    // Our outreach (an owner's: nothing holds it) plans follow-up 1 (the thread is at Contacted).
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    h.clock.advance(1_000);
+    let sent = reply(&h, &owner, &thread, "Hi! Any interest in our winter kit?").await;
+    assert!(matches!(sent, ComposeOutcome::Sent(_)), "{sent:?}");
+    let scheduled = || async {
+        let d: ThreadDetail = h
+            .call("get_thread", Some(&member), json!({ "thread_id": thread }))
+            .await
+            .unwrap();
+        d.followups
+            .into_iter()
+            .filter(|f| f.state == "scheduled")
+            .collect::<Vec<_>>()
+    };
+    let first = scheduled().await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    let _: () = h
+        .call(
+            "cancel_followup",
+            Some(&member),
+            json!({ "followup_id": first[0].id }),
+        )
+        .await
+        .unwrap();
+    // It is canceled by hand; the stage's next follow-up takes its place.
+    let next = scheduled().await;
+    assert_eq!(next.len(), 1, "{next:?}");
+    assert_ne!(next[0].id, first[0].id);
+    assert_ne!(next[0].rule, first[0].rule);
+    let again: Result<(), AppError> = h
+        .call(
+            "cancel_followup",
+            Some(&member),
+            json!({ "followup_id": first[0].id }),
+        )
+        .await;
+    assert_eq!(again, Err(AppError::NotFound));
+    let other = h.sign_in_as(&h.b, Role::Owner).await;
+    let foreign: Result<(), AppError> = h
+        .call(
+            "cancel_followup",
+            Some(&other),
+            json!({ "followup_id": next[0].id }),
+        )
+        .await;
+    assert_eq!(foreign, Err(AppError::NotFound));
+
+    // Escalating by hand notifies the owners and managers, with the note, and is audited.
+    let _: () = h
+        .call(
+            "escalate_thread",
+            Some(&member),
+            json!({ "thread_id": thread, "note": "They asked about a paid upgrade." }),
+        )
+        .await
+        .unwrap();
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let notes: Vec<app::model::NotificationView> = h
+        .call("notifications", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.text.contains("They asked about a paid upgrade.")),
+        "{notes:?}"
+    );
+    let trail = h
+        .query(
+            "SELECT VALUE action FROM audit_event WHERE subject = $s;",
+            json!({ "s": format!("thread:{thread}") }),
+        )
+        .await;
+    assert!(trail.contains(&json!("thread.escalated")), "{trail:?}");
+    assert!(trail.contains(&json!("followup.canceled")), "{trail:?}");
+}

@@ -50,6 +50,8 @@ const ALL_FUNCTIONS: &[&str] = &[
     "suggest_reply",
     "composer_language",
     "decide_content",
+    "cancel_followup",
+    "escalate_thread",
     "edit_draft",
     "notifications",
     "mark_notifications_read",
@@ -137,6 +139,8 @@ const WRITES: &[&str] = &[
     "suggest_reply",
     "composer_language",
     "decide_content",
+    "cancel_followup",
+    "escalate_thread",
     "edit_draft",
     "set_campaign_policy",
     "save_language",
@@ -213,6 +217,8 @@ fn args_for(name: &str, thread: &str) -> Value {
         "decide_content" => {
             json!({ "thread_id": thread, "message_id": NO_ID, "decision": "approve" })
         }
+        "cancel_followup" => json!({ "followup_id": NO_ID }),
+        "escalate_thread" => json!({ "thread_id": thread, "note": "have a look" }),
         "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
         "mark_notifications_read" => json!({ "thread_id": thread }),
         "audit_log" => json!({ "query": { "thread": thread } }),

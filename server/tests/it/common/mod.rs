@@ -221,6 +221,8 @@ impl Harness {
                 | "suggest_reply"
                 | "composer_language"
                 | "decide_content"
+                | "cancel_followup"
+                | "escalate_thread"
                 | "edit_draft"
                 | "mark_notifications_read"
                 | "audit_log"

@@ -6,6 +6,7 @@ mod content_card;
 pub mod context_panel;
 pub mod intent_chips;
 mod language_picker;
+mod thread_actions;
 mod timeline;
 
 use composer::{Composer, Draft};
@@ -157,12 +158,7 @@ fn ThreadScreen(
                     </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>
                 </ol>
-                {
-                    d.followups.first().cloned().map(|f| {
-                        let text = followup_line(&f);
-                        view! { <p class="followup-line" data-testid="followup" data-state=f.state.clone()>{text}</p> }
-                    })
-                }
+                <thread_actions::ThreadActions thread_id=s.id.clone() followup=d.followups.first().cloned()/>
                 {
                     let pending: Vec<_> = d.drafts.iter().filter(|x| x.state.is_open()).cloned().collect();
                     let done = Callback::new(move |_| ctx.thread_refresh.update(|n| *n += 1));
@@ -237,7 +233,7 @@ fn follow_live(s: &ThreadSummary, messages: RwSignal<Vec<MessageView>>) {
 }
 
 /// The thread's latest follow-up, in words.
-fn followup_line(f: &crate::model::FollowupView) -> String {
+pub(super) fn followup_line(f: &crate::model::FollowupView) -> String {
     use crate::domain::followup::{cancel_label, describe};
     match f.state.as_str() {
         "scheduled" => format!(

@@ -29,6 +29,8 @@ pub enum Anchor {
     StageEntered,
     /// Days *before* the campaign's posting deadline.
     BeforePostBy,
+    /// Days *after* the campaign's posting deadline.
+    AfterPostBy,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +42,14 @@ pub struct FollowupRule {
     pub days: u32,
     pub anchor: Anchor,
     pub action: FollowupAction,
+    /// Whether a campaign follows it without turning it on (rules added later start off, so a
+    /// running campaign does not suddenly message its creators).
+    #[serde(default = "yes")]
+    pub on_by_default: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn rule(
@@ -57,6 +67,15 @@ fn rule(
         days,
         anchor,
         action,
+        on_by_default: true,
+    }
+}
+
+/// A rule teams turn on per campaign.
+fn opt_in(r: FollowupRule) -> FollowupRule {
+    FollowupRule {
+        on_by_default: false,
+        ..r
     }
 }
 
@@ -118,6 +137,30 @@ pub fn defaults() -> Vec<FollowupRule> {
             StageEntered,
             FollowupAction::Escalate,
         ),
+        opt_in(rule(
+            "rate_confirmation",
+            Stage::Negotiating,
+            1,
+            3,
+            LastOutbound,
+            nudge("rate_confirmation"),
+        )),
+        opt_in(rule(
+            "posting_overdue",
+            Stage::ContentApproved,
+            1,
+            1,
+            AfterPostBy,
+            nudge("posting_overdue"),
+        )),
+        opt_in(rule(
+            "wrap_up",
+            Stage::Completed,
+            1,
+            1,
+            StageEntered,
+            nudge("wrap_up"),
+        )),
     ]
 }
 
@@ -131,6 +174,9 @@ pub fn describe(key: &str) -> &'static str {
         "shipping_info" => "reminder: accepted but no shipping address",
         "posting_deadline" => "reminder: before the posting deadline",
         "content_review" => "escalation: content waiting for approval",
+        "rate_confirmation" => "follow-up: interested but the rate is not confirmed",
+        "posting_overdue" => "reminder: content approved but not posted by the posting date",
+        "wrap_up" => "wrap-up: the campaign is complete",
         _ => "follow-up",
     }
 }
@@ -163,7 +209,7 @@ pub fn settings(own: &[RuleSetting]) -> Vec<RuleSetting> {
                         _ => None,
                     },
                     key: r.key,
-                    enabled: true,
+                    enabled: r.on_by_default,
                     days: r.days,
                 })
         })
@@ -307,7 +353,7 @@ fn blocked(s: &Situation) -> Option<Cancel> {
         Some(Cancel::CampaignClosed)
     } else if s.opted_out {
         Some(Cancel::OptedOut)
-    } else if s.stage.is_closed() || s.stale {
+    } else if s.stage == Stage::Declined || s.stale {
         Some(Cancel::NotNeeded)
     } else {
         None
@@ -321,18 +367,19 @@ fn due_at(r: &FollowupRule, s: &Situation) -> Option<i64> {
         Anchor::LastOutbound => s.last_outbound_at.map(|t| t + days),
         Anchor::StageEntered => Some(s.stage_at + days),
         Anchor::BeforePostBy => s.post_by.map(|t| t - days),
+        Anchor::AfterPostBy => s.post_by.map(|t| t + days),
     }
 }
 
 /// Whether the creator answered since the rule's anchor (a reply ends the wait).
 fn answered(r: &FollowupRule, s: &Situation) -> bool {
+    // Waiting for an answer to our message: any answer ends it (we owe the next reply).
     let since = match r.anchor {
         Anchor::LastOutbound => s.last_outbound_at,
-        Anchor::StageEntered => Some(s.stage_at),
-        Anchor::BeforePostBy => None,
+        Anchor::StageEntered | Anchor::BeforePostBy | Anchor::AfterPostBy => None,
     };
     match (since, s.last_inbound_at) {
-        (Some(a), Some(i)) => i > a && r.stage == Stage::Contacted,
+        (Some(a), Some(i)) => i > a,
         _ => false,
     }
 }

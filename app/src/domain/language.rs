@@ -115,6 +115,24 @@ pub fn defaults() -> Vec<Snippet> {
             "Hi {{first_name}}, a friendly reminder that {{campaign}} content is due to go live by {{post_by}}. Reply here if you need anything from us.\n\n{{sender}}",
         ),
         snippet(
+            "rate_confirmation",
+            "Rate confirmation nudge",
+            "payment",
+            "Hi {{first_name}}, just checking in on {{campaign}}: does {{compensation}} for {{deliverables}} work for you? Happy to answer any questions.\n\n{{sender}}",
+        ),
+        snippet(
+            "posting_overdue",
+            "Approved but not posted",
+            "content",
+            "Hi {{first_name}}, your {{campaign}} content is approved and was due to go live by {{post_by}}. Could you share the link once it is up, or tell us if anything is holding it?\n\n{{sender}}",
+        ),
+        snippet(
+            "wrap_up",
+            "Campaign wrap-up",
+            "outreach",
+            "Hi {{first_name}}, {{campaign}} is complete: thank you for working with {{brand}}! We loved what you made and hope to work together again.\n\n{{sender}}",
+        ),
+        snippet(
             "content_guidelines",
             "Content guidelines",
             "content",

@@ -416,3 +416,80 @@ async fn every_default_fires_at_its_time_and_an_opt_out_cancels() {
     );
     assert_eq!(automated(&d), before);
 }
+
+/// The follow-ups teams turn on: a rate not confirmed, approved content not posted by the posting
+/// date, and a wrap-up once the campaign is complete — each sent through the policy.
+#[tokio::test]
+async fn rules_a_campaign_turns_on_nudge_the_rate_a_late_post_and_wrap_up() {
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, _) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let campaign = detail(&h, &owner, &thread).await.summary.campaign_id;
+    // Off until a campaign turns them on.
+    let before = detail(&h, &owner, &thread).await;
+    assert!(before
+        .followups
+        .iter()
+        .all(|f| f.rule != "rate_confirmation"));
+    let on = |key: &str, days: u32| json!({ "key": key, "enabled": true, "days": days, "template": key });
+    let _: app::model::PolicySettings = h
+        .call(
+            "set_campaign_followups",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "rules": [on("rate_confirmation", 3), on("posting_overdue", 1), on("wrap_up", 1)] }),
+        )
+        .await
+        .unwrap();
+    let automated = |d: &ThreadDetail, part: &str| {
+        d.messages
+            .iter()
+            .filter(|m| m.sender_kind == SenderKind::Automation && m.text.contains(part))
+            .count()
+    };
+
+    // Negotiating, our offer unanswered for 3 days: a nudge about the rate.
+    set_stage(&h, &owner, &thread, "negotiating").await;
+    reply_in_app(&h, &owner, &thread, "Here is our offer for the campaign.").await;
+    let scheduled = |d: &ThreadDetail, rule: &str| {
+        d.followups
+            .iter()
+            .find(|f| f.rule == rule && f.state == "scheduled")
+            .map(|f| f.due_at)
+    };
+    assert!(scheduled(&detail(&h, &owner, &thread).await, "rate_confirmation").is_some());
+    h.clock.advance(3 * DAY + 60_000);
+    followups::run_once(&h.state, "w1").await.unwrap();
+    assert_eq!(
+        automated(&detail(&h, &owner, &thread).await, "just checking in on"),
+        1
+    );
+
+    // Content approved, the posting date passed a day ago: a reminder.
+    let post_by = h.clock.now_ms() + 2 * DAY;
+    h.query(
+        "UPDATE type::record('thread', $t).campaign SET post_by = $p;",
+        json!({ "t": thread, "p": post_by }),
+    )
+    .await;
+    set_stage(&h, &owner, &thread, "content_approved").await;
+    let planned = detail(&h, &owner, &thread).await;
+    assert_eq!(scheduled(&planned, "posting_overdue"), Some(post_by + DAY));
+    h.clock.advance(3 * DAY + 60_000);
+    followups::run_once(&h.state, "w1").await.unwrap();
+    assert_eq!(
+        automated(&detail(&h, &owner, &thread).await, "was due to go live"),
+        1
+    );
+
+    // Complete: a wrap-up a day later, once.
+    set_stage(&h, &owner, &thread, "completed").await;
+    h.clock.advance(DAY + 60_000);
+    followups::run_once(&h.state, "w1").await.unwrap();
+    h.clock.advance(5 * DAY);
+    followups::run_once(&h.state, "w1").await.unwrap();
+    assert_eq!(
+        automated(&detail(&h, &owner, &thread).await, "is complete: thank you"),
+        1
+    );
+}

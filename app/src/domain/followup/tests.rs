@@ -36,8 +36,20 @@ fn every_default_is_planned_at_its_time() {
             0,
             Some(("content_review", T0 + 2 * DAY)),
         ),
-        (Stage::Negotiating, 0, None),
-        (Stage::Completed, 0, None),
+        // The rules teams turn on: a rate not confirmed, approved content not posted on time,
+        // a wrap-up once the campaign is complete.
+        (
+            Stage::Negotiating,
+            0,
+            Some(("rate_confirmation", T0 + 3 * DAY)),
+        ),
+        (
+            Stage::ContentApproved,
+            0,
+            Some(("posting_overdue", T0 + 21 * DAY)),
+        ),
+        (Stage::Completed, 0, Some(("wrap_up", T0 + DAY))),
+        (Stage::Completed, 1, None),
         (Stage::Declined, 0, None),
     ];
     for (stage, fired, want) in cases {
@@ -112,8 +124,17 @@ fn setting(key: &str, enabled: bool, days: u32, template: Option<&str>) -> RuleS
 #[test]
 fn campaign_settings_change_the_rules() {
     // No settings: the defaults, every rule on.
-    assert_eq!(apply(&[]), defaults());
-    assert!(settings(&[]).iter().all(|s| s.enabled));
+    let on: Vec<FollowupRule> = defaults().into_iter().filter(|r| r.on_by_default).collect();
+    assert_eq!(apply(&[]), on);
+    // A rule added later starts off; a campaign turns it on.
+    assert!(!apply(&[]).iter().any(|r| r.key == "wrap_up"));
+    let wrap = apply(&[setting("wrap_up", true, 2, Some("wrap_up"))]);
+    let w = wrap.iter().find(|r| r.key == "wrap_up").expect("turned on");
+    assert_eq!((w.stage, w.step, w.days), (Stage::Completed, 1, 2));
+    assert!(settings(&[])
+        .iter()
+        .zip(defaults())
+        .all(|(s, r)| s.enabled == r.on_by_default));
     assert_eq!(settings(&[]).len(), defaults().len());
 
     // Follow-up 1 off: follow-up 2 is the first, after its own days.

@@ -124,6 +124,7 @@ pub fn BulkComposer() -> impl IntoView {
                         on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                 </label>
                 <MergeFieldButtons body/>
+                <LanguageInsert body/>
                 <fieldset class="bulk-when">
                     <label><input type="radio" name="when" prop:checked=move || !schedule.get() on:change=move |_| schedule.set(false)/>" Send now"</label>
                     <label><input type="radio" name="when" prop:checked=schedule on:change=move |_| schedule.set(true)/>" Schedule"</label>
@@ -219,6 +220,41 @@ fn MergeFieldButtons(body: RwSignal<String>) -> impl IntoView {
                 <button type="button" class="chip-btn" title=*what on:click=insert(f)>{format!("{{{{{f}}}}}")}</button>
             }).collect_view()}
         </div>
+    }
+}
+
+/// Approved language for a bulk message: the workspace's library with its merge fields kept, so
+/// each recipient's are filled (a field a recipient lacks skips them, with the reason, in the
+/// preview).
+#[component]
+fn LanguageInsert(body: RwSignal<String>) -> impl IntoView {
+    let library = LocalResource::new(crate::api::load_policy_settings);
+    view! {
+        <label class="language-insert">
+            <span>"Approved language"</span>
+            <select aria-label="Insert approved language" on:change=move |ev| {
+                let key = event_target_value(&ev);
+                let words = library.get().and_then(|r| r.ok()).and_then(|s| {
+                    s.library.into_iter().find(|x| x.key == key && x.campaign.is_none()).map(|x| x.body)
+                });
+                if let Some(w) = words {
+                    body.update(|b| {
+                        if b.trim().is_empty() || b.trim() == "Hi {{first_name}}," {
+                            *b = w;
+                        } else {
+                            b.push_str("\n\n");
+                            b.push_str(&w);
+                        }
+                    });
+                }
+            }>
+                <option value="">"Insert…"</option>
+                {move || library.get().and_then(|r| r.ok()).map(|s| s.library.into_iter()
+                    .filter(|x| x.campaign.is_none())
+                    .map(|x| view! { <option value=x.key.clone()>{format!("{} · {}", x.title, x.category)}</option> })
+                    .collect_view())}
+            </select>
+        </label>
     }
 }
 

@@ -2,7 +2,7 @@
 //! whether it is still due when its time comes. Pure: the store keeps them as durable jobs and the
 //! worker fires them through the response policy.
 
-use crate::model::Stage;
+use crate::model::{Channel, Stage};
 use serde::{Deserialize, Serialize};
 
 const DAY: i64 = 86_400_000;
@@ -11,8 +11,13 @@ const DAY: i64 = 86_400_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FollowupAction {
-    /// A message to the creator from this approved-language entry (through the policy).
-    Nudge { template: String },
+    /// A message to the creator from this approved-language entry (through the policy), on
+    /// `channel` when it is open to automation (else the reply rule's default).
+    Nudge {
+        template: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<Channel>,
+    },
     /// No answer after the nudges: the thread is marked stale.
     MarkStale,
     /// Tell the campaign's managers (an internal note and a notification).
@@ -82,6 +87,7 @@ fn opt_in(r: FollowupRule) -> FollowupRule {
 fn nudge(template: &str) -> FollowupAction {
     FollowupAction::Nudge {
         template: template.into(),
+        channel: None,
     }
 }
 
@@ -193,6 +199,24 @@ pub struct RuleSetting {
     pub days: u32,
     #[serde(default)]
     pub template: Option<String>,
+    /// A team's own rule (`custom_…` key): the stage it runs in — it nudges with `template`
+    /// after `days` without a reply from the creator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    /// A team's own rule: the channel it prefers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+}
+
+/// The key prefix of a team's own follow-up rules.
+pub const CUSTOM_PREFIX: &str = "custom_";
+/// The most rules of its own a campaign may add.
+pub const MAX_CUSTOM: usize = 10;
+
+impl RuleSetting {
+    pub fn is_custom(&self) -> bool {
+        self.key.starts_with(CUSTOM_PREFIX)
+    }
 }
 
 /// Every default rule as a campaign sets it (its own setting, else the default).
@@ -205,14 +229,17 @@ pub fn settings(own: &[RuleSetting]) -> Vec<RuleSetting> {
                 .cloned()
                 .unwrap_or(RuleSetting {
                     template: match &r.action {
-                        FollowupAction::Nudge { template } => Some(template.clone()),
+                        FollowupAction::Nudge { template, .. } => Some(template.clone()),
                         _ => None,
                     },
                     key: r.key,
                     enabled: r.on_by_default,
                     days: r.days,
+                    stage: None,
+                    channel: None,
                 })
         })
+        .chain(own.iter().filter(|o| o.is_custom()).cloned())
         .collect()
 }
 
@@ -230,11 +257,29 @@ pub fn apply(own: &[RuleSetting]) -> Vec<FollowupRule> {
             continue;
         }
         r.days = s.days;
-        if let (FollowupAction::Nudge { template }, Some(t)) = (&mut r.action, &s.template) {
+        if let (FollowupAction::Nudge { template, .. }, Some(t)) = (&mut r.action, &s.template) {
             *template = t.clone();
         }
         r.step = out.iter().filter(|o| o.stage == r.stage).count() as u8 + 1;
         out.push(r);
+    }
+    // The team's own rules come after the stage's defaults: a nudge after days without a reply.
+    for s in chosen.iter().filter(|s| s.is_custom() && s.enabled) {
+        let (Some(stage), Some(template)) = (s.stage, s.template.clone()) else {
+            continue;
+        };
+        out.push(FollowupRule {
+            key: s.key.clone(),
+            stage,
+            step: out.iter().filter(|o| o.stage == stage).count() as u8 + 1,
+            days: s.days,
+            anchor: Anchor::LastOutbound,
+            action: FollowupAction::Nudge {
+                template,
+                channel: s.channel,
+            },
+            on_by_default: true,
+        });
     }
     out
 }
@@ -243,13 +288,22 @@ pub fn apply(own: &[RuleSetting]) -> Vec<FollowupRule> {
 /// approved-language library.
 pub fn validate(own: &[RuleSetting], templates: &[&str]) -> Result<(), String> {
     let all = defaults();
+    if own.iter().filter(|s| s.is_custom()).count() > MAX_CUSTOM {
+        return Err(format!(
+            "at most {MAX_CUSTOM} follow-ups of your own per campaign"
+        ));
+    }
     for (i, s) in own.iter().enumerate() {
-        let Some(rule) = all.iter().find(|r| r.key == s.key) else {
-            return Err(format!("\"{}\" is not a follow-up rule", s.key));
-        };
         if own[..i].iter().any(|o| o.key == s.key) {
             return Err(format!("\"{}\" is set twice", s.key));
         }
+        if s.is_custom() {
+            check_custom(s, templates)?;
+            continue;
+        }
+        let Some(rule) = all.iter().find(|r| r.key == s.key) else {
+            return Err(format!("\"{}\" is not a follow-up rule", s.key));
+        };
         if s.days == 0 || s.days > MAX_DAYS {
             return Err(format!("{}: wait 1 to {MAX_DAYS} days", describe(&s.key)));
         }
@@ -260,6 +314,41 @@ pub fn validate(own: &[RuleSetting], templates: &[&str]) -> Result<(), String> {
             (FollowupAction::Nudge { .. }, _) => {}
             (_, Some(_)) => return Err(format!("{} sends no message", describe(&s.key))),
             (_, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A team's own rule: a known key shape, an open stage past Prospect, 1–60 days, wording from the
+/// library, a channel automation may use.
+fn check_custom(s: &RuleSetting, templates: &[&str]) -> Result<(), String> {
+    let id = &s.key[CUSTOM_PREFIX.len()..];
+    if id.is_empty()
+        || id.len() > 20
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        return Err(format!("\"{}\" is not a follow-up rule", s.key));
+    }
+    match s.stage {
+        None => return Err("your own follow-up needs a stage".into()),
+        Some(st) if st.is_closed() || st == Stage::Prospect => {
+            return Err(format!("no follow-ups in {}", st.label()))
+        }
+        Some(_) => {}
+    }
+    if s.days == 0 || s.days > MAX_DAYS {
+        return Err(format!("your own follow-up waits 1 to {MAX_DAYS} days"));
+    }
+    match &s.template {
+        Some(t) if templates.contains(&t.as_str()) => {}
+        Some(t) => return Err(format!("\"{t}\" is not in the approved-language library")),
+        None => return Err("your own follow-up needs its wording".into()),
+    }
+    if let Some(c) = s.channel {
+        if !matches!(c, Channel::Email | Channel::Sms | Channel::InApp) {
+            return Err(format!("follow-ups are not sent by {}", c.label()));
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ use app::domain::draft::DraftState;
 use app::domain::followup::{check, Cancel, FollowupAction};
 use app::domain::language::render;
 use app::domain::reply_channel::{reply_options, SenderKind as Who};
-use app::model::{DeliveryStatus, Role, SenderKind, ThreadSummary};
+use app::model::{Channel, DeliveryStatus, Role, SenderKind, ThreadSummary};
 use serde_json::Value;
 
 const BATCH: usize = 16;
@@ -69,8 +69,8 @@ async fn fire(state: &AppState, d: &Due, now: i64) -> Result<(), DbError> {
             let notices = escalation_notices(&f, &thread, rule.days);
             outcomes::escalate(db, &fired, notices).await?
         }
-        FollowupAction::Nudge { template } => {
-            if !nudge(state, &fired, &mut thread, &f, template).await? {
+        FollowupAction::Nudge { template, channel } => {
+            if !nudge(state, &fired, &mut thread, &f, (template, *channel)).await? {
                 return Ok(());
             }
         }
@@ -100,14 +100,24 @@ async fn nudge(
     fired: &Fired<'_>,
     thread: &mut ThreadSummary,
     f: &facts::Facts,
-    template: &str,
+    (template, preferred): (&str, Option<Channel>),
 ) -> Result<bool, DbError> {
     let (db, d, now) = (&state.db, fired.due, fired.now);
     let fields = f.merge_fields(thread, None);
     let text = render(&f.wording(template), &fields)
         .map_err(|e| DbError::Other(format!("follow-up wording: {e}")))?;
     let rf = crate::store::reply_facts::load(db, &d.ws, &thread.id, &thread.creator_id).await?;
-    let Some(channel) = reply_options(&rf, Who::Automation, now).default else {
+    let options = reply_options(&rf, Who::Automation, now);
+    // The rule's channel when automation may use it now, else the reply rule's default.
+    let Some(channel) = preferred
+        .filter(|c| {
+            options
+                .options
+                .iter()
+                .any(|o| o.channel == *c && o.available)
+        })
+        .or(options.default)
+    else {
         outcomes::cancel(db, &d.id, Cancel::OptedOut, now).await?;
         return Ok(false);
     };

@@ -493,3 +493,64 @@ async fn rules_a_campaign_turns_on_nudge_the_rate_a_late_post_and_wrap_up() {
         1
     );
 }
+
+/// A campaign's own follow-up: a nudge in a stage after days without a reply, on its channel.
+#[tokio::test]
+async fn a_team_adds_its_own_follow_up_to_a_campaign() {
+    let h = Harness::with_sizes(8, 2).await;
+    let (thread, _) = contacted_thread(&h).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let manager = h.sign_in_as(&h.a, Role::Manager).await;
+    let campaign = detail(&h, &owner, &thread).await.summary.campaign_id;
+    let mine = |channel: &str| {
+        json!({ "key": "custom_1", "enabled": true, "days": 2, "template": "followup_1",
+        "stage": "replied", "channel": channel })
+    };
+    let refused: Result<app::model::PolicySettings, app::api::AppError> = h
+        .call(
+            "set_campaign_followups",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "rules": [mine("instagram")] }),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(app::api::AppError::Invalid(_))),
+        "{refused:?}"
+    );
+    let saved: app::model::PolicySettings = h
+        .call(
+            "set_campaign_followups",
+            Some(&manager),
+            json!({ "campaign_id": campaign, "rules": [mine("in_app")] }),
+        )
+        .await
+        .unwrap();
+    let c = saved
+        .campaigns
+        .iter()
+        .find(|c| c.campaign_id == campaign)
+        .unwrap();
+    assert!(c
+        .followups
+        .iter()
+        .any(|r| r.key == "custom_1" && r.stage == Some(app::model::Stage::Replied)));
+    // In Replied, our message unanswered for 2 days: the team's own nudge, in the portal.
+    set_stage(&h, &owner, &thread, "replied").await;
+    reply_in_app(
+        &h,
+        &owner,
+        &thread,
+        "Did you get a chance to read the brief?",
+    )
+    .await;
+    h.clock.advance(2 * DAY + 60_000);
+    followups::run_once(&h.state, "w1").await.unwrap();
+    let d = detail(&h, &owner, &thread).await;
+    let nudged: Vec<&MessageView> = d
+        .messages
+        .iter()
+        .filter(|m| m.sender_kind == SenderKind::Automation)
+        .collect();
+    assert_eq!(nudged.len(), 1, "{nudged:?}");
+    assert_eq!(nudged[0].channel, app::model::Channel::InApp);
+}

@@ -118,6 +118,8 @@ fn setting(key: &str, enabled: bool, days: u32, template: Option<&str>) -> RuleS
         enabled,
         days,
         template: template.map(str::to_string),
+        stage: None,
+        channel: None,
     }
 }
 
@@ -151,7 +153,8 @@ fn campaign_settings_change_the_rules() {
     assert_eq!(
         r.action,
         FollowupAction::Nudge {
-            template: "content_guidelines".into()
+            template: "content_guidelines".into(),
+            channel: None,
         }
     );
     // The escalation off: nothing for delivered content.
@@ -260,4 +263,135 @@ fn opting_out_everywhere_ends_follow_ups() {
         check(r, &s, T0 + 3 * DAY, T0 + 3 * DAY),
         Err(Cancel::OptedOut)
     );
+}
+
+#[test]
+fn a_team_adds_its_own_follow_ups() {
+    let own = |key: &str,
+               stage: Option<Stage>,
+               days: u32,
+               template: Option<&str>,
+               channel: Option<Channel>| RuleSetting {
+        key: key.into(),
+        enabled: true,
+        days,
+        template: template.map(str::to_string),
+        stage,
+        channel,
+    };
+    let templates = ["rate_reply", "followup_1"];
+    let mine = own(
+        "custom_1",
+        Some(Stage::Negotiating),
+        5,
+        Some("rate_reply"),
+        Some(Channel::Sms),
+    );
+    assert_eq!(validate(&[mine.clone()], &templates), Ok(()));
+    // It follows the stage's own rules, as a nudge after days without a reply, on its channel.
+    let rules = apply(&[mine.clone()]);
+    let r = rules.iter().find(|r| r.key == "custom_1").expect("added");
+    assert_eq!(
+        (r.stage, r.step, r.days, r.anchor),
+        (Stage::Negotiating, 1, 5, Anchor::LastOutbound)
+    );
+    assert_eq!(
+        r.action,
+        FollowupAction::Nudge {
+            template: "rate_reply".into(),
+            channel: Some(Channel::Sms)
+        }
+    );
+    let mut s = situation(Stage::Negotiating);
+    assert_eq!(
+        next(&rules, &s).map(|(r, t)| (r.key.as_str(), t)),
+        Some(("custom_1", T0 + 5 * DAY))
+    );
+    // A reply from the creator ends the wait.
+    s.last_inbound_at = Some(T0 + DAY);
+    assert_eq!(next(&rules, &s), None);
+    assert!(settings(&[mine]).iter().any(|x| x.key == "custom_1"));
+    let cases: Vec<(RuleSetting, &str)> = vec![
+        (
+            own("custom_2", None, 5, Some("rate_reply"), None),
+            "needs a stage",
+        ),
+        (
+            own(
+                "custom_2",
+                Some(Stage::Completed),
+                5,
+                Some("rate_reply"),
+                None,
+            ),
+            "no follow-ups in",
+        ),
+        (
+            own(
+                "custom_2",
+                Some(Stage::Prospect),
+                5,
+                Some("rate_reply"),
+                None,
+            ),
+            "no follow-ups in",
+        ),
+        (
+            own(
+                "custom_2",
+                Some(Stage::Replied),
+                0,
+                Some("rate_reply"),
+                None,
+            ),
+            "1 to",
+        ),
+        (
+            own("custom_2", Some(Stage::Replied), 5, None, None),
+            "needs its wording",
+        ),
+        (
+            own("custom_2", Some(Stage::Replied), 5, Some("nope"), None),
+            "not in the approved-language library",
+        ),
+        (
+            own(
+                "custom_2",
+                Some(Stage::Replied),
+                5,
+                Some("rate_reply"),
+                Some(Channel::Instagram),
+            ),
+            "not sent by",
+        ),
+        (
+            own(
+                "custom_X!",
+                Some(Stage::Replied),
+                5,
+                Some("rate_reply"),
+                None,
+            ),
+            "not a follow-up rule",
+        ),
+    ];
+    for (setting, want) in cases {
+        let got = validate(&[setting.clone()], &templates);
+        assert!(
+            got.as_ref().is_err_and(|e| e.contains(want)),
+            "{setting:?}: {got:?}"
+        );
+    }
+    let many: Vec<RuleSetting> = (0..=MAX_CUSTOM)
+        .map(|i| {
+            own(
+                &format!("custom_{i}"),
+                Some(Stage::Replied),
+                5,
+                Some("rate_reply"),
+                None,
+            )
+        })
+        .collect();
+    assert!(validate(&many, &templates).is_err());
 }

@@ -11,7 +11,9 @@
 //!   plan for one creator message: facts in, effects out), `reply_gate` (who may send a reply
 //!   now: a person below the role an open sensitive topic needs submits it for review),
 //!   `draft` (states, reviewers, escalation),
-//!   `language` (approved language and merge fields), `followup` (follow-up rules and timing),
+//!   `language` (approved language and merge fields; a campaign's library), `suggest` (a reply
+//!   assembled from approved language and the brief), `content` (approving content or asking for
+//!   changes), `followup` (follow-up rules, the ones teams turn on or add, and timing),
 //!   `bulk` (each recipient's channel or skip reason, approval, spacing), `stage` (funnel moves).
 //! - Threading and identity: `email` (Message-IDs, References, subjects, quoted history, which
 //!   thread an email joins), `attribution`, `identity` (email and E.164 normalization), `merge`,

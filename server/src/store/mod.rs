@@ -11,7 +11,9 @@
 //! - Governing: `policy_facts` (what a decision needs), `automation` (a plan carried out in one
 //!   transaction), `drafts`, `reply_gate` (what deciding who may send a reply needs) +
 //!   `submissions` (replies held for review, escalation), `suggestions` (approved language
-//!   filled for the composer, suggested replies), `policies`, `followups` + `followup_outcomes`, `escalations`, `bulk`.
+//!   filled for the composer, suggested replies), `content_review` (approving content or asking
+//!   for changes), `policies`, `followups` + `followup_outcomes`, `escalations` (the reply timer's
+//!   and by hand), `bulk`.
 //! - Sending: `jobs` (durable send jobs), `send_reads` (what senders read), `delivery_reports`.
 //! - Accounts and channels: `sessions`, `team` (members, invitations), `passwords`, `creators`, `api_channel`, `sms_accounts`,
 //!   `instagram_accounts`, `mailboxes` (one `ChannelConnection` each, any number per workspace),

@@ -22,6 +22,42 @@ impl ContentDecision {
     }
 }
 
+/// Hosts where a campaign's posts go live (a link there is the post, not a draft to review).
+const POST_HOSTS: &[&str] = &[
+    "instagram.com",
+    "tiktok.com",
+    "youtube.com",
+    "youtu.be",
+    "x.com",
+    "twitter.com",
+    "facebook.com",
+    "fb.watch",
+    "threads.net",
+    "pinterest.com",
+    "linkedin.com",
+    "snapchat.com",
+    "twitch.tv",
+];
+
+/// Whether `url` points at a post on a social platform (its host or a subdomain of one).
+pub fn is_post_link(url: &str) -> bool {
+    let rest = url
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let host = host.split(':').next().unwrap_or("");
+    let path = &rest[rest.find('/').unwrap_or(rest.len())..];
+    POST_HOSTS
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+        && path.trim_matches('/').len() > 1
+}
+
 /// The most feedback a change request carries.
 pub const MAX_FEEDBACK_CHARS: usize = 2000;
 
@@ -65,6 +101,24 @@ mod tests {
     use super::*;
     use ContentDecision::*;
     use Stage::*;
+
+    #[test]
+    fn post_links_are_on_the_platforms() {
+        let cases = [
+            ("https://www.instagram.com/p/C9xyz/", true),
+            ("https://www.tiktok.com/@maya/video/7301", true),
+            ("https://youtu.be/dQw4w9WgXcQ", true),
+            ("https://m.facebook.com/watch/?v=1", true),
+            ("https://drive.example.com/d/draft-v2", false),
+            ("https://wetransfer.com/downloads/abc", false),
+            ("https://instagram.com/", false),
+            ("https://notinstagram.com/p/1", false),
+            ("https://instagram.com.evil.test/p/1", false),
+        ];
+        for (url, want) in cases {
+            assert_eq!(is_post_link(url), want, "{url}");
+        }
+    }
 
     #[test]
     fn decisions_table() {

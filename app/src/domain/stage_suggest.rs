@@ -34,9 +34,13 @@ pub fn suggest(stage: Stage, c: &Classification) -> Option<Suggestion> {
         );
     }
     let candidates = [
-        // After the team approved the content, the next link the creator sends is the post.
+        // A link to a post on a platform is the post going live (a draft link is not).
         (
-            c.has(Intent::ContentSubmitted) && stage == Stage::ContentApproved,
+            c.links.iter().any(|l| super::content::is_post_link(l))
+                && matches!(
+                    stage,
+                    Stage::ProductShipped | Stage::ContentDelivered | Stage::ContentApproved
+                ),
             Stage::Posted,
             "the post is live",
         ),
@@ -97,16 +101,26 @@ mod tests {
                 "here's the draft https://drive.google.com/file/d/1",
                 Some((ContentDelivered, None)),
             ),
-            // Once the team approved the content, the next link is the post going live…
+            // A post link on a platform is the post going live…
             (
                 ContentApproved,
                 "it's live! https://www.instagram.com/p/C9/",
                 Some((Posted, None)),
             ),
-            // …while a link during the review is a revised draft: it stays in review.
+            // …while a draft link during the review is a revised draft: it stays in review.
             (
                 ContentDelivered,
                 "here's v2 with the changes: https://drive.example.com/d/v2",
+                None,
+            ),
+            (
+                ContentDelivered,
+                "posted it already! https://www.tiktok.com/@maya/video/7301",
+                Some((Posted, None)),
+            ),
+            (
+                ContentApproved,
+                "final file for your records: https://drive.example.com/d/final",
                 None,
             ),
             (InfoCollected, "I'm in!", None),

@@ -350,7 +350,9 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
     ]);
     let mail = MailServers::start(&users);
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
-    let member = h.sign_in_as(&h.a, Role::Member).await;
+    // An owner replies: a member's reply where the creator raised a sensitive topic would wait
+    // for review (`governed_replies.rs`).
+    let teammate = h.sign_in_as(&h.a, Role::Owner).await;
     let connect = |address: &str, label: &str, secret: &str| {
         let server = |port: u16| json!({ "host": "127.0.0.1", "port": port, "tls": "none", "user": address });
         json!({ "account": { "label": label }, "address": address, "display_name": label, "imap": server(mail.imap_port),
@@ -388,7 +390,7 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
     let detail: ThreadDetail = h
         .call(
             "get_thread",
-            Some(&member),
+            Some(&teammate),
             json!({ "thread_id": threads[0] }),
         )
         .await
@@ -418,7 +420,11 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
         .to_string();
     let other_thread = threads.iter().find(|t| **t != thread).unwrap().clone();
     let detail: ThreadDetail = h
-        .call("get_thread", Some(&member), json!({ "thread_id": thread }))
+        .call(
+            "get_thread",
+            Some(&teammate),
+            json!({ "thread_id": thread }),
+        )
         .await
         .unwrap();
     let inbound = detail.messages.last().unwrap();
@@ -442,7 +448,7 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
     let ours: MessageView = h
         .call(
             "post_message",
-            Some(&member),
+            Some(&teammate),
             json!({ "thread_id": thread, "kind": "reply", "text": "Great to hear from you!", "channel": "email" }),
         )
         .await
@@ -485,7 +491,7 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
     let other: ThreadDetail = h
         .call(
             "get_thread",
-            Some(&member),
+            Some(&teammate),
             json!({ "thread_id": other_thread }),
         )
         .await
@@ -507,7 +513,7 @@ async fn a_creator_writing_to_the_second_mailbox_gets_the_reply_from_it_in_the_s
     let outreach: MessageView = h
         .call(
             "post_message",
-            Some(&member),
+            Some(&teammate),
             json!({ "thread_id": other_thread, "kind": "reply", "text": "A note about the other campaign", "channel": "email" }),
         )
         .await

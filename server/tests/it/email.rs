@@ -23,6 +23,9 @@ struct Setup {
     h: Harness,
     mail: MailServers,
     member: String,
+    /// Replies are an owner's: a member's reply on a thread whose creator raised a sensitive
+    /// topic is submitted for review (`governed_replies.rs`), not sent.
+    owner: String,
     /// The connected mailbox's id.
     mailbox: String,
     creator_email: String,
@@ -88,6 +91,7 @@ async fn setup() -> Setup {
         h,
         mail,
         member,
+        owner,
         mailbox: settings.mailboxes[0].id.clone(),
         creator_email: email,
         threads,
@@ -104,7 +108,7 @@ async fn reply_by_email(s: &Setup, thread_id: &str, text: &str) -> MessageView {
     let m: MessageView =
         s.h.call(
             "post_message",
-            Some(&s.member),
+            Some(&s.owner),
             json!({ "thread_id": thread_id, "kind": "reply", "text": text, "channel": "email" }),
         )
         .await
@@ -245,7 +249,7 @@ async fn an_outlook_reply_without_references_is_threaded_by_subject_never_across
     let _: MessageView = h
         .call(
             "post_message",
-            Some(&s.member),
+            Some(&s.owner),
             json!({ "thread_id": s.threads[0], "kind": "reply", "text": "Portal update", "channel": "in_app" }),
         )
         .await

@@ -132,7 +132,7 @@ async fn setup() -> Setup {
     h.clock.advance(8 * 24 * HOUR);
     Setup {
         thread: threads[0].clone(),
-        member,
+        member: owner.clone(),
         graph,
         h,
     }

@@ -39,7 +39,10 @@ async fn setup(service: bool) -> Setup {
             json!({ "ws": h.a.workspace_id }),
         )
         .await;
-    let member = h.sign_in_as(&h.a, Role::Member).await;
+    // The replies are an owner's: which seeded thread is picked varies, and a
+    // member's reply where its creator raised a sensitive topic waits for review
+    // (`governed_replies.rs`) instead of going out.
+    let member = h.sign_in_as(&h.a, Role::Owner).await;
     Setup {
         thread: row[0]["id"].as_str().unwrap().to_string(),
         phone: row[0]["phone"].as_str().unwrap().to_string(),
@@ -120,7 +123,11 @@ async fn an_sms_reply_is_sent_once_and_its_delivery_reports_move_it_forward() {
         "{checked:?}"
     );
     let not_owner: Result<String, AppError> = h
-        .call("test_channel", Some(&s.member), json!({ "channel": "sms" }))
+        .call(
+            "test_channel",
+            Some(&h.sign_in_as(&h.a, Role::Member).await),
+            json!({ "channel": "sms" }),
+        )
         .await;
     assert!(
         matches!(not_owner, Err(AppError::Forbidden(_))),

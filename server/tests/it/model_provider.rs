@@ -197,3 +197,60 @@ async fn without_an_answer_the_rules_and_approved_language_carry_on() {
     assert!(draft.topics.contains(&Intent::Rate));
     assert_eq!(seen.lock().unwrap().requests.len(), 2, "both were tried");
 }
+
+/// "Suggest a reply" with a provider: the model words it from the brief, guidance and the
+/// approved base; it is a draft like any other, never sent.
+#[tokio::test]
+async fn a_suggested_reply_is_worded_by_the_model_and_stays_a_draft() {
+    let (url, seen) = endpoint().await;
+    let h = Harness::with_config(
+        10,
+        2,
+        &[
+            ("INBOX_MODEL_URL", &url),
+            ("INBOX_MODEL_NAME", MODEL),
+            ("INBOX_MODEL_KEY", KEY),
+        ],
+    )
+    .await;
+    let (thread, token) = paid_thread(&h).await;
+    let text = "Quick question: what should the video show first?";
+    say(&h, &token, text).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let asked = h
+        .value(
+            "SELECT VALUE record::id(id) FROM message WHERE thread = type::record('thread', $t) AND text = $x;",
+            json!({ "t": thread, "x": text }),
+        )
+        .await;
+    let before = seen.lock().unwrap().requests.len();
+    let draft: app::model::DraftView = h
+        .call(
+            "suggest_reply",
+            Some(&owner),
+            json!({ "message_id": asked }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(draft.state, DraftState::PendingReview);
+    assert_eq!(
+        (draft.text.as_str(), draft.source.clone()),
+        (DRAFTED, format!("model:{MODEL}"))
+    );
+    let s = seen.lock().unwrap();
+    assert_eq!(s.requests.len(), before + 1, "one draft request");
+    let request = s.requests[before]["messages"][1]["content"]
+        .as_str()
+        .unwrap();
+    assert!(
+        request.contains(text) && request.contains("Brief:"),
+        "{request}"
+    );
+    let sent = h
+        .query(
+            "SELECT VALUE id FROM message WHERE thread = type::record('thread', $t) AND text = $x;",
+            json!({ "t": thread, "x": DRAFTED }),
+        )
+        .await;
+    assert!(sent.is_empty(), "a suggestion is never sent");
+}

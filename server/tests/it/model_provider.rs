@@ -237,11 +237,9 @@ async fn a_suggested_reply_is_worded_by_the_model_and_stays_a_draft() {
         (draft.text.as_str(), draft.source.clone()),
         (DRAFTED, format!("model:{MODEL}"))
     );
-    let s = seen.lock().unwrap();
-    assert_eq!(s.requests.len(), before + 1, "one draft request");
-    let request = s.requests[before]["messages"][1]["content"]
-        .as_str()
-        .unwrap();
+    let requests = seen.lock().unwrap().requests.clone();
+    assert_eq!(requests.len(), before + 1, "one draft request");
+    let request = requests[before]["messages"][1]["content"].as_str().unwrap();
     assert!(
         request.contains(text) && request.contains("Brief:"),
         "{request}"

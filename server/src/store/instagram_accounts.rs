@@ -2,7 +2,7 @@
 //! sealed (`crate::sealed`) and only unsealed to send; each account id is claimed for one
 //! workspace (`senders`).
 
-use crate::db::{exec, exec_transaction, first, Db, DbError};
+use crate::db::{exec, first, Db, DbError};
 use crate::sealed;
 use app::domain::instagram::InstagramConnection;
 use app::model::{InstagramAccountView, InstagramSettings};
@@ -40,38 +40,21 @@ pub async fn connect(
     c: &InstagramConnection,
     now: i64,
 ) -> Result<String, ConnectError> {
-    use super::senders::{claims_value, held_elsewhere, Claim, MOVE_CLAIMS};
-    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
-    let claims = [Claim::new("instagram", &c.account_id)];
-    if let Some(held) = held_elsewhere(db, "instagram_account", &id, &claims).await? {
-        return Err(ConnectError::Taken(held));
-    }
-    let result = exec_transaction(
-        db,
-        &format!(
-            "BEGIN TRANSACTION;
-             LET $acct = type::record('instagram_account', $id);
-             LET $old = (SELECT workspace FROM $acct)[0];
-             IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
-             IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
-             LET $first = (SELECT VALUE id FROM instagram_account WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
-             {MOVE_CLAIMS}
-             UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, account_id = $aid,
-                 username = $user, access_token_sealed = $sealed,
-                 is_default = IF $old = NONE THEN $first ELSE is_default END,
-                 created_at = created_at ?? $now, updated_at = $now;
-             COMMIT TRANSACTION;"
-        ),
-        json!({
-            "ws": workspace, "id": id, "existing": target.id.is_some(), "label": target.label,
-            "actor": target.actor, "channel": "instagram",
+    use super::senders::{write_account, AccountWrite, Claim};
+    let write = AccountWrite {
+        table: "instagram_account",
+        channel: app::model::Channel::Instagram,
+        claims: vec![Claim::new("instagram", &c.account_id)],
+        what: &c.account_id,
+        old: "",
+        before: "",
+        set: "account_id = $aid, username = $user, access_token_sealed = $sealed",
+        vars: json!({
             "aid": c.account_id, "user": c.username,
-            "sealed": sealed::seal(server_secret, &c.access_token), "now": now,
-            "claims": claims_value(&claims),
+            "sealed": sealed::seal(server_secret, &c.access_token),
         }),
-    )
-    .await;
-    super::connect_outcome(result, id, &c.account_id)
+    };
+    write_account(db, workspace, target, write, now).await
 }
 
 /// The connection that receives for Instagram account `account_id`, as a webhook needs it.

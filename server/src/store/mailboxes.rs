@@ -2,7 +2,7 @@
 //! (its secret sealed), the sync position (UIDVALIDITY + last UID), and the lease that lets one
 //! instance read it at a time.
 
-use crate::db::{exec, exec_transaction, first, Db, DbError};
+use crate::db::{exec, first, Db, DbError};
 use crate::sealed;
 use app::domain::email::{MailboxConnection, ServerSettings};
 use app::model::{MailboxSettings, MailboxView};
@@ -168,41 +168,23 @@ pub async fn connect(
     c: &MailboxConnection,
     now: i64,
 ) -> Result<String, ConnectError> {
-    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
-    let claims = [super::senders::Claim::new("mailbox", &c.address)];
-    if let Some(held) = super::senders::held_elsewhere(db, "mailbox", &id, &claims).await? {
-        return Err(ConnectError::Taken(held));
-    }
-    let result = exec_transaction(
-        db,
-        &format!(
-            "BEGIN TRANSACTION;
-             LET $acct = type::record('mailbox', $id);
-             LET $old = (SELECT workspace, address, uidvalidity, last_uid FROM $acct)[0];
-             IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
-             IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
-             LET $same = $old != NONE AND $old.address = $addr;
-             LET $first = (SELECT VALUE id FROM mailbox WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
-             {claims}
-             UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, address = $addr,
-                 display_name = $name, imap = $imap, smtp = $smtp, secret_sealed = $sealed, xoauth2 = $xoauth2,
-                 uidvalidity = IF $same THEN $old.uidvalidity ELSE NONE END,
-                 last_uid = IF $same THEN $old.last_uid ELSE 0 END,
-                 is_default = IF $old = NONE THEN $first ELSE is_default END,
-                 created_at = created_at ?? $now, last_error = NONE, updated_at = $now;
-             COMMIT TRANSACTION;",
-            claims = super::senders::MOVE_CLAIMS
-        ),
-        json!({
-            "ws": workspace, "id": id, "existing": target.id.is_some(), "label": target.label,
-            "actor": target.actor, "channel": "email",
+    use super::senders::{write_account, AccountWrite, Claim};
+    let write = AccountWrite {
+        table: "mailbox",
+        channel: app::model::Channel::Email,
+        claims: vec![Claim::new("mailbox", &c.address)],
+        what: &c.address,
+        old: ", address, uidvalidity, last_uid",
+        before: "LET $same = $old != NONE AND $old.address = $addr;",
+        set: "address = $addr, display_name = $name, imap = $imap, smtp = $smtp, secret_sealed = $sealed,
+             xoauth2 = $xoauth2, uidvalidity = IF $same THEN $old.uidvalidity ELSE NONE END,
+             last_uid = IF $same THEN $old.last_uid ELSE 0 END, last_error = NONE",
+        vars: json!({
             "addr": c.address, "name": c.display_name, "imap": c.imap, "smtp": c.smtp,
-            "sealed": sealed::seal(server_secret, &c.secret), "xoauth2": c.xoauth2, "now": now,
-            "claims": super::senders::claims_value(&claims),
+            "sealed": sealed::seal(server_secret, &c.secret), "xoauth2": c.xoauth2,
         }),
-    )
-    .await;
-    super::connect_outcome(result, id, &c.address)
+    };
+    write_account(db, workspace, target, write, now).await
 }
 
 /// Records how far the mailbox has been read.

@@ -109,21 +109,6 @@ pub trait ChannelConnection: Sync {
     ) -> impl std::future::Future<Output = Result<String, ConnectError>> + Send + 'a;
 }
 
-/// A connection write's outcome: the account's id, or why not (a claim lost to a concurrent
-/// connection names `what`).
-fn connect_outcome<T>(
-    result: Result<T, crate::db::DbError>,
-    id: String,
-    what: &str,
-) -> Result<String, ConnectError> {
-    match result {
-        Ok(_) => Ok(id),
-        Err(e) if senders::lost_a_claim(&e) => Err(ConnectError::Taken(what.to_string())),
-        Err(e) if e.to_string().contains("not this workspace") => Err(ConnectError::NotFound),
-        Err(e) => Err(ConnectError::Db(e)),
-    }
-}
-
 impl From<crate::db::DbError> for ConnectError {
     fn from(e: crate::db::DbError) -> Self {
         ConnectError::Db(e)

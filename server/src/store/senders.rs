@@ -59,7 +59,7 @@ pub async fn held_elsewhere(
 /// `$acct` (id `$id`) of workspace `$ws`, inside the caller's transaction: its old claims are
 /// released and each new one created, which fails — and with it the transaction — if anyone
 /// holds it. The change is audited (`$actor`, `$channel`, `$existing`: an account changed).
-pub const MOVE_CLAIMS: &str = "DELETE channel_claim WHERE account = $acct;
+const MOVE_CLAIMS: &str = "DELETE channel_claim WHERE account = $acct;
     FOR $c IN $claims {
         CREATE type::record('channel_claim', [$c.kind, $c.value]) SET workspace = type::record('workspace', $ws),
             account = $acct, at = $now;
@@ -68,7 +68,7 @@ pub const MOVE_CLAIMS: &str = "DELETE channel_claim WHERE account = $acct;
         actor_id = $actor, action = 'channel.connected', subject = 'workspace:' + $ws,
         detail = { channel: $channel, connection: $id, changed: $existing };";
 
-pub fn claims_value(claims: &[Claim]) -> Value {
+fn claims_value(claims: &[Claim]) -> Value {
     claims
         .iter()
         .map(|c| json!({ "kind": c.kind, "value": c.value }))
@@ -76,9 +76,79 @@ pub fn claims_value(claims: &[Claim]) -> Value {
 }
 
 /// Whether a failed connection write lost a claim to a concurrent connection.
-pub fn lost_a_claim(e: &DbError) -> bool {
+fn lost_a_claim(e: &DbError) -> bool {
     let text = e.to_string();
     text.contains("channel_claim") && text.contains("already exists")
+}
+
+/// One channel account's write, the part that differs per kind: its table and channel, what it
+/// claims, what a claim lost to a concurrent connection is reported as, the stored fields it reads
+/// into `$old` besides `workspace`, statements run after the checks (they may read `$old`), its own
+/// fields for the upsert's SET, and the values those bind.
+pub struct AccountWrite<'a> {
+    pub table: &'static str,
+    pub channel: Channel,
+    pub claims: Vec<Claim>,
+    pub what: &'a str,
+    pub old: &'static str,
+    pub before: &'static str,
+    pub set: &'static str,
+    pub vars: Value,
+}
+
+/// Writes a new account (`target.id` none) or one of the workspace's, in one transaction: another
+/// workspace's account is refused (not found), the account's claims move to `w.claims` (a claim
+/// anyone else holds refuses the whole write: `Taken` naming it), the first account of its channel
+/// becomes the default, the change is audited. Returns the account's id.
+pub async fn write_account(
+    db: &Db,
+    workspace: &str,
+    target: &super::Target,
+    w: AccountWrite<'_>,
+    now: i64,
+) -> Result<String, super::ConnectError> {
+    use super::ConnectError;
+    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
+    if let Some(held) = held_elsewhere(db, w.table, &id, &w.claims).await? {
+        return Err(ConnectError::Taken(held));
+    }
+    let (table, old, before, set) = (w.table, w.old, w.before, w.set);
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $acct = type::record('{table}', $id);
+         LET $old = (SELECT workspace{old} FROM $acct)[0];
+         IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
+         IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
+         {before}
+         LET $first = (SELECT VALUE id FROM {table} WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
+         {MOVE_CLAIMS}
+         UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, {set},
+             is_default = IF $old = NONE THEN $first ELSE is_default END,
+             created_at = created_at ?? $now, updated_at = $now;
+         COMMIT TRANSACTION;"
+    );
+    let mut vars = match w.vars {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    for (k, v) in [
+        ("ws", json!(workspace)),
+        ("id", json!(id)),
+        ("existing", json!(target.id.is_some())),
+        ("label", json!(target.label)),
+        ("actor", json!(target.actor)),
+        ("channel", json!(w.channel.as_str())),
+        ("claims", claims_value(&w.claims)),
+        ("now", json!(now)),
+    ] {
+        vars.insert(k.into(), v);
+    }
+    match exec_transaction(db, &sql, Value::Object(vars)).await {
+        Ok(_) => Ok(id),
+        Err(e) if lost_a_claim(&e) => Err(ConnectError::Taken(w.what.to_string())),
+        Err(e) if e.to_string().contains("not this workspace") => Err(ConnectError::NotFound),
+        Err(e) => Err(ConnectError::Db(e)),
+    }
 }
 
 /// Every identity the workspace sends from, each channel's default first, then oldest first.

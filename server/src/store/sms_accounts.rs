@@ -3,7 +3,7 @@
 //! them. The account, each number and the Messaging Service are claimed for one workspace
 //! (`senders`).
 
-use crate::db::{exec, exec_transaction, first, Db, DbError};
+use crate::db::{exec, first, Db, DbError};
 use crate::sealed;
 use app::domain::twilio::TwilioConnection;
 use app::model::{SmsAccountView, SmsSettings};
@@ -41,8 +41,7 @@ pub async fn connect(
     c: &TwilioConnection,
     now: i64,
 ) -> Result<String, ConnectError> {
-    use super::senders::{claims_value, held_elsewhere, Claim, MOVE_CLAIMS};
-    let id = target.id.clone().unwrap_or_else(crate::ids::new_id);
+    use super::senders::{write_account, AccountWrite, Claim};
     // Numbers first: a clash names the number.
     let mut claims: Vec<Claim> = c
         .numbers
@@ -53,35 +52,21 @@ pub async fn connect(
         claims.push(Claim::new("sms_service", ms));
     }
     claims.push(Claim::new("twilio_account", &c.account_sid));
-    if let Some(held) = held_elsewhere(db, "sms_account", &id, &claims).await? {
-        return Err(ConnectError::Taken(held));
-    }
-    let result = exec_transaction(
-        db,
-        &format!(
-            "BEGIN TRANSACTION;
-             LET $acct = type::record('sms_account', $id);
-             LET $old = (SELECT workspace FROM $acct)[0];
-             IF $old != NONE AND $old.workspace != type::record('workspace', $ws) {{ THROW 'not this workspace'; }};
-             IF $old = NONE AND $existing {{ THROW 'not this workspace'; }};
-             LET $first = (SELECT VALUE id FROM sms_account WHERE workspace = type::record('workspace', $ws) LIMIT 1) = [];
-             {MOVE_CLAIMS}
-             UPSERT $acct SET workspace = type::record('workspace', $ws), label = $label, account_sid = $sid,
-                 auth_token_sealed = $sealed, numbers = $numbers, messaging_service_sid = $service,
-                 is_default = IF $old = NONE THEN $first ELSE is_default END,
-                 created_at = created_at ?? $now, updated_at = $now;
-             COMMIT TRANSACTION;"
-        ),
-        json!({
-            "ws": workspace, "id": id, "existing": target.id.is_some(), "label": target.label,
-            "actor": target.actor, "channel": "sms",
+    let write = AccountWrite {
+        table: "sms_account",
+        channel: app::model::Channel::Sms,
+        claims,
+        what: &c.account_sid,
+        old: "",
+        before: "",
+        set: "account_sid = $sid, auth_token_sealed = $sealed, numbers = $numbers,
+             messaging_service_sid = $service",
+        vars: json!({
             "sid": c.account_sid, "sealed": sealed::seal(server_secret, &c.auth_token),
-            "numbers": c.numbers, "service": c.messaging_service_sid, "now": now,
-            "claims": claims_value(&claims),
+            "numbers": c.numbers, "service": c.messaging_service_sid,
         }),
-    )
-    .await;
-    super::connect_outcome(result, id, &c.account_sid)
+    };
+    write_account(db, workspace, target, write, now).await
 }
 
 /// A connected Twilio account as a webhook finds it.

@@ -1,7 +1,7 @@
 //! The email card: the workspace's mailboxes (IMAP in, SMTP out), each with a label, and one form
 //! that adds a mailbox or changes the one being edited.
 
-use super::{status_chip, AccountLine, AccountList, FormHead};
+use super::{outcome, status_chip, AccountLine, AccountList, FormHead};
 use crate::api::{connect_mailbox, load_mailbox_settings};
 use crate::domain::email::{ServerSettings, TlsMode};
 use crate::model::{AccountChoice, Channel};
@@ -197,11 +197,7 @@ pub(super) fn EmailCard() -> impl IntoView {
                 <label class="check"><input type="checkbox" prop:checked=move || xoauth2.get()
                     on:change=move |ev| xoauth2.set(event_target_checked(&ev))/><span>"Sign in with XOAUTH2 (Gmail, Microsoft 365)"</span></label>
                 <div class="settings-actions">
-                    {move || match connect.value().get() {
-                        Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
-                        Some(Ok(_)) => Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any()),
-                        None => None,
-                    }}
+                    {outcome(connect)}
                     <button type="submit" class="btn btn-primary" disabled=move || connect.pending().get()>
                         {move || if editing.get().is_some() { "Save mailbox" } else { "Connect email" }}
                     </button>

@@ -49,6 +49,21 @@ pub fn ChannelsPane() -> impl IntoView {
     }
 }
 
+/// The result line of a connect action.
+pub(super) fn outcome<T: Clone + Send + Sync + 'static>(
+    action: Action<(), Result<T, crate::api::AppError>>,
+) -> impl Fn() -> Option<AnyView> {
+    move || match action.value().get() {
+        Some(Err(e)) => {
+            Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any())
+        }
+        Some(Ok(_)) => {
+            Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any())
+        }
+        None => None,
+    }
+}
+
 fn status_chip(count: usize) -> impl IntoView {
     match count {
         0 => view! { <span class="chip">"Not connected"</span> }.into_any(),
@@ -238,11 +253,7 @@ fn ApiCard() -> impl IntoView {
                                         prop:value=move || url.get().unwrap_or_default()
                                         on:input=move |ev| url.set(Some(event_target_value(&ev)))/></label>
                                 <div class="settings-actions">
-                                    {move || match save.value().get() {
-                                        Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any()),
-                                        Some(Ok(_)) => Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any()),
-                                        None => None,
-                                    }}
+                                    {outcome(save)}
                                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save"</button>
                                 </div>
                             </form>

@@ -1,28 +1,13 @@
 //! The SMS (Twilio) and Instagram cards: each lists its connected accounts and has one form that
 //! adds an account or changes the one being edited.
 
-use super::{status_chip, AccountLine, AccountList, FormHead};
+use super::{outcome, status_chip, AccountLine, AccountList, FormHead};
 use crate::api::{connect_instagram, connect_sms, load_instagram_settings, load_sms_settings};
 use crate::model::{AccountChoice, Channel};
 use crate::ui::pages::login::is_signed_out;
 use crate::ui::widgets::{ChannelIcon, CopyField};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-
-/// The result line of a connect action.
-fn outcome<T: Clone + Send + Sync + 'static>(
-    action: Action<(), Result<T, crate::api::AppError>>,
-) -> impl Fn() -> Option<AnyView> {
-    move || match action.value().get() {
-        Some(Err(e)) => {
-            Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }.into_any())
-        }
-        Some(Ok(_)) => {
-            Some(view! { <span class="form-ok" role="status">"Saved."</span> }.into_any())
-        }
-        None => None,
-    }
-}
 
 #[component]
 pub(super) fn SmsCard() -> impl IntoView {

@@ -153,6 +153,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_MODEL_URL    an OpenAI-compatible API base (…/v1) that classifies and drafts besides the rules
   INBOX_MODEL_NAME   the model to ask (required with INBOX_MODEL_URL)
   INBOX_MODEL_KEY    its API key (sent as a bearer token; never logged)
+  INBOX_INTENT_MODEL weights for the learned intent model (from `server train-classifier`) instead of
+                     the built-in app/data/intent_model.txt
   INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)
   INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
                      (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)

@@ -17,6 +17,7 @@ pub mod exports;
 pub mod http;
 pub mod ids;
 pub mod imports;
+pub mod labels;
 pub mod live;
 pub mod model_provider;
 pub mod outbound;

@@ -14,6 +14,12 @@ Commands:
   seed-demo   add the demo workspace (refuses if it already exists) and print its sign-in
   create-workspace --name NAME --owner-email EMAIL
               add a workspace and print its owner's one-time setup link (valid 24 hours)
+  train-classifier [--train FILE]... [--out FILE]
+              train the intent model from labeled JSON lines (default: the corpus's train split and
+              the fixture set; add exported corrections with more --train) and write its weights
+              (default app/data/intent_model.txt); run from the repository's root
+  export-labels [--workspace ID] [--out FILE]
+              write the messages teammates corrected as labeled JSON lines (to stdout by default)
   help        show this help
 ";
 
@@ -37,6 +43,25 @@ async fn open(config: &Config) -> Result<db::Db, String> {
     Ok(db)
 }
 
+/// `train-classifier`: needs neither the database nor the configuration.
+fn train_classifier(options: &[(String, String)]) -> Result<String, String> {
+    let all = |name: &str| -> Vec<String> {
+        options
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let mut files = all("--train");
+    if files.is_empty() {
+        files = server::labels::DEFAULT_TRAIN.map(String::from).to_vec();
+    }
+    let out = all("--out")
+        .pop()
+        .unwrap_or_else(|| server::labels::DEFAULT_MODEL.into());
+    server::labels::train_files(&files, &out)
+}
+
 async fn run(command: &str, options: &[(String, String)], config: Config) -> Result<(), String> {
     let option = |name: &str| {
         options
@@ -46,6 +71,22 @@ async fn run(command: &str, options: &[(String, String)], config: Config) -> Res
             .ok_or_else(|| format!("{command} needs {name}\n\n{USAGE}"))
     };
     match command {
+        "export-labels" => {
+            let db = open(&config).await?;
+            let ws = option("--workspace").ok();
+            let lines = server::store::labels::export(&db, ws.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            match option("--out") {
+                Ok(out) => {
+                    std::fs::write(&out, lines.concat())
+                        .map_err(|e| format!("cannot write {out}: {e}"))?;
+                    println!("{} corrected message(s) written to {out}", lines.len());
+                }
+                Err(_) => print!("{}", lines.concat()),
+            }
+            Ok(())
+        }
         "create-workspace" => {
             let (name, email) = (option("--name")?, option("--owner-email")?);
             let db = open(&config).await?;
@@ -118,7 +159,7 @@ fn main() -> ExitCode {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--config" => config_file = it.next().cloned(),
-            "--name" | "--owner-email" => match it.next() {
+            "--name" | "--owner-email" | "--train" | "--out" | "--workspace" => match it.next() {
                 Some(v) => options.push((a.clone(), v.clone())),
                 None => {
                     eprintln!("{a} needs a value\n\n{USAGE}");
@@ -136,6 +177,18 @@ fn main() -> ExitCode {
             }
         }
     }
+    if command.as_deref() == Some("train-classifier") {
+        return match train_classifier(&options) {
+            Ok(summary) => {
+                println!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -149,6 +202,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Ok(path) = std::env::var("INBOX_INTENT_MODEL") {
+        if let Err(e) = server::labels::install_model(&path) {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

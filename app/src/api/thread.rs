@@ -117,6 +117,24 @@ pub async fn cancel_followup(followup_id: String) -> Result<(), AppError> {
     backend.cancel_followup(&caller, &followup_id).await
 }
 
+/// Corrects what a creator's message was understood to say (writers; audited): the intents named
+/// replace the classifier's, and `server export-labels` can feed them back into training.
+#[server(endpoint = "correct_intents", input = Json)]
+pub async fn correct_intents(
+    message_id: String,
+    intents: Vec<crate::domain::classify::Intent>,
+) -> Result<crate::domain::classify::Classification, AppError> {
+    check_id(&message_id)?;
+    if intents.len() > crate::domain::classify::Intent::ALL.len() {
+        return Err(AppError::Invalid("name each intent once".into()));
+    }
+    let (backend, caller) = context::caller().await?;
+    caller.require_write()?;
+    backend
+        .correct_intents(&caller, &message_id, &intents)
+        .await
+}
+
 /// Escalates a thread by hand (writers): its owners and managers are notified with the note.
 #[server(endpoint = "escalate_thread", input = Json)]
 pub async fn escalate_thread(thread_id: String, note: String) -> Result<(), AppError> {
@@ -268,6 +286,12 @@ pub trait ThreadApi: Send + Sync {
     /// Queues a failed outbound message for another attempt.
     async fn retry_message(&self, caller: &Caller, message_id: &str) -> Result<(), AppError>;
     async fn cancel_followup(&self, caller: &Caller, followup_id: &str) -> Result<(), AppError>;
+    async fn correct_intents(
+        &self,
+        caller: &Caller,
+        message_id: &str,
+        intents: &[crate::domain::classify::Intent],
+    ) -> Result<crate::domain::classify::Classification, AppError>;
     async fn escalate_thread(
         &self,
         caller: &Caller,

@@ -3,6 +3,7 @@
 //! the campaign's policy and the time; it returns the decision with the rule and the reason that
 //! decided it, which are stored and shown in the thread.
 
+use super::classify::safety::automation_verdict;
 use super::classify::{Classification, Intent};
 use super::stage_suggest::{suggest, Suggestion};
 use crate::model::{Channel, Role, Stage};
@@ -284,8 +285,15 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
         );
     }
     let sensitive = c.sensitive();
+    // Automation acts alone only on a confident, safe reading with nothing hinting otherwise.
+    let verdict = automation_verdict(c);
     let suggestion: Option<Suggestion> = suggest(f.stage, c);
-    let stage = suggestion.map(|s| (s.to, policy.auto_apply_stage && sensitive.is_empty()));
+    let stage = suggestion.map(|s| {
+        (
+            s.to,
+            policy.auto_apply_stage && sensitive.is_empty() && verdict.is_ok(),
+        )
+    });
     // Each sensitive topic's rule for this message's channel (its own rule, else the general one).
     let needs_review: Vec<(Intent, Role)> = sensitive
         .iter()
@@ -313,6 +321,14 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
             ),
         );
     }
+    if c.intents.is_empty() {
+        return decide(
+            Action::Nothing,
+            stage,
+            "not_understood",
+            "not understood — needs a person".into(),
+        );
+    }
     let Some(auto) = policy.auto_send.iter().find(|r| c.has(r.intent)) else {
         return decide(
             Action::Nothing,
@@ -331,7 +347,10 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
             why,
         )
     };
-    let held = automation_held(policy, f.channel, f.local_hour, f.auto_sent_today).map(hold);
+    let held = match verdict {
+        Err(why) => Some(hold(why.reason())),
+        Ok(()) => automation_held(policy, f.channel, f.local_hour, f.auto_sent_today).map(hold),
+    };
     match held {
         Some((action, why)) => decide(action, stage, &rule, why),
         None => decide(

@@ -96,6 +96,26 @@ impl ThreadApi for AppState {
         found.then_some(()).ok_or(AppError::NotFound)
     }
 
+    async fn correct_intents(
+        &self,
+        caller: &Caller,
+        message_id: &str,
+        intents: &[app::domain::classify::Intent],
+    ) -> Result<app::domain::classify::Classification, AppError> {
+        use crate::store::labels::{correct, Refused};
+        let now = self.clock.now_ms();
+        match correct(&self.db, caller, message_id, intents, now)
+            .await
+            .map_err(internal)?
+        {
+            Ok(c) => Ok(c),
+            Err(Refused::NotFound) => Err(AppError::NotFound),
+            Err(Refused::NotACreatorMessage) => Err(AppError::Invalid(
+                "only a creator's message has intents to correct".into(),
+            )),
+        }
+    }
+
     async fn decide_content(
         &self,
         caller: &Caller,

@@ -85,6 +85,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "content approved as a stage",
         sql: include_str!("schema_v15.surql"),
     },
+    Migration {
+        version: 16,
+        name: "corrected message labels",
+        sql: include_str!("schema_v16.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

@@ -47,6 +47,7 @@ pub mod inbox;
 pub mod inbox_query;
 pub mod instagram_accounts;
 pub mod jobs;
+pub mod labels;
 pub mod live_feed;
 pub mod live_replay;
 pub mod mailboxes;

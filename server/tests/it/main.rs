@@ -21,6 +21,7 @@ mod imports;
 mod inbound_group;
 mod inbox_filters;
 mod instagram;
+mod labels;
 mod language_and_content;
 mod live;
 mod merge_and_move;

@@ -51,6 +51,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "composer_language",
     "decide_content",
     "cancel_followup",
+    "correct_intents",
     "escalate_thread",
     "edit_draft",
     "notifications",
@@ -140,6 +141,7 @@ const WRITES: &[&str] = &[
     "composer_language",
     "decide_content",
     "cancel_followup",
+    "correct_intents",
     "escalate_thread",
     "edit_draft",
     "set_campaign_policy",
@@ -218,6 +220,7 @@ fn args_for(name: &str, thread: &str) -> Value {
             json!({ "thread_id": thread, "message_id": NO_ID, "decision": "approve" })
         }
         "cancel_followup" => json!({ "followup_id": NO_ID }),
+        "correct_intents" => json!({ "message_id": NO_ID, "intents": ["rate"] }),
         "escalate_thread" => json!({ "thread_id": thread, "note": "have a look" }),
         "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
         "mark_notifications_read" => json!({ "thread_id": thread }),

@@ -1,17 +1,26 @@
-//! What a creator's message is about: an explainable, rule-based classifier. Each intent comes
-//! with a confidence and the spans of text (byte ranges) that triggered it, so the thread can
-//! show *why*; sensitive topics are flagged for the response policy. No I/O: a pure function of
-//! the text.
+//! What a creator's message is about: hand-written rules (`rules.rs`) and a learned model
+//! (`weights.rs`, trained by `learn.rs` from `app/fixtures/intents/`) combined (`combine.rs`).
+//! Each intent comes with a confidence and the spans of text that carried it, so the thread can
+//! show *why*; sensitive topics are flagged for the response policy, and `safety.rs` says when
+//! automation may act alone. No I/O: a pure function of the text and the weights.
 
 mod address;
+mod combine;
+mod concepts;
+pub mod correct;
 mod cues;
+pub mod features;
+pub mod learn;
+pub mod learned;
 pub mod model;
+pub mod rules;
+pub mod safety;
 mod scan;
 pub mod score;
+pub mod weights;
 
 use crate::model::DeclineReason;
 pub use address::{extract_address, ShippingAddress};
-use scan::Folded;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -136,7 +145,11 @@ pub struct Classification {
     /// Links in the message (content handed in).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
-    /// Which classifier decided: "rules" or the model provider's name.
+    /// What keeps automation from acting on the message alone (`safety::automation_verdict`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cautions: Vec<safety::Caution>,
+    /// Which classifier decided: "rules", "rules + learned model", a model provider's name, or
+    /// "corrected by <name>".
     #[serde(default)]
     pub source: String,
 }
@@ -165,129 +178,17 @@ impl Classification {
 /// Evidence at or above this confidence counts as the intent.
 pub const THRESHOLD: u8 = 50;
 
+/// Classifies a message with the model in use (`learned::installed`).
 pub fn classify(text: &str) -> Classification {
-    let body = scan::without_signature(text);
-    let folded = Folded::new(&text[..body]);
-    let mut found: Vec<(Intent, Vec<(Span, u8)>)> = Vec::new();
-    for cue in cues::CUES {
-        for span in folded.find_all(cue.phrase, cue.whole_word) {
-            if cue.negatable && folded.negated_before(span.start) {
-                continue;
-            }
-            if cue.alone && !folded.is_whole_message(span) {
-                continue;
-            }
-            push(&mut found, cue.intent, folded.orig(span), cue.weight);
-        }
-    }
-    let links = scan::links(&text[..body]);
-    let money = folded.money();
-    if let Some(span) = money {
-        push(&mut found, Intent::Rate, folded.orig(span), 60);
-    }
-    for (link, span) in &links {
-        if cues::is_content_link(link) {
-            push(&mut found, Intent::ContentSubmitted, *span, 70);
-        }
-    }
-    let address = extract_address(&text[..body]);
-    if let Some(a) = &address {
-        push(&mut found, Intent::AddressProvided, a.span, 85);
-    }
-    for (span, weight) in folded.questions() {
-        push(&mut found, Intent::Question, folded.orig(span), weight);
-    }
-    if let Some(span) = folded.opens_with_yes() {
-        if !found.iter().any(|(i, _)| *i == Intent::Declined) {
-            push(&mut found, Intent::Accepted, folded.orig(span), 65);
-        }
-    }
-    let mut intents: Vec<Detected> = found
-        .into_iter()
-        .map(|(intent, spans)| {
-            // Independent cues add up: 1 − Π(1 − w).
-            let miss = spans
-                .iter()
-                .fold(1.0f32, |m, (_, w)| m * (1.0 - f32::from(*w) / 100.0));
-            let mut all: Vec<Span> = spans.into_iter().map(|(s, _)| s).collect();
-            // Longest first, so a phrase inside a longer one ("sí!" in "claro que sí!") goes.
-            all.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
-            let mut evidence: Vec<Span> = Vec::new();
-            for s in all {
-                if !evidence.iter().any(|e| e.start < s.end && s.start < e.end) {
-                    evidence.push(s);
-                }
-            }
-            Detected {
-                intent,
-                confidence: ((1.0 - miss) * 100.0).round().min(99.0) as u8,
-                evidence,
-            }
-        })
-        .filter(|d| d.confidence >= THRESHOLD)
-        .collect();
-    resolve_conflicts(&mut intents);
-    intents.sort_by(|a, b| {
-        b.confidence
-            .cmp(&a.confidence)
-            .then(a.intent.cmp(&b.intent))
-    });
-    let decline_reason = intents
-        .iter()
-        .any(|d| d.intent == Intent::Declined)
-        .then(|| cues::decline_reason(&folded));
-    Classification {
-        intents,
-        decline_reason,
-        address,
-        links: links.into_iter().map(|(l, _)| l).collect(),
-        source: "rules".into(),
-    }
+    classify_with(learned::installed(), text)
 }
 
-fn push(found: &mut Vec<(Intent, Vec<(Span, u8)>)>, intent: Intent, span: Span, weight: u8) {
-    match found.iter_mut().find(|(i, _)| *i == intent) {
-        Some((_, spans)) => spans.push((span, weight)),
-        None => found.push((intent, vec![(span, weight)])),
-    }
+/// Classifies a message with the given weights (`None`: by the rules alone).
+pub fn classify_with(weights: Option<&weights::Weights>, text: &str) -> Classification {
+    let rules = rules::rules(text);
+    let Some(w) = weights else { return rules };
+    let scored = w.score(&features::extract(text, &rules));
+    combine::combine(text, rules, &scored)
 }
-
-/// An auto-reply says nothing else; a decline outweighs polite enthusiasm ("love it, but I'll
-/// pass"); an opt-out ends the conversation.
-fn resolve_conflicts(intents: &mut Vec<Detected>) {
-    let has = |v: &Vec<Detected>, i: Intent| v.iter().any(|d| d.intent == i);
-    if has(intents, Intent::AutoReply) {
-        intents.retain(|d| d.intent == Intent::AutoReply);
-        return;
-    }
-    if has(intents, Intent::OptOut) {
-        intents.retain(|d| matches!(d.intent, Intent::OptOut | Intent::Complaint));
-        return;
-    }
-    if has(intents, Intent::Declined) {
-        // The money or exclusivity behind a decline is its reason, not a topic to negotiate.
-        intents.retain(|d| {
-            !matches!(
-                d.intent,
-                Intent::Accepted | Intent::Rate | Intent::Exclusivity
-            )
-        });
-    }
-    // A question about money, rights, exclusivity or the law is that topic, not a brief question.
-    let topic_spans: Vec<Span> = intents
-        .iter()
-        .filter(|d| d.intent.is_sensitive())
-        .flat_map(|d| d.evidence.clone())
-        .collect();
-    if let Some(q) = intents.iter_mut().find(|d| d.intent == Intent::Question) {
-        q.evidence.retain(|s| {
-            !topic_spans
-                .iter()
-                .any(|t| t.start < s.end && s.start < t.end)
-        });
-    }
-    intents.retain(|d| d.intent != Intent::Question || !d.evidence.is_empty());
-}
-
 #[cfg(test)]
 mod tests;

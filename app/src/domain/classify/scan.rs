@@ -13,15 +13,17 @@ pub struct Folded {
 }
 
 fn fold_char(c: char) -> char {
+    let c = c.to_lowercase().next().unwrap_or(c);
     match c {
-        'á' | 'à' | 'ä' | 'â' | 'Á' => 'a',
-        'é' | 'è' | 'ë' | 'ê' | 'É' => 'e',
-        'í' | 'ì' | 'ï' | 'Í' => 'i',
-        'ó' | 'ò' | 'ö' | 'ô' | 'Ó' => 'o',
-        'ú' | 'ù' | 'ü' | 'Ú' => 'u',
-        'ñ' | 'Ñ' => 'n',
+        'á' | 'à' | 'ä' | 'â' | 'ã' => 'a',
+        'é' | 'è' | 'ë' | 'ê' => 'e',
+        'í' | 'ì' | 'ï' | 'î' => 'i',
+        'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+        'ú' | 'ù' | 'ü' | 'û' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
         '’' | '‘' => '\'',
-        c => c.to_ascii_lowercase(),
+        c => c,
     }
 }
 
@@ -236,17 +238,27 @@ fn starts_with_question_word(s: &str) -> bool {
     .any(|w| s.starts_with(w))
 }
 
-/// Where the message body ends: before a signature block ("-- ", "Sent from my iPhone",
-/// "Best,\nName" closings are kept — they carry no intent cues worth losing).
-pub fn without_signature(text: &str) -> usize {
+/// Where the message body ends: before a signature block ("-- ", "Sent from my iPhone";
+/// "Best,\nName" closings are kept — they carry no intent cues worth losing) or the quoted
+/// history of earlier messages ("> …", "On … wrote:", "El … escribió:", "-----Original Message").
+pub fn body_end(text: &str) -> usize {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let l = line.trim();
-        if l == "--"
-            || l == "-- "
+        let lower = l.to_lowercase();
+        let quote_header = (lower.starts_with("on ") && lower.ends_with("wrote:"))
+            || (lower.starts_with("el ") && lower.ends_with("escribió:"))
+            || (lower.starts_with("em ") && lower.ends_with("escreveu:"))
+            || (lower.starts_with("le ") && lower.ends_with("a écrit :"))
+            || (lower.starts_with("le ") && lower.ends_with("a écrit:"));
+        let signature = l == "--"
             || l.starts_with("Sent from my ")
             || l.starts_with("Enviado desde")
-        {
+            || l.starts_with("Enviado do meu");
+        let history = l.starts_with('>')
+            || l.starts_with("-----Original Message")
+            || (at > 0 && l.starts_with("From: "));
+        if quote_header || signature || history {
             return at;
         }
         at += line.len();

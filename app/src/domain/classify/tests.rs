@@ -101,7 +101,32 @@ fn addresses_table() {
             "Calle Mayor 12, 3ºB, 28013 Madrid",
             Some(("Calle Mayor 12", "3ºB, 28013", "28013")),
         ),
+        (
+            "Flat 2, 14 Baker Street, London NW1 6XE",
+            Some(("14 Baker Street", "London NW1 6XE", "NW1 6XE")),
+        ),
+        (
+            "ship to 90 Front St W Suite 400, Toronto ON M5J 1E3",
+            Some(("90 Front St", "W Suite 400, Toronto ON M5J 1E3", "M5J 1E3")),
+        ),
+        (
+            "3 rue Oberkampf, 75011 Paris",
+            Some(("3 rue Oberkampf", "75011", "75011")),
+        ),
+        (
+            "Rua Haddock Lobo 595, São Paulo SP 01414-001",
+            Some((
+                "Rua Haddock Lobo 595",
+                "São Paulo SP 01414-001",
+                "01414-001",
+            )),
+        ),
+        (
+            "9 George St, Brisbane QLD 4000",
+            Some(("9 George St", "Brisbane QLD 4000", "4000")),
+        ),
         ("I have 3 dogs, way too many", None),
+        ("my rate is 1500 for 2 reels", None),
         ("posting on the 12th St parade day", None),
     ];
     for (text, want) in cases {
@@ -145,4 +170,203 @@ fn fixture_set_precision_and_recall() {
             report.misses
         );
     }
+}
+
+fn reading(intents: &[(Intent, u8)], cautions: &[safety::CautionKind]) -> Classification {
+    Classification {
+        intents: intents
+            .iter()
+            .map(|(intent, confidence)| Detected {
+                intent: *intent,
+                confidence: *confidence,
+                evidence: Vec::new(),
+            })
+            .collect(),
+        cautions: cautions
+            .iter()
+            .map(|kind| safety::Caution {
+                kind: *kind,
+                span: Span { start: 0, end: 3 },
+                words: "but".into(),
+                intent: None,
+            })
+            .collect(),
+        ..Classification::default()
+    }
+}
+
+/// The safety rule itself: automation acts only on confident safe intents with no caution.
+#[test]
+fn automation_acts_only_on_a_confident_safe_reading() {
+    use safety::{automation_verdict, CautionKind::*, Hold};
+    use Intent::*;
+    let act = Ok(());
+    let cases: &[(&[(Intent, u8)], &[safety::CautionKind], Result<(), Hold>)] = &[
+        (&[(Accepted, 95)], &[], act.clone()),
+        (&[(Accepted, 95), (AddressProvided, 90)], &[], act.clone()),
+        (&[(ContentSubmitted, 88)], &[], act),
+        (&[], &[], Err(Hold::NotUnderstood)),
+        (
+            &[(Accepted, 95)],
+            &[Contrast],
+            Err(Hold::Caution(reading(&[], &[Contrast]).cautions[0].clone())),
+        ),
+        (
+            &[(Accepted, 95)],
+            &[Negation],
+            Err(Hold::Caution(reading(&[], &[Negation]).cautions[0].clone())),
+        ),
+        (
+            &[(Accepted, 95)],
+            &[Possible],
+            Err(Hold::Caution(reading(&[], &[Possible]).cautions[0].clone())),
+        ),
+        (
+            &[(Accepted, 70)],
+            &[],
+            Err(Hold::Unsure {
+                intent: Accepted,
+                confidence: 70,
+            }),
+        ),
+        (&[(Accepted, 95), (Rate, 60)], &[], Err(Hold::Topic(Rate))),
+        (&[(Declined, 99)], &[], Err(Hold::Topic(Declined))),
+        (&[(Question, 99)], &[], Err(Hold::Topic(Question))),
+        (&[(Complaint, 99)], &[], Err(Hold::Topic(Complaint))),
+        (&[(OptOut, 99)], &[], Err(Hold::NothingToAnswer(OptOut))),
+        (
+            &[(AutoReply, 99)],
+            &[],
+            Err(Hold::NothingToAnswer(AutoReply)),
+        ),
+    ];
+    for (intents, cautions, want) in cases {
+        assert_eq!(
+            &automation_verdict(&reading(intents, cautions)),
+            want,
+            "{intents:?} {cautions:?}"
+        );
+    }
+}
+
+/// Contrast and negation in real messages keep automation off; a plain yes does not.
+#[test]
+fn contrast_and_negation_block_automation() {
+    use safety::automation_verdict;
+    let held = [
+        "I'm in, but only after May",
+        "Yes! Sorry for the late reply, I'm in",
+        "Sounds good, though I need to check my calendar",
+        "Count me in! I don't have a PO box though",
+        "Me apunto, pero en abril",
+        "Sim, topo! Mas só em maio",
+        "Oui, mais pas avant juin",
+        "I'm in, no stories though",
+    ];
+    for text in held {
+        let c = classify(text);
+        assert!(automation_verdict(&c).is_err(), "{text}: {c:#?}");
+        assert!(!c.cautions.is_empty(), "{text}: the caution is recorded");
+    }
+    for text in [
+        "Count me in! 🙌",
+        "I'm in, can't wait!",
+        "Yes, I'd love to do this, no worries",
+    ] {
+        let c = classify(text);
+        assert!(
+            c.cautions
+                .iter()
+                .all(|k| k.kind != safety::CautionKind::Negation),
+            "{text}: a positive negation is no negation: {:?}",
+            c.cautions
+        );
+    }
+}
+
+/// A positive opener followed by "but", "sorry" or "can't" and a reason is a decline, never an
+/// acceptance.
+#[test]
+fn a_decline_after_a_positive_opener_is_not_acceptance() {
+    let declines = [
+        "Sounds fun but I'm fully booked until March, sorry",
+        "Love it, but I can't this month, I'm travelling",
+        "This looks amazing! Sorry, I'm not taking on new work right now",
+        "Would love to but I can't commit to the dates",
+        "Suena genial pero no puedo este mes, lo siento",
+        "Adoraria, mas estou sem tempo agora, desculpa",
+        "Ça a l'air génial mais je ne suis pas disponible, désolée",
+    ];
+    for text in declines {
+        let c = classify(text);
+        assert!(!c.has(Intent::Accepted), "{text}: {:?}", c.intent_set());
+        assert!(c.has(Intent::Declined), "{text}: {:?}", c.intent_set());
+        assert!(safety::automation_verdict(&c).is_err(), "{text}");
+    }
+}
+
+/// The held-out test split: the figures the issue asks for, on messages never trained or tuned on.
+#[test]
+fn test_split_precision_recall_and_safety() {
+    let report = score::score(include_str!("../../../fixtures/intents/test.jsonl")).unwrap();
+    assert!(report.messages >= 150, "{} messages", report.messages);
+    for (intent, t) in &report.per_intent {
+        assert!(
+            t.precision() >= 0.85 && t.recall() >= 0.85,
+            "{intent:?}: precision {:.2} recall {:.2}",
+            t.precision(),
+            t.recall()
+        );
+    }
+    assert!(
+        report.sensitive_recall() >= 0.95,
+        "sensitive recall {:.3}",
+        report.sensitive_recall()
+    );
+    assert_eq!(report.unsafe_automation, Vec::<String>::new());
+}
+
+/// The corpus: at least 800 labeled messages, 40 per intent, and the built-in model reads.
+#[test]
+fn corpus_and_built_in_model() {
+    let train = learn::read_labeled(include_str!("../../../fixtures/intents/train.jsonl")).unwrap();
+    let test = learn::read_labeled(include_str!("../../../fixtures/intents/test.jsonl")).unwrap();
+    assert!(train.len() + test.len() >= 800);
+    for intent in Intent::ALL {
+        let n = train
+            .iter()
+            .chain(&test)
+            .filter(|e| e.intents.contains(&intent))
+            .count();
+        assert!(n >= 40, "{intent:?}: {n} messages");
+    }
+    assert!(
+        test.iter().all(|t| train.iter().all(|e| e.text != t.text)),
+        "no test message is trained on"
+    );
+    let w = weights::Weights::parse(learned::BUILT_IN).unwrap();
+    assert!(w.keys.len() > 1000, "{} features", w.keys.len());
+    assert!(learned::installed().is_some());
+}
+
+/// Each intent the model names shows the words that carried it.
+#[test]
+fn learned_intents_show_their_words() {
+    let text = "Tracking says delivered but I never got it?";
+    let c = classify(text);
+    let d = c
+        .intents
+        .iter()
+        .find(|d| d.intent == Intent::Complaint)
+        .expect("a complaint");
+    let words: Vec<&str> = d.evidence.iter().map(|s| &text[s.start..s.end]).collect();
+    assert!(!words.is_empty() && words.len() <= 4, "{words:?}");
+    assert!(
+        words
+            .iter()
+            .any(|w| ["delivered", "never got", "Tracking", "got"]
+                .iter()
+                .any(|k| w.contains(k))),
+        "{words:?}"
+    );
 }

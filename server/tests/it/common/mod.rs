@@ -222,6 +222,7 @@ impl Harness {
                 | "composer_language"
                 | "decide_content"
                 | "cancel_followup"
+                | "correct_intents"
                 | "escalate_thread"
                 | "edit_draft"
                 | "mark_notifications_read"

@@ -1,8 +1,13 @@
 //! What a creator's message was understood to say: one chip per intent with its confidence, the
-//! words that triggered it on hover (and for screen readers), sensitive topics marked, and the
-//! shipping address or decline reason found.
+//! words that carried it on hover (and for screen readers), sensitive topics marked, the shipping
+//! address or decline reason found, why automation left it to a person — and, for writers, a
+//! way to correct the intents (audited; exported to grow the classifier's corpus). A message
+//! nothing was recognized in says so: "Not understood — needs a person".
 
-use crate::domain::classify::{Classification, Detected};
+use crate::api::correct_intents;
+use crate::domain::classify::safety::{automation_verdict, Hold};
+use crate::domain::classify::{Classification, Detected, Intent};
+use crate::ui::pages::inbox::use_inbox;
 use leptos::prelude::*;
 
 fn evidence(text: &str, d: &Detected) -> String {
@@ -12,16 +17,23 @@ fn evidence(text: &str, d: &Detected) -> String {
         .filter_map(|s| text.get(s.start..s.end))
         .map(|q| format!("“{q}”"))
         .collect();
-    format!("{}% — because of {}", d.confidence, quotes.join(", "))
+    if quotes.is_empty() {
+        format!("{}%", d.confidence)
+    } else {
+        format!("{}% — because of {}", d.confidence, quotes.join(", "))
+    }
 }
 
-#[component]
-pub fn IntentChips(text: String, classification: Classification) -> impl IntoView {
-    if classification.intents.is_empty() {
-        return None;
+fn chips(text: &str, c: &Classification) -> AnyView {
+    if c.intents.is_empty() {
+        return view! {
+            <li class="intent-chip unknown" title="No intent was recognized: a teammate reads it">
+                "Not understood — needs a person"
+            </li>
+        }
+        .into_any();
     }
-    let chips = classification
-        .intents
+    c.intents
         .iter()
         .map(|d| {
             let class = if d.intent.is_sensitive() {
@@ -29,7 +41,7 @@ pub fn IntentChips(text: String, classification: Classification) -> impl IntoVie
             } else {
                 "intent-chip"
             };
-            let why = evidence(&text, d);
+            let why = evidence(text, d);
             view! {
                 <li class=class title=why.clone()>
                     {d.intent.label()}
@@ -38,20 +50,121 @@ pub fn IntentChips(text: String, classification: Classification) -> impl IntoVie
                 </li>
             }
         })
-        .collect_view();
-    let detail = classification
-        .address
-        .as_ref()
-        .map(|a| format!("Address: {}", a.text))
-        .or_else(|| {
-            classification
-                .decline_reason
-                .map(|r| format!("Decline reason: {}", r.label()))
-        });
-    Some(view! {
+        .collect_view()
+        .into_any()
+}
+
+/// Why automation would not act alone, for a message the classifier read (not a person).
+fn held_note(c: &Classification) -> Option<String> {
+    if c.source.starts_with("corrected by") {
+        return None;
+    }
+    match automation_verdict(c) {
+        Err(Hold::NotUnderstood) | Err(Hold::NothingToAnswer(_)) | Ok(()) => None,
+        Err(h) => Some(format!("Automation left this to a person: {}", h.reason())),
+    }
+}
+
+#[component]
+pub fn IntentChips(
+    text: String,
+    classification: Classification,
+    /// The message, when a writer may correct its intents.
+    #[prop(optional)]
+    message_id: Option<String>,
+) -> impl IntoView {
+    let ctx = use_inbox();
+    let current = RwSignal::new(classification);
+    let editing = RwSignal::new(false);
+    let can_correct = message_id.is_some() && ctx.session.with_value(|s| s.role.can_write());
+    let text_view = text.clone();
+    view! {
         <div class="entry-intents">
-            <ul aria-label="Understood as">{chips}</ul>
-            {detail.map(|d| view! { <p class="intent-detail">{d}</p> })}
+            <ul aria-label="Understood as">{move || current.with(|c| chips(&text_view, c))}</ul>
+            {move || current.with(|c| {
+                c.address
+                    .as_ref()
+                    .map(|a| format!("Address: {}", a.text))
+                    .or_else(|| c.decline_reason.map(|r| format!("Decline reason: {}", r.label())))
+                    .map(|d| view! { <p class="intent-detail">{d}</p> })
+            })}
+            {move || current.with(|c| {
+                let corrected = c.source.strip_prefix("corrected by ").map(|by| format!("Corrected by {by}"));
+                let note = corrected.or_else(|| held_note(c));
+                note.map(|n| view! { <p class="intent-detail intent-source">{n}</p> })
+            })}
+            {can_correct.then(|| {
+                let id = message_id.clone().unwrap_or_default();
+                view! {
+                    <Show when=move || editing.get() fallback=move || view! {
+                        <button type="button" class="link-button intent-correct" on:click=move |_| editing.set(true)>
+                            "Correct intents"
+                        </button>
+                    }>
+                        <IntentEditor message_id=id.clone() current editing/>
+                    </Show>
+                }
+            })}
         </div>
-    })
+    }
+}
+
+/// The checklist a writer corrects the intents with.
+#[component]
+fn IntentEditor(
+    message_id: String,
+    current: RwSignal<Classification>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(current.with_untracked(|c| c.intent_set()));
+    let save = Action::new(move |(id, intents): &(String, Vec<Intent>)| {
+        let (id, intents) = (id.clone(), intents.clone());
+        async move { correct_intents(id, intents).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = save.value().get() {
+            current.set(c);
+            editing.set(false);
+        }
+    });
+    let error = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    };
+    let boxes = Intent::ALL
+        .iter()
+        .map(|intent| {
+            let intent = *intent;
+            view! {
+                <label class="intent-option">
+                    <input type="checkbox"
+                        prop:checked=move || chosen.with(|v| v.contains(&intent))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            chosen.update(|v| {
+                                v.retain(|i| *i != intent);
+                                if on { v.push(intent); }
+                            });
+                        }/>
+                    {intent.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="intent-editor">
+            <legend>"What does this message say?"</legend>
+            <div class="intent-options">{boxes}</div>
+            {error}
+            <div class="intent-editor-actions">
+                <button type="button" class="btn btn-small btn-primary" disabled=move || save.pending().get()
+                    on:click=move |_| { save.dispatch((message_id.clone(), chosen.get())); }>
+                    "Save correction"
+                </button>
+                <button type="button" class="btn btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
+            </div>
+        </fieldset>
+    }
 }

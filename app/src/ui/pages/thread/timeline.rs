@@ -128,7 +128,7 @@ pub(super) fn Entry(
                 <p class="entry-check" role="note">"Check campaign: this message did not say which campaign it answers, so it was filed with the creator's most recent one. Use Move… if it belongs elsewhere."</p>
             })}
             <p class="entry-body">{m.text.clone()}</p>
-            {m.classification.clone().map(|c| view! { <IntentChips text=m.text.clone() classification=c/> })}
+            {m.classification.clone().map(|c| view! { <IntentChips text=m.text.clone() classification=c message_id=message_id.clone()/> })}
             {m.decision.clone().map(|d| view! { <DecisionNote d thread_id=thread_id.clone() stage/> })}
             {(can_write
                 && !stage.is_closed()

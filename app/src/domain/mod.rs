@@ -5,8 +5,9 @@
 //!   `reply_channel` (which channel a reply goes out on and why others cannot: consent,
 //!   connections, Instagram's windows, no automated DMs), `delivery` (statuses only move forward,
 //!   retry schedule), `text` (message validation, snippets, webhook URLs).
-//! - Understanding: `classify` (intents with confidence and evidence, decline reasons, addresses,
-//!   sensitive topics; `classify::model` merges a model provider's answer), `stage_suggest`.
+//! - Understanding: `classify` (rules and a learned model combined: intents with confidence and
+//!   evidence, decline reasons, addresses, sensitive topics; `classify::safety` says when automation
+//!   may act alone; `classify::model` merges a model provider's answer), `stage_suggest`.
 //! - Governing: `policy` (response policies: defaults, `validate`, `evaluate`), `automation` (the
 //!   plan for one creator message: facts in, effects out), `reply_gate` (who may send a reply
 //!   now: a person below the role an open sensitive topic needs submits it for review),

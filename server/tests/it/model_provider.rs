@@ -132,8 +132,9 @@ async fn the_model_adds_what_the_rules_miss_and_words_the_draft() {
     )
     .await;
     let (thread, token) = paid_thread(&h).await;
-    // Nothing in the rules' cue table: the model hears the complaint.
-    let text = "hmm the box showed up crushed and the bottle leaked everywhere";
+    // Nothing the rules or the learned model read as sensitive: the model provider hears the
+    // complaint.
+    let text = "well. that was not what I expected at all";
     assert!(app::domain::classify::classify(text).sensitive().is_empty());
     say(&h, &token, text).await;
 

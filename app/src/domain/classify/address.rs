@@ -192,9 +192,9 @@ fn street_at(toks: &[Token], i: usize) -> Option<(usize, usize)> {
     let word = |k: usize| toks.get(k).map(|t| t.text.to_lowercase());
     // "12 Main St" / "1200 N Lamar Blvd Apt 4"
     if is_house_number(toks[i].text) {
-        for k in i + 1..(i + 6).min(toks.len()) {
+        for (k, t) in toks.iter().enumerate().take(i + 6).skip(i + 1) {
             // "Flat 2, 14 Baker Street": the number nearest the street word is the house's.
-            if is_house_number(toks[k].text) {
+            if is_house_number(t.text) {
                 break;
             }
             if word(k).is_some_and(|w| STREET_WORDS.contains(&w.as_str())) && k > i + 1 {

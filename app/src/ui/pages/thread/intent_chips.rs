@@ -74,6 +74,7 @@ pub fn IntentChips(
     message_id: Option<String>,
 ) -> impl IntoView {
     let ctx = use_inbox();
+    // Fixed for this drawing: a correction redraws the entry (`thread::Timeline`).
     let current = RwSignal::new(classification);
     let editing = RwSignal::new(false);
     let can_correct = message_id.is_some() && ctx.session.with_value(|s| s.role.can_write());
@@ -117,9 +118,21 @@ fn IntentEditor(
     editing: RwSignal<bool>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(current.with_untracked(|c| c.intent_set()));
+    let timeline = use_context::<super::Timeline>();
     let save = Action::new(move |(id, intents): &(String, Vec<Intent>)| {
         let (id, intents) = (id.clone(), intents.clone());
-        async move { correct_intents(id, intents).await }
+        async move {
+            let saved = correct_intents(id.clone(), intents).await;
+            // Into the thread's timeline, which a live push (without intents) may have redrawn.
+            if let (Ok(c), Some(t)) = (&saved, timeline) {
+                t.0.update(|ms| {
+                    if let Some(m) = ms.iter_mut().find(|m| m.id == id) {
+                        m.classification = Some(c.clone());
+                    }
+                });
+            }
+            saved
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(c)) = save.value().get() {

@@ -85,6 +85,28 @@ pub fn ThreadPane() -> impl IntoView {
     }
 }
 
+/// The open thread's timeline, for entries that change a message in place (a corrected
+/// classification: live pushes leave classifications out).
+#[derive(Clone, Copy)]
+pub struct Timeline(pub RwSignal<Vec<MessageView>>);
+
+/// An entry is drawn again when its message changes, or its intents are corrected.
+fn entry_key(
+    m: &MessageView,
+) -> (
+    String,
+    i64,
+    Option<(String, Vec<crate::domain::classify::Intent>)>,
+) {
+    (
+        m.id.clone(),
+        m.version,
+        m.classification
+            .as_ref()
+            .map(|c| (c.source.clone(), c.intent_set())),
+    )
+}
+
 #[component]
 fn ThreadScreen(
     d: ThreadDetail,
@@ -96,6 +118,7 @@ fn ThreadScreen(
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
     let s = d.summary.clone();
     let messages = RwSignal::new(first_timeline(&d, shown));
+    provide_context(Timeline(messages));
     {
         let id = d.summary.id.clone();
         Effect::new(move |_| shown.set((id.clone(), messages.get())));
@@ -153,7 +176,7 @@ fn ThreadScreen(
                     </button>
                 </header>
                 <ol class="timeline" id="timeline" aria-label=move || format!("Timeline, {} entries", messages.with(Vec::len))>
-                    <For each=move || messages.get() key=|m| (m.id.clone(), m.version) let:m>
+                    <For each=move || messages.get() key=entry_key let:m>
                         <Entry m others=others.clone() thread_id=entry_thread.clone() stage=s.stage/>
                     </For>
                     <li id="timeline-end" class="timeline-end" aria-hidden="true"></li>

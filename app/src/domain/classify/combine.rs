@@ -15,11 +15,12 @@ use super::{Classification, Detected, Intent, Span};
 /// The model's probability at or above which an intent is named; lower for a sensitive topic,
 /// where naming it wrongly costs a person's look and missing it may cost an unreviewed reply.
 pub const NAMED: f32 = 0.5;
-pub const SENSITIVE_NAMED: f32 = 0.2;
+/// Both chosen by 5-fold cross-validation on the train split.
+pub const SENSITIVE_NAMED: f32 = 0.15;
 /// A rules finding of a sensitive topic this confident stands unless the model is this sure
 /// it is absent.
 const RULES_STRONG: u8 = 80;
-const MODEL_DOUBT: f32 = 0.1;
+const MODEL_DOUBT: f32 = 0.05;
 /// A decline this likely, after a positive opener and a contrast, outweighs the opener.
 const DECLINE_AFTER_CONTRAST: f32 = 0.25;
 /// How many spans of evidence each intent shows, and how strong a word's push must be beside

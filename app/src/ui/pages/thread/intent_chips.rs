@@ -59,9 +59,13 @@ fn held_note(c: &Classification) -> Option<String> {
     if c.source.starts_with("corrected by") {
         return None;
     }
+    // A sensitive topic is said by its chip and the policy's decision; a hedge, a doubt or a
+    // decline is what a teammate would not otherwise see.
     match automation_verdict(c) {
-        Err(Hold::NotUnderstood) | Err(Hold::NothingToAnswer(_)) | Ok(()) => None,
-        Err(h) => Some(format!("Automation left this to a person: {}", h.reason())),
+        Err(h @ (Hold::Caution(_) | Hold::Unsure { .. } | Hold::Topic(Intent::Declined))) => {
+            Some(format!("Automation left this to a person: {}", h.reason()))
+        }
+        _ => None,
     }
 }
 

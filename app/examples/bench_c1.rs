@@ -8,12 +8,14 @@
 //! `--cv K` instead trains K models on the train split, each without one fold, and scores each on
 //! its held-out fold: the figure to tune options by, since the test split must not be.
 //!
-//! Usage: bench_c1 [--test FILE] [--misses] | --cv K [--iterations N] [--rate X] [--l2 X]
+//! `--rules` scores the hand-written rules alone (the classifier before the learned model).
+//!
+//! Usage: bench_c1 [--test FILE] [--misses] [--rules] | --cv K [--iterations N] [--rate X] [--l2 X]
 //!        [--min-count N] [--positive-weight X]
 
 use app::domain::classify::learn::{read_labeled, Options, OPTIONS};
 use app::domain::classify::score::{cross_validate, evaluate, Report};
-use app::domain::classify::{classify, Intent};
+use app::domain::classify::{classify, classify_with, Intent};
 
 /// A whole-number option (`--cv 5`), else the default.
 fn arg(name: &str, default: usize) -> usize {
@@ -95,8 +97,13 @@ fn main() {
             .skip_while(|a| a != "--test")
             .nth(1)
             .unwrap_or(format!("{root}/intents/test.jsonl"));
-        println!("test split {path}");
-        evaluate(&read(&path), classify)
+        if std::env::args().any(|a| a == "--rules") {
+            println!("{path}, the rules alone");
+            evaluate(&read(&path), |t| classify_with(None, t))
+        } else {
+            println!("{path}");
+            evaluate(&read(&path), classify)
+        }
     };
     print(
         &report,

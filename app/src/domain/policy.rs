@@ -285,13 +285,15 @@ pub fn evaluate(policy: &ResponsePolicy, f: &Facts) -> Decision {
         );
     }
     let sensitive = c.sensitive();
-    // Automation acts alone only on a confident, safe reading with nothing hinting otherwise.
+    // Automation acts alone only on a confident, safe reading with nothing hinting otherwise —
+    // except a move to Replied, which records only that the creator answered.
     let verdict = automation_verdict(c);
     let suggestion: Option<Suggestion> = suggest(f.stage, c);
     let stage = suggestion.map(|s| {
+        let safe = verdict.is_ok() || s.to == Stage::Replied;
         (
             s.to,
-            policy.auto_apply_stage && sensitive.is_empty() && verdict.is_ok(),
+            policy.auto_apply_stage && sensitive.is_empty() && safe,
         )
     });
     // Each sensitive topic's rule for this message's channel (its own rule, else the general one).

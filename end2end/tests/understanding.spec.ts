@@ -20,8 +20,7 @@ test("a message nothing was recognized in says so, and a teammate corrects its i
 
   const entry = page.locator(".timeline .entry", { hasText: odd });
   await expect(entry).toBeVisible();
-  await page.reload();
-  await hydrated(page);
+  // Pushed live with what was (not) understood in it.
   await expect(entry.locator(".intent-chip.unknown")).toHaveText("Not understood — needs a person");
 
   await entry.getByRole("button", { name: "Correct intents" }).click();

@@ -92,7 +92,8 @@ pub fn merge_message(messages: &mut Vec<MessageView>, message: &MessageView) -> 
     let order = |a: &MessageView, b: &MessageView| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id));
     let mut message = message.clone();
     if let Some(i) = messages.iter().position(|m| m.id == message.id) {
-        // Pushes leave the classification out; keep the one the thread loaded.
+        // A push without a classification (an entry not classified yet) keeps the one the thread
+        // loaded.
         if message.classification.is_none() {
             message.classification = messages[i].classification.clone();
         }

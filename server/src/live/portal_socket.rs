@@ -38,6 +38,21 @@ pub fn visible_in_portal(event: &LiveEvent, thread: &str) -> bool {
     }
 }
 
+/// A message as its creator's portal receives it: without what the team's classifier read in it.
+pub fn for_the_creator(event: &LiveEvent) -> Option<LiveEvent> {
+    match event {
+        LiveEvent::Message { thread_id, message } if message.classification.is_some() => {
+            let mut message = message.clone();
+            message.classification = None;
+            Some(LiveEvent::Message {
+                thread_id: thread_id.clone(),
+                message,
+            })
+        }
+        _ => None,
+    }
+}
+
 pub async fn handler(
     State(live): State<Arc<LiveService>>,
     Query(params): Query<Params>,
@@ -91,6 +106,7 @@ async fn serve(
         caller,
         since,
         move |e| visible_in_portal(e, &thread),
+        for_the_creator,
         move || {
             let (state, token) = (state.clone(), token.clone());
             async move {
@@ -135,6 +151,25 @@ mod tests {
                 version: 1,
             }),
         }
+    }
+
+    #[test]
+    fn the_creator_never_receives_the_teams_reading() {
+        let LiveEvent::Message { message, .. } = msg("t1", Channel::InApp, Direction::Inbound)
+        else {
+            unreachable!()
+        };
+        let mut read = *message;
+        read.classification = Some(app::domain::classify::classify("my rate is $900"));
+        let event = LiveEvent::Message {
+            thread_id: "t1".into(),
+            message: Box::new(read),
+        };
+        let Some(LiveEvent::Message { message, .. }) = for_the_creator(&event) else {
+            panic!("a classified message is redacted")
+        };
+        assert!(message.classification.is_none());
+        assert!(for_the_creator(&msg("t1", Channel::InApp, Direction::Outbound)).is_none());
     }
 
     #[test]

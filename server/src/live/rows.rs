@@ -89,9 +89,9 @@ pub fn message_changed(record: &Value) -> Result<Routed, String> {
         .ok_or("message record is not an object")?;
     let workspace = link(obj, "workspace").ok_or("message without workspace")?;
     let thread_id = link(obj, "thread").ok_or("message without thread")?;
+    // The classification is for the team: the portal's socket takes it out
+    // (`portal_socket::for_the_creator`).
     let mut row = obj.clone();
-    // Team-only (the portal's socket shares this feed): the thread loads it, pushes leave it out.
-    row.remove("classification");
     row.insert(
         "id".into(),
         link(obj, "id").map_or(Value::Null, Value::String),

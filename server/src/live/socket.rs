@@ -118,6 +118,7 @@ async fn serve(
         caller,
         since,
         |_| true,
+        |_| None,
         // The session must still stand for the same workspace and role: one switched to
         // another workspace, or whose role changed, reconnects to get what it may now see.
         move || {
@@ -146,13 +147,15 @@ pub(super) enum Standing {
 /// Serves a subscribed socket: subscribes, replays what changed since `since` (the events `keep`
 /// allows), says `synced` (or `resync`), then streams the events `keep` allows until the peer
 /// leaves, falls behind, or `allowed` (asked at every ping) says the credential no longer holds
-/// (then the close frame says `CLOSE_SIGNED_OUT`).
+/// (then the close frame says `CLOSE_SIGNED_OUT`). `redact` gives the copy of an event this
+/// socket's reader may see where it differs (`None`: the event as it is).
 pub(super) async fn stream<Keep, Allowed, Fut>(
     mut socket: WebSocket,
     live: Arc<LiveService>,
     caller: Caller,
     since: Option<i64>,
     keep: Keep,
+    redact: fn(&LiveEvent) -> Option<LiveEvent>,
     allowed: Allowed,
 ) where
     Keep: Fn(&LiveEvent) -> bool,
@@ -174,7 +177,8 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
         };
         let mut replayed = 0u32;
         for event in replay.events.iter().filter(|e| keep(e)) {
-            if !send(&mut socket, event).await {
+            let shown = redact(event);
+            if !send(&mut socket, shown.as_ref().unwrap_or(event)).await {
                 return;
             }
             replayed += 1;
@@ -199,8 +203,11 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
         tokio::select! {
             event = sub.rx.recv() => match event {
                 Some(event) => {
-                    if keep(&event) && !send(&mut socket, &event).await {
-                        break;
+                    if keep(&event) {
+                        let shown = redact(&event);
+                        if !send(&mut socket, shown.as_ref().unwrap_or(&event)).await {
+                            break;
+                        }
                     }
                 }
                 // Dropped by the hub (too slow, or the feed restarted): the browser replays.

@@ -228,6 +228,26 @@ async fn the_portal_socket_carries_only_the_threads_visible_messages() {
         }
         other => panic!("expected the reply, got {other:?}"),
     }
+    // The creator's own message comes back without what the team's classifier read in it.
+    let _: app::model::MessageView = h
+        .call(
+            "portal_reply",
+            None,
+            json!({ "token": token, "text": "my rate is $900" }),
+        )
+        .await
+        .unwrap();
+    match socket.next(Duration::from_secs(10)).await {
+        Some(LiveEvent::Message { message, .. }) => {
+            assert_eq!(message.text, "my rate is $900");
+            assert!(
+                message.classification.is_none(),
+                "{:?}",
+                message.classification
+            );
+        }
+        other => panic!("expected the creator's message, got {other:?}"),
+    }
     // After revoking, the socket cannot be opened again.
     let _: () = h
         .call(

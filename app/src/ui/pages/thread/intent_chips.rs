@@ -80,7 +80,12 @@ pub fn IntentChips(
     let ctx = use_inbox();
     // Fixed for this drawing: a correction redraws the entry (`thread::Timeline`).
     let current = RwSignal::new(classification);
-    let editing = RwSignal::new(false);
+    let timeline = use_context::<super::Timeline>();
+    let correcting = timeline.map_or_else(|| RwSignal::new(None), |t| t.correcting);
+    let editing = {
+        let id = message_id.clone();
+        Memo::new(move |_| correcting.with(|c| c.is_some() && c.as_deref() == id.as_deref()))
+    };
     let can_correct = message_id.is_some() && ctx.session.with_value(|s| s.role.can_write());
     let text_view = text.clone();
     view! {
@@ -100,13 +105,18 @@ pub fn IntentChips(
             })}
             {can_correct.then(|| {
                 let id = message_id.clone().unwrap_or_default();
+                let open = id.clone();
                 view! {
-                    <Show when=move || editing.get() fallback=move || view! {
-                        <button type="button" class="link-button intent-correct" on:click=move |_| editing.set(true)>
-                            "Correct intents"
-                        </button>
+                    <Show when=move || editing.get() fallback=move || {
+                        let open = open.clone();
+                        view! {
+                            <button type="button" class="link-button intent-correct"
+                                on:click=move |_| correcting.set(Some(open.clone()))>
+                                "Correct intents"
+                            </button>
+                        }
                     }>
-                        <IntentEditor message_id=id.clone() current editing/>
+                        <IntentEditor message_id=id.clone() current correcting/>
                     </Show>
                 }
             })}
@@ -119,7 +129,7 @@ pub fn IntentChips(
 fn IntentEditor(
     message_id: String,
     current: RwSignal<Classification>,
-    editing: RwSignal<bool>,
+    correcting: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(current.with_untracked(|c| c.intent_set()));
     let timeline = use_context::<super::Timeline>();
@@ -129,11 +139,14 @@ fn IntentEditor(
             let saved = correct_intents(id.clone(), intents).await;
             // Into the thread's timeline, which a live push (without intents) may have redrawn.
             if let (Ok(c), Some(t)) = (&saved, timeline) {
-                t.0.update(|ms| {
+                t.messages.update(|ms| {
                     if let Some(m) = ms.iter_mut().find(|m| m.id == id) {
                         m.classification = Some(c.clone());
                     }
                 });
+            }
+            if saved.is_ok() {
+                correcting.set(None);
             }
             saved
         }
@@ -141,7 +154,6 @@ fn IntentEditor(
     Effect::new(move |_| {
         if let Some(Ok(c)) = save.value().get() {
             current.set(c);
-            editing.set(false);
         }
     });
     let error = move || {
@@ -180,7 +192,7 @@ fn IntentEditor(
                     on:click=move |_| { save.dispatch((message_id.clone(), chosen.get())); }>
                     "Save correction"
                 </button>
-                <button type="button" class="btn btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
+                <button type="button" class="btn btn-small" on:click=move |_| correcting.set(None)>"Cancel"</button>
             </div>
         </fieldset>
     }

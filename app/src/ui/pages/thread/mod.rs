@@ -86,9 +86,13 @@ pub fn ThreadPane() -> impl IntoView {
 }
 
 /// The open thread's timeline, for entries that change a message in place (a corrected
-/// classification: live pushes leave classifications out).
+/// classification), and the message whose intents are being corrected — kept here, since a live
+/// change to that message redraws its entry.
 #[derive(Clone, Copy)]
-pub struct Timeline(pub RwSignal<Vec<MessageView>>);
+pub struct Timeline {
+    pub messages: RwSignal<Vec<MessageView>>,
+    pub correcting: RwSignal<Option<String>>,
+}
 
 /// An entry is drawn again when its message changes, or its intents are corrected.
 fn entry_key(
@@ -118,7 +122,10 @@ fn ThreadScreen(
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
     let s = d.summary.clone();
     let messages = RwSignal::new(first_timeline(&d, shown));
-    provide_context(Timeline(messages));
+    provide_context(Timeline {
+        messages,
+        correcting: RwSignal::new(None),
+    });
     {
         let id = d.summary.id.clone();
         Effect::new(move |_| shown.set((id.clone(), messages.get())));

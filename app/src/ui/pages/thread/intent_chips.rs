@@ -84,7 +84,9 @@ pub fn IntentChips(
     let correcting = timeline.map_or_else(|| RwSignal::new(None), |t| t.correcting);
     let editing = {
         let id = message_id.clone();
-        Memo::new(move |_| correcting.with(|c| c.is_some() && c.as_deref() == id.as_deref()))
+        Memo::new(move |_| {
+            correcting.with(|c| c.as_ref().is_some_and(|(m, _)| Some(m) == id.as_ref()))
+        })
     };
     let can_correct = message_id.is_some() && ctx.session.with_value(|s| s.role.can_write());
     let text_view = text.clone();
@@ -111,7 +113,10 @@ pub fn IntentChips(
                         let open = open.clone();
                         view! {
                             <button type="button" class="link-button intent-correct"
-                                on:click=move |_| correcting.set(Some(open.clone()))>
+                                on:click=move |_| {
+                                    let ticked = current.with_untracked(|c| c.intent_set());
+                                    correcting.set(Some((open.clone(), ticked)));
+                                }>
                                 "Correct intents"
                             </button>
                         }
@@ -129,9 +134,10 @@ pub fn IntentChips(
 fn IntentEditor(
     message_id: String,
     current: RwSignal<Classification>,
-    correcting: RwSignal<Option<String>>,
+    correcting: RwSignal<Option<(String, Vec<Intent>)>>,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(current.with_untracked(|c| c.intent_set()));
+    let chosen =
+        move || correcting.with(|c| c.as_ref().map(|(_, v)| v.clone()).unwrap_or_default());
     let timeline = use_context::<super::Timeline>();
     let save = Action::new(move |(id, intents): &(String, Vec<Intent>)| {
         let (id, intents) = (id.clone(), intents.clone());
@@ -169,12 +175,14 @@ fn IntentEditor(
             view! {
                 <label class="intent-option">
                     <input type="checkbox"
-                        prop:checked=move || chosen.with(|v| v.contains(&intent))
+                        prop:checked=move || chosen().contains(&intent)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            chosen.update(|v| {
-                                v.retain(|i| *i != intent);
-                                if on { v.push(intent); }
+                            correcting.update(|c| {
+                                if let Some((_, v)) = c {
+                                    v.retain(|i| *i != intent);
+                                    if on { v.push(intent); }
+                                }
                             });
                         }/>
                     {intent.label()}
@@ -189,7 +197,7 @@ fn IntentEditor(
             {error}
             <div class="intent-editor-actions">
                 <button type="button" class="btn btn-small btn-primary" disabled=move || save.pending().get()
-                    on:click=move |_| { save.dispatch((message_id.clone(), chosen.get())); }>
+                    on:click=move |_| { save.dispatch((message_id.clone(), chosen())); }>
                     "Save correction"
                 </button>
                 <button type="button" class="btn btn-small" on:click=move |_| correcting.set(None)>"Cancel"</button>

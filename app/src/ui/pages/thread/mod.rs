@@ -60,6 +60,8 @@ pub fn ThreadPane() -> impl IntoView {
     // The open thread's timeline as last shown (live updates included), kept across re-reads: a
     // re-read that started before a live change must not undo it (see `ThreadScreen`).
     let shown = RwSignal::new((String::new(), Vec::<MessageView>::new()));
+    // The message whose intents are being corrected, kept across re-reads and redraws.
+    let correcting = RwSignal::new(None::<(String, Vec<crate::domain::classify::Intent>)>);
     // Opening an unread thread marks it read for the team (writers only).
     Effect::new(move |_| {
         if let Some(Ok(d)) = detail.get() {
@@ -79,7 +81,7 @@ pub fn ThreadPane() -> impl IntoView {
             {move || detail.get().map(|d| match d {
                 Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(d) => view! { <ThreadScreen d scrolled_for shown details_for/> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d scrolled_for shown details_for correcting/> }.into_any(),
             })}
         </Transition>
     }
@@ -91,7 +93,8 @@ pub fn ThreadPane() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct Timeline {
     pub messages: RwSignal<Vec<MessageView>>,
-    pub correcting: RwSignal<Option<String>>,
+    /// The message and the intents ticked so far.
+    pub correcting: RwSignal<Option<(String, Vec<crate::domain::classify::Intent>)>>,
 }
 
 /// An entry is drawn again when its message changes, or its intents are corrected.
@@ -117,6 +120,7 @@ fn ThreadScreen(
     scrolled_for: StoredValue<String>,
     shown: RwSignal<(String, Vec<MessageView>)>,
     details_for: RwSignal<Option<String>>,
+    correcting: RwSignal<Option<(String, Vec<crate::domain::classify::Intent>)>>,
 ) -> impl IntoView {
     let ctx = use_inbox();
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
@@ -124,7 +128,7 @@ fn ThreadScreen(
     let messages = RwSignal::new(first_timeline(&d, shown));
     provide_context(Timeline {
         messages,
-        correcting: RwSignal::new(None),
+        correcting,
     });
     {
         let id = d.summary.id.clone();

@@ -7,7 +7,7 @@
 
 use super::cues;
 use super::rules::resolve_conflicts;
-use super::safety::{cautions, CautionKind};
+use super::safety::{possible, sort, CautionKind};
 use super::scan::{self, Folded};
 use super::weights::Scored;
 use super::{Classification, Detected, Intent, Span};
@@ -80,7 +80,10 @@ pub fn combine(text: &str, rules: Classification, scored: &[Scored]) -> Classifi
     let end = scan::body_end(text);
     let folded = Folded::new(&text[..end]);
     let found: Vec<Intent> = intents.iter().map(|d| d.intent).collect();
-    let cautions = cautions(&text[..end], &folded, &found, scored);
+    // The rules found the hedges in the same body; the model's unnamed topics join them.
+    let mut cautions = rules.cautions;
+    cautions.extend(possible(&text[..end], &found, scored));
+    sort(&mut cautions);
     decline_after_contrast(&mut intents, &cautions, p(Intent::Declined), scored);
     resolve_conflicts(&mut intents);
     intents.sort_by(|a, b| {

@@ -78,9 +78,8 @@ pub fn rules(text: &str) -> Classification {
         .iter()
         .any(|d| d.intent == Intent::Declined)
         .then(|| cues::decline_reason(&folded));
-    let found: Vec<Intent> = intents.iter().map(|d| d.intent).collect();
     Classification {
-        cautions: super::safety::cautions(&text[..body], &folded, &found, &[]),
+        cautions: super::safety::hedges(&text[..body], &folded),
         intents,
         decline_reason,
         address,

@@ -121,11 +121,10 @@ const POSITIVE_NEGATIONS: &[&str] = &[
     "pas de probleme",
 ];
 
-/// The cautions in a message's body: contrast and negation words, and sensitive topics or a
-/// decline the model gives some weight to without naming.
-/// `folded` is `body` (the message without quoted history and signature) folded.
-pub fn cautions(body: &str, folded: &Folded, found: &[Intent], scored: &[Scored]) -> Vec<Caution> {
-    let words = |s: Span| body.get(s.start..s.end).unwrap_or("").to_string();
+/// The contrast and negation words in a message's body (the rules find them once; the
+/// combination adds `possible`). `folded` is `body` (the message without quoted history and
+/// signature) folded.
+pub fn hedges(body: &str, folded: &Folded) -> Vec<Caution> {
     let mut out = Vec::new();
     let positive: Vec<Span> = POSITIVE_NEGATIONS
         .iter()
@@ -147,29 +146,41 @@ pub fn cautions(body: &str, folded: &Folded, found: &[Intent], scored: &[Scored]
                 out.push(Caution {
                     kind,
                     span,
-                    words: words(span),
+                    words: body.get(span.start..span.end).unwrap_or("").to_string(),
                     intent: None,
                 });
             }
         }
     }
-    for s in scored {
-        let watched = s.intent.is_sensitive() || s.intent == Intent::Declined;
-        if watched && !found.contains(&s.intent) && s.probability >= POSSIBLE {
+    sort(&mut out);
+    out
+}
+
+/// The sensitive topics and the decline the model gives some weight to without them being
+/// among `found`.
+pub fn possible(body: &str, found: &[Intent], scored: &[Scored]) -> Vec<Caution> {
+    scored
+        .iter()
+        .filter(|s| s.intent.is_sensitive() || s.intent == Intent::Declined)
+        .filter(|s| !found.contains(&s.intent) && s.probability >= POSSIBLE)
+        .map(|s| {
             let span = s
                 .evidence
                 .first()
                 .map_or(Span { start: 0, end: 0 }, |e| e.0);
-            out.push(Caution {
+            Caution {
                 kind: CautionKind::Possible,
                 span,
-                words: words(span),
+                words: body.get(span.start..span.end).unwrap_or("").to_string(),
                 intent: Some(s.intent),
-            });
-        }
-    }
-    out.sort_by_key(|c| (c.span.start, c.span.end));
-    out
+            }
+        })
+        .collect()
+}
+
+/// In the order they stand in the message (stable: hedges before possible topics at one place).
+pub fn sort(cautions: &mut [Caution]) {
+    cautions.sort_by_key(|c| (c.span.start, c.span.end));
 }
 
 /// Why automation leaves a message to a person.

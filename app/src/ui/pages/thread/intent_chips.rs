@@ -79,7 +79,7 @@ pub fn IntentChips(
 ) -> impl IntoView {
     let ctx = use_inbox();
     // Fixed for this drawing: a correction redraws the entry (`thread::Timeline`).
-    let current = RwSignal::new(classification);
+    let ticked = classification.intent_set();
     let timeline = use_context::<super::Timeline>();
     let correcting = timeline.map_or_else(|| RwSignal::new(None), |t| t.correcting);
     let editing = {
@@ -89,39 +89,39 @@ pub fn IntentChips(
         })
     };
     let can_correct = message_id.is_some() && ctx.session.with_value(|s| s.role.can_write());
-    let text_view = text.clone();
+    let c = &classification;
+    let detail = c
+        .address
+        .as_ref()
+        .map(|a| format!("Address: {}", a.text))
+        .or_else(|| {
+            c.decline_reason
+                .map(|r| format!("Decline reason: {}", r.label()))
+        });
+    let note = c
+        .source
+        .strip_prefix("corrected by ")
+        .map(|by| format!("Corrected by {by}"))
+        .or_else(|| held_note(c));
     view! {
         <div class="entry-intents">
-            <ul aria-label="Understood as">{move || current.with(|c| chips(&text_view, c))}</ul>
-            {move || current.with(|c| {
-                c.address
-                    .as_ref()
-                    .map(|a| format!("Address: {}", a.text))
-                    .or_else(|| c.decline_reason.map(|r| format!("Decline reason: {}", r.label())))
-                    .map(|d| view! { <p class="intent-detail">{d}</p> })
-            })}
-            {move || current.with(|c| {
-                let corrected = c.source.strip_prefix("corrected by ").map(|by| format!("Corrected by {by}"));
-                let note = corrected.or_else(|| held_note(c));
-                note.map(|n| view! { <p class="intent-detail intent-source">{n}</p> })
-            })}
+            <ul aria-label="Understood as">{chips(&text, c)}</ul>
+            {detail.map(|d| view! { <p class="intent-detail">{d}</p> })}
+            {note.map(|n| view! { <p class="intent-detail intent-source">{n}</p> })}
             {can_correct.then(|| {
                 let id = message_id.clone().unwrap_or_default();
                 let open = id.clone();
                 view! {
                     <Show when=move || editing.get() fallback=move || {
-                        let open = open.clone();
+                        let (open, ticked) = (open.clone(), ticked.clone());
                         view! {
                             <button type="button" class="link-button intent-correct"
-                                on:click=move |_| {
-                                    let ticked = current.with_untracked(|c| c.intent_set());
-                                    correcting.set(Some((open.clone(), ticked)));
-                                }>
+                                on:click=move |_| correcting.set(Some((open.clone(), ticked.clone())))>
                                 "Correct intents"
                             </button>
                         }
                     }>
-                        <IntentEditor message_id=id.clone() current correcting/>
+                        <IntentEditor message_id=id.clone() correcting/>
                     </Show>
                 }
             })}
@@ -133,7 +133,6 @@ pub fn IntentChips(
 #[component]
 fn IntentEditor(
     message_id: String,
-    current: RwSignal<Classification>,
     correcting: RwSignal<Option<(String, Vec<Intent>)>>,
 ) -> impl IntoView {
     let chosen =
@@ -143,7 +142,8 @@ fn IntentEditor(
         let (id, intents) = (id.clone(), intents.clone());
         async move {
             let saved = correct_intents(id.clone(), intents).await;
-            // Into the thread's timeline, which a live push (without intents) may have redrawn.
+            // Into the thread's timeline, whose redraw of the entry shows it (the live push of
+            // the change may come before or after this answer).
             if let (Ok(c), Some(t)) = (&saved, timeline) {
                 t.messages.update(|ms| {
                     if let Some(m) = ms.iter_mut().find(|m| m.id == id) {
@@ -155,11 +155,6 @@ fn IntentEditor(
                 correcting.set(None);
             }
             saved
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(c)) = save.value().get() {
-            current.set(c);
         }
     });
     let error = move || {

@@ -17,18 +17,8 @@ use app::domain::classify::learn::{read_labeled, Options, OPTIONS};
 use app::domain::classify::score::{cross_validate, evaluate, Report};
 use app::domain::classify::{classify, classify_with, Intent};
 
-/// A whole-number option (`--cv 5`), else the default.
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// A float option (`--rate 0.3`), else the default.
-fn float(name: &str, default: f32) -> f32 {
+/// The value after `name` on the command line (`--cv 5`, `--rate 0.3`), else the default.
+fn opt<T: std::str::FromStr>(name: &str, default: T) -> T {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
         .position(|a| a == name)
@@ -75,7 +65,7 @@ fn print(r: &Report, show_misses: bool) {
 
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-    let folds: usize = arg("--cv", 0);
+    let folds: usize = opt("--cv", 0);
     let report = if folds > 1 {
         let mut train = read(&format!("{root}/intents/train.jsonl"));
         train.extend(read(&format!("{root}/creator_messages.jsonl")));
@@ -84,19 +74,16 @@ fn main() {
             train.len()
         );
         let o = Options {
-            iterations: arg("--iterations", OPTIONS.iterations as usize) as u32,
-            rate: float("--rate", OPTIONS.rate),
-            l2: float("--l2", OPTIONS.l2),
-            min_count: arg("--min-count", OPTIONS.min_count as usize) as u32,
-            positive_weight: float("--positive-weight", OPTIONS.positive_weight),
+            iterations: opt("--iterations", OPTIONS.iterations),
+            rate: opt("--rate", OPTIONS.rate),
+            l2: opt("--l2", OPTIONS.l2),
+            min_count: opt("--min-count", OPTIONS.min_count),
+            positive_weight: opt("--positive-weight", OPTIONS.positive_weight),
         };
         println!("{o:?}");
         cross_validate(&train, folds, &o)
     } else {
-        let path = std::env::args()
-            .skip_while(|a| a != "--test")
-            .nth(1)
-            .unwrap_or(format!("{root}/intents/test.jsonl"));
+        let path: String = opt("--test", format!("{root}/intents/test.jsonl"));
         if std::env::args().any(|a| a == "--rules") {
             println!("{path}, the rules alone");
             evaluate(&read(&path), |t| classify_with(None, t))

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, live, signIn, VIEWER } from "./helpers";
+import { hydrated, live, portalLink, signIn, VIEWER } from "./helpers";
 
 test("a paid rate waits in Approvals; a viewer cannot approve; the owner approves and it is sent in the thread", async ({ browser, page }) => {
   await signIn(page);
@@ -10,9 +10,7 @@ test("a paid rate waits in Approvals; a viewer cannot approve; the owner approve
   const threadUrl = page.url();
 
   // The creator answers from the portal with a rate and usage terms.
-  const section = page.getByTestId("portal-section");
-  await section.getByRole("button", { name: /Create link|Replace link/ }).click();
-  const portalUrl = await section.getByTestId("portal-url").inputValue();
+  const portalUrl = await portalLink(page);
   const creator = await (await browser.newContext()).newPage();
   await creator.goto(portalUrl);
   await hydrated(creator);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, live, MEMBER, signIn } from "./helpers";
+import { hydrated, live, MEMBER, portalLink, signIn } from "./helpers";
 
 test("a member's rate promise waits for the owner, who approves it from Approvals; the creator gets it once", async ({ browser, page }) => {
   // The owner opens a paid campaign's thread and gives the creator a portal link.
@@ -9,9 +9,7 @@ test("a member's rate promise waits for the owner, who approves it from Approval
   await page.getByTestId("thread-list").locator(".thread-link").nth(1).click();
   await live(page);
   const threadUrl = page.url();
-  const section = page.getByTestId("portal-section");
-  await section.getByRole("button", { name: /Create link|Replace link/ }).click();
-  const portalUrl = await section.getByTestId("portal-url").inputValue();
+  const portalUrl = await portalLink(page);
 
   // The creator names a rate and usage terms.
   const creator = await (await browser.newContext()).newPage();

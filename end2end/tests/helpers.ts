@@ -28,6 +28,13 @@ export async function live(page: Page) {
   await expect(page.locator(".live-state")).toHaveAttribute("data-state", "live");
 }
 
+/** Creates (or replaces) the open thread's creator-portal link and returns its URL. */
+export async function portalLink(page: Page): Promise<string> {
+  const section = page.getByTestId("portal-section");
+  await section.getByRole("button", { name: /Create link|Replace link/ }).click();
+  return section.getByTestId("portal-url").inputValue();
+}
+
 const SMS_SID = "AC" + "5e".repeat(16);
 const SMS_TOKEN = "0123456789abcdef".repeat(2);
 

@@ -1,14 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, live, signIn } from "./helpers";
+import { hydrated, live, portalLink, signIn } from "./helpers";
 
 test("a creator replies from the portal on a phone, the team sees it live, and the team's answer reaches the portal live", async ({ browser, page }) => {
   await signIn(page);
   await page.getByTestId("thread-list").locator(".thread-link").first().click();
   await live(page);
   const campaign = (await page.locator(".thread-title p").innerText()).split(" · ")[0].trim();
-  const section = page.getByTestId("portal-section");
-  await section.getByRole("button", { name: /Create link|Replace link/ }).click();
-  const url = await section.getByTestId("portal-url").inputValue();
+  const url = await portalLink(page);
   expect(url).toMatch(/\/p\/[0-9a-f]{64}$/);
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -42,6 +40,7 @@ test("a creator replies from the portal on a phone, the team sees it live, and t
   await creator.screenshot({ path: "test-results/portal-phone.png", fullPage: true });
 
   // Revoked: the link stops working.
+  const section = page.getByTestId("portal-section");
   await section.getByRole("button", { name: "Revoke" }).click();
   await expect(section).toContainText("No active link");
   await creator.reload();

@@ -1,14 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, live, signIn, VIEWER } from "./helpers";
+import { hydrated, live, portalLink, signIn, VIEWER } from "./helpers";
 
 test("a message nothing was recognized in says so, and a teammate corrects its intents", async ({ browser, page }) => {
   await signIn(page);
   await page.getByTestId("thread-list").locator(".thread-link").nth(2).click();
   await live(page);
   const threadUrl = page.url();
-  const section = page.getByTestId("portal-section");
-  await section.getByRole("button", { name: /Create link|Replace link/ }).click();
-  const portalUrl = await section.getByTestId("portal-url").inputValue();
+  const portalUrl = await portalLink(page);
 
   const creator = await (await browser.newContext()).newPage();
   await creator.goto(portalUrl);

@@ -1,5 +1,5 @@
 //! The classifier's cue tables: phrases (lowercase, accents folded) with the intent they signal
-//! and how strongly. English and Spanish.
+//! and how strongly. English and Spanish, with the opt-out's Portuguese and French forms.
 
 use super::scan::Folded;
 use super::Intent::{self, *};
@@ -86,6 +86,9 @@ pub const CUES: &[Cue] = &[
     c(Rate, "counter offer", 85), c(Rate, "counter", 55), c(Rate, "negotiate", 80), c(Rate, "negotiable", 80),
     c(Rate, "flat fee", 85), c(Rate, "how much", 55), c(Rate, "paid collab", 70), c(Rate, "paid collaboration", 70),
     c(Rate, "mi tarifa", 90), c(Rate, "tarifa", 75), c(Rate, "cobro", 80), c(Rate, "presupuesto", 60),
+    c(Rate, "what's the pay", 80), c(Rate, "the pay on", 75), c(Rate, "what does the comp", 80),
+    c(Rate, "rate-wise", 85), c(Rate, "what you offered", 70), c(Rate, "budget is too low", 85),
+    c(Rate, "could we do", 50), c(Rate, "what's the offer", 70),
     // A shipping address (the extractor adds the strong evidence).
     c(AddressProvided, "ship it to", 45), c(AddressProvided, "shipping address", 45),
     c(AddressProvided, "my address is", 45), c(AddressProvided, "mi direccion", 45),
@@ -114,6 +117,9 @@ pub const CUES: &[Cue] = &[
     c(UsageRights, "in perpetuity", 90), c(UsageRights, "perpetuity", 85), c(UsageRights, "perpetual", 80),
     c(UsageRights, "derechos de uso", 95), c(UsageRights, "organic use", 80), c(UsageRights, "raw footage", 60),
     c(UsageRights, "boost", 55),
+    c(UsageRights, "paid ad", 80), c(UsageRights, "use the content", 75), c(UsageRights, "use my content", 75),
+    c(UsageRights, "content will be used", 80), c(UsageRights, "repost", 60), c(UsageRights, "reposting", 60),
+    c(UsageRights, "usar el contenido", 80), c(UsageRights, "usar mi contenido", 80),
     // Exclusivity.
     c(Exclusivity, "exclusivity", 95), c(Exclusivity, "exclusive", 80), c(Exclusivity, "competitor", 70),
     c(Exclusivity, "competitors", 70), c(Exclusivity, "competing brand", 85), c(Exclusivity, "non-compete", 90),
@@ -125,6 +131,7 @@ pub const CUES: &[Cue] = &[
     c(Payment, "w-9", 90), c(Payment, "w9", 90), c(Payment, "get paid", 80), c(Payment, "been paid", 85),
     c(Payment, "paid yet", 90), c(Payment, "pay me", 80), c(Payment, "payout", 80), c(Payment, "upfront", 70),
     c(Payment, "up front", 70), c(Payment, "factura", 90), c(Payment, "pago", 85), c(Payment, "transferencia", 80),
+    c(Payment, "payday", 80), c(Payment, "facturo", 85), c(Payment, "the transfer", 70),
     // Disclosure / compliance / claims / contracts.
     c(Legal, "#ad", 85), c(Legal, "#sponsored", 85), c(Legal, "disclosure", 85), c(Legal, "disclose", 85),
     c(Legal, "ftc", 90), c(Legal, "paid partnership", 80), c(Legal, "contract", 70), c(Legal, "lawyer", 90),
@@ -132,6 +139,7 @@ pub const CUES: &[Cue] = &[
     c(Legal, "cure", 80), c(Legal, "cures", 80), c(Legal, "clinically", 85), c(Legal, "fda", 90),
     c(Legal, "lose weight", 70), c(Legal, "weight loss", 70), c(Legal, "medical", 70), c(Legal, "guaranteed", 65),
     c(Legal, "contrato", 75), c(Legal, "abogado", 90),
+    c(Legal, "owns the ip", 85), c(Legal, "safe for kids", 75), c(Legal, "safe during pregnancy", 80),
     // Complaints.
     c(Complaint, "disappointed", 85), c(Complaint, "unacceptable", 90), c(Complaint, "frustrated", 85),
     c(Complaint, "frustrating", 85), c(Complaint, "still haven't received", 80), c(Complaint, "never received", 80),
@@ -143,6 +151,8 @@ pub const CUES: &[Cue] = &[
     c(Complaint, "unprofessional", 90), c(Complaint, "ghosted", 80), c(Complaint, "molesta", 80),
     c(Complaint, "decepcionada", 90), c(Complaint, "decepcionado", 90), c(Complaint, "inaceptable", 90),
     c(Complaint, "llego roto", 90), c(Complaint, "llego danado", 90),
+    c(Complaint, "annoying", 75), c(Complaint, "spam", 70), c(Complaint, "without tagging", 80),
+    c(Complaint, "without credit", 85), c(Complaint, "never came", 75), c(Complaint, "stolen", 70),
     // Out of office / automatic replies.
     c(AutoReply, "out of office", 95), c(AutoReply, "out of the office", 95), c(AutoReply, "ooo", 80),
     c(AutoReply, "auto-reply", 95), c(AutoReply, "autoreply", 95), c(AutoReply, "automatic reply", 95),
@@ -159,7 +169,18 @@ pub const CUES: &[Cue] = &[
     c(OptOut, "stop texting", 95), c(OptOut, "stop emailing", 95), c(OptOut, "stop contacting", 95),
     c(OptOut, "no more messages", 90), c(OptOut, "leave me alone", 90), c(OptOut, "opt out", 90),
     c(OptOut, "opt-out", 90), c(OptOut, "darme de baja", 95), c(OptOut, "no me escriban", 90),
-    c(OptOut, "dejen de escribirme", 95),
+    c(OptOut, "dejen de escribirme", 95), c(OptOut, "no me contacten", 95), c(OptOut, "no me contactes", 95),
+    c(OptOut, "no me manden mas", 90), c(OptOut, "no quiero recibir mas", 90), c(OptOut, "borrenme", 90),
+    c(OptOut, "eliminen mi numero", 90), c(OptOut, "eliminen mi correo", 90), c(OptOut, "sacarme de la lista", 90),
+    c(OptOut, "remove my number", 90), c(OptOut, "remove my email", 90), c(OptOut, "delete my contact", 85),
+    c(OptOut, "off your mailing list", 95), c(OptOut, "off your list", 90), c(OptOut, "don't reach out again", 90),
+    c(OptOut, "don't contact me again", 95), c(OptOut, "don't text me", 90), c(OptOut, "don't email me", 90),
+    c(OptOut, "stop sending me", 90), c(OptOut, "don't want to receive any more", 90),
+    c(OptOut, "don't want to get any more", 85),
+    // Portuguese and French forms seen in the corpus.
+    c(OptOut, "me tirem da lista", 90), c(OptOut, "nao quero mais receber", 90), c(OptOut, "parem de me mandar", 90),
+    c(OptOut, "ne me contactez plus", 95), c(OptOut, "ne plus m'ecrire", 90), c(OptOut, "ne plus me contacter", 90),
+    c(OptOut, "desinscrivez-moi", 95), c(OptOut, "desabonnement", 90), c(OptOut, "retirez-moi de votre liste", 95),
 ];
 
 /// A link to content handed in: a post, a video, a shared file.

@@ -21,6 +21,9 @@
 //!   `thread_tail`, `portal` (magic-link tokens), `twilio` / `instagram` (connection checks),
 //!   `sending` (which mailbox, number or Instagram account a message goes out from; a campaign's
 //!   senders; whether a provider's answer proves a connection's ownership).
+//! - Reports: `metrics` (response rate, time to first and brand reply in calendar and working
+//!   hours, acceptance, decline reasons, funnel and stuck stages, follow-up success, blocked
+//!   conversations, teammates: each figure with the threads behind it).
 //! - The team: `team` (invitation and reset links, passwords, the last-owner rule, idle sessions).
 //! - The screen: `filter` (inbox filters ↔ URL, and `matches` for live rows), `live_merge`
 //!   (ordered, idempotent live changes), `mentions`, `snooze`, `csv` (formula-safe export),
@@ -45,6 +48,7 @@ pub mod instagram;
 pub mod language;
 pub mod live_merge;
 pub mod mentions;
+pub mod metrics;
 pub mod merge;
 pub mod policy;
 pub mod portal;

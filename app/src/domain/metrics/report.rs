@@ -1,0 +1,406 @@
+//! A set of threads over a period: the Reports page's figures, each with the threads behind it so
+//! every tile, bar and row can open the inbox on exactly those.
+
+use super::stats::{share, summarize, Summary};
+use super::thread::{facts, stage_limit_ms, Blocked, ThreadFacts, WaitEnd, FUNNEL};
+use super::{Said, Timeline};
+use crate::domain::reply_clock::{business_ms, BusinessHours};
+use crate::model::{DeclineReason, Stage};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const HOUR_MS: i64 = 3_600_000;
+const GOAL_MS: i64 = crate::domain::reply_clock::REPLY_GOAL_MS;
+
+/// `[start, end)` in ms since the epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Period {
+    pub fn contains(&self, t: i64) -> bool {
+        self.start <= t && t < self.end
+    }
+
+    /// The period of the same length just before this one.
+    pub fn previous(&self) -> Period {
+        Period {
+            start: self.start - (self.end - self.start),
+            end: self.start,
+        }
+    }
+}
+
+/// The brand-reply histogram's bars: key, label, and `[from, to)` in hours (None: no end).
+pub const BUCKETS: [(&str, &str, i64, Option<i64>); 5] = [
+    ("0-1h", "0–1 h", 0, Some(1)),
+    ("1-4h", "1–4 h", 1, Some(4)),
+    ("4-8h", "4–8 h", 4, Some(8)),
+    ("8-24h", "8–24 h", 8, Some(24)),
+    ("24h+", "over 24 h", 24, None),
+];
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub key: String,
+    pub label: String,
+    pub threads: Vec<String>,
+}
+
+/// Time to brand reply: waits that began in the period and a teammate ended, in calendar and
+/// working time; the 24 h share also counts waits still open past 24 h as missed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTimes {
+    pub calendar: Summary,
+    pub working: Option<Summary>,
+    pub within_24h: Option<f64>,
+    pub within_24h_working: Option<f64>,
+    pub buckets: Vec<Bucket>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FunnelStep {
+    pub stage: Stage,
+    /// Threads in this stage now.
+    pub now: Vec<String>,
+    /// Threads that reached this stage or a later one.
+    pub reached: usize,
+    /// Of those, the share that reached the next stage (None for the last).
+    pub conversion: Option<f64>,
+    /// Median time spent in the stage, of stays that ended in the period.
+    pub median_stay_ms: Option<i64>,
+    /// Threads here longer than the stage's limit.
+    pub stuck: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeclineShare {
+    pub reason: Option<DeclineReason>,
+    pub threads: Vec<String>,
+    pub share: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TeammateRow {
+    pub user: String,
+    pub replies: usize,
+    pub median_reply_ms: Option<i64>,
+    pub drafts_approved: usize,
+    pub drafts_rejected: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Day {
+    /// The local day's start, in ms since the epoch.
+    pub start: i64,
+    pub inbound: usize,
+    pub outbound: usize,
+    /// Threads waiting past the 24 h goal at the end of the day.
+    pub overdue: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Threads first reached in the period.
+    pub contacted: Vec<String>,
+    /// Of those, the creators who wrote a real message (by the period's end).
+    pub responded: Vec<String>,
+    pub response_rate: Option<f64>,
+    pub first_reply: Summary,
+    pub brand_reply: ReplyTimes,
+    /// Waits an automatic reply ended: reported apart from the team's.
+    pub automatic_reply: Summary,
+    /// Of the contacted: accepted or later now, and declined now.
+    pub accepted: Vec<String>,
+    pub declined: Vec<String>,
+    pub acceptance_rate: Option<f64>,
+    pub acceptance_of_contacted: Option<f64>,
+    pub decline_reasons: Vec<DeclineShare>,
+    pub funnel: Vec<FunnelStep>,
+    pub stale: Vec<String>,
+    pub followups_sent: usize,
+    pub followups_answered: usize,
+    pub followup_success: Option<f64>,
+    pub blocked: Vec<(Blocked, Vec<String>)>,
+    pub teammates: Vec<TeammateRow>,
+    pub days: Vec<Day>,
+}
+
+fn bucket_of(ms: i64) -> usize {
+    BUCKETS
+        .iter()
+        .position(|(_, _, _, to)| to.is_none_or(|h| ms < h * HOUR_MS))
+        .unwrap_or(BUCKETS.len() - 1)
+}
+
+fn brand_reply(
+    all: &[(&Timeline, ThreadFacts)],
+    p: Period,
+    now: i64,
+    hours: Option<&BusinessHours>,
+) -> (ReplyTimes, Summary) {
+    let mut calendar = Vec::new();
+    let mut working = Vec::new();
+    let mut automatic = Vec::new();
+    let (mut judged, mut met, mut met_working) = (0, 0, 0);
+    let mut buckets: Vec<Bucket> = BUCKETS
+        .iter()
+        .map(|(k, l, _, _)| Bucket {
+            key: (*k).into(),
+            label: (*l).into(),
+            threads: Vec::new(),
+        })
+        .collect();
+    for (t, f) in all {
+        for w in f.waits.iter().filter(|w| p.contains(w.start)) {
+            let end = match &w.end {
+                Some((_, WaitEnd::Automatic)) => {
+                    automatic.push(w.end.as_ref().map_or(0, |e| e.0) - w.start);
+                    continue;
+                }
+                Some((at, WaitEnd::Teammate(_))) => *at,
+                None if now - w.start > GOAL_MS => now,
+                None => continue,
+            };
+            let ms = end - w.start;
+            let work = hours.map(|h| business_ms(w.start, end, h));
+            judged += 1;
+            met += usize::from(ms <= GOAL_MS && w.end.is_some());
+            met_working += usize::from(work.is_some_and(|x| x <= GOAL_MS) && w.end.is_some());
+            let threads = &mut buckets[bucket_of(ms)].threads;
+            if threads.last() != Some(&t.thread) {
+                threads.push(t.thread.clone());
+            }
+            if w.end.is_some() {
+                calendar.push(ms);
+                working.extend(work);
+            }
+        }
+    }
+    let times = ReplyTimes {
+        calendar: summarize(calendar),
+        working: hours.map(|_| summarize(working)),
+        within_24h: share(met, judged),
+        within_24h_working: hours.and_then(|_| share(met_working, judged)),
+        buckets,
+    };
+    (times, summarize(automatic))
+}
+
+fn funnel(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<FunnelStep> {
+    let reached = |i: usize| all.iter().filter(|(_, f)| f.furthest >= i).count();
+    FUNNEL
+        .iter()
+        .enumerate()
+        .map(|(i, stage)| {
+            let here: Vec<&Timeline> = all
+                .iter()
+                .filter(|(t, _)| t.stage == *stage)
+                .map(|(t, _)| *t)
+                .collect();
+            let stays = all
+                .iter()
+                .flat_map(|(_, f)| f.spans.iter())
+                .filter(|(s, _, left)| s == stage && left.is_some_and(|l| p.contains(l)))
+                .map(|(_, entered, left)| left.unwrap_or(*entered) - entered)
+                .collect();
+            let n = reached(i);
+            FunnelStep {
+                stage: *stage,
+                now: here.iter().map(|t| t.thread.clone()).collect(),
+                reached: n,
+                conversion: (i + 1 < FUNNEL.len())
+                    .then(|| share(reached(i + 1), n))
+                    .flatten(),
+                median_stay_ms: summarize(stays).median_ms,
+                stuck: here
+                    .iter()
+                    .filter(|t| stage_limit_ms(*stage).is_some_and(|l| now - t.stage_since > l))
+                    .map(|t| t.thread.clone())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn decline_reasons(all: &[(&Timeline, ThreadFacts)], declined: &[String]) -> Vec<DeclineShare> {
+    let mut by: Vec<(Option<DeclineReason>, Vec<String>)> = Vec::new();
+    for (t, _) in all.iter().filter(|(t, _)| declined.contains(&t.thread)) {
+        let reason = t
+            .moves
+            .iter()
+            .rev()
+            .find(|m| m.to == Stage::Declined)
+            .and_then(|m| m.reason);
+        match by.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, threads)) => threads.push(t.thread.clone()),
+            None => by.push((reason, vec![t.thread.clone()])),
+        }
+    }
+    let mut out: Vec<DeclineShare> = by
+        .into_iter()
+        .map(|(reason, threads)| DeclineShare {
+            reason,
+            share: threads.len() as f64 / declined.len().max(1) as f64,
+            threads,
+        })
+        .collect();
+    out.sort_by(|a, b| b.threads.len().cmp(&a.threads.len()));
+    out
+}
+
+fn teammates(all: &[(&Timeline, ThreadFacts)], p: Period) -> Vec<TeammateRow> {
+    let mut rows: BTreeMap<String, (TeammateRow, Vec<i64>)> = BTreeMap::new();
+    fn row<'a>(
+        rows: &'a mut BTreeMap<String, (TeammateRow, Vec<i64>)>,
+        u: &str,
+    ) -> &'a mut (TeammateRow, Vec<i64>) {
+        rows.entry(u.to_string()).or_insert_with(|| {
+            let r = TeammateRow {
+                user: u.to_string(),
+                ..Default::default()
+            };
+            (r, Vec::new())
+        })
+    }
+    for (t, f) in all {
+        for e in t.entries.iter().filter(|e| e.reached && p.contains(e.at)) {
+            if let Said::Teammate { user } = &e.said {
+                row(&mut rows, user).0.replies += 1;
+            }
+        }
+        for w in f.waits.iter().filter(|w| p.contains(w.start)) {
+            if let Some((at, WaitEnd::Teammate(user))) = &w.end {
+                row(&mut rows, user).1.push(at - w.start);
+            }
+        }
+        for d in t.drafts.iter().filter(|d| p.contains(d.at)) {
+            let r = &mut row(&mut rows, &d.user).0;
+            if d.approved {
+                r.drafts_approved += 1;
+            } else {
+                r.drafts_rejected += 1;
+            }
+        }
+    }
+    rows.into_values()
+        .map(|(mut r, times)| {
+            r.median_reply_ms = summarize(times).median_ms;
+            r
+        })
+        .collect()
+}
+
+fn days(all: &[(&Timeline, ThreadFacts)], p: Period, offset_ms: i64) -> Vec<Day> {
+    const DAY: i64 = 24 * HOUR_MS;
+    let first = (p.start + offset_ms).div_euclid(DAY) * DAY - offset_ms;
+    let mut out: Vec<Day> = (0..)
+        .map(|i| first + i * DAY)
+        .take_while(|d| *d < p.end)
+        .map(|start| Day {
+            start,
+            ..Default::default()
+        })
+        .collect();
+    let index = |at: i64| usize::try_from((at - first).div_euclid(DAY)).ok();
+    for (t, f) in all {
+        for e in t.entries.iter().filter(|e| p.contains(e.at)) {
+            let Some(day) = index(e.at).and_then(|i| out.get_mut(i)) else {
+                continue;
+            };
+            match e.said {
+                Said::Creator { .. } => day.inbound += 1,
+                Said::Note => {}
+                _ if e.reached => day.outbound += 1,
+                _ => {}
+            }
+        }
+        for day in &mut out {
+            let end = day.start + DAY;
+            day.overdue += usize::from(f.waits.iter().any(|w| {
+                w.start < end - GOAL_MS && w.end.as_ref().is_none_or(|(at, _)| *at > end)
+            }));
+        }
+    }
+    out
+}
+
+/// The figures of these threads over `period`, at `now`, with the workspace's working hours.
+pub fn report(
+    timelines: &[Timeline],
+    period: Period,
+    now: i64,
+    hours: Option<&BusinessHours>,
+) -> Report {
+    let all: Vec<(&Timeline, ThreadFacts)> = timelines.iter().map(|t| (t, facts(t))).collect();
+    let p = period;
+    let contacted: Vec<&(&Timeline, ThreadFacts)> = all
+        .iter()
+        .filter(|(_, f)| f.contacted_at.is_some_and(|c| p.contains(c)))
+        .collect();
+    let ids = |pick: &dyn Fn(&(&Timeline, ThreadFacts)) -> bool| -> Vec<String> {
+        contacted
+            .iter()
+            .filter(|x| pick(x))
+            .map(|(t, _)| t.thread.clone())
+            .collect()
+    };
+    let responded = ids(&|(_, f)| f.first_real_at.is_some_and(|r| r < p.end));
+    let accepted_at = FUNNEL.iter().position(|s| *s == Stage::Accepted).unwrap_or(0);
+    let accepted = ids(&|(t, _)| {
+        t.stage != Stage::Declined && FUNNEL.iter().position(|s| *s == t.stage) >= Some(accepted_at)
+    });
+    let declined = ids(&|(t, _)| t.stage == Stage::Declined);
+    let first_reply = summarize(
+        contacted
+            .iter()
+            .filter_map(|(_, f)| Some(f.first_reply_at.filter(|r| *r < p.end)? - f.contacted_at?))
+            .collect(),
+    );
+    let (brand_reply, automatic_reply) = brand_reply(&all, p, now, hours);
+    let followups: Vec<(i64, Option<i64>)> = all
+        .iter()
+        .flat_map(|(_, f)| f.followups.iter().copied())
+        .filter(|(sent, _)| p.contains(*sent))
+        .collect();
+    let answered = followups.iter().filter(|(_, a)| a.is_some()).count();
+    let blocked = Blocked::ALL
+        .into_iter()
+        .map(|b| {
+            let threads = all
+                .iter()
+                .filter(|(_, f)| f.blocked.contains(&b))
+                .map(|(t, _)| t.thread.clone())
+                .collect();
+            (b, threads)
+        })
+        .collect();
+    let offset_ms = hours.map_or(0, |h| i64::from(h.utc_offset_minutes) * 60_000);
+    Report {
+        response_rate: share(responded.len(), contacted.len()),
+        acceptance_rate: share(accepted.len(), accepted.len() + declined.len()),
+        acceptance_of_contacted: share(accepted.len(), contacted.len()),
+        decline_reasons: decline_reasons(&all, &declined),
+        contacted: contacted.iter().map(|(t, _)| t.thread.clone()).collect(),
+        responded,
+        first_reply,
+        brand_reply,
+        automatic_reply,
+        accepted,
+        declined,
+        funnel: funnel(&all, p, now),
+        stale: all
+            .iter()
+            .filter(|(t, _)| t.stale)
+            .map(|(t, _)| t.thread.clone())
+            .collect(),
+        followups_sent: followups.len(),
+        followups_answered: answered,
+        followup_success: share(answered, followups.len()),
+        blocked,
+        teammates: teammates(&all, p),
+        days: days(&all, p, offset_ms),
+    }
+}

@@ -1,0 +1,255 @@
+//! What one thread's timeline says: when we first reached the creator, their first real reply,
+//! each wait and how it ended, the follow-ups and whether they were answered, the stages it
+//! passed through, and what blocks it now.
+
+use super::{Entry, Said, Timeline};
+use crate::domain::classify::Intent;
+use crate::model::Stage;
+use serde::{Deserialize, Serialize};
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A follow-up counts as answered when a real reply comes within this long.
+pub const FOLLOWUP_ANSWER_MS: i64 = 7 * DAY_MS;
+
+/// How a wait ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WaitEnd {
+    /// A teammate's reply (an approved draft is one), by user id.
+    Teammate(String),
+    Automatic,
+}
+
+/// A creator waiting for us: from their first real message after our last reply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wait {
+    pub start: i64,
+    pub end: Option<(i64, WaitEnd)>,
+}
+
+/// Why a conversation cannot move on without the team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Blocked {
+    /// Rate, usage rights or exclusivity is open, or the thread is negotiating.
+    Negotiation,
+    /// Accepted, shipping information not collected yet.
+    Shipping,
+    /// Content handed in, not approved yet.
+    ContentApproval,
+    /// A legal question, claim or disclosure is open.
+    Compliance,
+}
+
+impl Blocked {
+    pub const ALL: [Blocked; 4] = [
+        Blocked::Negotiation,
+        Blocked::Shipping,
+        Blocked::ContentApproval,
+        Blocked::Compliance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blocked::Negotiation => "negotiation",
+            Blocked::Shipping => "shipping",
+            Blocked::ContentApproval => "content_approval",
+            Blocked::Compliance => "compliance",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Blocked::Negotiation => "Negotiation",
+            Blocked::Shipping => "Shipping information",
+            Blocked::ContentApproval => "Content approval",
+            Blocked::Compliance => "Compliance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Blocked> {
+        Blocked::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+}
+
+/// The funnel's order (a decline leaves it).
+pub const FUNNEL: [Stage; 11] = [
+    Stage::Prospect,
+    Stage::Contacted,
+    Stage::Replied,
+    Stage::Negotiating,
+    Stage::Accepted,
+    Stage::InfoCollected,
+    Stage::ProductShipped,
+    Stage::ContentDelivered,
+    Stage::ContentApproved,
+    Stage::Posted,
+    Stage::Completed,
+];
+
+/// How long a thread may stay in a stage before it counts as stuck (None: no limit).
+pub fn stage_limit_ms(stage: Stage) -> Option<i64> {
+    let days = match stage {
+        Stage::Prospect | Stage::Completed | Stage::Declined => return None,
+        Stage::Replied | Stage::InfoCollected | Stage::ContentDelivered => 3,
+        Stage::Accepted => 5,
+        Stage::Contacted | Stage::Negotiating | Stage::ContentApproved => 7,
+        Stage::ProductShipped | Stage::Posted => 14,
+    };
+    Some(days * DAY_MS)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadFacts {
+    /// Our first message that reached the creator.
+    pub contacted_at: Option<i64>,
+    /// The creator's first real message after `contacted_at`.
+    pub first_reply_at: Option<i64>,
+    /// The creator's first real message, before or after our contact.
+    pub first_real_at: Option<i64>,
+    pub waits: Vec<Wait>,
+    /// Each follow-up sent, and the first real reply within 7 days of it.
+    pub followups: Vec<(i64, Option<i64>)>,
+    /// Stages entered by a move: (stage, entered, left).
+    pub spans: Vec<(Stage, i64, Option<i64>)>,
+    /// The furthest funnel position reached (index into the funnel), declines aside.
+    pub furthest: usize,
+    pub blocked: Vec<Blocked>,
+}
+
+fn is_real_reply(e: &Entry) -> bool {
+    matches!(
+        e.said,
+        Said::Creator {
+            auto_reply: false,
+            ..
+        }
+    )
+}
+
+fn waits(entries: &[Entry]) -> Vec<Wait> {
+    let mut out: Vec<Wait> = Vec::new();
+    let mut open: Option<i64> = None;
+    for e in entries {
+        let end = match (&e.said, e.reached) {
+            (Said::Creator { auto_reply, .. }, _) => {
+                if !auto_reply && open.is_none() {
+                    open = Some(e.at);
+                }
+                continue;
+            }
+            (Said::Teammate { user }, true) => WaitEnd::Teammate(user.clone()),
+            (Said::Automatic, true) => WaitEnd::Automatic,
+            _ => continue,
+        };
+        if let Some(start) = open.take() {
+            out.push(Wait {
+                start,
+                end: Some((e.at, end)),
+            });
+        }
+    }
+    if let Some(start) = open {
+        out.push(Wait { start, end: None });
+    }
+    out
+}
+
+/// Sensitive topics the creator raised since our last teammate reply that reached them.
+fn open_intents(entries: &[Entry]) -> Vec<Intent> {
+    let since = entries
+        .iter()
+        .rposition(|e| e.reached && matches!(e.said, Said::Teammate { .. }))
+        .map_or(0, |i| i + 1);
+    let mut open: Vec<Intent> = entries[since..]
+        .iter()
+        .filter_map(|e| match &e.said {
+            Said::Creator {
+                auto_reply: false,
+                intents,
+            } => Some(intents.iter().copied()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    open.sort();
+    open.dedup();
+    open
+}
+
+fn blocked(stage: Stage, open: &[Intent]) -> Vec<Blocked> {
+    let has = |i: Intent| open.contains(&i);
+    let mut out = Vec::new();
+    if stage == Stage::Negotiating
+        || has(Intent::Rate)
+        || has(Intent::UsageRights)
+        || has(Intent::Exclusivity)
+    {
+        out.push(Blocked::Negotiation);
+    }
+    if stage == Stage::Accepted {
+        out.push(Blocked::Shipping);
+    }
+    if stage == Stage::ContentDelivered {
+        out.push(Blocked::ContentApproval);
+    }
+    if has(Intent::Legal) {
+        out.push(Blocked::Compliance);
+    }
+    if stage == Stage::Declined || stage == Stage::Completed {
+        out.clear();
+    }
+    out
+}
+
+fn funnel_index(stage: Stage) -> Option<usize> {
+    FUNNEL.iter().position(|s| *s == stage)
+}
+
+/// The facts of one thread.
+pub fn facts(t: &Timeline) -> ThreadFacts {
+    let ours_reached =
+        |e: &&Entry| e.reached && !matches!(e.said, Said::Creator { .. } | Said::Note);
+    let contacted_at = t.entries.iter().find(ours_reached).map(|e| e.at);
+    let first_reply_at = contacted_at.and_then(|c| {
+        t.entries
+            .iter()
+            .find(|e| e.at >= c && is_real_reply(e))
+            .map(|e| e.at)
+    });
+    let followups = t
+        .entries
+        .iter()
+        .filter(|e| e.reached && e.said == Said::FollowUp)
+        .map(|f| {
+            let answer = t
+                .entries
+                .iter()
+                .find(|e| e.at > f.at && e.at <= f.at + FOLLOWUP_ANSWER_MS && is_real_reply(e));
+            (f.at, answer.map(|e| e.at))
+        })
+        .collect();
+    let spans = t
+        .moves
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.to, m.at, t.moves.get(i + 1).map(|n| n.at)))
+        .collect();
+    let furthest = t
+        .moves
+        .iter()
+        .flat_map(|m| [m.from, m.to])
+        .chain([t.stage])
+        .filter_map(funnel_index)
+        .max()
+        .unwrap_or(0);
+    ThreadFacts {
+        contacted_at,
+        first_reply_at,
+        first_real_at: t.entries.iter().find(|e| is_real_reply(e)).map(|e| e.at),
+        waits: waits(&t.entries),
+        followups,
+        spans,
+        furthest,
+        blocked: blocked(t.stage, &open_intents(&t.entries)),
+    }
+}

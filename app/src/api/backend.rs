@@ -7,7 +7,7 @@
 use super::AppError;
 use super::{
     AccountApi, AuthApi, BulkApi, CampaignsApi, ChannelsApi, CreatorsApi, ImportsApi, InboxApi,
-    PoliciesApi, PortalApi, ReviewApi, TeamApi, ThreadApi, UnmatchedApi,
+    PoliciesApi, PortalApi, ReportsApi, ReviewApi, TeamApi, ThreadApi, UnmatchedApi,
 };
 use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
@@ -106,6 +106,7 @@ pub trait Backend:
     + ImportsApi
     + CreatorsApi
     + PortalApi
+    + ReportsApi
     + TeamApi
     + AccountApi
     + 'static

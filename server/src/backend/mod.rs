@@ -13,6 +13,7 @@ mod imports;
 mod inbox;
 mod policies;
 mod portal;
+mod reports;
 mod review;
 mod team;
 mod thread;

@@ -20,6 +20,7 @@
 //!   `senders` (sending identities, the claims that keep each in one workspace, defaults,
 //!   campaign senders), `reply_facts`.
 //! - Trail: `audit`, `audit_read`, `notifications`.
+//! - Reports: `reports` (the thread timelines `app::domain::metrics` computes figures from).
 
 pub mod api_channel;
 pub mod attachments;
@@ -61,6 +62,7 @@ pub mod portal;
 pub mod profile;
 pub mod reply_facts;
 pub mod reply_gate;
+pub mod reports;
 pub mod send_reads;
 pub mod senders;
 pub mod sessions;

@@ -29,6 +29,7 @@ mod model_provider;
 mod multi_instance;
 mod outbound;
 mod portal;
+mod reports;
 mod snooze;
 mod team;
 mod tenancy;

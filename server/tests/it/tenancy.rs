@@ -57,6 +57,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "notifications",
     "mark_notifications_read",
     "audit_log",
+    "report",
     "policy_settings",
     "set_campaign_policy",
     "save_language",
@@ -225,6 +226,7 @@ fn args_for(name: &str, thread: &str) -> Value {
         "edit_draft" => json!({ "draft_id": NO_ID, "text": "better words" }),
         "mark_notifications_read" => json!({ "thread_id": thread }),
         "audit_log" => json!({ "query": { "thread": thread } }),
+        "report" => json!({ "query": { "campaign": null, "client": null, "days": 7 } }),
         "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
         "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
         "set_campaign_followups" => json!({ "campaign_id": NO_ID, "rules": null }),
@@ -406,6 +408,30 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
     assert_eq!(merge.err(), Some(AppError::NotFound));
     // Another workspace's campaigns and clients answer NotFound, and take no campaign of ours.
     let (b_campaign, b_client) = (&h.b.campaign_ids[0], &h.b.client_ids[0]);
+    for query in [
+        json!({ "campaign": b_campaign, "client": null, "days": 30 }),
+        json!({ "campaign": null, "client": b_client, "days": 30 }),
+    ] {
+        let got: Result<Value, AppError> = h
+            .call("report", Some(&cookie), json!({ "query": query }))
+            .await;
+        assert_eq!(got.err(), Some(AppError::NotFound), "report of {query}");
+    }
+    let ours: ReportView = h
+        .call("report", Some(&cookie), args_for("report", ""))
+        .await
+        .unwrap();
+    let in_funnel: Vec<&String> = ours
+        .report
+        .funnel
+        .iter()
+        .flat_map(|f| f.now.iter())
+        .collect();
+    assert!(!in_funnel.is_empty());
+    assert!(
+        in_funnel.iter().all(|t| h.a.thread_ids.contains(t)),
+        "a report shows only the caller's workspace's threads"
+    );
     for (name, mut args) in [
         ("campaign_form", json!({ "campaign_id": b_campaign })),
         ("duplicate_campaign", json!({ "campaign_id": b_campaign })),

@@ -18,7 +18,7 @@ mod thread;
 mod tests;
 
 pub use report::{
-    report, Bucket, Day, DeclineShare, FunnelStep, Period, Report, ReplyTimes, TeammateRow, BUCKETS,
+    report, Bucket, Day, DeclineShare, FunnelStep, Period, ReplyTimes, Report, TeammateRow, BUCKETS,
 };
 pub use stats::Summary;
 pub use thread::{facts, stage_limit_ms, Blocked, ThreadFacts, Wait, WaitEnd, FUNNEL};

@@ -247,7 +247,7 @@ fn decline_reasons(all: &[(&Timeline, ThreadFacts)], declined: &[String]) -> Vec
             threads,
         })
         .collect();
-    out.sort_by(|a, b| b.threads.len().cmp(&a.threads.len()));
+    out.sort_by_key(|d| std::cmp::Reverse(d.threads.len()));
     out
 }
 
@@ -348,7 +348,10 @@ pub fn report(
             .collect()
     };
     let responded = ids(&|(_, f)| f.first_real_at.is_some_and(|r| r < p.end));
-    let accepted_at = FUNNEL.iter().position(|s| *s == Stage::Accepted).unwrap_or(0);
+    let accepted_at = FUNNEL
+        .iter()
+        .position(|s| *s == Stage::Accepted)
+        .unwrap_or(0);
     let accepted = ids(&|(t, _)| {
         t.stage != Stage::Declined && FUNNEL.iter().position(|s| *s == t.stage) >= Some(accepted_at)
     });

@@ -149,7 +149,12 @@ fn waits_table() {
         ),
         (
             "a thread that went quiet and came back waits twice",
-            vec![creator(H), dana(2 * H), creator(10 * DAY), dana(10 * DAY + H)],
+            vec![
+                creator(H),
+                dana(2 * H),
+                creator(10 * DAY),
+                dana(10 * DAY + H),
+            ],
             vec![
                 (H, Some((2 * H, true))),
                 (10 * DAY, Some((10 * DAY + H, true))),
@@ -280,19 +285,34 @@ fn acceptance_and_decline_reasons() {
             "re-accepted",
             Stage::Accepted,
             vec![
-                mv(MON + H, Stage::Contacted, Stage::Declined, Some(DeclineReason::Rate)),
+                mv(
+                    MON + H,
+                    Stage::Contacted,
+                    Stage::Declined,
+                    Some(DeclineReason::Rate),
+                ),
                 mv(MON + 2 * DAY, Stage::Declined, Stage::Accepted, None),
             ],
         ),
         with(
             "declined on rate",
             Stage::Declined,
-            vec![mv(MON + H, Stage::Contacted, Stage::Declined, Some(DeclineReason::Rate))],
+            vec![mv(
+                MON + H,
+                Stage::Contacted,
+                Stage::Declined,
+                Some(DeclineReason::Rate),
+            )],
         ),
         with(
             "declined on timing",
             Stage::Declined,
-            vec![mv(MON + H, Stage::Replied, Stage::Declined, Some(DeclineReason::Timing))],
+            vec![mv(
+                MON + H,
+                Stage::Replied,
+                Stage::Declined,
+                Some(DeclineReason::Timing),
+            )],
         ),
         with("posted", Stage::Posted, vec![]),
         with("waiting", Stage::Contacted, vec![]),

@@ -227,6 +227,7 @@ impl Harness {
                 | "edit_draft"
                 | "mark_notifications_read"
                 | "audit_log"
+                | "report"
                 | "set_campaign_policy"
                 | "set_campaign_followups"
                 | "set_reply_timer"

@@ -1,0 +1,40 @@
+//! Server functions for the Reports page: validate, resolve the caller, call `ReportsApi`.
+
+#[cfg(feature = "ssr")]
+use super::backend::Caller;
+#[cfg(feature = "ssr")]
+use super::context;
+use super::AppError;
+use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Checks a report query: known ids' shape, one of the offered periods.
+pub fn validate_report_query(q: &ReportQuery) -> Result<(), AppError> {
+    for id in [&q.campaign, &q.client].into_iter().flatten() {
+        if !crate::domain::filter::is_valid_id(id) {
+            return Err(AppError::NotFound);
+        }
+    }
+    if !REPORT_DAYS.contains(&q.days) {
+        return Err(AppError::Invalid("the period is 7, 30 or 90 days".into()));
+    }
+    Ok(())
+}
+
+/// The campaign figures over the last `days`, with the period before for comparison. Every
+/// teammate may read them; a client-scoped view may not (yet).
+#[server(endpoint = "report", input = Json)]
+pub async fn load_report(query: ReportQuery) -> Result<ReportView, AppError> {
+    validate_report_query(&query)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_team("reports")?;
+    backend.report(&caller, &query).await
+}
+
+/// What the Reports page needs from the server: implemented once, in `server::backend::reports`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait ReportsApi: Send + Sync {
+    async fn report(&self, caller: &Caller, query: &ReportQuery) -> Result<ReportView, AppError>;
+}

@@ -1,0 +1,199 @@
+//! The timelines the Reports page's figures are computed from (`app::domain::metrics`): for each
+//! thread in the caller's workspace (optionally one campaign or client), its messages as who said
+//! them, its stage moves and draft decisions from the audit trail, its stage and since when.
+
+use crate::db::{exec, rows, Db, DbError};
+use app::domain::classify::Intent;
+use app::domain::metrics::{DraftDecision, Entry, Move, Said, Timeline};
+use app::model::{DeclineReason, Stage};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Which threads a report reads.
+pub struct Scope<'a> {
+    pub workspace: &'a str,
+    pub campaign: Option<&'a str>,
+    pub client: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct ThreadRow {
+    id: String,
+    campaign: String,
+    enrollment: String,
+    stage: Stage,
+    stale: bool,
+    stage_since: i64,
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    id: String,
+    thread: String,
+    at: i64,
+    direction: String,
+    channel: String,
+    sender_kind: String,
+    sender_id: Option<String>,
+    status: String,
+    bulk: bool,
+    #[serde(default)]
+    intents: Vec<Intent>,
+}
+
+#[derive(Deserialize)]
+struct AuditRow {
+    at: i64,
+    action: String,
+    subject: String,
+    actor_id: Option<String>,
+    #[serde(default)]
+    detail: Value,
+}
+
+#[derive(Deserialize)]
+struct NameRow {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct DraftRow {
+    id: String,
+    thread: String,
+}
+
+const READ: &str = "
+LET $w = type::record('workspace', $ws);
+RETURN ($campaign = NONE OR array::len(SELECT VALUE id FROM campaign
+            WHERE id = type::record('campaign', $campaign) AND workspace = $w) = 1)
+    AND ($client = NONE OR array::len(SELECT VALUE id FROM client
+            WHERE id = type::record('client', $client) AND workspace = $w) = 1);
+SELECT record::id(id) AS id, record::id(campaign) AS campaign, record::id(enrollment) AS enrollment,
+       stage, (stale ?? false) AS stale, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
+    FROM thread WHERE workspace = $w AND archived_at = NONE
+        AND ($campaign = NONE OR campaign = type::record('campaign', $campaign))
+        AND ($client = NONE OR client = type::record('client', $client));
+SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
+       sender_id, status, (bulk != NONE) AS bulk,
+       (classification.intents.*.intent ?? []) AS intents
+    FROM message WHERE workspace = $w
+        AND ($client = NONE OR client = type::record('client', $client))
+    ORDER BY at;
+SELECT VALUE record::id(message) FROM followup WHERE workspace = $w AND state = 'sent' AND message != NONE;
+SELECT at, action, subject, actor_id, detail FROM audit_event WHERE workspace = $w
+    AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected'] ORDER BY at;
+SELECT record::id(id) AS id, record::id(thread) AS thread FROM draft WHERE workspace = $w;
+SELECT record::id(user) AS id, user.name AS name FROM membership WHERE workspace = $w;
+";
+
+fn said(m: &MessageRow, followups: &HashSet<String>) -> Said {
+    let note = m.direction == "internal" || m.channel == "note";
+    match (m.direction.as_str(), m.sender_kind.as_str()) {
+        _ if note => Said::Note,
+        ("inbound", _) => Said::Creator {
+            auto_reply: m.intents.contains(&Intent::AutoReply),
+            intents: m.intents.clone(),
+        },
+        _ if m.bulk => Said::Bulk,
+        (_, "teammate") => Said::Teammate {
+            user: m.sender_id.clone().unwrap_or_default(),
+        },
+        _ if followups.contains(&m.id) => Said::FollowUp,
+        _ => Said::Automatic,
+    }
+}
+
+fn stage_move(a: &AuditRow) -> Option<Move> {
+    let stage = |k: &str| serde_json::from_value::<Stage>(a.detail.get(k)?.clone()).ok();
+    Some(Move {
+        at: a.at,
+        from: stage("from")?,
+        to: stage("to")?,
+        reason: a
+            .detail
+            .get("reason")
+            .and_then(|r| serde_json::from_value::<DeclineReason>(r.clone()).ok()),
+    })
+}
+
+/// The timelines of the threads in scope, and the workspace's teammates' names by user id; None
+/// when the campaign or client named is not the workspace's.
+pub async fn timelines(
+    db: &Db,
+    scope: &Scope<'_>,
+) -> Result<Option<(Vec<Timeline>, BTreeMap<String, String>)>, DbError> {
+    let mut resp = exec(
+        db,
+        READ,
+        json!({ "ws": scope.workspace, "campaign": scope.campaign, "client": scope.client }),
+    )
+    .await?;
+    let in_workspace: Vec<bool> = rows(&mut resp, 1)?;
+    if in_workspace != [true] {
+        return Ok(None);
+    }
+    let threads: Vec<ThreadRow> = rows(&mut resp, 2)?;
+    let messages: Vec<MessageRow> = rows(&mut resp, 3)?;
+    let followups: HashSet<String> = rows::<String>(&mut resp, 4)?.into_iter().collect();
+    let audits: Vec<AuditRow> = rows(&mut resp, 5)?;
+    let drafts: HashMap<String, String> = rows::<DraftRow>(&mut resp, 6)?
+        .into_iter()
+        .map(|d| (d.id, d.thread))
+        .collect();
+
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut by_enrollment: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Timeline> = Vec::with_capacity(threads.len());
+    for (i, t) in threads.into_iter().enumerate() {
+        index.insert(t.id.clone(), i);
+        by_enrollment.insert(t.enrollment, i);
+        out.push(Timeline {
+            thread: t.id,
+            campaign: t.campaign,
+            entries: Vec::new(),
+            moves: Vec::new(),
+            stage: t.stage,
+            stage_since: t.stage_since,
+            stale: t.stale,
+            drafts: Vec::new(),
+        });
+    }
+    let names = rows::<NameRow>(&mut resp, 7)?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
+    for m in &messages {
+        let Some(&i) = index.get(&m.thread) else {
+            continue;
+        };
+        out[i].entries.push(Entry {
+            at: m.at,
+            said: said(m, &followups),
+            reached: m.status != "failed",
+        });
+    }
+    for a in &audits {
+        let (kind, id) = a.subject.split_once(':').unwrap_or(("", ""));
+        match (a.action.as_str(), kind) {
+            ("enrollment.stage_changed", "enrollment") => {
+                if let (Some(&i), Some(m)) = (by_enrollment.get(id), stage_move(a)) {
+                    out[i].moves.push(m);
+                }
+            }
+            (_, "draft") => {
+                let thread = drafts.get(id).and_then(|t| index.get(t));
+                if let (Some(&i), Some(user)) = (thread, &a.actor_id) {
+                    out[i].drafts.push(DraftDecision {
+                        at: a.at,
+                        user: user.clone(),
+                        approved: a.action == "draft.approved",
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Some((out, names)))
+}

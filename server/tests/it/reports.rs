@@ -1,0 +1,183 @@
+//! Reports: a campaign driven through the server functions with a controlled clock — contact,
+//! replies, our answers, a decline — gives exactly the figures its timeline defines.
+
+use crate::common::Harness;
+use app::model::*;
+use serde_json::{json, Value};
+
+const MIN: i64 = 60_000;
+const HOUR: i64 = 60 * MIN;
+
+async fn new_campaign(h: &Harness, owner: &str) -> String {
+    let client: ClientView = h
+        .call(
+            "save_client",
+            Some(owner),
+            json!({ "client_id": null, "name": "Report Co" }),
+        )
+        .await
+        .unwrap();
+    let form: CampaignForm = h
+        .call(
+            "save_campaign",
+            Some(owner),
+            json!({ "form": { "id": null, "client_id": client.id, "name": "Measured", "platforms": ["Instagram"],
+                "kind": "paid", "brief": "", "creator_guidance": "", "negotiation_language": "",
+                "rate_ceiling_cents": null, "compensation": "", "deliverables": [], "products": [],
+                "usage_terms": "", "content_due": null, "post_by": null, "tracking_handles": [],
+                "tracking_hashtags": [], "status": "active" } }),
+        )
+        .await
+        .unwrap();
+    form.id.unwrap()
+}
+
+async fn say(h: &Harness, cookie: &str, thread: &str, text: &str) {
+    let _: Value = h
+        .call(
+            "post_message",
+            Some(cookie),
+            json!({ "thread_id": thread, "kind": "reply", "text": text, "channel": "in_app" }),
+        )
+        .await
+        .unwrap();
+}
+
+async fn creator_writes(h: &Harness, token: &str, text: &str) {
+    let _: MessageView = h
+        .call(
+            "portal_reply",
+            None,
+            json!({ "token": token, "text": text }),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_defines() {
+    let h = Harness::with_sizes(6, 2).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let campaign = new_campaign(&h, &owner).await;
+    let creators = &h.a.creator_ids[..3];
+    let out: EnrollOutcome = h
+        .call(
+            "enroll_creators",
+            Some(&owner),
+            json!({ "selection": { "Ids": creators }, "campaign_id": campaign }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.enrolled, 3);
+    let mut threads = Vec::new();
+    for c in creators {
+        let t = h
+            .value(
+                "RETURN (SELECT VALUE record::id(id) FROM thread WHERE campaign = type::record('campaign', $c)
+                    AND creator = type::record('creator', $cr))[0];",
+                json!({ "c": campaign, "cr": c }),
+            )
+            .await;
+        threads.push(t.as_str().unwrap().to_string());
+    }
+    let (slow, fast, silent) = (&threads[0], &threads[1], &threads[2]);
+    let slow_token = h.portal_token(&h.a, slow).await;
+    let fast_token = h.portal_token(&h.a, fast).await;
+
+    // t0: we write to all three. +1 h the fast creator answers, and we answer them 30 min later;
+    // +2 h the slow one answers, and waits 30 h for us; then declines on rate.
+    for t in &threads {
+        say(
+            &h,
+            &owner,
+            t,
+            "Hi! Would you like to join our autumn campaign?",
+        )
+        .await;
+    }
+    h.clock.advance(HOUR);
+    creator_writes(&h, &fast_token, "Sounds great, what are the deliverables?").await;
+    h.clock.advance(30 * MIN);
+    say(&h, &owner, fast, "One reel and three stories.").await;
+    h.clock.advance(30 * MIN);
+    creator_writes(&h, &slow_token, "Hmm, what's the budget?").await;
+    h.clock.advance(30 * HOUR);
+    say(&h, &owner, slow, "It's $500 for a reel.").await;
+    h.clock.advance(HOUR);
+    let _: Value = h
+        .call(
+            "set_stage",
+            Some(&owner),
+            json!({ "thread_id": slow, "stage": "declined", "reason": "rate" }),
+        )
+        .await
+        .unwrap();
+    h.clock.advance(HOUR);
+
+    let viewer = h.sign_in_as(&h.a, Role::Viewer).await;
+    let view: ReportView = h
+        .call(
+            "report",
+            Some(&viewer),
+            json!({ "query": { "campaign": campaign, "client": null, "days": 7 } }),
+        )
+        .await
+        .unwrap();
+    let r = &view.report;
+    let mut contacted = r.contacted.clone();
+    contacted.sort();
+    let mut all = threads.clone();
+    all.sort();
+    assert_eq!(contacted, all);
+    assert_eq!(r.responded.len(), 2);
+    assert!(!r.responded.contains(silent));
+    assert_eq!(r.response_rate, Some(2.0 / 3.0));
+    assert_eq!(r.first_reply.count, 2);
+    assert_eq!(r.first_reply.median_ms, Some(HOUR));
+    assert_eq!(r.first_reply.p90_ms, Some(2 * HOUR));
+    let b = &r.brand_reply;
+    assert_eq!(b.calendar.count, 2);
+    assert_eq!(b.calendar.median_ms, Some(30 * MIN));
+    assert_eq!(b.calendar.p90_ms, Some(30 * HOUR));
+    assert_eq!(b.within_24h, Some(0.5));
+    let bar = |key: &str| {
+        b.buckets
+            .iter()
+            .find(|k| k.key == key)
+            .unwrap()
+            .threads
+            .clone()
+    };
+    assert_eq!(bar("0-1h"), vec![fast.clone()]);
+    assert_eq!(bar("24h+"), vec![slow.clone()]);
+    assert_eq!(r.automatic_reply.count, 0);
+    assert_eq!(r.declined, vec![slow.clone()]);
+    assert_eq!(r.acceptance_rate, Some(0.0));
+    assert_eq!(r.decline_reasons.len(), 1);
+    assert_eq!(r.decline_reasons[0].reason, Some(DeclineReason::Rate));
+    let step = |s: Stage| r.funnel.iter().find(|f| f.stage == s).unwrap();
+    assert_eq!(step(Stage::Contacted).reached, 3);
+    assert_eq!(
+        step(Stage::Contacted).now.len() + step(Stage::Replied).now.len(),
+        2
+    );
+    let owner_id = h.a.user(Role::Owner).id.clone();
+    let row = r.teammates.iter().find(|t| t.user == owner_id).unwrap();
+    assert_eq!(row.replies, 5);
+    assert!(view.names.iter().any(|(id, _)| *id == owner_id));
+    // The period before saw none of it.
+    assert!(view.previous.contacted.is_empty());
+
+    // A bad period is refused with words.
+    let bad: Result<ReportView, app::api::AppError> = h
+        .call(
+            "report",
+            Some(&viewer),
+            json!({ "query": { "campaign": null, "client": null, "days": 12 } }),
+        )
+        .await;
+    assert!(
+        matches!(bad, Err(app::api::AppError::Invalid(_))),
+        "{bad:?}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::ui::pages::join::{ForgotPage, JoinPage, ResetPage, SignUpPage};
 use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::policies::PoliciesPane;
 use crate::ui::pages::portal::PortalPage;
+use crate::ui::pages::reports::ReportsPane;
 use crate::ui::pages::team::TeamPane;
 use crate::ui::pages::thread::ThreadPane;
 use crate::ui::pages::unmatched::UnmatchedPane;
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("channels") view=ChannelsPane ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=ApprovalsPane ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditPane ssr=SsrMode::Async/>
+                    <Route path=path!("reports") view=ReportsPane ssr=SsrMode::Async/>
                     <Route path=path!("policies") view=PoliciesPane ssr=SsrMode::Async/>
                     <Route path=path!("bulk") view=BulkList ssr=SsrMode::Async/>
                     <Route path=path!("bulk-new") view=BulkComposer ssr=SsrMode::Async/>
@@ -80,6 +82,7 @@ mod tests {
             ("/channels", true),
             ("/approvals", true),
             ("/audit", true),
+            ("/reports", true),
             ("/policies", true),
             ("/bulk", true),
             ("/bulk-new", true),

@@ -20,7 +20,7 @@ impl ReportsApi for AppState {
             campaign: query.campaign.as_deref(),
             client: query.client.as_deref(),
         };
-        let (timelines, names) = reports::timelines(&self.db, &scope)
+        let read = reports::timelines(&self.db, &scope)
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
@@ -33,9 +33,10 @@ impl ReportsApi for AppState {
         };
         Ok(ReportView {
             period,
-            report: report(&timelines, period, now, hours.as_ref()),
-            previous: report(&timelines, period.previous(), now, hours.as_ref()),
-            names: names.into_iter().collect(),
+            report: report(&read.timelines, period, now, hours.as_ref()),
+            previous: report(&read.timelines, period.previous(), now, hours.as_ref()),
+            names: read.names.into_iter().collect(),
+            labels: read.labels,
             working_hours: hours.is_some(),
         })
     }

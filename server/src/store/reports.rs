@@ -17,9 +17,20 @@ pub struct Scope<'a> {
     pub client: Option<&'a str>,
 }
 
+/// What a report reads.
+pub struct Read {
+    pub timelines: Vec<Timeline>,
+    /// Teammates' names by user id.
+    pub names: BTreeMap<String, String>,
+    /// Each thread as a person reads it: "Creator · Campaign".
+    pub labels: Vec<(String, String)>,
+}
+
 #[derive(Deserialize)]
 struct ThreadRow {
     id: String,
+    creator_name: String,
+    campaign_name: String,
     campaign: String,
     enrollment: String,
     stage: Stage,
@@ -70,7 +81,8 @@ RETURN ($campaign = NONE OR array::len(SELECT VALUE id FROM campaign
             WHERE id = type::record('campaign', $campaign) AND workspace = $w) = 1)
     AND ($client = NONE OR array::len(SELECT VALUE id FROM client
             WHERE id = type::record('client', $client) AND workspace = $w) = 1);
-SELECT record::id(id) AS id, record::id(campaign) AS campaign, record::id(enrollment) AS enrollment,
+SELECT record::id(id) AS id, creator_name, campaign_name, record::id(campaign) AS campaign,
+       record::id(enrollment) AS enrollment,
        stage, (stale ?? false) AS stale, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
     FROM thread WHERE workspace = $w AND archived_at = NONE
         AND ($campaign = NONE OR campaign = type::record('campaign', $campaign))
@@ -118,12 +130,9 @@ fn stage_move(a: &AuditRow) -> Option<Move> {
     })
 }
 
-/// The timelines of the threads in scope, and the workspace's teammates' names by user id; None
-/// when the campaign or client named is not the workspace's.
-pub async fn timelines(
-    db: &Db,
-    scope: &Scope<'_>,
-) -> Result<Option<(Vec<Timeline>, BTreeMap<String, String>)>, DbError> {
+/// The timelines of the threads in scope; None when the campaign or client named is not the
+/// workspace's.
+pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbError> {
     let mut resp = exec(
         db,
         READ,
@@ -146,7 +155,12 @@ pub async fn timelines(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut by_enrollment: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Timeline> = Vec::with_capacity(threads.len());
+    let mut labels = Vec::with_capacity(threads.len());
     for (i, t) in threads.into_iter().enumerate() {
+        labels.push((
+            t.id.clone(),
+            format!("{} · {}", t.creator_name, t.campaign_name),
+        ));
         index.insert(t.id.clone(), i);
         by_enrollment.insert(t.enrollment, i);
         out.push(Timeline {
@@ -195,5 +209,9 @@ pub async fn timelines(
             _ => {}
         }
     }
-    Ok(Some((out, names)))
+    Ok(Some(Read {
+        timelines: out,
+        names,
+        labels,
+    }))
 }

@@ -235,6 +235,7 @@ fn Navigation(counts: Counts, is_owner: bool, is_auditor: bool) -> impl IntoView
                             <PageLink href="/campaigns" label="Campaigns"/>
                             <PageLink href="/creators" label="Creators"/>
                             <PageLink href="/bulk" label="Bulk messages"/>
+                            <PageLink href="/reports" label="Reports"/>
                             <PageLink href="/policies" label="Policies" settings=true/>
                             {is_auditor.then(|| view! { <PageLink href="/audit" label="Audit trail" settings=true/> })}
                             {is_auditor.then(|| view! { <PageLink href="/team" label="Team" settings=true/> })}

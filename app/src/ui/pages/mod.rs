@@ -12,6 +12,7 @@ pub mod join;
 pub mod login;
 pub mod policies;
 pub mod portal;
+pub mod reports;
 pub mod team;
 pub mod thread;
 pub mod unmatched;

@@ -1,0 +1,370 @@
+//! The Reports page: the campaign figures (`domain::metrics`) for a campaign or client over 7, 30
+//! or 90 days, each tile against the period before; SVG charts drawn here (brand reply times,
+//! the funnel, messages per day); and under every tile, bar and row the threads behind it.
+
+use crate::api::{load_filter_options, load_report};
+use crate::domain::metrics::{Report, Summary};
+use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
+use crate::ui::pages::login::is_signed_out;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+
+/// "3 h 20 m", "45 m", "2 d 4 h"; "—" when nothing was measured.
+pub fn duration(ms: Option<i64>) -> String {
+    let Some(ms) = ms else {
+        return "—".into();
+    };
+    let m = ms / 60_000;
+    match (m / 1440, (m % 1440) / 60, m % 60) {
+        (0, 0, m) => format!("{m} m"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} m"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+pub fn percent(share: Option<f64>) -> String {
+    share.map_or("—".into(), |s| format!("{:.0}%", s * 100.0))
+}
+
+/// The change against the previous period, in points for shares: "+12 pts", "−3 pts", "".
+pub fn change_in_points(now: Option<f64>, before: Option<f64>) -> String {
+    match (now, before) {
+        (Some(a), Some(b)) => {
+            let d = ((a - b) * 100.0).round() as i64;
+            match d {
+                0 => "same as before".into(),
+                d if d > 0 => format!("+{d} pts vs before"),
+                d => format!("−{} pts vs before", -d),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// The threads behind the figure a person picked.
+#[derive(Clone, Debug, PartialEq)]
+struct Picked {
+    title: String,
+    threads: Vec<String>,
+}
+
+#[component]
+fn Tile(
+    label: &'static str,
+    value: String,
+    #[prop(optional)] note: String,
+    threads: Vec<String>,
+    pick: WriteSignal<Option<Picked>>,
+) -> impl IntoView {
+    let n = threads.len();
+    view! {
+        <button type="button" class="report-tile" title=format!("{n} threads: show them")
+            on:click=move |_| pick.set(Some(Picked { title: label.into(), threads: threads.clone() }))>
+            <span class="tile-label">{label}</span>
+            <span class="tile-value">{value}</span>
+            <span class="tile-note">{note}</span>
+        </button>
+    }
+}
+
+fn summary_note(s: &Summary) -> String {
+    format!(
+        "p90 {} · mean {} · {} measured",
+        duration(s.p90_ms),
+        duration(s.mean_ms),
+        s.count
+    )
+}
+
+#[component]
+fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
+    let (r, p) = (&view.report, &view.previous);
+    let stuck: Vec<String> = r.funnel.iter().flat_map(|f| f.stuck.clone()).collect();
+    let working = r
+        .brand_reply
+        .working
+        .as_ref()
+        .map(|w| format!("working hours: {}", duration(w.median_ms)));
+    view! {
+        <div class="report-tiles">
+            <Tile label="Response rate" value=percent(r.response_rate)
+                note=format!("{} of {} contacted · {}", r.responded.len(), r.contacted.len(), change_in_points(r.response_rate, p.response_rate))
+                threads=r.responded.clone() pick/>
+            <Tile label="Time to first reply" value=duration(r.first_reply.median_ms) note=summary_note(&r.first_reply)
+                threads=r.responded.clone() pick/>
+            <Tile label="Time to brand reply" value=duration(r.brand_reply.calendar.median_ms)
+                note=working.unwrap_or_else(|| summary_note(&r.brand_reply.calendar))
+                threads=r.brand_reply.buckets.iter().flat_map(|b| b.threads.clone()).collect() pick/>
+            <Tile label="Answered within 24 h" value=percent(r.brand_reply.within_24h)
+                note=change_in_points(r.brand_reply.within_24h, p.brand_reply.within_24h)
+                threads=r.brand_reply.buckets.last().map(|b| b.threads.clone()).unwrap_or_default() pick/>
+            <Tile label="Acceptance" value=percent(r.acceptance_rate)
+                note=format!("{} accepted · {} declined · {} of contacted", r.accepted.len(), r.declined.len(), percent(r.acceptance_of_contacted))
+                threads=r.accepted.clone() pick/>
+            <Tile label="Follow-ups answered" value=percent(r.followup_success)
+                note=format!("{} of {} within 7 days", r.followups_answered, r.followups_sent) threads=vec![] pick/>
+            <Tile label="Stuck in a stage" value=stuck.len().to_string() note="longer than the stage's limit".into() threads=stuck pick/>
+            <Tile label="Stale now" value=r.stale.len().to_string() note="no answer after the last follow-up".into() threads=r.stale.clone() pick/>
+        </div>
+    }
+}
+
+/// Vertical bars with labels under them, each bar a button.
+#[component]
+fn Bars(
+    title: &'static str,
+    bars: Vec<(String, Vec<String>)>,
+    pick: WriteSignal<Option<Picked>>,
+) -> impl IntoView {
+    let max = bars.iter().map(|(_, t)| t.len()).max().unwrap_or(0).max(1);
+    let w = 100.0 / bars.len().max(1) as f64;
+    view! {
+        <figure class="report-chart">
+            <figcaption>{title}</figcaption>
+            <svg viewBox="0 0 100 60" preserveAspectRatio="none" role="img" aria-label=title class="bars">
+                {bars.iter().enumerate().map(|(i, (label, threads))| {
+                    let h = 50.0 * threads.len() as f64 / max as f64;
+                    let (label, threads) = (label.clone(), threads.clone());
+                    let name = format!("{title}: {label}");
+                    view! {
+                        <rect x=format!("{:.2}", i as f64 * w + w * 0.15) y=format!("{:.2}", 52.0 - h) width=format!("{:.2}", w * 0.7)
+                            height=format!("{h:.2}") class="bar" tabindex="0" role="button"
+                            aria-label=format!("{label}: {}", threads.len())
+                            on:click=move |_| pick.set(Some(Picked { title: name.clone(), threads: threads.clone() }))>
+                            <title>{format!("{label}: {}", threads.len())}</title>
+                        </rect>
+                    }
+                }).collect_view()}
+            </svg>
+            <div class="bar-labels">
+                {bars.into_iter().map(|(l, t)| view! { <span><b>{t.len()}</b>" "{l}</span> }).collect_view()}
+            </div>
+        </figure>
+    }
+}
+
+#[component]
+fn Funnel(report: Report, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
+    let max = report
+        .funnel
+        .iter()
+        .map(|f| f.reached)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    view! {
+        <section class="report-section">
+            <h3>"Funnel"</h3>
+            <table class="report-table funnel">
+                <thead><tr><th>"Stage"</th><th>"Reached"</th><th>"Next"</th><th>"Median stay"</th><th>"Now"</th><th>"Stuck"</th></tr></thead>
+                <tbody>
+                    {report.funnel.into_iter().map(|f| {
+                        let width = format!("width:{:.0}%", 100.0 * f.reached as f64 / max as f64);
+                        let (now, stuck) = (f.now.clone(), f.stuck.clone());
+                        let label = f.stage.label();
+                        view! {
+                            <tr>
+                                <td>{label}</td>
+                                <td class="funnel-bar"><span style=width></span><b>{f.reached}</b></td>
+                                <td>{percent(f.conversion)}</td>
+                                <td>{duration(f.median_stay_ms)}</td>
+                                <td><button type="button" class="link" on:click=move |_| pick.set(Some(Picked { title: format!("{label} now"), threads: now.clone() }))>{f.now.len()}</button></td>
+                                <td><button type="button" class="link" class:warn=!f.stuck.is_empty() on:click=move |_| pick.set(Some(Picked { title: format!("Stuck in {label}"), threads: stuck.clone() }))>{f.stuck.len()}</button></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Lists(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
+    let r = view.report;
+    let name = |id: &str| {
+        view.names
+            .iter()
+            .find(|(u, _)| u == id)
+            .map_or(id.to_string(), |(_, n)| n.clone())
+    };
+    view! {
+        <div class="report-columns">
+            <Bars title="Decline reasons" pick bars=r.decline_reasons.iter().map(|d| {
+                (d.reason.map_or("Not given".into(), |x| x.label().to_string()), d.threads.clone())
+            }).collect()/>
+            <Bars title="Blocked conversations" pick bars=r.blocked.iter().map(|(b, t)| (b.label().to_string(), t.clone())).collect()/>
+        </div>
+        <section class="report-section">
+            <h3>"Teammates"</h3>
+            <table class="report-table">
+                <thead><tr><th>"Teammate"</th><th>"Replies sent"</th><th>"Median time to reply"</th><th>"Drafts approved"</th><th>"Drafts rejected"</th></tr></thead>
+                <tbody>
+                    {r.teammates.iter().map(|t| view! {
+                        <tr><td>{name(&t.user)}</td><td>{t.replies}</td><td>{duration(t.median_reply_ms)}</td><td>{t.drafts_approved}</td><td>{t.drafts_rejected}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Behind(picked: ReadSignal<Option<Picked>>, labels: Vec<(String, String)>) -> impl IntoView {
+    move || {
+        picked.get().map(|p| {
+        let label = |id: &String| labels.iter().find(|(t, _)| t == id).map_or(id.clone(), |(_, l)| l.clone());
+        view! {
+            <section class="report-section report-behind" aria-live="polite">
+                <h3>{format!("{} · {} threads", p.title, p.threads.len())}</h3>
+                {p.threads.is_empty().then(|| view! { <p class="muted">"No threads behind this figure."</p> })}
+                <ul>
+                    {p.threads.iter().map(|t| {
+                        let (href, text) = (format!("/t/{t}"), label(t));
+                        view! { <li><A href=href>{text}</A></li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+    }
+}
+
+#[component]
+pub fn ReportsPane() -> impl IntoView {
+    let campaign = RwSignal::new(String::new());
+    let client = RwSignal::new(String::new());
+    let days = RwSignal::new(30u32);
+    let (picked, pick) = signal(None::<Picked>);
+    let query = Memo::new(move |_| ReportQuery {
+        campaign: Some(campaign.get()).filter(|c| !c.is_empty()),
+        client: Some(client.get()).filter(|c| !c.is_empty()),
+        days: days.get(),
+    });
+    let data = Resource::new(move || query.get(), load_report);
+    let options = Resource::new(|| (), |_| load_filter_options());
+    view! {
+        <Title text="Reports"/>
+        <div class="reports-pane">
+            <header class="unmatched-head">
+                <A href="/" attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
+                <h2>"Reports"</h2>
+                <p>"Replies, reply times and the funnel, computed from every message and stage move. Pick any figure to see the threads behind it."</p>
+            </header>
+            <div class="approvals-filters" role="group" aria-label="Report filters">
+                <Transition fallback=|| ()>
+                    {move || options.get().and_then(Result::ok).map(|o| view! {
+                        <select aria-label="Client" on:change=move |ev| { client.set(event_target_value(&ev)); pick.set(None); }>
+                            <option value="">"Every client"</option>
+                            {o.clients.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                        </select>
+                        <select aria-label="Campaign" on:change=move |ev| { campaign.set(event_target_value(&ev)); pick.set(None); }>
+                            <option value="">"Every campaign"</option>
+                            {o.campaigns.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                        </select>
+                    })}
+                </Transition>
+                <select aria-label="Period" on:change=move |ev| { days.set(event_target_value(&ev).parse().unwrap_or(30)); pick.set(None); }>
+                    {REPORT_DAYS.iter().map(|d| view! { <option value=d.to_string() selected=*d == 30>{format!("Last {d} days")}</option> }).collect_view()}
+                </select>
+            </div>
+            <Transition fallback=|| view! { <div class="thread-loading">"Loading…"</div> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(v) => {
+                        let buckets = v.report.brand_reply.buckets.iter().map(|b| (b.label.clone(), b.threads.clone())).collect();
+                        view! {
+                            <Tiles view=v.clone() pick/>
+                            <Behind picked labels=v.labels.clone()/>
+                            <div class="report-columns">
+                                <Bars title="Time to brand reply" bars=buckets pick/>
+                                <Days report=v.report.clone()/>
+                            </div>
+                            <Funnel report=v.report.clone() pick/>
+                            <Lists view=v pick/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// Messages in and out per day, and threads overdue at each day's end, as lines.
+#[component]
+fn Days(report: Report) -> impl IntoView {
+    let days = report.days;
+    let max = days
+        .iter()
+        .map(|d| d.inbound.max(d.outbound).max(d.overdue))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let step = 100.0 / (days.len().max(2) - 1) as f64;
+    let line = |f: &dyn Fn(&crate::domain::metrics::Day) -> usize| {
+        days.iter()
+            .enumerate()
+            .map(|(i, d)| {
+                format!(
+                    "{:.2},{:.2}",
+                    i as f64 * step,
+                    52.0 - 50.0 * f(d) as f64 / max as f64
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (inbound, outbound, overdue) = (
+        line(&|d| d.inbound),
+        line(&|d| d.outbound),
+        line(&|d| d.overdue),
+    );
+    let totals = (
+        days.iter().map(|d| d.inbound).sum::<usize>(),
+        days.iter().map(|d| d.outbound).sum::<usize>(),
+    );
+    view! {
+        <figure class="report-chart">
+            <figcaption>"Messages per day"</figcaption>
+            <svg viewBox="0 0 100 60" preserveAspectRatio="none" role="img"
+                aria-label=format!("{} messages in and {} out over {} days", totals.0, totals.1, days.len())>
+                <polyline points=inbound class="line-in" fill="none"/>
+                <polyline points=outbound class="line-out" fill="none"/>
+                <polyline points=overdue class="line-overdue" fill="none"/>
+            </svg>
+            <div class="bar-labels legend">
+                <span class="in">{format!("{} in", totals.0)}</span>
+                <span class="out">{format!("{} out", totals.1)}</span>
+                <span class="overdue">"overdue at day's end"</span>
+            </div>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_as_people_say_them() {
+        let cases = [
+            (None, "—"),
+            (Some(45 * 60_000), "45 m"),
+            (Some(3 * 3_600_000), "3 h"),
+            (Some(3 * 3_600_000 + 20 * 60_000), "3 h 20 m"),
+            (Some(2 * 86_400_000), "2 d"),
+            (Some(2 * 86_400_000 + 4 * 3_600_000), "2 d 4 h"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(duration(ms), want, "{ms:?}");
+        }
+        assert_eq!(percent(Some(2.0 / 3.0)), "67%");
+        assert_eq!(change_in_points(Some(0.5), Some(0.38)), "+12 pts vs before");
+        assert_eq!(change_in_points(Some(0.5), Some(0.53)), "−3 pts vs before");
+        assert_eq!(change_in_points(Some(0.5), None), "");
+    }
+}

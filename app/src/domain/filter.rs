@@ -25,6 +25,8 @@ pub struct InboxFilter {
     pub assignee: Option<AssigneeFilter>,
     pub needs_reply: bool,
     pub overdue: bool,
+    /// Exactly these threads: the ones behind a figure on the Reports page.
+    pub threads: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +39,9 @@ impl std::fmt::Display for FilterError {
 }
 
 pub const MAX_SEARCH_CHARS: usize = 80;
+
+/// The most threads a link from a report names (a figure with more opens without the list).
+pub const MAX_PICKED_THREADS: usize = 500;
 
 /// Record keys are short lowercase alphanumerics (see the server's id generator).
 pub fn is_valid_id(id: &str) -> bool {
@@ -72,6 +77,12 @@ impl InboxFilter {
                 }
                 "needs_reply" => f.needs_reply = v == "1",
                 "overdue" => f.overdue = v == "1",
+                "threads" => {
+                    let ids: Vec<String> = v.split(',').map(str::to_string).collect();
+                    if ids.len() <= MAX_PICKED_THREADS && ids.iter().all(|i| is_valid_id(i)) {
+                        f.threads = ids;
+                    }
+                }
                 _ => {}
             }
         }
@@ -108,6 +119,9 @@ impl InboxFilter {
         if self.overdue {
             q.push(("overdue", "1".into()));
         }
+        if !self.threads.is_empty() {
+            q.push(("threads", self.threads.join(",")));
+        }
         q
     }
 
@@ -137,6 +151,11 @@ impl InboxFilter {
             if !is_valid_id(id) {
                 return Err(FilterError("assignee is not a valid id".into()));
             }
+        }
+        if self.threads.len() > MAX_PICKED_THREADS || !self.threads.iter().all(|t| is_valid_id(t)) {
+            return Err(FilterError(format!(
+                "a list of 1 to {MAX_PICKED_THREADS} thread ids"
+            )));
         }
         if let Some(q) = &self.creator {
             if q.trim().is_empty() || q.chars().count() > MAX_SEARCH_CHARS {
@@ -176,6 +195,7 @@ impl InboxFilter {
             && self.channel.is_none_or(|c| t.channels.contains(&c))
             && assignee_ok
             && waiting_ok
+            && (self.threads.is_empty() || self.threads.contains(&t.id))
     }
 
     pub fn search_needle(&self) -> Option<String> {
@@ -231,6 +251,10 @@ mod tests {
                 assignee: Some(AssigneeFilter::User("u42".into())),
                 ..Default::default()
             },
+            InboxFilter {
+                threads: vec!["t1".into(), "t22".into()],
+                ..Default::default()
+            },
         ];
         for f in cases {
             let q = f.to_query();
@@ -251,6 +275,7 @@ mod tests {
             ("needs_reply", "yes"),
             ("utm_source", "newsletter"),
             ("q", "   "),
+            ("threads", "t1,T2"),
         ]);
         assert_eq!(f, InboxFilter::default());
     }
@@ -276,6 +301,14 @@ mod tests {
             },
             InboxFilter {
                 assignee: Some(AssigneeFilter::User("U1".into())),
+                ..Default::default()
+            },
+            InboxFilter {
+                threads: vec!["t1".into(), "x')".into()],
+                ..Default::default()
+            },
+            InboxFilter {
+                threads: vec!["t".into(); MAX_PICKED_THREADS + 1],
                 ..Default::default()
             },
         ];
@@ -340,6 +373,8 @@ mod tests {
             ("needs_reply=1&overdue=1", true),
             ("q=MAYA@X", true),
             ("q=zoe", false),
+            ("threads=t9,t1", true),
+            ("threads=t9", false),
         ];
         for (q, want) in cases {
             assert_eq!(

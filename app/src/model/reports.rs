@@ -22,8 +22,6 @@ pub struct ReportView {
     pub previous: Report,
     /// Teammates' names by user id (the teammates table).
     pub names: Vec<(String, String)>,
-    /// Every thread in scope as "Creator · Campaign", for the list behind a figure.
-    pub labels: Vec<(String, String)>,
     /// The workspace set working hours: figures in working time are shown too.
     pub working_hours: bool,
 }

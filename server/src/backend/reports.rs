@@ -36,7 +36,6 @@ impl ReportsApi for AppState {
             report: report(&read.timelines, period, now, hours.as_ref()),
             previous: report(&read.timelines, period.previous(), now, hours.as_ref()),
             names: read.names.into_iter().collect(),
-            labels: read.labels,
             working_hours: hours.is_some(),
         })
     }

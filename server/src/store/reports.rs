@@ -22,20 +22,17 @@ pub struct Read {
     pub timelines: Vec<Timeline>,
     /// Teammates' names by user id.
     pub names: BTreeMap<String, String>,
-    /// Each thread as a person reads it: "Creator · Campaign".
-    pub labels: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
 struct ThreadRow {
     id: String,
-    creator_name: String,
-    campaign_name: String,
     campaign: String,
     enrollment: String,
     stage: Stage,
     stale: bool,
     stage_since: i64,
+    decline_reason: Option<DeclineReason>,
 }
 
 #[derive(Deserialize)]
@@ -81,9 +78,9 @@ RETURN ($campaign = NONE OR array::len(SELECT VALUE id FROM campaign
             WHERE id = type::record('campaign', $campaign) AND workspace = $w) = 1)
     AND ($client = NONE OR array::len(SELECT VALUE id FROM client
             WHERE id = type::record('client', $client) AND workspace = $w) = 1);
-SELECT record::id(id) AS id, creator_name, campaign_name, record::id(campaign) AS campaign,
+SELECT record::id(id) AS id, record::id(campaign) AS campaign,
        record::id(enrollment) AS enrollment,
-       stage, (stale ?? false) AS stale, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
+       stage, (stale ?? false) AS stale, enrollment.decline_reason AS decline_reason, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
     FROM thread WHERE workspace = $w AND archived_at = NONE
         AND ($campaign = NONE OR campaign = type::record('campaign', $campaign))
         AND ($client = NONE OR client = type::record('client', $client));
@@ -155,12 +152,7 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut by_enrollment: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Timeline> = Vec::with_capacity(threads.len());
-    let mut labels = Vec::with_capacity(threads.len());
     for (i, t) in threads.into_iter().enumerate() {
-        labels.push((
-            t.id.clone(),
-            format!("{} · {}", t.creator_name, t.campaign_name),
-        ));
         index.insert(t.id.clone(), i);
         by_enrollment.insert(t.enrollment, i);
         out.push(Timeline {
@@ -172,6 +164,7 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
             stage_since: t.stage_since,
             stale: t.stale,
             drafts: Vec::new(),
+            decline_reason: t.decline_reason,
         });
     }
     let names = rows::<NameRow>(&mut resp, 7)?
@@ -212,6 +205,5 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
     Ok(Some(Read {
         timelines: out,
         names,
-        labels,
     }))
 }

@@ -151,6 +151,21 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     assert_eq!(bar("0-1h"), vec![fast.clone()]);
     assert_eq!(bar("24h+"), vec![slow.clone()]);
     assert_eq!(r.automatic_reply.count, 0);
+    // The "over 24 h" bar opens the inbox on exactly its threads.
+    let listed = h
+        .all_pages(&viewer, json!({ "threads": bar("24h+") }))
+        .await;
+    assert_eq!(
+        listed.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+        vec![slow.clone()]
+    );
+    let several = h
+        .all_pages(
+            &viewer,
+            json!({ "threads": [slow, fast, h.b.thread_ids[0]] }),
+        )
+        .await;
+    assert_eq!(several.len(), 2, "another workspace's thread is not listed");
     assert_eq!(r.declined, vec![slow.clone()]);
     assert_eq!(r.acceptance_rate, Some(0.0));
     assert_eq!(r.decline_reasons.len(), 1);

@@ -87,4 +87,6 @@ pub struct Timeline {
     pub stage_since: i64,
     pub stale: bool,
     pub drafts: Vec<DraftDecision>,
+    /// The reason recorded on the enrollment (a move may not carry one).
+    pub decline_reason: Option<DeclineReason>,
 }

@@ -233,7 +233,8 @@ fn decline_reasons(all: &[(&Timeline, ThreadFacts)], declined: &[String]) -> Vec
             .iter()
             .rev()
             .find(|m| m.to == Stage::Declined)
-            .and_then(|m| m.reason);
+            .and_then(|m| m.reason)
+            .or(t.decline_reason);
         match by.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, threads)) => threads.push(t.thread.clone()),
             None => by.push((reason, vec![t.thread.clone()])),

@@ -69,6 +69,7 @@ fn timeline(id: &str, entries: Vec<Entry>) -> Timeline {
         stage_since: MON,
         stale: false,
         drafts: vec![],
+        decline_reason: None,
     }
 }
 
@@ -316,12 +317,20 @@ fn acceptance_and_decline_reasons() {
         ),
         with("posted", Stage::Posted, vec![]),
         with("waiting", Stage::Contacted, vec![]),
+        Timeline {
+            decline_reason: Some(DeclineReason::BrandFit),
+            ..with(
+                "reason on the enrollment",
+                Stage::Declined,
+                vec![mv(MON + H, Stage::Contacted, Stage::Declined, None)],
+            )
+        },
     ];
     let r = report(&t, WEEK, MON + 7 * DAY, None);
     assert_eq!(r.accepted, vec!["re-accepted", "posted"]);
-    assert_eq!(r.declined.len(), 2);
-    assert_eq!(r.acceptance_rate, Some(0.5));
-    assert_eq!(r.acceptance_of_contacted, Some(0.4));
+    assert_eq!(r.declined.len(), 3);
+    assert_eq!(r.acceptance_rate, Some(0.4));
+    assert_eq!(r.acceptance_of_contacted, Some(2.0 / 6.0));
     let reasons: Vec<(Option<DeclineReason>, usize)> = r
         .decline_reasons
         .iter()
@@ -331,7 +340,8 @@ fn acceptance_and_decline_reasons() {
         reasons,
         vec![
             (Some(DeclineReason::Rate), 1),
-            (Some(DeclineReason::Timing), 1)
+            (Some(DeclineReason::Timing), 1),
+            (Some(DeclineReason::BrandFit), 1)
         ]
     );
 }

@@ -1,14 +1,17 @@
 //! The Reports page: the campaign figures (`domain::metrics`) for a campaign or client over 7, 30
 //! or 90 days, each tile against the period before; SVG charts drawn here (brand reply times,
-//! the funnel, messages per day); and under every tile, bar and row the threads behind it.
+//! the funnel, messages per day); every tile, bar and count opens the inbox on exactly the
+//! threads behind it (`InboxFilter::threads`).
 
 use crate::api::{load_filter_options, load_report};
+use crate::domain::filter::{InboxFilter, MAX_PICKED_THREADS};
 use crate::domain::metrics::{Report, Summary};
 use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
 use crate::ui::pages::login::is_signed_out;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_navigate;
 
 /// "3 h 20 m", "45 m", "2 d 4 h"; "—" when nothing was measured.
 pub fn duration(ms: Option<i64>) -> String {
@@ -44,6 +47,15 @@ pub fn change_in_points(now: Option<f64>, before: Option<f64>) -> String {
     }
 }
 
+/// "79 of 91 contacted · +4 pts vs before", or without the change when there is none.
+fn with_change(note: String, change: String) -> String {
+    if change.is_empty() {
+        note
+    } else {
+        format!("{note} · {change}")
+    }
+}
+
 /// The threads behind the figure a person picked.
 #[derive(Clone, Debug, PartialEq)]
 struct Picked {
@@ -61,7 +73,7 @@ fn Tile(
 ) -> impl IntoView {
     let n = threads.len();
     view! {
-        <button type="button" class="report-tile" title=format!("{n} threads: show them")
+        <button type="button" class="report-tile" title=format!("{n} threads: open them in the inbox")
             on:click=move |_| pick.set(Some(Picked { title: label.into(), threads: threads.clone() }))>
             <span class="tile-label">{label}</span>
             <span class="tile-value">{value}</span>
@@ -91,7 +103,7 @@ fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     view! {
         <div class="report-tiles">
             <Tile label="Response rate" value=percent(r.response_rate)
-                note=format!("{} of {} contacted · {}", r.responded.len(), r.contacted.len(), change_in_points(r.response_rate, p.response_rate))
+                note=with_change(format!("{} of {} contacted", r.responded.len(), r.contacted.len()), change_in_points(r.response_rate, p.response_rate))
                 threads=r.responded.clone() pick/>
             <Tile label="Time to first reply" value=duration(r.first_reply.median_ms) note=summary_note(&r.first_reply)
                 threads=r.responded.clone() pick/>
@@ -158,7 +170,7 @@ fn Funnel(report: Report, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     view! {
         <section class="report-section">
             <h3>"Funnel"</h3>
-            <table class="report-table funnel">
+            <table class="report-table report-funnel">
                 <thead><tr><th>"Stage"</th><th>"Reached"</th><th>"Next"</th><th>"Median stay"</th><th>"Now"</th><th>"Stuck"</th></tr></thead>
                 <tbody>
                     {report.funnel.into_iter().map(|f| {
@@ -212,24 +224,37 @@ fn Lists(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     }
 }
 
+/// Opens the inbox on the threads behind the figure picked; says so when there are none or
+/// too many to name in a link.
 #[component]
-fn Behind(picked: ReadSignal<Option<Picked>>, labels: Vec<(String, String)>) -> impl IntoView {
-    move || {
-        picked.get().map(|p| {
-        let label = |id: &String| labels.iter().find(|(t, _)| t == id).map_or(id.clone(), |(_, l)| l.clone());
-        view! {
-            <section class="report-section report-behind" aria-live="polite">
-                <h3>{format!("{} · {} threads", p.title, p.threads.len())}</h3>
-                {p.threads.is_empty().then(|| view! { <p class="muted">"No threads behind this figure."</p> })}
-                <ul>
-                    {p.threads.iter().map(|t| {
-                        let (href, text) = (format!("/t/{t}"), label(t));
-                        view! { <li><A href=href>{text}</A></li> }
-                    }).collect_view()}
-                </ul>
-            </section>
+fn Behind(picked: ReadSignal<Option<Picked>>) -> impl IntoView {
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(p) = picked.get() {
+            if !p.threads.is_empty() && p.threads.len() <= MAX_PICKED_THREADS {
+                let filter = InboxFilter {
+                    threads: p.threads,
+                    ..Default::default()
+                };
+                navigate(
+                    &format!("/{}", filter.to_query_string()),
+                    Default::default(),
+                );
+            }
         }
-    })
+    });
+    move || {
+        picked.get().and_then(|p| {
+            let n = p.threads.len();
+            let why = if n == 0 {
+                format!("{}: no threads behind this figure.", p.title)
+            } else if n > MAX_PICKED_THREADS {
+                format!("{}: {n} threads, more than one link can name ({MAX_PICKED_THREADS}). Pick a campaign or a shorter period.", p.title)
+            } else {
+                return None;
+            };
+            Some(view! { <p class="report-notice" role="status">{why}</p> })
+        })
     }
 }
 
@@ -279,7 +304,7 @@ pub fn ReportsPane() -> impl IntoView {
                         let buckets = v.report.brand_reply.buckets.iter().map(|b| (b.label.clone(), b.threads.clone())).collect();
                         view! {
                             <Tiles view=v.clone() pick/>
-                            <Behind picked labels=v.labels.clone()/>
+                            <Behind picked/>
                             <div class="report-columns">
                                 <Bars title="Time to brand reply" bars=buckets pick/>
                                 <Days report=v.report.clone()/>
@@ -336,6 +361,10 @@ fn Days(report: Report) -> impl IntoView {
                 <polyline points=outbound class="line-out" fill="none"/>
                 <polyline points=overdue class="line-overdue" fill="none"/>
             </svg>
+            <div class="axis">
+                <span>{days.first().map(|d| crate::domain::time_fmt::short_date(d.start))}</span>
+                <span>{days.last().map(|d| crate::domain::time_fmt::short_date(d.start))}</span>
+            </div>
             <div class="bar-labels legend">
                 <span class="in">{format!("{} in", totals.0)}</span>
                 <span class="out">{format!("{} out", totals.1)}</span>

@@ -73,6 +73,10 @@ pub fn FilterBar() -> impl IntoView {
         let apply = apply.clone();
         move |_| apply(Box::new(|f| f.overdue = !f.overdue))
     };
+    let clear_picked = {
+        let apply = apply.clone();
+        move |_| apply(Box::new(|f| f.threads.clear()))
+    };
     let clear = {
         let apply = apply.clone();
         move |_| apply(Box::new(|f| *f = InboxFilter::default()))
@@ -145,6 +149,12 @@ pub fn FilterBar() -> impl IntoView {
                     class:on=move || filter.get().needs_reply on:click=toggle_needs>"Needs reply"</button>
                 <button type="button" class="toggle" aria-pressed=move || filter.get().overdue.to_string()
                     class:on=move || filter.get().overdue on:click=toggle_overdue>"Overdue > 24 h"</button>
+                <Show when=move || !filter.get().threads.is_empty()>
+                    <span class="chip picked-chip">
+                        {move || format!("{} threads picked in Reports", filter.get().threads.len())}
+                        <button type="button" aria-label="Show every thread" on:click=clear_picked.clone()>"×"</button>
+                    </span>
+                </Show>
                 <Show when=move || !filter.get().is_empty()>
                     <button type="button" class="link-button" on:click=clear.clone()>"Clear filters"</button>
                 </Show>

@@ -277,7 +277,7 @@ pub fn ReportsPane() -> impl IntoView {
             <header class="unmatched-head">
                 <A href="/" attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
                 <h2>"Reports"</h2>
-                <p>"Replies, reply times and the funnel, computed from every message and stage move. Pick any figure to see the threads behind it."</p>
+                <p>"Replies, reply times and the funnel, computed from every message and stage move. Pick any figure to open the threads behind it in the inbox."</p>
             </header>
             <div class="approvals-filters" role="group" aria-label="Report filters">
                 <Transition fallback=|| ()>

@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
+
+test("the Reports page shows its figures and the 'over 24 h' bar opens the inbox on exactly those threads", async ({ page }, info) => {
+  await signIn(page);
+  await page.goto("/reports");
+  await hydrated(page);
+  for (const tile of ["Response rate", "Time to first reply", "Time to brand reply", "Answered within 24 h", "Acceptance"]) {
+    await expect(page.locator(".report-tile", { hasText: tile })).toBeVisible();
+  }
+  await expect(page.getByRole("img", { name: "Time to brand reply" })).toBeVisible();
+  await expect(page.getByRole("img", { name: /messages in and \d+ out over \d+ days/ })).toBeVisible();
+  await expect(page.locator(".report-funnel tbody tr")).toHaveCount(11);
+  await page.screenshot({ path: `test-results/reports-${info.project.name}.png`, fullPage: true });
+
+  const bar = page.getByRole("button", { name: /^over 24 h: \d+$/ });
+  const n = Number((await bar.getAttribute("aria-label"))!.split(": ")[1]);
+  expect(n).toBeGreaterThan(0);
+  await bar.click();
+  await page.waitForURL((url) => url.pathname === "/" && url.searchParams.has("threads"));
+  await expect(page.locator(".picked-chip")).toContainText(`${n} threads picked in Reports`);
+  await expect(page.getByText(`Select all ${n} matching`)).toBeVisible();
+  const ids = new URL(page.url()).searchParams.get("threads")!.split(",");
+  expect(ids.length).toBe(n);
+  // Every row listed is one of them.
+  const hrefs = await page.getByTestId("thread-list").locator(".thread-link").evaluateAll((links) =>
+    links.map((a) => (a as HTMLAnchorElement).pathname.split("/").pop()),
+  );
+  expect(hrefs.length).toBe(Math.min(n, 50));
+  for (const id of hrefs) expect(ids).toContain(id);
+
+  // The chip's × shows every thread again.
+  await page.locator(".picked-chip button").click();
+  await expect(page.locator(".picked-chip")).toHaveCount(0);
+});

@@ -13,6 +13,11 @@ test("the Reports page shows its figures and the 'over 24 h' bar opens the inbox
   await expect(page.locator(".report-funnel tbody tr")).toHaveCount(11);
   await page.screenshot({ path: `test-results/reports-${info.project.name}.png`, fullPage: true });
 
+  // Every table downloads as CSV.
+  const href = (await page.locator(".report-exports a", { hasText: "funnel" }).getAttribute("href"))!;
+  expect(href.startsWith("data:text/csv")).toBe(true);
+  expect(decodeURIComponent(href.slice(href.indexOf(",") + 1))).toContain("stage,reached,next_stage_pct");
+
   const bar = page.getByRole("button", { name: /^over 24 h: \d+$/ });
   const n = Number((await bar.getAttribute("aria-label"))!.split(": ")[1]);
   expect(n).toBeGreaterThan(0);

@@ -10,6 +10,7 @@
 //!   never end a wait, and a failed send did not reach anyone;
 //! - waits are measured in calendar time and in the workspace's working hours.
 
+pub mod export;
 mod report;
 mod stats;
 mod thread;

@@ -484,3 +484,45 @@ fn previous_period_is_the_same_length_before() {
         }
     );
 }
+
+#[test]
+fn every_table_exports_as_formula_safe_csv() {
+    let t = [Timeline {
+        stage: Stage::Declined,
+        moves: vec![mv(
+            MON + H,
+            Stage::Contacted,
+            Stage::Declined,
+            Some(DeclineReason::Rate),
+        )],
+        ..timeline("t", vec![dana(MON), creator(MON + H), dana(MON + 3 * H)])
+    }];
+    let r = report(&t, WEEK, MON + 7 * DAY, None);
+    let names = vec![("dana".to_string(), "=HYPERLINK(\"x\")".to_string())];
+    let tables = export::tables(&r, &Report::default(), &names);
+    let names_of: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names_of,
+        vec![
+            "summary",
+            "reply-times",
+            "brand-reply-histogram",
+            "funnel",
+            "decline-reasons",
+            "blocked",
+            "teammates",
+            "days"
+        ]
+    );
+    let get = |n: &str| tables.iter().find(|(k, _)| *k == n).unwrap().1.clone();
+    assert!(get("summary").contains("response_rate_pct,100.0,\r\n"));
+    assert!(get("reply-times").contains("brand_reply,1,120.0,120.0,120.0\r\n"));
+    assert!(get("decline-reasons").contains("Rate,1,100.0\r\n"));
+    // A name that looks like a formula is written as text.
+    assert!(
+        get("teammates").contains("\"'=HYPERLINK(\"\"x\"\")\",2,120.0,0,0\r\n"),
+        "{}",
+        get("teammates")
+    );
+    assert_eq!(get("days").lines().count(), 8);
+}

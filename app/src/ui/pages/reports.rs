@@ -4,7 +4,7 @@
 //! threads behind it (`InboxFilter::threads`).
 
 use crate::api::{load_filter_options, load_report};
-use crate::domain::filter::{InboxFilter, MAX_PICKED_THREADS};
+use crate::domain::filter::{encode_component, InboxFilter, MAX_PICKED_THREADS};
 use crate::domain::metrics::{Report, Summary};
 use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
 use crate::ui::pages::login::is_signed_out;
@@ -310,12 +310,28 @@ pub fn ReportsPane() -> impl IntoView {
                                 <Days report=v.report.clone()/>
                             </div>
                             <Funnel report=v.report.clone() pick/>
-                            <Lists view=v pick/>
+                            <Lists view=v.clone() pick/>
+                            <Exports view=v/>
                         }.into_any()
                     }
                 })}
             </Transition>
         </div>
+    }
+}
+
+/// One CSV download per table, built here from the figures on screen.
+#[component]
+fn Exports(view: ReportView) -> impl IntoView {
+    let tables = crate::domain::metrics::export::tables(&view.report, &view.previous, &view.names);
+    view! {
+        <nav class="report-exports" aria-label="Export CSV">
+            <span>"Export CSV:"</span>
+            {tables.into_iter().map(|(name, csv)| {
+                let href = format!("data:text/csv;charset=utf-8,{}", encode_component(&csv));
+                view! { <a href=href download=format!("report-{name}.csv") rel="external">{name.replace('-', " ")}</a> }
+            }).collect_view()}
+        </nav>
     }
 }
 

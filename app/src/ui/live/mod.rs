@@ -149,3 +149,42 @@ impl Debounce {
         }
     }
 }
+
+/// Runs `f` `ms` after the first call of a burst and ignores the calls until then: a steady stream
+/// of live events refetches at most once every `ms` (a debounce would wait for the stream to stop).
+#[derive(Clone, Copy)]
+pub struct Throttle {
+    #[cfg(feature = "hydrate")]
+    pending: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+    ms: u32,
+}
+
+impl Throttle {
+    pub fn new(ms: u32) -> Throttle {
+        Throttle {
+            #[cfg(feature = "hydrate")]
+            pending: StoredValue::new_local(None),
+            ms,
+        }
+    }
+
+    pub fn call(&self, f: impl FnOnce() + 'static) {
+        #[cfg(feature = "hydrate")]
+        {
+            if self.pending.with_value(Option::is_some) {
+                return;
+            }
+            let pending = self.pending;
+            let timeout = gloo_timers::callback::Timeout::new(self.ms, move || {
+                pending.try_update_value(|p| *p = None);
+                f();
+            });
+            self.pending.try_update_value(|p| *p = Some(timeout));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = self.ms;
+            f();
+        }
+    }
+}

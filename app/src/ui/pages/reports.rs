@@ -6,7 +6,9 @@
 use crate::api::{load_filter_options, load_report};
 use crate::domain::filter::{encode_component, InboxFilter, MAX_PICKED_THREADS};
 use crate::domain::metrics::{Report, Summary};
+use crate::live::LiveEvent;
 use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
+use crate::ui::live::{use_live, Throttle};
 use crate::ui::pages::login::is_signed_out;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -269,7 +271,18 @@ pub fn ReportsPane() -> impl IntoView {
         client: Some(client.get()).filter(|c| !c.is_empty()),
         days: days.get(),
     });
-    let data = Resource::new(move || query.get(), load_report);
+    // New messages and moves change the figures: read them again, at most every 5 s.
+    let changed = RwSignal::new(0u32);
+    let throttle = Throttle::new(5_000);
+    use_live().on_event(move |e| {
+        if matches!(e, LiveEvent::Message { .. } | LiveEvent::Thread { .. }) {
+            throttle.call(move || changed.update(|n| *n += 1));
+        }
+    });
+    let data = Resource::new(
+        move || (query.get(), changed.get()),
+        |(q, _)| load_report(q),
+    );
     let options = Resource::new(|| (), |_| load_filter_options());
     view! {
         <Title text="Reports"/>

@@ -25,6 +25,8 @@ pub struct InboxFilter {
     pub assignee: Option<AssigneeFilter>,
     pub needs_reply: bool,
     pub overdue: bool,
+    /// No answer after the last follow-up.
+    pub stale: bool,
     /// Exactly these threads: the ones behind a figure on the Reports page.
     pub threads: Vec<String>,
 }
@@ -77,6 +79,7 @@ impl InboxFilter {
                 }
                 "needs_reply" => f.needs_reply = v == "1",
                 "overdue" => f.overdue = v == "1",
+                "stale" => f.stale = v == "1",
                 "threads" => {
                     let ids: Vec<String> = v.split(',').map(str::to_string).collect();
                     if ids.len() <= MAX_PICKED_THREADS && ids.iter().all(|i| is_valid_id(i)) {
@@ -118,6 +121,9 @@ impl InboxFilter {
         }
         if self.overdue {
             q.push(("overdue", "1".into()));
+        }
+        if self.stale {
+            q.push(("stale", "1".into()));
         }
         if !self.threads.is_empty() {
             q.push(("threads", self.threads.join(",")));
@@ -195,6 +201,7 @@ impl InboxFilter {
             && self.channel.is_none_or(|c| t.channels.contains(&c))
             && assignee_ok
             && waiting_ok
+            && (!self.stale || t.stale == Some(true))
             && (self.threads.is_empty() || self.threads.contains(&t.id))
     }
 
@@ -241,6 +248,7 @@ mod tests {
                 assignee: Some(AssigneeFilter::Me),
                 needs_reply: true,
                 overdue: true,
+                stale: true,
                 ..Default::default()
             },
             InboxFilter {
@@ -356,6 +364,7 @@ mod tests {
             channels: vec![Channel::Email, Channel::Sms],
             snoozed_until: None,
             snooze_until_reply: None,
+            stale: None,
             version: 1,
         };
         let f = |q: &str| InboxFilter::from_query(q.split('&').filter_map(|kv| kv.split_once('=')));
@@ -375,6 +384,7 @@ mod tests {
             ("q=zoe", false),
             ("threads=t9,t1", true),
             ("threads=t9", false),
+            ("stale=1", false),
         ];
         for (q, want) in cases {
             assert_eq!(

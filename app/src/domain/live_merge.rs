@@ -140,6 +140,7 @@ mod tests {
             channels: vec![Channel::Email],
             snoozed_until: None,
             snooze_until_reply: None,
+            stale: None,
             version,
         }
     }

@@ -53,6 +53,9 @@ pub struct ThreadSummary {
     /// Snoozed until the creator writes again.
     #[serde(default)]
     pub snooze_until_reply: Option<bool>,
+    /// No answer after the last follow-up (`followup_outcomes`); cleared when the creator writes.
+    #[serde(default)]
+    pub stale: Option<bool>,
     /// When the row last changed, in the database's clock (ms). Live updates compare it so an
     /// older copy never replaces a newer one.
     #[serde(default)]

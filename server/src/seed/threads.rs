@@ -304,6 +304,7 @@ fn first_summary(out: &SeededWorkspace, t: &ThreadSeed, thread_id: &str) -> Thre
         channels: Vec::new(),
         snoozed_until: None,
         snooze_until_reply: None,
+        stale: None,
         version: 0,
     }
 }

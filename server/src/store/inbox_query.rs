@@ -68,6 +68,9 @@ pub fn conditions(
         vars.insert("overdue_before".into(), overdue_before.into());
         c.push("awaiting_since < $overdue_before".into());
     }
+    if filter.stale {
+        c.push("stale = true".into());
+    }
     if !filter.threads.is_empty() {
         vars.insert("threads".into(), filter.threads.clone().into());
         c.push("record::id(id) IN $threads".into());

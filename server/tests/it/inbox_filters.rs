@@ -21,12 +21,14 @@ struct Row {
     channels: Vec<Channel>,
     assignee: Option<String>,
     awaiting_since: Option<i64>,
+    stale: bool,
 }
 
 async fn all_rows(h: &Harness, ws: &str) -> Vec<Row> {
     h.query(
         "SELECT record::id(id) AS id, record::id(campaign) AS campaign, record::id(client) AS client, creator_search, stage,
-                channels, (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee, awaiting_since
+                channels, (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee, awaiting_since,
+                (stale ?? false) AS stale
          FROM thread WHERE workspace = type::record('workspace', $ws);",
         json!({ "ws": ws }),
     )
@@ -52,6 +54,7 @@ fn matches(f: &InboxFilter, r: &Row, me: &str, now: i64) -> bool {
         }
         && (!f.needs_reply || r.awaiting_since.is_some())
         && (!f.overdue || r.awaiting_since.is_some_and(|t| now - t > REPLY_GOAL_MS))
+        && (!f.stale || r.stale)
 }
 
 async fn list_all(h: &Harness, cookie: &str, filter: &InboxFilter) -> Vec<ThreadSummary> {
@@ -65,7 +68,14 @@ async fn each_filter_returns_exactly_the_right_threads() {
     let owner = h.a.user(Role::Owner).clone();
     let member = h.a.user(Role::Member).clone();
     let cookie = h.sign_in(&owner.email).await;
+    // Some threads went stale (no answer after the last follow-up).
+    h.query(
+        "UPDATE thread SET stale = true WHERE workspace = type::record('workspace', $ws) AND stage = 'contacted';",
+        json!({ "ws": h.a.workspace_id }),
+    )
+    .await;
     let rows = all_rows(&h, &h.a.workspace_id).await;
+    assert!(rows.iter().any(|r| r.stale));
     assert!(
         rows.len() > 50,
         "enough threads for two pages ({})",
@@ -134,6 +144,15 @@ async fn each_filter_returns_exactly_the_right_threads() {
         },
         InboxFilter {
             overdue: true,
+            ..Default::default()
+        },
+        InboxFilter {
+            stale: true,
+            ..Default::default()
+        },
+        InboxFilter {
+            stale: true,
+            campaign: Some(h.a.campaign_ids[1].clone()),
             ..Default::default()
         },
         InboxFilter {

@@ -73,6 +73,10 @@ pub fn FilterBar() -> impl IntoView {
         let apply = apply.clone();
         move |_| apply(Box::new(|f| f.overdue = !f.overdue))
     };
+    let toggle_stale = {
+        let apply = apply.clone();
+        move |_| apply(Box::new(|f| f.stale = !f.stale))
+    };
     let clear_picked = {
         let apply = apply.clone();
         move |_| apply(Box::new(|f| f.threads.clear()))
@@ -149,6 +153,9 @@ pub fn FilterBar() -> impl IntoView {
                     class:on=move || filter.get().needs_reply on:click=toggle_needs>"Needs reply"</button>
                 <button type="button" class="toggle" aria-pressed=move || filter.get().overdue.to_string()
                     class:on=move || filter.get().overdue on:click=toggle_overdue>"Overdue > 24 h"</button>
+                <button type="button" class="toggle" aria-pressed=move || filter.get().stale.to_string()
+                    title="No answer after the last follow-up"
+                    class:on=move || filter.get().stale on:click=toggle_stale>"Stale"</button>
                 <Show when=move || !filter.get().threads.is_empty()>
                     <span class="chip picked-chip">
                         {move || format!("{} threads picked in Reports", filter.get().threads.len())}

@@ -247,6 +247,7 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
                     </div>
                     <div class="row-badges">
                         {t.unread.then(|| view! { <span class="badge badge-unread">"Unread"</span> })}
+                        {(t.stale == Some(true)).then(|| view! { <span class="badge badge-stale" title="No answer after the last follow-up">"Stale"</span> })}
                         {(state.needs_reply && !state.overdue).then(|| view! {
                             <span class="badge badge-needs" title=time_fmt::waiting(state.waiting_ms)>"Needs reply"</span>
                         })}

@@ -78,18 +78,25 @@ RETURN ($campaign = NONE OR array::len(SELECT VALUE id FROM campaign
             WHERE id = type::record('campaign', $campaign) AND workspace = $w) = 1)
     AND ($client = NONE OR array::len(SELECT VALUE id FROM client
             WHERE id = type::record('client', $client) AND workspace = $w) = 1);
-SELECT record::id(id) AS id, record::id(campaign) AS campaign,
-       record::id(enrollment) AS enrollment,
-       stage, (stale ?? false) AS stale, enrollment.decline_reason AS decline_reason, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
+LET $threads = SELECT id AS rid, record::id(id) AS id, record::id(campaign) AS campaign,
+       record::id(enrollment) AS enrollment, stage, (stale ?? false) AS stale,
+       enrollment.decline_reason AS decline_reason,
+       (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
     FROM thread WHERE workspace = $w AND archived_at = NONE
         AND ($campaign = NONE OR campaign = type::record('campaign', $campaign))
         AND ($client = NONE OR client = type::record('client', $client));
-SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
-       sender_id, status, (bulk != NONE) AS bulk,
-       (classification.intents.*.intent ?? []) AS intents
-    FROM message WHERE workspace = $w
-        AND ($client = NONE OR client = type::record('client', $client))
-    ORDER BY at;
+RETURN $threads;
+-- One campaign: its threads' messages through the (thread, at) index; else the workspace's.
+IF $campaign != NONE {
+    SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
+           sender_id, status, (bulk != NONE) AS bulk, (classification.intents.*.intent ?? []) AS intents
+        FROM message WHERE thread IN $threads.rid ORDER BY at
+} ELSE {
+    SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
+           sender_id, status, (bulk != NONE) AS bulk, (classification.intents.*.intent ?? []) AS intents
+        FROM message WHERE workspace = $w AND ($client = NONE OR client = type::record('client', $client))
+        ORDER BY at
+};
 SELECT VALUE record::id(message) FROM followup WHERE workspace = $w AND state = 'sent' AND message != NONE;
 SELECT at, action, subject, actor_id, detail FROM audit_event WHERE workspace = $w
     AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected'] ORDER BY at;
@@ -140,11 +147,11 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
     if in_workspace != [true] {
         return Ok(None);
     }
-    let threads: Vec<ThreadRow> = rows(&mut resp, 2)?;
-    let messages: Vec<MessageRow> = rows(&mut resp, 3)?;
-    let followups: HashSet<String> = rows::<String>(&mut resp, 4)?.into_iter().collect();
-    let audits: Vec<AuditRow> = rows(&mut resp, 5)?;
-    let drafts: HashMap<String, String> = rows::<DraftRow>(&mut resp, 6)?
+    let threads: Vec<ThreadRow> = rows(&mut resp, 3)?;
+    let messages: Vec<MessageRow> = rows(&mut resp, 4)?;
+    let followups: HashSet<String> = rows::<String>(&mut resp, 5)?.into_iter().collect();
+    let audits: Vec<AuditRow> = rows(&mut resp, 6)?;
+    let drafts: HashMap<String, String> = rows::<DraftRow>(&mut resp, 7)?
         .into_iter()
         .map(|d| (d.id, d.thread))
         .collect();
@@ -167,7 +174,7 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
             decline_reason: t.decline_reason,
         });
     }
-    let names = rows::<NameRow>(&mut resp, 7)?
+    let names = rows::<NameRow>(&mut resp, 8)?
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();

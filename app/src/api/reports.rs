@@ -11,10 +11,13 @@ use server_fn::codec::Json;
 
 /// Checks a report query: known ids' shape, one of the offered periods.
 pub fn validate_report_query(q: &ReportQuery) -> Result<(), AppError> {
-    for id in [&q.campaign, &q.client].into_iter().flatten() {
+    for id in [&q.campaign, &q.client, &q.teammate].into_iter().flatten() {
         if !crate::domain::filter::is_valid_id(id) {
             return Err(AppError::NotFound);
         }
+    }
+    if q.channel == Some(crate::model::Channel::Note) {
+        return Err(AppError::Invalid("notes are not a channel".into()));
     }
     if !REPORT_DAYS.contains(&q.days) {
         return Err(AppError::Invalid("the period is 7, 30 or 90 days".into()));

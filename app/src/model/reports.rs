@@ -1,6 +1,7 @@
 //! What the Reports page asks for and gets back.
 
 use crate::domain::metrics::{Period, Report};
+use crate::model::Channel;
 use serde::{Deserialize, Serialize};
 
 /// The periods the page offers, in days back from now.
@@ -10,6 +11,12 @@ pub const REPORT_DAYS: [u32; 3] = [7, 30, 90];
 pub struct ReportQuery {
     pub campaign: Option<String>,
     pub client: Option<String>,
+    /// Threads that used this channel.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// Threads assigned to this teammate (user id).
+    #[serde(default)]
+    pub teammate: Option<String>,
     /// One of `REPORT_DAYS`.
     pub days: u32,
 }

@@ -19,6 +19,8 @@ impl ReportsApi for AppState {
             workspace: &caller.workspace_id,
             campaign: query.campaign.as_deref(),
             client: query.client.as_deref(),
+            channel: query.channel.map(|c| c.as_str()),
+            teammate: query.teammate.as_deref(),
         };
         let read = reports::timelines(&self.db, &scope)
             .await

@@ -154,16 +154,15 @@ fn queries() -> [(&'static str, ReportQuery); 2] {
             "campaign",
             ReportQuery {
                 campaign: Some("c3".into()),
-                client: None,
                 days: 90,
+                ..Default::default()
             },
         ),
         (
             "workspace",
             ReportQuery {
-                campaign: None,
-                client: None,
                 days: 90,
+                ..Default::default()
             },
         ),
     ]

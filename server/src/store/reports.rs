@@ -15,6 +15,10 @@ pub struct Scope<'a> {
     pub workspace: &'a str,
     pub campaign: Option<&'a str>,
     pub client: Option<&'a str>,
+    /// Threads that used this channel.
+    pub channel: Option<&'a str>,
+    /// Threads assigned to this user.
+    pub teammate: Option<&'a str>,
 }
 
 /// What a report reads.
@@ -84,10 +88,13 @@ LET $threads = SELECT id AS rid, record::id(id) AS id, record::id(campaign) AS c
        (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
     FROM thread WHERE workspace = $w AND archived_at = NONE
         AND ($campaign = NONE OR campaign = type::record('campaign', $campaign))
-        AND ($client = NONE OR client = type::record('client', $client));
+        AND ($client = NONE OR client = type::record('client', $client))
+        AND ($channel = NONE OR channels CONTAINS $channel)
+        AND ($teammate = NONE OR assignee = type::record('user', $teammate));
 RETURN $threads;
--- One campaign: its threads' messages through the (thread, at) index; else the workspace's.
-IF $campaign != NONE {
+-- One campaign, channel or teammate: its threads' messages through the (thread, at) index; else
+-- the workspace's (or client's).
+IF $campaign != NONE OR $channel != NONE OR $teammate != NONE {
     SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
            sender_id, status, (bulk != NONE) AS bulk, (classification.intents.*.intent ?? []) AS intents
         FROM message WHERE thread IN $threads.rid ORDER BY at
@@ -140,7 +147,8 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
     let mut resp = exec(
         db,
         READ,
-        json!({ "ws": scope.workspace, "campaign": scope.campaign, "client": scope.client }),
+        json!({ "ws": scope.workspace, "campaign": scope.campaign, "client": scope.client,
+            "channel": scope.channel, "teammate": scope.teammate }),
     )
     .await?;
     let in_workspace: Vec<bool> = rows(&mut resp, 1)?;

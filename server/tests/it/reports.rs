@@ -183,6 +183,36 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     // The period before saw none of it.
     assert!(view.previous.contacted.is_empty());
 
+    // Channel and teammate filters: the threads that used the channel, those assigned to them.
+    let _: Value = h
+        .call(
+            "set_assignee",
+            Some(&owner),
+            json!({ "thread_id": fast, "assignee_id": owner_id }),
+        )
+        .await
+        .unwrap();
+    for (query, want) in [
+        (
+            json!({ "campaign": campaign, "channel": "in_app", "days": 7 }),
+            3,
+        ),
+        (
+            json!({ "campaign": campaign, "channel": "sms", "days": 7 }),
+            0,
+        ),
+        (
+            json!({ "campaign": campaign, "teammate": owner_id, "days": 7 }),
+            1,
+        ),
+    ] {
+        let got: ReportView = h
+            .call("report", Some(&viewer), json!({ "query": query }))
+            .await
+            .unwrap();
+        assert_eq!(got.report.contacted.len(), want, "{query}");
+    }
+
     // A bad period is refused with words.
     let bad: Result<ReportView, app::api::AppError> = h
         .call(

@@ -7,7 +7,7 @@ use crate::api::{load_filter_options, load_report};
 use crate::domain::filter::{encode_component, InboxFilter, MAX_PICKED_THREADS};
 use crate::domain::metrics::{Report, Summary};
 use crate::live::LiveEvent;
-use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
+use crate::model::{Channel, ReportQuery, ReportView, REPORT_DAYS};
 use crate::ui::live::{use_live, Throttle};
 use crate::ui::pages::login::is_signed_out;
 use leptos::prelude::*;
@@ -264,11 +264,15 @@ fn Behind(picked: ReadSignal<Option<Picked>>) -> impl IntoView {
 pub fn ReportsPane() -> impl IntoView {
     let campaign = RwSignal::new(String::new());
     let client = RwSignal::new(String::new());
+    let channel = RwSignal::new(String::new());
+    let teammate = RwSignal::new(String::new());
     let days = RwSignal::new(30u32);
     let (picked, pick) = signal(None::<Picked>);
     let query = Memo::new(move |_| ReportQuery {
         campaign: Some(campaign.get()).filter(|c| !c.is_empty()),
         client: Some(client.get()).filter(|c| !c.is_empty()),
+        channel: Channel::parse(&channel.get()),
+        teammate: Some(teammate.get()).filter(|t| !t.is_empty()),
         days: days.get(),
     });
     // New messages and moves change the figures: read them again, at most every 5 s.
@@ -303,8 +307,16 @@ pub fn ReportsPane() -> impl IntoView {
                             <option value="">"Every campaign"</option>
                             {o.campaigns.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
                         </select>
+                        <select aria-label="Teammate" on:change=move |ev| { teammate.set(event_target_value(&ev)); pick.set(None); }>
+                            <option value="">"Every teammate"</option>
+                            {o.teammates.into_iter().map(|t| view! { <option value=t.id>{format!("Assigned to {}", t.name)}</option> }).collect_view()}
+                        </select>
                     })}
                 </Transition>
+                <select aria-label="Channel" on:change=move |ev| { channel.set(event_target_value(&ev)); pick.set(None); }>
+                    <option value="">"Every channel"</option>
+                    {Channel::ALL.into_iter().filter(|c| *c != Channel::Note).map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                </select>
                 <select aria-label="Period" on:change=move |ev| { days.set(event_target_value(&ev).parse().unwrap_or(30)); pick.set(None); }>
                     {REPORT_DAYS.iter().map(|d| view! { <option value=d.to_string() selected=*d == 30>{format!("Last {d} days")}</option> }).collect_view()}
                 </select>

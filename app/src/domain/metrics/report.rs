@@ -120,6 +120,8 @@ pub struct Report {
     pub decline_reasons: Vec<DeclineShare>,
     pub funnel: Vec<FunnelStep>,
     pub stale: Vec<String>,
+    /// Threads a follow-up was sent on in the period.
+    pub followed_up: Vec<String>,
     pub followups_sent: usize,
     pub followups_answered: usize,
     pub followup_success: Option<f64>,
@@ -144,7 +146,8 @@ fn brand_reply(
     let mut calendar = Vec::new();
     let mut working = Vec::new();
     let mut automatic = Vec::new();
-    let (mut judged, mut met, mut met_working) = (0, 0, 0);
+    let (mut judged, mut met) = (0, 0);
+    let (mut judged_working, mut met_working) = (0, 0);
     let mut buckets: Vec<Bucket> = BUCKETS
         .iter()
         .map(|(k, l, _, _)| Bucket {
@@ -166,9 +169,15 @@ fn brand_reply(
             };
             let ms = end - w.start;
             let work = hours.map(|h| business_ms(w.start, end, h));
+            let answered = w.end.is_some();
             judged += 1;
-            met += usize::from(ms <= GOAL_MS && w.end.is_some());
-            met_working += usize::from(work.is_some_and(|x| x <= GOAL_MS) && w.end.is_some());
+            met += usize::from(ms <= GOAL_MS && answered);
+            // An open wait past 24 calendar hours may still be inside 24 working hours: not
+            // judged in working time until it is answered or passes them.
+            if let Some(x) = work.filter(|x| answered || *x > GOAL_MS) {
+                judged_working += 1;
+                met_working += usize::from(x <= GOAL_MS && answered);
+            }
             let threads = &mut buckets[bucket_of(ms)].threads;
             if threads.last() != Some(&t.thread) {
                 threads.push(t.thread.clone());
@@ -183,7 +192,7 @@ fn brand_reply(
         calendar: summarize(calendar),
         working: hours.map(|_| summarize(working)),
         within_24h: share(met, judged),
-        within_24h_working: hours.and_then(|_| share(met_working, judged)),
+        within_24h_working: hours.and_then(|_| share(met_working, judged_working)),
         buckets,
     };
     (times, summarize(automatic))
@@ -369,6 +378,11 @@ pub fn report(
         .flat_map(|(_, f)| f.followups.iter().copied())
         .filter(|(sent, _)| p.contains(*sent))
         .collect();
+    let followed_up = all
+        .iter()
+        .filter(|(_, f)| f.followups.iter().any(|(sent, _)| p.contains(*sent)))
+        .map(|(t, _)| t.thread.clone())
+        .collect();
     let answered = followups.iter().filter(|(_, a)| a.is_some()).count();
     let blocked = Blocked::ALL
         .into_iter()
@@ -400,6 +414,7 @@ pub fn report(
             .filter(|(t, _)| t.stale)
             .map(|(t, _)| t.thread.clone())
             .collect(),
+        followed_up,
         followups_sent: followups.len(),
         followups_answered: answered,
         followup_success: share(answered, followups.len()),

@@ -272,6 +272,15 @@ fn a_reply_across_a_weekend_in_working_hours() {
     assert_eq!(r.brand_reply.working.unwrap().median_ms, Some(2 * H));
     assert_eq!(r.brand_reply.within_24h, Some(0.0));
     assert_eq!(r.brand_reply.within_24h_working, Some(1.0));
+
+    // Still unanswered on Monday 10:00: missed in calendar time, not yet in working time.
+    let open = [timeline(
+        "open over the weekend",
+        vec![creator(fri_17_local)],
+    )];
+    let r = report(&open, period, mon_10_local, Some(&hours));
+    assert_eq!(r.brand_reply.within_24h, Some(0.0));
+    assert_eq!(r.brand_reply.within_24h_working, None);
 }
 
 #[test]
@@ -436,6 +445,7 @@ fn followups_blocked_teammates_and_days() {
     ];
     let r = report(&t, WEEK, MON + 7 * DAY, None);
     assert_eq!((r.followups_sent, r.followups_answered), (2, 1));
+    assert_eq!(r.followed_up, vec!["nudged", "unanswered nudge"]);
     assert_eq!(r.followup_success, Some(0.5));
     let blocked: Vec<(Blocked, Vec<&str>)> = r
         .blocked

@@ -5,7 +5,7 @@
 
 use crate::api::{load_filter_options, load_report};
 use crate::domain::filter::{encode_component, InboxFilter, MAX_PICKED_THREADS};
-use crate::domain::metrics::{Report, Summary};
+use crate::domain::metrics::{Bucket, Report, Summary, BUCKETS};
 use crate::live::LiveEvent;
 use crate::model::{Channel, ReportQuery, ReportView, REPORT_DAYS};
 use crate::ui::live::{use_live, Throttle};
@@ -84,6 +84,14 @@ fn Tile(
     }
 }
 
+/// The threads of several bars, each once.
+fn distinct<'a>(buckets: impl Iterator<Item = &'a Bucket>) -> Vec<String> {
+    let mut ids: Vec<String> = buckets.flat_map(|b| b.threads.iter().cloned()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 fn summary_note(s: &Summary) -> String {
     format!(
         "p90 {} · mean {} · {} measured",
@@ -111,15 +119,15 @@ fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
                 threads=r.responded.clone() pick/>
             <Tile label="Time to brand reply" value=duration(r.brand_reply.calendar.median_ms)
                 note=working.unwrap_or_else(|| summary_note(&r.brand_reply.calendar))
-                threads=r.brand_reply.buckets.iter().flat_map(|b| b.threads.clone()).collect() pick/>
+                threads=distinct(r.brand_reply.buckets.iter()) pick/>
             <Tile label="Answered within 24 h" value=percent(r.brand_reply.within_24h)
                 note=change_in_points(r.brand_reply.within_24h, p.brand_reply.within_24h)
-                threads=r.brand_reply.buckets.last().map(|b| b.threads.clone()).unwrap_or_default() pick/>
+                threads=distinct(r.brand_reply.buckets.iter().take(BUCKETS.len() - 1)) pick/>
             <Tile label="Acceptance" value=percent(r.acceptance_rate)
                 note=format!("{} accepted · {} declined · {} of contacted", r.accepted.len(), r.declined.len(), percent(r.acceptance_of_contacted))
                 threads=r.accepted.clone() pick/>
             <Tile label="Follow-ups answered" value=percent(r.followup_success)
-                note=format!("{} of {} within 7 days", r.followups_answered, r.followups_sent) threads=vec![] pick/>
+                note=format!("{} of {} within 7 days", r.followups_answered, r.followups_sent) threads=r.followed_up.clone() pick/>
             <Tile label="Stuck in a stage" value=stuck.len().to_string() note="longer than the stage's limit".into() threads=stuck pick/>
             <Tile label="Stale now" value=r.stale.len().to_string() note="no answer after the last follow-up".into() threads=r.stale.clone() pick/>
         </div>

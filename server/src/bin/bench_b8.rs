@@ -6,7 +6,8 @@
 //! Prints per-scope figures and, last, `BENCH B8 dashboard_p50_ms=… dashboard_p99_ms=… growth=…`
 //! (p50 and p99 at the large size over both scopes; growth = large p50 ÷ small p50).
 //!
-//! Usage: bench_b8 [--small N] [--large N] [--runs N] [--dir PATH]
+//! Usage: bench_b8 [--small N] [--large N] [--runs N] [--dir PATH] [--probe]
+//! (`--probe` times the store's read and the computation apart, at the small size)
 
 use app::api::backend::{Caller, Scope};
 use app::api::ReportsApi;
@@ -168,6 +169,58 @@ fn queries() -> [(&'static str, ReportQuery); 2] {
     ]
 }
 
+/// Where the time goes: the store's read and the figures' computation, apart (`--probe`).
+async fn probe(s: &Scale) {
+    let statements = [
+        ("threads", "SELECT id AS rid, record::id(id) AS id, stage, (stale ?? false) AS stale FROM thread WHERE workspace = workspace:benchws AND archived_at = NONE;"),
+        ("threads+enrollment", "SELECT id AS rid, record::id(id) AS id, enrollment.decline_reason AS d, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS s FROM thread WHERE workspace = workspace:benchws AND archived_at = NONE;"),
+        ("messages", "SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind, sender_id, status FROM message WHERE workspace = workspace:benchws ORDER BY at;"),
+        ("messages+class", "SELECT record::id(thread) AS thread, at, (classification.intents.*.intent ?? []) AS intents FROM message WHERE workspace = workspace:benchws;"),
+        ("messages_noorder", "SELECT record::id(thread) AS thread, at, direction FROM message WHERE workspace = workspace:benchws;"),
+        ("messages_of_one_thread", "SELECT at FROM message WHERE thread = thread:t0000003 ORDER BY at;"),
+        ("audit", "SELECT at, action, subject, actor_id, detail FROM audit_event WHERE workspace = workspace:benchws AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected'] ORDER BY at;"),
+        ("audit_one_action", "SELECT at, subject, detail FROM audit_event WHERE workspace = workspace:benchws AND action = 'enrollment.stage_changed';"),
+    ];
+    for (name, sql) in statements {
+        let start = Instant::now();
+        let mut resp = exec(&s.state.db, sql, json!({})).await.expect(name);
+        let rows: Vec<serde_json::Value> = resp.take(0).unwrap_or_default();
+        println!(
+            "probe {name:<24} rows={:>7} ms={:.1}",
+            rows.len(),
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    for (name, q) in queries() {
+        let scope = server::store::reports::Scope {
+            workspace: "benchws",
+            campaign: q.campaign.as_deref(),
+            client: None,
+            channel: None,
+            teammate: None,
+        };
+        let start = Instant::now();
+        let read = server::store::reports::timelines(&s.state.db, &scope)
+            .await
+            .expect("read")
+            .expect("in workspace");
+        let read_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let now = s.state.clock.now_ms();
+        let period = app::domain::metrics::Period {
+            start: now - 90 * DAY_MS,
+            end: now,
+        };
+        let start = Instant::now();
+        let r = app::domain::metrics::report(&read.timelines, period, now, None);
+        let compute_ms = start.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "probe scope={name:<10} threads={} read_ms={read_ms:.1} compute_ms={compute_ms:.1} contacted={}",
+            read.timelines.len(),
+            r.contacted.len()
+        );
+    }
+}
+
 async fn measure(s: &Scale, runs: usize) -> Vec<f64> {
     tokio::time::sleep(std::time::Duration::from_secs(10)).await;
     let mut all = Vec::new();
@@ -222,6 +275,10 @@ fn main() {
     rt.block_on(async {
         let now = server::clock::Clock::System.now_ms() / DAY_MS * DAY_MS;
         let small_scale = build(&format!("{dir}/small"), small, now).await;
+        if std::env::args().any(|a| a == "--probe") {
+            probe(&small_scale).await;
+            return;
+        }
         let small_times = measure(&small_scale, runs).await;
         drop(small_scale);
         let large_scale = build(&format!("{dir}/large"), large, now).await;

@@ -1,6 +1,8 @@
 //! The timelines the Reports page's figures are computed from (`app::domain::metrics`): for each
-//! thread in the caller's workspace (optionally one campaign or client), its messages as who said
-//! them, its stage moves and draft decisions from the audit trail, its stage and since when.
+//! thread in the caller's workspace (optionally one client, campaign, channel or teammate), its
+//! messages as who said them, its stage moves and draft decisions from the audit trail (each
+//! event names its thread), its stage and since when. A scoped report reads through the thread
+//! indexes; the whole workspace's reads every message (see B8 in the README).
 
 use crate::db::{exec, rows, Db, DbError};
 use app::domain::classify::Intent;
@@ -32,7 +34,6 @@ pub struct Read {
 struct ThreadRow {
     id: String,
     campaign: String,
-    enrollment: String,
     stage: Stage,
     stale: bool,
     stage_since: i64,
@@ -58,7 +59,8 @@ struct MessageRow {
 struct AuditRow {
     at: i64,
     action: String,
-    subject: String,
+    /// The thread the event concerns (`audit_event.thread`, derived from its subject).
+    thread: Option<String>,
     actor_id: Option<String>,
     #[serde(default)]
     detail: Value,
@@ -70,12 +72,6 @@ struct NameRow {
     name: String,
 }
 
-#[derive(Deserialize)]
-struct DraftRow {
-    id: String,
-    thread: String,
-}
-
 const READ: &str = "
 LET $w = type::record('workspace', $ws);
 RETURN ($campaign = NONE OR array::len(SELECT VALUE id FROM campaign
@@ -83,8 +79,7 @@ RETURN ($campaign = NONE OR array::len(SELECT VALUE id FROM campaign
     AND ($client = NONE OR array::len(SELECT VALUE id FROM client
             WHERE id = type::record('client', $client) AND workspace = $w) = 1);
 LET $threads = SELECT id AS rid, record::id(id) AS id, record::id(campaign) AS campaign,
-       record::id(enrollment) AS enrollment, stage, (stale ?? false) AS stale,
-       enrollment.decline_reason AS decline_reason,
+       stage, (stale ?? false) AS stale, enrollment.decline_reason AS decline_reason,
        (enrollment.stage_at ?? enrollment.created_at ?? 0) AS stage_since
     FROM thread WHERE workspace = $w AND archived_at = NONE
         AND ($campaign = NONE OR campaign = type::record('campaign', $campaign))
@@ -92,22 +87,34 @@ LET $threads = SELECT id AS rid, record::id(id) AS id, record::id(campaign) AS c
         AND ($channel = NONE OR channels CONTAINS $channel)
         AND ($teammate = NONE OR assignee = type::record('user', $teammate));
 RETURN $threads;
--- One campaign, channel or teammate: its threads' messages through the (thread, at) index; else
--- the workspace's (or client's).
-IF $campaign != NONE OR $channel != NONE OR $teammate != NONE {
+LET $ids = $threads.rid;
+-- One campaign, channel or teammate: its threads' rows through the thread indexes; else the
+-- workspace's (or client's).
+LET $scoped = $campaign != NONE OR $channel != NONE OR $teammate != NONE;
+IF $scoped {
     SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
            sender_id, status, (bulk != NONE) AS bulk, (classification.intents.*.intent ?? []) AS intents
-        FROM message WHERE thread IN $threads.rid ORDER BY at
+        FROM message WHERE thread IN $ids ORDER BY at
 } ELSE {
     SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind,
            sender_id, status, (bulk != NONE) AS bulk, (classification.intents.*.intent ?? []) AS intents
         FROM message WHERE workspace = $w AND ($client = NONE OR client = type::record('client', $client))
         ORDER BY at
 };
-SELECT VALUE record::id(message) FROM followup WHERE workspace = $w AND state = 'sent' AND message != NONE;
-SELECT at, action, subject, actor_id, detail FROM audit_event WHERE workspace = $w
-    AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected'] ORDER BY at;
-SELECT record::id(id) AS id, record::id(thread) AS thread FROM draft WHERE workspace = $w;
+IF $scoped {
+    SELECT VALUE record::id(message) FROM followup WHERE thread IN $ids AND state = 'sent' AND message != NONE
+} ELSE {
+    SELECT VALUE record::id(message) FROM followup WHERE workspace = $w AND state = 'sent' AND message != NONE
+};
+IF $scoped {
+    SELECT at, action, record::id(thread) AS thread, actor_id, detail FROM audit_event
+        WHERE thread IN $ids AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected']
+        ORDER BY at
+} ELSE {
+    SELECT at, action, record::id(thread) AS thread, actor_id, detail FROM audit_event
+        WHERE workspace = $w AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected']
+        ORDER BY at
+};
 SELECT record::id(user) AS id, user.name AS name FROM membership WHERE workspace = $w;
 ";
 
@@ -156,20 +163,14 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
         return Ok(None);
     }
     let threads: Vec<ThreadRow> = rows(&mut resp, 3)?;
-    let messages: Vec<MessageRow> = rows(&mut resp, 4)?;
-    let followups: HashSet<String> = rows::<String>(&mut resp, 5)?.into_iter().collect();
-    let audits: Vec<AuditRow> = rows(&mut resp, 6)?;
-    let drafts: HashMap<String, String> = rows::<DraftRow>(&mut resp, 7)?
-        .into_iter()
-        .map(|d| (d.id, d.thread))
-        .collect();
+    let messages: Vec<MessageRow> = rows(&mut resp, 6)?;
+    let followups: HashSet<String> = rows::<String>(&mut resp, 7)?.into_iter().collect();
+    let audits: Vec<AuditRow> = rows(&mut resp, 8)?;
 
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut by_enrollment: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Timeline> = Vec::with_capacity(threads.len());
     for (i, t) in threads.into_iter().enumerate() {
         index.insert(t.id.clone(), i);
-        by_enrollment.insert(t.enrollment, i);
         out.push(Timeline {
             thread: t.id,
             campaign: t.campaign,
@@ -182,7 +183,7 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
             decline_reason: t.decline_reason,
         });
     }
-    let names = rows::<NameRow>(&mut resp, 8)?
+    let names = rows::<NameRow>(&mut resp, 9)?
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
@@ -197,24 +198,18 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
         });
     }
     for a in &audits {
-        let (kind, id) = a.subject.split_once(':').unwrap_or(("", ""));
-        match (a.action.as_str(), kind) {
-            ("enrollment.stage_changed", "enrollment") => {
-                if let (Some(&i), Some(m)) = (by_enrollment.get(id), stage_move(a)) {
-                    out[i].moves.push(m);
-                }
-            }
-            (_, "draft") => {
-                let thread = drafts.get(id).and_then(|t| index.get(t));
-                if let (Some(&i), Some(user)) = (thread, &a.actor_id) {
-                    out[i].drafts.push(DraftDecision {
-                        at: a.at,
-                        user: user.clone(),
-                        approved: a.action == "draft.approved",
-                    });
-                }
-            }
-            _ => {}
+        let Some(&i) = a.thread.as_ref().and_then(|t| index.get(t)) else {
+            continue;
+        };
+        match a.action.as_str() {
+            "enrollment.stage_changed" => out[i].moves.extend(stage_move(a)),
+            _ => out[i]
+                .drafts
+                .extend(a.actor_id.clone().map(|user| DraftDecision {
+                    at: a.at,
+                    user,
+                    approved: a.action == "draft.approved",
+                })),
         }
     }
     Ok(Some(Read {

@@ -1,7 +1,7 @@
 //! Inbox filters: what a person can narrow the inbox by, kept in the URL query so a filtered
 //! view is shareable, survives reload and Back, and is rendered filtered by the server.
 
-use crate::model::{Channel, Stage, ThreadSummary};
+use crate::model::{Channel, DeclineReason, Stage, ThreadSummary};
 use serde::{Deserialize, Serialize};
 
 /// Who a thread is assigned to, as a filter.
@@ -27,6 +27,8 @@ pub struct InboxFilter {
     pub overdue: bool,
     /// No answer after the last follow-up.
     pub stale: bool,
+    /// Declined for one of these reasons.
+    pub declined_for: Vec<DeclineReason>,
     /// Exactly these threads: the ones behind a figure on the Reports page.
     pub threads: Vec<String>,
 }
@@ -80,6 +82,10 @@ impl InboxFilter {
                 "needs_reply" => f.needs_reply = v == "1",
                 "overdue" => f.overdue = v == "1",
                 "stale" => f.stale = v == "1",
+                "decline" => {
+                    f.declined_for = v.split(',').filter_map(DeclineReason::parse).collect();
+                    f.declined_for.dedup();
+                }
                 "threads" => {
                     let ids: Vec<String> = v.split(',').map(str::to_string).collect();
                     if ids.len() <= MAX_PICKED_THREADS && ids.iter().all(|i| is_valid_id(i)) {
@@ -124,6 +130,10 @@ impl InboxFilter {
         }
         if self.stale {
             q.push(("stale", "1".into()));
+        }
+        if !self.declined_for.is_empty() {
+            let reasons: Vec<&str> = self.declined_for.iter().map(|r| r.as_str()).collect();
+            q.push(("decline", reasons.join(",")));
         }
         if !self.threads.is_empty() {
             q.push(("threads", self.threads.join(",")));
@@ -202,6 +212,9 @@ impl InboxFilter {
             && assignee_ok
             && waiting_ok
             && (!self.stale || t.stale == Some(true))
+            && (self.declined_for.is_empty()
+                || t.decline_reason
+                    .is_some_and(|r| self.declined_for.contains(&r)))
             && (self.threads.is_empty() || self.threads.contains(&t.id))
     }
 
@@ -249,6 +262,7 @@ mod tests {
                 needs_reply: true,
                 overdue: true,
                 stale: true,
+                declined_for: vec![DeclineReason::Rate, DeclineReason::Timing],
                 ..Default::default()
             },
             InboxFilter {
@@ -365,6 +379,7 @@ mod tests {
             snoozed_until: None,
             snooze_until_reply: None,
             stale: None,
+            decline_reason: Some(DeclineReason::Timing),
             version: 1,
         };
         let f = |q: &str| InboxFilter::from_query(q.split('&').filter_map(|kv| kv.split_once('=')));
@@ -385,6 +400,8 @@ mod tests {
             ("threads=t9,t1", true),
             ("threads=t9", false),
             ("stale=1", false),
+            ("decline=rate", false),
+            ("decline=rate,timing", true),
         ];
         for (q, want) in cases {
             assert_eq!(

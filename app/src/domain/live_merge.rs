@@ -141,6 +141,7 @@ mod tests {
             snoozed_until: None,
             snooze_until_reply: None,
             stale: None,
+            decline_reason: None,
             version,
         }
     }

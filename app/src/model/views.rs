@@ -56,6 +56,9 @@ pub struct ThreadSummary {
     /// No answer after the last follow-up (`followup_outcomes`); cleared when the creator writes.
     #[serde(default)]
     pub stale: Option<bool>,
+    /// Why the creator declined (the enrollment's reason, kept on the thread).
+    #[serde(default)]
+    pub decline_reason: Option<DeclineReason>,
     /// When the row last changed, in the database's clock (ms). Live updates compare it so an
     /// older copy never replaces a newer one.
     #[serde(default)]

@@ -90,6 +90,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "corrected message labels",
         sql: include_str!("schema_v16.surql"),
     },
+    Migration {
+        version: 17,
+        name: "decline reason on the thread",
+        sql: include_str!("schema_v17.surql"),
+    },
 ];
 
 #[derive(serde::Deserialize)]

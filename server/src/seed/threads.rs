@@ -305,6 +305,7 @@ fn first_summary(out: &SeededWorkspace, t: &ThreadSeed, thread_id: &str) -> Thre
         snoozed_until: None,
         snooze_until_reply: None,
         stale: None,
+        decline_reason: None,
         version: 0,
     }
 }

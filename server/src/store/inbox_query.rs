@@ -71,6 +71,11 @@ pub fn conditions(
     if filter.stale {
         c.push("stale = true".into());
     }
+    if !filter.declined_for.is_empty() {
+        let reasons: Vec<&str> = filter.declined_for.iter().map(|r| r.as_str()).collect();
+        vars.insert("decline".into(), reasons.into());
+        c.push("decline_reason IN $decline".into());
+    }
     if !filter.threads.is_empty() {
         vars.insert("threads".into(), filter.threads.clone().into());
         c.push("record::id(id) IN $threads".into());

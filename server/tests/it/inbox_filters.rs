@@ -22,13 +22,14 @@ struct Row {
     assignee: Option<String>,
     awaiting_since: Option<i64>,
     stale: bool,
+    decline_reason: Option<DeclineReason>,
 }
 
 async fn all_rows(h: &Harness, ws: &str) -> Vec<Row> {
     h.query(
         "SELECT record::id(id) AS id, record::id(campaign) AS campaign, record::id(client) AS client, creator_search, stage,
                 channels, (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee, awaiting_since,
-                (stale ?? false) AS stale
+                (stale ?? false) AS stale, enrollment.decline_reason AS decline_reason
          FROM thread WHERE workspace = type::record('workspace', $ws);",
         json!({ "ws": ws }),
     )
@@ -55,6 +56,9 @@ fn matches(f: &InboxFilter, r: &Row, me: &str, now: i64) -> bool {
         && (!f.needs_reply || r.awaiting_since.is_some())
         && (!f.overdue || r.awaiting_since.is_some_and(|t| now - t > REPLY_GOAL_MS))
         && (!f.stale || r.stale)
+        && (f.declined_for.is_empty()
+            || r.decline_reason
+                .is_some_and(|d| f.declined_for.contains(&d)))
 }
 
 async fn list_all(h: &Harness, cookie: &str, filter: &InboxFilter) -> Vec<ThreadSummary> {
@@ -148,6 +152,18 @@ async fn each_filter_returns_exactly_the_right_threads() {
         },
         InboxFilter {
             stale: true,
+            ..Default::default()
+        },
+        InboxFilter {
+            declined_for: vec![DeclineReason::Rate],
+            ..Default::default()
+        },
+        InboxFilter {
+            declined_for: vec![
+                DeclineReason::Timing,
+                DeclineReason::BrandFit,
+                DeclineReason::Other,
+            ],
             ..Default::default()
         },
         InboxFilter {

@@ -166,6 +166,24 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
         )
         .await;
     assert_eq!(several.len(), 2, "another workspace's thread is not listed");
+    // The decline reason is kept on the thread: the inbox filters by it.
+    let declined_on_rate = h
+        .all_pages(
+            &viewer,
+            json!({ "campaign": campaign, "declined_for": ["rate"] }),
+        )
+        .await;
+    assert_eq!(
+        declined_on_rate
+            .iter()
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>(),
+        vec![slow.clone()]
+    );
+    assert_eq!(
+        declined_on_rate[0].decline_reason,
+        Some(DeclineReason::Rate)
+    );
     assert_eq!(r.declined, vec![slow.clone()]);
     assert_eq!(r.acceptance_rate, Some(0.0));
     assert_eq!(r.decline_reasons.len(), 1);

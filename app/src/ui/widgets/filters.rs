@@ -3,7 +3,7 @@
 
 use crate::api::load_filter_options;
 use crate::domain::filter::{AssigneeFilter, InboxFilter};
-use crate::model::{Channel, Stage};
+use crate::model::{Channel, DeclineReason, Stage};
 use crate::ui::pages::inbox::use_inbox;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -56,6 +56,9 @@ pub fn FilterBar() -> impl IntoView {
     let on_campaign = setter(apply.clone(), |f, v| f.campaign = non_empty(v));
     let on_client = setter(apply.clone(), |f, v| f.client = non_empty(v));
     let on_stage = setter(apply.clone(), |f, v| f.stage = Stage::parse(&v));
+    let on_decline = setter(apply.clone(), |f, v| {
+        f.declined_for = DeclineReason::parse(&v).into_iter().collect()
+    });
     let on_channel = setter(apply.clone(), |f, v| f.channel = Channel::parse(&v));
     let on_assignee = setter(apply.clone(), |f, v| {
         f.assignee = match v.as_str() {
@@ -139,6 +142,16 @@ pub fn FilterBar() -> impl IntoView {
                         view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
                     }).collect_view()}
                 </select>
+                <Show when=move || { let f = filter.get(); f.stage == Some(Stage::Declined) || !f.declined_for.is_empty() }>
+                    <select aria-label="Decline reason" name="decline" on:change=on_decline.clone()
+                        prop:value=move || filter.get().declined_for.first().map(|r| r.as_str()).unwrap_or_default()>
+                        <option value="">"Any reason"</option>
+                        {DeclineReason::ALL.into_iter().map(|r| {
+                            let selected = filter.get_untracked().declined_for.first() == Some(&r);
+                            view! { <option value=r.as_str() selected=selected>{r.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </Show>
                 <select aria-label="Channel" name="channel" on:change=on_channel
                     prop:value=move || filter.get().channel.map(|c| c.as_str()).unwrap_or_default()>
                     <option value="">"Any channel"</option>

@@ -261,7 +261,7 @@ async fn create_thread(
          CREATE type::record('thread', $tid) SET workspace = type::record('workspace', $ws), enrollment = type::record('enrollment', $eid),
             creator = type::record('creator', $creator), campaign = type::record('campaign', $campaign), client = type::record('client', $client),
             creator_name = $name, creator_handle = $handle, creator_avatar = NONE, creator_search = $search,
-            campaign_name = $campaign_name, client_name = $client_name, stage = $stage,
+            campaign_name = $campaign_name, client_name = $client_name, stage = $stage, decline_reason = $reason,
             assignee = IF $assignee != NONE THEN type::record('user', $assignee) ELSE NONE END, assignee_name = $assignee_name,
             channels = [], last_at = 0, last_channel = 'email', last_sender_kind = 'teammate', last_sender_name = '', last_snippet = '',
             awaiting_since = NONE, unread = false;",

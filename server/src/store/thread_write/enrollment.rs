@@ -18,7 +18,7 @@ pub const STAGE_MOVE: &str = concat!(
          stage_at = $now, followups_fired = 0, ",
     next_action_follows!("$next_from", "$next_to"),
     ";
-     UPDATE type::record('thread', $tid) SET stage = $stage_to, stale = NONE;"
+     UPDATE type::record('thread', $tid) SET stage = $stage_to, decline_reason = $stage_reason, stale = NONE;"
 );
 
 /// Binds what [`STAGE_MOVE`] reads besides `$eid`, `$tid` and `$now`.

@@ -168,6 +168,9 @@ impl InboxFilter {
                 return Err(FilterError("assignee is not a valid id".into()));
             }
         }
+        if self.declined_for.len() > DeclineReason::ALL.len() {
+            return Err(FilterError("each decline reason at most once".into()));
+        }
         if self.threads.len() > MAX_PICKED_THREADS || !self.threads.iter().all(|t| is_valid_id(t)) {
             return Err(FilterError(format!(
                 "a list of 1 to {MAX_PICKED_THREADS} thread ids"
@@ -331,6 +334,10 @@ mod tests {
             },
             InboxFilter {
                 threads: vec!["t".into(); MAX_PICKED_THREADS + 1],
+                ..Default::default()
+            },
+            InboxFilter {
+                declined_for: vec![DeclineReason::Rate; 7],
                 ..Default::default()
             },
         ];

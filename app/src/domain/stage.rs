@@ -31,11 +31,14 @@ impl std::fmt::Display for StageMoveError {
     }
 }
 
-fn funnel_index(stage: Stage) -> Option<usize> {
-    // Every stage but Declined (the last), in funnel order.
-    Stage::ALL[..Stage::ALL.len() - 1]
-        .iter()
-        .position(|s| *s == stage)
+/// Every stage but Declined (the last), in funnel order.
+pub fn funnel() -> &'static [Stage] {
+    &Stage::ALL[..Stage::ALL.len() - 1]
+}
+
+/// A stage's position in the funnel (None for Declined).
+pub fn funnel_index(stage: Stage) -> Option<usize> {
+    funnel().iter().position(|s| *s == stage)
 }
 
 /// Whether `from → to` is a move the funnel allows, and that a decline carries its reason.

@@ -22,7 +22,7 @@ pub use report::{
     report, Bucket, Day, DeclineShare, FunnelStep, Period, ReplyTimes, Report, TeammateRow, BUCKETS,
 };
 pub use stats::Summary;
-pub use thread::{facts, stage_limit_ms, Blocked, ThreadFacts, Wait, WaitEnd, FUNNEL};
+pub use thread::{facts, stage_limit_ms, Blocked, ThreadFacts, Wait, WaitEnd};
 
 use crate::domain::classify::Intent;
 use crate::model::{DeclineReason, Stage};

@@ -2,9 +2,10 @@
 //! every tile, bar and row can open the inbox on exactly those.
 
 use super::stats::{share, summarize, Summary};
-use super::thread::{facts, stage_limit_ms, Blocked, ThreadFacts, WaitEnd, FUNNEL};
+use super::thread::{facts, stage_limit_ms, Blocked, ThreadFacts, WaitEnd};
 use super::{Said, Timeline};
 use crate::domain::reply_clock::{business_ms, BusinessHours};
+use crate::domain::stage::{funnel, funnel_index};
 use crate::model::{DeclineReason, Stage};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -198,9 +199,9 @@ fn brand_reply(
     (times, summarize(automatic))
 }
 
-fn funnel(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<FunnelStep> {
+fn funnel_steps(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<FunnelStep> {
     let reached = |i: usize| all.iter().filter(|(_, f)| f.furthest >= i).count();
-    FUNNEL
+    funnel()
         .iter()
         .enumerate()
         .map(|(i, stage)| {
@@ -220,7 +221,7 @@ fn funnel(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<FunnelSt
                 stage: *stage,
                 now: here.iter().map(|t| t.thread.clone()).collect(),
                 reached: n,
-                conversion: (i + 1 < FUNNEL.len())
+                conversion: (i + 1 < funnel().len())
                     .then(|| share(reached(i + 1), n))
                     .flatten(),
                 median_stay_ms: summarize(stays).median_ms,
@@ -358,13 +359,7 @@ pub fn report(
             .collect()
     };
     let responded = ids(&|(_, f)| f.first_real_at.is_some_and(|r| r < p.end));
-    let accepted_at = FUNNEL
-        .iter()
-        .position(|s| *s == Stage::Accepted)
-        .unwrap_or(0);
-    let accepted = ids(&|(t, _)| {
-        t.stage != Stage::Declined && FUNNEL.iter().position(|s| *s == t.stage) >= Some(accepted_at)
-    });
+    let accepted = ids(&|(t, _)| funnel_index(t.stage) >= funnel_index(Stage::Accepted));
     let declined = ids(&|(t, _)| t.stage == Stage::Declined);
     let first_reply = summarize(
         contacted
@@ -408,7 +403,7 @@ pub fn report(
         automatic_reply,
         accepted,
         declined,
-        funnel: funnel(&all, p, now),
+        funnel: funnel_steps(&all, p, now),
         stale: all
             .iter()
             .filter(|(t, _)| t.stale)

@@ -4,6 +4,7 @@
 
 use super::{Entry, Said, Timeline};
 use crate::domain::classify::Intent;
+use crate::domain::stage::funnel_index;
 use crate::model::Stage;
 use serde::{Deserialize, Serialize};
 
@@ -48,15 +49,6 @@ impl Blocked {
         Blocked::Compliance,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Blocked::Negotiation => "negotiation",
-            Blocked::Shipping => "shipping",
-            Blocked::ContentApproval => "content_approval",
-            Blocked::Compliance => "compliance",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Blocked::Negotiation => "Negotiation",
@@ -65,26 +57,7 @@ impl Blocked {
             Blocked::Compliance => "Compliance",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Blocked> {
-        Blocked::ALL.into_iter().find(|b| b.as_str() == s)
-    }
 }
-
-/// The funnel's order (a decline leaves it).
-pub const FUNNEL: [Stage; 11] = [
-    Stage::Prospect,
-    Stage::Contacted,
-    Stage::Replied,
-    Stage::Negotiating,
-    Stage::Accepted,
-    Stage::InfoCollected,
-    Stage::ProductShipped,
-    Stage::ContentDelivered,
-    Stage::ContentApproved,
-    Stage::Posted,
-    Stage::Completed,
-];
 
 /// How long a thread may stay in a stage before it counts as stuck (None: no limit).
 pub fn stage_limit_ms(stage: Stage) -> Option<i64> {
@@ -199,10 +172,6 @@ fn blocked(stage: Stage, open: &[Intent]) -> Vec<Blocked> {
         out.clear();
     }
     out
-}
-
-fn funnel_index(stage: Stage) -> Option<usize> {
-    FUNNEL.iter().position(|s| *s == stage)
 }
 
 /// The facts of one thread.

@@ -13,7 +13,7 @@
 
 use app::live::LiveEvent;
 use futures::StreamExt;
-use server::bench_args::arg;
+use server::bench_args::{arg, percentile};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -31,11 +31,6 @@ fn wall_us() -> i64 {
         .unwrap_or(0)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
 fn rss_mb(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -49,23 +44,10 @@ fn rss_mb(pid: u32) -> f64 {
 // ---------------------------------------------------------------- the server process
 
 async fn serve(dir: String) {
-    use server::config::Config;
-    use server::db::{self, exec};
+    use server::db::exec;
     use server::seed::{seed_workspace, SeedSpec};
-    let _ = std::fs::remove_dir_all(&dir);
-    let vars: std::collections::HashMap<String, String> = [
-        (
-            "INBOX_DATABASE".to_string(),
-            format!("surrealkv://{dir}/db"),
-        ),
-        ("INBOX_DEV".to_string(), "1".to_string()),
-    ]
-    .into_iter()
-    .collect();
-    let config = Config::from_vars(&vars).expect("config");
     let now = server::clock::Clock::System.now_ms();
-    let db = db::connect(&config).await.expect("connect");
-    db::migrations::migrate(&db, now).await.expect("migrate");
+    let (db, config) = server::bench_args::fresh_db(&dir, now).await;
     let spec = SeedSpec {
         name: "Bench Agency",
         email_domain: "bench.example",

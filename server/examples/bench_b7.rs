@@ -17,12 +17,10 @@ use app::api::{CreatorsApi, ImportsApi};
 use app::domain::import::{guess_mapping, read};
 use app::model::{CreatorQuery, CreatorSelection, ImportSettings, Role};
 use serde_json::json;
-use server::bench_args::arg;
+use server::bench_args::{arg, percentile};
 use server::clock::Clock;
-use server::config::Config;
 use server::db::{self, exec};
 use server::state::AppState;
-use std::collections::HashMap;
 use std::time::Instant;
 
 fn csv(creators: usize) -> String {
@@ -113,27 +111,9 @@ async fn busy_creator(state: &AppState, caller: &Caller, per_thread: usize) -> S
     id
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
 /// A fresh database at `dir`, migrated and seeded, and its owner.
 async fn fresh_state(dir: &std::path::Path, now: i64) -> (AppState, Caller) {
-    let _ = std::fs::remove_dir_all(dir);
-    let vars: HashMap<String, String> = [
-        (
-            "INBOX_DATABASE",
-            format!("surrealkv://{}", dir.join("db").display()),
-        ),
-        ("INBOX_DEV", "1".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let config = Config::from_vars(&vars).unwrap();
-    let db = db::connect(&config).await.unwrap();
-    db::migrations::migrate(&db, now).await.unwrap();
+    let (db, config) = server::bench_args::fresh_db(&dir.to_string_lossy(), now).await;
     seed(&db, now).await;
     let caller = Caller {
         user_id: "owner".into(),

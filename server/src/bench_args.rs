@@ -1,6 +1,10 @@
-//! The benchmark programs' numeric options (`--messages 6000`…): the value after `name` on the
-//! command line, else `default`.
+//! What the benchmark programs share: their numeric options (`--messages 6000`…), the folder
+//! they work in, a fresh embedded database, and percentiles of their figures.
 
+use crate::config::{Config, DbTarget};
+use crate::db::{self, Db};
+
+/// The value after `name` on the command line (`--messages 6000`), else `default`.
 pub fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
@@ -8,4 +12,45 @@ pub fn arg(name: &str, default: usize) -> usize {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// The folder after `--dir`, else `name` in the temporary directory.
+pub fn dir_arg(name: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| {
+            std::env::temp_dir()
+                .join(name)
+                .to_string_lossy()
+                .to_string()
+        })
+}
+
+/// A fresh embedded SurrealKV database in `dir` (whatever was there is removed), migrated at
+/// `now`, and the development configuration that opened it.
+pub async fn fresh_db(dir: &str, now: i64) -> (Db, Config) {
+    let _ = std::fs::remove_dir_all(dir);
+    let vars = [
+        (
+            "INBOX_DATABASE".to_string(),
+            format!("surrealkv://{dir}/db"),
+        ),
+        ("INBOX_DEV".to_string(), "1".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let config = Config::from_vars(&vars).expect("config");
+    assert!(matches!(config.db, DbTarget::SurrealKv(_)));
+    let db = db::connect(&config).await.expect("connect");
+    db::migrations::migrate(&db, now).await.expect("migrate");
+    (db, config)
+}
+
+/// The figure at fraction `p` of `sorted` (the nearest index).
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
 }

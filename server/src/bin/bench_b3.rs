@@ -9,9 +9,8 @@ use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
 use app::model::{Channel, Role, Stage};
 use serde_json::json;
-use server::bench_args::arg;
-use server::config::{Config, DbTarget};
-use server::db::{self, exec, Db};
+use server::bench_args::{arg, dir_arg, fresh_db, percentile};
+use server::db::{exec, Db};
 use std::time::Instant;
 
 const MESSAGES_PER_THREAD: usize = 10;
@@ -27,23 +26,8 @@ struct Scale {
     client: String,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
 async fn build(dir: &str, threads: usize, now: i64) -> Scale {
-    let _ = std::fs::remove_dir_all(dir);
-    let mut vars = std::collections::HashMap::new();
-    vars.insert(
-        "INBOX_DATABASE".to_string(),
-        format!("surrealkv://{dir}/db"),
-    );
-    vars.insert("INBOX_DEV".to_string(), "1".to_string());
-    let config = Config::from_vars(&vars).expect("config");
-    assert!(matches!(config.db, DbTarget::SurrealKv(_)));
-    let db = db::connect(&config).await.expect("connect");
-    db::migrations::migrate(&db, now).await.expect("migrate");
+    let (db, _) = fresh_db(dir, now).await;
     let ws = "benchws".to_string();
     exec(
         &db,
@@ -275,18 +259,7 @@ fn main() {
     let small = arg("--small", 10_000);
     let large = arg("--large", 100_000);
     let runs = arg("--runs", 100);
-    let args: Vec<String> = std::env::args().collect();
-    let dir = args
-        .iter()
-        .position(|a| a == "--dir")
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-        .unwrap_or_else(|| {
-            std::env::temp_dir()
-                .join("creator-inbox-bench-b3")
-                .to_string_lossy()
-                .to_string()
-        });
+    let dir = dir_arg("creator-inbox-bench-b3");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

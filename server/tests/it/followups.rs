@@ -26,8 +26,8 @@ fn followup<'a>(d: &'a ThreadDetail, rule: &str) -> &'a app::model::FollowupView
         .unwrap_or_else(|| panic!("no {rule} follow-up in {:?}", d.followups))
 }
 
-/// Our reply to the creator in their portal.
-async fn reply_in_app(h: &Harness, cookie: &str, thread: &str, text: &str) {
+/// Our reply to the creator in their portal, sent (not held for review).
+pub(crate) async fn reply_in_app(h: &Harness, cookie: &str, thread: &str, text: &str) {
     let _: MessageView = h
         .call(
             "post_message",

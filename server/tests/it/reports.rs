@@ -2,6 +2,7 @@
 //! replies, our answers, a decline — gives exactly the figures its timeline defines.
 
 use crate::common::Harness;
+use crate::followups::reply_in_app;
 use app::model::*;
 use serde_json::{json, Value};
 
@@ -30,17 +31,6 @@ async fn new_campaign(h: &Harness, owner: &str) -> String {
         .await
         .unwrap();
     form.id.unwrap()
-}
-
-async fn say(h: &Harness, cookie: &str, thread: &str, text: &str) {
-    let _: Value = h
-        .call(
-            "post_message",
-            Some(cookie),
-            json!({ "thread_id": thread, "kind": "reply", "text": text, "channel": "in_app" }),
-        )
-        .await
-        .unwrap();
 }
 
 async fn creator_writes(h: &Harness, token: &str, text: &str) {
@@ -87,7 +77,7 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     // t0: we write to all three. +1 h the fast creator answers, and we answer them 30 min later;
     // +2 h the slow one answers, and waits 30 h for us; then declines on rate.
     for t in &threads {
-        say(
+        reply_in_app(
             &h,
             &owner,
             t,
@@ -98,11 +88,11 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     h.clock.advance(HOUR);
     creator_writes(&h, &fast_token, "Sounds great, what are the deliverables?").await;
     h.clock.advance(30 * MIN);
-    say(&h, &owner, fast, "One reel and three stories.").await;
+    reply_in_app(&h, &owner, fast, "One reel and three stories.").await;
     h.clock.advance(30 * MIN);
     creator_writes(&h, &slow_token, "Hmm, what's the budget?").await;
     h.clock.advance(30 * HOUR);
-    say(&h, &owner, slow, "It's $500 for a reel.").await;
+    reply_in_app(&h, &owner, slow, "It's $500 for a reel.").await;
     h.clock.advance(HOUR);
     let _: Value = h
         .call(

@@ -4,6 +4,7 @@
 
 use super::{Entry, Said, Timeline};
 use crate::domain::classify::Intent;
+use crate::domain::reply_gate::open_topics;
 use crate::domain::stage::funnel_index;
 use crate::model::Stage;
 use serde::{Deserialize, Serialize};
@@ -127,26 +128,25 @@ fn waits(entries: &[Entry]) -> Vec<Wait> {
     out
 }
 
-/// Sensitive topics the creator raised since our last teammate reply that reached them.
+/// Sensitive topics the creator raised since our last teammate reply that reached them: the
+/// reply gate's rule (`reply_gate::open_topics`).
 fn open_intents(entries: &[Entry]) -> Vec<Intent> {
-    let since = entries
+    let last_reply_at = entries
         .iter()
-        .rposition(|e| e.reached && matches!(e.said, Said::Teammate { .. }))
-        .map_or(0, |i| i + 1);
-    let mut open: Vec<Intent> = entries[since..]
+        .filter(|e| e.reached && matches!(e.said, Said::Teammate { .. }))
+        .map(|e| e.at)
+        .next_back();
+    let creator_messages: Vec<(i64, Vec<Intent>)> = entries
         .iter()
         .filter_map(|e| match &e.said {
             Said::Creator {
                 auto_reply: false,
                 intents,
-            } => Some(intents.iter().copied()),
+            } => Some((e.at, intents.clone())),
             _ => None,
         })
-        .flatten()
         .collect();
-    open.sort();
-    open.dedup();
-    open
+    open_topics(last_reply_at, &creator_messages)
 }
 
 fn blocked(stage: Stage, open: &[Intent]) -> Vec<Blocked> {

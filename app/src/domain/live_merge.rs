@@ -29,6 +29,8 @@ pub struct ListView<'a> {
     pub me: &'a str,
     /// Waits that began before this are overdue (`reply_clock::overdue_before`).
     pub overdue_before: i64,
+    /// The viewer's clock (past deadline).
+    pub now: i64,
     pub loaded_all: bool,
 }
 
@@ -50,7 +52,7 @@ pub fn merge_thread(
     }
     let belongs = view
         .filter
-        .matches(thread, search, view.me, view.overdue_before);
+        .matches(thread, search, view.me, view.overdue_before, view.now);
     match (existing, belongs) {
         (None, false) => ListChange::Unchanged,
         (Some(i), false) => {
@@ -142,6 +144,8 @@ mod tests {
             snooze_until_reply: None,
             stale: None,
             decline_reason: None,
+            open_topics: Vec::new(),
+            post_by: None,
             version,
         }
     }
@@ -287,6 +291,7 @@ mod tests {
                 filter,
                 me: "u1",
                 overdue_before: 1_000 - crate::domain::reply_clock::REPLY_GOAL_MS,
+                now: 1_000,
                 loaded_all,
             };
             let change = merge_thread(&mut rows, &view, &incoming, "maya");

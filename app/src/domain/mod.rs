@@ -23,7 +23,8 @@
 //!   senders; whether a provider's answer proves a connection's ownership).
 //! - Reports: `metrics` (response rate, time to first and brand reply in calendar and working
 //!   hours, acceptance, decline reasons, funnel and stuck stages, follow-up success, blocked
-//!   conversations, teammates: each figure with the threads behind it).
+//!   conversations, teammates: each figure with the threads behind it), `blocked` (what a
+//!   conversation waits on the team for: one rule for reports, the inbox filter and live rows).
 //! - The team: `team` (invitation and reset links, passwords, the last-owner rule, idle sessions).
 //! - The screen: `filter` (inbox filters ↔ URL, and `matches` for live rows), `live_merge`
 //!   (ordered, idempotent live changes), `mentions`, `snooze`, `csv` (formula-safe export),
@@ -31,6 +32,7 @@
 
 pub mod attribution;
 pub mod automation;
+pub mod blocked;
 pub mod bulk;
 pub mod campaign;
 pub mod classify;

@@ -114,6 +114,21 @@ pub fn next_stages(from: Stage) -> Vec<Stage> {
         .collect()
 }
 
+/// Stages of a creator who agreed and has not posted yet: the campaign's post-by date binds them.
+pub const AWAITING_POST: [Stage; 5] = [
+    Stage::Accepted,
+    Stage::InfoCollected,
+    Stage::ProductShipped,
+    Stage::ContentDelivered,
+    Stage::ContentApproved,
+];
+
+/// Past deadline: the campaign's post-by date has passed and the creator agreed but has not
+/// posted.
+pub fn past_deadline(stage: Stage, post_by: Option<i64>, now: i64) -> bool {
+    AWAITING_POST.contains(&stage) && post_by.is_some_and(|p| p < now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +252,26 @@ mod tests {
         assert!(from_accepted.contains(&Declined));
         assert!(!from_accepted.contains(&Replied));
         assert!(!from_accepted.contains(&Accepted));
+    }
+
+    #[test]
+    fn past_deadline_binds_creators_who_agreed_and_have_not_posted() {
+        let now = 1_000;
+        let cases = [
+            (Stage::Accepted, Some(999), true),
+            (Stage::ContentApproved, Some(1), true),
+            (Stage::Accepted, Some(1_000), false),
+            (Stage::Accepted, None, false),
+            (Stage::Negotiating, Some(1), false),
+            (Stage::Posted, Some(1), false),
+            (Stage::Declined, Some(1), false),
+        ];
+        for (stage, post_by, want) in cases {
+            assert_eq!(
+                past_deadline(stage, post_by, now),
+                want,
+                "{stage:?} {post_by:?}"
+            );
+        }
     }
 }

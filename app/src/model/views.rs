@@ -59,6 +59,13 @@ pub struct ThreadSummary {
     /// Why the creator declined (the enrollment's reason, kept on the thread).
     #[serde(default)]
     pub decline_reason: Option<DeclineReason>,
+    /// Sensitive topics the creator raised since our last teammate reply that reached them
+    /// (`reply_gate::open_topics`; kept on the thread by the schema, v18).
+    #[serde(default)]
+    pub open_topics: Vec<crate::domain::classify::Intent>,
+    /// The campaign's post-by date (kept on the thread by the schema, v18).
+    #[serde(default)]
+    pub post_by: Option<i64>,
     /// When the row last changed, in the database's clock (ms). Live updates compare it so an
     /// older copy never replaces a newer one.
     #[serde(default)]

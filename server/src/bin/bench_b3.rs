@@ -277,7 +277,10 @@ fn main() {
                     &small_scale.caller,
                     &f,
                     None,
-                    now - app::domain::reply_clock::REPLY_GOAL_MS,
+                    server::store::inbox_query::InboxClock {
+                        now,
+                        overdue_before: now - app::domain::reply_clock::REPLY_GOAL_MS,
+                    },
                     50,
                 );
                 let sql = q.sql.trim_end_matches(';').to_string() + " EXPLAIN FULL;";

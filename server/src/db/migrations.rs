@@ -95,7 +95,31 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "decline reason on the thread",
         sql: include_str!("schema_v17.surql"),
     },
+    Migration {
+        version: 18,
+        name: "open topics and post-by date on the thread",
+        sql: include_str!("schema_v18.surql"),
+    },
 ];
+
+/// Values the schema reads that the domain defines, so no `.surql` file spells them:
+/// `$sensitive_intents` (`Intent::is_sensitive`, read by `message.topics`, v18). Defined before
+/// any migration runs, at every start.
+async fn define_domain_params(db: &Db) -> Result<(), DbError> {
+    use app::domain::classify::Intent;
+    let sensitive: Vec<&str> = Intent::ALL
+        .into_iter()
+        .filter(|i| i.is_sensitive())
+        .map(|i| i.as_str())
+        .collect();
+    exec(
+        db,
+        "DEFINE PARAM OVERWRITE $sensitive_intents VALUE $list;",
+        serde_json::json!({ "list": sensitive }),
+    )
+    .await?;
+    Ok(())
+}
 
 #[derive(serde::Deserialize)]
 struct Applied {
@@ -127,6 +151,7 @@ pub async fn migrate(db: &Db, now_ms: i64) -> Result<Vec<i64>, DbError> {
 /// Applies the migrations newer than the database up to `version` (tests of one migration).
 pub async fn migrate_up_to(db: &Db, now_ms: i64, version: i64) -> Result<Vec<i64>, DbError> {
     let current = current_version(db).await?;
+    define_domain_params(db).await?;
     let mut applied = Vec::new();
     for m in MIGRATIONS
         .iter()

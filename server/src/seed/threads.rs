@@ -306,6 +306,8 @@ fn first_summary(out: &SeededWorkspace, t: &ThreadSeed, thread_id: &str) -> Thre
         snooze_until_reply: None,
         stale: None,
         decline_reason: None,
+        open_topics: Vec::new(),
+        post_by: None,
         version: 0,
     }
 }

@@ -191,7 +191,8 @@ pub async fn save(
              tracking_handles = $f.tracking_handles, tracking_hashtags = $f.tracking_hashtags, status = $f.status,
              senders = $f.senders, updated_at = $now;
          UPDATE thread SET campaign_name = $f.name, client = type::record('client', $f.client_id), client_name = $client_name
-             WHERE campaign = type::record('campaign', $id) AND (campaign_name != $f.name OR client != type::record('client', $f.client_id));
+             WHERE campaign = type::record('campaign', $id) AND (campaign_name != $f.name OR client != type::record('client', $f.client_id)
+                 OR (post_by ?? 0) != (campaign.post_by ?? 0));
          {AUDIT_STATEMENT}
          COMMIT TRANSACTION;"
     );

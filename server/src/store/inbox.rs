@@ -1,6 +1,6 @@
 //! Reading the inbox: pages of threads, view counts and filter options.
 
-use super::inbox_query::{conditions, page_query, PAGE_SIZE};
+use super::inbox_query::{conditions, page_query, InboxClock, PAGE_SIZE};
 use crate::db::{exec, rows, Db, DbError};
 use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
@@ -26,6 +26,14 @@ pub async fn overdue_cutoff(db: &Db, ws: &str, now: i64) -> Result<i64, DbError>
     Ok(overdue_before(now, hours.as_ref()))
 }
 
+/// The instants inbox filters compare against, in the workspace's working hours.
+pub async fn inbox_clock(db: &Db, ws: &str, now: i64) -> Result<InboxClock, DbError> {
+    Ok(InboxClock {
+        now,
+        overdue_before: overdue_cutoff(db, ws, now).await?,
+    })
+}
+
 pub async fn list_threads(
     db: &Db,
     caller: &Caller,
@@ -33,8 +41,8 @@ pub async fn list_threads(
     after: Option<Cursor>,
     now: i64,
 ) -> Result<InboxPage, DbError> {
-    let cutoff = overdue_cutoff(db, &caller.workspace_id, now).await?;
-    let q = page_query(caller, filter, after.as_ref(), cutoff, PAGE_SIZE);
+    let clock = inbox_clock(db, &caller.workspace_id, now).await?;
+    let q = page_query(caller, filter, after.as_ref(), clock, PAGE_SIZE);
     let mut resp = exec(db, &q.sql, Value::Object(q.vars)).await?;
     let mut threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
     let next = if threads.len() > PAGE_SIZE {
@@ -70,17 +78,17 @@ pub async fn counts(db: &Db, caller: &Caller, now: i64) -> Result<InboxCounts, D
             ..Default::default()
         },
     ];
-    let cutoff = overdue_cutoff(db, &caller.workspace_id, now).await?;
+    let clock = inbox_clock(db, &caller.workspace_id, now).await?;
     let mut vars = serde_json::Map::new();
     let mut sql = String::new();
     for view in &views {
-        let c = conditions(caller, view, cutoff, &mut vars);
+        let c = conditions(caller, view, clock, &mut vars);
         sql.push_str(&format!(
             "SELECT count() FROM thread WHERE {} GROUP ALL;\n",
             c.join(" AND ")
         ));
     }
-    let c = conditions(caller, &InboxFilter::default(), cutoff, &mut vars);
+    let c = conditions(caller, &InboxFilter::default(), clock, &mut vars);
     sql.push_str(&format!(
         "SELECT count() FROM thread WHERE {} AND unread = true GROUP ALL;\n",
         c.join(" AND ")
@@ -111,9 +119,9 @@ pub async fn count_matching(
     filter: &InboxFilter,
     now: i64,
 ) -> Result<u64, DbError> {
-    let cutoff = overdue_cutoff(db, &caller.workspace_id, now).await?;
+    let clock = inbox_clock(db, &caller.workspace_id, now).await?;
     let mut vars = serde_json::Map::new();
-    let c = conditions(caller, filter, cutoff, &mut vars);
+    let c = conditions(caller, filter, clock, &mut vars);
     let sql = format!(
         "SELECT count() FROM thread WHERE {} GROUP ALL;",
         c.join(" AND ")

@@ -4,7 +4,9 @@
 
 use super::{thread_scope, THREAD_FIELDS};
 use app::api::backend::Caller;
+use app::domain::blocked::{Blocked, CLOSED};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
+use app::domain::stage::AWAITING_POST;
 use app::model::Cursor;
 use serde_json::{Map, Value};
 
@@ -19,12 +21,49 @@ pub struct BuiltQuery {
     pub vars: Map<String, Value>,
 }
 
-/// The WHERE conditions for a filter (without the cursor). Waits that began before
-/// `overdue_before` are overdue (`app::domain::reply_clock::overdue_before`).
+/// The instants a filter compares against.
+#[derive(Clone, Copy, Debug)]
+pub struct InboxClock {
+    pub now: i64,
+    /// Waits that began before this are overdue (`app::domain::reply_clock::overdue_before`).
+    pub overdue_before: i64,
+}
+
+fn names<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> Value {
+    items.iter().map(|i| name(*i)).collect::<Vec<_>>().into()
+}
+
+/// `app::domain::blocked::blocked` as a condition: the chosen categories' rules (their stages
+/// and topics bound as parameters), never a closed thread.
+fn blocked_condition(chosen: &[Blocked], vars: &mut Map<String, Value>) -> String {
+    vars.insert("closed".into(), names(&CLOSED, |s| s.as_str()));
+    let mut any = Vec::new();
+    for b in chosen {
+        let rule = b.rule();
+        let key = b.as_str();
+        if !rule.stages.is_empty() {
+            vars.insert(
+                format!("blocked_{key}_stages"),
+                names(rule.stages, |s| s.as_str()),
+            );
+            any.push(format!("stage IN $blocked_{key}_stages"));
+        }
+        if !rule.topics.is_empty() {
+            vars.insert(
+                format!("blocked_{key}_topics"),
+                names(rule.topics, |t| t.as_str()),
+            );
+            any.push(format!("open_topics CONTAINSANY $blocked_{key}_topics"));
+        }
+    }
+    format!("stage NOT IN $closed AND ({})", any.join(" OR "))
+}
+
+/// The WHERE conditions for a filter (without the cursor).
 pub fn conditions(
     caller: &Caller,
     filter: &InboxFilter,
-    overdue_before: i64,
+    clock: InboxClock,
     vars: &mut Map<String, Value>,
 ) -> Vec<String> {
     // Threads of creators removed from their campaign are kept for the audit trail, not listed.
@@ -65,7 +104,7 @@ pub fn conditions(
         c.push("waiting = true".into());
     }
     if filter.overdue {
-        vars.insert("overdue_before".into(), overdue_before.into());
+        vars.insert("overdue_before".into(), clock.overdue_before.into());
         c.push("awaiting_since < $overdue_before".into());
     }
     if filter.stale {
@@ -80,6 +119,22 @@ pub fn conditions(
         vars.insert("threads".into(), filter.threads.clone().into());
         c.push("record::id(id) IN $threads".into());
     }
+    if !filter.topics.is_empty() {
+        vars.insert("topics".into(), names(&filter.topics, |t| t.as_str()));
+        c.push("open_topics CONTAINSANY $topics".into());
+    }
+    if !filter.blocked.is_empty() {
+        c.push(blocked_condition(&filter.blocked, vars));
+    }
+    if filter.past_deadline {
+        // `app::domain::stage::past_deadline`.
+        vars.insert(
+            "awaiting_post".into(),
+            names(&AWAITING_POST, |s| s.as_str()),
+        );
+        vars.insert("now".into(), clock.now.into());
+        c.push("stage IN $awaiting_post AND post_by != NONE AND post_by < $now".into());
+    }
     c
 }
 
@@ -88,11 +143,11 @@ pub fn page_query(
     caller: &Caller,
     filter: &InboxFilter,
     after: Option<&Cursor>,
-    overdue_before: i64,
+    clock: InboxClock,
     limit: usize,
 ) -> BuiltQuery {
     let mut vars = Map::new();
-    let mut c = conditions(caller, filter, overdue_before, &mut vars);
+    let mut c = conditions(caller, filter, clock, &mut vars);
     if let Some(cursor) = after {
         vars.insert("c_rank".into(), (INBOX_RANK_BASE - cursor.last_at).into());
         vars.insert("c_id".into(), cursor.id.clone().into());
@@ -113,6 +168,7 @@ pub fn page_query(
 mod tests {
     use super::*;
     use app::api::backend::Scope;
+    use app::domain::classify::Intent;
     use app::domain::reply_clock::REPLY_GOAL_MS;
     use app::model::{Channel, Role, Stage};
 
@@ -216,9 +272,47 @@ mod tests {
                 format!("{ws} AND waiting = true AND awaiting_since < $overdue_before"),
                 vec![("overdue_before", (99 * REPLY_GOAL_MS).into())],
             ),
+            (
+                InboxFilter {
+                    topics: vec![Intent::Rate, Intent::Legal],
+                    ..Default::default()
+                },
+                format!("{ws} AND open_topics CONTAINSANY $topics"),
+                vec![("topics", serde_json::json!(["rate", "legal"]))],
+            ),
+            (
+                InboxFilter {
+                    blocked: vec![Blocked::Negotiation, Blocked::Shipping],
+                    ..Default::default()
+                },
+                format!(
+                    "{ws} AND stage NOT IN $closed AND (stage IN $blocked_negotiation_stages \
+                     OR open_topics CONTAINSANY $blocked_negotiation_topics OR stage IN $blocked_shipping_stages)"
+                ),
+                vec![
+                    ("closed", serde_json::json!(["declined", "completed"])),
+                    (
+                        "blocked_negotiation_topics",
+                        serde_json::json!(["rate", "usage_rights", "exclusivity"]),
+                    ),
+                    ("blocked_shipping_stages", serde_json::json!(["accepted"])),
+                ],
+            ),
+            (
+                InboxFilter {
+                    past_deadline: true,
+                    ..Default::default()
+                },
+                format!("{ws} AND stage IN $awaiting_post AND post_by != NONE AND post_by < $now"),
+                vec![("now", now.into())],
+            ),
         ];
         for (filter, want_where, want_vars) in cases {
-            let q = page_query(&caller(), &filter, None, now - REPLY_GOAL_MS, PAGE_SIZE);
+            let clock = InboxClock {
+                now,
+                overdue_before: now - REPLY_GOAL_MS,
+            };
+            let q = page_query(&caller(), &filter, None, clock, PAGE_SIZE);
             assert_eq!(where_of(&q), want_where, "{filter:?}");
             for (k, v) in want_vars {
                 assert_eq!(q.vars.get(k), Some(&v), "{k} for {filter:?}");
@@ -234,7 +328,11 @@ mod tests {
             last_at: 42,
             id: "t9".into(),
         };
-        let q = page_query(&caller(), &InboxFilter::default(), Some(&cursor), 0, 10);
+        let clock = InboxClock {
+            now: 0,
+            overdue_before: 0,
+        };
+        let q = page_query(&caller(), &InboxFilter::default(), Some(&cursor), clock, 10);
         assert!(where_of(&q).ends_with(
             "(inbox_rank > $c_rank OR (inbox_rank = $c_rank AND id > type::record('thread', $c_id)))"
         ));
@@ -246,7 +344,7 @@ mod tests {
             scope: Scope::Client("k2".into()),
             ..caller()
         };
-        let q = page_query(&scoped, &InboxFilter::default(), None, 0, 10);
+        let q = page_query(&scoped, &InboxFilter::default(), None, clock, 10);
         assert!(where_of(&q).contains("client = type::record('client', $scope_client)"));
         assert_eq!(q.vars["scope_client"], Value::from("k2"));
     }
@@ -258,7 +356,11 @@ mod tests {
             creator: Some(evil.into()),
             ..Default::default()
         };
-        let q = page_query(&caller(), &f, None, 0, 50);
+        let clock = InboxClock {
+            now: 0,
+            overdue_before: 0,
+        };
+        let q = page_query(&caller(), &f, None, clock, 50);
         assert!(!q.sql.contains("DELETE"));
         assert_eq!(q.vars["q"], Value::from(evil.to_lowercase()));
     }

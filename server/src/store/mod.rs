@@ -145,4 +145,4 @@ pub fn thread_scope(
 pub const THREAD_FIELDS: &str = "record::id(id) AS id, record::id(creator) AS creator_id, creator_name, creator_handle, \
 creator_avatar, record::id(campaign) AS campaign_id, campaign_name, record::id(client) AS client_id, client_name, stage, \
 (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, assignee_name, last_at, last_channel, \
-last_sender_kind, last_sender_name, last_snippet, awaiting_since, unread, channels, snoozed_until, snooze_until_reply, stale, decline_reason, changed_at AS version";
+last_sender_kind, last_sender_name, last_snippet, awaiting_since, unread, channels, snoozed_until, snooze_until_reply, stale, decline_reason, (open_topics ?? []) AS open_topics, post_by, changed_at AS version";

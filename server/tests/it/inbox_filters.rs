@@ -301,3 +301,199 @@ async fn bad_filter_arguments_are_refused() {
     let rows = all_rows(&h, &h.a.workspace_id).await;
     assert_eq!(rows.len(), h.a.thread_ids.len(), "nothing was deleted");
 }
+
+fn creator_says(t: &ThreadSummary, text: &str, at: i64) -> NewMessage {
+    NewMessage {
+        id: server::ids::new_id(),
+        direction: Direction::Inbound,
+        channel: Channel::Email,
+        sender_kind: SenderKind::Creator,
+        sender_id: Some(t.creator_id.clone()),
+        sender_name: t.creator_name.clone(),
+        subject: None,
+        text: text.into(),
+        at,
+        status: DeliveryStatus::Received,
+        external_id: None,
+        to_address: None,
+        job: None,
+        email: None,
+        check_campaign: false,
+        automate: false,
+        bulk: None,
+        via: None,
+    }
+}
+
+async fn ids_for(h: &Harness, cookie: &str, f: InboxFilter) -> Vec<String> {
+    let mut ids: Vec<String> = list_all(h, cookie, &f)
+        .await
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Open topics are the reply gate's rule, kept on the thread as messages arrive; the topic,
+/// blocked and past-deadline filters answer exactly what the domain's rules say for every row.
+#[tokio::test]
+async fn topic_blocked_and_deadline_filters_follow_the_domain_rules() {
+    use app::domain::blocked::{blocked, Blocked};
+    use app::domain::classify::Intent;
+    let h = Harness::with_sizes(12, 2).await;
+    let owner = h.a.user(Role::Owner).clone();
+    let cookie = h.sign_in(&owner.email).await;
+    let threads = list_all(&h, &cookie, &InboxFilter::default()).await;
+    let mut t = threads
+        .iter()
+        .find(|t| t.stage != Stage::Declined && t.stage != Stage::Completed)
+        .unwrap()
+        .clone();
+
+    // A creator raises rate and usage rights: both are open.
+    let ask = "What's your rate for this? And how long would you use the content in paid ads?";
+    let msg = creator_says(&t, ask, NOW + 10);
+    append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
+        .await
+        .unwrap();
+    let open = |id: String| {
+        let h = &h;
+        let sql = "SELECT open_topics FROM type::record('thread', $t);";
+        async move {
+            let mut topics: Vec<String> = serde_json::from_value(
+                h.query(sql, json!({ "t": id })).await[0]["open_topics"].clone(),
+            )
+            .unwrap();
+            topics.sort();
+            json!(topics)
+        }
+    };
+    assert_eq!(open(t.id.clone()).await, json!(["rate", "usage_rights"]));
+    let topic = |topics: Vec<Intent>| InboxFilter {
+        topics,
+        ..Default::default()
+    };
+    assert!(ids_for(&h, &cookie, topic(vec![Intent::UsageRights]))
+        .await
+        .contains(&t.id));
+
+    // A teammate's reply closes them; when it fails to send, they are open again.
+    let mut reply = creator_says(&t, "Our rate is 800, usage 30 days organic.", NOW + 20);
+    reply.direction = Direction::Outbound;
+    reply.sender_kind = SenderKind::Teammate;
+    reply.sender_id = Some(owner.id.clone());
+    reply.status = DeliveryStatus::Sent;
+    let reply_id = reply.id.clone();
+    append_message(&h.db, &h.a.workspace_id, &mut t, reply, None)
+        .await
+        .unwrap();
+    assert_eq!(open(t.id.clone()).await, json!([]));
+    assert!(!ids_for(&h, &cookie, topic(vec![Intent::Rate]))
+        .await
+        .contains(&t.id));
+    h.query(
+        "UPDATE type::record('message', $m) SET status = 'failed';",
+        json!({ "m": reply_id }),
+    )
+    .await;
+    assert_eq!(open(t.id.clone()).await, json!(["rate", "usage_rights"]));
+
+    // The campaign's post-by date passes: creators who agreed and have not posted are late.
+    h.query(
+        "UPDATE thread SET stage = 'accepted' WHERE campaign = type::record('campaign', $c) AND stage = 'contacted';",
+        json!({ "c": h.a.campaign_ids[0] }),
+    )
+    .await;
+    let mut form: serde_json::Value = h
+        .call::<serde_json::Value>(
+            "campaign_form",
+            Some(&cookie),
+            json!({ "campaign_id": h.a.campaign_ids[0] }),
+        )
+        .await
+        .unwrap();
+    form["content_due"] = json!(null);
+    form["post_by"] = json!(NOW - 1);
+    let _: serde_json::Value = h
+        .call("save_campaign", Some(&cookie), json!({ "form": form }))
+        .await
+        .unwrap();
+
+    #[derive(Deserialize)]
+    struct Facts {
+        id: String,
+        stage: Stage,
+        open_topics: Vec<Intent>,
+        post_by: Option<i64>,
+        campaign_post_by: Option<i64>,
+    }
+    let facts: Vec<Facts> = h
+        .query(
+            "SELECT record::id(id) AS id, stage, open_topics, post_by, campaign.post_by AS campaign_post_by
+             FROM thread WHERE workspace = type::record('workspace', $ws) AND archived_at = NONE;",
+            json!({ "ws": h.a.workspace_id }),
+        )
+        .await
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .collect();
+    assert!(facts.iter().all(|f| f.post_by == f.campaign_post_by));
+    let want = |keep: &dyn Fn(&Facts) -> bool| {
+        let mut ids: Vec<String> = facts
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| f.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let late = want(&|f| app::domain::stage::past_deadline(f.stage, f.post_by, NOW));
+    assert!(!late.is_empty() && late.len() < facts.len());
+    let got = ids_for(
+        &h,
+        &cookie,
+        InboxFilter {
+            past_deadline: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(got, late);
+    let mut categories: Vec<Vec<Blocked>> = Blocked::ALL.iter().map(|b| vec![*b]).collect();
+    categories.push(vec![Blocked::Shipping, Blocked::Compliance]);
+    for chosen in categories {
+        let expected = want(&|f| {
+            blocked(f.stage, &f.open_topics)
+                .iter()
+                .any(|b| chosen.contains(b))
+        });
+        let f = InboxFilter {
+            blocked: chosen.clone(),
+            ..Default::default()
+        };
+        assert_eq!(ids_for(&h, &cookie, f).await, expected, "{chosen:?}");
+    }
+    let expected = want(&|f| {
+        f.open_topics
+            .iter()
+            .any(|i| [Intent::Rate, Intent::Legal].contains(i))
+    });
+    assert!(expected.contains(&t.id) && expected.len() < facts.len());
+    assert_eq!(
+        ids_for(&h, &cookie, topic(vec![Intent::Rate, Intent::Legal])).await,
+        expected
+    );
+    // A topic the inbox does not keep open is refused, not silently empty.
+    let got: Result<InboxPage, app::api::AppError> = h
+        .call(
+            "list_threads",
+            Some(&cookie),
+            json!({ "filter": { "topics": ["question"] }, "after": null }),
+        )
+        .await;
+    assert!(
+        matches!(got, Err(app::api::AppError::Invalid(_))),
+        "{got:?}"
+    );
+}

@@ -18,11 +18,12 @@ mod thread;
 #[cfg(test)]
 mod tests;
 
+pub use crate::domain::blocked::Blocked;
 pub use report::{
     report, Bucket, Day, DeclineShare, FunnelStep, Period, ReplyTimes, Report, TeammateRow, BUCKETS,
 };
 pub use stats::Summary;
-pub use thread::{facts, stage_limit_ms, Blocked, ThreadFacts, Wait, WaitEnd};
+pub use thread::{facts, stage_limit_ms, ThreadFacts, Wait, WaitEnd};
 
 use crate::domain::classify::Intent;
 use crate::model::{DeclineReason, Stage};

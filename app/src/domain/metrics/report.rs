@@ -2,8 +2,9 @@
 //! every tile, bar and row can open the inbox on exactly those.
 
 use super::stats::{share, summarize, Summary};
-use super::thread::{facts, stage_limit_ms, Blocked, ThreadFacts, WaitEnd};
+use super::thread::{facts, stage_limit_ms, ThreadFacts, WaitEnd};
 use super::{Said, Timeline};
+use crate::domain::blocked::Blocked;
 use crate::domain::reply_clock::{business_ms, BusinessHours};
 use crate::domain::stage::{funnel, funnel_index};
 use crate::model::{DeclineReason, Stage};

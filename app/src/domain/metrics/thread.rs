@@ -3,6 +3,7 @@
 //! passed through, and what blocks it now.
 
 use super::{Entry, Said, Timeline};
+use crate::domain::blocked::{blocked, Blocked};
 use crate::domain::classify::Intent;
 use crate::domain::reply_gate::open_topics;
 use crate::domain::stage::funnel_index;
@@ -27,37 +28,6 @@ pub enum WaitEnd {
 pub struct Wait {
     pub start: i64,
     pub end: Option<(i64, WaitEnd)>,
-}
-
-/// Why a conversation cannot move on without the team.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Blocked {
-    /// Rate, usage rights or exclusivity is open, or the thread is negotiating.
-    Negotiation,
-    /// Accepted, shipping information not collected yet.
-    Shipping,
-    /// Content handed in, not approved yet.
-    ContentApproval,
-    /// A legal question, claim or disclosure is open.
-    Compliance,
-}
-
-impl Blocked {
-    pub const ALL: [Blocked; 4] = [
-        Blocked::Negotiation,
-        Blocked::Shipping,
-        Blocked::ContentApproval,
-        Blocked::Compliance,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Blocked::Negotiation => "Negotiation",
-            Blocked::Shipping => "Shipping information",
-            Blocked::ContentApproval => "Content approval",
-            Blocked::Compliance => "Compliance",
-        }
-    }
 }
 
 /// How long a thread may stay in a stage before it counts as stuck (None: no limit).
@@ -147,31 +117,6 @@ fn open_intents(entries: &[Entry]) -> Vec<Intent> {
         })
         .collect();
     open_topics(last_reply_at, &creator_messages)
-}
-
-fn blocked(stage: Stage, open: &[Intent]) -> Vec<Blocked> {
-    let has = |i: Intent| open.contains(&i);
-    let mut out = Vec::new();
-    if stage == Stage::Negotiating
-        || has(Intent::Rate)
-        || has(Intent::UsageRights)
-        || has(Intent::Exclusivity)
-    {
-        out.push(Blocked::Negotiation);
-    }
-    if stage == Stage::Accepted {
-        out.push(Blocked::Shipping);
-    }
-    if stage == Stage::ContentDelivered {
-        out.push(Blocked::ContentApproval);
-    }
-    if has(Intent::Legal) {
-        out.push(Blocked::Compliance);
-    }
-    if stage == Stage::Declined || stage == Stage::Completed {
-        out.clear();
-    }
-    out
 }
 
 /// The facts of one thread.

@@ -2,6 +2,8 @@
 //! the list reads its filter from the URL, never from local state.
 
 use crate::api::load_filter_options;
+use crate::domain::blocked::Blocked;
+use crate::domain::classify::Intent;
 use crate::domain::filter::{AssigneeFilter, InboxFilter};
 use crate::model::{Channel, DeclineReason, Stage};
 use crate::ui::pages::inbox::use_inbox;
@@ -56,9 +58,6 @@ pub fn FilterBar() -> impl IntoView {
     let on_campaign = setter(apply.clone(), |f, v| f.campaign = non_empty(v));
     let on_client = setter(apply.clone(), |f, v| f.client = non_empty(v));
     let on_stage = setter(apply.clone(), |f, v| f.stage = Stage::parse(&v));
-    let on_decline = setter(apply.clone(), |f, v| {
-        f.declined_for = DeclineReason::parse(&v).into_iter().collect()
-    });
     let on_channel = setter(apply.clone(), |f, v| f.channel = Channel::parse(&v));
     let on_assignee = setter(apply.clone(), |f, v| {
         f.assignee = match v.as_str() {
@@ -142,16 +141,6 @@ pub fn FilterBar() -> impl IntoView {
                         view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
                     }).collect_view()}
                 </select>
-                <Show when=move || { let f = filter.get(); f.stage == Some(Stage::Declined) || !f.declined_for.is_empty() }>
-                    <select aria-label="Decline reason" name="decline" on:change=on_decline.clone()
-                        prop:value=move || filter.get().declined_for.first().map(|r| r.as_str()).unwrap_or_default()>
-                        <option value="">"Any reason"</option>
-                        {DeclineReason::ALL.into_iter().map(|r| {
-                            let selected = filter.get_untracked().declined_for.first() == Some(&r);
-                            view! { <option value=r.as_str() selected=selected>{r.label()}</option> }
-                        }).collect_view()}
-                    </select>
-                </Show>
                 <select aria-label="Channel" name="channel" on:change=on_channel
                     prop:value=move || filter.get().channel.map(|c| c.as_str()).unwrap_or_default()>
                     <option value="">"Any channel"</option>
@@ -169,6 +158,7 @@ pub fn FilterBar() -> impl IntoView {
                 <button type="button" class="toggle" aria-pressed=move || filter.get().stale.to_string()
                     title="No answer after the last follow-up"
                     class:on=move || filter.get().stale on:click=toggle_stale>"Stale"</button>
+                <MoreFilters apply=apply.clone()/>
                 <Show when=move || !filter.get().threads.is_empty()>
                     <span class="chip picked-chip">
                         {move || format!("{} threads picked in Reports", filter.get().threads.len())}
@@ -180,6 +170,103 @@ pub fn FilterBar() -> impl IntoView {
                 </Show>
             </div>
         </div>
+    }
+}
+
+/// Flips one value in a multi-value filter.
+fn flip<T: PartialEq>(list: &mut Vec<T>, v: T) {
+    match list.iter().position(|x| *x == v) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(v),
+    }
+}
+
+/// One group of checkboxes of a multi-value filter.
+#[component]
+fn CheckGroup<T: Copy + PartialEq + Send + Sync + 'static>(
+    legend: &'static str,
+    name: &'static str,
+    options: Vec<(T, &'static str, &'static str)>,
+    chosen: Signal<Vec<T>>,
+    on_flip: impl Fn(T) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <fieldset class="check-group">
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(v, value, label)| {
+                let on_flip = on_flip.clone();
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=name value=value
+                            prop:checked=move || chosen.get().contains(&v)
+                            on:change=move |_| on_flip(v)/>
+                        {label}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The triage filters beyond the first row: open topic, blocked category, decline reason (each
+/// several values at once) and past deadline, folded behind one button that counts what is on.
+#[component]
+fn MoreFilters(apply: impl Fn(FilterChange) + Clone + Send + Sync + 'static) -> impl IntoView {
+    let filter = use_inbox().filter;
+    let active = move || {
+        let f = filter.get();
+        f.topics.len() + f.blocked.len() + f.declined_for.len() + usize::from(f.past_deadline)
+    };
+    let topics = Intent::ALL
+        .into_iter()
+        .filter(|i| i.is_sensitive())
+        .map(|i| (i, i.as_str(), i.label()))
+        .collect();
+    let categories = Blocked::ALL
+        .into_iter()
+        .map(|b| (b, b.as_str(), b.label()))
+        .collect();
+    let reasons = DeclineReason::ALL
+        .into_iter()
+        .map(|r| (r, r.as_str(), r.label()))
+        .collect();
+    let flip_topic = {
+        let apply = apply.clone();
+        move |v: Intent| apply(Box::new(move |f| flip(&mut f.topics, v)))
+    };
+    let flip_blocked = {
+        let apply = apply.clone();
+        move |v: Blocked| apply(Box::new(move |f| flip(&mut f.blocked, v)))
+    };
+    let flip_reason = {
+        let apply = apply.clone();
+        move |v: DeclineReason| apply(Box::new(move |f| flip(&mut f.declined_for, v)))
+    };
+    let toggle_late = move |_| apply(Box::new(|f| f.past_deadline = !f.past_deadline));
+    view! {
+        <details class="more-filters">
+            <summary class="toggle" class:on=move || { active() > 0 }>
+                "More filters"
+                <Show when=move || { active() > 0 }>
+                    <span class="count">{active}</span>
+                </Show>
+            </summary>
+            <div class="more-filters-panel">
+                <CheckGroup legend="Open topic" name="topic" options=topics
+                    chosen=Signal::derive(move || filter.get().topics) on_flip=flip_topic/>
+                <CheckGroup legend="Blocked on" name="blocked" options=categories
+                    chosen=Signal::derive(move || filter.get().blocked) on_flip=flip_blocked/>
+                <CheckGroup legend="Declined for" name="decline" options=reasons
+                    chosen=Signal::derive(move || filter.get().declined_for) on_flip=flip_reason/>
+                <label class="check">
+                    <input type="checkbox" name="past_deadline"
+                        prop:checked=move || filter.get().past_deadline on:change=toggle_late/>
+                    "Past the post-by date, not posted"
+                </label>
+            </div>
+        </details>
     }
 }
 

@@ -136,6 +136,7 @@ fn follow_live(st: ListState, now: RwSignal<i64>) {
                         now.get_untracked(),
                         hours.as_ref(),
                     ),
+                    now: now.get_untracked(),
                     loaded_all: st.next.get_untracked().is_none(),
                 };
                 merge_thread(&mut rows, &view, thread, search)

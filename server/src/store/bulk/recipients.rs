@@ -77,8 +77,8 @@ pub async fn resolve(
     let fields = row_fields();
     let select = match selection {
         BulkSelection::Filter(filter) => {
-            let cutoff = crate::store::inbox::overdue_cutoff(db, &caller.workspace_id, now).await?;
-            let c = crate::store::inbox_query::conditions(caller, filter, cutoff, &mut vars);
+            let clock = crate::store::inbox::inbox_clock(db, &caller.workspace_id, now).await?;
+            let c = crate::store::inbox_query::conditions(caller, filter, clock, &mut vars);
             format!(
                 "SELECT {fields} FROM thread WHERE {} ORDER BY inbox_rank LIMIT {limit};",
                 c.join(" AND ")

@@ -1,6 +1,9 @@
 //! Inbox filters: what a person can narrow the inbox by, kept in the URL query so a filtered
 //! view is shareable, survives reload and Back, and is rendered filtered by the server.
 
+use crate::domain::blocked::{blocked, Blocked};
+use crate::domain::classify::Intent;
+use crate::domain::stage::past_deadline;
 use crate::model::{Channel, DeclineReason, Stage, ThreadSummary};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +32,12 @@ pub struct InboxFilter {
     pub stale: bool,
     /// Declined for one of these reasons.
     pub declined_for: Vec<DeclineReason>,
+    /// One of these sensitive topics is open (`ThreadSummary::open_topics`).
+    pub topics: Vec<Intent>,
+    /// Blocked in one of these categories (`domain::blocked`).
+    pub blocked: Vec<Blocked>,
+    /// The campaign's post-by date passed and the creator has not posted (`stage::past_deadline`).
+    pub past_deadline: bool,
     /// Exactly these threads: the ones behind a figure on the Reports page.
     pub threads: Vec<String>,
 }
@@ -82,10 +91,10 @@ impl InboxFilter {
                 "needs_reply" => f.needs_reply = v == "1",
                 "overdue" => f.overdue = v == "1",
                 "stale" => f.stale = v == "1",
-                "decline" => {
-                    f.declined_for = v.split(',').filter_map(DeclineReason::parse).collect();
-                    f.declined_for.dedup();
-                }
+                "decline" => f.declined_for = list(v, DeclineReason::parse),
+                "topic" => f.topics = list(v, |t| Intent::parse(t).filter(|i| i.is_sensitive())),
+                "blocked" => f.blocked = list(v, Blocked::parse),
+                "past_deadline" => f.past_deadline = v == "1",
                 "threads" => {
                     let ids: Vec<String> = v.split(',').map(str::to_string).collect();
                     if ids.len() <= MAX_PICKED_THREADS && ids.iter().all(|i| is_valid_id(i)) {
@@ -131,9 +140,27 @@ impl InboxFilter {
         if self.stale {
             q.push(("stale", "1".into()));
         }
+        let joined = |names: Vec<&str>| names.join(",");
         if !self.declined_for.is_empty() {
-            let reasons: Vec<&str> = self.declined_for.iter().map(|r| r.as_str()).collect();
-            q.push(("decline", reasons.join(",")));
+            q.push((
+                "decline",
+                joined(self.declined_for.iter().map(|r| r.as_str()).collect()),
+            ));
+        }
+        if !self.topics.is_empty() {
+            q.push((
+                "topic",
+                joined(self.topics.iter().map(|t| t.as_str()).collect()),
+            ));
+        }
+        if !self.blocked.is_empty() {
+            q.push((
+                "blocked",
+                joined(self.blocked.iter().map(|b| b.as_str()).collect()),
+            ));
+        }
+        if self.past_deadline {
+            q.push(("past_deadline", "1".into()));
         }
         if !self.threads.is_empty() {
             q.push(("threads", self.threads.join(",")));
@@ -168,8 +195,16 @@ impl InboxFilter {
                 return Err(FilterError("assignee is not a valid id".into()));
             }
         }
-        if self.declined_for.len() > DeclineReason::ALL.len() {
-            return Err(FilterError("each decline reason at most once".into()));
+        if !distinct(&self.declined_for) || !distinct(&self.topics) || !distinct(&self.blocked) {
+            return Err(FilterError(
+                "each decline reason, topic and category at most once".into(),
+            ));
+        }
+        if let Some(t) = self.topics.iter().find(|t| !t.is_sensitive()) {
+            return Err(FilterError(format!(
+                "{} is not a topic the inbox keeps open (rate, usage rights, exclusivity, payment, legal, complaint)",
+                t.as_str()
+            )));
         }
         if self.threads.len() > MAX_PICKED_THREADS || !self.threads.iter().all(|t| is_valid_id(t)) {
             return Err(FilterError(format!(
@@ -194,8 +229,18 @@ impl InboxFilter {
     /// Whether a thread belongs in this filtered view: the same rules the server's query applies
     /// (store/inbox_query.rs), for rows that arrive live. `search` is the thread's lowercase
     /// search text; `me` is the viewer's user id; waits that began before `overdue_before` are
-    /// overdue (`reply_clock::overdue_before`).
-    pub fn matches(&self, t: &ThreadSummary, search: &str, me: &str, overdue_before: i64) -> bool {
+    /// overdue (`reply_clock::overdue_before`); `now` decides past deadline.
+    pub fn matches(
+        &self,
+        t: &ThreadSummary,
+        search: &str,
+        me: &str,
+        overdue_before: i64,
+        now: i64,
+    ) -> bool {
+        let any_of = |want: &[Intent], have: &[Intent]| {
+            want.is_empty() || want.iter().any(|w| have.contains(w))
+        };
         let opt_eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         let assignee_ok = match &self.assignee {
             None => true,
@@ -219,6 +264,12 @@ impl InboxFilter {
                 || t.decline_reason
                     .is_some_and(|r| self.declined_for.contains(&r)))
             && (self.threads.is_empty() || self.threads.contains(&t.id))
+            && any_of(&self.topics, &t.open_topics)
+            && (self.blocked.is_empty()
+                || blocked(t.stage, &t.open_topics)
+                    .iter()
+                    .any(|b| self.blocked.contains(b)))
+            && (!self.past_deadline || past_deadline(t.stage, t.post_by, now))
     }
 
     pub fn search_needle(&self) -> Option<String> {
@@ -227,6 +278,24 @@ impl InboxFilter {
             .map(|q| q.trim().to_lowercase())
             .filter(|q| !q.is_empty())
     }
+}
+
+/// A comma-separated list of names, each kept once, unknown ones dropped.
+fn list<T: PartialEq>(v: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for item in v.split(',').filter_map(parse) {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn distinct<T: PartialEq>(items: &[T]) -> bool {
+    items
+        .iter()
+        .enumerate()
+        .all(|(i, x)| !items[..i].contains(x))
 }
 
 /// Percent-encodes a query component (RFC 3986 unreserved characters stay).
@@ -244,189 +313,4 @@ pub fn encode_component(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::reply_clock::REPLY_GOAL_MS;
-
-    #[test]
-    fn query_round_trip_table() {
-        let cases = [
-            InboxFilter::default(),
-            InboxFilter {
-                campaign: Some("c1".into()),
-                ..Default::default()
-            },
-            InboxFilter {
-                client: Some("k9".into()),
-                creator: Some("Maya Ló".into()),
-                stage: Some(Stage::InfoCollected),
-                channel: Some(Channel::Sms),
-                assignee: Some(AssigneeFilter::Me),
-                needs_reply: true,
-                overdue: true,
-                stale: true,
-                declined_for: vec![DeclineReason::Rate, DeclineReason::Timing],
-                ..Default::default()
-            },
-            InboxFilter {
-                assignee: Some(AssigneeFilter::Nobody),
-                ..Default::default()
-            },
-            InboxFilter {
-                assignee: Some(AssigneeFilter::User("u42".into())),
-                ..Default::default()
-            },
-            InboxFilter {
-                threads: vec!["t1".into(), "t22".into()],
-                ..Default::default()
-            },
-        ];
-        for f in cases {
-            let q = f.to_query();
-            let back = InboxFilter::from_query(q.iter().map(|(k, v)| (*k, v.as_str())));
-            assert_eq!(back, f);
-            assert!(f.validate().is_ok());
-        }
-    }
-
-    #[test]
-    fn malformed_query_values_are_dropped() {
-        let f = InboxFilter::from_query([
-            ("campaign", "DROP TABLE"),
-            ("client", "c:1"),
-            ("stage", "promoted"),
-            ("channel", "fax"),
-            ("assignee", "x y"),
-            ("needs_reply", "yes"),
-            ("utm_source", "newsletter"),
-            ("q", "   "),
-            ("threads", "t1,T2"),
-        ]);
-        assert_eq!(f, InboxFilter::default());
-    }
-
-    #[test]
-    fn validate_rejects_bad_arguments() {
-        let bad = [
-            InboxFilter {
-                campaign: Some("a;b".into()),
-                ..Default::default()
-            },
-            InboxFilter {
-                client: Some(String::new()),
-                ..Default::default()
-            },
-            InboxFilter {
-                creator: Some("x".repeat(81)),
-                ..Default::default()
-            },
-            InboxFilter {
-                creator: Some("  ".into()),
-                ..Default::default()
-            },
-            InboxFilter {
-                assignee: Some(AssigneeFilter::User("U1".into())),
-                ..Default::default()
-            },
-            InboxFilter {
-                threads: vec!["t1".into(), "x')".into()],
-                ..Default::default()
-            },
-            InboxFilter {
-                threads: vec!["t".into(); MAX_PICKED_THREADS + 1],
-                ..Default::default()
-            },
-            InboxFilter {
-                declined_for: vec![DeclineReason::Rate; 7],
-                ..Default::default()
-            },
-        ];
-        for f in bad {
-            assert!(f.validate().is_err(), "{f:?}");
-        }
-    }
-
-    #[test]
-    fn query_string_is_encoded() {
-        let f = InboxFilter {
-            creator: Some("a b&c".into()),
-            needs_reply: true,
-            ..Default::default()
-        };
-        assert_eq!(f.to_query_string(), "?q=a%20b%26c&needs_reply=1");
-        assert_eq!(InboxFilter::default().to_query_string(), "");
-        assert_eq!(f.search_needle().as_deref(), Some("a b&c"));
-    }
-
-    #[test]
-    fn live_rows_match_like_the_server_query() {
-        use crate::model::{SenderKind, ThreadSummary};
-        let now = 10 * REPLY_GOAL_MS;
-        let t = ThreadSummary {
-            id: "t1".into(),
-            creator_id: "cr1".into(),
-            creator_name: "Maya".into(),
-            creator_handle: "@maya".into(),
-            creator_avatar: None,
-            campaign_id: "c1".into(),
-            campaign_name: "Spring".into(),
-            client_id: "k1".into(),
-            client_name: "Acme".into(),
-            stage: Stage::Negotiating,
-            assignee_id: Some("u1".into()),
-            assignee_name: Some("Dana".into()),
-            last_at: now,
-            last_channel: Channel::Sms,
-            last_sender_kind: SenderKind::Creator,
-            last_sender_name: "Maya".into(),
-            last_snippet: "hi".into(),
-            awaiting_since: Some(now - 2 * REPLY_GOAL_MS),
-            unread: true,
-            channels: vec![Channel::Email, Channel::Sms],
-            snoozed_until: None,
-            snooze_until_reply: None,
-            stale: None,
-            decline_reason: Some(DeclineReason::Timing),
-            version: 1,
-        };
-        let f = |q: &str| InboxFilter::from_query(q.split('&').filter_map(|kv| kv.split_once('=')));
-        let cases = [
-            ("", true),
-            ("campaign=c1", true),
-            ("campaign=c2", false),
-            ("client=k1&stage=negotiating", true),
-            ("stage=accepted", false),
-            ("channel=sms", true),
-            ("channel=instagram", false),
-            ("assignee=me", true),
-            ("assignee=none", false),
-            ("assignee=u2", false),
-            ("needs_reply=1&overdue=1", true),
-            ("q=MAYA@X", true),
-            ("q=zoe", false),
-            ("threads=t9,t1", true),
-            ("threads=t9", false),
-            ("stale=1", false),
-            ("decline=rate", false),
-            ("decline=rate,timing", true),
-        ];
-        for (q, want) in cases {
-            assert_eq!(
-                f(q).matches(&t, "maya @maya maya@x.example", "u1", now - REPLY_GOAL_MS),
-                want,
-                "{q}"
-            );
-        }
-        let answered = ThreadSummary {
-            awaiting_since: None,
-            ..t.clone()
-        };
-        let fresh = ThreadSummary {
-            awaiting_since: Some(now - 1000),
-            ..t
-        };
-        assert!(!f("needs_reply=1").matches(&answered, "", "u1", now - REPLY_GOAL_MS));
-        assert!(f("needs_reply=1").matches(&fresh, "", "u1", now - REPLY_GOAL_MS));
-        assert!(!f("overdue=1").matches(&fresh, "", "u1", now - REPLY_GOAL_MS));
-    }
-}
+mod tests;

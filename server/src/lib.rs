@@ -26,3 +26,4 @@ pub mod sealed;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod time_zones;

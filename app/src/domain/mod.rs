@@ -1,7 +1,8 @@
 //! Domain rules: pure functions over the shared model. No I/O, no clocks, no randomness;
 //! callers pass `now` in. Each rule has table-driven tests beside it.
 //!
-//! - Replying: `reply_clock` (needs reply / overdue against the 24 h goal, in working hours),
+//! - Replying: `reply_clock` (needs reply / overdue against the 24 h goal, in working hours, in
+//!   a time zone's offsets: `zone`),
 //!   `reply_channel` (which channel a reply goes out on and why others cannot: consent,
 //!   connections, Instagram's windows, no automated DMs), `delivery` (statuses only move forward,
 //!   retry schedule), `text` (message validation, snippets, webhook URLs).
@@ -67,3 +68,4 @@ pub mod text;
 pub mod thread_tail;
 pub mod time_fmt;
 pub mod twilio;
+pub mod zone;

@@ -1,5 +1,6 @@
 //! The 24-hour reply discipline: who is waiting, for how long, and when it is overdue.
 
+use crate::domain::zone::{local_to_utc, offset_ms_at, OffsetChange};
 use crate::model::{Channel, Direction};
 use serde::{Deserialize, Serialize};
 
@@ -40,16 +41,27 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// A workspace's working hours: with them, the reply goal counts only working time (a creator
 /// who writes on Friday evening is not overdue on Saturday).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessHours {
     /// Local hours `[start, end)`.
     pub start: u8,
     pub end: u8,
     /// Monday to Friday only.
     pub weekdays: bool,
-    /// The workspace's time zone, as an offset from UTC.
+    /// The offset from UTC: the time zone's when none is named, else its offset before the
+    /// first of `offset_changes`.
     pub utc_offset_minutes: i32,
+    /// An IANA time zone ("Europe/Berlin"): its daylight-saving changes move the hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The named zone's offset changes around now, in time order: filled by the server from the
+    /// time zone database when it reads the hours (`server::time_zones`), never stored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offset_changes: Vec<OffsetChange>,
 }
+
+/// The longest IANA time zone name accepted ("America/Argentina/ComodRivadavia" is 32).
+pub const MAX_TIME_ZONE_CHARS: usize = 40;
 
 impl BusinessHours {
     pub fn validate(&self) -> Result<(), String> {
@@ -59,7 +71,27 @@ impl BusinessHours {
         if self.utc_offset_minutes.abs() > 14 * 60 {
             return Err("the time zone is at most 14 hours from UTC".into());
         }
+        if let Some(z) = &self.time_zone {
+            let ok = !z.is_empty()
+                && z.len() <= MAX_TIME_ZONE_CHARS
+                && z.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b));
+            if !ok {
+                return Err("a time zone is named like Europe/Berlin".into());
+            }
+        }
+        if self.offset_changes.windows(2).any(|w| w[0].at >= w[1].at) {
+            return Err("offset changes are in time order".into());
+        }
         Ok(())
+    }
+
+    /// The hours as stored: the zone's offset changes are read again from the database.
+    pub fn stored(&self) -> BusinessHours {
+        BusinessHours {
+            offset_changes: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// The working interval of local day `day` (days since 1970-01-01, local), in UTC ms.
@@ -69,16 +101,21 @@ impl BusinessHours {
         if self.weekdays && weekday >= 5 {
             return None;
         }
-        let offset = i64::from(self.utc_offset_minutes) * 60_000;
-        let midnight = day * DAY_MS - offset;
-        Some((
-            midnight + i64::from(self.start) * HOUR_MS,
-            midnight + i64::from(self.end) * HOUR_MS,
-        ))
+        let at = |hour: u8| {
+            let local = day * DAY_MS + i64::from(hour) * HOUR_MS;
+            local_to_utc(self.utc_offset_minutes, &self.offset_changes, local)
+        };
+        Some((at(self.start), at(self.end)))
     }
 
-    fn local_day(&self, t: i64) -> i64 {
-        (t + i64::from(self.utc_offset_minutes) * 60_000).div_euclid(DAY_MS)
+    /// The instant local day `day` begins.
+    pub fn day_start(&self, day: i64) -> i64 {
+        local_to_utc(self.utc_offset_minutes, &self.offset_changes, day * DAY_MS)
+    }
+
+    /// The local day (days since 1970-01-01, local) instant `t` falls on.
+    pub fn local_day(&self, t: i64) -> i64 {
+        (t + offset_ms_at(self.utc_offset_minutes, &self.offset_changes, t)).div_euclid(DAY_MS)
     }
 }
 
@@ -296,6 +333,8 @@ mod tests {
             end: 17,
             weekdays: true,
             utc_offset_minutes: offset_h * 60,
+            time_zone: None,
+            offset_changes: Vec::new(),
         }
     }
 
@@ -358,19 +397,84 @@ mod tests {
             BusinessHours {
                 start: 17,
                 end: 9,
-                ..ok
+                ..ok.clone()
             },
             BusinessHours {
                 start: 9,
                 end: 25,
-                ..ok
+                ..ok.clone()
             },
             BusinessHours {
                 utc_offset_minutes: 15 * 60,
-                ..ok
+                ..ok.clone()
+            },
+            BusinessHours {
+                time_zone: Some("Europe/Berlin; DROP".into()),
+                ..ok.clone()
+            },
+            BusinessHours {
+                offset_changes: vec![
+                    OffsetChange {
+                        at: 2,
+                        offset_minutes: 60,
+                    },
+                    OffsetChange {
+                        at: 1,
+                        offset_minutes: 120,
+                    },
+                ],
+                ..ok.clone()
             },
         ] {
             assert!(bad.validate().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn working_hours_move_with_daylight_saving() {
+        // Berlin, Monday–Friday 9–18; CEST starts Sunday 2026-03-29 at 01:00 UTC.
+        let spring = 1_774_746_000_000;
+        let berlin = BusinessHours {
+            start: 9,
+            end: 18,
+            weekdays: true,
+            utc_offset_minutes: 60,
+            time_zone: Some("Europe/Berlin".into()),
+            offset_changes: vec![OffsetChange {
+                at: spring,
+                offset_minutes: 120,
+            }],
+        };
+        assert!(berlin.validate().is_ok());
+        let day = 24 * H;
+        // Friday 27 March 17:00 CET = 16:00 UTC; Monday 30 March 10:00 CEST = 08:00 UTC.
+        let friday_five = spring - 2 * day + 15 * H;
+        let monday_ten = spring + day + 7 * H;
+        // Friday 1 h + Monday 1 h (9:00 CEST is 07:00 UTC, not 08:00): the weekend and the
+        // lost night hour never count.
+        assert_eq!(business_ms(friday_five, monday_ten, &berlin), 2 * H);
+        let fixed = BusinessHours {
+            time_zone: None,
+            offset_changes: Vec::new(),
+            ..berlin.clone()
+        };
+        assert_eq!(business_ms(friday_five, monday_ten, &fixed), H);
+        // Monday 9:00 local is 07:00 UTC with the change and 08:00 UTC without it.
+        let monday_seven_utc = spring + day + 6 * H;
+        assert_eq!(
+            business_ms(monday_seven_utc - H, monday_seven_utc, &berlin),
+            0
+        );
+        assert_eq!(
+            business_ms(monday_seven_utc, monday_seven_utc + H, &berlin),
+            H
+        );
+        assert_eq!(
+            business_ms(monday_seven_utc, monday_seven_utc + H, &fixed),
+            0
+        );
+        // 24 working hours from Friday 17:00: Fri 1 + Mon 9 + Tue 9 + Wed 5 → Wed 14:00 CEST.
+        let wednesday_two = spring + 3 * day + 11 * H;
+        assert_eq!(overdue_before(wednesday_two, Some(&berlin)), friday_five);
     }
 }

@@ -168,6 +168,9 @@ pub struct PolicySettings {
     pub escalate_after_hours: Option<u32>,
     /// The working hours the reply goal counts (none: the clock's 24 hours).
     pub business_hours: Option<crate::domain::reply_clock::BusinessHours>,
+    /// The IANA time zones working hours may name (the server's database), sorted.
+    #[serde(default)]
+    pub time_zones: Vec<String>,
     pub library: Vec<crate::domain::language::Snippet>,
     /// Owners and managers edit; others read.
     pub can_edit: bool,

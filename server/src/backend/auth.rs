@@ -52,7 +52,7 @@ impl AuthApi for AppState {
     }
 
     async fn session_info(&self, caller: &Caller) -> Result<SessionInfo, AppError> {
-        crate::store::sessions::info(&self.db, caller)
+        crate::store::sessions::info(&self.db, caller, self.clock.now_ms())
             .await
             .map_err(internal)
     }

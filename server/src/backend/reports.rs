@@ -26,7 +26,7 @@ impl ReportsApi for AppState {
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
-        let hours = business_hours(&self.db, &caller.workspace_id)
+        let hours = business_hours(&self.db, &caller.workspace_id, now)
             .await
             .map_err(internal)?;
         let period = Period {

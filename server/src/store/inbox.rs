@@ -8,8 +8,9 @@ use app::domain::reply_clock::{overdue_before, BusinessHours};
 use app::model::{Cursor, FilterOptions, InboxCounts, InboxPage, NamedRef, ThreadSummary};
 use serde_json::Value;
 
-/// The workspace's working hours (`app::domain::reply_clock::BusinessHours`), if it set any.
-pub async fn business_hours(db: &Db, ws: &str) -> Result<Option<BusinessHours>, DbError> {
+/// The workspace's working hours (`app::domain::reply_clock::BusinessHours`), if it set any,
+/// with their time zone's offsets around `now` (`crate::time_zones`).
+pub async fn business_hours(db: &Db, ws: &str, now: i64) -> Result<Option<BusinessHours>, DbError> {
     let mut resp = exec(
         db,
         "SELECT VALUE business_hours FROM ONLY type::record('workspace', $ws);",
@@ -17,12 +18,13 @@ pub async fn business_hours(db: &Db, ws: &str) -> Result<Option<BusinessHours>, 
     )
     .await?;
     let v: Option<Value> = resp.take(0)?;
-    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+    Ok(v.and_then(|v| serde_json::from_value(v).ok())
+        .map(|h| crate::time_zones::with_offsets(h, now)))
 }
 
 /// Waits that began before this are overdue now, in the workspace's working hours.
 pub async fn overdue_cutoff(db: &Db, ws: &str, now: i64) -> Result<i64, DbError> {
-    let hours = business_hours(db, ws).await?;
+    let hours = business_hours(db, ws, now).await?;
     Ok(overdue_before(now, hours.as_ref()))
 }
 

@@ -8,6 +8,7 @@ use app::api::backend::Caller;
 use app::domain::language::{library, Snippet};
 use app::domain::policy::{defaults, validate, ResponsePolicy};
 use app::domain::reply_clock::BusinessHours;
+use app::domain::zone::offset_ms_at;
 use app::model::{CampaignPolicy, PolicySettings, Role};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -69,6 +70,7 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
     Ok(PolicySettings {
         escalate_after_hours: escalate_after.map(|m| (m / 60) as u32),
         business_hours: hours.and_then(|h| serde_json::from_value(h).ok()),
+        time_zones: crate::time_zones::names(),
         campaigns,
         library: library(overrides).into_iter().chain(own).collect(),
         can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,
@@ -210,23 +212,35 @@ pub async fn set_reply_timer(
     }
     if let Some(b) = &t.business_hours {
         b.validate().map_err(WriteError::Invalid)?;
+        if let Some(zone) = b
+            .time_zone
+            .as_deref()
+            .filter(|z| !crate::time_zones::is_known(z))
+        {
+            return Err(WriteError::Invalid(format!(
+                "{zone} is not a time zone we know"
+            )));
+        }
     }
+    let stored = t.business_hours.as_ref().map(|b| b.stored());
+    // Quiet hours read the workspace's offset: the zone's offset now.
+    let offset_now = t.business_hours.as_ref().map(|b| {
+        let h = crate::time_zones::with_offsets(b.clone(), now);
+        offset_ms_at(h.utc_offset_minutes, &h.offset_changes, now) / 60_000
+    });
     let mut vars = audit_vars(
         caller,
         "workspace.reply_timer_changed",
         format!("workspace:{}", caller.workspace_id),
-        json!({ "escalate_after_hours": t.escalate_after_hours, "business_hours": t.business_hours }),
+        json!({ "escalate_after_hours": t.escalate_after_hours, "business_hours": stored }),
         now,
     );
     vars.insert(
         "minutes".into(),
         json!(t.escalate_after_hours.map(|h| i64::from(h) * 60)),
     );
-    vars.insert("hours".into(), json!(t.business_hours));
-    vars.insert(
-        "offset".into(),
-        json!(t.business_hours.map(|b| b.utc_offset_minutes)),
-    );
+    vars.insert("hours".into(), json!(stored));
+    vars.insert("offset".into(), json!(offset_now));
     exec_transaction(
         db,
         &format!(

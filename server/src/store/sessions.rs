@@ -224,7 +224,7 @@ pub async fn set_throttle_state<T: serde::Serialize>(
 }
 
 /// What the top bar shows about the signed-in teammate and their workspace.
-pub async fn info(db: &Db, caller: &Caller) -> Result<SessionInfo, DbError> {
+pub async fn info(db: &Db, caller: &Caller, now: i64) -> Result<SessionInfo, DbError> {
     #[derive(serde::Deserialize)]
     struct Row {
         user_name: String,
@@ -250,7 +250,7 @@ pub async fn info(db: &Db, caller: &Caller) -> Result<SessionInfo, DbError> {
         workspace_id: caller.workspace_id.clone(),
         workspace_name: row.workspace_name,
         role: caller.role,
-        business_hours: super::inbox::business_hours(db, &caller.workspace_id).await?,
+        business_hours: super::inbox::business_hours(db, &caller.workspace_id, now).await?,
         workspaces: row.workspaces,
     })
 }

@@ -182,4 +182,45 @@ async fn working_hours_decide_what_is_overdue() {
     assert_eq!(overdue(manager.clone()).await, (0, 0));
     h.clock.advance(20 * HOUR);
     assert_eq!(overdue(manager.clone()).await, (1, 1));
+
+    // A named time zone: the server reads its daylight-saving changes for the browser; a name
+    // the database does not know is refused.
+    let zoned = |zone: &str| {
+        json!({ "escalate_after_hours": null, "business_hours":
+            { "start": 9, "end": 17, "weekdays": true, "utc_offset_minutes": 0, "time_zone": zone } })
+    };
+    let bad: Result<PolicySettings, AppError> = h
+        .call(
+            "set_reply_timer",
+            Some(&manager),
+            zoned("Mars/Olympus_Mons"),
+        )
+        .await;
+    assert!(
+        matches!(&bad, Err(AppError::Invalid(m)) if m.contains("Mars")),
+        "{bad:?}"
+    );
+    let saved: PolicySettings = h
+        .call("set_reply_timer", Some(&manager), zoned("Europe/Berlin"))
+        .await
+        .unwrap();
+    assert!(saved.time_zones.iter().any(|z| z == "Europe/Berlin"));
+    let stored = h
+        .query(
+            "SELECT VALUE business_hours FROM type::record('workspace', $ws);",
+            json!({ "ws": h.a.workspace_id }),
+        )
+        .await;
+    assert_eq!(stored[0]["time_zone"], json!("Europe/Berlin"));
+    assert!(
+        stored[0].get("offset_changes").is_none(),
+        "changes are read, never stored"
+    );
+    let session: Option<SessionInfo> = h
+        .call("current_session", Some(&manager), json!({}))
+        .await
+        .unwrap();
+    let hours = session.unwrap().business_hours.unwrap();
+    assert!(hours.offset_changes.len() >= 2, "{hours:?}");
+    assert!(hours.offset_changes.iter().any(|c| c.offset_minutes == 120));
 }

@@ -305,18 +305,28 @@ fn teammates(all: &[(&Timeline, ThreadFacts)], p: Period) -> Vec<TeammateRow> {
         .collect()
 }
 
-fn days(all: &[(&Timeline, ThreadFacts)], p: Period, offset_ms: i64) -> Vec<Day> {
+/// The local days the period touches: each day's start and end in UTC ms (23 or 25 hours long
+/// on a daylight-saving change).
+fn local_days(p: Period, hours: Option<&BusinessHours>) -> Vec<(i64, i64)> {
     const DAY: i64 = 24 * HOUR_MS;
-    let first = (p.start + offset_ms).div_euclid(DAY) * DAY - offset_ms;
-    let mut out: Vec<Day> = (0..)
-        .map(|i| first + i * DAY)
-        .take_while(|d| *d < p.end)
-        .map(|start| Day {
-            start,
+    let local_day = |t: i64| hours.map_or(t.div_euclid(DAY), |h| h.local_day(t));
+    let start_of = |d: i64| hours.map_or(d * DAY, |h| h.day_start(d));
+    (local_day(p.start)..)
+        .map(|d| (start_of(d), start_of(d + 1)))
+        .take_while(|(start, _)| *start < p.end)
+        .collect()
+}
+
+fn days(all: &[(&Timeline, ThreadFacts)], p: Period, hours: Option<&BusinessHours>) -> Vec<Day> {
+    let bounds = local_days(p, hours);
+    let mut out: Vec<Day> = bounds
+        .iter()
+        .map(|(start, _)| Day {
+            start: *start,
             ..Default::default()
         })
         .collect();
-    let index = |at: i64| usize::try_from((at - first).div_euclid(DAY)).ok();
+    let index = |at: i64| bounds.iter().position(|(s, e)| *s <= at && at < *e);
     for (t, f) in all {
         for e in t.entries.iter().filter(|e| p.contains(e.at)) {
             let Some(day) = index(e.at).and_then(|i| out.get_mut(i)) else {
@@ -329,8 +339,8 @@ fn days(all: &[(&Timeline, ThreadFacts)], p: Period, offset_ms: i64) -> Vec<Day>
                 _ => {}
             }
         }
-        for day in &mut out {
-            let end = day.start + DAY;
+        for (day, (_, end)) in out.iter_mut().zip(&bounds) {
+            let end = *end;
             day.overdue += usize::from(f.waits.iter().any(|w| {
                 w.start < end - GOAL_MS && w.end.as_ref().is_none_or(|(at, _)| *at > end)
             }));
@@ -391,7 +401,6 @@ pub fn report(
             (b, threads)
         })
         .collect();
-    let offset_ms = hours.map_or(0, |h| i64::from(h.utc_offset_minutes) * 60_000);
     Report {
         response_rate: share(responded.len(), contacted.len()),
         acceptance_rate: share(accepted.len(), accepted.len() + declined.len()),
@@ -416,6 +425,6 @@ pub fn report(
         followup_success: share(answered, followups.len()),
         blocked,
         teammates: teammates(&all, p),
-        days: days(&all, p, offset_ms),
+        days: days(&all, p, hours),
     }
 }

@@ -256,6 +256,8 @@ fn a_reply_across_a_weekend_in_working_hours() {
         end: 18,
         weekdays: true,
         utc_offset_minutes: 60,
+        time_zone: None,
+        offset_changes: Vec::new(),
     };
     let fri_17_local = MON + 4 * DAY + 16 * H;
     let mon_10_local = MON + 7 * DAY + 9 * H;
@@ -281,6 +283,52 @@ fn a_reply_across_a_weekend_in_working_hours() {
     let r = report(&open, period, mon_10_local, Some(&hours));
     assert_eq!(r.brand_reply.within_24h, Some(0.0));
     assert_eq!(r.brand_reply.within_24h_working, None);
+}
+
+/// The same weekend when Berlin's clocks go forward (Sunday 29 March 2026, 01:00 UTC): Friday
+/// 17:00 CET to Monday 10:00 CEST is 64 calendar hours and still 2 working hours, and the
+/// Sunday of the daily series is 23 hours long.
+#[test]
+fn a_reply_across_a_weekend_with_a_daylight_saving_change() {
+    use crate::domain::zone::OffsetChange;
+    let spring = MON + 27 * DAY + H;
+    let berlin = BusinessHours {
+        start: 9,
+        end: 18,
+        weekdays: true,
+        utc_offset_minutes: 60,
+        time_zone: Some("Europe/Berlin".into()),
+        offset_changes: vec![OffsetChange {
+            at: spring,
+            offset_minutes: 120,
+        }],
+    };
+    let fri_17_cet = MON + 25 * DAY + 16 * H;
+    let mon_10_cest = MON + 28 * DAY + 8 * H;
+    let t = [timeline(
+        "spring weekend",
+        vec![creator(fri_17_cet), dana(mon_10_cest)],
+    )];
+    let period = Period {
+        start: MON + 21 * DAY - H,
+        end: MON + 35 * DAY - 2 * H,
+    };
+    let r = report(&t, period, period.end, Some(&berlin));
+    assert_eq!(r.brand_reply.calendar.median_ms, Some(64 * H));
+    assert_eq!(
+        r.brand_reply.working.as_ref().unwrap().median_ms,
+        Some(2 * H)
+    );
+    assert_eq!(r.brand_reply.within_24h_working, Some(1.0));
+    // Local days: Monday 23 March to Sunday 5 April, each starting at local midnight.
+    assert_eq!(r.days.len(), 14);
+    let lengths: Vec<i64> = r.days.windows(2).map(|w| w[1].start - w[0].start).collect();
+    assert_eq!(lengths[6], 23 * H, "Sunday 29 March");
+    assert!(lengths.iter().enumerate().all(|(i, l)| i == 6 || *l == DAY));
+    assert_eq!(r.days[0].start, MON + 21 * DAY - H);
+    assert_eq!(r.days[7].start, MON + 28 * DAY - 2 * H);
+    let inbound: usize = r.days.iter().map(|d| d.inbound).sum();
+    assert_eq!((inbound, r.days[4].inbound, r.days[7].outbound), (1, 1, 1));
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn follow_live(st: ListState, now: RwSignal<i64>) {
                 let filter = ctx.filter.get_untracked();
                 let (me, hours) = ctx
                     .session
-                    .with_value(|s| (s.user_id.clone(), s.business_hours));
+                    .with_value(|s| (s.user_id.clone(), s.business_hours.clone()));
                 let view = ListView {
                     filter: &filter,
                     me: &me,
@@ -190,7 +190,7 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
         let id = t.id.clone();
         move || format!("/t/{id}{}", ctx.filter.get().to_query_string())
     };
-    let hours = ctx.session.with_value(|s| s.business_hours);
+    let hours = ctx.session.with_value(|s| s.business_hours.clone());
     let state = reply_clock::reply_state_in(t.awaiting_since, now, hours.as_ref());
     let sender = format!(
         "{}:",

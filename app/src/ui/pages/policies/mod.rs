@@ -85,7 +85,7 @@ pub fn PoliciesPane() -> impl IntoView {
                                 customized=c.followups_customized can_edit templates=templates.clone() saved=current/>
                         })
                     }}
-                    <ReplyTimer escalate_after_hours=s.escalate_after_hours business_hours=s.business_hours can_edit saved=current/>
+                    <ReplyTimer escalate_after_hours=s.escalate_after_hours business_hours=s.business_hours.clone() time_zones=s.time_zones.clone() can_edit saved=current/>
                     <Library library=s.library.clone() campaigns=names can_edit saved=current/>
                 }
             })}

@@ -11,10 +11,25 @@ use leptos::prelude::*;
 /// Offsets offered, in hours from UTC.
 const OFFSETS: std::ops::RangeInclusive<i32> = -12..=14;
 
+/// Sets the hours' zone from the select's value: `UTC+2` is a fixed offset, anything else an
+/// IANA name (checked by the server when saved).
+fn choose_zone(h: &mut BusinessHours, value: &str) {
+    match value.strip_prefix("UTC").map(str::parse::<i32>) {
+        Some(Ok(hours)) => {
+            h.time_zone = None;
+            h.utc_offset_minutes = hours * 60;
+        }
+        _ => h.time_zone = Some(value.to_string()),
+    }
+    h.offset_changes.clear();
+}
+
 #[component]
 pub fn ReplyTimer(
     escalate_after_hours: Option<u32>,
     business_hours: Option<BusinessHours>,
+    /// IANA names offered (the server's database).
+    time_zones: Vec<String>,
     can_edit: bool,
     saved: RwSignal<Option<PolicySettings>>,
 ) -> impl IntoView {
@@ -29,10 +44,13 @@ pub fn ReplyTimer(
         end: 18,
         weekdays: true,
         utc_offset_minutes: 0,
+        time_zone: None,
+        offset_changes: Vec::new(),
     }));
     let note = RwSignal::new(None::<Result<String, String>>);
-    let save =
-        Action::new(move |(e, b): &(Option<u32>, Option<BusinessHours>)| set_reply_timer(*e, *b));
+    let save = Action::new(move |(e, b): &(Option<u32>, Option<BusinessHours>)| {
+        set_reply_timer(*e, b.clone())
+    });
     crate::ui::pages::policies::on_saved(
         save,
         "Reply timer saved: the inbox counts it from the next page load.",
@@ -90,12 +108,24 @@ pub fn ReplyTimer(
                     "Monday to Friday"
                 </label>
                 <select aria-label="Time zone" disabled=move || disabled || !working.get()
-                    on:change=move |ev| { let v: i32 = event_target_value(&ev).parse().unwrap_or(0); hours.update(|h| h.utc_offset_minutes = v * 60); }>
+                    title="A named zone follows its daylight-saving changes; a UTC offset never moves"
+                    on:change=move |ev| { let v = event_target_value(&ev); hours.update(|h| choose_zone(h, &v)); }>
                     {move || {
-                        let current = hours.get().utc_offset_minutes / 60;
-                        OFFSETS.map(|o| view! {
-                            <option value=o.to_string() selected=o == current>{format!("UTC{o:+03}:00")}</option>
-                        }).collect_view()
+                        let h = hours.get();
+                        let offset = h.utc_offset_minutes / 60;
+                        let named = h.time_zone.clone();
+                        let fixed = OFFSETS.map(|o| {
+                            let selected = named.is_none() && o == offset;
+                            view! { <option value=format!("UTC{o:+}") selected=selected>{format!("UTC{o:+03}:00 (fixed)")}</option> }
+                        }).collect_view();
+                        let zones = time_zones.iter().map(|z| {
+                            let selected = named.as_deref() == Some(z.as_str());
+                            view! { <option value=z.clone() selected=selected>{z.replace('_', " ")}</option> }
+                        }).collect_view();
+                        view! {
+                            <optgroup label="Time zones (daylight saving)">{zones}</optgroup>
+                            <optgroup label="Fixed offsets">{fixed}</optgroup>
+                        }
                     }}
                 </select>
             </div>

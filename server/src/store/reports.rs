@@ -108,11 +108,11 @@ IF $scoped {
 };
 IF $scoped {
     SELECT at, action, record::id(thread) AS thread, actor_id, detail FROM audit_event
-        WHERE thread IN $ids AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected']
+        WHERE thread IN $ids AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected', 'followup.stale']
         ORDER BY at
 } ELSE {
     SELECT at, action, record::id(thread) AS thread, actor_id, detail FROM audit_event
-        WHERE workspace = $w AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected']
+        WHERE workspace = $w AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected', 'followup.stale']
         ORDER BY at
 };
 SELECT record::id(user) AS id, user.name AS name FROM membership WHERE workspace = $w;
@@ -181,6 +181,7 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
             stale: t.stale,
             drafts: Vec::new(),
             decline_reason: t.decline_reason,
+            stale_marks: Vec::new(),
         });
     }
     let names = rows::<NameRow>(&mut resp, 9)?
@@ -203,6 +204,7 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
         };
         match a.action.as_str() {
             "enrollment.stage_changed" => out[i].moves.extend(stage_move(a)),
+            "followup.stale" => out[i].stale_marks.push(a.at),
             _ => out[i]
                 .drafts
                 .extend(a.actor_id.clone().map(|user| DraftDecision {

@@ -221,6 +221,53 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
         assert_eq!(got.report.contacted.len(), want, "{query}");
     }
 
+    // Twelve quiet days: the follow-ups run out and unanswered threads go stale; the fast
+    // creator then writes and comes back. The stale count now, at the period's start and at
+    // each day's end follows.
+    const DAY: i64 = 24 * HOUR;
+    for days in [3, 4, 5] {
+        h.clock.advance(days * DAY);
+        server::automation::followups::run_once(&h.state, &h.a.workspace_id)
+            .await
+            .unwrap();
+    }
+    let stale_now = || async {
+        h.query(
+            "SELECT record::id(id) AS id FROM thread WHERE campaign = type::record('campaign', $c) AND stale = true;",
+            json!({ "c": campaign }),
+        )
+        .await
+        .into_iter()
+        .map(|row| row["id"].as_str().unwrap().to_string())
+        .collect::<Vec<String>>()
+    };
+    let went_stale = stale_now().await;
+    assert!(went_stale.contains(silent), "{went_stale:?}");
+    // A day's end passes while they are stale.
+    h.clock.advance(DAY);
+    creator_writes(&h, &fast_token, "Sorry, back now! Still keen.").await;
+    h.clock.advance(HOUR);
+    let mut still = stale_now().await;
+    assert!(!still.contains(fast));
+    let view: ReportView = h
+        .call(
+            "report",
+            Some(&viewer),
+            json!({ "query": { "campaign": campaign, "client": null, "days": 30 } }),
+        )
+        .await
+        .unwrap();
+    let r = &view.report;
+    let mut stale = r.stale.clone();
+    stale.sort();
+    still.sort();
+    assert_eq!(stale, still);
+    assert!(r.stale_at_start.is_empty());
+    let last_day = r.days.last().unwrap();
+    assert_eq!(last_day.stale, still.len());
+    let peak = r.days.iter().map(|d| d.stale).max().unwrap();
+    assert_eq!(peak, went_stale.len());
+
     // A bad period is refused with words.
     let bad: Result<ReportView, app::api::AppError> = h
         .call(

@@ -5,6 +5,8 @@ use super::{Report, Summary};
 use crate::domain::csv::record;
 use crate::domain::time_fmt::iso_date;
 
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 fn minutes(ms: Option<i64>) -> String {
     ms.map_or(String::new(), |m| format!("{:.1}", m as f64 / 60_000.0))
 }
@@ -171,15 +173,22 @@ pub fn tables(
             .collect(),
     );
     let days = table(
-        &["day", "messages_in", "messages_out", "overdue_at_end"],
+        &[
+            "day",
+            "messages_in",
+            "messages_out",
+            "overdue_at_end",
+            "stale_at_end",
+        ],
         r.days
             .iter()
             .map(|d| {
                 vec![
-                    iso_date(d.start),
+                    iso_date(d.date * DAY_MS),
                     d.inbound.to_string(),
                     d.outbound.to_string(),
                     d.overdue.to_string(),
+                    d.stale.to_string(),
                 ]
             })
             .collect(),

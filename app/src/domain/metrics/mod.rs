@@ -91,4 +91,8 @@ pub struct Timeline {
     pub drafts: Vec<DraftDecision>,
     /// The reason recorded on the enrollment (a move may not carry one).
     pub decline_reason: Option<DeclineReason>,
+    /// When follow-ups went unanswered and marked the thread stale (it stays stale until the
+    /// creator writes again).
+    #[serde(default)]
+    pub stale_marks: Vec<i64>,
 }

@@ -97,10 +97,16 @@ pub struct TeammateRow {
 pub struct Day {
     /// The local day's start, in ms since the epoch.
     pub start: i64,
+    /// The local date as days since 1970-01-01 (what the day is called where the team works).
+    #[serde(default)]
+    pub date: i64,
     pub inbound: usize,
     pub outbound: usize,
     /// Threads waiting past the 24 h goal at the end of the day.
     pub overdue: usize,
+    /// Threads stale at the end of the day.
+    #[serde(default)]
+    pub stale: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -122,6 +128,9 @@ pub struct Report {
     pub decline_reasons: Vec<DeclineShare>,
     pub funnel: Vec<FunnelStep>,
     pub stale: Vec<String>,
+    /// Threads that were stale when the period began (the count's change is `stale` minus this).
+    #[serde(default)]
+    pub stale_at_start: Vec<String>,
     /// Threads a follow-up was sent on in the period.
     pub followed_up: Vec<String>,
     pub followups_sent: usize,
@@ -307,13 +316,13 @@ fn teammates(all: &[(&Timeline, ThreadFacts)], p: Period) -> Vec<TeammateRow> {
 
 /// The local days the period touches: each day's start and end in UTC ms (23 or 25 hours long
 /// on a daylight-saving change).
-fn local_days(p: Period, hours: Option<&BusinessHours>) -> Vec<(i64, i64)> {
+fn local_days(p: Period, hours: Option<&BusinessHours>) -> Vec<(i64, i64, i64)> {
     const DAY: i64 = 24 * HOUR_MS;
     let local_day = |t: i64| hours.map_or(t.div_euclid(DAY), |h| h.local_day(t));
     let start_of = |d: i64| hours.map_or(d * DAY, |h| h.day_start(d));
     (local_day(p.start)..)
-        .map(|d| (start_of(d), start_of(d + 1)))
-        .take_while(|(start, _)| *start < p.end)
+        .map(|d| (d, start_of(d), start_of(d + 1)))
+        .take_while(|(_, start, _)| *start < p.end)
         .collect()
 }
 
@@ -321,12 +330,13 @@ fn days(all: &[(&Timeline, ThreadFacts)], p: Period, hours: Option<&BusinessHour
     let bounds = local_days(p, hours);
     let mut out: Vec<Day> = bounds
         .iter()
-        .map(|(start, _)| Day {
+        .map(|(date, start, _)| Day {
+            date: *date,
             start: *start,
             ..Default::default()
         })
         .collect();
-    let index = |at: i64| bounds.iter().position(|(s, e)| *s <= at && at < *e);
+    let index = |at: i64| bounds.iter().position(|(_, s, e)| *s <= at && at < *e);
     for (t, f) in all {
         for e in t.entries.iter().filter(|e| p.contains(e.at)) {
             let Some(day) = index(e.at).and_then(|i| out.get_mut(i)) else {
@@ -339,14 +349,22 @@ fn days(all: &[(&Timeline, ThreadFacts)], p: Period, hours: Option<&BusinessHour
                 _ => {}
             }
         }
-        for (day, (_, end)) in out.iter_mut().zip(&bounds) {
+        for (day, (_, _, end)) in out.iter_mut().zip(&bounds) {
             let end = *end;
             day.overdue += usize::from(f.waits.iter().any(|w| {
                 w.start < end - GOAL_MS && w.end.as_ref().is_none_or(|(at, _)| *at > end)
             }));
+            day.stale += usize::from(stale_at(f, end));
         }
     }
     out
+}
+
+/// Whether the thread was stale at instant `t`.
+fn stale_at(f: &ThreadFacts, t: i64) -> bool {
+    f.stale_spans
+        .iter()
+        .any(|(from, to)| *from <= t && to.is_none_or(|to| t < to))
 }
 
 /// The figures of these threads over `period`, at `now`, with the workspace's working hours.
@@ -417,6 +435,11 @@ pub fn report(
         stale: all
             .iter()
             .filter(|(t, _)| t.stale)
+            .map(|(t, _)| t.thread.clone())
+            .collect(),
+        stale_at_start: all
+            .iter()
+            .filter(|(_, f)| stale_at(f, p.start))
             .map(|(t, _)| t.thread.clone())
             .collect(),
         followed_up,

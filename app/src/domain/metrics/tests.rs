@@ -70,6 +70,7 @@ fn timeline(id: &str, entries: Vec<Entry>) -> Timeline {
         stale: false,
         drafts: vec![],
         decline_reason: None,
+        stale_marks: vec![],
     }
 }
 
@@ -329,6 +330,50 @@ fn a_reply_across_a_weekend_with_a_daylight_saving_change() {
     assert_eq!(r.days[7].start, MON + 28 * DAY - 2 * H);
     let inbound: usize = r.days.iter().map(|d| d.inbound).sum();
     assert_eq!((inbound, r.days[4].inbound, r.days[7].outbound), (1, 1, 1));
+}
+
+/// One thread went stale in the period and came back when the creator wrote; another has been
+/// stale since before it: the daily count rises and falls, and the start and end differ by one.
+#[test]
+fn a_thread_that_went_stale_and_came_back() {
+    let came_back = Timeline {
+        stale_marks: vec![MON + 10 * DAY],
+        ..timeline(
+            "came back",
+            vec![
+                dana(MON),
+                ours(MON + 3 * DAY, Said::FollowUp),
+                creator(MON + 12 * DAY + H),
+            ],
+        )
+    };
+    let still = Timeline {
+        stale: true,
+        stale_marks: vec![MON + 5 * DAY],
+        ..timeline(
+            "still stale",
+            vec![dana(MON), ours(MON + 2 * DAY, Said::FollowUp)],
+        )
+    };
+    let period = Period {
+        start: MON + 7 * DAY,
+        end: MON + 14 * DAY,
+    };
+    let r = report(&[came_back, still], period, period.end, None);
+    let series: Vec<usize> = r.days.iter().map(|d| d.stale).collect();
+    assert_eq!(series, vec![1, 1, 2, 2, 2, 1, 1]);
+    assert_eq!(r.stale_at_start, vec!["still stale"]);
+    assert_eq!(r.stale, vec!["still stale"]);
+    // Before its mark a thread is not stale, whatever its follow-ups did.
+    let marked_later = Timeline {
+        stale_marks: vec![MON + 10 * DAY],
+        ..timeline(
+            "marked later",
+            vec![dana(MON), ours(MON + DAY, Said::FollowUp)],
+        )
+    };
+    let early = report(&[marked_later], WEEK, WEEK.end, None);
+    assert!(early.days.iter().all(|d| d.stale == 0) && early.stale_at_start.is_empty());
 }
 
 #[test]

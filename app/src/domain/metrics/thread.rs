@@ -58,6 +58,8 @@ pub struct ThreadFacts {
     /// The furthest funnel position reached (index into the funnel), declines aside.
     pub furthest: usize,
     pub blocked: Vec<Blocked>,
+    /// Stale from a mark until the creator's next message (None: still stale).
+    pub stale_spans: Vec<(i64, Option<i64>)>,
 }
 
 fn is_real_reply(e: &Entry) -> bool {
@@ -165,5 +167,16 @@ pub fn facts(t: &Timeline) -> ThreadFacts {
         spans,
         furthest,
         blocked: blocked(t.stage, &open_intents(&t.entries)),
+        stale_spans: t
+            .stale_marks
+            .iter()
+            .map(|m| {
+                let answer = t
+                    .entries
+                    .iter()
+                    .find(|e| e.at > *m && matches!(e.said, Said::Creator { .. }));
+                (*m, answer.map(|e| e.at))
+            })
+            .collect(),
     }
 }

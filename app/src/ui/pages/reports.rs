@@ -49,6 +49,16 @@ pub fn change_in_points(now: Option<f64>, before: Option<f64>) -> String {
     }
 }
 
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// How a count moved over the period: "+3 since the period began", "none since…".
+fn change_since_start(now: usize, at_start: usize) -> String {
+    match now as i64 - at_start as i64 {
+        0 => "unchanged since the period began".into(),
+        d => format!("{d:+} since the period began"),
+    }
+}
+
 /// "79 of 91 contacted · +4 pts vs before", or without the change when there is none.
 fn with_change(note: String, change: String) -> String {
     if change.is_empty() {
@@ -129,7 +139,9 @@ fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
             <Tile label="Follow-ups answered" value=percent(r.followup_success)
                 note=format!("{} of {} within 7 days", r.followups_answered, r.followups_sent) threads=r.followed_up.clone() pick/>
             <Tile label="Stuck in a stage" value=stuck.len().to_string() note="longer than the stage's limit".into() threads=stuck pick/>
-            <Tile label="Stale now" value=r.stale.len().to_string() note="no answer after the last follow-up".into() threads=r.stale.clone() pick/>
+            <Tile label="Stale now" value=r.stale.len().to_string()
+                note=format!("{} · no answer after the last follow-up", change_since_start(r.stale.len(), r.stale_at_start.len()))
+                threads=r.stale.clone() pick/>
         </div>
     }
 }
@@ -374,7 +386,7 @@ fn Days(report: Report) -> impl IntoView {
     let days = report.days;
     let max = days
         .iter()
-        .map(|d| d.inbound.max(d.outbound).max(d.overdue))
+        .map(|d| d.inbound.max(d.outbound).max(d.overdue).max(d.stale))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -392,10 +404,11 @@ fn Days(report: Report) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let (inbound, outbound, overdue) = (
+    let (inbound, outbound, overdue, stale) = (
         line(&|d| d.inbound),
         line(&|d| d.outbound),
         line(&|d| d.overdue),
+        line(&|d| d.stale),
     );
     let totals = (
         days.iter().map(|d| d.inbound).sum::<usize>(),
@@ -409,15 +422,17 @@ fn Days(report: Report) -> impl IntoView {
                 <polyline points=inbound class="line-in" fill="none"/>
                 <polyline points=outbound class="line-out" fill="none"/>
                 <polyline points=overdue class="line-overdue" fill="none"/>
+                <polyline points=stale class="line-stale" fill="none"/>
             </svg>
             <div class="axis">
-                <span>{days.first().map(|d| crate::domain::time_fmt::short_date(d.start))}</span>
-                <span>{days.last().map(|d| crate::domain::time_fmt::short_date(d.start))}</span>
+                <span>{days.first().map(|d| crate::domain::time_fmt::short_date(d.date * DAY_MS))}</span>
+                <span>{days.last().map(|d| crate::domain::time_fmt::short_date(d.date * DAY_MS))}</span>
             </div>
             <div class="bar-labels legend">
                 <span class="in">{format!("{} in", totals.0)}</span>
                 <span class="out">{format!("{} out", totals.1)}</span>
                 <span class="overdue">"overdue at day's end"</span>
+                <span class="stale">"stale at day's end"</span>
             </div>
         </figure>
     }

@@ -307,8 +307,8 @@ fn a_decline_after_a_positive_opener_is_not_acceptance() {
 
 /// The held-out test split (never trained or tuned on). Automation never acts on a sensitive
 /// message or a decline. The goal is precision and recall ≥ 0.85 for every intent and 0.95 recall
-/// of the sensitive intents. On the 395-message split the committed model reaches precision
-/// ≥ 0.84 and recall ≥ 0.78 for every intent (questions: 33 of 42), macro F1 0.925 and sensitive
+/// of the sensitive intents. On the 400-message split the committed model reaches precision
+/// ≥ 0.84 and recall ≥ 0.80 for every intent (questions: 38 of 47), macro F1 0.926 and sensitive
 /// recall 0.928 — floors held here so a change cannot slip below.
 #[test]
 fn test_split_precision_recall_and_safety() {
@@ -316,7 +316,7 @@ fn test_split_precision_recall_and_safety() {
     assert!(report.messages >= 390, "{} messages", report.messages);
     for (intent, t) in &report.per_intent {
         assert!(
-            t.precision() >= 0.8 && t.recall() >= 0.78,
+            t.precision() >= 0.8 && t.recall() >= 0.8,
             "{intent:?}: precision {:.2} recall {:.2}",
             t.precision(),
             t.recall()

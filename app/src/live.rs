@@ -34,6 +34,12 @@ pub enum LiveEvent {
         thread_id: String,
         message: Box<MessageView>,
     },
+    /// A message of the creator portal's thread, as the creator may see it (only the portal's
+    /// socket sends these; `PortalMessage` is its allow-list).
+    PortalMessage {
+        thread_id: String,
+        message: Box<crate::model::PortalMessage>,
+    },
     /// The Unmatched queue changed (a message from an unknown sender arrived, or one was linked).
     UnmatchedChanged,
     /// The replay of what changed since the requested cursor is complete; everything after this
@@ -49,6 +55,7 @@ impl LiveEvent {
         match self {
             LiveEvent::Thread { thread, .. } => Some(thread.version),
             LiveEvent::Message { message, .. } => Some(message.version),
+            LiveEvent::PortalMessage { message, .. } => Some(message.version),
             LiveEvent::Synced { cursor, .. } | LiveEvent::Resync { cursor } => Some(*cursor),
             LiveEvent::ThreadRemoved { .. } | LiveEvent::UnmatchedChanged => None,
         }

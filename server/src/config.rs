@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum DbTarget {
     /// Embedded SurrealKV files at this path.
     SurrealKv(String),
@@ -89,15 +89,23 @@ pub struct ModelProvider {
     pub key: Option<String>,
 }
 
+/// Where the database is, never its password.
+impl std::fmt::Debug for DbTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbTarget::SurrealKv(p) => write!(f, "surrealkv://{p}"),
+            DbTarget::Memory => f.write_str("mem://"),
+            DbTarget::Remote { url, user, .. } => {
+                write!(f, "{url} (user {user}, password hidden)")
+            }
+        }
+    }
+}
+
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let db = match &self.db {
-            DbTarget::SurrealKv(p) => format!("surrealkv://{p}"),
-            DbTarget::Memory => "mem://".into(),
-            DbTarget::Remote { url, user, .. } => format!("{url} (user {user}, password hidden)"),
-        };
         f.debug_struct("Config")
-            .field("db", &db)
+            .field("db", &self.db)
             .field("namespace", &self.namespace)
             .field("database", &self.database)
             .field("bind", &self.bind)
@@ -416,5 +424,19 @@ mod tests {
         assert_eq!(m["INBOX_BIND"], "0.0.0.0:8080");
         assert_eq!(m["INBOX_DEV"], "1");
         assert!(parse_file("nonsense").is_err());
+    }
+
+    /// The database password never reaches a log line, whichever way the target is printed.
+    #[test]
+    fn the_database_password_is_never_printed() {
+        let target = DbTarget::Remote {
+            url: "ws://db.internal:8000".into(),
+            user: "inbox".into(),
+            password: "correct horse battery staple".into(),
+        };
+        for printed in [format!("{target:?}"), format!("{target:#?}")] {
+            assert!(!printed.contains("correct horse"), "{printed}");
+            assert!(printed.contains("ws://db.internal:8000") && printed.contains("inbox"));
+        }
     }
 }

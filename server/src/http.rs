@@ -21,13 +21,22 @@ pub fn router_with_live(
     leptos_options: LeptosOptions,
 ) -> (Router, Arc<LiveService>) {
     let live = LiveService::start(state.clone());
+    let public_url = state.config.public_url.clone();
+    let https = state.config.secure_cookies();
     let for_hooks = state.clone();
     let shared: SharedBackend = Arc::new(state);
     let routes = generate_route_list(app::ui::App);
     let for_routes = shared.clone();
     let for_fns = shared.clone();
     let router = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/healthz",
+            get(crate::health::healthz).with_state(for_hooks.clone()),
+        )
+        .route(
+            "/readyz",
+            get(crate::health::readyz).with_state(for_hooks.clone()),
+        )
         .route(
             app::live::LIVE_PATH,
             get(crate::live::socket::handler).with_state(live.clone()),
@@ -104,13 +113,42 @@ pub fn router_with_live(
         .leptos_routes_with_context(
             &leptos_options,
             routes,
-            move || provide_context(for_routes.clone()),
+            move || {
+                provide_context(for_routes.clone());
+                page_security_policy();
+            },
             {
                 let options = leptos_options.clone();
                 move || app::shell(options.clone())
             },
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        // Server functions are also routed one by one by `leptos_routes_with_context`: the
+        // cross-site check sits on the whole router and picks its paths.
+        .layer(axum::middleware::from_fn_with_state(
+            public_url,
+            crate::web_guard::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            crate::web_guard::headers,
+        ));
     (router, live)
+}
+
+/// A server-rendered page's Content-Security-Policy, naming the nonce this response's
+/// hydration script carries (`crate::web_guard::page_policy`).
+fn page_security_policy() {
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(v) =
+        axum::http::HeaderValue::from_str(&crate::web_guard::page_policy(&nonce.to_string()))
+    {
+        res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
 }

@@ -5,7 +5,7 @@
 #[cfg(feature = "ssr")]
 use super::backend::Caller;
 use super::AppError;
-use crate::model::{MessageView, PortalLink, PortalView};
+use crate::model::{PortalLink, PortalMessage, PortalView};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -32,7 +32,7 @@ pub async fn load_portal(token: String) -> Result<PortalView, AppError> {
 
 /// The creator's reply from the portal.
 #[server(endpoint = "portal_reply", input = Json)]
-pub async fn portal_reply(token: String, text: String) -> Result<MessageView, AppError> {
+pub async fn portal_reply(token: String, text: String) -> Result<PortalMessage, AppError> {
     check_token(&token)?;
     let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
     let backend = context::backend()?;
@@ -64,7 +64,7 @@ pub async fn revoke_portal_link(thread_id: String) -> Result<(), AppError> {
 pub trait PortalApi: Send + Sync {
     /// What a portal token opens (`NotFound` for any token that does not open).
     async fn portal_view(&self, token: &str) -> Result<PortalView, AppError>;
-    async fn portal_reply(&self, token: &str, text: &str) -> Result<MessageView, AppError>;
+    async fn portal_reply(&self, token: &str, text: &str) -> Result<PortalMessage, AppError>;
     async fn create_portal_link(
         &self,
         caller: &Caller,

@@ -4,7 +4,7 @@
 //! replay an overlapping window without showing anything twice.
 
 use crate::domain::filter::InboxFilter;
-use crate::model::{MessageView, ThreadSummary};
+use crate::model::{MessageView, PortalMessage, ThreadSummary};
 use std::cmp::Ordering;
 
 /// What a live change did to a list.
@@ -91,24 +91,47 @@ pub fn remove_thread(rows: &mut Vec<ThreadSummary>, id: &str) -> ListChange {
 /// Merges a new or changed message into a thread's messages, kept oldest first.
 /// Returns whether anything changed.
 pub fn merge_message(messages: &mut Vec<MessageView>, message: &MessageView) -> bool {
-    let order = |a: &MessageView, b: &MessageView| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id));
     let mut message = message.clone();
-    if let Some(i) = messages.iter().position(|m| m.id == message.id) {
+    if let Some(old) = messages.iter().find(|m| m.id == message.id) {
         // A push without a classification (an entry not classified yet) keeps the one the thread
         // loaded.
         if message.classification.is_none() {
-            message.classification = messages[i].classification.clone();
+            message.classification = old.classification.clone();
         }
         if message.decision.is_none() {
-            message.decision = messages[i].decision.clone();
+            message.decision = old.decision.clone();
         }
-        if messages[i].version > message.version || messages[i] == message {
+    }
+    merge_ordered(messages, message, |m| (m.at, &m.id, m.version))
+}
+
+/// `merge_message` for the creator portal's messages.
+pub fn merge_portal_message(messages: &mut Vec<PortalMessage>, message: &PortalMessage) -> bool {
+    merge_ordered(messages, message.clone(), |m| (m.at, &m.id, m.version))
+}
+
+/// Puts `item` in time order (then id), replacing an older copy of it; false when nothing
+/// changed (the list has this copy or a newer one).
+fn merge_ordered<T: PartialEq>(
+    list: &mut Vec<T>,
+    item: T,
+    key: impl Fn(&T) -> (i64, &String, i64),
+) -> bool {
+    let (at, id, version) = {
+        let (at, id, version) = key(&item);
+        (at, id.clone(), version)
+    };
+    if let Some(i) = list.iter().position(|m| *key(m).1 == id) {
+        if key(&list[i]).2 > version || list[i] == item {
             return false;
         }
-        messages.remove(i);
+        list.remove(i);
     }
-    let at = messages.partition_point(|m| order(m, &message) == Ordering::Less);
-    messages.insert(at, message);
+    let pos = list.partition_point(|m| {
+        let (m_at, m_id, _) = key(m);
+        (m_at, m_id) < (at, &id)
+    });
+    list.insert(pos, item);
     true
 }
 

@@ -105,6 +105,74 @@ pub fn open_topics(
     out
 }
 
+/// How new messages move a thread's open topics, kept on the thread as they are written
+/// (`open_topics` over the whole history gives the same list): a creator's real message adds
+/// its sensitive intents, our teammate's reply closes them all. Automatic replies, bulk
+/// messages, notes and out-of-office answers change nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopicsEffect {
+    pub reset: bool,
+    pub add: Vec<Intent>,
+}
+
+impl TopicsEffect {
+    /// A creator's message with these intents.
+    pub fn of_creator(intents: &[Intent]) -> TopicsEffect {
+        if intents.contains(&Intent::AutoReply) {
+            return TopicsEffect::default();
+        }
+        TopicsEffect {
+            reset: false,
+            add: intents
+                .iter()
+                .copied()
+                .filter(|i| i.is_sensitive())
+                .collect(),
+        }
+    }
+
+    /// Our teammate's reply (not a bulk message, not a note).
+    pub fn of_reply() -> TopicsEffect {
+        TopicsEffect {
+            reset: true,
+            add: Vec::new(),
+        }
+    }
+
+    /// This effect, then `next`.
+    pub fn then(self, next: TopicsEffect) -> TopicsEffect {
+        if next.reset {
+            return next;
+        }
+        TopicsEffect {
+            reset: self.reset,
+            add: union(self.add, &next.add),
+        }
+    }
+
+    pub fn apply(&self, current: &[Intent]) -> Vec<Intent> {
+        let kept = if self.reset {
+            Vec::new()
+        } else {
+            current.to_vec()
+        };
+        union(kept, &self.add)
+    }
+
+    pub fn changes_nothing(&self) -> bool {
+        !self.reset && self.add.is_empty()
+    }
+}
+
+fn union(mut a: Vec<Intent>, b: &[Intent]) -> Vec<Intent> {
+    for i in b {
+        if !a.contains(i) {
+            a.push(*i);
+        }
+    }
+    a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +316,57 @@ mod tests {
         assert_eq!(open_topics(None, &msgs), vec![Rate, Legal, UsageRights]);
         assert_eq!(open_topics(Some(20), &msgs), vec![UsageRights]);
         assert_eq!(open_topics(Some(30), &msgs), Vec::<Intent>::new());
+    }
+
+    /// Kept one message at a time (and composed for a group written together), the open topics
+    /// are what `open_topics` reads from the whole history.
+    #[test]
+    fn open_topics_kept_as_messages_arrive() {
+        use Intent::*;
+        let creator = |at: i64, i: &[Intent]| (at, Some(i.to_vec()));
+        let reply = |at: i64| (at, None);
+        let histories: Vec<Vec<(i64, Option<Vec<Intent>>)>> = vec![
+            vec![creator(1, &[Rate, Question])],
+            vec![creator(1, &[Rate]), creator(2, &[Legal, Rate]), reply(3)],
+            vec![
+                creator(1, &[Rate]),
+                reply(2),
+                creator(3, &[UsageRights, Accepted]),
+            ],
+            vec![creator(1, &[AutoReply, Complaint]), creator(2, &[Payment])],
+            vec![
+                reply(1),
+                creator(2, &[Exclusivity]),
+                creator(3, &[Complaint, Exclusivity]),
+            ],
+        ];
+        for h in histories {
+            let effect = |(_, m): &(i64, Option<Vec<Intent>>)| match m {
+                Some(i) => TopicsEffect::of_creator(i),
+                None => TopicsEffect::of_reply(),
+            };
+            let one_by_one = h.iter().fold(Vec::new(), |open, m| effect(m).apply(&open));
+            let together = h
+                .iter()
+                .map(effect)
+                .fold(TopicsEffect::default(), TopicsEffect::then)
+                .apply(&[]);
+            let last_reply = h
+                .iter()
+                .filter(|(_, m)| m.is_none())
+                .map(|(at, _)| *at)
+                .last();
+            let creators: Vec<(i64, Vec<Intent>)> = h
+                .iter()
+                .filter_map(|(at, m)| {
+                    m.clone()
+                        .filter(|i| !i.contains(&AutoReply))
+                        .map(|i| (*at, i))
+                })
+                .collect();
+            let whole = open_topics(last_reply, &creators);
+            assert_eq!(one_by_one, whole, "{h:?}");
+            assert_eq!(together, whole, "{h:?}");
+        }
     }
 }

@@ -331,6 +331,48 @@ pub struct PortalLink {
     pub expires_at: i64,
 }
 
+/// A message as the creator portal shows it: only these fields, copied one by one from the
+/// team's `MessageView` (`PortalMessage::of`), so a field added for the team — the classifier's
+/// reading, the policy's decision, a failure's provider error, the team's mailbox — never reaches
+/// a creator unless it is added here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalMessage {
+    pub id: String,
+    pub direction: Direction,
+    pub channel: Channel,
+    pub sender_kind: SenderKind,
+    pub sender_name: String,
+    pub subject: Option<String>,
+    pub text: String,
+    pub at: i64,
+    pub status: DeliveryStatus,
+    pub reaction: Option<String>,
+    pub html: Option<String>,
+    pub attachments: Option<Vec<AttachmentRef>>,
+    pub version: i64,
+}
+
+impl PortalMessage {
+    /// The allow-list: what a creator may see of a message in their thread.
+    pub fn of(m: &MessageView) -> PortalMessage {
+        PortalMessage {
+            id: m.id.clone(),
+            direction: m.direction,
+            channel: m.channel,
+            sender_kind: m.sender_kind,
+            sender_name: m.sender_name.clone(),
+            subject: m.subject.clone(),
+            text: m.text.clone(),
+            at: m.at,
+            status: m.status,
+            reaction: m.reaction.clone(),
+            html: m.html.clone(),
+            attachments: m.attachments.clone(),
+            version: m.version,
+        }
+    }
+}
+
 /// What a creator sees in their portal: their campaign and its conversation (never the team's
 /// internal notes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -346,7 +388,7 @@ pub struct PortalView {
     pub content_due: Option<i64>,
     pub post_by: Option<i64>,
     pub stage: Stage,
-    pub messages: Vec<MessageView>,
+    pub messages: Vec<PortalMessage>,
     pub now: i64,
 }
 

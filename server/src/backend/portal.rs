@@ -5,7 +5,7 @@ use crate::state::AppState;
 use crate::store::portal;
 use app::api::backend::Caller;
 use app::api::{AppError, PortalApi};
-use app::model::{MessageView, PortalLink, PortalView};
+use app::model::{PortalLink, PortalMessage, PortalView};
 
 /// The thread a portal token opens now, or `NotFound` (whatever the reason).
 async fn portal_session(
@@ -30,7 +30,7 @@ impl PortalApi for AppState {
             .ok_or(AppError::NotFound)
     }
 
-    async fn portal_reply(&self, token: &str, text: &str) -> Result<MessageView, AppError> {
+    async fn portal_reply(&self, token: &str, text: &str) -> Result<PortalMessage, AppError> {
         let now = self.clock.now_ms();
         let session = portal_session(self, token, now).await?;
         portal::reply(&self.db, &session, text, now)

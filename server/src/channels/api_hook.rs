@@ -173,7 +173,7 @@ pub async fn handler(
     }
     let inbound: Inbound = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, &workspace, &format!("body: {e}")),
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, &workspace, &body_error(&e)),
     };
     let (text, keys) =
         match validate(&inbound).and_then(|t| Ok((t, lookup_keys(&inbound.creator)?))) {
@@ -264,6 +264,18 @@ async fn accept(
             "that creator is in no campaign yet"
         }),
     })
+}
+
+/// Why a body was not the expected JSON, by place and kind only: serde's own message can quote
+/// the body (a value of the wrong type), and neither the answer nor the log repeats it.
+fn body_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let kind = match e.classify() {
+        Category::Syntax | Category::Eof => "not valid JSON",
+        Category::Data => "a field is missing, unknown or of the wrong type",
+        Category::Io => "unreadable",
+    };
+    format!("body: {kind} (line {}, column {})", e.line(), e.column())
 }
 
 #[cfg(test)]

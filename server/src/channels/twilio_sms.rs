@@ -114,11 +114,13 @@ pub(crate) async fn verified_account(
     };
     let account = match found {
         Ok(Some(a)) => a,
+        // The same answer as a wrong signature: which numbers are connected is nobody's business.
         Ok(None) => {
+            tracing::warn!("Twilio webhook: no connected SMS account matches this request");
             return Err(refused(
-                StatusCode::NOT_FOUND,
-                "no connected SMS account matches this request",
-            ))
+                StatusCode::FORBIDDEN,
+                "X-Twilio-Signature does not match",
+            ));
         }
         Err(e) => {
             tracing::error!(error = %e, "Twilio webhook: account lookup failed");

@@ -90,6 +90,13 @@ pub async fn exec(
     Err(DbError::Surreal(errors.swap_remove(why).1))
 }
 
+/// A trivial query: the database answers.
+pub async fn ping(db: &Db) -> Result<(), DbError> {
+    exec(db, "RETURN 1;", serde_json::json!({}))
+        .await
+        .map(|_| ())
+}
+
 /// Whether a database error is a transaction conflict that may simply be run again.
 pub fn is_conflict(e: &DbError) -> bool {
     let text = e.to_string().to_ascii_lowercase();

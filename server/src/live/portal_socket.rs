@@ -8,7 +8,7 @@ use super::LiveService;
 use crate::store::portal::{resolve, PortalSession};
 use app::api::backend::{Caller, Scope};
 use app::live::LiveEvent;
-use app::model::{Channel, Direction, Role};
+use app::model::{Channel, Direction, PortalMessage, Role};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -34,21 +34,19 @@ pub fn visible_in_portal(event: &LiveEvent, thread: &str) -> bool {
         LiveEvent::Synced { .. } | LiveEvent::Resync { .. } => true,
         LiveEvent::Thread { .. }
         | LiveEvent::ThreadRemoved { .. }
+        | LiveEvent::PortalMessage { .. }
         | LiveEvent::UnmatchedChanged => false,
     }
 }
 
-/// A message as its creator's portal receives it: without what the team's classifier read in it.
+/// A message as its creator's portal receives it: the allow-listed fields only
+/// (`PortalMessage::of`), never the team's reading, decision, failure details or mailbox.
 pub fn for_the_creator(event: &LiveEvent) -> Option<LiveEvent> {
     match event {
-        LiveEvent::Message { thread_id, message } if message.classification.is_some() => {
-            let mut message = message.clone();
-            message.classification = None;
-            Some(LiveEvent::Message {
-                thread_id: thread_id.clone(),
-                message,
-            })
-        }
+        LiveEvent::Message { thread_id, message } => Some(LiveEvent::PortalMessage {
+            thread_id: thread_id.clone(),
+            message: Box::new(PortalMessage::of(message)),
+        }),
         _ => None,
     }
 }
@@ -161,15 +159,22 @@ mod tests {
         };
         let mut read = *message;
         read.classification = Some(app::domain::classify::classify("my rate is $900"));
+        read.failure_reason = Some("smtp.internal.example: 550 relay denied".into());
         let event = LiveEvent::Message {
             thread_id: "t1".into(),
             message: Box::new(read),
         };
-        let Some(LiveEvent::Message { message, .. }) = for_the_creator(&event) else {
-            panic!("a classified message is redacted")
+        let Some(frame) = for_the_creator(&event) else {
+            panic!("every message is rebuilt from the allow-list")
         };
-        assert!(message.classification.is_none());
-        assert!(for_the_creator(&msg("t1", Channel::InApp, Direction::Outbound)).is_none());
+        assert!(
+            matches!(frame, LiveEvent::PortalMessage { .. }),
+            "{frame:?}"
+        );
+        let json = serde_json::to_string(&frame).unwrap();
+        assert!(!json.contains("smtp.internal"), "{json}");
+        assert!(!json.contains("classification") && !json.contains("failure_reason"));
+        assert!(for_the_creator(&LiveEvent::UnmatchedChanged).is_none());
     }
 
     #[test]

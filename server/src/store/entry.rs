@@ -5,26 +5,49 @@
 
 use super::thread_write::{enum_str, NewMessage, SNIPPET_CHARS};
 use app::domain::classify::classify;
+use app::domain::classify::Classification;
 use app::domain::reply_clock::{next_awaiting_since, ClockEffect};
+use app::domain::reply_gate::TopicsEffect;
 use app::domain::stage::default_next_action;
 use app::domain::text::snippet;
 use app::model::{Channel, Direction, SenderKind, Stage, ThreadSummary};
 use serde_json::{json, Value};
 
 /// The thread's read/awaiting state once the entry is written.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Advance {
     awaiting: Option<i64>,
     unread: bool,
+    topics: TopicsEffect,
+}
+
+/// How the entry moves its thread's open topics (`app::domain::reply_gate::TopicsEffect`).
+fn topics_effect(msg: &NewMessage, classification: Option<&Classification>) -> TopicsEffect {
+    match (msg.direction, msg.sender_kind, classification) {
+        (Direction::Inbound, _, Some(c)) => {
+            let intents: Vec<_> = c.intents.iter().map(|d| d.intent).collect();
+            TopicsEffect::of_creator(&intents)
+        }
+        (Direction::Outbound, SenderKind::Teammate, _) if msg.bulk.is_none() => {
+            TopicsEffect::of_reply()
+        }
+        _ => TopicsEffect::default(),
+    }
 }
 
 /// The variable object for `msg` on `thread`, and how the thread moves along. Absent optional
 /// values are left out of the object, so they read as NONE.
 pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value, Advance) {
     let clock = ClockEffect::of(msg.direction, msg.channel, msg.at);
+    // Every creator message is classified as it is stored (`app::domain::classify`).
+    let classification = (msg.direction == Direction::Inbound
+        && msg.sender_kind == SenderKind::Creator)
+        .then(|| classify(&msg.text));
+    let topics = topics_effect(msg, classification.as_ref());
     let advance = Advance {
         awaiting: next_awaiting_since(thread.awaiting_since, msg.direction, msg.channel, msg.at),
         unread: unread_after(msg.direction).unwrap_or(thread.unread),
+        topics: topics.clone(),
     };
     let dkey = match (&msg.external_id, msg.direction) {
         (Some(eid), Direction::Inbound) => {
@@ -59,9 +82,9 @@ pub fn bind(workspace: &str, thread: &ThreadSummary, msg: &NewMessage) -> (Value
         "unread": unread_after(msg.direction),
         "new_channels": if msg.channel == Channel::Note { json!([]) } else { json!([enum_str(msg.channel)]) },
         "dkey": dkey,
-        // Every creator message is classified as it is stored (`app::domain::classify`).
-        "classification": (msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
-            .then(|| classify(&msg.text)),
+        "classification": classification,
+        "topics_reset": topics.reset.then_some(true),
+        "topics_add": (!topics.add.is_empty()).then_some(&topics.add),
         "bulk": msg.bulk,
         "via": msg.via.as_ref().map(super::senders::via_value),
         "pending": (msg.automate && msg.direction == Direction::Inbound && msg.sender_kind == SenderKind::Creator)
@@ -172,7 +195,8 @@ pub fn message_statements(var: &str, dedupe: bool) -> String {
 /// clock and `unread` (none: unchanged) sets the unread flag — from the stored values, so a write
 /// committed since the caller read the thread is built on, not undone; `new_channels` join
 /// the thread's channels; `outbound` (`{ channel: at }`, none for no message of ours) is when we
-/// last wrote on each channel.
+/// last wrote on each channel; `topics_reset`, `topics_add` (a `TopicsEffect`) move the stored
+/// open topics.
 pub fn thread_move_statement(var: &str) -> String {
     "UPDATE type::record('thread', $e.tid) SET
          last_at = math::max([last_at, $e.at]),
@@ -190,7 +214,10 @@ pub fn thread_move_statement(var: &str) -> String {
          snooze_until_reply = IF $e.inbound_at != NONE THEN NONE ELSE snooze_until_reply END,
          snoozed_awaiting = IF $e.inbound_at != NONE THEN NONE ELSE snoozed_awaiting END,
          stale = IF $e.inbound_at != NONE THEN NONE ELSE stale END,
-         last_outbound = IF $e.outbound != NONE THEN object::extend(last_outbound ?? {}, $e.outbound) ELSE last_outbound END
+         last_outbound = IF $e.outbound != NONE THEN object::extend(last_outbound ?? {}, $e.outbound) ELSE last_outbound END,
+         open_topics = IF $e.topics_reset = true THEN $e.topics_add ?? []
+             ELSE IF $e.topics_add != NONE THEN array::union(open_topics ?? [], $e.topics_add)
+             ELSE open_topics END
          WHERE workspace = type::record('workspace', $e.ws);"
         .replace("$e.", &format!("${var}."))
 }
@@ -247,6 +274,9 @@ impl Moves {
                 }
             }
         }
+        let topics = topics_of(seen).then(topics_of(entry));
+        seen["topics_reset"] = json!(topics.reset.then_some(true));
+        seen["topics_add"] = json!((!topics.add.is_empty()).then_some(&topics.add));
         if let (Some(all), Some(new)) = (
             seen["new_channels"].as_array_mut(),
             entry["new_channels"].as_array(),
@@ -277,6 +307,14 @@ fn clock_of(v: &Value) -> ClockEffect {
     }
 }
 
+/// The open-topics effect a bound entry or move carries.
+fn topics_of(v: &Value) -> TopicsEffect {
+    TopicsEffect {
+        reset: v["topics_reset"].as_bool().unwrap_or(false),
+        add: serde_json::from_value(v["topics_add"].clone()).unwrap_or_default(),
+    }
+}
+
 /// The part of a bound entry that moves its thread.
 fn move_of(entry: &Value) -> Value {
     let mut m = serde_json::Map::new();
@@ -295,6 +333,8 @@ fn move_of(entry: &Value) -> Value {
         "unread",
         "new_channels",
         "outbound",
+        "topics_reset",
+        "topics_add",
     ] {
         if let Some(v) = entry.get(k) {
             m.insert(k.to_string(), v.clone());
@@ -319,6 +359,7 @@ pub fn job_statement(var: &str) -> String {
 pub fn apply(thread: &mut ThreadSummary, msg: &NewMessage, advance: Advance) {
     thread.awaiting_since = advance.awaiting;
     thread.unread = advance.unread;
+    thread.open_topics = advance.topics.apply(&thread.open_topics);
     if msg.direction == app::model::Direction::Inbound {
         thread.snoozed_until = None;
         thread.snooze_until_reply = None;

@@ -175,11 +175,10 @@ pub async fn view(db: &Db, s: &PortalSession, now: i64) -> Result<Option<PortalV
     let Some(h) = first::<Head>(&mut resp, 0)? else {
         return Ok(None);
     };
-    let mut messages: Vec<MessageView> = rows(&mut resp, 1)?;
-    // Which of the team's mailboxes or numbers carried a message is the team's business.
-    for m in &mut messages {
-        m.via = None;
-    }
+    let messages: Vec<PortalMessage> = rows::<MessageView>(&mut resp, 1)?
+        .iter()
+        .map(PortalMessage::of)
+        .collect();
     Ok(Some(PortalView {
         creator_name: h.creator_name,
         workspace_name: h.workspace_name,
@@ -203,7 +202,7 @@ pub async fn reply(
     s: &PortalSession,
     text: &str,
     now: i64,
-) -> Result<Option<MessageView>, DbError> {
+) -> Result<Option<PortalMessage>, DbError> {
     let mut resp = exec(
         db,
         &format!(
@@ -226,7 +225,6 @@ pub async fn reply(
         now,
         format!("portal-{}", crate::ids::new_id()),
     );
-    Ok(Some(
-        append_message(db, &s.workspace, &mut thread, msg, None).await?,
-    ))
+    let stored = append_message(db, &s.workspace, &mut thread, msg, None).await?;
+    Ok(Some(PortalMessage::of(&stored)))
 }

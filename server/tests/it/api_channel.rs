@@ -238,6 +238,18 @@ async fn bad_requests_are_refused_and_write_nothing() {
             422,
         ),
         (
+            // serde would quote the value; the answer names only the place.
+            "a value of the wrong type",
+            ts.clone(),
+            sign(
+                &a.secret,
+                &ts,
+                br#"{"event_id":"e6","creator":"hunter2-private","text":"x"}"#,
+            ),
+            r#"{"event_id":"e6","creator":"hunter2-private","text":"x"}"#.into(),
+            400,
+        ),
+        (
             "empty text",
             ts.clone(),
             sign(
@@ -268,6 +280,10 @@ async fn bad_requests_are_refused_and_write_nothing() {
         let (status, text) = h.request("POST", &path, &headers, body.into_bytes()).await;
         assert_eq!(status.as_u16(), want, "{what}: {text}");
         assert!(text.contains("error"), "{what}: a clear error, got {text}");
+        assert!(
+            !text.contains("hunter2"),
+            "{what}: the answer quotes the body: {text}"
+        );
     }
     assert_eq!(
         api_messages(&h, &h.a.workspace_id).await,

@@ -36,4 +36,5 @@ mod tenancy;
 mod thread_clock;
 mod twilio_sms;
 mod unmatched;
+mod web_guard;
 mod workspaces;

@@ -7,10 +7,12 @@ use crate::common;
 
 use app::api::AppError;
 use app::live::LiveEvent;
-use app::model::{Channel, Direction, MessageView, PortalLink, PortalView, Role, ThreadDetail};
+use app::model::{
+    Channel, Direction, MessageView, PortalLink, PortalMessage, PortalView, Role, ThreadDetail,
+};
 use common::live_client::try_connect_at;
 use common::Harness;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 fn token_of(link: &PortalLink) -> String {
@@ -98,7 +100,7 @@ async fn a_link_opens_one_thread_for_the_creator_and_their_reply_lands_in_it() {
     // The team answers (nobody waits), then the creator answers from the portal.
     post(&h, &member, thread, "reply", "Here is your brief").await;
     h.clock.advance(1_000);
-    let reply: MessageView = h
+    let reply: PortalMessage = h
         .call(
             "portal_reply",
             None,
@@ -123,7 +125,7 @@ async fn a_link_opens_one_thread_for_the_creator_and_their_reply_lands_in_it() {
         Some(h.clock.now_ms()),
         "the creator now waits for a reply"
     );
-    let empty: Result<MessageView, AppError> = h
+    let empty: Result<PortalMessage, AppError> = h
         .call(
             "portal_reply",
             None,
@@ -183,6 +185,47 @@ async fn a_link_opens_one_thread_for_the_creator_and_their_reply_lands_in_it() {
     );
 }
 
+/// The fields a creator may see of a message (`app::model::PortalMessage`), written out here so
+/// a field added there is a decision this test makes visible.
+const PORTAL_FIELDS: [&str; 13] = [
+    "id",
+    "direction",
+    "channel",
+    "sender_kind",
+    "sender_name",
+    "subject",
+    "text",
+    "at",
+    "status",
+    "reaction",
+    "html",
+    "attachments",
+    "version",
+];
+
+/// Every message object in `json` (a frame, an answer, a page) has only the portal's fields.
+fn assert_only_portal_fields(json: &str) {
+    fn walk(v: &Value, found: &mut usize) {
+        match v {
+            Value::Object(o) if o.contains_key("sender_kind") => {
+                *found += 1;
+                for k in o.keys() {
+                    assert!(
+                        PORTAL_FIELDS.contains(&k.as_str()),
+                        "{k} reached the portal: {o:?}"
+                    );
+                }
+            }
+            Value::Object(o) => o.values().for_each(|x| walk(x, found)),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, found)),
+            _ => {}
+        }
+    }
+    let mut found = 0;
+    walk(&serde_json::from_str(json).unwrap(), &mut found);
+    assert!(found > 0, "no message in {json}");
+}
+
 #[tokio::test]
 async fn the_portal_socket_carries_only_the_threads_visible_messages() {
     let h = Harness::with_sizes(6, 2).await;
@@ -218,7 +261,8 @@ async fn the_portal_socket_carries_only_the_threads_visible_messages() {
     post(&h, &member, other, "reply", "For someone else").await;
     let visible = post(&h, &member, thread, "reply", "Your kit ships Monday").await;
     match socket.next(Duration::from_secs(10)).await {
-        Some(LiveEvent::Message { thread_id, message }) => {
+        Some(LiveEvent::PortalMessage { thread_id, message }) => {
+            assert_only_portal_fields(&socket.last_frame);
             assert_eq!(thread_id, thread);
             assert_eq!(
                 message.id, visible.id,
@@ -228,8 +272,9 @@ async fn the_portal_socket_carries_only_the_threads_visible_messages() {
         }
         other => panic!("expected the reply, got {other:?}"),
     }
-    // The creator's own message comes back without what the team's classifier read in it.
-    let _: app::model::MessageView = h
+    // The creator's own message comes back without what the team read in it, in the answer,
+    // the socket and the page.
+    let answer: Value = h
         .call(
             "portal_reply",
             None,
@@ -237,17 +282,29 @@ async fn the_portal_socket_carries_only_the_threads_visible_messages() {
         )
         .await
         .unwrap();
+    assert_only_portal_fields(&answer.to_string());
     match socket.next(Duration::from_secs(10)).await {
-        Some(LiveEvent::Message { message, .. }) => {
+        Some(LiveEvent::PortalMessage { message, .. }) => {
             assert_eq!(message.text, "my rate is $900");
-            assert!(
-                message.classification.is_none(),
-                "{:?}",
-                message.classification
-            );
+            assert_only_portal_fields(&socket.last_frame);
         }
         other => panic!("expected the creator's message, got {other:?}"),
     }
+    let team_view = h
+        .value(
+            "SELECT VALUE classification FROM ONLY message WHERE text = 'my rate is $900' LIMIT 1;",
+            json!({}),
+        )
+        .await;
+    assert!(
+        !team_view.is_null(),
+        "the team's copy has the classifier's reading"
+    );
+    let page: Value = h
+        .call("portal_view", None, json!({ "token": token }))
+        .await
+        .unwrap();
+    assert_only_portal_fields(&page.to_string());
     // After revoking, the socket cannot be opened again.
     let _: () = h
         .call(

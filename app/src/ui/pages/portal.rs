@@ -3,10 +3,10 @@
 //! arrive live over the portal's own socket, which carries nothing but this thread's messages.
 
 use crate::api::{load_portal, portal_reply};
-use crate::domain::live_merge::merge_message;
+use crate::domain::live_merge::merge_portal_message;
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
-use crate::model::{Direction, MessageView, PortalView};
+use crate::model::{Direction, PortalMessage, PortalView};
 use crate::ui::live::clock::provide_clock;
 use crate::ui::live::{provide_live_at, use_live};
 use crate::ui::widgets::{Avatar, RelTime};
@@ -54,9 +54,9 @@ fn PortalScreen(v: PortalView, token: String) -> impl IntoView {
     provide_live_at(format!("{}?token={token}", crate::live::PORTAL_LIVE_PATH));
     let messages = RwSignal::new(v.messages.clone());
     use_live().on_event(move |event| {
-        if let LiveEvent::Message { message, .. } = event {
+        if let LiveEvent::PortalMessage { message, .. } = event {
             let mut changed = false;
-            messages.update(|m| changed = merge_message(m, message));
+            messages.update(|m| changed = merge_portal_message(m, message));
             if changed {
                 scroll_to_end();
             }
@@ -103,7 +103,7 @@ fn PortalScreen(v: PortalView, token: String) -> impl IntoView {
 }
 
 #[component]
-fn PortalEntry(m: MessageView) -> impl IntoView {
+fn PortalEntry(m: PortalMessage) -> impl IntoView {
     let mine = m.direction == Direction::Inbound;
     view! {
         <li class="portal-msg" class:mine=mine data-testid="portal-entry">
@@ -121,7 +121,7 @@ fn PortalEntry(m: MessageView) -> impl IntoView {
 }
 
 #[component]
-fn PortalComposer(token: String, messages: RwSignal<Vec<MessageView>>) -> impl IntoView {
+fn PortalComposer(token: String, messages: RwSignal<Vec<PortalMessage>>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let send = Action::new(move |(token, body): &(String, String)| {
         let (token, body) = (token.clone(), body.clone());
@@ -131,7 +131,7 @@ fn PortalComposer(token: String, messages: RwSignal<Vec<MessageView>>) -> impl I
         if let Some(Ok(m)) = send.value().get() {
             text.set(String::new());
             messages.update(|list| {
-                merge_message(list, &m);
+                merge_portal_message(list, &m);
             });
             scroll_to_end();
         }

@@ -15,6 +15,8 @@ pub struct LiveClient {
     pub cursor: i64,
     /// What the replay before `synced` carried.
     pub replayed: Vec<LiveEvent>,
+    /// The last frame's text as it came over the wire.
+    pub last_frame: String,
 }
 
 /// Opens `/api/live` with a session cookie; returns the HTTP status when the server refuses.
@@ -61,6 +63,7 @@ pub async fn try_connect_at(
         ws,
         cursor: 0,
         replayed: Vec::new(),
+        last_frame: String::new(),
     };
     loop {
         match client.next(Duration::from_secs(10)).await {
@@ -90,6 +93,7 @@ impl LiveClient {
                 .ok()??;
             match frame.ok()? {
                 Message::Text(t) => {
+                    self.last_frame = t.to_string();
                     return Some(serde_json::from_str(&t).expect("a live event"));
                 }
                 Message::Close(_) => return None,

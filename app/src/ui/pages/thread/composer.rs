@@ -57,9 +57,17 @@ pub(super) fn Composer(
         let (id, kind, body, ch) = (id.clone(), *kind, body.clone(), *ch);
         async move { post_message(id, kind, body, ch).await }
     });
+    // What was sent: cleared from the box once it went, unless the teammate has started the
+    // next message meanwhile (the answer can come after a live push showed it sent).
+    let sent = StoredValue::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(_)) = send.value().get() {
-            text.set(String::new());
+            let body = sent.get_value();
+            text.update(|t| {
+                if *t == body {
+                    t.clear();
+                }
+            });
             ctx.refresh.update(|n| *n += 1);
         }
     });
@@ -86,6 +94,7 @@ pub(super) fn Composer(
                 && !send.pending().get_untracked()
                 && unfilled.get_untracked().is_none()
             {
+                sent.set_value(body.clone());
                 send.dispatch((
                     thread_id.clone(),
                     kind.get_untracked(),

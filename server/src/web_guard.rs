@@ -5,11 +5,10 @@
 //!   framed), HSTS when the public URL is https; server-rendered pages add a
 //!   `Content-Security-Policy` with the response's nonce (`page_policy`), which the hydration
 //!   script carries.
-//! - **Cross-site requests**: server functions and uploads ride the session cookie, so a browser
-//!   request from another site is refused (`Sec-Fetch-Site`, else `Origin`), as the live socket
-//!   already refuses one (`live::socket::origin_allowed`).
+//! - **Cross-site requests**: server functions, the live sockets and uploads ride the session
+//!   cookie (or a portal link), so a browser request from another site is refused
+//!   (`Sec-Fetch-Site`, else `Origin`), here and nowhere else.
 
-use crate::live::socket::origin_allowed;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -56,6 +55,15 @@ pub async fn headers(State(https): State<bool>, req: Request, next: Next) -> Res
     res
 }
 
+/// A browser's Origin must be this server (its Host) or the configured public URL.
+pub fn origin_allowed(origin: Option<&str>, host: Option<&str>, public_url: &str) -> bool {
+    let Some(origin) = origin else {
+        return true; // not a browser page: no cookie-riding risk
+    };
+    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+    origin == public_url || host.is_some_and(|h| h == origin_host)
+}
+
 /// Whether a request may act with the session cookie it carries: not from a browser page of
 /// another site. Requests without either header are not a browser's cross-site request.
 pub fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
@@ -70,8 +78,8 @@ pub fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
     }
 }
 
-/// The routes a cookie carries authority to: server functions (`/api/…`, the live sockets
-/// included) and uploads. Webhooks, pages and files are not.
+/// The routes a cookie or a portal link carries authority to: server functions and the live
+/// sockets (`/api/…`) and uploads. Webhooks, pages and files are not.
 pub fn rides_the_cookie(path: &str) -> bool {
     path.starts_with("/api/") || path == app::api::UPLOAD_PATH
 }
@@ -100,6 +108,30 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn origin_table() {
+        let public = "https://inbox.example.com";
+        let cases = [
+            (None, Some("127.0.0.1:3000"), true),
+            (Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000"), true),
+            (
+                Some("https://inbox.example.com"),
+                Some("10.0.0.5:3000"),
+                true,
+            ),
+            (Some("https://evil.example"), Some("127.0.0.1:3000"), false),
+            (Some("http://127.0.0.1:3001"), Some("127.0.0.1:3000"), false),
+            (Some("null"), Some("127.0.0.1:3000"), false),
+        ];
+        for (origin, host, want) in cases {
+            assert_eq!(
+                origin_allowed(origin, host, public),
+                want,
+                "{origin:?} {host:?}"
+            );
+        }
     }
 
     #[test]

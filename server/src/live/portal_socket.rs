@@ -3,7 +3,7 @@
 //! the messages of that one thread that a creator may see — never internal notes, never thread
 //! rows (their snippets can quote a note), never another thread's messages.
 
-use super::socket::{foreign_origin, parse_since, small_buffers, stream, Standing};
+use super::socket::{parse_since, small_buffers, stream, Standing};
 use super::LiveService;
 use crate::store::portal::{resolve, PortalSession};
 use app::api::backend::{Caller, Scope};
@@ -11,7 +11,7 @@ use app::live::LiveEvent;
 use app::model::{Channel, Direction, PortalMessage, Role};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
@@ -54,12 +54,8 @@ pub fn for_the_creator(event: &LiveEvent) -> Option<LiveEvent> {
 pub async fn handler(
     State(live): State<Arc<LiveService>>,
     Query(params): Query<Params>,
-    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if let Some(refused) = foreign_origin(&headers, &live.state.config.public_url) {
-        return refused;
-    }
     let Ok(since) = parse_since(params.since.as_deref()) else {
         return (
             StatusCode::BAD_REQUEST,

@@ -1,5 +1,5 @@
-//! `GET /api/live`: the browser's live socket. Authenticated by the session cookie (and an
-//! Origin check), scoped to the session's workspace. It subscribes first, then replays what the
+//! `GET /api/live`: the browser's live socket. Authenticated by the session cookie (a browser
+//! page of another site is refused before it gets here: `web_guard::refuse_cross_site`), scoped to the session's workspace. It subscribes first, then replays what the
 //! browser missed since `?since=`, says `synced`, then streams. Pings every 20 s find dead peers;
 //! each ping also re-checks the session, so signing out ends the stream.
 
@@ -23,15 +23,6 @@ pub struct LiveParams {
     since: Option<String>,
 }
 
-/// A browser's Origin must be this server (its Host) or the configured public URL.
-pub fn origin_allowed(origin: Option<&str>, host: Option<&str>, public_url: &str) -> bool {
-    let Some(origin) = origin else {
-        return true; // not a browser page: no cookie-riding risk
-    };
-    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-    origin == public_url || host.is_some_and(|h| h == origin_host)
-}
-
 /// Parses `?since=`: absent means a first connection; anything else must be a plain number.
 pub fn parse_since(raw: Option<&str>) -> Result<Option<i64>, &'static str> {
     match raw {
@@ -43,18 +34,6 @@ pub fn parse_since(raw: Option<&str>) -> Result<Option<i64>, &'static str> {
             .map(Some)
             .ok_or("since must be a non-negative integer"),
     }
-}
-
-/// The refusal for a browser page of another origin (logged), or `None` when the origin may
-/// open a socket here.
-pub(super) fn foreign_origin(headers: &HeaderMap, public_url: &str) -> Option<Response> {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let origin = header(axum::http::header::ORIGIN);
-    if origin_allowed(origin, header(axum::http::header::HOST), public_url) {
-        return None;
-    }
-    tracing::warn!(?origin, "live socket refused: foreign origin");
-    Some((StatusCode::FORBIDDEN, "foreign origin").into_response())
 }
 
 /// Browsers send nothing but control frames on a live socket, and each event is one small
@@ -73,9 +52,6 @@ pub async fn handler(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if let Some(refused) = foreign_origin(&headers, &live.state.config.public_url) {
-        return refused;
-    }
     let since = match parse_since(params.since.as_deref()) {
         Ok(s) => s,
         Err(msg) => {
@@ -249,30 +225,6 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn origin_table() {
-        let public = "https://inbox.example.com";
-        let cases = [
-            (None, Some("127.0.0.1:3000"), true),
-            (Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000"), true),
-            (
-                Some("https://inbox.example.com"),
-                Some("10.0.0.5:3000"),
-                true,
-            ),
-            (Some("https://evil.example"), Some("127.0.0.1:3000"), false),
-            (Some("http://127.0.0.1:3001"), Some("127.0.0.1:3000"), false),
-            (Some("null"), Some("127.0.0.1:3000"), false),
-        ];
-        for (origin, host, want) in cases {
-            assert_eq!(
-                origin_allowed(origin, host, public),
-                want,
-                "{origin:?} {host:?}"
-            );
-        }
-    }
 
     #[test]
     fn since_table() {

@@ -1,5 +1,6 @@
 //! What the benchmark programs share: their numeric options (`--messages 6000`…), the folder
-//! they work in, a fresh embedded database, and percentiles of their figures.
+//! they work in, a fresh embedded database, timing a call many times, and percentiles of their
+//! figures.
 
 use crate::config::{Config, DbTarget};
 use crate::db::{self, Db};
@@ -47,6 +48,24 @@ pub async fn fresh_db(dir: &str, now: i64) -> (Db, Config) {
     let db = db::connect(&config).await.expect("connect");
     db::migrations::migrate(&db, now).await.expect("migrate");
     (db, config)
+}
+
+/// The milliseconds `runs` calls of `call` took, sorted, after `warmup` calls that are not timed.
+pub async fn time_runs<F, Fut>(warmup: usize, runs: usize, mut call: F) -> Vec<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut times = Vec::with_capacity(runs);
+    for i in 0..warmup + runs {
+        let start = std::time::Instant::now();
+        call().await;
+        if i >= warmup {
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    times
 }
 
 /// The figure at fraction `p` of `sorted` (the nearest index).

@@ -9,7 +9,7 @@ use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
 use app::model::{Channel, Role, Stage};
 use serde_json::json;
-use server::bench_args::{arg, dir_arg, fresh_db, percentile};
+use server::bench_args::{arg, dir_arg, fresh_db, percentile, time_runs};
 use server::db::{exec, Db};
 use std::time::Instant;
 
@@ -191,19 +191,13 @@ async fn measure(s: &Scale, runs: usize, now: i64) -> Vec<f64> {
     }
     let mut all = Vec::new();
     for (name, f) in filters(s) {
-        let mut times = Vec::with_capacity(runs);
-        for i in 0..runs + 3 {
-            let start = Instant::now();
+        let times = time_runs(3, runs, || async {
             let page = server::store::inbox::list_threads(&s.db, &s.caller, &f, None, now)
                 .await
                 .expect("page");
-            let ms = start.elapsed().as_secs_f64() * 1000.0;
             assert!(!page.threads.is_empty(), "{name} returned nothing");
-            if i >= 3 {
-                times.push(ms);
-            }
-        }
-        times.sort_by(|a, b| a.total_cmp(b));
+        })
+        .await;
         println!(
             "threads={:>7} filter={:<22} p50_ms={:>8.2} p99_ms={:>8.2}",
             s.threads,

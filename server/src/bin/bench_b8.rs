@@ -13,7 +13,7 @@ use app::api::backend::{Caller, Scope};
 use app::api::ReportsApi;
 use app::model::{ReportQuery, Role, Stage};
 use serde_json::json;
-use server::bench_args::{arg, dir_arg, fresh_db, percentile};
+use server::bench_args::{arg, dir_arg, fresh_db, percentile, time_runs};
 use server::db::exec;
 use server::state::AppState;
 use std::time::Instant;
@@ -209,20 +209,14 @@ async fn measure(s: &Scale, runs: usize) -> Vec<f64> {
     tokio::time::sleep(std::time::Duration::from_secs(10)).await;
     let mut all = Vec::new();
     for (name, q) in queries() {
-        let mut times = Vec::with_capacity(runs);
-        for i in 0..runs + 1 {
-            let start = Instant::now();
+        let times = time_runs(1, runs, || async {
             let view = s.state.report(&s.caller, &q).await.expect("report");
-            let ms = start.elapsed().as_secs_f64() * 1000.0;
             assert!(
                 !view.report.contacted.is_empty(),
                 "{name}: nothing contacted"
             );
-            if i >= 1 {
-                times.push(ms);
-            }
-        }
-        times.sort_by(|a, b| a.total_cmp(b));
+        })
+        .await;
         println!(
             "threads={:>7} scope={:<10} p50_ms={:>9.1} p99_ms={:>9.1}",
             s.threads,

@@ -433,18 +433,8 @@ mod tests {
     #[test]
     fn working_hours_move_with_daylight_saving() {
         // Berlin, Monday–Friday 9–18; CEST starts Sunday 2026-03-29 at 01:00 UTC.
-        let spring = 1_774_746_000_000;
-        let berlin = BusinessHours {
-            start: 9,
-            end: 18,
-            weekdays: true,
-            utc_offset_minutes: 60,
-            time_zone: Some("Europe/Berlin".into()),
-            offset_changes: vec![OffsetChange {
-                at: spring,
-                offset_minutes: 120,
-            }],
-        };
+        use crate::domain::zone::fixtures::{berlin_working_hours, SPRING as spring};
+        let berlin = berlin_working_hours();
         assert!(berlin.validate().is_ok());
         let day = 24 * H;
         // Friday 27 March 17:00 CET = 16:00 UTC; Monday 30 March 10:00 CEST = 08:00 UTC.

@@ -39,15 +39,17 @@ pub fn local_to_utc(base_minutes: i32, changes: &[OffsetChange], local: i64) -> 
         .unwrap_or(local - before)
 }
 
+/// One zone's changes the tests of working hours and reports share (the server's
+/// `time_zones` test checks the database gives the same).
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixtures {
+    use super::OffsetChange;
+    use crate::domain::reply_clock::BusinessHours;
 
-    const H: i64 = 3_600_000;
     /// Berlin 2026: CEST from Sunday 29 March 01:00 UTC, CET again from 25 October 01:00 UTC.
-    const SPRING: i64 = 1_774_746_000_000;
-    const AUTUMN: i64 = 1_792_890_000_000;
-    const BERLIN: [OffsetChange; 2] = [
+    pub const SPRING: i64 = 1_774_746_000_000;
+    pub const AUTUMN: i64 = 1_792_890_000_000;
+    pub const BERLIN: [OffsetChange; 2] = [
         OffsetChange {
             at: SPRING,
             offset_minutes: 120,
@@ -57,6 +59,26 @@ mod tests {
             offset_minutes: 60,
         },
     ];
+
+    /// Monday to Friday 9:00–18:00 in Berlin.
+    pub fn berlin_working_hours() -> BusinessHours {
+        BusinessHours {
+            start: 9,
+            end: 18,
+            weekdays: true,
+            utc_offset_minutes: 60,
+            time_zone: Some("Europe/Berlin".into()),
+            offset_changes: BERLIN.to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{AUTUMN, BERLIN, SPRING};
+    use super::*;
+
+    const H: i64 = 3_600_000;
 
     #[test]
     fn offsets_follow_the_changes() {

@@ -291,19 +291,9 @@ fn a_reply_across_a_weekend_in_working_hours() {
 /// Sunday of the daily series is 23 hours long.
 #[test]
 fn a_reply_across_a_weekend_with_a_daylight_saving_change() {
-    use crate::domain::zone::OffsetChange;
-    let spring = MON + 27 * DAY + H;
-    let berlin = BusinessHours {
-        start: 9,
-        end: 18,
-        weekdays: true,
-        utc_offset_minutes: 60,
-        time_zone: Some("Europe/Berlin".into()),
-        offset_changes: vec![OffsetChange {
-            at: spring,
-            offset_minutes: 120,
-        }],
-    };
+    use crate::domain::zone::fixtures::{berlin_working_hours, SPRING};
+    assert_eq!(SPRING, MON + 27 * DAY + H);
+    let berlin = berlin_working_hours();
     let fri_17_cet = MON + 25 * DAY + 16 * H;
     let mon_10_cest = MON + 28 * DAY + 8 * H;
     let t = [timeline(

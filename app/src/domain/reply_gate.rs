@@ -355,7 +355,7 @@ mod tests {
                 .iter()
                 .filter(|(_, m)| m.is_none())
                 .map(|(at, _)| *at)
-                .last();
+                .next_back();
             let creators: Vec<(i64, Vec<Intent>)> = h
                 .iter()
                 .filter_map(|(at, m)| {

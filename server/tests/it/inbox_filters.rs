@@ -225,26 +225,12 @@ async fn pages_stay_stable_while_new_messages_arrive() {
     let touched = [page1.threads[3].clone(), before[before.len() - 1].clone()];
     for (i, t) in touched.iter().enumerate() {
         let mut t = t.clone();
-        let msg = NewMessage {
-            id: server::ids::new_id(),
-            direction: Direction::Inbound,
-            channel: Channel::Sms,
-            sender_kind: SenderKind::Creator,
-            sender_id: Some(t.creator_id.clone()),
-            sender_name: t.creator_name.clone(),
-            subject: None,
-            text: format!("new message {i}"),
-            at: NOW + 1000 + i as i64,
-            status: DeliveryStatus::Received,
-            external_id: None,
-            to_address: None,
-            job: None,
-            email: None,
-            check_campaign: false,
-            automate: false,
-            bulk: None,
-            via: None,
-        };
+        let msg = creator_says(
+            &t,
+            Channel::Sms,
+            format!("new message {i}"),
+            NOW + 1000 + i as i64,
+        );
         append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
             .await
             .unwrap();
@@ -302,26 +288,20 @@ async fn bad_filter_arguments_are_refused() {
     assert_eq!(rows.len(), h.a.thread_ids.len(), "nothing was deleted");
 }
 
-fn creator_says(t: &ThreadSummary, text: &str, at: i64) -> NewMessage {
+/// A creator's message on `channel`, written without waking the automation.
+fn creator_says(t: &ThreadSummary, channel: Channel, text: String, at: i64) -> NewMessage {
     NewMessage {
-        id: server::ids::new_id(),
-        direction: Direction::Inbound,
-        channel: Channel::Email,
-        sender_kind: SenderKind::Creator,
-        sender_id: Some(t.creator_id.clone()),
-        sender_name: t.creator_name.clone(),
-        subject: None,
-        text: text.into(),
-        at,
-        status: DeliveryStatus::Received,
-        external_id: None,
-        to_address: None,
-        job: None,
-        email: None,
-        check_campaign: false,
         automate: false,
-        bulk: None,
-        via: None,
+        external_id: None,
+        ..NewMessage::from_creator(
+            channel,
+            t.creator_id.clone(),
+            t.creator_name.clone(),
+            None,
+            text,
+            at,
+            String::new(),
+        )
     }
 }
 
@@ -353,7 +333,7 @@ async fn topic_blocked_and_deadline_filters_follow_the_domain_rules() {
 
     // A creator raises rate and usage rights: both are open.
     let ask = "What's your rate for this? And how long would you use the content in paid ads?";
-    let msg = creator_says(&t, ask, NOW + 10);
+    let msg = creator_says(&t, Channel::Email, ask.into(), NOW + 10);
     append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
         .await
         .unwrap();
@@ -379,7 +359,12 @@ async fn topic_blocked_and_deadline_filters_follow_the_domain_rules() {
         .contains(&t.id));
 
     // A teammate's reply closes them; when it fails to send, they are open again.
-    let mut reply = creator_says(&t, "Our rate is 800, usage 30 days organic.", NOW + 20);
+    let mut reply = creator_says(
+        &t,
+        Channel::Email,
+        "Our rate is 800, usage 30 days organic.".into(),
+        NOW + 20,
+    );
     reply.direction = Direction::Outbound;
     reply.sender_kind = SenderKind::Teammate;
     reply.sender_id = Some(owner.id.clone());

@@ -33,6 +33,11 @@ async fn new_campaign(h: &Harness, owner: &str) -> String {
     form.id.unwrap()
 }
 
+async fn report(h: &Harness, cookie: &str, query: Value) -> Result<ReportView, app::api::AppError> {
+    h.call("report", Some(cookie), json!({ "query": query }))
+        .await
+}
+
 async fn creator_writes(h: &Harness, token: &str, text: &str) {
     let _: MessageView = h
         .call(
@@ -105,14 +110,13 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     h.clock.advance(HOUR);
 
     let viewer = h.sign_in_as(&h.a, Role::Viewer).await;
-    let view: ReportView = h
-        .call(
-            "report",
-            Some(&viewer),
-            json!({ "query": { "campaign": campaign, "client": null, "days": 7 } }),
-        )
-        .await
-        .unwrap();
+    let view = report(
+        &h,
+        &viewer,
+        json!({ "campaign": campaign, "client": null, "days": 7 }),
+    )
+    .await
+    .unwrap();
     let r = &view.report;
     let mut contacted = r.contacted.clone();
     contacted.sort();
@@ -214,10 +218,7 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
             1,
         ),
     ] {
-        let got: ReportView = h
-            .call("report", Some(&viewer), json!({ "query": query }))
-            .await
-            .unwrap();
+        let got = report(&h, &viewer, query.clone()).await.unwrap();
         assert_eq!(got.report.contacted.len(), want, "{query}");
     }
 
@@ -249,14 +250,13 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     h.clock.advance(HOUR);
     let mut still = stale_now().await;
     assert!(!still.contains(fast));
-    let view: ReportView = h
-        .call(
-            "report",
-            Some(&viewer),
-            json!({ "query": { "campaign": campaign, "client": null, "days": 30 } }),
-        )
-        .await
-        .unwrap();
+    let view = report(
+        &h,
+        &viewer,
+        json!({ "campaign": campaign, "client": null, "days": 30 }),
+    )
+    .await
+    .unwrap();
     let r = &view.report;
     let mut stale = r.stale.clone();
     stale.sort();
@@ -269,13 +269,12 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     assert_eq!(peak, went_stale.len());
 
     // A bad period is refused with words.
-    let bad: Result<ReportView, app::api::AppError> = h
-        .call(
-            "report",
-            Some(&viewer),
-            json!({ "query": { "campaign": null, "client": null, "days": 12 } }),
-        )
-        .await;
+    let bad = report(
+        &h,
+        &viewer,
+        json!({ "campaign": null, "client": null, "days": 12 }),
+    )
+    .await;
     assert!(
         matches!(bad, Err(app::api::AppError::Invalid(_))),
         "{bad:?}"

@@ -55,6 +55,25 @@ async fn pages_and_answers_carry_the_security_headers() {
     assert!(headers.get("strict-transport-security").is_none());
 }
 
+/// `set_stage` with the session cookie, from a page these headers describe.
+async fn set_stage_from(
+    h: &Harness,
+    cookie: &str,
+    body: &str,
+    from: &[(&str, &str)],
+) -> (http::StatusCode, String) {
+    let mut headers = vec![
+        ("accept", "application/json"),
+        ("content-type", "application/json"),
+        ("cookie", cookie),
+    ];
+    headers.extend_from_slice(from);
+    let (status, _, text) = h
+        .send("POST", "/api/set_stage", &headers, body.as_bytes().to_vec())
+        .await;
+    (status, text)
+}
+
 #[tokio::test]
 async fn cross_site_writes_are_refused() {
     let h = Harness::with_sizes(2, 1).await;
@@ -75,37 +94,16 @@ async fn cross_site_writes_are_refused() {
         ("sec-fetch-site", "cross-site"),
         ("sec-fetch-site", "same-site"),
     ] {
-        let (status, _, text) = h
-            .send(
-                "POST",
-                "/api/set_stage",
-                &[
-                    ("accept", "application/json"),
-                    ("content-type", "application/json"),
-                    ("cookie", &cookie),
-                    foreign,
-                ],
-                body.clone().into_bytes(),
-            )
-            .await;
+        let (status, text) = set_stage_from(&h, &cookie, &body, &[foreign]).await;
         assert_eq!(status, 403, "{foreign:?}: {text}");
         assert_eq!(stage().await, before, "{foreign:?} changed nothing");
     }
     // The same request from the app's own page goes through.
-    let (status, _, text) = h
-        .send(
-            "POST",
-            "/api/set_stage",
-            &[
-                ("accept", "application/json"),
-                ("content-type", "application/json"),
-                ("cookie", &cookie),
-                ("sec-fetch-site", "same-origin"),
-                ("origin", "http://127.0.0.1:3000"),
-            ],
-            body.into_bytes(),
-        )
-        .await;
+    let own_page = [
+        ("sec-fetch-site", "same-origin"),
+        ("origin", "http://127.0.0.1:3000"),
+    ];
+    let (status, text) = set_stage_from(&h, &cookie, &body, &own_page).await;
     assert_eq!(status, 200, "{text}");
     assert_eq!(stage().await, json!("declined"));
 }

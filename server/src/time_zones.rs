@@ -19,15 +19,18 @@ pub fn is_known(name: &str) -> bool {
     TimeZone::get(name).is_ok()
 }
 
-/// Every time zone name, sorted (the settings' suggestions).
-pub fn names() -> Vec<String> {
-    let mut all: Vec<String> = jiff::tz::db()
-        .available()
-        .map(|n| n.to_string())
-        .filter(|n| n.contains('/') && !n.starts_with("Etc/"))
-        .collect();
-    all.sort();
-    all
+/// Every time zone name, sorted (the settings' choices): read from the database once.
+pub fn names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut all: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|n| n.to_string())
+            .filter(|n| n.contains('/') && !n.starts_with("Etc/"))
+            .collect();
+        all.sort();
+        all
+    })
 }
 
 /// The hours with their zone's offsets from `now - 400 days` to `now + 60 days` filled in; hours
@@ -109,6 +112,6 @@ mod tests {
         assert!(with_offsets(unknown, 0).offset_changes.is_empty());
         assert!(is_known("America/New_York") && !is_known("Mars/Olympus_Mons"));
         let names = names();
-        assert!(names.len() > 300 && names.contains(&"Asia/Kolkata".to_string()));
+        assert!(names.len() > 300 && names.iter().any(|n| n == "Asia/Kolkata"));
     }
 }

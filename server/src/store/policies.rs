@@ -70,7 +70,7 @@ pub async fn settings(db: &Db, caller: &Caller) -> Result<PolicySettings, DbErro
     Ok(PolicySettings {
         escalate_after_hours: escalate_after.map(|m| (m / 60) as u32),
         business_hours: hours.and_then(|h| serde_json::from_value(h).ok()),
-        time_zones: crate::time_zones::names(),
+        time_zones: crate::time_zones::names().to_vec(),
         campaigns,
         library: library(overrides).into_iter().chain(own).collect(),
         can_edit: caller.require_manager().is_ok() && caller.role != Role::Viewer,

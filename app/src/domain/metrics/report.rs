@@ -336,7 +336,11 @@ fn days(all: &[(&Timeline, ThreadFacts)], p: Period, hours: Option<&BusinessHour
             ..Default::default()
         })
         .collect();
-    let index = |at: i64| bounds.iter().position(|(_, s, e)| *s <= at && at < *e);
+    // The days are in order: the one an instant falls in is found by halving, not a walk.
+    let index = |at: i64| {
+        let i = bounds.partition_point(|(_, s, _)| *s <= at).checked_sub(1)?;
+        (at < bounds[i].2).then_some(i)
+    };
     for (t, f) in all {
         for e in t.entries.iter().filter(|e| p.contains(e.at)) {
             let Some(day) = index(e.at).and_then(|i| out.get_mut(i)) else {

@@ -96,11 +96,12 @@ pub fn open_topics(
         .collect();
     msgs.sort_by_key(|(at, _)| *at);
     for (_, intents) in msgs {
-        for i in intents.iter().filter(|i| i.is_sensitive()) {
-            if !out.contains(i) {
-                out.push(*i);
-            }
-        }
+        let sensitive: Vec<Intent> = intents
+            .iter()
+            .copied()
+            .filter(|i| i.is_sensitive())
+            .collect();
+        out = union(out, &sensitive);
     }
     out
 }

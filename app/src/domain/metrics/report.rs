@@ -338,7 +338,9 @@ fn days(all: &[(&Timeline, ThreadFacts)], p: Period, hours: Option<&BusinessHour
         .collect();
     // The days are in order: the one an instant falls in is found by halving, not a walk.
     let index = |at: i64| {
-        let i = bounds.partition_point(|(_, s, _)| *s <= at).checked_sub(1)?;
+        let i = bounds
+            .partition_point(|(_, s, _)| *s <= at)
+            .checked_sub(1)?;
         (at < bounds[i].2).then_some(i)
     };
     for (t, f) in all {

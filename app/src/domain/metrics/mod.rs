@@ -10,20 +10,28 @@
 //!   never end a wait, and a failed send did not reach anyone;
 //! - waits are measured in calendar time and in the workspace's working hours.
 
+mod durations;
 pub mod export;
+mod figures;
 mod report;
 mod stats;
+mod tally;
 mod thread;
 
+#[cfg(test)]
+mod agreement_tests;
 #[cfg(test)]
 mod tests;
 
 pub use crate::domain::blocked::Blocked;
+pub use durations::Durations;
+pub use figures::{figures, period_days, Bar, Figures, ReasonCount, ReplyFigures, StageFigures};
 pub use report::{
     report, Bucket, Day, DeclineShare, FunnelStep, Period, ReplyTimes, Report, TeammateRow, BUCKETS,
 };
 pub use stats::Summary;
-pub use thread::{facts, stage_limit_ms, ThreadFacts, Wait, WaitEnd};
+pub use tally::{contribution, day_start, local_day, Contribution, DayTally, NowTally, Tally};
+pub use thread::{facts, is_stuck, stage_limit_days, ThreadFacts, Wait, WaitEnd};
 
 use crate::domain::classify::Intent;
 use crate::model::{DeclineReason, Stage};

@@ -2,11 +2,12 @@
 //! every tile, bar and row can open the inbox on exactly those.
 
 use super::stats::{share, summarize, Summary};
-use super::thread::{facts, stage_limit_ms, ThreadFacts, WaitEnd};
+use super::tally::{day_start, decline_reason, is_accepted, local_day};
+use super::thread::{facts, is_stuck, ThreadFacts, WaitEnd};
 use super::{Said, Timeline};
 use crate::domain::blocked::Blocked;
 use crate::domain::reply_clock::{business_ms, BusinessHours};
-use crate::domain::stage::{funnel, funnel_index};
+use crate::domain::stage::funnel;
 use crate::model::{DeclineReason, Stage};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,6 +50,9 @@ pub struct Bucket {
     pub key: String,
     pub label: String,
     pub threads: Vec<String>,
+    /// Waits in the bar (a thread may wait more than once).
+    #[serde(default)]
+    pub waits: usize,
 }
 
 /// Time to brand reply: waits that began in the period and a teammate ended, in calendar and
@@ -148,6 +152,11 @@ fn bucket_of(ms: i64) -> usize {
         .unwrap_or(BUCKETS.len() - 1)
 }
 
+/// The histogram bar a reply time falls in.
+pub fn bucket_key(ms: i64) -> &'static str {
+    BUCKETS[bucket_of(ms)].0
+}
+
 fn brand_reply(
     all: &[(&Timeline, ThreadFacts)],
     p: Period,
@@ -165,6 +174,7 @@ fn brand_reply(
             key: (*k).into(),
             label: (*l).into(),
             threads: Vec::new(),
+            waits: 0,
         })
         .collect();
     for (t, f) in all {
@@ -189,9 +199,10 @@ fn brand_reply(
                 judged_working += 1;
                 met_working += usize::from(x <= GOAL_MS && answered);
             }
-            let threads = &mut buckets[bucket_of(ms)].threads;
-            if threads.last() != Some(&t.thread) {
-                threads.push(t.thread.clone());
+            let bar = &mut buckets[bucket_of(ms)];
+            bar.waits += 1;
+            if bar.threads.last() != Some(&t.thread) {
+                bar.threads.push(t.thread.clone());
             }
             if w.end.is_some() {
                 calendar.push(ms);
@@ -209,7 +220,13 @@ fn brand_reply(
     (times, summarize(automatic))
 }
 
-fn funnel_steps(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<FunnelStep> {
+fn funnel_steps(
+    all: &[(&Timeline, ThreadFacts)],
+    p: Period,
+    now: i64,
+    hours: Option<&BusinessHours>,
+) -> Vec<FunnelStep> {
+    let today = local_day(now, hours);
     let reached = |i: usize| all.iter().filter(|(_, f)| f.furthest >= i).count();
     funnel()
         .iter()
@@ -237,7 +254,7 @@ fn funnel_steps(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<Fu
                 median_stay_ms: summarize(stays).median_ms,
                 stuck: here
                     .iter()
-                    .filter(|t| stage_limit_ms(*stage).is_some_and(|l| now - t.stage_since > l))
+                    .filter(|t| is_stuck(*stage, local_day(t.stage_since, hours), today))
                     .map(|t| t.thread.clone())
                     .collect(),
             }
@@ -248,13 +265,7 @@ fn funnel_steps(all: &[(&Timeline, ThreadFacts)], p: Period, now: i64) -> Vec<Fu
 fn decline_reasons(all: &[(&Timeline, ThreadFacts)], declined: &[String]) -> Vec<DeclineShare> {
     let mut by: Vec<(Option<DeclineReason>, Vec<String>)> = Vec::new();
     for (t, _) in all.iter().filter(|(t, _)| declined.contains(&t.thread)) {
-        let reason = t
-            .moves
-            .iter()
-            .rev()
-            .find(|m| m.to == Stage::Declined)
-            .and_then(|m| m.reason)
-            .or(t.decline_reason);
+        let reason = decline_reason(t);
         match by.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, threads)) => threads.push(t.thread.clone()),
             None => by.push((reason, vec![t.thread.clone()])),
@@ -317,10 +328,8 @@ fn teammates(all: &[(&Timeline, ThreadFacts)], p: Period) -> Vec<TeammateRow> {
 /// The local days the period touches: each day's start and end in UTC ms (23 or 25 hours long
 /// on a daylight-saving change).
 fn local_days(p: Period, hours: Option<&BusinessHours>) -> Vec<(i64, i64, i64)> {
-    const DAY: i64 = 24 * HOUR_MS;
-    let local_day = |t: i64| hours.map_or(t.div_euclid(DAY), |h| h.local_day(t));
-    let start_of = |d: i64| hours.map_or(d * DAY, |h| h.day_start(d));
-    (local_day(p.start)..)
+    let start_of = |d: i64| day_start(d, hours);
+    (local_day(p.start, hours)..)
         .map(|d| (d, start_of(d), start_of(d + 1)))
         .take_while(|(_, start, _)| *start < p.end)
         .collect()
@@ -393,13 +402,14 @@ pub fn report(
             .map(|(t, _)| t.thread.clone())
             .collect()
     };
-    let responded = ids(&|(_, f)| f.first_real_at.is_some_and(|r| r < p.end));
-    let accepted = ids(&|(t, _)| funnel_index(t.stage) >= funnel_index(Stage::Accepted));
+    // A cohort: of the creators first reached in the period, those who have written so far.
+    let responded = ids(&|(_, f)| f.first_real_at.is_some());
+    let accepted = ids(&|(t, _)| is_accepted(t.stage));
     let declined = ids(&|(t, _)| t.stage == Stage::Declined);
     let first_reply = summarize(
         contacted
             .iter()
-            .filter_map(|(_, f)| Some(f.first_reply_at.filter(|r| *r < p.end)? - f.contacted_at?))
+            .filter_map(|(_, f)| Some(f.first_reply_at? - f.contacted_at?))
             .collect(),
     );
     let (brand_reply, automatic_reply) = brand_reply(&all, p, now, hours);
@@ -437,7 +447,7 @@ pub fn report(
         automatic_reply,
         accepted,
         declined,
-        funnel: funnel_steps(&all, p, now),
+        funnel: funnel_steps(&all, p, now, hours),
         stale: all
             .iter()
             .filter(|(t, _)| t.stale)

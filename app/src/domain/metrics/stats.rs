@@ -1,4 +1,5 @@
-//! Median, 90th percentile and mean of durations (nearest rank: every figure is one that happened).
+//! Median, 90th percentile and mean of durations (nearest rank, to the resolution of
+//! `durations::bin`), and shares.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,24 +11,9 @@ pub struct Summary {
     pub mean_ms: Option<i64>,
 }
 
-/// The value at rank ⌈q·n⌉ of the sorted values.
-fn nearest_rank(sorted: &[i64], q: f64) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(sorted[rank - 1])
-}
-
-pub fn summarize(mut values: Vec<i64>) -> Summary {
-    values.sort_unstable();
-    let n = values.len();
-    Summary {
-        count: n,
-        median_ms: nearest_rank(&values, 0.5),
-        p90_ms: nearest_rank(&values, 0.9),
-        mean_ms: (n > 0).then(|| values.iter().sum::<i64>() / n as i64),
-    }
+/// Median, 90th percentile (read from the bins of `Durations`) and mean of these durations.
+pub fn summarize(values: Vec<i64>) -> Summary {
+    super::durations::Durations::of(values).summary()
 }
 
 /// `part / whole`, or None when nothing was counted.

@@ -90,11 +90,29 @@ const WEEK: Period = Period {
 
 #[test]
 fn nearest_rank_summaries() {
-    let cases: [(Vec<i64>, Option<i64>, Option<i64>, Option<i64>); 4] = [
+    const M: i64 = 60_000;
+    let cases: [(Vec<i64>, Option<i64>, Option<i64>, Option<i64>); 5] = [
         (vec![], None, None, None),
-        (vec![5], Some(5), Some(5), Some(5)),
-        (vec![4, 1, 3, 2], Some(2), Some(4), Some(2)),
-        ((1..=10).collect(), Some(5), Some(9), Some(5)),
+        (vec![5 * M], Some(5 * M), Some(5 * M), Some(5 * M)),
+        (
+            vec![4 * M, M, 3 * M, 2 * M],
+            Some(2 * M),
+            Some(4 * M),
+            Some(5 * M / 2),
+        ),
+        (
+            (1..=10).map(|m| m * M).collect(),
+            Some(5 * M),
+            Some(9 * M),
+            Some(11 * M / 2),
+        ),
+        // Past two hours a figure is read to five minutes, past a day to the hour; the mean is exact.
+        (
+            vec![2 * H + 4 * M, 26 * H + 59 * M],
+            Some(2 * H),
+            Some(26 * H),
+            Some((28 * H + 63 * M) / 2),
+        ),
     ];
     for (values, median, p90, mean) in cases {
         let s = summarize(values.clone());
@@ -480,9 +498,14 @@ fn funnel_conversion_stays_and_stuck_stages() {
     assert_eq!(step(Stage::Contacted).conversion, Some(1.0 / 3.0));
     assert_eq!(step(Stage::Contacted).median_stay_ms, Some(DAY));
     assert_eq!(step(Stage::Accepted).reached, 1);
-    // Contacted for 7 days (the limit is 7): not stuck yet; accepted 5 days ago (limit 5): not yet.
+    // Contacted 7 days ago (the limit is 7 days): not stuck yet; accepted 5 days ago (limit 5):
+    // not yet. Limits count local days, so both are stuck the next day.
     assert!(step(Stage::Contacted).stuck.is_empty());
-    let later = report(&t, WEEK, now + H, None);
+    assert!(report(&t, WEEK, now + DAY - 1, None)
+        .funnel
+        .iter()
+        .all(|f| f.stuck.is_empty()));
+    let later = report(&t, WEEK, now + DAY, None);
     let stuck: Vec<&str> = later
         .funnel
         .iter()

@@ -30,8 +30,8 @@ pub struct Wait {
     pub end: Option<(i64, WaitEnd)>,
 }
 
-/// How long a thread may stay in a stage before it counts as stuck (None: no limit).
-pub fn stage_limit_ms(stage: Stage) -> Option<i64> {
+/// How many days a thread may stay in a stage before it counts as stuck (None: no limit).
+pub fn stage_limit_days(stage: Stage) -> Option<i64> {
     let days = match stage {
         Stage::Prospect | Stage::Completed | Stage::Declined => return None,
         Stage::Replied | Stage::InfoCollected | Stage::ContentDelivered => 3,
@@ -39,7 +39,13 @@ pub fn stage_limit_ms(stage: Stage) -> Option<i64> {
         Stage::Contacted | Stage::Negotiating | Stage::ContentApproved => 7,
         Stage::ProductShipped | Stage::Posted => 14,
     };
-    Some(days * DAY_MS)
+    Some(days)
+}
+
+/// Stuck: more local days have passed since the day the thread entered its stage than the
+/// stage's limit (`today` and `since_day` are local days, `tally::local_day`).
+pub fn is_stuck(stage: Stage, since_day: i64, today: i64) -> bool {
+    stage_limit_days(stage).is_some_and(|limit| today - since_day > limit)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,6 +23,7 @@ pub mod live;
 pub mod model_provider;
 pub mod outbound;
 pub mod phone;
+pub mod rollup;
 pub mod sealed;
 pub mod seed;
 pub mod state;

@@ -18,6 +18,9 @@ Commands:
               train the intent model from labeled JSON lines (default: the corpus's train split and
               the fixture set; add exported corrections with more --train) and write its weights
               (default app/data/intent_model.txt); run from the repository's root
+  rebuild-metrics
+              recount every thread's contribution to the Reports page's figures from its messages
+              and audit trail, and the sums from them (run with the server stopped)
   export-labels [--workspace ID] [--out FILE]
               write the messages teammates corrected as labeled JSON lines (to stdout by default)
   help        show this help
@@ -87,6 +90,18 @@ async fn run(command: &str, options: &[(String, String)], config: Config) -> Res
             }
             Ok(())
         }
+        "rebuild-metrics" => {
+            let db = open(&config).await?;
+            let now = Clock::System.now_ms();
+            let threads = server::rollup::rebuild(&db, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let events = server::rollup::roll_up_all(&db, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("recounted {threads} thread(s); {events} waiting metric event(s) rolled up");
+            Ok(())
+        }
         "create-workspace" => {
             let (name, email) = (option("--name")?, option("--owner-email")?);
             let db = open(&config).await?;
@@ -132,6 +147,7 @@ async fn run(command: &str, options: &[(String, String)], config: Config) -> Res
             let state = AppState::new(db, Clock::System, config);
             server::outbound::dispatcher::Dispatcher::new(state.clone()).spawn();
             server::automation::Automation::new(state.clone()).spawn();
+            server::rollup::spawn(state.clone());
             server::imports::spawn(state.clone());
             server::channels::email_imap::watch(state.clone());
             let app = http::router(state, options);

@@ -5,7 +5,7 @@ use super::backend::Caller;
 #[cfg(feature = "ssr")]
 use super::context;
 use super::AppError;
-use crate::model::{ReportQuery, ReportView, REPORT_DAYS};
+use crate::model::{ReportPick, ReportQuery, ReportView, REPORT_DAYS};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -35,9 +35,24 @@ pub async fn load_report(query: ReportQuery) -> Result<ReportView, AppError> {
     backend.report(&caller, &query).await
 }
 
+/// The threads behind one figure of the report `pick.query` asks for (the drill-down: read
+/// from the threads' timelines, not from the kept sums). Same access as the report.
+#[server(endpoint = "report_threads", input = Json)]
+pub async fn load_report_threads(pick: ReportPick) -> Result<Vec<String>, AppError> {
+    validate_report_query(&pick.query)?;
+    let (backend, caller) = context::caller().await?;
+    caller.require_team("reports")?;
+    backend.report_threads(&caller, &pick).await
+}
+
 /// What the Reports page needs from the server: implemented once, in `server::backend::reports`.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait ReportsApi: Send + Sync {
     async fn report(&self, caller: &Caller, query: &ReportQuery) -> Result<ReportView, AppError>;
+    async fn report_threads(
+        &self,
+        caller: &Caller,
+        pick: &ReportPick,
+    ) -> Result<Vec<String>, AppError>;
 }

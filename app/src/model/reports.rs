@@ -1,6 +1,6 @@
 //! What the Reports page asks for and gets back.
 
-use crate::domain::metrics::{Period, Report};
+use crate::domain::metrics::{Figure, Figures, Period};
 use crate::model::Channel;
 use serde::{Deserialize, Serialize};
 
@@ -24,11 +24,19 @@ pub struct ReportQuery {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportView {
     pub period: Period,
-    pub report: Report,
+    /// The figures (counts: the threads behind one are asked for with `ReportPick`).
+    pub report: Figures,
     /// The same figures over the period just before, for the tiles' change.
-    pub previous: Report,
+    pub previous: Figures,
     /// Teammates' names by user id (the teammates table).
     pub names: Vec<(String, String)>,
     /// The workspace set working hours: figures in working time are shown too.
     pub working_hours: bool,
+}
+
+/// The threads behind one figure of a report (the drill-down).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportPick {
+    pub query: ReportQuery,
+    pub figure: Figure,
 }

@@ -211,10 +211,7 @@ async fn measure(s: &Scale, runs: usize) -> Vec<f64> {
     for (name, q) in queries() {
         let times = time_runs(1, runs, || async {
             let view = s.state.report(&s.caller, &q).await.expect("report");
-            assert!(
-                !view.report.contacted.is_empty(),
-                "{name}: nothing contacted"
-            );
+            assert!(view.report.contacted > 0, "{name}: nothing contacted");
         })
         .await;
         println!(

@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "open topics and post-by date on the thread",
         sql: include_str!("schema_v18.surql"),
     },
+    Migration {
+        version: 19,
+        name: "metric events, per-thread contributions and daily figures",
+        sql: include_str!("schema_v19.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

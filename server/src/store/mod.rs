@@ -53,6 +53,7 @@ pub mod live_feed;
 pub mod live_replay;
 pub mod mailboxes;
 pub mod merge;
+pub mod metrics;
 pub mod moves;
 pub mod notifications;
 pub mod passwords;

@@ -3,6 +3,7 @@
 
 use crate::common::Harness;
 use crate::followups::reply_in_app;
+use app::domain::metrics::{contribution, figures, period_days, Contribution, Tally};
 use app::model::*;
 use serde_json::{json, Value};
 
@@ -36,6 +37,20 @@ async fn new_campaign(h: &Harness, owner: &str) -> String {
 async fn report(h: &Harness, cookie: &str, query: Value) -> Result<ReportView, app::api::AppError> {
     h.call("report", Some(cookie), json!({ "query": query }))
         .await
+}
+
+/// The threads behind one figure (the drill-down), sorted.
+async fn behind(h: &Harness, cookie: &str, query: Value, figure: Value) -> Vec<String> {
+    let mut ids: Vec<String> = h
+        .call(
+            "report_threads",
+            Some(cookie),
+            json!({ "pick": { "query": query, "figure": figure } }),
+        )
+        .await
+        .unwrap();
+    ids.sort();
+    ids
 }
 
 async fn creator_writes(h: &Harness, token: &str, text: &str) {
@@ -110,21 +125,20 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     h.clock.advance(HOUR);
 
     let viewer = h.sign_in_as(&h.a, Role::Viewer).await;
-    let view = report(
-        &h,
-        &viewer,
-        json!({ "campaign": campaign, "client": null, "days": 7 }),
-    )
-    .await
-    .unwrap();
+    let week = json!({ "campaign": campaign, "client": null, "days": 7 });
+    // Nothing is rolled up yet: the figures come from the tail of metric events alone.
+    let view = report(&h, &viewer, week.clone()).await.unwrap();
     let r = &view.report;
-    let mut contacted = r.contacted.clone();
-    contacted.sort();
     let mut all = threads.clone();
     all.sort();
-    assert_eq!(contacted, all);
-    assert_eq!(r.responded.len(), 2);
-    assert!(!r.responded.contains(silent));
+    assert_eq!(r.contacted, 3);
+    assert_eq!(
+        behind(&h, &viewer, week.clone(), json!("contacted")).await,
+        all
+    );
+    assert_eq!(r.responded, 2);
+    let responded = behind(&h, &viewer, week.clone(), json!("responded")).await;
+    assert!(!responded.contains(silent) && responded.len() == 2);
     assert_eq!(r.response_rate, Some(2.0 / 3.0));
     assert_eq!(r.first_reply.count, 2);
     assert_eq!(r.first_reply.median_ms, Some(HOUR));
@@ -134,21 +148,17 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     assert_eq!(b.calendar.median_ms, Some(30 * MIN));
     assert_eq!(b.calendar.p90_ms, Some(30 * HOUR));
     assert_eq!(b.within_24h, Some(0.5));
-    let bar = |key: &str| {
-        b.buckets
-            .iter()
-            .find(|k| k.key == key)
-            .unwrap()
-            .threads
-            .clone()
-    };
-    assert_eq!(bar("0-1h"), vec![fast.clone()]);
-    assert_eq!(bar("24h+"), vec![slow.clone()]);
+    let bar = |key: &str| b.buckets.iter().find(|k| k.key == key).unwrap().count;
+    assert_eq!((bar("0-1h"), bar("24h+")), (1, 1));
+    let over_a_day = behind(&h, &viewer, week.clone(), json!({ "bucket": "24h+" })).await;
+    assert_eq!(
+        behind(&h, &viewer, week.clone(), json!({ "bucket": "0-1h" })).await,
+        vec![fast.clone()]
+    );
+    assert_eq!(over_a_day, vec![slow.clone()]);
     assert_eq!(r.automatic_reply.count, 0);
     // The "over 24 h" bar opens the inbox on exactly its threads.
-    let listed = h
-        .all_pages(&viewer, json!({ "threads": bar("24h+") }))
-        .await;
+    let listed = h.all_pages(&viewer, json!({ "threads": over_a_day })).await;
     assert_eq!(
         listed.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
         vec![slow.clone()]
@@ -178,22 +188,87 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
         declined_on_rate[0].decline_reason,
         Some(DeclineReason::Rate)
     );
-    assert_eq!(r.declined, vec![slow.clone()]);
+    assert_eq!(r.declined, 1);
+    assert_eq!(
+        behind(&h, &viewer, week.clone(), json!("declined")).await,
+        vec![slow.clone()]
+    );
+    assert_eq!(
+        behind(
+            &h,
+            &viewer,
+            week.clone(),
+            json!({ "decline_reason": "rate" })
+        )
+        .await,
+        vec![slow.clone()]
+    );
     assert_eq!(r.acceptance_rate, Some(0.0));
     assert_eq!(r.decline_reasons.len(), 1);
     assert_eq!(r.decline_reasons[0].reason, Some(DeclineReason::Rate));
     let step = |s: Stage| r.funnel.iter().find(|f| f.stage == s).unwrap();
     assert_eq!(step(Stage::Contacted).reached, 3);
-    assert_eq!(
-        step(Stage::Contacted).now.len() + step(Stage::Replied).now.len(),
-        2
-    );
+    assert_eq!(step(Stage::Contacted).now + step(Stage::Replied).now, 2);
     let owner_id = h.a.user(Role::Owner).id.clone();
     let row = r.teammates.iter().find(|t| t.user == owner_id).unwrap();
     assert_eq!(row.replies, 5);
     assert!(view.names.iter().any(|(id, _)| *id == owner_id));
     // The period before saw none of it.
-    assert!(view.previous.contacted.is_empty());
+    assert_eq!(view.previous.contacted, 0);
+
+    // Rolled up, the kept sums give the same figures; so does a rebuild from nothing, and the
+    // workspace's and the client's kept sums are what their threads' timelines add up to.
+    let now = h.clock.now_ms();
+    let rolled = server::rollup::roll_up_all(&h.state.db, now).await.unwrap();
+    assert!(rolled > 0);
+    assert_eq!(
+        server::rollup::roll_up_all(&h.state.db, now).await.unwrap(),
+        0
+    );
+    assert_eq!(report(&h, &viewer, week.clone()).await.unwrap(), view);
+    let threads_recounted = server::rollup::rebuild(&h.state.db, now).await.unwrap();
+    assert!(threads_recounted >= 3);
+    assert_eq!(report(&h, &viewer, week.clone()).await.unwrap(), view);
+    let client: String = h
+        .query(
+            "SELECT VALUE record::id(client) FROM type::record('campaign', $c);",
+            json!({ "c": campaign }),
+        )
+        .await[0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (query, client) in [
+        (json!({ "days": 7 }), None),
+        (
+            json!({ "client": client, "days": 7 }),
+            Some(client.as_str()),
+        ),
+    ] {
+        let scope = server::store::reports::Scope {
+            workspace: &h.a.workspace_id,
+            campaign: None,
+            client,
+            channel: None,
+            teammate: None,
+        };
+        let read = server::store::reports::timelines(&h.state.db, &scope)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut sum = Contribution::default();
+        read.timelines
+            .iter()
+            .for_each(|t| sum.absorb(&contribution(t, None), 1));
+        let range = period_days(7, now, None);
+        let kept = report(&h, &viewer, query.clone()).await.unwrap().report;
+        assert_eq!(
+            kept,
+            figures(&sum.days, &sum.now, range, now, None),
+            "{query}"
+        );
+        assert!(kept.contacted >= 3, "{query}");
+    }
 
     // Channel and teammate filters: the threads that used the channel, those assigned to them.
     let _: Value = h
@@ -219,7 +294,7 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
         ),
     ] {
         let got = report(&h, &viewer, query.clone()).await.unwrap();
-        assert_eq!(got.report.contacted.len(), want, "{query}");
+        assert_eq!(got.report.contacted, want, "{query}");
     }
 
     // Twelve quiet days: the follow-ups run out and unanswered threads go stale; the fast
@@ -250,23 +325,30 @@ async fn a_campaign_driven_through_the_product_gives_the_figures_its_timeline_de
     h.clock.advance(HOUR);
     let mut still = stale_now().await;
     assert!(!still.contains(fast));
-    let view = report(
-        &h,
-        &viewer,
-        json!({ "campaign": campaign, "client": null, "days": 30 }),
-    )
-    .await
-    .unwrap();
+    let month = json!({ "campaign": campaign, "client": null, "days": 30 });
+    let view = report(&h, &viewer, month.clone()).await.unwrap();
     let r = &view.report;
-    let mut stale = r.stale.clone();
-    stale.sort();
     still.sort();
-    assert_eq!(stale, still);
-    assert!(r.stale_at_start.is_empty());
+    assert_eq!(r.stale, still.len());
+    assert_eq!(
+        behind(&h, &viewer, month.clone(), json!("stale")).await,
+        still
+    );
+    assert_eq!(r.stale_at_start, 0);
     let last_day = r.days.last().unwrap();
     assert_eq!(last_day.stale, still.len());
     let peak = r.days.iter().map(|d| d.stale).max().unwrap();
     assert_eq!(peak, went_stale.len());
+    // Rolled up in passes as the roll-up task would, and rebuilt: the same figures.
+    let now = h.clock.now_ms();
+    while server::rollup::roll_up_once(&h.state.db, now)
+        .await
+        .unwrap()
+        > 0
+    {}
+    assert_eq!(report(&h, &viewer, month.clone()).await.unwrap(), view);
+    server::rollup::rebuild(&h.state.db, now).await.unwrap();
+    assert_eq!(report(&h, &viewer, month.clone()).await.unwrap(), view);
 
     // A bad period is refused with words.
     let bad = report(

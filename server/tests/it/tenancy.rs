@@ -58,6 +58,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "mark_notifications_read",
     "audit_log",
     "report",
+    "report_threads",
     "policy_settings",
     "set_campaign_policy",
     "save_language",
@@ -227,6 +228,9 @@ fn args_for(name: &str, thread: &str) -> Value {
         "mark_notifications_read" => json!({ "thread_id": thread }),
         "audit_log" => json!({ "query": { "thread": thread } }),
         "report" => json!({ "query": { "campaign": null, "client": null, "days": 7 } }),
+        "report_threads" => {
+            json!({ "pick": { "query": { "campaign": null, "client": null, "days": 7 }, "figure": { "stage_now": "contacted" } } })
+        }
         "snooze_thread" => json!({ "thread_id": thread, "until": null, "until_reply": true }),
         "set_campaign_policy" => json!({ "campaign_id": NO_ID, "policy": null }),
         "set_campaign_followups" => json!({ "campaign_id": NO_ID, "rules": null }),
@@ -416,17 +420,26 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
             .call("report", Some(&cookie), json!({ "query": query }))
             .await;
         assert_eq!(got.err(), Some(AppError::NotFound), "report of {query}");
+        let pick = json!({ "pick": { "query": query, "figure": "contacted" } });
+        let got: Result<Value, AppError> = h.call("report_threads", Some(&cookie), pick).await;
+        assert_eq!(got.err(), Some(AppError::NotFound), "drill-down of {query}");
     }
     let ours: ReportView = h
         .call("report", Some(&cookie), args_for("report", ""))
         .await
         .unwrap();
-    let in_funnel: Vec<&String> = ours
-        .report
-        .funnel
-        .iter()
-        .flat_map(|f| f.now.iter())
-        .collect();
+    let counted: usize = ours.report.funnel.iter().map(|f| f.now).sum();
+    let mut in_funnel: Vec<String> = Vec::new();
+    for stage in app::domain::stage::funnel() {
+        let pick = json!({ "pick": { "query": { "days": 7 }, "figure": { "stage_now": stage } } });
+        let ids: Vec<String> = h.call("report_threads", Some(&cookie), pick).await.unwrap();
+        in_funnel.extend(ids);
+    }
+    assert_eq!(
+        in_funnel.len(),
+        counted,
+        "the figures count the threads the drill-down lists"
+    );
     assert!(!in_funnel.is_empty());
     assert!(
         in_funnel.iter().all(|t| h.a.thread_ids.contains(t)),

@@ -249,3 +249,28 @@ fn taking_a_contribution_away_leaves_the_others() {
     assert_eq!(all, rest);
     assert!(serde_json::to_string(&Contribution::default()).unwrap() == "{}");
 }
+
+#[test]
+fn working_time_first_computed_is_kept_when_hours_change() {
+    let mut d = Dice(3);
+    let berlin = berlin_working_hours();
+    let later_hours = BusinessHours {
+        start: 6,
+        ..berlin_working_hours()
+    };
+    for t in (0..80).map(|i| timeline(i, &mut d, SPRING)) {
+        let (first, kept) = contribution_kept(&t, Some(&berlin), &Frozen::new());
+        // Recounting with other hours keeps the working time already computed…
+        let (again, kept_again) = contribution_kept(&t, Some(&later_hours), &kept);
+        assert_eq!((&again, &kept_again), (&first, &kept));
+        // …and a wait answered differently since is computed afresh.
+        let moved: Frozen = kept
+            .iter()
+            .map(|(s, (end, w))| (*s, (end + 1, *w)))
+            .collect();
+        assert_eq!(
+            contribution_kept(&t, Some(&later_hours), &moved).0,
+            contribution(&t, Some(&later_hours))
+        );
+    }
+}

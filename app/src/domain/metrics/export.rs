@@ -1,7 +1,7 @@
 //! The Reports page's tables as CSV (formula-safe, `domain::csv`), one file per table. Durations
 //! are in minutes and shares in percent, so a spreadsheet can compute with them.
 
-use super::{Report, Summary};
+use super::{Figures, Summary};
 use crate::domain::csv::record;
 use crate::domain::time_fmt::iso_date;
 
@@ -35,8 +35,8 @@ fn summary_row(name: &str, s: &Summary) -> Vec<String> {
 
 /// Every table: (file name, CSV). `names` maps teammates' ids to names.
 pub fn tables(
-    r: &Report,
-    previous: &Report,
+    r: &Figures,
+    previous: &Figures,
     names: &[(String, String)],
 ) -> Vec<(&'static str, String)> {
     let headline = |name: &str, now: String, before: String| vec![name.to_string(), now, before];
@@ -45,8 +45,8 @@ pub fn tables(
         vec![
             headline(
                 "contacted",
-                r.contacted.len().to_string(),
-                previous.contacted.len().to_string(),
+                r.contacted.to_string(),
+                previous.contacted.to_string(),
             ),
             headline(
                 "response_rate_pct",
@@ -97,7 +97,7 @@ pub fn tables(
         r.brand_reply
             .buckets
             .iter()
-            .map(|b| vec![b.label.clone(), b.threads.len().to_string()])
+            .map(|b| vec![b.label.clone(), b.count.to_string()])
             .collect(),
     );
     let funnel = table(
@@ -117,8 +117,8 @@ pub fn tables(
                     f.reached.to_string(),
                     pct(f.conversion),
                     minutes(f.median_stay_ms),
-                    f.now.len().to_string(),
-                    f.stuck.len().to_string(),
+                    f.now.to_string(),
+                    f.stuck.to_string(),
                 ]
             })
             .collect(),
@@ -129,11 +129,7 @@ pub fn tables(
             .iter()
             .map(|d| {
                 let reason = d.reason.map_or("Not given", |x| x.label());
-                vec![
-                    reason.into(),
-                    d.threads.len().to_string(),
-                    pct(Some(d.share)),
-                ]
+                vec![reason.into(), d.count.to_string(), pct(Some(d.share))]
             })
             .collect(),
     );
@@ -141,7 +137,7 @@ pub fn tables(
         &["category", "threads"],
         r.blocked
             .iter()
-            .map(|(b, t)| vec![b.label().into(), t.len().to_string()])
+            .map(|(b, n)| vec![b.label().into(), n.to_string()])
             .collect(),
     );
     let name = |id: &str| {

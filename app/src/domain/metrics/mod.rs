@@ -10,6 +10,7 @@
 //!   never end a wait, and a failed send did not reach anyone;
 //! - waits are measured in calendar time and in the workspace's working hours.
 
+mod drill;
 mod durations;
 pub mod export;
 mod figures;
@@ -24,13 +25,17 @@ mod agreement_tests;
 mod tests;
 
 pub use crate::domain::blocked::Blocked;
+pub use drill::Figure;
 pub use durations::Durations;
 pub use figures::{figures, period_days, Bar, Figures, ReasonCount, ReplyFigures, StageFigures};
 pub use report::{
     report, Bucket, Day, DeclineShare, FunnelStep, Period, ReplyTimes, Report, TeammateRow, BUCKETS,
 };
 pub use stats::Summary;
-pub use tally::{contribution, day_start, local_day, Contribution, DayTally, NowTally, Tally};
+pub use tally::{
+    contribution, contribution_kept, day_start, local_day, Contribution, DayTally, Frozen,
+    NowTally, Tally,
+};
 pub use thread::{facts, is_stuck, stage_limit_days, ThreadFacts, Wait, WaitEnd};
 
 use crate::domain::classify::Intent;

@@ -158,11 +158,11 @@ tally_struct! {
     }
 }
 
-/// How a decline reason is kept as a key ("" when none was given).
+/// How a decline reason is kept as a key ("none" when none was given).
 pub fn reason_key(r: Option<DeclineReason>) -> String {
     r.and_then(|r| serde_json::to_value(r).ok())
         .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+        .unwrap_or_else(|| "none".into())
 }
 
 pub fn reason_of_key(k: &str) -> Option<DeclineReason> {
@@ -194,7 +194,13 @@ impl Contribution {
         self.days.entry(d).or_default()
     }
 
-    fn waits(&mut self, f: &super::ThreadFacts, hours: Option<&BusinessHours>) {
+    fn waits(
+        &mut self,
+        f: &super::ThreadFacts,
+        hours: Option<&BusinessHours>,
+        frozen: &Frozen,
+    ) -> Frozen {
+        let mut kept = Frozen::new();
         let day = |t| local_day(t, hours);
         for w in &f.waits {
             let Some((at, end)) = &w.end else {
@@ -214,7 +220,11 @@ impl Contribution {
             d.brand.push(ms);
             d.met += i64::from(ms <= REPLY_GOAL_MS);
             if let Some(h) = hours {
-                let work = business_ms(w.start, *at, h);
+                let work = match frozen.get(&w.start) {
+                    Some((end, work)) if end == at => *work,
+                    _ => business_ms(w.start, *at, h),
+                };
+                kept.insert(w.start, (*at, work));
                 d.brand_working.push(work);
                 d.met_working += i64::from(work <= REPLY_GOAL_MS);
             }
@@ -227,11 +237,26 @@ impl Contribution {
                 .reply_times
                 .push(ms);
         }
+        kept
     }
 }
 
+/// The working time of a thread's answered waits as first computed, by the wait's start: (the
+/// reply's instant, working ms). A later change of working hours does not rewrite them.
+pub type Frozen = BTreeMap<i64, (i64, i64)>;
+
 /// What thread `t` adds to the figures, with the workspace's working hours.
 pub fn contribution(t: &Timeline, hours: Option<&BusinessHours>) -> Contribution {
+    contribution_kept(t, hours, &Frozen::new()).0
+}
+
+/// `contribution`, keeping the working time of waits answered before as `frozen` has it, and
+/// what to keep next time.
+pub fn contribution_kept(
+    t: &Timeline,
+    hours: Option<&BusinessHours>,
+    frozen: &Frozen,
+) -> (Contribution, Frozen) {
     let f = facts(t);
     let day = |x| local_day(x, hours);
     let mut c = Contribution::default();
@@ -248,7 +273,7 @@ pub fn contribution(t: &Timeline, hours: Option<&BusinessHours>) -> Contribution
             d.decline_reasons.insert(reason_key(decline_reason(t)), 1);
         }
     }
-    c.waits(&f, hours);
+    let kept = c.waits(&f, hours, frozen);
     for e in &t.entries {
         let d = c.day(day(e.at));
         match &e.said {
@@ -305,7 +330,7 @@ pub fn contribution(t: &Timeline, hours: Option<&BusinessHours>) -> Contribution
     now.furthest.insert(f.furthest, 1);
     now.stale = i64::from(t.stale);
     now.blocked = f.blocked.iter().map(|b| (*b, 1)).collect();
-    c
+    (c, kept)
 }
 
 /// The first day an open spell that began at `from` counts on (see `spell_days`).

@@ -613,9 +613,16 @@ fn every_table_exports_as_formula_safe_csv() {
         )],
         ..timeline("t", vec![dana(MON), creator(MON + H), dana(MON + 3 * H)])
     }];
-    let r = report(&t, WEEK, MON + 7 * DAY, None);
+    let c = contribution(&t[0], None);
+    let r = figures(
+        &c.days,
+        &c.now,
+        period_days(7, MON + 7 * DAY - 1, None),
+        MON + 7 * DAY - 1,
+        None,
+    );
     let names = vec![("dana".to_string(), "=HYPERLINK(\"x\")".to_string())];
-    let tables = export::tables(&r, &Report::default(), &names);
+    let tables = export::tables(&r, &Figures::default(), &names);
     let names_of: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
     assert_eq!(
         names_of,

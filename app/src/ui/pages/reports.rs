@@ -1,13 +1,13 @@
 //! The Reports page: the campaign figures (`domain::metrics`) for a campaign or client over 7, 30
 //! or 90 days, each tile against the period before; SVG charts drawn here (brand reply times,
 //! the funnel, messages per day); every tile, bar and count opens the inbox on exactly the
-//! threads behind it (`InboxFilter::threads`).
+//! threads behind it (`InboxFilter::threads`), asked for when picked (`load_report_threads`).
 
-use crate::api::{load_filter_options, load_report};
+use crate::api::{load_filter_options, load_report, load_report_threads};
 use crate::domain::filter::{encode_component, InboxFilter, MAX_PICKED_THREADS};
-use crate::domain::metrics::{Bucket, Report, Summary, BUCKETS};
+use crate::domain::metrics::{Figure, Figures, Summary};
 use crate::live::LiveEvent;
-use crate::model::{Channel, ReportQuery, ReportView, REPORT_DAYS};
+use crate::model::{Channel, ReportPick, ReportQuery, ReportView, REPORT_DAYS};
 use crate::ui::live::{use_live, Throttle};
 use crate::ui::pages::login::is_signed_out;
 use leptos::prelude::*;
@@ -68,11 +68,18 @@ fn with_change(note: String, change: String) -> String {
     }
 }
 
-/// The threads behind the figure a person picked.
+/// The figure a person picked.
 #[derive(Clone, Debug, PartialEq)]
 struct Picked {
     title: String,
-    threads: Vec<String>,
+    figure: Figure,
+}
+
+fn picked(title: impl Into<String>, figure: Figure) -> Option<Picked> {
+    Some(Picked {
+        title: title.into(),
+        figure,
+    })
 }
 
 #[component]
@@ -80,26 +87,17 @@ fn Tile(
     label: &'static str,
     value: String,
     #[prop(optional)] note: String,
-    threads: Vec<String>,
+    figure: Figure,
     pick: WriteSignal<Option<Picked>>,
 ) -> impl IntoView {
-    let n = threads.len();
     view! {
-        <button type="button" class="report-tile" title=format!("{n} threads: open them in the inbox")
-            on:click=move |_| pick.set(Some(Picked { title: label.into(), threads: threads.clone() }))>
+        <button type="button" class="report-tile" title="Open the threads behind this figure in the inbox"
+            on:click=move |_| pick.set(picked(label, figure.clone()))>
             <span class="tile-label">{label}</span>
             <span class="tile-value">{value}</span>
             <span class="tile-note">{note}</span>
         </button>
     }
-}
-
-/// The threads of several bars, each once.
-fn distinct<'a>(buckets: impl Iterator<Item = &'a Bucket>) -> Vec<String> {
-    let mut ids: Vec<String> = buckets.flat_map(|b| b.threads.iter().cloned()).collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 fn summary_note(s: &Summary) -> String {
@@ -114,7 +112,7 @@ fn summary_note(s: &Summary) -> String {
 #[component]
 fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     let (r, p) = (&view.report, &view.previous);
-    let stuck: Vec<String> = r.funnel.iter().flat_map(|f| f.stuck.clone()).collect();
+    let stuck: usize = r.funnel.iter().map(|f| f.stuck).sum();
     let working = r
         .brand_reply
         .working
@@ -123,25 +121,25 @@ fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     view! {
         <div class="report-tiles">
             <Tile label="Response rate" value=percent(r.response_rate)
-                note=with_change(format!("{} of {} contacted", r.responded.len(), r.contacted.len()), change_in_points(r.response_rate, p.response_rate))
-                threads=r.responded.clone() pick/>
+                note=with_change(format!("{} of {} contacted", r.responded, r.contacted), change_in_points(r.response_rate, p.response_rate))
+                figure=Figure::Responded pick/>
             <Tile label="Time to first reply" value=duration(r.first_reply.median_ms) note=summary_note(&r.first_reply)
-                threads=r.responded.clone() pick/>
+                figure=Figure::Responded pick/>
             <Tile label="Time to brand reply" value=duration(r.brand_reply.calendar.median_ms)
                 note=working.unwrap_or_else(|| summary_note(&r.brand_reply.calendar))
-                threads=distinct(r.brand_reply.buckets.iter()) pick/>
+                figure=Figure::BrandReplies pick/>
             <Tile label="Answered within 24 h" value=percent(r.brand_reply.within_24h)
                 note=change_in_points(r.brand_reply.within_24h, p.brand_reply.within_24h)
-                threads=distinct(r.brand_reply.buckets.iter().take(BUCKETS.len() - 1)) pick/>
+                figure=Figure::WithinGoal pick/>
             <Tile label="Acceptance" value=percent(r.acceptance_rate)
-                note=format!("{} accepted · {} declined · {} of contacted", r.accepted.len(), r.declined.len(), percent(r.acceptance_of_contacted))
-                threads=r.accepted.clone() pick/>
+                note=format!("{} accepted · {} declined · {} of contacted", r.accepted, r.declined, percent(r.acceptance_of_contacted))
+                figure=Figure::Accepted pick/>
             <Tile label="Follow-ups answered" value=percent(r.followup_success)
-                note=format!("{} of {} within 7 days", r.followups_answered, r.followups_sent) threads=r.followed_up.clone() pick/>
-            <Tile label="Stuck in a stage" value=stuck.len().to_string() note="longer than the stage's limit".into() threads=stuck pick/>
-            <Tile label="Stale now" value=r.stale.len().to_string()
-                note=format!("{} · no answer after the last follow-up", change_since_start(r.stale.len(), r.stale_at_start.len()))
-                threads=r.stale.clone() pick/>
+                note=format!("{} of {} within 7 days", r.followups_answered, r.followups_sent) figure=Figure::FollowedUp pick/>
+            <Tile label="Stuck in a stage" value=stuck.to_string() note="longer than the stage's limit".into() figure=Figure::Stuck pick/>
+            <Tile label="Stale now" value=r.stale.to_string()
+                note=format!("{} · no answer after the last follow-up", change_since_start(r.stale, r.stale_at_start))
+                figure=Figure::Stale pick/>
         </div>
     }
 }
@@ -150,38 +148,39 @@ fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
 #[component]
 fn Bars(
     title: &'static str,
-    bars: Vec<(String, Vec<String>)>,
+    /// Label, count, and the figure behind the bar.
+    bars: Vec<(String, usize, Figure)>,
     pick: WriteSignal<Option<Picked>>,
 ) -> impl IntoView {
-    let max = bars.iter().map(|(_, t)| t.len()).max().unwrap_or(0).max(1);
+    let max = bars.iter().map(|(_, n, _)| *n).max().unwrap_or(0).max(1);
     let w = 100.0 / bars.len().max(1) as f64;
     view! {
         <figure class="report-chart">
             <figcaption>{title}</figcaption>
             <svg viewBox="0 0 100 60" preserveAspectRatio="none" role="img" aria-label=title class="bars">
-                {bars.iter().enumerate().map(|(i, (label, threads))| {
-                    let h = 50.0 * threads.len() as f64 / max as f64;
-                    let (label, threads) = (label.clone(), threads.clone());
+                {bars.iter().enumerate().map(|(i, (label, n, figure))| {
+                    let h = 50.0 * *n as f64 / max as f64;
+                    let (label, n, figure) = (label.clone(), *n, figure.clone());
                     let name = format!("{title}: {label}");
                     view! {
                         <rect x=format!("{:.2}", i as f64 * w + w * 0.15) y=format!("{:.2}", 52.0 - h) width=format!("{:.2}", w * 0.7)
                             height=format!("{h:.2}") class="bar" tabindex="0" role="button"
-                            aria-label=format!("{label}: {}", threads.len())
-                            on:click=move |_| pick.set(Some(Picked { title: name.clone(), threads: threads.clone() }))>
-                            <title>{format!("{label}: {}", threads.len())}</title>
+                            aria-label=format!("{label}: {n}")
+                            on:click=move |_| pick.set(picked(name.clone(), figure.clone()))>
+                            <title>{format!("{label}: {n}")}</title>
                         </rect>
                     }
                 }).collect_view()}
             </svg>
             <div class="bar-labels">
-                {bars.into_iter().map(|(l, t)| view! { <span><b>{t.len()}</b>" "{l}</span> }).collect_view()}
+                {bars.into_iter().map(|(l, n, _)| view! { <span><b>{n}</b>" "{l}</span> }).collect_view()}
             </div>
         </figure>
     }
 }
 
 #[component]
-fn Funnel(report: Report, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
+fn Funnel(report: Figures, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     let max = report
         .funnel
         .iter()
@@ -197,16 +196,15 @@ fn Funnel(report: Report, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
                 <tbody>
                     {report.funnel.into_iter().map(|f| {
                         let width = format!("width:{:.0}%", 100.0 * f.reached as f64 / max as f64);
-                        let (now, stuck) = (f.now.clone(), f.stuck.clone());
-                        let label = f.stage.label();
+                        let (stage, label) = (f.stage, f.stage.label());
                         view! {
                             <tr>
                                 <td>{label}</td>
                                 <td class="funnel-bar"><span style=width></span><b>{f.reached}</b></td>
                                 <td>{percent(f.conversion)}</td>
                                 <td>{duration(f.median_stay_ms)}</td>
-                                <td><button type="button" class="link" on:click=move |_| pick.set(Some(Picked { title: format!("{label} now"), threads: now.clone() }))>{f.now.len()}</button></td>
-                                <td><button type="button" class="link" class:warn=!f.stuck.is_empty() on:click=move |_| pick.set(Some(Picked { title: format!("Stuck in {label}"), threads: stuck.clone() }))>{f.stuck.len()}</button></td>
+                                <td><button type="button" class="link" on:click=move |_| pick.set(picked(format!("{label} now"), Figure::StageNow(stage)))>{f.now}</button></td>
+                                <td><button type="button" class="link" class:warn={f.stuck > 0} on:click=move |_| pick.set(picked(format!("Stuck in {label}"), Figure::StuckIn(stage)))>{f.stuck}</button></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -228,9 +226,9 @@ fn Lists(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     view! {
         <div class="report-columns">
             <Bars title="Decline reasons" pick bars=r.decline_reasons.iter().map(|d| {
-                (d.reason.map_or("Not given".into(), |x| x.label().to_string()), d.threads.clone())
+                (d.reason.map_or("Not given".into(), |x| x.label().to_string()), d.count, Figure::DeclineReason(d.reason))
             }).collect()/>
-            <Bars title="Blocked conversations" pick bars=r.blocked.iter().map(|(b, t)| (b.label().to_string(), t.clone())).collect()/>
+            <Bars title="Blocked conversations" pick bars=r.blocked.iter().map(|(b, n)| (b.label().to_string(), *n, Figure::Blocked(*b))).collect()/>
         </div>
         <section class="report-section">
             <h3>"Teammates"</h3>
@@ -246,16 +244,33 @@ fn Lists(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     }
 }
 
-/// Opens the inbox on the threads behind the figure picked; says so when there are none or
-/// too many to name in a link.
+/// Asks for the threads behind the figure picked and opens the inbox on them; says so when there
+/// are none or too many to name in a link.
 #[component]
-fn Behind(picked: ReadSignal<Option<Picked>>) -> impl IntoView {
+fn Behind(picked: ReadSignal<Option<Picked>>, query: Memo<ReportQuery>) -> impl IntoView {
     let navigate = use_navigate();
+    let threads = LocalResource::new(move || {
+        let p = picked.get();
+        let query = query.get_untracked();
+        async move {
+            match p {
+                Some(p) => Some((
+                    p.title,
+                    load_report_threads(ReportPick {
+                        query,
+                        figure: p.figure,
+                    })
+                    .await,
+                )),
+                None => None,
+            }
+        }
+    });
     Effect::new(move |_| {
-        if let Some(p) = picked.get() {
-            if !p.threads.is_empty() && p.threads.len() <= MAX_PICKED_THREADS {
+        if let Some(Some((_, Ok(ids)))) = threads.get() {
+            if !ids.is_empty() && ids.len() <= MAX_PICKED_THREADS {
                 let filter = InboxFilter {
-                    threads: p.threads,
+                    threads: ids,
                     ..Default::default()
                 };
                 navigate(
@@ -266,17 +281,17 @@ fn Behind(picked: ReadSignal<Option<Picked>>) -> impl IntoView {
         }
     });
     move || {
-        picked.get().and_then(|p| {
-            let n = p.threads.len();
-            let why = if n == 0 {
-                format!("{}: no threads behind this figure.", p.title)
-            } else if n > MAX_PICKED_THREADS {
-                format!("{}: {n} threads, more than one link can name ({MAX_PICKED_THREADS}). Pick a campaign or a shorter period.", p.title)
-            } else {
-                return None;
-            };
-            Some(view! { <p class="report-notice" role="status">{why}</p> })
-        })
+        let (title, found) = threads.get()??;
+        let why = match found {
+            Err(e) => format!("{title}: {e}"),
+            Ok(ids) if ids.is_empty() => format!("{title}: no threads behind this figure."),
+            Ok(ids) if ids.len() > MAX_PICKED_THREADS => format!(
+                "{title}: {} threads, more than one link can name ({MAX_PICKED_THREADS}). Pick a campaign or a shorter period.",
+                ids.len()
+            ),
+            Ok(_) => return None,
+        };
+        Some(view! { <p class="report-notice" role="status">{why}</p> })
     }
 }
 
@@ -346,10 +361,11 @@ pub fn ReportsPane() -> impl IntoView {
                     Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(e) => view! { <p class="list-error" role="alert">{e.to_string()}</p> }.into_any(),
                     Ok(v) => {
-                        let buckets = v.report.brand_reply.buckets.iter().map(|b| (b.label.clone(), b.threads.clone())).collect();
+                        let buckets = v.report.brand_reply.buckets.iter()
+                            .map(|b| (b.label.clone(), b.count, Figure::Bucket(b.key.clone()))).collect();
                         view! {
                             <Tiles view=v.clone() pick/>
-                            <Behind picked/>
+                            <Behind picked query/>
                             <div class="report-columns">
                                 <Bars title="Time to brand reply" bars=buckets pick/>
                                 <Days report=v.report.clone()/>
@@ -382,7 +398,7 @@ fn Exports(view: ReportView) -> impl IntoView {
 
 /// Messages in and out per day, and threads overdue at each day's end, as lines.
 #[component]
-fn Days(report: Report) -> impl IntoView {
+fn Days(report: Figures) -> impl IntoView {
     let days = report.days;
     let max = days
         .iter()

@@ -228,6 +228,7 @@ impl Harness {
                 | "mark_notifications_read"
                 | "audit_log"
                 | "report"
+                | "report_threads"
                 | "set_campaign_policy"
                 | "set_campaign_followups"
                 | "set_reply_timer"

@@ -1,0 +1,257 @@
+//! The roll-up: reads metric events from the change feed after its cursor, recounts each thread
+//! they name (`app::domain::metrics::contribution_kept` over the thread's timeline), and moves the
+//! kept contribution and the sums of every scope it adds to (workspace, client, campaign; each
+//! local day and now) by new − old, with the cursor, in one transaction (`store::metrics::write`).
+//! A recount replaces, it never increments, so running it twice over the same events changes
+//! nothing. The Reports page reads the sums and recounts the not-yet-rolled tail itself
+//! (`scope_sums`). `server rebuild-metrics` recounts every thread from nothing (`rebuild`).
+
+use crate::db::{Db, DbError};
+use crate::state::AppState;
+use crate::store::inbox::business_hours;
+use crate::store::metrics::{self, scopes_of, Kept, ScopeKey, Write};
+use crate::store::reports::timelines_of;
+use app::domain::metrics::{contribution_kept, DayTally, NowTally, Tally};
+use app::domain::reply_clock::BusinessHours;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+/// Metric-event commits one pass takes.
+pub const BATCH: usize = 500;
+/// How often the roll-up looks for new events when it has caught up.
+const POLL: Duration = Duration::from_secs(1);
+/// The most tail commits the Reports page recounts; past that it shows the kept sums as they are.
+const TAIL_LIMIT: usize = 2_000;
+
+/// A thread's kept contribution and its fresh one (None: gone, archived, or never kept).
+#[derive(Clone)]
+pub struct Recount {
+    pub thread: String,
+    pub old: Option<Kept>,
+    pub new: Option<Kept>,
+}
+
+/// Recounts these threads; `kept` holds what is kept for them (taken out as used).
+async fn recount(
+    db: &Db,
+    threads: &[String],
+    mut kept: HashMap<String, Kept>,
+    now: i64,
+) -> Result<Vec<Recount>, DbError> {
+    let fresh = timelines_of(db, threads).await?;
+    let mut hours: HashMap<String, Option<BusinessHours>> = HashMap::new();
+    let mut out = Vec::with_capacity(threads.len());
+    for (place, t) in fresh {
+        if !hours.contains_key(&place.workspace) {
+            let h = business_hours(db, &place.workspace, now).await?;
+            hours.insert(place.workspace.clone(), h);
+        }
+        let old = kept.remove(&t.thread);
+        let frozen = old.as_ref().map(|k| k.frozen.clone()).unwrap_or_default();
+        let h = hours.get(&place.workspace).and_then(Option::as_ref);
+        let (contribution, frozen) = contribution_kept(&t, h, &frozen);
+        out.push(Recount {
+            thread: t.thread,
+            old,
+            new: Some(Kept {
+                place: Some(place),
+                contribution,
+                frozen,
+            }),
+        });
+    }
+    // Threads with no timeline any more: their kept contribution is taken away.
+    for (thread, old) in kept {
+        out.push(Recount {
+            thread,
+            old: Some(old),
+            new: None,
+        });
+    }
+    Ok(out)
+}
+
+/// How the sums move: per (scope, day) and per scope now, with the scope's workspace.
+#[derive(Default)]
+struct Deltas {
+    days: BTreeMap<(ScopeKey, i64), (String, DayTally)>,
+    nows: BTreeMap<ScopeKey, (String, NowTally)>,
+}
+
+impl Deltas {
+    fn add(&mut self, kept: &Kept, sign: i64) {
+        let Some(place) = &kept.place else { return };
+        for scope in scopes_of(place) {
+            for (day, tally) in &kept.contribution.days {
+                let slot = self
+                    .days
+                    .entry((scope.clone(), *day))
+                    .or_insert_with(|| (place.workspace.clone(), DayTally::default()));
+                slot.1.absorb(tally, sign);
+            }
+            let slot = self
+                .nows
+                .entry(scope)
+                .or_insert_with(|| (place.workspace.clone(), NowTally::default()));
+            slot.1.absorb(&kept.contribution.now, sign);
+        }
+    }
+
+    fn of(recounts: &[Recount]) -> Deltas {
+        let mut d = Deltas::default();
+        for r in recounts {
+            if let Some(old) = &r.old {
+                d.add(old, -1);
+            }
+            if let Some(new) = &r.new {
+                d.add(new, 1);
+            }
+        }
+        d
+    }
+}
+
+/// Adds the recounts to the kept sums and writes both; false when another roll-up wrote first.
+async fn apply(
+    db: &Db,
+    recounts: Vec<Recount>,
+    expected: metrics::Cursor,
+    versionstamp: i64,
+) -> Result<bool, DbError> {
+    let deltas = Deltas::of(&recounts);
+    let day_keys: Vec<(ScopeKey, i64)> = deltas.days.keys().cloned().collect();
+    let now_keys: Vec<ScopeKey> = deltas.nows.keys().cloned().collect();
+    let (mut days, mut nows) = metrics::sums(db, &day_keys, &now_keys).await?;
+    let write = Write {
+        expected,
+        versionstamp,
+        threads: recounts.into_iter().map(|r| (r.thread, r.new)).collect(),
+        days: deltas
+            .days
+            .into_iter()
+            .map(|(key, (ws, delta))| {
+                let mut sum = days.remove(&key).unwrap_or_default();
+                sum.absorb(&delta, 1);
+                (key, ws, sum)
+            })
+            .collect(),
+        nows: deltas
+            .nows
+            .into_iter()
+            .map(|(key, (ws, delta))| {
+                let mut sum = nows.remove(&key).unwrap_or_default();
+                sum.absorb(&delta, 1);
+                (key, ws, sum)
+            })
+            .collect(),
+    };
+    metrics::write(db, &write).await
+}
+
+fn distinct_threads<'a>(threads: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = threads.cloned().collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One pass over up to `BATCH` event commits; returns how many events it rolled up (0: none
+/// waiting, or another roll-up wrote first and the next pass takes them).
+pub async fn roll_up_once(db: &Db, now: i64) -> Result<usize, DbError> {
+    let cursor = metrics::cursor(db).await?;
+    let changes = metrics::changes_since(db, cursor.versionstamp, BATCH).await?;
+    let Some(last) = changes.iter().map(|c| c.versionstamp).max() else {
+        return Ok(0);
+    };
+    let threads = distinct_threads(changes.iter().map(|c| &c.thread));
+    let kept = metrics::kept(db, &threads).await?;
+    let recounts = recount(db, &threads, kept, now).await?;
+    let won = apply(db, recounts, cursor, last).await?;
+    Ok(if won { changes.len() } else { 0 })
+}
+
+/// Rolls up until no event is waiting.
+pub async fn roll_up_all(db: &Db, now: i64) -> Result<usize, DbError> {
+    let mut total = 0;
+    loop {
+        match roll_up_once(db, now).await? {
+            0 => return Ok(total),
+            n => total += n,
+        }
+    }
+}
+
+/// Drops every kept contribution and sum and recounts every thread from its messages and audit
+/// trail; returns how many threads. Events are kept; the cursor stays where it is.
+pub async fn rebuild(db: &Db, now: i64) -> Result<usize, DbError> {
+    metrics::clear(db).await?;
+    let mut after: Option<String> = None;
+    let mut total = 0;
+    loop {
+        let page = metrics::thread_ids(db, after.as_deref(), BATCH).await?;
+        let Some(last) = page.last().cloned() else {
+            return Ok(total);
+        };
+        total += page.len();
+        let recounts = recount(db, &page, HashMap::new(), now).await?;
+        loop {
+            let cursor = metrics::cursor(db).await?;
+            let at = cursor.versionstamp;
+            if apply(db, recounts.clone(), cursor, at).await? {
+                break;
+            }
+        }
+        after = Some(last);
+    }
+}
+
+/// The sums of one scope for local days `[from, to]` and now, with the tail (events not rolled up
+/// yet) recounted in: the kept sums plus, for each thread the tail names, its fresh contribution
+/// in place of its kept one. None when the scope is not the workspace's.
+pub async fn scope_sums(
+    db: &Db,
+    workspace: &str,
+    scope: &ScopeKey,
+    range: (i64, i64),
+    now: i64,
+) -> Result<Option<(BTreeMap<i64, DayTally>, NowTally)>, DbError> {
+    let cursor = metrics::cursor(db).await?;
+    let tail = metrics::changes_since(db, cursor.versionstamp, TAIL_LIMIT).await?;
+    let threads = distinct_threads(
+        tail.iter()
+            .filter(|c| c.workspace == workspace)
+            .map(|c| &c.thread),
+    );
+    let Some(read) = metrics::period(db, workspace, scope, (range.0, range.1), &threads).await?
+    else {
+        return Ok(None);
+    };
+    let (mut days, mut now_sum) = (read.days, read.now);
+    if !threads.is_empty() {
+        let recounts = recount(db, &threads, read.kept, now).await?;
+        let deltas = Deltas::of(&recounts);
+        for ((s, day), (_, delta)) in &deltas.days {
+            if s == scope && (range.0..=range.1).contains(day) {
+                days.entry(*day).or_default().absorb(delta, 1);
+            }
+        }
+        if let Some((_, delta)) = deltas.nows.get(scope) {
+            now_sum.absorb(delta, 1);
+        }
+    }
+    Ok(Some((days, now_sum)))
+}
+
+/// Runs the roll-up until the process ends.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match roll_up_once(&state.db, state.clock.now_ms()).await {
+                Ok(n) if n >= BATCH => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "metric roll-up failed; retrying"),
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    })
+}

@@ -7,11 +7,12 @@
 //! (p50 and p99 at the large size over both scopes; growth = large p50 ÷ small p50).
 //!
 //! Usage: bench_b8 [--small N] [--large N] [--runs N] [--dir PATH] [--probe]
-//! (`--probe` times the store's read and the computation apart, at the small size)
+//! (`--probe` also times the drill-down, which reads the timelines, at both sizes)
 
 use app::api::backend::{Caller, Scope};
 use app::api::ReportsApi;
-use app::model::{ReportQuery, Role, Stage};
+use app::domain::metrics::Figure;
+use app::model::{ReportPick, ReportQuery, Role, Stage};
 use serde_json::json;
 use server::bench_args::{arg, dir_arg, fresh_db, percentile, time_runs};
 use server::db::exec;
@@ -119,6 +120,17 @@ async fn build(dir: &str, threads: usize, now: i64) -> Scale {
         threads * MESSAGES_PER_THREAD,
         started.elapsed().as_secs_f64()
     );
+    // The metric events the generator's writes appended are rolled up, as the server's roll-up
+    // task would have done while they arrived.
+    let started = Instant::now();
+    let events = server::rollup::roll_up_all(&db, now)
+        .await
+        .expect("roll-up");
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "rolled up {events} metric events in {secs:.1}s ({:.0} events/s)",
+        events as f64 / secs
+    );
     let caller = Caller {
         user_id: "u1".into(),
         workspace_id: "benchws".into(),
@@ -153,54 +165,25 @@ fn queries() -> [(&'static str, ReportQuery); 2] {
     ]
 }
 
-/// Where the time goes: the store's read and the figures' computation, apart (`--probe`).
+/// The drill-down apart (`--probe`): the threads behind the "over 24 h" bar, read from the
+/// timelines, once per scope.
 async fn probe(s: &Scale) {
-    let statements = [
-        ("threads", "SELECT id AS rid, record::id(id) AS id, stage, (stale ?? false) AS stale FROM thread WHERE workspace = workspace:benchws AND archived_at = NONE;"),
-        ("threads+enrollment", "SELECT id AS rid, record::id(id) AS id, enrollment.decline_reason AS d, (enrollment.stage_at ?? enrollment.created_at ?? 0) AS s FROM thread WHERE workspace = workspace:benchws AND archived_at = NONE;"),
-        ("messages", "SELECT record::id(id) AS id, record::id(thread) AS thread, at, direction, channel, sender_kind, sender_id, status FROM message WHERE workspace = workspace:benchws ORDER BY at;"),
-        ("messages+class", "SELECT record::id(thread) AS thread, at, (classification.intents.*.intent ?? []) AS intents FROM message WHERE workspace = workspace:benchws;"),
-        ("messages_noorder", "SELECT record::id(thread) AS thread, at, direction FROM message WHERE workspace = workspace:benchws;"),
-        ("messages_of_one_thread", "SELECT at FROM message WHERE thread = thread:t0000003 ORDER BY at;"),
-        ("audit", "SELECT at, action, subject, actor_id, detail FROM audit_event WHERE workspace = workspace:benchws AND action IN ['enrollment.stage_changed', 'draft.approved', 'draft.rejected'] ORDER BY at;"),
-        ("audit_one_action", "SELECT at, subject, detail FROM audit_event WHERE workspace = workspace:benchws AND action = 'enrollment.stage_changed';"),
-    ];
-    for (name, sql) in statements {
-        let start = Instant::now();
-        let mut resp = exec(&s.state.db, sql, json!({})).await.expect(name);
-        let rows: Vec<serde_json::Value> = resp.take(0).unwrap_or_default();
-        println!(
-            "probe {name:<24} rows={:>7} ms={:.1}",
-            rows.len(),
-            start.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    for (name, q) in queries() {
-        let scope = server::store::reports::Scope {
-            workspace: "benchws",
-            campaign: q.campaign.as_deref(),
-            client: None,
-            channel: None,
-            teammate: None,
+    for (name, query) in queries() {
+        let pick = ReportPick {
+            query,
+            figure: Figure::Bucket("24h+".into()),
         };
         let start = Instant::now();
-        let read = server::store::reports::timelines(&s.state.db, &scope)
+        let ids = s
+            .state
+            .report_threads(&s.caller, &pick)
             .await
-            .expect("read")
-            .expect("in workspace");
-        let read_ms = start.elapsed().as_secs_f64() * 1000.0;
-        let now = s.state.clock.now_ms();
-        let period = app::domain::metrics::Period {
-            start: now - 90 * DAY_MS,
-            end: now,
-        };
-        let start = Instant::now();
-        let r = app::domain::metrics::report(&read.timelines, period, now, None);
-        let compute_ms = start.elapsed().as_secs_f64() * 1000.0;
+            .expect("drill-down");
         println!(
-            "probe scope={name:<10} threads={} read_ms={read_ms:.1} compute_ms={compute_ms:.1} contacted={}",
-            read.timelines.len(),
-            r.contacted.len()
+            "probe threads={} scope={name:<10} drill_down_ms={:.1} threads_behind={}",
+            s.threads,
+            start.elapsed().as_secs_f64() * 1000.0,
+            ids.len()
         );
     }
 }
@@ -238,15 +221,18 @@ fn main() {
         .expect("runtime");
     rt.block_on(async {
         let now = server::clock::Clock::System.now_ms() / DAY_MS * DAY_MS;
+        let probing = std::env::args().any(|a| a == "--probe");
         let small_scale = build(&format!("{dir}/small"), small, now).await;
-        if std::env::args().any(|a| a == "--probe") {
-            probe(&small_scale).await;
-            return;
-        }
         let small_times = measure(&small_scale, runs).await;
+        if probing {
+            probe(&small_scale).await;
+        }
         drop(small_scale);
         let large_scale = build(&format!("{dir}/large"), large, now).await;
         let large_times = measure(&large_scale, runs).await;
+        if probing {
+            probe(&large_scale).await;
+        }
         let p50_small = percentile(&small_times, 0.5);
         let p50 = percentile(&large_times, 0.5);
         let p99 = percentile(&large_times, 0.99);

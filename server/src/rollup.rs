@@ -16,8 +16,10 @@ use app::domain::reply_clock::BusinessHours;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-/// Metric-event commits one pass takes.
+/// Metric-event commits one pass reads.
 pub const BATCH: usize = 500;
+/// Threads one pass recounts at most (whole commits are taken, at least one).
+const MAX_THREADS: usize = 1_000;
 /// How often the roll-up looks for new events when it has caught up.
 const POLL: Duration = Duration::from_secs(1);
 /// The most tail commits the Reports page recounts; past that it shows the kept sums as they are.
@@ -155,11 +157,34 @@ fn distinct_threads<'a>(threads: impl Iterator<Item = &'a String>) -> Vec<String
     out
 }
 
+/// The first commits' events (in versionstamp order) naming at most `MAX_THREADS` threads, or the
+/// first commit's alone when it names more.
+fn within_thread_budget(changes: Vec<metrics::Change>) -> Vec<metrics::Change> {
+    let mut seen = std::collections::HashSet::new();
+    let mut end = 0;
+    for (i, c) in changes.iter().enumerate() {
+        let commit_ends = changes
+            .get(i + 1)
+            .is_none_or(|n| n.versionstamp != c.versionstamp);
+        seen.insert(&c.thread);
+        if commit_ends {
+            if seen.len() > MAX_THREADS && end > 0 {
+                break;
+            }
+            end = i + 1;
+        }
+    }
+    let mut changes = changes;
+    changes.truncate(end);
+    changes
+}
+
 /// One pass over up to `BATCH` event commits; returns how many events it rolled up (0: none
 /// waiting, or another roll-up wrote first and the next pass takes them).
 pub async fn roll_up_once(db: &Db, now: i64) -> Result<usize, DbError> {
     let cursor = metrics::cursor(db).await?;
-    let changes = metrics::changes_since(db, cursor.versionstamp, BATCH).await?;
+    let changes =
+        within_thread_budget(metrics::changes_since(db, cursor.versionstamp, BATCH).await?);
     let Some(last) = changes.iter().map(|c| c.versionstamp).max() else {
         return Ok(0);
     };
@@ -247,11 +272,46 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             match roll_up_once(&state.db, state.clock.now_ms()).await {
-                Ok(n) if n >= BATCH => continue,
+                Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "metric roll-up failed; retrying"),
             }
             tokio::time::sleep(POLL).await;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use metrics::Change;
+
+    fn change(versionstamp: i64, thread: usize) -> Change {
+        Change {
+            versionstamp,
+            workspace: "w".into(),
+            thread: format!("t{thread}"),
+        }
+    }
+
+    #[test]
+    fn a_pass_takes_whole_commits_within_the_thread_budget() {
+        // Commit 1 names 600 threads, commit 2 another 600, commit 3 one of commit 1's.
+        let mut changes: Vec<Change> = (0..600).map(|t| change(1, t)).collect();
+        changes.extend((600..1_200).map(|t| change(2, t)));
+        changes.push(change(3, 5));
+        let taken = within_thread_budget(changes.clone());
+        assert_eq!(taken.len(), 600);
+        assert!(taken.iter().all(|c| c.versionstamp == 1));
+        // A commit larger than the budget is taken alone, whole.
+        let big: Vec<Change> = (0..1_500)
+            .map(|t| change(7, t))
+            .chain([change(8, 1)])
+            .collect();
+        assert_eq!(within_thread_budget(big).len(), 1_500);
+        // Small commits are taken together; nothing is cut inside a commit.
+        let small: Vec<Change> = (0..30).map(|i| change(i / 3, i as usize)).collect();
+        assert_eq!(within_thread_budget(small).len(), 30);
+        assert!(within_thread_budget(Vec::new()).is_empty());
+    }
 }

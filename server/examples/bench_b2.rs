@@ -58,7 +58,7 @@ async fn serve(dir: String) {
     };
     let ws = seed_workspace(&db, &spec, now).await.expect("seed");
     let user = ws.users[0].email.clone();
-    let (token, _) = server::auth::sign_in(&db, &user, PASSWORD, None, now)
+    let (token, _) = server::auth::sign_in(&db, &user, PASSWORD, None, None, now)
         .await
         .unwrap_or_else(|_| panic!("sign in"));
     let state = server::state::AppState::new(db.clone(), server::clock::Clock::System, config);

@@ -51,6 +51,9 @@ pub struct Config {
     pub smtp_relay: Option<SmtpRelay>,
     /// `INBOX_SIGNUP=open`: anyone may create a workspace at `/signup` (off by default).
     pub signup_open: bool,
+    /// `INBOX_CLIENT_IP_HEADER`: the header a trusted proxy in front names the client's address in
+    /// (its last entry, the one the nearest proxy added); without it, the connection's peer.
+    pub client_ip_header: Option<String>,
 }
 
 /// `INBOX_SMTP_URL` (`smtp://`, `smtp://…?tls=required`, `smtps://`, with `user:password@`) and
@@ -167,7 +170,9 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
                      (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)
   INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)
-  INBOX_SIGNUP       open: anyone may create a workspace at /signup (default closed)";
+  INBOX_SIGNUP       open: anyone may create a workspace at /signup (default closed)
+  INBOX_CLIENT_IP_HEADER  behind a proxy, the header it names the client's address in (for example
+                     x-forwarded-for; its last entry is used); default: the connection's peer";
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -304,7 +309,16 @@ impl Config {
             Some("open") => true,
             Some(_) => return Err("INBOX_SIGNUP must be open or closed".into()),
         };
+        let client_ip_header = get("INBOX_CLIENT_IP_HEADER")
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty());
+        if let Some(h) = &client_ip_header {
+            if axum::http::HeaderName::from_bytes(h.as_bytes()).is_err() {
+                return Err(format!("INBOX_CLIENT_IP_HEADER is not a header name: {h}"));
+            }
+        }
         Ok(Config {
+            client_ip_header,
             signup_open,
             smtp_relay,
             bulk_rates,

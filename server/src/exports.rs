@@ -43,7 +43,7 @@ pub async fn caller_of(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<app::api::backend::Caller, Response> {
-    let Some(token) = session_token_in(headers) else {
+    let Some(token) = session_token_in(headers, state.config.secure_cookies()) else {
         return Err(refuse(AppError::Unauthorized));
     };
     crate::auth::caller(state, &token).await.map_err(refuse)

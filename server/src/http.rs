@@ -23,6 +23,7 @@ pub fn router_with_live(
     let live = LiveService::start(state.clone());
     let public_url = state.config.public_url.clone();
     let https = state.config.secure_cookies();
+    let client_ip_header = state.config.client_ip_header.clone();
     let for_hooks = state.clone();
     let shared: SharedBackend = Arc::new(state);
     let routes = generate_route_list(app::ui::App);
@@ -133,6 +134,10 @@ pub fn router_with_live(
         .layer(axum::middleware::from_fn_with_state(
             https,
             crate::web_guard::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            client_ip_header,
+            crate::client_address::layer,
         ));
     (router, live)
 }

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod bench_args;
 pub mod bulk_sends;
 pub mod channels;
+pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod db;

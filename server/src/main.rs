@@ -155,6 +155,7 @@ async fn run(command: &str, options: &[(String, String)], config: Config) -> Res
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             println!("Creator Inbox is running on {public_url}");
+            let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;

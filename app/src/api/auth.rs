@@ -19,9 +19,16 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
     if password.is_empty() || password.len() > 1024 {
         return Err(AppError::Invalid("enter your password".into()));
     }
+    let address = context::client_address();
     let session = backend
-        .sign_in(&email, &password, context::user_agent().as_deref())
-        .await?;
+        .sign_in(
+            &email,
+            &password,
+            context::user_agent().as_deref(),
+            address.as_deref(),
+        )
+        .await
+        .inspect_err(context::answer_too_many)?;
     let info = context::start_session(&backend, session);
     leptos_axum::redirect("/");
     Ok(info)
@@ -61,6 +68,7 @@ pub trait AuthApi: Send + Sync {
         email: &str,
         password: &str,
         agent: Option<&str>,
+        address: Option<&str>,
     ) -> Result<NewSession, AppError>;
     async fn sign_out(&self, session_token: &str) -> Result<(), AppError>;
     async fn authenticate(&self, session_token: &str) -> Result<Caller, AppError>;

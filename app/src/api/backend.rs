@@ -20,6 +20,10 @@ pub enum Scope {
     Client(String),
 }
 
+/// The address a request came from (`server::client_address`), for limits per address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
 /// The resolved identity behind a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {

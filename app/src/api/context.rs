@@ -1,7 +1,7 @@
 //! Request plumbing shared by the server functions (server side only).
 
 use super::backend::{Caller, NewSession, SharedBackend};
-use super::{AppError, SESSION_COOKIE};
+use super::{session_cookie_name, AppError};
 use leptos::prelude::use_context;
 
 /// The injected backend (for the portal's token-authenticated functions, which have no session).
@@ -15,18 +15,20 @@ pub fn backend() -> Result<SharedBackend, AppError> {
 /// The session token from the request's cookie, if any.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    session_token_in(&parts.headers)
+    session_token_in(&parts.headers, backend().ok()?.secure_cookies())
 }
 
-/// The session token in a request's `Cookie` headers, if any (also used by the live socket).
-pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+/// The session token in a request's `Cookie` headers, if any (also used by the live socket):
+/// the cookie of this server's name (`session_cookie_name`) only.
+pub fn session_token_in(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    let name = session_cookie_name(secure);
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty())
 }
@@ -36,6 +38,26 @@ pub fn user_agent() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
     let agent = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
     Some(agent.chars().take(300).collect())
+}
+
+/// The client's address (`server::client_address`), when it can be told.
+pub fn client_address() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let address = parts.extensions.get::<super::backend::ClientAddress>()?;
+    Some(address.0.clone())
+}
+
+/// A refusal to wait answers `429 Too Many Requests` with `Retry-After`.
+pub fn answer_too_many(e: &AppError) {
+    let (AppError::Throttled(secs) | AppError::Busy(secs)) = e else {
+        return;
+    };
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+        if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
+            opts.insert_header(http::header::RETRY_AFTER, v);
+        }
+    }
 }
 
 /// The backend and the authenticated caller, or `Unauthorized`.
@@ -66,8 +88,46 @@ pub fn start_session(backend: &SharedBackend, session: NewSession) -> crate::mod
 }
 
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    )
+    let name = session_cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{flag}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(cookie: &str) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        h.insert(
+            http::header::COOKIE,
+            http::HeaderValue::from_str(cookie).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn over_https_the_session_is_a_host_only_secure_cookie() {
+        assert_eq!(
+            session_cookie("tok", 60, true),
+            "__Host-inbox_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+        );
+        assert_eq!(
+            session_cookie("tok", 60, false),
+            "inbox_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+        );
+        // Each server reads its own name only: a plain cookie (set by another host or over http)
+        // is no session on an https server.
+        let both = headers("inbox_session=plain; __Host-inbox_session=host");
+        assert_eq!(session_token_in(&both, true).as_deref(), Some("host"));
+        assert_eq!(session_token_in(&both, false).as_deref(), Some("plain"));
+        assert_eq!(
+            session_token_in(&headers("inbox_session=plain"), true),
+            None
+        );
+        assert_eq!(
+            session_token_in(&headers("__Host-inbox_session="), true),
+            None
+        );
+    }
 }

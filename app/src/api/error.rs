@@ -16,6 +16,8 @@ pub enum AppError {
     Invalid(String),
     #[error("too many failed sign-ins; try again in {0} seconds")]
     Throttled(u64),
+    #[error("the server is busy; try again in {0} seconds")]
+    Busy(u64),
     #[error("something went wrong on our side; it has been logged")]
     Internal,
     #[error("could not reach the server: {0}")]

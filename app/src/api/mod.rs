@@ -56,5 +56,18 @@ fn check_id(id: &str) -> Result<(), AppError> {
     }
 }
 
-/// The session cookie's name.
+/// The session cookie's name in local development over http.
 pub const SESSION_COOKIE: &str = "inbox_session";
+/// The session cookie's name when the app is served over https: a `__Host-` cookie is only
+/// accepted by browsers with `Secure`, `Path=/` and no `Domain`, so no other host (a sibling
+/// subdomain, a plain-http page) can set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-inbox_session";
+
+/// The session cookie's name for this server.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}

@@ -1,5 +1,6 @@
 //! Sign-in: argon2 password hashes, server-side sessions behind an opaque cookie token (stored
-//! only as its SHA-256), and throttling of failed attempts per account.
+//! only as its SHA-256), and throttling of sign-in attempts per account and per client address,
+//! with a cap on password checks running at once.
 
 pub mod password;
 pub mod throttle;
@@ -23,6 +24,8 @@ pub fn token_hash(token: &str) -> String {
 pub enum SignInError {
     Wrong,
     Throttled(u64),
+    /// Too many password checks are running (`password::hashing`): try again in this many seconds.
+    Busy(u64),
     NoWorkspace,
     Db(DbError),
 }
@@ -33,28 +36,63 @@ impl From<DbError> for SignInError {
     }
 }
 
+/// Counts a sign-in attempt against its client address (if known) and its account before the
+/// password is checked; `Err` when either is locked (nothing is counted then).
+async fn count_attempt(
+    db: &Db,
+    email: &str,
+    address: Option<&str>,
+    now: i64,
+) -> Result<(), SignInError> {
+    if let Some(a) = address {
+        if let Err(secs) = throttle::reserve(db, a, throttle::ADDRESS, now).await? {
+            return Err(SignInError::Throttled(secs));
+        }
+    }
+    if let Err(secs) = throttle::reserve(db, email, throttle::ACCOUNT, now).await? {
+        if let Some(a) = address {
+            throttle::settle(db, a, false).await?;
+        }
+        return Err(SignInError::Throttled(secs));
+    }
+    Ok(())
+}
+
 /// Checks the password and opens a session. Returns the token to put in the cookie and the
-/// caller the session stands for.
+/// caller the session stands for. `address` is the client's (`client_address`), when known.
 pub async fn sign_in(
     db: &Db,
     email: &str,
     password: &str,
     agent: Option<&str>,
+    address: Option<&str>,
     now: i64,
 ) -> Result<(String, Caller), SignInError> {
     let email = email.trim().to_lowercase();
-    let state = throttle::load(db, &email).await?;
-    throttle::check(&state, now).map_err(SignInError::Throttled)?;
+    // Address keys cannot be emails (no @).
+    let address = address.map(|a| format!("address:{a}"));
+    let address = address.as_deref();
+    count_attempt(db, &email, address, now).await?;
 
     let user = sessions::user_by_email(db, &email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = password::verify(password.to_string(), hash).await;
+    let Ok(ok) = password::hashing().verify(password.to_string(), hash).await else {
+        // Not checked: the attempt is given back to both keys.
+        throttle::settle(db, &email, false).await?;
+        if let Some(a) = address {
+            throttle::settle(db, a, false).await?;
+        }
+        tracing::warn!("sign-in refused: too many password checks at once");
+        return Err(SignInError::Busy(password::BUSY_RETRY_SECS));
+    };
     let Some(user) = user.filter(|_| ok) else {
-        throttle::store(db, &email, &throttle::after_failure(&state, now)).await?;
         tracing::warn!(email_hash = %&token_hash(&email)[..12], "failed sign-in");
         return Err(SignInError::Wrong);
     };
-    throttle::store(db, &email, &throttle::ThrottleState::default()).await?;
+    throttle::settle(db, &email, true).await?;
+    if let Some(a) = address {
+        throttle::settle(db, a, false).await?;
+    }
 
     let membership = sessions::first_membership(db, &user.id)
         .await?

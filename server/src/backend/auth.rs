@@ -18,15 +18,17 @@ impl AuthApi for AppState {
         email: &str,
         password: &str,
         agent: Option<&str>,
+        address: Option<&str>,
     ) -> Result<NewSession, AppError> {
         let now = self.clock.now_ms();
-        let (token, caller) = auth::sign_in(&self.db, email, password, agent, now)
+        let (token, caller) = auth::sign_in(&self.db, email, password, agent, address, now)
             .await
             .map_err(|e| match e {
                 SignInError::Wrong => {
                     AppError::Invalid("that email and password do not match".into())
                 }
                 SignInError::Throttled(secs) => AppError::Throttled(secs),
+                SignInError::Busy(secs) => AppError::Busy(secs),
                 SignInError::NoWorkspace => {
                     AppError::Forbidden("this account belongs to no workspace".into())
                 }

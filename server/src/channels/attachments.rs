@@ -14,7 +14,7 @@ pub async fn download(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(token) = session_token_in(&headers) else {
+    let Some(token) = session_token_in(&headers, state.config.secure_cookies()) else {
         return (StatusCode::UNAUTHORIZED, "please sign in").into_response();
     };
     let Ok(caller) = crate::auth::caller(&state, &token).await else {

@@ -105,6 +105,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "metric events, per-thread contributions and daily figures",
         sql: include_str!("schema_v19.surql"),
     },
+    Migration {
+        version: 20,
+        name: "sign-in throttle versions",
+        sql: include_str!("schema_v20.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

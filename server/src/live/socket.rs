@@ -59,7 +59,7 @@ pub async fn handler(
             return (StatusCode::BAD_REQUEST, msg).into_response();
         }
     };
-    let Some(token) = session_token_in(&headers) else {
+    let Some(token) = session_token_in(&headers, live.state.config.secure_cookies()) else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
     let caller = match crate::auth::caller(&live.state, &token).await {

@@ -193,34 +193,50 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The throttle state kept for a sign-in key (default: no failures).
+/// The throttle state kept for a sign-in key (default: no failures) and its version (0: none).
 pub async fn throttle_state<T: serde::de::DeserializeOwned + Default>(
     db: &Db,
     key: &str,
-) -> Result<T, DbError> {
+) -> Result<(T, i64), DbError> {
+    #[derive(serde::Deserialize)]
+    struct Row<T> {
+        #[serde(flatten)]
+        state: T,
+        #[serde(default)]
+        version: Option<i64>,
+    }
     let mut resp = exec(
         db,
-        "SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $key LIMIT 1;",
+        "SELECT failures, window_start, locked_until, version FROM login_throttle WHERE key = $key LIMIT 1;",
         serde_json::json!({ "key": key }),
     )
     .await?;
-    Ok(first(&mut resp, 0)?.unwrap_or_default())
+    Ok(first::<Row<T>>(&mut resp, 0)?
+        .map(|r| (r.state, r.version.unwrap_or(0)))
+        .unwrap_or_default())
 }
 
-/// Keeps the throttle state for a sign-in key in record `id` (a safe id derived from the key).
-pub async fn set_throttle_state<T: serde::Serialize>(
+/// Keeps the throttle state for a sign-in key in record `id` (a safe id derived from the key) if
+/// its version is still `expected`; false when another attempt moved it first.
+pub async fn swap_throttle_state<T: serde::Serialize>(
     db: &Db,
     id: &str,
     key: &str,
     state: &T,
-) -> Result<(), DbError> {
-    exec(
+    expected: i64,
+) -> Result<bool, DbError> {
+    let result = crate::db::exec_transaction(
         db,
-        "UPSERT type::record('login_throttle', $id) SET key = $key, failures = $s.failures, window_start = $s.window_start, locked_until = $s.locked_until;",
-        serde_json::json!({ "id": id, "key": key, "s": state }),
+        "BEGIN TRANSACTION;
+         LET $at = (SELECT VALUE version FROM type::record('login_throttle', $id))[0] ?? 0;
+         IF $at != $expected { THROW 'throttle moved' };
+         UPSERT type::record('login_throttle', $id) SET key = $key, failures = $s.failures,
+             window_start = $s.window_start, locked_until = $s.locked_until, version = $expected + 1;
+         COMMIT TRANSACTION;",
+        serde_json::json!({ "id": id, "key": key, "s": state, "expected": expected }),
     )
-    .await?;
-    Ok(())
+    .await;
+    crate::db::unless_thrown(result, "throttle moved")
 }
 
 /// What the top bar shows about the signed-in teammate and their workspace.

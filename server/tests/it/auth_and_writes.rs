@@ -92,6 +92,85 @@ async fn failed_sign_ins_are_throttled_per_account() {
     );
 }
 
+/// A sign-in attempt from `address` (named by the proxy header the harness trusts): the status,
+/// the `Retry-After` header and the answer.
+async fn attempt(
+    h: &Harness,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> (u16, Option<String>, AppError) {
+    let body = format!(
+        "email={}&password={}",
+        app::domain::filter::encode_component(email),
+        app::domain::filter::encode_component(password)
+    );
+    let headers = [
+        ("accept", "application/json"),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("x-forwarded-for", address),
+    ];
+    let (status, headers, text) = h
+        .send("POST", "/api/sign_in", &headers, body.into_bytes())
+        .await;
+    let retry = headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let answer = serde_json::from_str(&text).unwrap_or(AppError::Internal);
+    (status.as_u16(), retry, answer)
+}
+
+#[tokio::test]
+async fn parallel_guesses_each_count_per_account_and_per_address() {
+    let h = Harness::with_config(3, 1, &[("INBOX_CLIENT_IP_HEADER", "x-forwarded-for")]).await;
+    let email = h.a.user(Role::Member).email.clone();
+    // 50 wrong guesses at once, each from its own address: exactly five are checked.
+    let addresses: Vec<String> = (0..50).map(|i| format!("198.51.100.{i}")).collect();
+    let answers =
+        futures::future::join_all(addresses.iter().map(|a| attempt(&h, &email, "nope", a))).await;
+    let wrong = AppError::Invalid("that email and password do not match".into());
+    assert_eq!(
+        answers.iter().filter(|(_, _, e)| *e == wrong).count(),
+        5,
+        "{answers:?}"
+    );
+    let locked: Vec<_> = answers
+        .iter()
+        .filter(|(_, _, e)| *e == AppError::Throttled(900))
+        .collect();
+    assert_eq!(locked.len(), 45, "{answers:?}");
+    assert!(locked
+        .iter()
+        .all(|(status, retry, _)| *status == 429 && retry.as_deref() == Some("900")));
+
+    // One address guessing many accounts: 30 attempts, then even a right password waits; another
+    // address does not.
+    let owner = h.a.user(Role::Owner).email.clone();
+    for i in 0..30 {
+        let (_, _, e) = attempt(
+            &h,
+            &format!("nobody{i}@alpha.example"),
+            "nope",
+            "203.0.113.5",
+        )
+        .await;
+        assert_eq!(e, wrong, "attempt {i}");
+    }
+    let (status, retry, e) = attempt(&h, &owner, PASSWORD, "203.0.113.5").await;
+    assert_eq!(
+        (status, retry.as_deref(), e),
+        (429, Some("900"), AppError::Throttled(900))
+    );
+    let (status, _, _) = attempt(&h, &owner, PASSWORD, "203.0.113.6").await;
+    assert_eq!(status, 200);
+    // Right passwords from one address (an office) give their attempts back.
+    for _ in 0..40 {
+        let (status, _, e) = attempt(&h, &owner, PASSWORD, "192.0.2.44").await;
+        assert_eq!(status, 200, "{e:?}");
+    }
+}
+
 async fn a_waiting_thread(h: &Harness) -> String {
     let rows = h
         .query(

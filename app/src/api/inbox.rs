@@ -16,10 +16,8 @@ pub async fn list_threads(
 ) -> Result<InboxPage, AppError> {
     let (backend, caller) = context::caller().await?;
     filter.validate().map_err(|e| AppError::Invalid(e.0))?;
-    if let Some(c) = &after {
-        if !crate::domain::filter::is_valid_id(&c.id) {
-            return Err(AppError::Invalid("bad page cursor".into()));
-        }
+    if after.as_ref().is_some_and(|c| !c.is_valid()) {
+        return Err(AppError::Invalid("bad page cursor".into()));
     }
     backend.list_threads(&caller, &filter, after).await
 }

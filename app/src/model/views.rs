@@ -79,6 +79,17 @@ pub struct Cursor {
     pub id: String,
 }
 
+/// The inbox orders threads by `RANK_BASE − last_at` (`thread.inbox_rank`, schema v2): activity
+/// times run from 0 to this (the year 33658).
+pub const RANK_BASE: i64 = 1_000_000_000_000_000;
+
+impl Cursor {
+    /// A cursor the server can page from: a time the rank can hold and a record id.
+    pub fn is_valid(&self) -> bool {
+        (0..=RANK_BASE).contains(&self.last_at) && crate::domain::filter::is_valid_id(&self.id)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InboxPage {
     pub threads: Vec<ThreadSummary>,

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 pub const PAGE_SIZE: usize = 50;
 
 /// `thread.inbox_rank = INBOX_RANK_BASE - last_at` (computed by the schema, schema_v2.surql).
-pub const INBOX_RANK_BASE: i64 = 1_000_000_000_000_000;
+pub const INBOX_RANK_BASE: i64 = app::model::RANK_BASE;
 
 #[derive(Debug)]
 pub struct BuiltQuery {
@@ -149,7 +149,9 @@ pub fn page_query(
     let mut vars = Map::new();
     let mut c = conditions(caller, filter, clock, &mut vars);
     if let Some(cursor) = after {
-        vars.insert("c_rank".into(), (INBOX_RANK_BASE - cursor.last_at).into());
+        // Cursors are checked (`Cursor::is_valid`); a bad one still cannot overflow here.
+        let rank = INBOX_RANK_BASE.saturating_sub(cursor.last_at.clamp(0, INBOX_RANK_BASE));
+        vars.insert("c_rank".into(), rank.into());
         vars.insert("c_id".into(), cursor.id.clone().into());
         c.push(
             "(inbox_rank > $c_rank OR (inbox_rank = $c_rank AND id > type::record('thread', $c_id)))"

@@ -481,4 +481,19 @@ async fn topic_blocked_and_deadline_filters_follow_the_domain_rules() {
         matches!(got, Err(app::api::AppError::Invalid(_))),
         "{got:?}"
     );
+    // A page cursor whose time the inbox rank cannot hold is refused with words.
+    for last_at in [i64::MIN, -1, i64::MAX] {
+        let got: Result<InboxPage, app::api::AppError> = h
+            .call(
+                "list_threads",
+                Some(&cookie),
+                json!({ "filter": {}, "after": { "last_at": last_at, "id": t.id } }),
+            )
+            .await;
+        assert_eq!(
+            got.err(),
+            Some(app::api::AppError::Invalid("bad page cursor".into())),
+            "{last_at}"
+        );
+    }
 }

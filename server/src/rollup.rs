@@ -16,7 +16,8 @@ use app::domain::reply_clock::BusinessHours;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-/// Metric-event commits one pass reads.
+/// Metric-event commits one pass reads at most; fewer after passes whose commits were large
+/// (`CommitsPerPass`).
 pub const BATCH: usize = 500;
 /// Threads one pass recounts at most (whole commits are taken, at least one).
 const MAX_THREADS: usize = 1_000;
@@ -313,5 +314,25 @@ mod tests {
         let small: Vec<Change> = (0..30).map(|i| change(i / 3, i as usize)).collect();
         assert_eq!(within_thread_budget(small).len(), 30);
         assert!(within_thread_budget(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn passes_read_fewer_commits_after_large_ones() {
+        // (read, taken, limit) → next limit
+        let cases = [
+            ((64, 2, 64), 32),
+            ((1, 1, 1), 2),
+            ((64, 64, 64), 128),
+            ((10, 10, 64), 64),
+            ((500, 500, 500), 500),
+            ((3, 1, 1), 1),
+        ];
+        for ((read, taken, limit), next) in cases {
+            assert_eq!(
+                next_commits_per_pass(read, taken, limit),
+                next,
+                "{read} {taken} {limit}"
+            );
+        }
     }
 }

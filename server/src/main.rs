@@ -96,10 +96,10 @@ async fn run(command: &str, options: &[(String, String)], config: Config) -> Res
             let threads = server::rollup::rebuild(&db, now)
                 .await
                 .map_err(|e| e.to_string())?;
-            let events = server::rollup::roll_up_all(&db, now)
+            let commits = server::rollup::roll_up_all(&db, now)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("recounted {threads} thread(s); {events} waiting metric event(s) rolled up");
+            println!("recounted {threads} thread(s); {commits} waiting commit(s) of metric events rolled up");
             Ok(())
         }
         "create-workspace" => {

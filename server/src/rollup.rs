@@ -180,20 +180,51 @@ fn within_thread_budget(changes: Vec<metrics::Change>) -> Vec<metrics::Change> {
     changes
 }
 
-/// One pass over up to `BATCH` event commits; returns how many events it rolled up (0: none
-/// waiting, or another roll-up wrote first and the next pass takes them).
+/// How many commits the next pass reads: a read costs what it holds, so after a pass that could
+/// take only part of what it read (large commits: an import, a bulk write) the next reads half as
+/// many; after one that took all, twice as many, up to `BATCH`.
+static COMMITS_PER_PASS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(64);
+
+fn next_commits_per_pass(read: usize, taken: usize, limit: usize) -> usize {
+    if taken < read {
+        (limit / 2).max(1)
+    } else if read == limit {
+        (limit * 2).min(BATCH)
+    } else {
+        limit
+    }
+}
+
+fn commits(changes: &[metrics::Change]) -> usize {
+    let mut stamps: Vec<i64> = changes.iter().map(|c| c.versionstamp).collect();
+    stamps.dedup();
+    stamps.len()
+}
+
+/// One pass over the next commits of the change feed; returns how many commits it rolled up (0:
+/// none waiting, or another roll-up wrote first and the next pass takes them).
 pub async fn roll_up_once(db: &Db, now: i64) -> Result<usize, DbError> {
+    use std::sync::atomic::Ordering::Relaxed;
     let cursor = metrics::cursor(db).await?;
-    let changes =
-        within_thread_budget(metrics::changes_since(db, cursor.versionstamp, BATCH).await?);
-    let Some(last) = changes.iter().map(|c| c.versionstamp).max() else {
+    let limit = COMMITS_PER_PASS.load(Relaxed);
+    let feed = metrics::changes_since(db, cursor.versionstamp, limit).await?;
+    let Some(read_up_to) = feed.last else {
         return Ok(0);
+    };
+    let read_commits = commits(&feed.changes);
+    let changes = within_thread_budget(feed.changes);
+    let taken = commits(&changes);
+    COMMITS_PER_PASS.store(next_commits_per_pass(read_commits, taken, limit), Relaxed);
+    // Commits without a metric event (the table's definition) are passed over with the rest.
+    let (last, passed) = match changes.last() {
+        Some(c) if taken < read_commits => (c.versionstamp, taken),
+        _ => (read_up_to, taken.max(1)),
     };
     let threads = distinct_threads(changes.iter().map(|c| &c.thread));
     let kept = metrics::kept(db, &threads).await?;
     let recounts = recount(db, &threads, kept, now).await?;
     let won = apply(db, recounts, cursor, last).await?;
-    Ok(if won { changes.len() } else { 0 })
+    Ok(if won { passed } else { 0 })
 }
 
 /// Rolls up until no event is waiting.
@@ -242,7 +273,9 @@ pub async fn scope_sums(
     now: i64,
 ) -> Result<Option<(BTreeMap<i64, DayTally>, NowTally)>, DbError> {
     let cursor = metrics::cursor(db).await?;
-    let tail = metrics::changes_since(db, cursor.versionstamp, TAIL_LIMIT).await?;
+    let tail = metrics::changes_since(db, cursor.versionstamp, TAIL_LIMIT)
+        .await?
+        .changes;
     let threads = distinct_threads(
         tail.iter()
             .filter(|c| c.workspace == workspace)

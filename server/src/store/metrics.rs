@@ -76,8 +76,16 @@ pub async fn cursor(db: &Db) -> Result<Cursor, DbError> {
         .unwrap_or_default())
 }
 
-/// Metric events appended after `after` (a versionstamp), oldest first, at most `limit` commits.
-pub async fn changes_since(db: &Db, after: i64, limit: usize) -> Result<Vec<Change>, DbError> {
+/// What the change feed holds after a versionstamp: the metric events, oldest first, and the last
+/// versionstamp read (a commit may hold no metric event: the table's definition).
+#[derive(Debug, Default)]
+pub struct Feed {
+    pub changes: Vec<Change>,
+    pub last: Option<i64>,
+}
+
+/// Metric events appended after `after` (a versionstamp), at most `limit` commits.
+pub async fn changes_since(db: &Db, after: i64, limit: usize) -> Result<Feed, DbError> {
     // SHOW CHANGES takes its bounds as literals; both are numbers of ours.
     let sql = format!(
         "SHOW CHANGES FOR TABLE metric_event SINCE {} LIMIT {};",
@@ -87,10 +95,12 @@ pub async fn changes_since(db: &Db, after: i64, limit: usize) -> Result<Vec<Chan
     let mut resp = exec(db, &sql, json!({})).await?;
     let commits: Vec<Value> = rows(&mut resp, 0)?;
     let mut out = Vec::new();
+    let mut last = None;
     for commit in commits {
         let Some(vs) = commit.get("versionstamp").and_then(Value::as_i64) else {
             continue;
         };
+        last = Some(vs);
         let changes = commit.get("changes").and_then(Value::as_array);
         for c in changes.into_iter().flatten() {
             let Some(row) = c.get("update").or_else(|| c.get("create")) else {
@@ -108,7 +118,7 @@ pub async fn changes_since(db: &Db, after: i64, limit: usize) -> Result<Vec<Chan
             }
         }
     }
-    Ok(out)
+    Ok(Feed { changes: out, last })
 }
 
 #[derive(Deserialize)]

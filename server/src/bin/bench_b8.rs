@@ -123,13 +123,13 @@ async fn build(dir: &str, threads: usize, now: i64) -> Scale {
     // The metric events the generator's writes appended are rolled up, as the server's roll-up
     // task would have done while they arrived.
     let started = Instant::now();
-    let events = server::rollup::roll_up_all(&db, now)
+    let commits = server::rollup::roll_up_all(&db, now)
         .await
         .expect("roll-up");
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "rolled up {events} metric events in {secs:.1}s ({:.0} events/s)",
-        events as f64 / secs
+        "rolled up {commits} commits of metric events ({threads} threads) in {secs:.1}s ({:.0} threads/s)",
+        threads as f64 / secs
     );
     let caller = Caller {
         user_id: "u1".into(),

@@ -154,7 +154,7 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_DB_NAME      SurrealDB database (default main)
   INBOX_BIND         address to listen on (default 127.0.0.1:3000)
   INBOX_PUBLIC_URL   the URL people and webhooks reach (default http://BIND); https makes cookies Secure
-  INBOX_SECRET       server secret (at least 32 characters; required unless INBOX_DEV=1)
+  INBOX_SECRET       server secret (at least 32 random characters; required unless INBOX_DEV=1)
   INBOX_DEV          1 allows a generated development secret
   INBOX_SEED_DEMO    1 seeds the demo workspace on first start when the database is empty
   INBOX_TWILIO_API_URL  Twilio's REST API base for outbound SMS (default https://api.twilio.com)
@@ -173,6 +173,34 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_SIGNUP       open: anyone may create a workspace at /signup (default closed)
   INBOX_CLIENT_IP_HEADER  behind a proxy, the header it names the client's address in (for example
                      x-forwarded-for; its last entry is used); default: the connection's peer";
+
+/// The least a server secret must carry by `secret_bits`.
+pub const MIN_SECRET_BITS: f64 = 100.0;
+
+/// A smell test for a secret, not a measure of its randomness: the length of its shortest
+/// repeating unit (the whole secret unless it repeats itself, like `abcabcabc…`) times the
+/// Shannon entropy of that unit's characters, in bits. A repeated character, word or pattern
+/// scores low; 32 random bytes as hex or base64 score 150 and more.
+pub fn secret_bits(secret: &str) -> f64 {
+    let chars: Vec<char> = secret.chars().collect();
+    let period = (1..=chars.len() / 2)
+        .find(|&p| chars[p..] == chars[..chars.len() - p])
+        .unwrap_or(chars.len());
+    let unit = &chars[..period];
+    let mut counts: HashMap<char, usize> = HashMap::new();
+    for c in unit {
+        *counts.entry(*c).or_default() += 1;
+    }
+    let n = unit.len() as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    per_char * n
+}
 
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
     let mut map = HashMap::new();
@@ -254,7 +282,14 @@ impl Config {
         let dev = get("INBOX_DEV") == Some("1");
         let server_secret =
             match get("INBOX_SECRET") {
-                Some(s) if s.len() >= 32 => s.to_string(),
+                Some(s) if s.len() >= 32 && secret_bits(s) >= MIN_SECRET_BITS => s.to_string(),
+                Some(s) if s.len() >= 32 => {
+                    return Err(
+                        "INBOX_SECRET is too predictable (repeated or few different characters); \
+                     use a random one, e.g. `head -c 32 /dev/urandom | base64`"
+                            .into(),
+                    )
+                }
                 Some(_) => return Err("INBOX_SECRET must be at least 32 characters".into()),
                 None if dev => crate::ids::new_secret(),
                 None => return Err(
@@ -418,11 +453,23 @@ mod tests {
     fn secret_rules_and_defaults() {
         assert!(Config::from_vars(&vars(&[])).is_err());
         assert!(Config::from_vars(&vars(&[("INBOX_SECRET", "short")])).is_err());
-        let c = Config::from_vars(&vars(&[("INBOX_SECRET", &"s".repeat(32))])).unwrap();
+        // Long enough but predictable secrets are refused.
+        for weak in [
+            "s".repeat(32),
+            "password".repeat(4),
+            "abcdefgh".repeat(5),
+            "01".repeat(40),
+            "0123456789abcdef".repeat(4),
+        ] {
+            let got = Config::from_vars(&vars(&[("INBOX_SECRET", &weak)]));
+            assert!(got.is_err_and(|e| e.contains("predictable")), "{weak}");
+        }
+        let secret = "7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d";
+        let c = Config::from_vars(&vars(&[("INBOX_SECRET", secret)])).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(!c.secure_cookies());
-        assert!(!format!("{c:?}").contains(&"s".repeat(32)));
+        assert!(!format!("{c:?}").contains(secret));
         let c = Config::from_vars(&vars(&[
             ("INBOX_DEV", "1"),
             ("INBOX_PUBLIC_URL", "https://inbox.example/"),

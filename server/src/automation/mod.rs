@@ -18,6 +18,8 @@ use std::time::Duration;
 const BATCH: usize = 16;
 const POLL: Duration = Duration::from_millis(300);
 const WAKE_EVERY: Duration = Duration::from_secs(15);
+/// Ended sessions and spent sign-in throttle rows are removed this often.
+const CLEAN_EVERY: Duration = Duration::from_secs(3600);
 
 /// The caller automation acts as: the workspace's own, with an owner's reach.
 fn system_caller(ws: &str) -> app::api::backend::Caller {
@@ -51,6 +53,7 @@ impl Automation {
         tokio::spawn(async move {
             let owner = format!("automation-{}", crate::ids::new_id());
             let mut last_wake = std::time::Instant::now() - WAKE_EVERY;
+            let mut last_clean = std::time::Instant::now() - CLEAN_EVERY;
             loop {
                 if let Err(e) = followups::run_once(&self.state, &owner).await {
                     tracing::warn!(error = %e, "follow-up pass failed; retrying");
@@ -59,6 +62,15 @@ impl Automation {
                     tracing::warn!(error = %e, "bulk message pass failed; retrying");
                 }
                 // Snoozes wake, and overdue threads escalate, to the quarter-minute.
+                if last_clean.elapsed() >= CLEAN_EVERY {
+                    last_clean = std::time::Instant::now();
+                    let now = self.state.clock.now_ms();
+                    match crate::store::sessions::clean_up(&self.state.db, now).await {
+                        Ok(n) if n > 0 => tracing::info!(removed = n, "ended sessions cleaned up"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "cleaning up sessions failed"),
+                    }
+                }
                 if last_wake.elapsed() >= WAKE_EVERY {
                     last_wake = std::time::Instant::now();
                     let now = self.state.clock.now_ms();

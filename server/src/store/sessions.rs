@@ -239,6 +239,25 @@ pub async fn swap_throttle_state<T: serde::Serialize>(
     crate::db::unless_thrown(result, "throttle moved")
 }
 
+/// Removes sessions that have ended (expired or idle past `team::IDLE_MS`: `team::session_live`
+/// no longer holds) and sign-in throttle rows whose lock and window are over; how many.
+pub async fn clean_up(db: &Db, now: i64) -> Result<usize, DbError> {
+    let mut resp = exec(
+        db,
+        "DELETE session WHERE expires_at <= $now OR (last_seen_at ?? created_at) <= $now - $idle RETURN BEFORE;
+         DELETE login_throttle WHERE locked_until <= $now AND window_start <= $now - $window RETURN BEFORE;",
+        serde_json::json!({
+            "now": now,
+            "idle": app::domain::team::IDLE_MS,
+            "window": crate::auth::throttle::ACCOUNT.window_ms.max(crate::auth::throttle::ADDRESS.window_ms),
+        }),
+    )
+    .await?;
+    let sessions = crate::db::rows::<serde_json::Value>(&mut resp, 0)?.len();
+    let throttles = crate::db::rows::<serde_json::Value>(&mut resp, 1)?.len();
+    Ok(sessions + throttles)
+}
+
 /// What the top bar shows about the signed-in teammate and their workspace.
 pub async fn info(db: &Db, caller: &Caller, now: i64) -> Result<SessionInfo, DbError> {
     #[derive(serde::Deserialize)]

@@ -171,6 +171,62 @@ async fn parallel_guesses_each_count_per_account_and_per_address() {
     }
 }
 
+#[tokio::test]
+async fn ended_sessions_and_spent_throttle_rows_are_cleaned_up() {
+    let h = Harness::with_sizes(3, 1).await;
+    let live = h.sign_in(&h.a.user(Role::Owner).email).await;
+    let member = h.a.user(Role::Member).email.clone();
+    let _ = h.try_sign_in(&member, "nope").await;
+    let harness = &h;
+    let count = |table: &'static str| async move {
+        let rows = harness
+            .query(
+                &format!("SELECT count() FROM {table} GROUP ALL;"),
+                json!({}),
+            )
+            .await;
+        rows.first().and_then(|r| r["count"].as_u64()).unwrap_or(0)
+    };
+    let sessions = count("session").await;
+    assert!(sessions >= 1);
+    // Now only spent rows go (the owner's, reset by the right password); the member's failure and
+    // the live session stay.
+    server::store::sessions::clean_up(&h.state.db, h.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        (count("session").await, count("login_throttle").await),
+        (sessions, 1)
+    );
+    // A day later the member's row is spent too; the session used since stays.
+    h.clock.advance(24 * 3_600_000);
+    let _ = h
+        .call::<Value>("current_session", Some(&live), json!({}))
+        .await;
+    let removed = server::store::sessions::clean_up(&h.state.db, h.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(
+        (count("session").await, count("login_throttle").await),
+        (sessions, 0)
+    );
+    // Fifteen days without use end the session, and it is removed.
+    h.clock.advance(15 * 24 * 3_600_000);
+    server::store::sessions::clean_up(&h.state.db, h.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(count("session").await, 0);
+    let gone: Result<Value, AppError> = h
+        .call(
+            "list_threads",
+            Some(&live),
+            json!({ "filter": {}, "after": null }),
+        )
+        .await;
+    assert_eq!(gone.err(), Some(AppError::Unauthorized));
+}
+
 async fn a_waiting_thread(h: &Harness) -> String {
     let rows = h
         .query(

@@ -17,14 +17,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 /// Metric-event commits one pass reads at most; fewer after passes whose commits were large
-/// (`CommitsPerPass`).
+/// (`COMMITS_PER_PASS`).
 pub const BATCH: usize = 500;
 /// Threads one pass recounts at most (whole commits are taken, at least one).
 const MAX_THREADS: usize = 1_000;
 /// How often the roll-up looks for new events when it has caught up.
 const POLL: Duration = Duration::from_secs(1);
-/// The most tail commits the Reports page recounts; past that it shows the kept sums as they are.
-const TAIL_LIMIT: usize = 2_000;
+/// The most tail commits, and threads, the Reports page recounts; past that (the roll-up is far
+/// behind: a large import) it shows the kept sums as they are until the roll-up catches up.
+const TAIL_LIMIT: usize = 500;
+const TAIL_THREADS: usize = 2_000;
 
 /// A thread's kept contribution and its fresh one (None: gone, archived, or never kept).
 #[derive(Clone)]
@@ -276,11 +278,18 @@ pub async fn scope_sums(
     let tail = metrics::changes_since(db, cursor.versionstamp, TAIL_LIMIT)
         .await?
         .changes;
-    let threads = distinct_threads(
+    let mut threads = distinct_threads(
         tail.iter()
             .filter(|c| c.workspace == workspace)
             .map(|c| &c.thread),
     );
+    if threads.len() > TAIL_THREADS {
+        tracing::info!(
+            threads = threads.len(),
+            "report tail too long to recount; kept sums shown"
+        );
+        threads.clear();
+    }
     let Some(read) = metrics::period(db, workspace, scope, (range.0, range.1), &threads).await?
     else {
         return Ok(None);

@@ -281,7 +281,14 @@ fn Behind(picked: ReadSignal<Option<Picked>>, query: Memo<ReportQuery>) -> impl 
         }
     });
     move || {
-        let (title, found) = threads.get()??;
+        let Some(answer) = threads.get() else {
+            // Asked, not answered yet: the threads of a large scope take a moment to find.
+            let title = picked.get()?.title;
+            return Some(
+                view! { <p class="report-notice" role="status">{format!("{title}: finding the threads…")}</p> },
+            );
+        };
+        let (title, found) = answer?;
         let why = match found {
             Err(e) => format!("{title}: {e}"),
             Ok(ids) if ids.is_empty() => format!("{title}: no threads behind this figure."),

@@ -249,25 +249,29 @@ fn Lists(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
 #[component]
 fn Behind(picked: ReadSignal<Option<Picked>>, query: Memo<ReportQuery>) -> impl IntoView {
     let navigate = use_navigate();
-    let threads = LocalResource::new(move || {
-        let p = picked.get();
+    // The answer for the figure picked: asked from an effect (browser only), never a resource, so
+    // the server's render of the page never waits on it.
+    let answer = RwSignal::new(None::<(Picked, Result<Vec<String>, crate::api::AppError>)>);
+    Effect::new(move |_| {
+        let Some(p) = picked.get() else {
+            answer.set(None);
+            return;
+        };
         let query = query.get_untracked();
-        async move {
-            match p {
-                Some(p) => Some((
-                    p.title,
-                    load_report_threads(ReportPick {
-                        query,
-                        figure: p.figure,
-                    })
-                    .await,
-                )),
-                None => None,
+        leptos::task::spawn_local(async move {
+            let pick = ReportPick {
+                query,
+                figure: p.figure.clone(),
+            };
+            let found = load_report_threads(pick).await;
+            // A later pick replaced this one: its answer is not wanted.
+            if picked.get_untracked().as_ref() == Some(&p) {
+                answer.set(Some((p, found)));
             }
-        }
+        });
     });
     Effect::new(move |_| {
-        if let Some(Some((_, Ok(ids)))) = threads.get() {
+        if let Some((_, Ok(ids))) = answer.get() {
             if !ids.is_empty() && ids.len() <= MAX_PICKED_THREADS {
                 let filter = InboxFilter {
                     threads: ids,
@@ -281,14 +285,15 @@ fn Behind(picked: ReadSignal<Option<Picked>>, query: Memo<ReportQuery>) -> impl 
         }
     });
     move || {
-        let Some(answer) = threads.get() else {
+        let current = picked.get()?;
+        let Some((_, found)) = answer.get().filter(|(p, _)| *p == current) else {
             // Asked, not answered yet: the threads of a large scope take a moment to find.
-            let title = picked.get()?.title;
+            let title = current.title;
             return Some(
                 view! { <p class="report-notice" role="status">{format!("{title}: finding the threads…")}</p> },
             );
         };
-        let (title, found) = answer?;
+        let title = current.title;
         let why = match found {
             Err(e) => format!("{title}: {e}"),
             Ok(ids) if ids.is_empty() => format!("{title}: no threads behind this figure."),

@@ -116,6 +116,21 @@ impl Deltas {
     }
 }
 
+/// Each kept sum moved by its delta (a sum not kept yet starts from nothing), with its workspace.
+fn moved<K: Ord + std::hash::Hash + Eq, T: Tally + Default>(
+    deltas: BTreeMap<K, (String, T)>,
+    kept: &mut HashMap<K, T>,
+) -> Vec<(K, String, T)> {
+    deltas
+        .into_iter()
+        .map(|(key, (ws, delta))| {
+            let mut sum = kept.remove(&key).unwrap_or_default();
+            sum.absorb(&delta, 1);
+            (key, ws, sum)
+        })
+        .collect()
+}
+
 /// Adds the recounts to the kept sums and writes both; false when another roll-up wrote first.
 async fn apply(
     db: &Db,
@@ -131,24 +146,8 @@ async fn apply(
         expected,
         versionstamp,
         threads: recounts.into_iter().map(|r| (r.thread, r.new)).collect(),
-        days: deltas
-            .days
-            .into_iter()
-            .map(|(key, (ws, delta))| {
-                let mut sum = days.remove(&key).unwrap_or_default();
-                sum.absorb(&delta, 1);
-                (key, ws, sum)
-            })
-            .collect(),
-        nows: deltas
-            .nows
-            .into_iter()
-            .map(|(key, (ws, delta))| {
-                let mut sum = nows.remove(&key).unwrap_or_default();
-                sum.absorb(&delta, 1);
-                (key, ws, sum)
-            })
-            .collect(),
+        days: moved(deltas.days, &mut days),
+        nows: moved(deltas.nows, &mut nows),
     };
     metrics::write(db, &write).await
 }

@@ -28,8 +28,6 @@ pub struct Scope<'a> {
 /// What a report reads.
 pub struct Read {
     pub timelines: Vec<Timeline>,
-    /// Teammates' names by user id.
-    pub names: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -79,7 +77,7 @@ struct NameRow {
 }
 
 /// The thread fields a timeline starts from (`$threads`); the timelines' messages, follow-ups,
-/// audit events and teammates' names are read by `ENTRIES` for `$ids` (or the whole workspace).
+/// audit events are read for `$ids` (or the whole workspace).
 macro_rules! thread_fields {
     () => {
         "record::id(id) AS id, record::id(workspace) AS workspace,
@@ -144,7 +142,6 @@ IF $scoped { ",
     "thread IN $ids ORDER BY at } ELSE { ",
     audits_where!(),
     "workspace = $w ORDER BY at };
-SELECT record::id(user) AS id, user.name AS name FROM membership WHERE workspace = $w;
 "
 );
 
@@ -284,15 +281,11 @@ pub async fn timelines(db: &Db, scope: &Scope<'_>) -> Result<Option<Read>, DbErr
     let messages: Vec<MessageRow> = rows(&mut resp, 6)?;
     let followups: HashSet<String> = rows::<String>(&mut resp, 7)?.into_iter().collect();
     let audits: Vec<AuditRow> = rows(&mut resp, 8)?;
-    let names = rows::<NameRow>(&mut resp, 9)?
-        .into_iter()
-        .map(|n| (n.id, n.name))
-        .collect();
     let timelines = assemble(threads, &messages, &followups, &audits)
         .into_iter()
         .map(|(_, t)| t)
         .collect();
-    Ok(Some(Read { timelines, names }))
+    Ok(Some(Read { timelines }))
 }
 
 /// The timelines of these threads (by id), each with its place; threads that no longer exist or

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::store::inbox::business_hours;
 use crate::store::metrics::{self, scopes_of, Kept, ScopeKey, Write};
 use crate::store::reports::timelines_of;
-use app::domain::metrics::{contribution_kept, DayTally, NowTally, Tally};
+use app::domain::metrics::{contribution_kept, Contribution, DayTally, NowTally, OpenHour, Tally};
 use app::domain::reply_clock::BusinessHours;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -76,24 +76,38 @@ async fn recount(
     Ok(out)
 }
 
-/// How the sums move: per (scope, day) and per scope now, with the scope's workspace.
+/// How the sums move: per (scope, day), per scope now and per (scope, hour) open instants, with
+/// the scope's workspace.
 #[derive(Default)]
 struct Deltas {
     days: BTreeMap<(ScopeKey, i64), (String, DayTally)>,
     nows: BTreeMap<ScopeKey, (String, NowTally)>,
+    opens: BTreeMap<(ScopeKey, i64), (String, OpenHour)>,
+}
+
+/// Adds `sign` times each keyed tally to the slot of (scope, key).
+fn add_keyed<T: Tally + Default>(
+    into: &mut BTreeMap<(ScopeKey, i64), (String, T)>,
+    scope: &ScopeKey,
+    ws: &str,
+    from: &BTreeMap<i64, T>,
+    sign: i64,
+) {
+    for (n, tally) in from {
+        let slot = into
+            .entry((scope.clone(), *n))
+            .or_insert_with(|| (ws.to_string(), T::default()));
+        slot.1.absorb(tally, sign);
+    }
 }
 
 impl Deltas {
     fn add(&mut self, kept: &Kept, sign: i64) {
         let Some(place) = &kept.place else { return };
+        let (ws, c) = (&place.workspace, &kept.contribution);
         for scope in scopes_of(place) {
-            for (day, tally) in &kept.contribution.days {
-                let slot = self
-                    .days
-                    .entry((scope.clone(), *day))
-                    .or_insert_with(|| (place.workspace.clone(), DayTally::default()));
-                slot.1.absorb(tally, sign);
-            }
+            add_keyed(&mut self.days, &scope, ws, &c.days, sign);
+            add_keyed(&mut self.opens, &scope, ws, &c.open, sign);
             let slot = self
                 .nows
                 .entry(scope)
@@ -141,13 +155,15 @@ async fn apply(
     let deltas = Deltas::of(&recounts);
     let day_keys: Vec<(ScopeKey, i64)> = deltas.days.keys().cloned().collect();
     let now_keys: Vec<ScopeKey> = deltas.nows.keys().cloned().collect();
-    let (mut days, mut nows) = metrics::sums(db, &day_keys, &now_keys).await?;
+    let open_keys: Vec<(ScopeKey, i64)> = deltas.opens.keys().cloned().collect();
+    let mut kept = metrics::sums(db, &day_keys, &now_keys, &open_keys).await?;
     let write = Write {
         expected,
         versionstamp,
         threads: recounts.into_iter().map(|r| (r.thread, r.new)).collect(),
-        days: moved(deltas.days, &mut days),
-        nows: moved(deltas.nows, &mut nows),
+        days: moved(deltas.days, &mut kept.days),
+        nows: moved(deltas.nows, &mut kept.nows),
+        opens: moved(deltas.opens, &mut kept.opens),
     };
     metrics::write(db, &write).await
 }
@@ -263,16 +279,18 @@ pub async fn rebuild(db: &Db, now: i64) -> Result<usize, DbError> {
     }
 }
 
-/// The sums of one scope for local days `[from, to]` and now, with the tail (events not rolled up
-/// yet) recounted in: the kept sums plus, for each thread the tail names, its fresh contribution
-/// in place of its kept one. None when the scope is not the workspace's.
+/// The sums of one scope for local days `[from, to]`, now, and the open instants of the hours
+/// named, with the tail (events not rolled up yet) recounted in: the kept sums plus, for each
+/// thread the tail names, its fresh contribution in place of its kept one. None when the scope is
+/// not the workspace's.
 pub async fn scope_sums(
     db: &Db,
     workspace: &str,
     scope: &ScopeKey,
     range: (i64, i64),
+    hours: &[i64],
     now: i64,
-) -> Result<Option<(BTreeMap<i64, DayTally>, NowTally)>, DbError> {
+) -> Result<Option<Contribution>, DbError> {
     let cursor = metrics::cursor(db).await?;
     let tail = metrics::changes_since(db, cursor.versionstamp, TAIL_LIMIT)
         .await?
@@ -289,24 +307,28 @@ pub async fn scope_sums(
         );
         threads.clear();
     }
-    let Some(read) = metrics::period(db, workspace, scope, (range.0, range.1), &threads).await?
-    else {
+    let Some(read) = metrics::period(db, workspace, scope, range, hours, &threads).await? else {
         return Ok(None);
     };
-    let (mut days, mut now_sum) = (read.days, read.now);
+    let mut sum = read.sum;
     if !threads.is_empty() {
         let recounts = recount(db, &threads, read.kept, now).await?;
         let deltas = Deltas::of(&recounts);
         for ((s, day), (_, delta)) in &deltas.days {
             if s == scope && (range.0..=range.1).contains(day) {
-                days.entry(*day).or_default().absorb(delta, 1);
+                sum.days.entry(*day).or_default().absorb(delta, 1);
+            }
+        }
+        for ((s, hour), (_, delta)) in &deltas.opens {
+            if s == scope && hours.contains(hour) {
+                sum.open.entry(*hour).or_default().absorb(delta, 1);
             }
         }
         if let Some((_, delta)) = deltas.nows.get(scope) {
-            now_sum.absorb(delta, 1);
+            sum.now.absorb(delta, 1);
         }
     }
-    Ok(Some((days, now_sum)))
+    Ok(Some(sum))
 }
 
 /// Runs the roll-up until the process ends.

@@ -11,12 +11,10 @@ use crate::store::{inbox::business_hours, reports};
 use app::api::backend::Caller;
 use app::api::{AppError, ReportsApi};
 use app::domain::metrics::{
-    contribution, day_start, figures, period_days, report, Contribution, DayTally, NowTally,
-    Period, Tally,
+    contribution, day_start, exact_hours, figures, period_days, report, Contribution, Period, Tally,
 };
 use app::domain::reply_clock::BusinessHours;
 use app::model::{ReportPick, ReportQuery, ReportView};
-use std::collections::BTreeMap;
 
 /// The scope a query's figures are kept for; None when only the timelines can answer it.
 fn kept_scope(caller: &Caller, q: &ReportQuery) -> Option<ScopeKey> {
@@ -47,7 +45,7 @@ async fn counted(
     caller: &Caller,
     q: &ReportQuery,
     hours: Option<&BusinessHours>,
-) -> Result<Option<(BTreeMap<i64, DayTally>, NowTally)>, DbError> {
+) -> Result<Option<Contribution>, DbError> {
     let Some(read) = reports::timelines(db, &scope(caller, q)).await? else {
         return Ok(None);
     };
@@ -55,7 +53,7 @@ async fn counted(
     for t in &read.timelines {
         sum.absorb(&contribution(t, hours), 1);
     }
-    Ok(Some((sum.days, sum.now)))
+    Ok(Some(sum))
 }
 
 #[async_trait::async_trait]
@@ -70,10 +68,13 @@ impl ReportsApi for AppState {
         // The day before the previous period: where staleness stood when it began.
         let range = (previous.0 - 1, current.1);
         let sums = match kept_scope(caller, query) {
-            Some(key) => crate::rollup::scope_sums(&self.db, ws, &key, range, now).await,
+            Some(key) => {
+                let exact = exact_hours(&[current, previous], now, h);
+                crate::rollup::scope_sums(&self.db, ws, &key, range, &exact, now).await
+            }
             None => counted(&self.db, caller, query, h).await,
         };
-        let (days, now_sum) = sums.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let sum = sums.map_err(internal)?.ok_or(AppError::NotFound)?;
         let names = reports::teammate_names(&self.db, ws)
             .await
             .map_err(internal)?;
@@ -82,8 +83,8 @@ impl ReportsApi for AppState {
                 start: day_start(current.0, h),
                 end: now,
             },
-            report: figures(&days, &now_sum, current, now, h),
-            previous: figures(&days, &now_sum, previous, now, h),
+            report: figures(&sum, current, now, h),
+            previous: figures(&sum, previous, now, h),
             names: names.into_iter().collect(),
             working_hours: hours.is_some(),
         })

@@ -110,6 +110,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sign-in throttle versions",
         sql: include_str!("schema_v20.surql"),
     },
+    Migration {
+        version: 21,
+        name: "open spells kept by the hour they began",
+        sql: include_str!("schema_v21.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

@@ -4,10 +4,10 @@
 
 use super::reports::Place;
 use crate::db::{exec, rows, unless_thrown, Db, DbError};
-use app::domain::metrics::{Contribution, DayTally, Frozen, NowTally};
+use app::domain::metrics::{Contribution, DayTally, Frozen, NowTally, OpenHour};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A scope figures add up in: ("workspace" | "client" | "campaign", its id).
 pub type ScopeKey = (&'static str, String);
@@ -164,51 +164,65 @@ fn kept_rows(found: Vec<KeptRow>) -> HashMap<String, Kept> {
         .collect()
 }
 
-/// The sums kept for these scopes: the days named and the scopes' now.
+/// Kept sums by key: per (scope, local day), per scope now, per (scope, hour) open instants.
+#[derive(Default)]
+pub struct Sums {
+    pub days: HashMap<(ScopeKey, i64), DayTally>,
+    pub nows: HashMap<ScopeKey, NowTally>,
+    pub opens: HashMap<(ScopeKey, i64), OpenHour>,
+}
+
+fn scope_key(kind: &str, id: String) -> Option<ScopeKey> {
+    ["workspace", "client", "campaign"]
+        .into_iter()
+        .find(|s| *s == kind)
+        .map(|s| (s, id))
+}
+
+#[derive(Deserialize)]
+struct SumRow<K, T> {
+    key: K,
+    tally: T,
+}
+
+fn keyed<T>(found: Vec<SumRow<(String, String, i64), T>>) -> HashMap<(ScopeKey, i64), T> {
+    found
+        .into_iter()
+        .filter_map(|r| Some(((scope_key(&r.key.0, r.key.1)?, r.key.2), r.tally)))
+        .collect()
+}
+
+/// The sums kept under these keys (`metric_day`, `metric_now`, `metric_open`).
 pub async fn sums(
     db: &Db,
     days: &[(ScopeKey, i64)],
     nows: &[ScopeKey],
-) -> Result<
-    (
-        HashMap<(ScopeKey, i64), DayTally>,
-        HashMap<ScopeKey, NowTally>,
-    ),
-    DbError,
-> {
-    let day_ids: Vec<Value> = days.iter().map(|((k, id), d)| json!([k, id, d])).collect();
+    opens: &[(ScopeKey, i64)],
+) -> Result<Sums, DbError> {
+    let ids = |keys: &[(ScopeKey, i64)]| -> Vec<Value> {
+        keys.iter().map(|((k, id), n)| json!([k, id, n])).collect()
+    };
     let now_ids: Vec<Value> = nows.iter().map(|(k, id)| json!([k, id])).collect();
     let mut resp = exec(
         db,
         "SELECT record::id(id) AS key, tally FROM array::map($days, |$k| type::record('metric_day', $k))
             WHERE tally != NONE;
          SELECT record::id(id) AS key, tally FROM array::map($nows, |$k| type::record('metric_now', $k))
+            WHERE tally != NONE;
+         SELECT record::id(id) AS key, tally FROM array::map($opens, |$k| type::record('metric_open', $k))
             WHERE tally != NONE;",
-        json!({ "days": day_ids, "nows": now_ids }),
+        json!({ "days": ids(days), "nows": now_ids, "opens": ids(opens) }),
     )
     .await?;
-    #[derive(Deserialize)]
-    struct Row<K, T> {
-        key: K,
-        tally: T,
-    }
-    let scope = |k: &str, id: String| -> Option<ScopeKey> {
-        ["workspace", "client", "campaign"]
+    let now_rows = rows::<SumRow<(String, String), NowTally>>(&mut resp, 1)?;
+    Ok(Sums {
+        days: keyed(rows(&mut resp, 0)?),
+        nows: now_rows
             .into_iter()
-            .find(|s| *s == k)
-            .map(|s| (s, id))
-    };
-    let day_rows = rows::<Row<(String, String, i64), DayTally>>(&mut resp, 0)?;
-    let now_rows = rows::<Row<(String, String), NowTally>>(&mut resp, 1)?;
-    let day_map = day_rows
-        .into_iter()
-        .filter_map(|r| Some(((scope(&r.key.0, r.key.1)?, r.key.2), r.tally)))
-        .collect();
-    let now_map = now_rows
-        .into_iter()
-        .filter_map(|r| Some((scope(&r.key.0, r.key.1)?, r.tally)))
-        .collect();
-    Ok((day_map, now_map))
+            .filter_map(|r| Some((scope_key(&r.key.0, r.key.1)?, r.tally)))
+            .collect(),
+        opens: keyed(rows(&mut resp, 2)?),
+    })
 }
 
 /// What one roll-up writes: kept contributions (None: the thread is gone), sums (empty ones are
@@ -219,6 +233,7 @@ pub struct Write {
     pub threads: Vec<(String, Option<Kept>)>,
     pub days: Vec<((ScopeKey, i64), String, DayTally)>,
     pub nows: Vec<(ScopeKey, String, NowTally)>,
+    pub opens: Vec<((ScopeKey, i64), String, OpenHour)>,
 }
 
 const WRITE: &str = "
@@ -242,6 +257,10 @@ FOR $r IN $nows {
     IF $r.tally = NONE { DELETE type::record('metric_now', $r.key); }
     ELSE { UPSERT type::record('metric_now', $r.key) CONTENT { workspace: type::record('workspace', $r.ws), tally: $r.tally }; };
 };
+FOR $r IN $opens {
+    IF $r.tally = NONE { DELETE type::record('metric_open', $r.key); }
+    ELSE { UPSERT type::record('metric_open', $r.key) CONTENT { workspace: type::record('workspace', $r.ws), tally: $r.tally }; };
+};
 UPSERT metric_cursor:roll CONTENT { versionstamp: $vs, version: $expected + 1 };
 COMMIT TRANSACTION;
 ";
@@ -252,6 +271,18 @@ fn tally_value<T: serde::Serialize + app::domain::metrics::Tally>(t: &T) -> Valu
     } else {
         serde_json::to_value(t).unwrap_or(Value::Null)
     }
+}
+
+/// Sums keyed by (scope, day or hour), as the write takes them.
+fn hourly_or_daily<T: serde::Serialize + app::domain::metrics::Tally>(
+    sums: &[((ScopeKey, i64), String, T)],
+) -> Vec<Value> {
+    sums.iter()
+        .map(
+            |(((k, id), n), ws, t)| json!({ "key": [k, id, n], "ws": ws, "tally": tally_value(t) }),
+        )
+        .map(crate::db::without_nulls)
+        .collect()
 }
 
 /// Writes a roll-up; false when another roll-up wrote first (nothing is written then).
@@ -268,14 +299,8 @@ pub async fn write(db: &Db, w: &Write) -> Result<bool, DbError> {
         )
         .map(crate::db::without_nulls)
         .collect();
-    let days: Vec<Value> = w
-        .days
-        .iter()
-        .map(
-            |(((k, id), d), ws, t)| json!({ "key": [k, id, d], "ws": ws, "tally": tally_value(t) }),
-        )
-        .map(crate::db::without_nulls)
-        .collect();
+    let days = hourly_or_daily(&w.days);
+    let opens = hourly_or_daily(&w.opens);
     let nows: Vec<Value> = w
         .nows
         .iter()
@@ -286,18 +311,17 @@ pub async fn write(db: &Db, w: &Write) -> Result<bool, DbError> {
         db,
         WRITE,
         json!({ "expected": w.expected.version, "vs": w.versionstamp, "threads": threads,
-            "days": days, "nows": nows }),
+            "days": days, "nows": nows, "opens": opens }),
     )
     .await;
     unless_thrown(result, "metric roll-up moved on")
 }
 
 /// What the Reports page reads of one scope, from one snapshot: the kept sums of days
-/// `[from, to]` and now, and the kept contributions of the threads named (the tail the caller
-/// recounts).
+/// `[from, to]`, now, and the open instants of the hours named, and the kept contributions of the
+/// threads named (the tail the caller recounts).
 pub struct PeriodRead {
-    pub days: BTreeMap<i64, DayTally>,
-    pub now: NowTally,
+    pub sum: Contribution,
     pub kept: HashMap<String, Kept>,
 }
 
@@ -307,6 +331,7 @@ pub async fn period(
     workspace: &str,
     scope: &ScopeKey,
     (from, to): (i64, i64),
+    hours: &[i64],
     tail: &[String],
 ) -> Result<Option<PeriodRead>, DbError> {
     let mut resp = exec(
@@ -317,10 +342,13 @@ pub async fn period(
          BEGIN TRANSACTION;
          SELECT record::id(id)[2] AS day, tally FROM metric_day:[$kind, $id, $from]..=[$kind, $id, $to];
          SELECT VALUE tally FROM type::record('metric_now', [$kind, $id]);
+         SELECT record::id(id)[2] AS hour, tally
+            FROM array::map($hours, |$h| type::record('metric_open', [$kind, $id, $h])) WHERE tally != NONE;
          SELECT record::id(id) AS id, record::id(workspace) AS workspace, client, campaign, contribution, frozen
             FROM array::map($tids, |$i| type::record('metric_thread', $i)) WHERE workspace = $w;
          COMMIT TRANSACTION;",
-        json!({ "ws": workspace, "kind": scope.0, "id": scope.1, "from": from, "to": to, "tids": tail }),
+        json!({ "ws": workspace, "kind": scope.0, "id": scope.1, "from": from, "to": to,
+            "hours": hours, "tids": tail }),
     )
     .await?;
     if rows::<bool>(&mut resp, 1)? != [true] {
@@ -331,16 +359,27 @@ pub async fn period(
         day: i64,
         tally: DayTally,
     }
-    let days = rows::<DayRow>(&mut resp, 3)?
-        .into_iter()
-        .map(|r| (r.day, r.tally))
-        .collect();
-    let now = rows::<Option<NowTally>>(&mut resp, 4)?
-        .pop()
-        .flatten()
-        .unwrap_or_default();
-    let kept = kept_rows(rows(&mut resp, 5)?);
-    Ok(Some(PeriodRead { days, now, kept }))
+    #[derive(Deserialize)]
+    struct HourRow {
+        hour: i64,
+        tally: OpenHour,
+    }
+    let sum = Contribution {
+        days: rows::<DayRow>(&mut resp, 3)?
+            .into_iter()
+            .map(|r| (r.day, r.tally))
+            .collect(),
+        now: rows::<Option<NowTally>>(&mut resp, 4)?
+            .pop()
+            .flatten()
+            .unwrap_or_default(),
+        open: rows::<HourRow>(&mut resp, 5)?
+            .into_iter()
+            .map(|r| (r.hour, r.tally))
+            .collect(),
+    };
+    let kept = kept_rows(rows(&mut resp, 6)?);
+    Ok(Some(PeriodRead { sum, kept }))
 }
 
 /// Every thread id, a page at a time after `after` (for `server rebuild-metrics`).
@@ -363,7 +402,7 @@ pub async fn thread_ids(
 pub async fn clear(db: &Db) -> Result<(), DbError> {
     exec(
         db,
-        "BEGIN TRANSACTION; DELETE metric_thread; DELETE metric_day; DELETE metric_now; COMMIT TRANSACTION;",
+        "BEGIN TRANSACTION; DELETE metric_thread; DELETE metric_day; DELETE metric_now; DELETE metric_open; COMMIT TRANSACTION;",
         json!({}),
     )
     .await

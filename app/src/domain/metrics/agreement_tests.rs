@@ -114,7 +114,12 @@ fn agree(timelines: &[Timeline], days: u32, now: i64, hours: Option<&BusinessHou
         sum.absorb(&contribution(t, hours), 1);
     }
     let range = period_days(days, now, hours);
-    let f = figures(&sum.days, &sum.now, range, now, hours);
+    let f = figures(&sum, range, now, hours);
+    // The server reads open spells' exact instants only for the hours `exact_hours` names.
+    let needed = exact_hours(&[range], now, hours);
+    let mut read = sum.clone();
+    read.open.retain(|h, _| needed.contains(h));
+    assert_eq!(figures(&read, range, now, hours), f, "exact hours at {now}");
     let period = Period {
         start: day_start(range.0, hours),
         end: now,

@@ -4,10 +4,11 @@
 //! the same numbers.
 
 use super::durations::Durations;
+use super::open::{OpenCounts, Spell};
 use super::report::{Day, TeammateRow, BUCKETS};
 use super::stats::{share, Summary};
 use super::tally::{
-    day_start, local_day, open_spell_first_day, reason_of_key, sum_days, DayTally, NowTally,
+    day_start, local_day, reason_of_key, sum_days, Contribution, DayTally, NowTally,
 };
 use super::thread::is_stuck;
 use crate::domain::blocked::Blocked;
@@ -87,11 +88,30 @@ pub fn period_days(days: u32, now: i64, hours: Option<&BusinessHours>) -> (i64, 
     (last - i64::from(days) + 1, last)
 }
 
+/// The first instant in `[from, now]` whose wait to `now` is within the goal in working time:
+/// waits that began before it are past 24 working hours (`business_ms` shrinks as the start
+/// moves later).
+fn working_goal_cut(from: i64, now: i64, h: &BusinessHours) -> i64 {
+    let past = |s: i64| business_ms(s, now, h) > REPLY_GOAL_MS;
+    if from >= now || !past(from) {
+        return from.min(now);
+    }
+    let (mut lo, mut hi) = (from, now);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if past(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
 fn brand_reply(
     sum: &DayTally,
-    now_t: &NowTally,
-    first: i64,
-    last: i64,
+    open: &OpenCounts,
+    (first, last): (i64, i64),
     now: i64,
     hours: Option<&BusinessHours>,
 ) -> ReplyFigures {
@@ -103,20 +123,17 @@ fn brand_reply(
             count: count(sum.buckets.get(*k).copied().unwrap_or(0)),
         })
         .collect();
-    let (mut judged, mut judged_working) = (sum.brand.count, sum.brand_working.count);
-    let in_period = day_start(first, hours)..day_start(last + 1, hours);
-    for (start, n) in now_t.open_waits.range(in_period) {
-        if now - start <= REPLY_GOAL_MS {
-            continue;
-        }
-        judged += n;
-        if let Some(last_bar) = buckets.last_mut() {
-            last_bar.count += count(*n);
-        }
-        if hours.is_some_and(|h| business_ms(*start, now, h) > REPLY_GOAL_MS) {
-            judged_working += n;
-        }
+    // Waits still open that began in the period count once past 24 h.
+    let (start, end) = (day_start(first, hours), day_start(last + 1, hours));
+    let late = open.began(Spell::Wait, Some(start), end.min(now - REPLY_GOAL_MS));
+    let judged = sum.brand.count + late;
+    if let Some(last_bar) = buckets.last_mut() {
+        last_bar.count += count(late);
     }
+    let judged_working = hours.map_or(0, |h| {
+        let cut = working_goal_cut(start, now, h);
+        sum.brand_working.count + open.began(Spell::Wait, Some(start), end.min(cut))
+    });
     ReplyFigures {
         calendar: sum.brand.summary(),
         working: hours.map(|_| sum.brand_working.summary()),
@@ -187,46 +204,60 @@ fn teammates(sum: &DayTally) -> Vec<TeammateRow> {
 }
 
 /// Threads overdue / stale at the end of day `d`: the ended spells kept on the day, and the open
-/// ones that had begun counting by then.
+/// ones that had begun counting by then — a wait once 24 h old, a stale spell from its first
+/// instant (an end of day counts spells that began by it, as `tally::spell_days` does).
 fn levels(
     days: &BTreeMap<i64, DayTally>,
-    now_t: &NowTally,
+    open: &OpenCounts,
     d: i64,
     hours: Option<&BusinessHours>,
 ) -> (usize, usize) {
     let kept = days.get(&d);
-    let open_overdue: i64 = now_t
-        .open_waits
-        .iter()
-        .filter(|(start, _)| local_day(**start + REPLY_GOAL_MS, hours) <= d)
-        .map(|(_, n)| n)
-        .sum();
-    let open_stale: i64 = now_t
-        .stale_open
-        .iter()
-        .filter(|(from, _)| open_spell_first_day(**from, hours) <= d)
-        .map(|(_, n)| n)
-        .sum();
+    let end = day_start(d + 1, hours);
+    let open_overdue = open.began(Spell::Wait, None, end - REPLY_GOAL_MS);
+    let open_stale = open.began(Spell::Stale, None, end + 1);
     (
         count(kept.map_or(0, |k| k.overdue) + open_overdue),
         count(kept.map_or(0, |k| k.stale) + open_stale),
     )
 }
 
-/// The figures of local days `[first, last]` at `now`, from the day tallies (they must hold the
-/// day before `first` too) and the threads as they are now.
+/// The figures of local days `[first, last]` at `now`, from a sum of contributions: its day
+/// tallies (they must hold the day before `first` too), the threads as they are now, and the
+/// exact instants of open spells for the hours `exact_hours` names.
 pub fn figures(
-    days: &BTreeMap<i64, DayTally>,
-    now_t: &NowTally,
+    sum: &Contribution,
+    period: (i64, i64),
+    now: i64,
+    hours: Option<&BusinessHours>,
+) -> Figures {
+    figures_counted(sum, &OpenCounts::new(sum), period, now, hours)
+}
+
+/// The hours whose open spells `figures` needs exactly for these periods at `now`: the hours a
+/// threshold cuts (24 h back, 24 working hours back, an end of day).
+pub fn exact_hours(periods: &[(i64, i64)], now: i64, hours: Option<&BusinessHours>) -> Vec<i64> {
+    let empty = Contribution::default();
+    let open = OpenCounts::new(&empty);
+    for period in periods {
+        figures_counted(&empty, &open, *period, now, hours);
+    }
+    open.needed().into_iter().collect()
+}
+
+fn figures_counted(
+    all: &Contribution,
+    open: &OpenCounts,
     (first, last): (i64, i64),
     now: i64,
     hours: Option<&BusinessHours>,
 ) -> Figures {
+    let (days, now_t) = (&all.days, &all.now);
     let sum = sum_days(days, first..=last);
     let series = (first..=last)
         .map(|d| {
             let kept = days.get(&d);
-            let (overdue, stale) = levels(days, now_t, d, hours);
+            let (overdue, stale) = levels(days, open, d, hours);
             Day {
                 start: day_start(d, hours),
                 date: d,
@@ -248,7 +279,7 @@ pub fn figures(
         responded: count(sum.responded),
         response_rate: share(count(sum.responded), contacted),
         first_reply: sum.first_reply.summary(),
-        brand_reply: brand_reply(&sum, now_t, first, last, now, hours),
+        brand_reply: brand_reply(&sum, open, (first, last), now, hours),
         automatic_reply: sum.automatic.summary(),
         accepted,
         declined,
@@ -257,7 +288,7 @@ pub fn figures(
         decline_reasons: decline_reasons(&sum),
         funnel: funnel_figures(&sum, now_t, local_day(now, hours)),
         stale: count(now_t.stale),
-        stale_at_start: levels(days, now_t, first - 1, hours).1,
+        stale_at_start: levels(days, open, first - 1, hours).1,
         followups_sent: sent,
         followups_answered: answered,
         followup_success: share(answered, sent),

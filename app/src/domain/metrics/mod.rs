@@ -14,6 +14,7 @@ mod drill;
 mod durations;
 pub mod export;
 mod figures;
+mod open;
 mod report;
 mod stats;
 mod tally;
@@ -27,14 +28,16 @@ mod tests;
 pub use crate::domain::blocked::Blocked;
 pub use drill::Figure;
 pub use durations::Durations;
-pub use figures::{figures, period_days, Bar, Figures, ReasonCount, ReplyFigures, StageFigures};
+pub use figures::{
+    exact_hours, figures, period_days, Bar, Figures, ReasonCount, ReplyFigures, StageFigures,
+};
 pub use report::{
     report, Bucket, Day, DeclineShare, FunnelStep, Period, ReplyTimes, Report, TeammateRow, BUCKETS,
 };
 pub use stats::Summary;
 pub use tally::{
     contribution, contribution_kept, day_start, local_day, Contribution, DayTally, Frozen,
-    NowTally, Tally,
+    NowTally, OpenHour, Tally,
 };
 pub use thread::{facts, is_stuck, stage_limit_days, ThreadFacts, Wait, WaitEnd};
 

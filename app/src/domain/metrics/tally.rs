@@ -7,6 +7,7 @@
 //! The definitions are `thread::facts`'; `figures` reads the sums back into the page's figures.
 
 use super::durations::Durations;
+use super::open::{hour_of, Spell};
 use super::thread::{facts, WaitEnd};
 use super::{Said, Timeline};
 use crate::domain::blocked::Blocked;
@@ -142,11 +143,20 @@ tally_struct! {
         /// The furthest funnel position reached.
         pub furthest: BTreeMap<usize, i64>,
         pub stale: i64,
-        /// Stale spells not ended yet, by the instant they began.
+        /// Stale spells not ended yet, by the hour they began (`open::hour_of`).
         pub stale_open: BTreeMap<i64, i64>,
         pub blocked: BTreeMap<Blocked, i64>,
-        /// Waits not ended yet, by the instant they began.
+        /// Waits not ended yet, by the hour they began.
         pub open_waits: BTreeMap<i64, i64>,
+    }
+}
+
+tally_struct! {
+    /// The exact instants open spells began at within one hour (see `open`): read only for the
+    /// hours a figure's threshold cuts.
+    pub struct OpenHour {
+        pub waits: BTreeMap<i64, i64>,
+        pub stale: BTreeMap<i64, i64>,
     }
 }
 
@@ -155,6 +165,8 @@ tally_struct! {
     pub struct Contribution {
         pub days: BTreeMap<i64, DayTally>,
         pub now: NowTally,
+        /// Open spells' exact instants, by the hour they began.
+        pub open: BTreeMap<i64, OpenHour>,
     }
 }
 
@@ -194,6 +206,18 @@ impl Contribution {
         self.days.entry(d).or_default()
     }
 
+    /// An open spell that began at `at`: counted in its hour, and its instant kept for the hour.
+    fn open_spell(&mut self, spell: Spell, at: i64) {
+        let hour = hour_of(at);
+        let exact = self.open.entry(hour).or_default();
+        let (counts, instants) = match spell {
+            Spell::Wait => (&mut self.now.open_waits, &mut exact.waits),
+            Spell::Stale => (&mut self.now.stale_open, &mut exact.stale),
+        };
+        *counts.entry(hour).or_default() += 1;
+        *instants.entry(at).or_default() += 1;
+    }
+
     fn waits(
         &mut self,
         f: &super::ThreadFacts,
@@ -204,7 +228,7 @@ impl Contribution {
         let day = |t| local_day(t, hours);
         for w in &f.waits {
             let Some((at, end)) = &w.end else {
-                *self.now.open_waits.entry(w.start).or_default() += 1;
+                self.open_spell(Spell::Wait, w.start);
                 continue;
             };
             let ms = at - w.start;
@@ -317,7 +341,7 @@ pub fn contribution_kept(
     for (from, to) in &f.stale_spans {
         match to {
             Some(to) => spell_days(*from, *to, hours).for_each(|d| c.day(d).stale += 1),
-            None => *c.now.stale_open.entry(*from).or_default() += 1,
+            None => c.open_spell(Spell::Stale, *from),
         }
     }
     c.days.retain(|_, d| !d.is_empty());
@@ -331,11 +355,6 @@ pub fn contribution_kept(
     now.stale = i64::from(t.stale);
     now.blocked = f.blocked.iter().map(|b| (*b, 1)).collect();
     (c, kept)
-}
-
-/// The first day an open spell that began at `from` counts on (see `spell_days`).
-pub fn open_spell_first_day(from: i64, hours: Option<&BusinessHours>) -> i64 {
-    local_day(from - 1, hours)
 }
 
 /// Sum of a day-keyed tally over `days` (inclusive).

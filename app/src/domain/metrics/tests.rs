@@ -615,8 +615,7 @@ fn every_table_exports_as_formula_safe_csv() {
     }];
     let c = contribution(&t[0], None);
     let r = figures(
-        &c.days,
-        &c.now,
+        &c,
         period_days(7, MON + 7 * DAY - 1, None),
         MON + 7 * DAY - 1,
         None,

@@ -54,6 +54,9 @@ pub struct Config {
     /// `INBOX_CLIENT_IP_HEADER`: the header a trusted proxy in front names the client's address in
     /// (its last entry, the one the nearest proxy added); without it, the connection's peer.
     pub client_ip_header: Option<String>,
+    /// Where the server may connect for a team (webhooks, IMAP, SMTP): public addresses, and the
+    /// hosts `INBOX_OUTBOUND_ALLOW_HOSTS` names (tests, on-premise mail).
+    pub outbound: crate::outbound::address_policy::AddressPolicy,
 }
 
 /// `INBOX_SMTP_URL` (`smtp://`, `smtp://…?tls=required`, `smtps://`, with `user:password@`) and
@@ -352,7 +355,11 @@ impl Config {
                 return Err(format!("INBOX_CLIENT_IP_HEADER is not a header name: {h}"));
             }
         }
+        let outbound = crate::outbound::address_policy::AddressPolicy::parse(get(
+            "INBOX_OUTBOUND_ALLOW_HOSTS",
+        ))?;
         Ok(Config {
+            outbound,
             client_ip_header,
             signup_open,
             smtp_relay,

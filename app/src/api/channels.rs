@@ -29,10 +29,10 @@ pub async fn load_api_channel_settings() -> Result<ApiChannelSettings, AppError>
 /// outbound replies on that channel off.
 #[server(endpoint = "set_api_outbound_url")]
 pub async fn set_api_outbound_url(url: String) -> Result<ApiChannelSettings, AppError> {
-    let url = crate::domain::text::webhook_url(&url).map_err(AppError::Invalid)?;
+    let url = crate::domain::outbound_address::webhook_url(&url).map_err(AppError::Invalid)?;
     let (backend, caller) = context::caller().await?;
     caller.require_owner()?;
-    backend.set_api_outbound_url(&caller, url.as_deref()).await
+    backend.set_api_outbound_url(&caller, url.as_ref()).await
 }
 
 /// The workspace's Twilio accounts (owners only; never an auth token).
@@ -225,11 +225,12 @@ pub async fn load_sending_identities() -> Result<Vec<SendingIdentity>, AppError>
 pub trait ChannelsApi: Send + Sync {
     /// The API channel's endpoint and key (the key is created on first use).
     async fn api_channel_settings(&self, caller: &Caller) -> Result<ApiChannelSettings, AppError>;
-    /// Sets (or clears) the URL our replies on the API channel are posted to.
+    /// Sets (or clears) the URL our replies on the API channel are posted to; refused when it
+    /// is not a public address the server may call.
     async fn set_api_outbound_url(
         &self,
         caller: &Caller,
-        url: Option<&str>,
+        url: Option<&crate::domain::outbound_address::WebhookUrl>,
     ) -> Result<ApiChannelSettings, AppError>;
     async fn sms_settings(&self, caller: &Caller) -> Result<SmsSettings, AppError>;
     async fn connect_sms(

@@ -53,6 +53,7 @@ pub mod live_merge;
 pub mod mentions;
 pub mod merge;
 pub mod metrics;
+pub mod outbound_address;
 pub mod policy;
 pub mod portal;
 pub mod reply_channel;

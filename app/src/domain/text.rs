@@ -19,34 +19,6 @@ pub fn clean_body(text: &str) -> Result<String, String> {
     Ok(t)
 }
 
-/// An outbound webhook URL as entered in settings: `Ok(None)` for empty (turned off). HTTPS is
-/// required, except plain HTTP to this machine (local development and tests).
-pub fn webhook_url(input: &str) -> Result<Option<String>, String> {
-    let url = input.trim();
-    if url.is_empty() {
-        return Ok(None);
-    }
-    if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("the URL is too long or contains spaces".into());
-    }
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://") {
-        let host = r.split(['/', ':', '?']).next().unwrap_or_default();
-        if !matches!(host, "localhost" | "127.0.0.1" | "[") {
-            return Err("the URL must start with https://".into());
-        }
-        r
-    } else {
-        return Err("the URL must start with https://".into());
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty() || host.starts_with(':') || host.contains('@') {
-        return Err("the URL needs a host name".into());
-    }
-    Ok(Some(url.to_string()))
-}
-
 /// `50000` → `"50,000"`.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
@@ -83,36 +55,6 @@ pub fn initials(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn webhook_url_table() {
-        let cases: &[(&str, Result<Option<&str>, ()>)] = &[
-            ("", Ok(None)),
-            ("   ", Ok(None)),
-            (
-                " https://market.example/hooks/inbox ",
-                Ok(Some("https://market.example/hooks/inbox")),
-            ),
-            (
-                "http://127.0.0.1:9000/in",
-                Ok(Some("http://127.0.0.1:9000/in")),
-            ),
-            ("http://localhost/x", Ok(Some("http://localhost/x"))),
-            ("http://market.example/hooks", Err(())),
-            ("ftp://market.example", Err(())),
-            ("https://", Err(())),
-            ("https://user@evil.example", Err(())),
-            ("https://a.example/with space", Err(())),
-            ("market.example/hooks", Err(())),
-        ];
-        for (input, want) in cases {
-            let got = webhook_url(input);
-            match want {
-                Ok(v) => assert_eq!(got.ok().flatten().as_deref(), *v, "{input:?}"),
-                Err(()) => assert!(got.is_err(), "{input:?} should be refused"),
-            }
-        }
-    }
 
     #[test]
     fn clean_body_table() {

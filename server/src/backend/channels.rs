@@ -9,6 +9,7 @@ use app::api::backend::Caller;
 use app::api::{AppError, ChannelsApi, ConnectTarget};
 use app::domain::email::MailboxConnection;
 use app::domain::instagram::InstagramConnection;
+use app::domain::outbound_address::WebhookUrl;
 use app::domain::twilio::TwilioConnection;
 use app::model::{
     ApiChannelSettings, Channel, InstagramSettings, MailboxSettings, SendingIdentity, SmsSettings,
@@ -73,8 +74,15 @@ impl ChannelsApi for AppState {
     async fn set_api_outbound_url(
         &self,
         caller: &Caller,
-        url: Option<&str>,
+        url: Option<&WebhookUrl>,
     ) -> Result<ApiChannelSettings, AppError> {
+        if let Some(u) = url {
+            self.config.outbound.webhook(u).await.map_err(|why| {
+                tracing::warn!(workspace = %caller.workspace_id, "outbound webhook refused");
+                AppError::Invalid(why.to_string())
+            })?;
+        }
+        let url = url.map(|u| u.url.as_str());
         api_channel::set_outbound_url(&self.db, &caller.workspace_id, url)
             .await
             .map_err(internal)?;
@@ -161,6 +169,12 @@ impl ChannelsApi for AppState {
         target: ConnectTarget,
         connection: MailboxConnection,
     ) -> Result<MailboxSettings, AppError> {
+        for (kind, s) in [("IMAP", &connection.imap), ("SMTP", &connection.smtp)] {
+            if let Err(why) = self.config.outbound.resolve(&s.host, s.port).await {
+                tracing::warn!(workspace = %caller.workspace_id, kind, "mailbox server refused");
+                return Err(AppError::Invalid(format!("{kind}: {why}")));
+            }
+        }
         connect(self, caller, target, &connection).await?;
         self.mailbox_settings(caller).await
     }
@@ -175,14 +189,18 @@ impl ChannelsApi for AppState {
         .await
         .map_err(internal)?
         .ok_or_else(|| AppError::Invalid("no mailbox is connected".into()))?;
-        let imap = match crate::channels::email_imap::open(&m).await {
+        let policy = &self.config.outbound;
+        let imap = match crate::channels::email_imap::open(&m, policy).await {
             Ok(mut s) => {
                 let _ = s.logout().await;
                 Ok(())
             }
-            Err(e) => Err(format!("IMAP: {e}")),
+            Err(e) => {
+                tracing::info!(workspace = %caller.workspace_id, error = ?e, "mailbox test: IMAP failed");
+                Err(format!("IMAP: {e}"))
+            }
         };
-        let smtp = crate::outbound::email_send::test_connection(&m).await;
+        let smtp = crate::outbound::email_send::test_connection(&m, policy).await;
         match (imap, smtp) {
             (Ok(()), Ok(())) => Ok("IMAP and SMTP both accept the sign-in.".to_string()),
             (Err(a), Err(b)) => Err(AppError::Invalid(format!("{a}; {b}"))),

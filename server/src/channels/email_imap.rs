@@ -6,6 +6,7 @@
 
 use super::email_ingest::{ingest, Ingested};
 use crate::db::DbError;
+use crate::outbound::address_policy::AddressPolicy;
 use crate::state::AppState;
 use crate::store::mailboxes::{self, Mailbox};
 use app::domain::email::{ServerSettings, TlsMode};
@@ -30,8 +31,11 @@ pub enum MailError {
     Tls(String),
     #[error("the mail server refused the sign-in")]
     Auth,
-    #[error("IMAP: {0}")]
+    /// The server's own words are logged, never shown (they may echo anything).
+    #[error("the IMAP server answered in an unexpected way")]
     Imap(String),
+    #[error("{0}")]
+    Refused(crate::outbound::address_policy::Refused),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -79,12 +83,17 @@ impl async_imap::Authenticator for XOAuth2<'_> {
     }
 }
 
-/// Opens an authenticated session to the mailbox's IMAP server.
-pub async fn open(m: &Mailbox) -> Result<Session, MailError> {
+/// Opens an authenticated session to the mailbox's IMAP server, at an address the outbound
+/// policy allows (`address_policy`).
+pub async fn open(m: &Mailbox, policy: &AddressPolicy) -> Result<Session, MailError> {
     let s: &ServerSettings = &m.imap;
+    let addrs = policy
+        .resolve(&s.host, s.port)
+        .await
+        .map_err(MailError::Refused)?;
     let connect = tokio::time::timeout(
         Duration::from_secs(15),
-        tokio::net::TcpStream::connect((s.host.as_str(), s.port)),
+        tokio::net::TcpStream::connect(&addrs[..]),
     )
     .await
     .map_err(|_| MailError::Connect(s.host.clone()))?
@@ -140,7 +149,7 @@ pub async fn sync_once(state: &AppState, mailbox: &str) -> Result<SyncReport, Ma
     let Some(m) = mailboxes::load(&state.db, mailbox, &state.config.server_secret).await? else {
         return Ok(SyncReport::default());
     };
-    let mut session = open(&m).await?;
+    let mut session = open(&m, &state.config.outbound).await?;
     let report = sync_session(state, &m, &mut session).await;
     let _ = session.logout().await;
     report
@@ -275,7 +284,7 @@ async fn read_with_idle(state: &AppState, mailbox: &str) -> Result<(), MailError
     let Some(m) = mailboxes::load(&state.db, mailbox, &state.config.server_secret).await? else {
         return Ok(());
     };
-    let mut session = open(&m).await?;
+    let mut session = open(&m, &state.config.outbound).await?;
     loop {
         let m = match mailboxes::load(&state.db, mailbox, &state.config.server_secret).await? {
             Some(m) => m,

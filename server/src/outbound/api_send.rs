@@ -3,10 +3,12 @@
 //! "<timestamp>.<raw body>")>`) with the workspace's API key. `event_id` is the message id: a
 //! receiver that sees it twice (a retry after a lost answer) must treat it as one message.
 
+use super::address_policy::{AddressPolicy, Refused};
 use super::SendError;
 use crate::channels::signature;
 use crate::db::{Db, DbError};
 use crate::store::send_reads;
+use app::domain::outbound_address::webhook_url;
 use app::model::Channel;
 use serde_json::{json, Value};
 
@@ -48,18 +50,32 @@ pub async fn prepare(
     Ok(Ok((url, key, body.to_string().into_bytes())))
 }
 
-/// Posts a prepared body. Any 2xx is success.
+/// Posts a prepared body to a public address (`address_policy`: checked again on every send, so
+/// a name that now resolves inside is not reached). Any 2xx is success; a redirect is not.
 pub async fn send(
-    http: &reqwest::Client,
+    policy: &AddressPolicy,
     url: &str,
     key: &str,
     body: Vec<u8>,
     now_ms: i64,
 ) -> Result<(), SendError> {
+    let refused = |why: String| SendError::permanent(format!("the platform's webhook: {why}"));
+    let target = webhook_url(url)
+        .map_err(refused)?
+        .ok_or_else(|| refused("no URL".into()))?;
+    let http = match policy.webhook_client(&target).await {
+        Ok(c) => c,
+        Err(Refused::Unresolved) => {
+            return Err(SendError::retryable(
+                "the platform's webhook could not be found",
+            ))
+        }
+        Err(why) => return Err(refused(why.to_string())),
+    };
     let ts = (now_ms / 1000).to_string();
     let sig = signature::sign(key, &ts, &body);
     let resp = http
-        .post(url)
+        .post(&target.url)
         .header("content-type", "application/json")
         .header("x-inbox-timestamp", ts)
         .header("x-inbox-signature", sig)

@@ -261,7 +261,7 @@ impl Dispatcher {
             Ok(e) => e,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(email_send::send(&mailbox, email)
+        Ok(email_send::send(&mailbox, email, &b.config.outbound)
             .await
             .map(|()| out.email_message_id))
     }
@@ -313,7 +313,7 @@ impl Dispatcher {
             Err(e) => return Ok(Err(e)),
         };
         Ok(
-            api_send::send(&self.http, &url, &key, body, b.clock.now_ms())
+            api_send::send(&b.config.outbound, &url, &key, body, b.clock.now_ms())
                 .await
                 .map(|()| None),
         )

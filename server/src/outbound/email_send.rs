@@ -3,11 +3,13 @@
 //! threads it. The Message-ID is fixed when the reply is written, so a retried attempt sends the
 //! same id and a creator's answer threads back whichever attempt reached them.
 
+use super::address_policy::{AddressPolicy, Refused};
 use super::SendError;
 use crate::store::mailboxes::Mailbox;
 use app::domain::email::TlsMode;
 use lettre::message::{header::ContentType, Mailbox as Address};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
@@ -46,16 +48,33 @@ pub fn build(mailbox: &Mailbox, to: &str, out: &Outgoing) -> Result<Message, Sen
         .map_err(|e| SendError::permanent(format!("the email could not be built: {e}")))
 }
 
-fn transport(m: &Mailbox) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+/// An SMTP transport to the mailbox's server at an address the outbound policy allows (the
+/// certificate is still checked against the host name).
+async fn transport(
+    m: &Mailbox,
+    policy: &AddressPolicy,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
     let s = &m.smtp;
-    let builder = match s.tls {
-        TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host),
-        TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host),
-        TlsMode::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-            &s.host,
-        )),
-    }
-    .map_err(|e| SendError::permanent(format!("SMTP settings: {e}")))?;
+    let addr = match policy.resolve(&s.host, s.port).await {
+        Ok(addrs) => addrs[0],
+        Err(Refused::Unresolved) => {
+            return Err(SendError::retryable(format!(
+                "the mail server {} could not be found",
+                s.host
+            )))
+        }
+        Err(why) => return Err(SendError::permanent(format!("SMTP settings: {why}"))),
+    };
+    let tls = |host: &str| {
+        TlsParameters::new(host.to_string())
+            .map_err(|_| SendError::permanent("SMTP settings: the host name is not valid for TLS"))
+    };
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
+        .tls(match s.tls {
+            TlsMode::Tls => Tls::Wrapper(tls(&s.host)?),
+            TlsMode::Starttls => Tls::Required(tls(&s.host)?),
+            TlsMode::None => Tls::None,
+        });
     let mechanisms = if m.xoauth2 {
         vec![Mechanism::Xoauth2]
     } else {
@@ -70,8 +89,8 @@ fn transport(m: &Mailbox) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendErro
 }
 
 /// Sends `email`. Returns its Message-ID (our provider id for email).
-pub async fn send(m: &Mailbox, email: Message) -> Result<(), SendError> {
-    let t = transport(m)?;
+pub async fn send(m: &Mailbox, email: Message, policy: &AddressPolicy) -> Result<(), SendError> {
+    let t = transport(m, policy).await?;
     match t.send(email).await {
         Ok(_) => Ok(()),
         Err(e) if e.is_permanent() => Err(SendError::permanent(format!(
@@ -93,11 +112,19 @@ pub async fn send(m: &Mailbox, email: Message) -> Result<(), SendError> {
 }
 
 /// Whether the SMTP server accepts a connection and the sign-in (settings check).
-pub async fn test_connection(m: &Mailbox) -> Result<(), String> {
-    let t = transport(m).map_err(|e| e.reason)?;
+pub async fn test_connection(m: &Mailbox, policy: &AddressPolicy) -> Result<(), String> {
+    let t = transport(m, policy).await.map_err(|e| e.reason)?;
     match t.test_connection().await {
         Ok(true) => Ok(()),
         Ok(false) => Err("the SMTP server did not accept the connection".into()),
-        Err(e) => Err(format!("SMTP: {e}")),
+        Err(e) => {
+            // The server's own words are logged, never shown.
+            tracing::info!(error = %e, "mailbox test: SMTP failed");
+            Err(if e.is_permanent() {
+                "SMTP: the server refused the sign-in".into()
+            } else {
+                "SMTP: the server could not be reached".into()
+            })
+        }
     }
 }

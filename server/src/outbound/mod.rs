@@ -6,6 +6,7 @@
 //! Twilio and Meta whether a connection's credentials own what it claims.
 
 pub mod account_mail;
+pub mod address_policy;
 pub mod api_send;
 pub mod dispatcher;
 pub mod email_send;
@@ -46,9 +47,11 @@ impl SendError {
     }
 }
 
-/// The HTTP client every sender shares: bounded time per call so a lease always outlives it.
+/// The HTTP client the provider senders share (Twilio, Graph: addresses from the server's own
+/// configuration): bounded time per call so a lease always outlives it; no redirects.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(20))
         .connect_timeout(std::time::Duration::from_secs(5))
         .user_agent("creator-inbox")

@@ -28,6 +28,7 @@ mod merge_and_move;
 mod model_provider;
 mod multi_instance;
 mod outbound;
+mod outbound_addresses;
 mod portal;
 mod reports;
 mod snooze;

@@ -84,6 +84,8 @@ impl Harness {
             ("INBOX_TWILIO_API_URL", base),
             ("INBOX_TWILIO_MESSAGING_URL", base),
             ("INBOX_GRAPH_API_URL", base),
+            // The loopback mail servers and webhook receivers tests run.
+            ("INBOX_OUTBOUND_ALLOW_HOSTS", "127.0.0.1,localhost"),
         ];
         // A test's own values come later and win.
         let vars: HashMap<String, String> = defaults

@@ -35,6 +35,9 @@ pub struct PlanFacts<'a> {
     /// What a model would need to word a sensitive draft: campaign name, brief, guidance and the
     /// creator's words (`None`: no model is configured).
     pub model_context: Option<ModelContext<'a>>,
+    /// Why the receiving mail server could not verify the sender (`domain::email_auth`), when
+    /// it could not: then nothing is done automatically.
+    pub unverified_sender: Option<&'a str>,
 }
 
 pub struct ModelContext<'a> {
@@ -98,6 +101,9 @@ pub fn plan(f: &PlanFacts) -> Vec<Effect> {
             auto_sent_today: f.auto_sent_today,
         },
     );
+    if let Some(why) = f.unverified_sender {
+        return held_for_unverified_sender(f, decision, why);
+    }
     let draft = planned_draft(f, &mut decision).filter(|d| !d.text.trim().is_empty());
     let mut effects = vec![Effect::Decide(decision.clone())];
     if c.has(crate::domain::classify::Intent::OptOut)
@@ -125,6 +131,36 @@ pub fn plan(f: &PlanFacts) -> Vec<Effect> {
         let notify = (d.state == DraftState::PendingReview)
             .then(|| d.reviewer.clone())
             .flatten();
+        effects.push(Effect::Draft(d));
+        if let Some(reviewer) = notify {
+            effects.push(Effect::NotifyReviewer {
+                reviewer,
+                reason: decision.reason.clone(),
+            });
+        }
+    }
+    effects
+}
+
+/// A message whose sender is not verified moves nothing: no automatic reply (a reply the policy
+/// would send waits for a person), no stage move (suggested only), no saved address, no opt-out,
+/// no drafts cancelled. The decision says why.
+fn held_for_unverified_sender(f: &PlanFacts, mut decision: Decision, why: &str) -> Vec<Effect> {
+    if let Action::AutoSend { .. } = decision.action {
+        decision.action = Action::Review {
+            role: Role::Member,
+            topics: Vec::new(),
+        };
+    }
+    decision.stage = decision.stage.map(|(to, _)| (to, false));
+    decision.reason = format!(
+        "unverified sender ({why}): nothing is done automatically; a person checks it first. {}",
+        decision.reason
+    );
+    let draft = planned_draft(f, &mut decision).filter(|d| !d.text.trim().is_empty());
+    let mut effects = vec![Effect::Decide(decision.clone())];
+    if let Some(d) = draft {
+        let notify = d.reviewer.clone();
         effects.push(Effect::Draft(d));
         if let Some(reviewer) = notify {
             effects.push(Effect::NotifyReviewer {

@@ -351,6 +351,7 @@ mod tests {
             attachments: None,
             check_campaign: None,
             quoted_trimmed: None,
+            unverified_sender: None,
             version,
         }
     }

@@ -43,6 +43,7 @@ pub mod csv;
 pub mod delivery;
 pub mod draft;
 pub mod email;
+pub mod email_auth;
 pub mod filter;
 pub mod followup;
 pub mod identity;

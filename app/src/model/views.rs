@@ -238,6 +238,10 @@ pub struct MessageView {
     /// Quoted history was trimmed from `text` for display.
     #[serde(default)]
     pub quoted_trimmed: Option<bool>,
+    /// The receiving mail server could not verify the email's sender (why, in words): shown as
+    /// "Unverified sender"; automation never acts on it (`domain::email_auth`).
+    #[serde(default)]
+    pub unverified_sender: Option<String>,
     /// Why an outbound message could not be delivered (shown beside its Retry button).
     #[serde(default)]
     pub failure_reason: Option<String>,

@@ -56,6 +56,7 @@ pub async fn decide(state: &AppState, model: Option<&Model>, p: &Pending) -> Res
             guidance: &camp.creator_guidance,
             message: &p.text,
         }),
+        unverified_sender: p.unverified_sender.as_deref(),
     });
     if let Some(m) = model {
         worded_by(m, &mut effects, &p.id).await;

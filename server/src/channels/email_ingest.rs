@@ -3,7 +3,9 @@
 //! Message-IDs carry the message id), else by subject among the sender's threads, else the open
 //! campaign — never another creator's thread (`app::domain::email::attribute_email`). Quoted
 //! history is trimmed from the text for display; the HTML body is sanitized (no scripts, no event
-//! handlers, no forms); attachments are kept up to a size limit.
+//! handlers, no forms); attachments are kept up to a size limit. The receiving server's
+//! `Authentication-Results` say whether the sender is verified (`app::domain::email_auth`): an
+//! unverified one is stored with why, and automation leaves it to a person.
 
 use crate::db::{Db, DbError};
 use crate::state::AppState;
@@ -16,6 +18,7 @@ use app::domain::email::{
     attribute_email, normalize_message_id, normalize_subject, ours, parse_references, trim_quoted,
     CandidateThread,
 };
+use app::domain::email_auth::{sender_check, SenderCheck};
 use app::domain::identity::normalize_email;
 use app::model::Channel;
 use mail_parser::{MessageParser, MimeHeaders};
@@ -107,6 +110,8 @@ struct Parsed {
     attachments: Vec<NewAttachment>,
     in_reply_to: Vec<String>,
     references: Vec<String>,
+    /// The receiving server's verdict on the sender (`Authentication-Results`).
+    sender: SenderCheck,
 }
 
 /// Parses `raw` as MIME; `Err` says why it is skipped (not an email, no sender, our own).
@@ -123,6 +128,11 @@ fn parse(raw: &[u8], mailbox_address: &str) -> Result<Parsed, &'static str> {
     if from == mailbox_address {
         return Err("sent by the mailbox itself");
     }
+    let verdicts: Vec<&str> = msg
+        .header_values("Authentication-Results")
+        .filter_map(|v| v.as_text())
+        .collect();
+    let sender = sender_check(&verdicts, &from);
     let message_id = msg
         .message_id()
         .and_then(normalize_message_id)
@@ -167,6 +177,7 @@ fn parse(raw: &[u8], mailbox_address: &str) -> Result<Parsed, &'static str> {
         attachments,
         in_reply_to: header_ids(msg.in_reply_to()),
         references: header_ids(msg.references()),
+        sender,
     })
 }
 
@@ -249,6 +260,11 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
         }
     }
     let subject = (!p.subject.is_empty()).then_some(p.subject);
+    let verified = match &p.sender {
+        SenderCheck::Verified => "yes",
+        SenderCheck::Unverified(_) => "no",
+        SenderCheck::NotChecked => "not checked",
+    };
     let (id, name) = (creator.id, creator.name);
     let mid = p.message_id.clone();
     let mut new = NewMessage::from_creator(Channel::Email, id, name, subject, p.text, now, mid)
@@ -260,13 +276,17 @@ pub async fn ingest(state: &AppState, mailbox: &Mailbox, raw: &[u8]) -> Result<I
         check_campaign: choice.check_campaign,
         quoted_trimmed: p.quoted_trimmed,
         attachments: p.attachments,
+        unverified_sender: match p.sender {
+            SenderCheck::Unverified(why) => Some(why),
+            _ => None,
+        },
     });
     match append_message(db, ws, &mut thread, new, None).await {
         Ok(_) => {}
         Err(e) if crate::db::is_duplicate(&e) => return Ok(Ingested::Duplicate),
         Err(e) => return Err(e),
     }
-    tracing::info!(workspace = %ws, thread = %thread.id, why = choice.why, "email received");
+    tracing::info!(workspace = %ws, thread = %thread.id, why = choice.why, verified, "email received");
     Ok(Ingested::Stored)
 }
 

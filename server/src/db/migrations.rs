@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "open spells kept by the hour they began",
         sql: include_str!("schema_v21.surql"),
     },
+    Migration {
+        version: 22,
+        name: "unverified email senders",
+        sql: include_str!("schema_v22.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

@@ -138,6 +138,7 @@ mod tests {
                 attachments: None,
                 check_campaign: None,
                 quoted_trimmed: None,
+                unverified_sender: None,
                 failure_reason: None,
                 classification: None,
                 decision: None,

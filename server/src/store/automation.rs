@@ -26,6 +26,9 @@ pub struct Pending {
     pub channel: app::model::Channel,
     pub text: String,
     pub classification: Option<Classification>,
+    /// Why the sender could not be verified (an email), when it could not.
+    #[serde(default)]
+    pub unverified_sender: Option<String>,
 }
 
 /// Up to `limit` messages stored with `policy_pending`.
@@ -33,7 +36,7 @@ pub async fn pending(db: &Db, limit: usize) -> Result<Vec<Pending>, DbError> {
     let mut resp = exec(
         db,
         "SELECT record::id(id) AS id, record::id(workspace) AS ws, record::id(thread) AS thread_id, channel, text,
-             classification FROM message WHERE policy_pending = true LIMIT $n;",
+             classification, unverified_sender FROM message WHERE policy_pending = true LIMIT $n;",
         json!({ "n": limit }),
     )
     .await?;

@@ -51,7 +51,7 @@ pub const ENROLLMENT_FIELDS: &str = "record::id(id) AS id, stage, decline_reason
 (IF assignee != NONE THEN record::id(assignee) ELSE NONE END) AS assignee_id, next_action, agreed_terms, shipping_info";
 
 pub const MESSAGE_FIELDS: &str =
-    "record::id(id) AS id, direction, channel, sender_kind, sender_name, subject, text, at, status, failure_reason, reaction, html, attachments, check_campaign, quoted_trimmed, via, changed_at AS version";
+    "record::id(id) AS id, direction, channel, sender_kind, sender_name, subject, text, at, status, failure_reason, reaction, html, attachments, check_campaign, quoted_trimmed, unverified_sender, via, changed_at AS version";
 
 pub async fn detail(
     db: &Db,

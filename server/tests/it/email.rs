@@ -417,3 +417,99 @@ fn base64_encode(b: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(b)
 }
+
+#[tokio::test]
+async fn a_forged_sender_is_kept_unverified_and_automation_leaves_it_to_a_person() {
+    let s = setup().await;
+    let h = &s.h;
+    let target = &s.threads[0];
+    // A gifting campaign waiting for the creator's address: an address would be saved, the stage
+    // moved and a confirmation sent automatically.
+    let eid = h
+        .value(
+            "SELECT VALUE record::id(enrollment) FROM ONLY type::record('thread', $t);",
+            json!({ "t": target }),
+        )
+        .await;
+    h.query(
+        "UPDATE type::record('enrollment', $e) SET stage = 'accepted', decline_reason = NONE, shipping_info = NONE;
+         UPDATE type::record('thread', $t) SET stage = 'accepted';
+         UPDATE type::record('thread', $t).campaign SET kind = 'gifting', policy = NONE;",
+        json!({ "e": eid, "t": target }),
+    )
+    .await;
+    reply_by_email(&s, target, "Where should we ship your kit?").await;
+    let subject = thread(&s, target)
+        .await
+        .messages
+        .iter()
+        .rev()
+        .find_map(|m| m.subject.clone())
+        .expect("our email's subject");
+    let domain = s.creator_email.split('@').nth(1).unwrap().to_string();
+    let mail = |n: u32, dmarc: &str| {
+        format!(
+            "Authentication-Results: mx.northstar.test; spf={spf} smtp.mailfrom={c}; dkim=none; dmarc={dmarc} header.from={domain}\r\n\
+             From: {c}\r\nTo: {TEAM}\r\nSubject: RE: {subject}\r\nMessage-ID: <address-{n}@mail.test>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\n\
+             yes! ship it to 12 Main St, Austin TX 78701\r\n",
+            c = s.creator_email,
+            spf = if dmarc == "pass" { "pass" } else { "fail" },
+        )
+    };
+    let automation = server::automation::Automation::new(h.state.clone());
+    let shipping = || async {
+        h.value(
+            "SELECT VALUE shipping_info FROM ONLY type::record('enrollment', $e);",
+            json!({ "e": eid }),
+        )
+        .await
+    };
+
+    // Forged: stored and shown, nothing done automatically.
+    s.mail.send_raw(&s.creator_email, TEAM, &mail(1, "fail"));
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().stored, 1);
+    automation.run_once().await.unwrap();
+    let t = thread(&s, target).await;
+    let forged = t.messages.last().unwrap();
+    assert_eq!(
+        forged.unverified_sender.as_deref(),
+        Some(format!("DMARC failed for {domain}").as_str())
+    );
+    let decision = forged.decision.as_ref().expect("automation decided");
+    assert!(
+        decision.reason.starts_with("unverified sender"),
+        "{}",
+        decision.reason
+    );
+    assert_eq!(
+        t.summary.stage,
+        app::model::Stage::Accepted,
+        "no stage move"
+    );
+    assert_eq!(
+        shipping().await,
+        serde_json::Value::Null,
+        "no address saved"
+    );
+    assert!(
+        t.messages
+            .iter()
+            .all(|m| m.sender_kind != app::model::SenderKind::Automation),
+        "no automatic reply"
+    );
+    assert!(t
+        .drafts
+        .iter()
+        .all(|d| d.state == app::domain::draft::DraftState::PendingReview));
+
+    // The same words from the creator's verified address are acted on.
+    h.clock.advance(60_000);
+    s.mail.send_raw(&s.creator_email, TEAM, &mail(2, "pass"));
+    assert_eq!(sync_once(&h.state, &s.mailbox).await.unwrap().stored, 1);
+    automation.run_once().await.unwrap();
+    let t = thread(&s, target).await;
+    assert_eq!(t.messages.last().unwrap().unverified_sender, None);
+    assert_eq!(t.summary.stage, app::model::Stage::InfoCollected);
+    assert_eq!(shipping().await, json!("12 Main St, Austin TX 78701"));
+}

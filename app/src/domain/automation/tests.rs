@@ -50,6 +50,7 @@ struct Case {
     channel: Option<Channel>,
     hour: u8,
     assignee: Option<&'static str>,
+    unverified: Option<&'static str>,
     want: &'static [&'static str],
 }
 
@@ -63,6 +64,7 @@ impl Default for Case {
             channel: Some(Channel::Email),
             hour: 10,
             assignee: None,
+            unverified: None,
             want: &[],
         }
     }
@@ -103,6 +105,7 @@ fn run(case: &Case, library: &BTreeMap<String, String>, model: bool) -> Vec<Effe
             guidance: "Be yourself",
             message: case.message,
         }),
+        unverified_sender: case.unverified,
     })
 }
 
@@ -301,4 +304,58 @@ fn a_model_is_asked_only_for_sensitive_review_drafts() {
         ..Case::default()
     };
     assert_eq!(request(run(&quiet, &library, true)), Some(None));
+}
+
+#[test]
+fn an_unverified_sender_moves_nothing_automatically() {
+    // (message, stage, what the plan does when the sender is not verified)
+    let cases: [(&str, Stage, &[&str]); 3] = [
+        // The address would be saved, the stage moved and a confirmation sent: all wait.
+        (
+            ADDRESS,
+            Contacted,
+            &[
+                "decide auto:address_provided",
+                "draft pending_review library:shipping_confirmation by Member for ava",
+                "notify ava",
+            ],
+        ),
+        // An opt-out from a forged sender does not opt the creator out.
+        (
+            "Please stop messaging me, unsubscribe",
+            Contacted,
+            &["decide opt_out"],
+        ),
+        ("Sounds great, I'm in!", Contacted, &[]),
+    ];
+    for (message, stage, want) in cases {
+        let case = Case {
+            message,
+            stage,
+            assignee: Some("ava"),
+            unverified: Some("DMARC failed for creator.example"),
+            ..Case::default()
+        };
+        let effects = run(&case, &library(), false);
+        let said = words(&effects);
+        if !want.is_empty() {
+            assert_eq!(said, *want, "{message}");
+        }
+        for e in &effects {
+            match e {
+                Effect::Decide(d) => {
+                    assert!(
+                        d.reason.starts_with("unverified sender (DMARC failed"),
+                        "{}",
+                        d.reason
+                    );
+                    assert!(!matches!(d.action, Action::AutoSend { .. }));
+                    assert!(d.stage.is_none_or(|(_, auto)| !auto));
+                }
+                Effect::Draft(d) => assert_eq!(d.state, DraftState::PendingReview, "{message}"),
+                Effect::NotifyReviewer { .. } => {}
+                other => panic!("{message}: {other:?} with an unverified sender"),
+            }
+        }
+    }
 }

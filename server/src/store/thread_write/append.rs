@@ -50,6 +50,8 @@ pub struct EmailFields {
     pub check_campaign: bool,
     pub quoted_trimmed: bool,
     pub attachments: Vec<NewAttachment>,
+    /// Why the receiving server could not verify the sender, when it could not.
+    pub unverified_sender: Option<String>,
 }
 
 pub struct NewAttachment {
@@ -62,7 +64,8 @@ pub struct NewAttachment {
 /// Stores an email entry's fields and attachments (reads `$mid`, `$ws` and `$email`).
 const EMAIL_STATEMENT: &str = "UPDATE type::record('message', $mid) SET email_message_id = $email.message_id,
     email_references = $email.references, html = $email.html, check_campaign = $email.check_campaign,
-    quoted_trimmed = $email.quoted_trimmed, attachments = $email.refs;
+    quoted_trimmed = $email.quoted_trimmed, attachments = $email.refs,
+    unverified_sender = $email.unverified_sender;
 FOR $a IN $email.files {
     CREATE type::record('attachment', $a.id) SET workspace = type::record('workspace', $ws),
         message = type::record('message', $mid), filename = $a.filename, content_type = $a.content_type,
@@ -93,6 +96,7 @@ impl EmailFields {
             "html": self.html,
             "check_campaign": self.check_campaign.then_some(true),
             "quoted_trimmed": self.quoted_trimmed.then_some(true),
+            "unverified_sender": self.unverified_sender,
             "refs": if refs.is_empty() { Value::Null } else { Value::Array(refs) },
             "files": files,
         });
@@ -251,6 +255,7 @@ pub async fn append_with(
             .email
             .as_ref()
             .and_then(|e| e.quoted_trimmed.then_some(true)),
+        unverified_sender: msg.email.as_ref().and_then(|e| e.unverified_sender.clone()),
         via: msg.via.as_ref().map(|v| MessageVia {
             label: v.label.clone(),
             address: v.address.clone(),

@@ -124,6 +124,12 @@ pub(super) fn Entry(
                 })}
             </div>
             {m.subject.clone().map(|s| view! { <p class="entry-subject">{s}</p> })}
+            {m.unverified_sender.clone().map(|why| view! {
+                <p class="entry-unverified" role="note">
+                    <strong>"Unverified sender"</strong>
+                    {format!(" — {why}. This email may not be from the creator: nothing was done automatically. Check before you act on it.")}
+                </p>
+            })}
             {m.check_campaign.unwrap_or(false).then(|| view! {
                 <p class="entry-check" role="note">"Check campaign: this message did not say which campaign it answers, so it was filed with the creator's most recent one. Use Move… if it belongs elsewhere."</p>
             })}

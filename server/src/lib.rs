@@ -26,6 +26,7 @@ pub mod outbound;
 pub mod phone;
 pub mod rollup;
 pub mod sealed;
+pub mod secret_rotation;
 pub mod seed;
 pub mod state;
 pub mod store;

@@ -21,6 +21,10 @@ Commands:
   rebuild-metrics
               recount every thread's contribution to the Reports page's figures from its messages
               and audit trail, and the sums from them (run with the server stopped)
+  rotate-secret
+              seal every stored secret again under INBOX_SECRET (the new one), opening each with it
+              or with INBOX_OLD_SECRET (the one before); run with the server stopped, then start it
+              with the new secret
   export-labels [--workspace ID] [--out FILE]
               write the messages teammates corrected as labeled JSON lines (to stdout by default)
   help        show this help
@@ -43,6 +47,12 @@ async fn open(config: &Config) -> Result<db::Db, String> {
     db::migrations::migrate(&db, Clock::System.now_ms())
         .await
         .map_err(|e| e.to_string())?;
+    let sealed = server::store::api_channel::seal_plain_keys(&db, &config.server_secret)
+        .await
+        .map_err(|e| e.to_string())?;
+    if sealed > 0 {
+        println!("Sealed {sealed} API-channel key(s) kept in plain text before.");
+    }
     Ok(db)
 }
 
@@ -87,6 +97,28 @@ async fn run(command: &str, options: &[(String, String)], config: Config) -> Res
                     println!("{} corrected message(s) written to {out}", lines.len());
                 }
                 Err(_) => print!("{}", lines.concat()),
+            }
+            Ok(())
+        }
+        "rotate-secret" => {
+            let old = std::env::var("INBOX_OLD_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .ok_or("rotate-secret needs INBOX_OLD_SECRET (the secret the values are sealed with now)")?;
+            let db = open(&config).await?;
+            let r = server::secret_rotation::rotate(&db, &old, &config.server_secret)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Sealed {} value(s) again under the new secret; {} already were.",
+                r.resealed, r.current
+            );
+            if !r.unopened.is_empty() {
+                return Err(format!(
+                    "{} value(s) open with neither secret (their connections must be entered again): {}",
+                    r.unopened.len(),
+                    r.unopened.join(", ")
+                ));
             }
             Ok(())
         }

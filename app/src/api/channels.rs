@@ -25,6 +25,15 @@ pub async fn load_api_channel_settings() -> Result<ApiChannelSettings, AppError>
     backend.api_channel_settings(&caller).await
 }
 
+/// Replaces the API channel's signing key (owners only); the previous key keeps verifying
+/// inbound requests for a day, so a platform can switch without losing messages. Audited.
+#[server(endpoint = "rotate_api_key")]
+pub async fn rotate_api_key() -> Result<ApiChannelSettings, AppError> {
+    let (backend, caller) = context::caller().await?;
+    caller.require_owner()?;
+    backend.rotate_api_key(&caller).await
+}
+
 /// Sets where our replies on the API channel are posted (owners only); an empty URL turns
 /// outbound replies on that channel off.
 #[server(endpoint = "set_api_outbound_url")]
@@ -225,6 +234,8 @@ pub async fn load_sending_identities() -> Result<Vec<SendingIdentity>, AppError>
 pub trait ChannelsApi: Send + Sync {
     /// The API channel's endpoint and key (the key is created on first use).
     async fn api_channel_settings(&self, caller: &Caller) -> Result<ApiChannelSettings, AppError>;
+    /// A new key; the previous one verifies inbound requests for the overlap window.
+    async fn rotate_api_key(&self, caller: &Caller) -> Result<ApiChannelSettings, AppError>;
     /// Sets (or clears) the URL our replies on the API channel are posted to; refused when it
     /// is not a public address the server may call.
     async fn set_api_outbound_url(

@@ -11,6 +11,9 @@ pub struct ApiChannelSettings {
     /// Where our replies on the API channel are posted (signed with the same key), if set.
     #[serde(default)]
     pub outbound_url: Option<String>,
+    /// After a rotation: until when the previous key still verifies inbound requests.
+    #[serde(default)]
+    pub previous_valid_until: Option<i64>,
 }
 
 /// Which account a connection writes: a new one (`connection_id` none) or one the workspace

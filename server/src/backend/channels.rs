@@ -56,19 +56,34 @@ fn refused(channel: &str, why: String) -> AppError {
 #[async_trait::async_trait]
 impl ChannelsApi for AppState {
     async fn api_channel_settings(&self, caller: &Caller) -> Result<ApiChannelSettings, AppError> {
+        let (ws, secret) = (&caller.workspace_id, &self.config.server_secret);
         let new_key = crate::ids::new_secret();
-        let (secret, outbound_url) =
-            api_channel::key_and_outbound_url(&self.db, &caller.workspace_id, &new_key)
+        let now = self.clock.now_ms();
+        let kept =
+            api_channel::key_and_outbound_url(&self.db, ws, secret, &caller.user_id, &new_key, now)
                 .await
                 .map_err(internal)?;
         Ok(ApiChannelSettings {
-            endpoint: format!(
-                "{}/hooks/api/{}",
-                self.config.public_url, caller.workspace_id
-            ),
-            secret: secret.ok_or(AppError::Internal)?,
-            outbound_url,
+            endpoint: format!("{}/hooks/api/{ws}", self.config.public_url),
+            secret: kept.key.ok_or(AppError::Internal)?,
+            outbound_url: kept.outbound_url,
+            previous_valid_until: kept.previous_until,
         })
+    }
+
+    async fn rotate_api_key(&self, caller: &Caller) -> Result<ApiChannelSettings, AppError> {
+        let (ws, secret) = (&caller.workspace_id, &self.config.server_secret);
+        let new_key = crate::ids::new_secret();
+        let now = self.clock.now_ms();
+        let rotated = api_channel::rotate_key(&self.db, ws, secret, &caller.user_id, &new_key, now)
+            .await
+            .map_err(internal)?;
+        if !rotated {
+            return Err(AppError::Invalid("the API channel has no key yet".into()));
+        }
+        self.webhook_accounts.clear();
+        tracing::info!(workspace = %ws, "API-channel key rotated");
+        self.api_channel_settings(caller).await
     }
 
     async fn set_api_outbound_url(

@@ -8,6 +8,7 @@
 use super::signature::{self, SignatureError};
 use crate::db::DbError;
 use crate::state::AppState;
+use crate::store::api_channel;
 use crate::store::inbound::{Arrival, Pick, Received};
 use app::domain::filter::is_valid_id;
 use app::domain::identity::{normalize_email, normalize_phone};
@@ -142,24 +143,37 @@ pub async fn handler(
             now.div_euclid(1000),
         )
     };
-    // The key read in the last few seconds, if it signs the request; else a fresh read.
+    // Any key that verifies now (the current one, and the one before it while its overlap
+    // lasts): the keys read in the last few seconds if one signs the request; else a fresh read.
+    let check_any = |keys: &[api_channel::VerifyingKey]| -> Result<(), SignatureError> {
+        let mut outcome = Err(SignatureError::Mismatch);
+        for k in keys.iter().filter(|k| k.until.is_none_or(|u| u > now)) {
+            match check(&k.key) {
+                Ok(()) => return Ok(()),
+                Err(SignatureError::Mismatch) => {}
+                Err(e) => outcome = Err(e),
+            }
+        }
+        outcome
+    };
     let kept = &state.webhook_accounts.api;
-    let verified = match kept.recent(&workspace).map(|k| check(&k)) {
+    let verified = match kept.recent(&workspace).map(|k| check_any(&k)) {
         Some(Ok(())) => Ok(()),
         _ => {
-            let key = match crate::store::api_channel::key(&state.db, &workspace).await {
+            let secret = &state.config.server_secret;
+            let keys = match api_channel::verifying_keys(&state.db, &workspace, secret, now).await {
                 Ok(k) => k,
                 Err(e) => return internal(&workspace, e),
             };
-            kept.keep(&workspace, key.as_ref());
-            let Some(key) = key else {
+            kept.keep(&workspace, keys.as_ref());
+            let Some(keys) = keys else {
                 return refuse(
                     StatusCode::NOT_FOUND,
                     &workspace,
                     "the API channel is not enabled for this workspace",
                 );
             };
-            check(&key)
+            check_any(&keys)
         }
     };
     if let Err(e) = verified {

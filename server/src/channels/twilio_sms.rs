@@ -146,7 +146,15 @@ fn signs(
     account: &Account,
     (uri, default_path, headers, params): (&Uri, &str, &HeaderMap, &[(String, String)]),
 ) -> Option<bool> {
-    let token = sealed::unseal(&state.config.server_secret, &account.auth_token_sealed)?;
+    let field = sealed::Field {
+        workspace: &account.workspace,
+        name: sms_accounts::AUTH_TOKEN,
+    };
+    let token = sealed::unseal(
+        &state.config.server_secret,
+        field,
+        &account.auth_token_sealed,
+    )?;
     let path = uri.path_and_query().map_or(default_path, |p| p.as_str());
     let url = format!("{}{path}", state.config.public_url);
     let signature = headers

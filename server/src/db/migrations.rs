@@ -120,6 +120,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "unverified email senders",
         sql: include_str!("schema_v22.surql"),
     },
+    Migration {
+        version: 23,
+        name: "sealed, rotatable API-channel keys",
+        sql: include_str!("schema_v23.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

@@ -17,13 +17,20 @@ pub async fn prepare(
     db: &Db,
     workspace: &str,
     message_id: &str,
+    server_secret: &str,
 ) -> Result<Result<(String, String, Vec<u8>), SendError>, DbError> {
     let Some(row) = send_reads::api_reply(db, workspace, message_id).await? else {
         return Ok(Err(SendError::permanent("the message no longer exists")));
     };
-    let (Some(url), Some(key)) = (row.url, row.key) else {
+    let (Some(url), Some(sealed_key)) = (row.url, row.key) else {
         return Ok(Err(SendError::permanent(
             "no outbound webhook is set for the API channel",
+        )));
+    };
+    let Some(key) = crate::store::api_channel::open_key(server_secret, workspace, &sealed_key)
+    else {
+        return Ok(Err(SendError::permanent(
+            "the API channel's key must be created again",
         )));
     };
     let mut creator = serde_json::Map::new();

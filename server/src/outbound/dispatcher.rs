@@ -308,7 +308,9 @@ impl Dispatcher {
 
     async fn send_api(&self, job: &Claimed) -> Result<Result<Option<String>, SendError>, DbError> {
         let b = &self.state;
-        let (url, key, body) = match api_send::prepare(&b.db, &job.workspace, &job.message).await? {
+        let secret = &b.config.server_secret;
+        let prepared = api_send::prepare(&b.db, &job.workspace, &job.message, secret).await?;
+        let (url, key, body) = match prepared {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };

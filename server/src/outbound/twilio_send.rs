@@ -35,7 +35,11 @@ pub async fn account(
             None => "SMS is not connected",
         })));
     };
-    let Some(auth_token) = sealed::unseal(server_secret, &row.auth_token_sealed) else {
+    let field = sealed::Field {
+        workspace,
+        name: sms_accounts::AUTH_TOKEN,
+    };
+    let Some(auth_token) = sealed::unseal(server_secret, field, &row.auth_token_sealed) else {
         tracing::error!(
             workspace,
             "Twilio auth token cannot be unsealed (server secret changed?)"

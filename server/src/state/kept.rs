@@ -62,8 +62,9 @@ pub struct WebhookAccounts {
     pub(crate) twilio: Kept<crate::store::sms_accounts::WebhookAccount>,
     /// The connection receiving for each Instagram account id.
     pub(crate) instagram: Kept<crate::store::instagram_accounts::Receiving>,
-    /// Each workspace's API-channel key.
-    pub(crate) api: Kept<String>,
+    /// Each workspace's API-channel keys that verify (the current one, and the one before it
+    /// while its overlap lasts).
+    pub(crate) api: Kept<Vec<crate::store::api_channel::VerifyingKey>>,
 }
 
 impl WebhookAccounts {

@@ -51,11 +51,14 @@ pub async fn connect(
         set: "account_id = $aid, username = $user, access_token_sealed = $sealed",
         vars: json!({
             "aid": c.account_id, "user": c.username,
-            "sealed": sealed::seal(server_secret, &c.access_token),
+            "sealed": sealed::seal(server_secret, sealed::Field { workspace, name: ACCESS_TOKEN }, &c.access_token),
         }),
     };
     write_account(db, workspace, target, write, now).await
 }
+
+/// The sealed field holding an account's access token (`sealed::Field`).
+pub const ACCESS_TOKEN: &str = "instagram_account.access_token";
 
 /// The connection that receives for Instagram account `account_id`, as a webhook needs it.
 #[derive(Clone, serde::Deserialize)]
@@ -110,7 +113,14 @@ pub async fn credentials(
     Ok(first::<Cred>(&mut resp, 0)?.map(|c| {
         (
             c.account_id,
-            sealed::unseal(server_secret, &c.access_token_sealed),
+            sealed::unseal(
+                server_secret,
+                sealed::Field {
+                    workspace,
+                    name: ACCESS_TOKEN,
+                },
+                &c.access_token_sealed,
+            ),
         )
     }))
 }

@@ -9,6 +9,9 @@ use app::model::{MailboxSettings, MailboxView};
 use serde::Deserialize;
 use serde_json::json;
 
+/// The sealed field holding a mailbox's password or token (`sealed::Field`).
+pub const SECRET: &str = "mailbox.secret";
+
 /// Everything needed to talk to the mail servers.
 #[derive(Clone)]
 pub struct Mailbox {
@@ -100,7 +103,11 @@ pub async fn settings(db: &Db, workspace: &str) -> Result<MailboxSettings, DbErr
 }
 
 fn unsealed(r: Row, server_secret: &str) -> Option<Mailbox> {
-    let Some(secret) = sealed::unseal(server_secret, &r.secret_sealed) else {
+    let field = sealed::Field {
+        workspace: &r.workspace,
+        name: SECRET,
+    };
+    let Some(secret) = sealed::unseal(server_secret, field, &r.secret_sealed) else {
         tracing::error!(mailbox = %r.id, "mailbox secret cannot be unsealed (server secret changed?)");
         return None;
     };
@@ -181,7 +188,7 @@ pub async fn connect(
              last_uid = IF $same THEN $old.last_uid ELSE 0 END, last_error = NONE",
         vars: json!({
             "addr": c.address, "name": c.display_name, "imap": c.imap, "smtp": c.smtp,
-            "sealed": sealed::seal(server_secret, &c.secret), "xoauth2": c.xoauth2,
+            "sealed": sealed::seal(server_secret, sealed::Field { workspace, name: SECRET }, &c.secret), "xoauth2": c.xoauth2,
         }),
     };
     write_account(db, workspace, target, write, now).await

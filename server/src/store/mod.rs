@@ -64,6 +64,7 @@ pub mod profile;
 pub mod reply_facts;
 pub mod reply_gate;
 pub mod reports;
+pub mod secrets;
 pub mod send_reads;
 pub mod senders;
 pub mod sessions;

@@ -26,7 +26,7 @@ pub async fn load(
         "SELECT identities FROM ONLY type::record('creator', $creator);
          SELECT channel, at FROM message WHERE thread = type::record('thread', $tid) AND direction = 'inbound';
          SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
-         SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);
+         SELECT VALUE (api_outbound_url != NONE AND api_key_sealed != NONE) FROM ONLY type::record('workspace', $ws);
          SELECT VALUE count() FROM instagram_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
          SELECT VALUE count() FROM mailbox WHERE workspace = type::record('workspace', $ws) GROUP ALL;",
         json!({ "ws": workspace, "tid": thread_id, "creator": creator_id }),

@@ -101,7 +101,7 @@ pub async fn api_reply(
         db,
         "SELECT record::id(thread) AS thread_id, record::id(thread.campaign) AS campaign_id,
                 thread.creator.identities AS identities, text, at,
-                workspace.api_outbound_url AS url, workspace.api_secret AS key
+                workspace.api_outbound_url AS url, workspace.api_key_sealed AS key
              FROM ONLY type::record('message', $mid) WHERE workspace = type::record('workspace', $ws);",
         json!({ "mid": message_id, "ws": workspace }),
     )

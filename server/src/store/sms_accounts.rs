@@ -62,12 +62,16 @@ pub async fn connect(
         set: "account_sid = $sid, auth_token_sealed = $sealed, numbers = $numbers,
              messaging_service_sid = $service",
         vars: json!({
-            "sid": c.account_sid, "sealed": sealed::seal(server_secret, &c.auth_token),
+            "sid": c.account_sid,
+            "sealed": sealed::seal(server_secret, sealed::Field { workspace, name: AUTH_TOKEN }, &c.auth_token),
             "numbers": c.numbers, "service": c.messaging_service_sid,
         }),
     };
     write_account(db, workspace, target, write, now).await
 }
+
+/// The sealed field holding an account's auth token (`sealed::Field`).
+pub const AUTH_TOKEN: &str = "sms_account.auth_token";
 
 /// A connected Twilio account as a webhook finds it.
 #[derive(Clone, serde::Deserialize)]

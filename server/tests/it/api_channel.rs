@@ -145,9 +145,14 @@ async fn owners_get_the_key_and_signed_messages_land_in_the_thread_live() {
     // The key changes in the database (as another instance would change it) while this instance
     // still keeps the old one: the new key works at once, the old one no longer does.
     let new_key = "a-rotated-api-key-0123456789abcdef";
+    let field = server::sealed::Field {
+        workspace: &h.a.workspace_id,
+        name: server::store::api_channel::API_KEY,
+    };
+    let sealed = server::sealed::seal(&h.state.config.server_secret, field, new_key);
     h.query(
-        "UPDATE type::record('workspace', $ws) SET api_secret = $k;",
-        json!({ "ws": h.a.workspace_id, "k": new_key }),
+        "UPDATE type::record('workspace', $ws) SET api_key_sealed = $k;",
+        json!({ "ws": h.a.workspace_id, "k": sealed }),
     )
     .await;
     let body = |event: &str| {

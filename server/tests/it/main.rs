@@ -31,6 +31,7 @@ mod outbound;
 mod outbound_addresses;
 mod portal;
 mod reports;
+mod secrets;
 mod snooze;
 mod team;
 mod tenancy;

@@ -269,7 +269,11 @@ async fn a_changed_auth_token_works_at_once() {
     let new_token = "fedcba9876543210fedcba9876543210";
     h.query(
         "UPDATE sms_account SET auth_token_sealed = $s;",
-        json!({ "s": server::sealed::seal(&h.state.config.server_secret, new_token) }),
+        json!({ "s": server::sealed::seal(
+            &h.state.config.server_secret,
+            server::sealed::Field { workspace: &h.a.workspace_id, name: server::store::sms_accounts::AUTH_TOKEN },
+            new_token,
+        ) }),
     )
     .await;
     let second = sms("+15125550100", "Hello again", "SM0201");

@@ -102,7 +102,7 @@ pub async fn resolve(
          SELECT record::id(id) AS id, name, kind, policy, status, client.name AS brand, post_by, deliverables,
              compensation, senders FROM campaign WHERE workspace = type::record('workspace', $ws);
          SELECT VALUE count() FROM sms_account WHERE workspace = type::record('workspace', $ws) GROUP ALL;
-         SELECT VALUE (api_outbound_url != NONE AND api_secret != NONE) FROM ONLY type::record('workspace', $ws);
+         SELECT VALUE (api_outbound_url != NONE AND api_key_sealed != NONE) FROM ONLY type::record('workspace', $ws);
          SELECT VALUE count() FROM mailbox WHERE workspace = type::record('workspace', $ws) GROUP ALL;"
     );
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;

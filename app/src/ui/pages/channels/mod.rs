@@ -7,8 +7,8 @@ mod email;
 mod providers;
 
 use crate::api::{
-    disconnect_channel, load_api_channel_settings, set_api_outbound_url, set_default_channel,
-    test_channel, test_mailbox,
+    disconnect_channel, load_api_channel_settings, rotate_api_key, set_api_outbound_url,
+    set_default_channel, test_channel, test_mailbox,
 };
 use crate::model::Channel;
 use crate::ui::pages::inbox::use_inbox;
@@ -212,8 +212,17 @@ fn ApiCard() -> impl IntoView {
         let u = url.get_untracked().unwrap_or_default();
         async move { set_api_outbound_url(u).await }
     });
+    let rotate = Action::new(move |_: &()| rotate_api_key());
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let confirming = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = rotate.value().get() {
+            reveal.set(true);
+            confirming.set(false);
             saved.update(|n| *n += 1);
         }
     });
@@ -245,7 +254,29 @@ fn ApiCard() -> impl IntoView {
                                     <button type="button" class="btn btn-small" on:click=move |_| reveal.update(|r| *r = !*r)>
                                         {move || if reveal.get() { "Hide" } else { "Reveal" }}
                                     </button>
+                                    {move || if confirming.get() {
+                                        view! {
+                                            <button type="button" class="btn btn-small btn-danger" data-testid="rotate-key-confirm"
+                                                disabled=move || rotate.pending().get() on:click=move |_| { rotate.dispatch(()); }>"Make a new key"</button>
+                                            <button type="button" class="btn btn-small" on:click=move |_| confirming.set(false)>"Keep"</button>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <button type="button" class="btn btn-small" data-testid="rotate-key"
+                                                title="A new signing key; the current one keeps working for 24 hours"
+                                                on:click=move |_| confirming.set(true)>"New key…"</button>
+                                        }.into_any()
+                                    }}
                                 </div>
+                                {s.previous_valid_until.map(|until| view! {
+                                    <p class="settings-note" role="status">
+                                        {format!("The previous key keeps working until {} (UTC), then only this one does.", crate::domain::time_fmt::exact(until))}
+                                    </p>
+                                })}
+                                {move || match rotate.value().get() {
+                                    Some(Err(e)) => Some(view! { <span class="form-error" role="alert">{e.to_string()}</span> }),
+                                    _ => None,
+                                }}
                             </div>
                             <form class="settings-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
                                 <label><span>"Outbound URL for replies (empty: off)"</span>

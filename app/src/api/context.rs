@@ -49,7 +49,7 @@ pub fn client_address() -> Option<String> {
 
 /// A refusal to wait answers `429 Too Many Requests` with `Retry-After`.
 pub fn answer_too_many(e: &AppError) {
-    let (AppError::Throttled(secs) | AppError::Busy(secs)) = e else {
+    let (AppError::Throttled(secs) | AppError::Busy(secs) | AppError::TooFast(secs)) = e else {
         return;
     };
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {

@@ -18,6 +18,8 @@ pub enum AppError {
     Throttled(u64),
     #[error("the server is busy; try again in {0} seconds")]
     Busy(u64),
+    #[error("too many messages in a short time; try again in {0} seconds")]
+    TooFast(u64),
     #[error("something went wrong on our side; it has been logged")]
     Internal,
     #[error("could not reach the server: {0}")]

@@ -36,7 +36,10 @@ pub async fn portal_reply(token: String, text: String) -> Result<PortalMessage, 
     check_token(&token)?;
     let text = crate::domain::text::clean_body(&text).map_err(AppError::Invalid)?;
     let backend = context::backend()?;
-    backend.portal_reply(&token, &text).await
+    backend
+        .portal_reply(&token, &text)
+        .await
+        .inspect_err(context::answer_too_many)
 }
 
 /// Creates the creator's portal link for this thread (an earlier link stops working).

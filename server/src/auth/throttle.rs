@@ -31,6 +31,14 @@ pub const ADDRESS: Limit = Limit {
     lock_ms: MINUTES_15,
 };
 
+/// One portal link's replies: 30 in 10 minutes, then 10 minutes' pause (a creator writes a few;
+/// a script with a leaked link would write thousands).
+pub const PORTAL_REPLIES: Limit = Limit {
+    max_failures: 30,
+    window_ms: 10 * 60 * 1000,
+    lock_ms: 10 * 60 * 1000,
+};
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ThrottleState {
     pub failures: i64,

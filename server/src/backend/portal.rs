@@ -33,6 +33,16 @@ impl PortalApi for AppState {
     async fn portal_reply(&self, token: &str, text: &str) -> Result<PortalMessage, AppError> {
         let now = self.clock.now_ms();
         let session = portal_session(self, token, now).await?;
+        // Counted per thread (one link opens it), before anything is written.
+        let key = format!("portal:{}", session.thread);
+        let limit = crate::auth::throttle::PORTAL_REPLIES;
+        if let Err(secs) = crate::auth::throttle::reserve(&self.db, &key, limit, now)
+            .await
+            .map_err(internal)?
+        {
+            tracing::warn!(workspace = %session.workspace, thread = %session.thread, "portal replies paused: too many");
+            return Err(AppError::TooFast(secs));
+        }
         portal::reply(&self.db, &session, text, now)
             .await
             .map_err(internal)?

@@ -18,6 +18,8 @@ use tokio::sync::watch;
 pub struct LiveService {
     pub hub: Arc<Hub>,
     pub state: AppState,
+    /// Open portal sockets per thread on this instance (`portal_socket::MAX_PER_LINK`).
+    pub portal_sockets: portal_socket::OpenSockets,
     /// `true` while the feed's live queries are running.
     live: watch::Receiver<bool>,
 }
@@ -31,6 +33,7 @@ impl LiveService {
         Arc::new(LiveService {
             hub,
             state,
+            portal_sockets: portal_socket::OpenSockets::default(),
             live: rx,
         })
     }

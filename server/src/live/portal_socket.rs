@@ -16,6 +16,53 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub const PATH: &str = app::live::PORTAL_LIVE_PATH;
+/// Portal sockets one link may hold open on one instance (a creator's phone and laptop, a
+/// reload); more are refused with 429.
+pub const MAX_PER_LINK: usize = 4;
+
+/// How many portal sockets are open per thread.
+#[derive(Default)]
+pub struct OpenSockets(std::sync::Mutex<std::collections::HashMap<String, usize>>);
+
+/// One open socket, counted until dropped.
+pub struct Opened {
+    sockets: Arc<LiveService>,
+    thread: String,
+}
+
+impl OpenSockets {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, usize>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Counts a socket for `thread`, or None when the link has `MAX_PER_LINK` open already.
+fn open(live: &Arc<LiveService>, thread: &str) -> Option<Opened> {
+    let mut open = live.portal_sockets.lock();
+    let n = open.entry(thread.to_string()).or_default();
+    if *n >= MAX_PER_LINK {
+        return None;
+    }
+    *n += 1;
+    Some(Opened {
+        sockets: live.clone(),
+        thread: thread.to_string(),
+    })
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        let mut open = self.sockets.portal_sockets.lock();
+        if let Some(n) = open.get_mut(&self.thread) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.thread);
+            }
+        }
+    }
+}
 
 #[derive(serde::Deserialize)]
 pub struct Params {
@@ -75,7 +122,19 @@ pub async fn handler(
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
     };
-    small_buffers(ws).on_upgrade(move |socket| serve(socket, live, session, params.token, since))
+    let Some(opened) = open(&live, &session.thread) else {
+        tracing::warn!(workspace = %session.workspace, "portal socket refused: too many open for one link");
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "30")],
+            "too many portal pages are open for this link",
+        )
+            .into_response();
+    };
+    small_buffers(ws).on_upgrade(move |socket| async move {
+        serve(socket, live, session, params.token, since).await;
+        drop(opened);
+    })
 }
 
 async fn serve(

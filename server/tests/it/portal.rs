@@ -319,3 +319,88 @@ async fn the_portal_socket_carries_only_the_threads_visible_messages() {
         Some(404)
     );
 }
+
+#[tokio::test]
+async fn a_link_has_limits_on_replies_and_open_sockets() {
+    let h = Harness::with_sizes(4, 1).await;
+    let addr = h.serve().await;
+    let member = h.sign_in_as(&h.a, Role::Member).await;
+    let thread = h.a.thread_ids[0].as_str();
+    let link: PortalLink = h
+        .call(
+            "create_portal_link",
+            Some(&member),
+            json!({ "thread_id": thread }),
+        )
+        .await
+        .unwrap();
+    let token = token_of(&link);
+    let limit = server::auth::throttle::PORTAL_REPLIES;
+    let count = || async {
+        h.query(
+            "SELECT id FROM message WHERE thread = type::record('thread', $t) AND sender_kind = 'creator';",
+            json!({ "t": thread }),
+        )
+        .await
+        .len()
+    };
+    let before = count().await;
+    for i in 0..limit.max_failures {
+        h.clock.advance(1_000);
+        let sent: Result<PortalMessage, AppError> = h
+            .call(
+                "portal_reply",
+                None,
+                json!({ "token": token, "text": format!("note {i}") }),
+            )
+            .await;
+        assert!(sent.is_ok(), "reply {i}: {sent:?}");
+    }
+    // The next one is refused with 429 and Retry-After, and writes nothing.
+    let (status, headers, _) = h
+        .raw(
+            "portal_reply",
+            None,
+            json!({ "token": token, "text": "one more" }).to_string(),
+            true,
+        )
+        .await;
+    assert_eq!(status.as_u16(), 429);
+    assert!(headers.get("retry-after").is_some());
+    assert_eq!(count().await, before + limit.max_failures as usize);
+    // After the pause, the link writes again.
+    h.clock.advance(limit.lock_ms);
+    let later: Result<PortalMessage, AppError> = h
+        .call(
+            "portal_reply",
+            None,
+            json!({ "token": token, "text": "back again" }),
+        )
+        .await;
+    assert!(later.is_ok(), "{later:?}");
+
+    // Sockets: a few per link, then 429; closing one frees its place.
+    let path = format!("{}?token={token}", app::live::PORTAL_LIVE_PATH);
+    let mut open = Vec::new();
+    for _ in 0..server::live::portal_socket::MAX_PER_LINK {
+        open.push(
+            try_connect_at(addr, &path, None, None)
+                .await
+                .expect("portal socket"),
+        );
+    }
+    assert_eq!(
+        try_connect_at(addr, &path, None, None).await.err(),
+        Some(429)
+    );
+    open.pop().unwrap().close().await;
+    let mut reopened = None;
+    for _ in 0..50 {
+        if let Ok(s) = try_connect_at(addr, &path, None, None).await {
+            reopened = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reopened.is_some(), "a closed socket gives its place back");
+}

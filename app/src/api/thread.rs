@@ -6,7 +6,8 @@ use super::AppError;
 #[cfg(feature = "ssr")]
 use crate::domain::filter::is_valid_id;
 use crate::model::{
-    Channel, ComposeKind, ComposeOutcome, DeclineReason, EnrollmentView, Stage, ThreadDetail,
+    Channel, ComposeKind, ComposeOutcome, DeclineReason, EnrollmentView, MessagesPage, Stage,
+    ThreadDetail,
 };
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -20,6 +21,20 @@ pub async fn get_thread(thread_id: String) -> Result<ThreadDetail, AppError> {
     check_id(&thread_id)?;
     let (backend, caller) = context::caller().await?;
     backend.thread_detail(&caller, &thread_id).await
+}
+
+/// The messages before `before_id` in the thread ("load earlier"), a page at a time.
+#[server(endpoint = "earlier_messages")]
+pub async fn earlier_messages(
+    thread_id: String,
+    before_id: String,
+) -> Result<MessagesPage, AppError> {
+    check_id(&thread_id)?;
+    check_id(&before_id)?;
+    let (backend, caller) = context::caller().await?;
+    backend
+        .earlier_messages(&caller, &thread_id, &before_id)
+        .await
 }
 
 /// Marks the thread read for the team (writers only; a viewer's visit changes nothing).
@@ -274,6 +289,12 @@ pub trait ThreadApi: Send + Sync {
         caller: &Caller,
         thread_id: &str,
     ) -> Result<ThreadDetail, AppError>;
+    async fn earlier_messages(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        before_id: &str,
+    ) -> Result<MessagesPage, AppError>;
     async fn mark_read(&self, caller: &Caller, thread_id: &str) -> Result<(), AppError>;
     async fn post_message(
         &self,

@@ -268,6 +268,17 @@ pub struct MessageVia {
     pub address: String,
 }
 
+/// How many messages a thread opens with, and each "load earlier" adds.
+pub const TIMELINE_PAGE: usize = 100;
+
+/// Messages before a given one, oldest first (`earlier_messages`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessagesPage {
+    pub messages: Vec<MessageView>,
+    /// Whether there are more before these.
+    pub has_earlier: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThreadDetail {
     pub summary: ThreadSummary,
@@ -275,7 +286,11 @@ pub struct ThreadDetail {
     pub campaign: CampaignView,
     pub enrollment: EnrollmentView,
     pub other_campaigns: Vec<OtherCampaign>,
+    /// The newest `TIMELINE_PAGE` messages, oldest first; earlier ones load on request.
     pub messages: Vec<MessageView>,
+    /// Whether the thread has messages before the first of `messages`.
+    #[serde(default)]
+    pub has_earlier: bool,
     pub teammates: Vec<NamedRef>,
     /// The channels a teammate's reply can go out on, the default, and why others cannot.
     #[serde(default)]

@@ -20,6 +20,18 @@ impl ThreadApi for AppState {
             .ok_or(AppError::NotFound)
     }
 
+    async fn earlier_messages(
+        &self,
+        caller: &Caller,
+        thread_id: &str,
+        before_id: &str,
+    ) -> Result<MessagesPage, AppError> {
+        threads::earlier(&self.db, caller, thread_id, before_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)
+    }
+
     async fn mark_read(&self, caller: &Caller, thread_id: &str) -> Result<(), AppError> {
         thread_write::mark_read(&self.db, caller, thread_id)
             .await

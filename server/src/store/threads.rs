@@ -72,14 +72,15 @@ pub async fn detail(
          SELECT record::id(id) AS thread_id, campaign_name, stage, last_at FROM thread
              WHERE creator = type::record('creator', $creator) AND workspace = type::record('workspace', $ws)
              AND id != type::record('thread', $tid) ORDER BY last_at DESC;
-         SELECT {MESSAGE_FIELDS}, classification, decision FROM message WHERE thread = type::record('thread', $tid) ORDER BY at ASC;"
+         SELECT {MESSAGE_FIELDS}, classification, decision FROM message WHERE thread = type::record('thread', $tid)
+             ORDER BY at DESC, id DESC LIMIT $page;"
     );
     let mut resp = exec(
         db,
         &sql,
         serde_json::json!({
             "creator": s.creator_id, "campaign": s.campaign_id, "enrollment": row.enrollment_id,
-            "ws": caller.workspace_id, "tid": s.id,
+            "ws": caller.workspace_id, "tid": s.id, "page": TIMELINE_PAGE + 1,
         }),
     )
     .await?;
@@ -98,7 +99,7 @@ pub async fn detail(
     let enrollment: EnrollmentView =
         first(&mut resp, 2)?.ok_or_else(|| DbError::Other("thread without enrollment".into()))?;
     let other_campaigns: Vec<OtherCampaign> = rows(&mut resp, 3)?;
-    let messages: Vec<MessageView> = rows(&mut resp, 4)?;
+    let (messages, has_earlier) = oldest_first(rows(&mut resp, 4)?);
     let teammates = super::inbox::teammates(db, &caller.workspace_id).await?;
     let facts =
         super::reply_facts::load(db, &caller.workspace_id, &row.summary.id, &creator.id).await?;
@@ -129,6 +130,7 @@ pub async fn detail(
         enrollment,
         other_campaigns,
         messages,
+        has_earlier,
         teammates,
         reply,
         portal,
@@ -137,5 +139,48 @@ pub async fn detail(
         followups,
         reply_review,
         now,
+    }))
+}
+
+/// A page read newest first with one extra row: the page oldest first, and whether there is more.
+fn oldest_first(mut newest_first: Vec<MessageView>) -> (Vec<MessageView>, bool) {
+    let more = newest_first.len() > TIMELINE_PAGE;
+    newest_first.truncate(TIMELINE_PAGE);
+    newest_first.reverse();
+    (newest_first, more)
+}
+
+/// The `TIMELINE_PAGE` messages of thread `thread_id` before message `before_id` (by time, then
+/// id), for a caller who may read the thread; None when they may not, or the message is not
+/// the thread's.
+pub async fn earlier(
+    db: &Db,
+    caller: &Caller,
+    thread_id: &str,
+    before_id: &str,
+) -> Result<Option<MessagesPage>, DbError> {
+    let Some(row) = find(db, caller, thread_id).await? else {
+        return Ok(None);
+    };
+    let sql = format!(
+        "LET $b = (SELECT at, id FROM ONLY type::record('message', $mid) WHERE thread = type::record('thread', $tid));
+         RETURN $b != NONE;
+         SELECT {MESSAGE_FIELDS}, classification, decision FROM message
+             WHERE thread = type::record('thread', $tid) AND (at < $b.at OR (at = $b.at AND id < $b.id))
+             ORDER BY at DESC, id DESC LIMIT $page;"
+    );
+    let mut resp = exec(
+        db,
+        &sql,
+        serde_json::json!({ "tid": row.summary.id, "mid": before_id, "page": TIMELINE_PAGE + 1 }),
+    )
+    .await?;
+    if first::<bool>(&mut resp, 1)? != Some(true) {
+        return Ok(None);
+    }
+    let (messages, has_earlier) = oldest_first(rows(&mut resp, 2)?);
+    Ok(Some(MessagesPage {
+        messages,
+        has_earlier,
     }))
 }

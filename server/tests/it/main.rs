@@ -36,6 +36,7 @@ mod snooze;
 mod team;
 mod tenancy;
 mod thread_clock;
+mod thread_paging;
 mod twilio_sms;
 mod unmatched;
 mod web_guard;

@@ -14,6 +14,7 @@ const ALL_FUNCTIONS: &[&str] = &[
     "inbox_counts",
     "filter_options",
     "get_thread",
+    "earlier_messages",
     "mark_read",
     "post_message",
     "set_stage",
@@ -184,6 +185,7 @@ fn args_for(name: &str, thread: &str) -> Value {
     match name {
         "list_threads" => json!({ "filter": {}, "after": null }),
         "get_thread" | "mark_read" => json!({ "thread_id": thread }),
+        "earlier_messages" => json!({ "thread_id": thread, "before_id": NO_ID }),
         "post_message" => json!({ "thread_id": thread, "kind": "reply", "text": "hello" }),
         "set_stage" => json!({ "thread_id": thread, "stage": "completed", "reason": null }),
         "set_assignee" => json!({ "thread_id": thread, "assignee_id": null }),
@@ -360,6 +362,7 @@ async fn another_workspaces_data_is_never_returned_or_changed() {
     // Reads by id.
     for name in [
         "get_thread",
+        "earlier_messages",
         "mark_read",
         "post_message",
         "set_stage",

@@ -12,7 +12,7 @@ mod timeline;
 use composer::{Composer, Draft};
 use timeline::Entry;
 
-use crate::api::{get_thread, mark_read};
+use crate::api::{earlier_messages, get_thread, mark_read};
 use crate::domain::live_merge::merge_message;
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
@@ -59,7 +59,7 @@ pub fn ThreadPane() -> impl IntoView {
     let scrolled_for = StoredValue::new(String::new());
     // The open thread's timeline as last shown (live updates included), kept across re-reads: a
     // re-read that started before a live change must not undo it (see `ThreadScreen`).
-    let shown = RwSignal::new((String::new(), Vec::<MessageView>::new()));
+    let shown = RwSignal::new(Shown::default());
     // The message whose intents are being corrected, kept across re-reads and redraws.
     let correcting = RwSignal::new(None::<(String, Vec<crate::domain::classify::Intent>)>);
     // Opening an unread thread marks it read for the team (writers only).
@@ -85,6 +85,15 @@ pub fn ThreadPane() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The timeline as last shown: the thread, its entries (with any earlier pages loaded), and
+/// whether there are more before them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shown {
+    thread: String,
+    messages: Vec<MessageView>,
+    has_earlier: bool,
 }
 
 /// The open thread's timeline, for entries that change a message in place (a corrected
@@ -118,22 +127,35 @@ fn entry_key(
 fn ThreadScreen(
     d: ThreadDetail,
     scrolled_for: StoredValue<String>,
-    shown: RwSignal<(String, Vec<MessageView>)>,
+    shown: RwSignal<Shown>,
     details_for: RwSignal<Option<String>>,
     correcting: RwSignal<Option<(String, Vec<crate::domain::classify::Intent>)>>,
 ) -> impl IntoView {
     let ctx = use_inbox();
     let back = move || format!("/{}", ctx.filter.get().to_query_string());
     let s = d.summary.clone();
-    let messages = RwSignal::new(first_timeline(&d, shown));
+    let first = first_timeline(&d, shown);
+    let messages = RwSignal::new(first.messages);
+    let has_earlier = RwSignal::new(first.has_earlier);
     provide_context(Timeline {
         messages,
         correcting,
     });
     {
         let id = d.summary.id.clone();
-        Effect::new(move |_| shown.set((id.clone(), messages.get())));
+        Effect::new(move |_| {
+            shown.set(Shown {
+                thread: id.clone(),
+                messages: messages.get(),
+                has_earlier: has_earlier.get(),
+            })
+        });
     }
+    let loading_earlier = RwSignal::new(false);
+    let load_earlier = {
+        let id = d.summary.id.clone();
+        move |_| load_earlier_page(id.clone(), messages, has_earlier, loading_earlier)
+    };
     follow_live(&s, messages);
     // The creator's other campaigns, where a misfiled message can be moved.
     let others: Vec<(String, String)> = d
@@ -187,6 +209,14 @@ fn ThreadScreen(
                     </button>
                 </header>
                 <ol class="timeline" id="timeline" aria-label=move || format!("Timeline, {} entries", messages.with(Vec::len))>
+                    {move || has_earlier.get().then(|| view! {
+                        <li class="timeline-earlier">
+                            <button type="button" class="btn btn-small" data-testid="load-earlier"
+                                disabled=move || loading_earlier.get() on:click=load_earlier.clone()>
+                                {move || if loading_earlier.get() { "Loading…" } else { "Load earlier messages" }}
+                            </button>
+                        </li>
+                    })}
                     <For each=move || messages.get() key=entry_key let:m>
                         <Entry m others=others.clone() thread_id=entry_thread.clone() stage=s.stage/>
                     </For>
@@ -211,22 +241,79 @@ fn ThreadScreen(
 
 /// The timeline a screen starts with: what the thread was read with. Entries the previous screen
 /// of this thread saw in a newer version (a delivery status pushed live while this read was in
-/// flight) keep that version.
-fn first_timeline(
-    d: &ThreadDetail,
-    shown: RwSignal<(String, Vec<MessageView>)>,
-) -> Vec<MessageView> {
+/// flight) keep that version, and earlier pages it had loaded stay.
+fn first_timeline(d: &ThreadDetail, shown: RwSignal<Shown>) -> Shown {
     let mut start = d.messages.clone();
-    shown.with_untracked(|(id, before)| {
-        if *id == d.summary.id {
-            for m in before {
-                if start.iter().any(|x| x.id == m.id) {
-                    merge_message(&mut start, m);
-                }
+    let mut has_earlier = d.has_earlier;
+    shown.with_untracked(|before| {
+        if before.thread != d.summary.id {
+            return;
+        }
+        for m in &before.messages {
+            if start.iter().any(|x| x.id == m.id) {
+                merge_message(&mut start, m);
             }
         }
+        let first_at = start.first().map_or(i64::MAX, |m| m.at);
+        let mut older: Vec<MessageView> = before
+            .messages
+            .iter()
+            .filter(|m| m.at <= first_at && !start.iter().any(|x| x.id == m.id))
+            .cloned()
+            .collect();
+        if !older.is_empty() {
+            has_earlier = before.has_earlier;
+            older.append(&mut start);
+            start = older;
+        }
     });
-    start
+    Shown {
+        thread: d.summary.id.clone(),
+        messages: start,
+        has_earlier,
+    }
+}
+
+/// Reads the page before the first entry shown and puts it above, keeping the reader's place.
+fn load_earlier_page(
+    thread_id: String,
+    messages: RwSignal<Vec<MessageView>>,
+    has_earlier: RwSignal<bool>,
+    loading: RwSignal<bool>,
+) {
+    let Some(first) = messages.with_untracked(|m| m.first().map(|x| x.id.clone())) else {
+        return;
+    };
+    loading.set(true);
+    leptos::task::spawn_local(async move {
+        if let Ok(page) = earlier_messages(thread_id, first.clone()).await {
+            messages.update(|m| {
+                let mut older = page.messages;
+                older.retain(|x| !m.iter().any(|y| y.id == x.id));
+                older.append(m);
+                *m = older;
+            });
+            has_earlier.set(page.has_earlier);
+            keep_in_view(first);
+        }
+        loading.set(false);
+    });
+}
+
+/// Scrolls entry `id` back to the top once the entries above it are in the page.
+fn keep_in_view(id: String) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|doc| doc.get_element_by_id(&format!("entry-{id}")))
+        {
+            el.scroll_into_view_with_bool(true);
+        }
+    })
+    .forget();
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
 
 /// Applies live changes to the open thread: its new and changed entries join the timeline (kept

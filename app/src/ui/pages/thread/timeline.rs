@@ -96,7 +96,7 @@ pub(super) fn Entry(
     let move_id = m.id.clone();
     let message_id = m.id.clone();
     view! {
-        <li class=class data-testid="entry">
+        <li class=class data-testid="entry" id=format!("entry-{}", m.id)>
             <div class="entry-head">
                 <Avatar name=m.sender_name.clone() url=None small=true/>
                 <span class="entry-sender">{m.sender_name.clone()}</span>

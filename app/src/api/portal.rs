@@ -5,7 +5,7 @@
 #[cfg(feature = "ssr")]
 use super::backend::Caller;
 use super::AppError;
-use crate::model::{PortalLink, PortalMessage, PortalView};
+use crate::model::{PortalLink, PortalMessage, PortalPage, PortalView};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -28,6 +28,15 @@ pub async fn load_portal(token: String) -> Result<PortalView, AppError> {
     check_token(&token)?;
     let backend = context::backend()?;
     backend.portal_view(&token).await
+}
+
+/// The portal's messages before `before_id` ("earlier messages"), a page at a time.
+#[server(endpoint = "portal_earlier")]
+pub async fn portal_earlier(token: String, before_id: String) -> Result<PortalPage, AppError> {
+    check_token(&token)?;
+    super::check_id(&before_id)?;
+    let backend = context::backend()?;
+    backend.portal_earlier(&token, &before_id).await
 }
 
 /// The creator's reply from the portal.
@@ -67,6 +76,7 @@ pub async fn revoke_portal_link(thread_id: String) -> Result<(), AppError> {
 pub trait PortalApi: Send + Sync {
     /// What a portal token opens (`NotFound` for any token that does not open).
     async fn portal_view(&self, token: &str) -> Result<PortalView, AppError>;
+    async fn portal_earlier(&self, token: &str, before_id: &str) -> Result<PortalPage, AppError>;
     async fn portal_reply(&self, token: &str, text: &str) -> Result<PortalMessage, AppError>;
     async fn create_portal_link(
         &self,

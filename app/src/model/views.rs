@@ -418,8 +418,19 @@ pub struct PortalView {
     pub content_due: Option<i64>,
     pub post_by: Option<i64>,
     pub stage: Stage,
+    /// The newest `TIMELINE_PAGE` messages, oldest first.
     pub messages: Vec<PortalMessage>,
+    /// Whether there are messages before the first of `messages` (`portal_earlier`).
+    #[serde(default)]
+    pub has_earlier: bool,
     pub now: i64,
+}
+
+/// Portal messages before a given one, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortalPage {
+    pub messages: Vec<PortalMessage>,
+    pub has_earlier: bool,
 }
 
 /// An email attachment, downloadable at `/attachments/{id}`.

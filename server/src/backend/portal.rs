@@ -5,7 +5,7 @@ use crate::state::AppState;
 use crate::store::portal;
 use app::api::backend::Caller;
 use app::api::{AppError, PortalApi};
-use app::model::{PortalLink, PortalMessage, PortalView};
+use app::model::{PortalLink, PortalMessage, PortalPage, PortalView};
 
 /// The thread a portal token opens now, or `NotFound` (whatever the reason).
 async fn portal_session(
@@ -25,6 +25,14 @@ impl PortalApi for AppState {
         let now = self.clock.now_ms();
         let session = portal_session(self, token, now).await?;
         portal::view(&self.db, &session, now)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn portal_earlier(&self, token: &str, before_id: &str) -> Result<PortalPage, AppError> {
+        let session = portal_session(self, token, self.clock.now_ms()).await?;
+        portal::earlier(&self.db, &session, before_id)
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)

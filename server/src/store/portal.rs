@@ -167,18 +167,16 @@ pub async fn view(db: &Db, s: &PortalSession, now: i64) -> Result<Option<PortalV
                     campaign.compensation AS compensation, campaign.content_due AS content_due,
                     campaign.post_by AS post_by, stage
                  FROM thread WHERE id = type::record('thread', $tid) AND workspace = type::record('workspace', $ws);
-             SELECT {MESSAGE_FIELDS} FROM message WHERE thread = type::record('thread', $tid) AND {VISIBLE} ORDER BY at ASC;"
+             SELECT {MESSAGE_FIELDS} FROM message WHERE thread = type::record('thread', $tid) AND {VISIBLE}
+                 ORDER BY at DESC, id DESC LIMIT $page;"
         ),
-        json!({ "tid": s.thread, "ws": s.workspace }),
+        json!({ "tid": s.thread, "ws": s.workspace, "page": TIMELINE_PAGE + 1 }),
     )
     .await?;
     let Some(h) = first::<Head>(&mut resp, 0)? else {
         return Ok(None);
     };
-    let messages: Vec<PortalMessage> = rows::<MessageView>(&mut resp, 1)?
-        .iter()
-        .map(PortalMessage::of)
-        .collect();
+    let (messages, has_earlier) = portal_page(rows(&mut resp, 1)?);
     Ok(Some(PortalView {
         creator_name: h.creator_name,
         workspace_name: h.workspace_name,
@@ -192,7 +190,49 @@ pub async fn view(db: &Db, s: &PortalSession, now: i64) -> Result<Option<PortalV
         post_by: h.post_by,
         stage: h.stage,
         messages,
+        has_earlier,
         now,
+    }))
+}
+
+/// A page read newest first with one extra row: the creator's copies oldest first, and whether
+/// there is more.
+fn portal_page(mut newest_first: Vec<MessageView>) -> (Vec<PortalMessage>, bool) {
+    let more = newest_first.len() > TIMELINE_PAGE;
+    newest_first.truncate(TIMELINE_PAGE);
+    (
+        newest_first.iter().rev().map(PortalMessage::of).collect(),
+        more,
+    )
+}
+
+/// The visible messages before `before_id` in the portal's thread; None when that message is
+/// not one of them.
+pub async fn earlier(
+    db: &Db,
+    s: &PortalSession,
+    before_id: &str,
+) -> Result<Option<PortalPage>, DbError> {
+    let mut resp = exec(
+        db,
+        &format!(
+            "LET $b = (SELECT at, id FROM ONLY type::record('message', $mid)
+                 WHERE thread = type::record('thread', $tid) AND {VISIBLE});
+             RETURN $b != NONE;
+             SELECT {MESSAGE_FIELDS} FROM message WHERE thread = type::record('thread', $tid) AND {VISIBLE}
+                 AND (at < $b.at OR (at = $b.at AND id < $b.id))
+                 ORDER BY at DESC, id DESC LIMIT $page;"
+        ),
+        json!({ "tid": s.thread, "mid": before_id, "page": TIMELINE_PAGE + 1 }),
+    )
+    .await?;
+    if first::<bool>(&mut resp, 1)? != Some(true) {
+        return Ok(None);
+    }
+    let (messages, has_earlier) = portal_page(rows(&mut resp, 2)?);
+    Ok(Some(PortalPage {
+        messages,
+        has_earlier,
     }))
 }
 

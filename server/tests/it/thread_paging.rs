@@ -4,7 +4,10 @@
 use crate::common;
 
 use app::api::AppError;
-use app::model::{MessageView, MessagesPage, Role, ThreadDetail, TIMELINE_PAGE};
+use app::model::{
+    MessageView, MessagesPage, PortalLink, PortalPage, PortalView, Role, ThreadDetail,
+    TIMELINE_PAGE,
+};
 use common::Harness;
 use serde_json::json;
 
@@ -20,7 +23,7 @@ async fn a_long_thread_opens_with_its_newest_page_and_loads_the_rest_in_order() 
             .call(
                 "post_message",
                 Some(&owner),
-                json!({ "thread_id": thread, "kind": "note", "text": format!("note {i}") }),
+                json!({ "thread_id": thread, "kind": "reply", "channel": "in_app", "text": format!("note {i}") }),
             )
             .await
             .unwrap();
@@ -88,4 +91,45 @@ async fn a_long_thread_opens_with_its_newest_page_and_loads_the_rest_in_order() 
         )
         .await;
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
+
+    // The creator's portal pages the same way, through its own token.
+    let link: PortalLink = h
+        .call(
+            "create_portal_link",
+            Some(&owner),
+            json!({ "thread_id": thread }),
+        )
+        .await
+        .unwrap();
+    let token = link.url.rsplit('/').next().unwrap().to_string();
+    let view: PortalView = h
+        .call("portal_view", None, json!({ "token": token }))
+        .await
+        .unwrap();
+    assert_eq!(view.messages.len(), TIMELINE_PAGE);
+    assert!(view.has_earlier);
+    let mut seen = view.messages.len();
+    let mut before = view.messages[0].id.clone();
+    let mut more = view.has_earlier;
+    while more {
+        let page: PortalPage = h
+            .call(
+                "portal_earlier",
+                None,
+                json!({ "token": token, "before_id": before }),
+            )
+            .await
+            .unwrap();
+        seen += page.messages.len();
+        more = page.has_earlier;
+        before = page.messages[0].id.clone();
+    }
+    let visible = h
+        .query(
+            "SELECT id FROM message WHERE thread = type::record('thread', $t) AND channel != 'note' AND direction != 'internal';",
+            json!({ "t": thread }),
+        )
+        .await
+        .len();
+    assert_eq!(seen, visible);
 }

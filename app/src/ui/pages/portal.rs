@@ -53,6 +53,30 @@ fn PortalScreen(v: PortalView, token: String) -> impl IntoView {
     provide_clock(v.now);
     provide_live_at(format!("{}?token={token}", crate::live::PORTAL_LIVE_PATH));
     let messages = RwSignal::new(v.messages.clone());
+    let has_earlier = RwSignal::new(v.has_earlier);
+    let loading = RwSignal::new(false);
+    let load_earlier = {
+        let token = token.clone();
+        move |_| {
+            let Some(first) = messages.with_untracked(|m| m.first().map(|x| x.id.clone())) else {
+                return;
+            };
+            loading.set(true);
+            let token = token.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = crate::api::portal_earlier(token, first).await {
+                    messages.update(|m| {
+                        let mut older = page.messages;
+                        older.retain(|x| !m.iter().any(|y| y.id == x.id));
+                        older.append(m);
+                        *m = older;
+                    });
+                    has_earlier.set(page.has_earlier);
+                }
+                loading.set(false);
+            });
+        }
+    };
     use_live().on_event(move |event| {
         if let LiveEvent::PortalMessage { message, .. } = event {
             let mut changed = false;
@@ -92,6 +116,13 @@ fn PortalScreen(v: PortalView, token: String) -> impl IntoView {
         <section class="portal-card portal-thread" aria-labelledby="thread-h">
             <h2 id="thread-h">"Messages"</h2>
             <ol class="portal-messages" id="portal-messages">
+                {move || has_earlier.get().then(|| view! {
+                    <li class="timeline-earlier">
+                        <button type="button" class="btn btn-small" disabled=move || loading.get() on:click=load_earlier.clone()>
+                            {move || if loading.get() { "Loading…" } else { "Earlier messages" }}
+                        </button>
+                    </li>
+                })}
                 <For each=move || messages.get() key=|m| (m.id.clone(), m.version) let:m>
                     <PortalEntry m/>
                 </For>

@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod errors;
 pub mod exports;
+pub mod fuzz;
 pub mod health;
 pub mod http;
 pub mod ids;

@@ -27,6 +27,11 @@ use mail_parser::{MessageParser, MimeHeaders};
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 /// All of one email's attachments together.
 pub const MAX_ATTACHMENTS_BYTES: usize = 20 * 1024 * 1024;
+/// One raw email at most (20 MB of attachments, base64-encoded, and the rest); a larger one is
+/// skipped unread.
+pub const MAX_EMAIL_BYTES: usize = 32 * 1024 * 1024;
+/// MIME parts one email may have (mail-parser bounds nesting itself; this bounds the width).
+pub const MAX_PARTS: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
@@ -116,9 +121,15 @@ struct Parsed {
 
 /// Parses `raw` as MIME; `Err` says why it is skipped (not an email, no sender, our own).
 fn parse(raw: &[u8], mailbox_address: &str) -> Result<Parsed, &'static str> {
+    if raw.len() > MAX_EMAIL_BYTES {
+        return Err("larger than the size limit");
+    }
     let msg = MessageParser::default()
         .parse(raw)
         .ok_or("not a MIME message")?;
+    if msg.parts.len() > MAX_PARTS {
+        return Err("more MIME parts than the limit");
+    }
     let from = msg
         .from()
         .and_then(|a| a.first())
@@ -179,6 +190,12 @@ fn parse(raw: &[u8], mailbox_address: &str) -> Result<Parsed, &'static str> {
         references: header_ids(msg.references()),
         sender,
     })
+}
+
+/// Whether `raw` would be read as an email for a mailbox at `mailbox_address`, and why not (the
+/// fuzz target: `crate::fuzz::email`).
+pub fn parse_for_check(raw: &[u8], mailbox_address: &str) -> Result<(), &'static str> {
+    parse(raw, mailbox_address).map(|_| ())
 }
 
 /// The attachments kept (10 MB each, 20 MB per email); each one not kept is noted in `text`.

@@ -16,6 +16,7 @@ mod creators;
 mod email;
 mod escalation;
 mod followups;
+mod fuzz;
 mod governed_replies;
 mod imports;
 mod inbound_group;

@@ -58,6 +58,18 @@ pub fn retry_delay_ms(attempt: u32) -> Option<i64> {
     DELAYS_S.get(attempt as usize - 1).map(|s| s * 1000)
 }
 
+/// A send a worker started and never finished (it stopped mid-send; its lease ran out) may or may
+/// not have reached the provider. It is sent again only where the receiver treats a repeat as
+/// one message (the API channel's `event_id`); on SMS, Instagram and email a repeat would reach
+/// the creator twice, so the message is marked failed with `INTERRUPTED` and a person decides.
+pub fn resend_interrupted(channel: crate::model::Channel) -> bool {
+    channel == crate::model::Channel::Api
+}
+
+/// Why an interrupted send is not sent again (see `resend_interrupted`).
+pub const INTERRUPTED: &str =
+    "the server stopped while sending this: it may have gone out; check before retrying";
+
 /// Whether an HTTP answer from a provider is worth trying again (rate limits and server errors
 /// are; a refusal of the request itself is not).
 pub fn http_retryable(status: u16) -> bool {
@@ -68,6 +80,20 @@ pub fn http_retryable(status: u16) -> bool {
 mod tests {
     use super::*;
     use DeliveryStatus::*;
+
+    #[test]
+    fn only_a_deduplicating_receiver_gets_an_interrupted_send_again() {
+        use crate::model::Channel::*;
+        for (channel, again) in [
+            (Api, true),
+            (Sms, false),
+            (Email, false),
+            (Instagram, false),
+            (InApp, false),
+        ] {
+            assert_eq!(resend_interrupted(channel), again, "{channel:?}");
+        }
+    }
 
     #[test]
     fn advance_table() {

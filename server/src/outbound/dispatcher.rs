@@ -85,9 +85,10 @@ impl Dispatcher {
     pub async fn run_once(&self) -> Result<Tally, DbError> {
         let db = &self.state.db;
         let now = self.state.clock.now_ms();
+        self.settle_interrupted(now).await?;
         let mut claimed = jobs::claim_batch(db, &self.owner, now, BATCH).await?;
         if claimed.len() < BATCH {
-            // Leases left by a dead worker, and queued jobs a contended batch claim missed.
+            // Queued jobs a contended batch claim missed.
             for id in jobs::due(db, now, BATCH - claimed.len()).await? {
                 if claimed.iter().any(|c| c.id == id) {
                     continue;
@@ -118,6 +119,22 @@ impl Dispatcher {
             self.record(&results, &mut tally).await?;
         }
         Ok(tally)
+    }
+
+    /// Sends a worker started and never finished: sent again where the receiver deduplicates,
+    /// else marked failed for a person to check (`domain::delivery::resend_interrupted`).
+    async fn settle_interrupted(&self, now: i64) -> Result<(), DbError> {
+        let db = &self.state.db;
+        for job in jobs::take_interrupted(db, &self.owner, now, BATCH).await? {
+            if app::domain::delivery::resend_interrupted(job.channel) {
+                jobs::requeue_interrupted(db, &job, now).await?;
+            } else {
+                let reason = app::domain::delivery::INTERRUPTED;
+                jobs::mark_failed(db, &job, reason, false, now).await?;
+                tracing::warn!(workspace = %job.workspace, job = %job.id, "a send was interrupted: held for a person");
+            }
+        }
+        Ok(())
     }
 
     /// Records a group of attempts: the sends in one transaction, each failure with its retry.

@@ -29,20 +29,64 @@ pub struct Claimed {
     pub attempt: u32,
 }
 
-/// Ids of jobs that are due (queued and due, or leased by a worker that never came back).
+/// Ids of queued jobs that are due.
 pub async fn due(db: &Db, now: i64, limit: usize) -> Result<Vec<String>, DbError> {
     let mut resp = exec(
         db,
-        "SELECT VALUE record::id(id) FROM outbound_job WHERE status = 'queued' AND next_at <= $now LIMIT $limit;
-         SELECT VALUE record::id(id) FROM outbound_job WHERE status = 'sending' AND next_at <= $now LIMIT $limit;",
+        "SELECT VALUE record::id(id) FROM outbound_job WHERE status = 'queued' AND next_at <= $now LIMIT $limit;",
         json!({ "now": now, "limit": limit }),
     )
     .await?;
-    let mut ids: Vec<String> = resp.take(0)?;
-    let stale: Vec<String> = resp.take(1)?;
-    ids.extend(stale);
-    ids.truncate(limit);
-    Ok(ids)
+    Ok(resp.take(0)?)
+}
+
+/// Jobs a worker claimed and never finished (it stopped mid-send; the lease ran out), each taken
+/// by this caller so no other settles it too: the caller requeues or fails each
+/// (`domain::delivery::resend_interrupted`).
+pub async fn take_interrupted(
+    db: &Db,
+    owner: &str,
+    now: i64,
+    limit: usize,
+) -> Result<Vec<Claimed>, DbError> {
+    let mut resp = exec(
+        db,
+        "SELECT VALUE record::id(id) FROM outbound_job WHERE status = 'sending' AND next_at <= $now LIMIT $limit;",
+        json!({ "now": now, "limit": limit }),
+    )
+    .await?;
+    let ids: Vec<String> = resp.take(0)?;
+    let mut out = Vec::new();
+    for id in ids {
+        let taken = exec(
+            db,
+            "UPDATE type::record('outbound_job', $id) SET lease_owner = $owner, next_at = $until, updated_at = $now
+                 WHERE status = 'sending' AND next_at <= $now RETURN AFTER;",
+            json!({ "id": id, "owner": owner, "now": now, "until": now + LEASE_MS }),
+        )
+        .await;
+        let mut taken = match taken {
+            Ok(r) => r,
+            Err(e) if crate::db::is_conflict(&e) => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(row) = first::<Value>(&mut taken, 0)? {
+            out.push(claimed(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Puts an interrupted job back in the queue, to be sent again now.
+pub async fn requeue_interrupted(db: &Db, job: &Claimed, now: i64) -> Result<(), DbError> {
+    exec(
+        db,
+        "UPDATE type::record('outbound_job', $job) SET status = 'queued', lease_owner = NONE, next_at = $now,
+             updated_at = $now WHERE status = 'sending';",
+        json!({ "job": job.id, "now": now }),
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Claims job `id` for `owner` if it is still due. `None` when another worker has it (or had it
@@ -52,7 +96,7 @@ pub async fn claim(db: &Db, id: &str, owner: &str, now: i64) -> Result<Option<Cl
         db,
         "UPDATE type::record('outbound_job', $id) SET status = 'sending', lease_owner = $owner,
              next_at = $until, attempts += 1, updated_at = $now
-             WHERE status IN ['queued', 'sending'] AND next_at <= $now RETURN AFTER;",
+             WHERE status = 'queued' AND next_at <= $now RETURN AFTER;",
         json!({ "id": id, "owner": owner, "now": now, "until": now + LEASE_MS }),
     )
     .await;

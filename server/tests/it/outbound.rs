@@ -663,3 +663,106 @@ async fn an_sms_answer_joins_the_campaign_we_last_texted_else_is_flagged() {
     assert_eq!(t, json!(older.summary.id));
     assert_eq!(flag, Value::Null);
 }
+
+/// Queues SMS replies `label 0`, `label 1`… in the setup's thread; their ids.
+async fn queue(s: &Setup, n: std::ops::Range<usize>, label: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in n {
+        let m = reply(
+            &s.h,
+            &s.member,
+            &s.thread,
+            &format!("{label} {i}"),
+            Some("sms"),
+        )
+        .await
+        .unwrap();
+        ids.push(m.id);
+    }
+    ids
+}
+
+#[tokio::test]
+async fn provider_faults_deliver_every_send_once_and_an_interrupted_send_is_never_repeated() {
+    let s = setup(false).await;
+    let h = &s.h;
+    let d = Dispatcher::new(h.state.clone());
+    let hour = 61 * 60_000;
+    let sent_bodies = || {
+        let mut b: Vec<String> = s.provider.sms().into_iter().map(|m| m.body).collect();
+        b.sort();
+        b
+    };
+
+    // Failing half the time: every message goes out once, as its retries come due.
+    s.provider.fail_half(true);
+    let flaky = queue(&s, 0..12, "flaky").await;
+    for _ in 0..6 {
+        d.run_once().await.unwrap();
+        h.clock.advance(hour);
+    }
+    s.provider.fail_half(false);
+    for id in &flaky {
+        assert_eq!(status_of(&message(h, id).await), DeliveryStatus::Sent);
+    }
+
+    // Down for a while: nothing is lost; it all goes out once the provider is back.
+    s.provider.down().await;
+    let waiting = queue(&s, 0..4, "outage").await;
+    let during = d.run_once().await.unwrap();
+    assert_eq!(during.retrying, 4, "{during:?}");
+    h.clock.advance(60_000);
+    assert_eq!(d.run_once().await.unwrap().retrying, 4);
+    s.provider.up().await;
+    h.clock.advance(hour);
+    assert_eq!(d.run_once().await.unwrap().sent, 4);
+    for id in &waiting {
+        assert_eq!(status_of(&message(h, id).await), DeliveryStatus::Sent);
+    }
+
+    // Down past the last retry: the message fails with its reason, for a person to retry.
+    s.provider.down().await;
+    let lost = queue(&s, 0..1, "too long").await;
+    for _ in 0..app::domain::delivery::MAX_ATTEMPTS {
+        d.run_once().await.unwrap();
+        h.clock.advance(hour);
+    }
+    let failed = message(h, &lost[0]).await;
+    assert_eq!(status_of(&failed), DeliveryStatus::Failed);
+    assert!(
+        failed["failure_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("could not be reached")),
+        "{failed}"
+    );
+    s.provider.up().await;
+
+    // A worker claims a send and dies mid-send: it is never sent again automatically.
+    let cut = queue(&s, 0..1, "interrupted").await;
+    let job = h
+        .value(
+            "SELECT VALUE record::id(id) FROM outbound_job WHERE message = type::record('message', $m);",
+            json!({ "m": cut[0] }),
+        )
+        .await;
+    let now = h.state.clock.now_ms();
+    let claimed = server::store::jobs::claim(&h.state.db, job.as_str().unwrap(), "gone", now)
+        .await
+        .unwrap();
+    assert!(claimed.is_some());
+    h.clock.advance(server::store::jobs::LEASE_MS + 1_000);
+    d.run_once().await.unwrap();
+    let held = message(h, &cut[0]).await;
+    assert_eq!(status_of(&held), DeliveryStatus::Failed);
+    assert_eq!(
+        held["failure_reason"].as_str(),
+        Some(app::domain::delivery::INTERRUPTED)
+    );
+
+    // Every message that went out went out exactly once.
+    let bodies = sent_bodies();
+    let mut unique = bodies.clone();
+    unique.dedup();
+    assert_eq!(bodies, unique, "nothing sent twice");
+    assert_eq!(bodies.len(), flaky.len() + waiting.len());
+}

@@ -86,44 +86,86 @@ pub struct Recorded {
     pub malformed: Vec<String>,
     /// Answers to give (status, JSON body) before answering with success.
     pub script: VecDeque<(u16, String)>,
+    /// Fail every other request with a 503 (a provider failing half the time).
+    pub fail_half: bool,
+    /// Requests seen while failing half the time.
+    pub seen: u64,
 }
 
 #[derive(Clone)]
 pub struct Provider {
     pub base_url: String,
     pub state: Arc<Mutex<Recorded>>,
+    addr: std::net::SocketAddr,
+    server: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>,
+}
+
+fn app(state: Arc<Mutex<Recorded>>) -> Router {
+    Router::new()
+        .route(
+            "/2010-04-01/Accounts/{account}/Messages.json",
+            post(twilio_messages),
+        )
+        .route("/webhook", post(webhook))
+        .route(
+            "/2010-04-01/Accounts/{account}",
+            axum::routing::get(twilio_account),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json",
+            axum::routing::get(twilio_numbers),
+        )
+        .route("/v1/Services/{service}", axum::routing::get(twilio_service))
+        .route("/{account}", axum::routing::get(graph_account))
+        .route("/{account}/messages", post(graph_messages))
+        .with_state(state)
 }
 
 impl Provider {
     pub async fn start() -> Provider {
         let state = Arc::new(Mutex::new(Recorded::default()));
-        let app = Router::new()
-            .route(
-                "/2010-04-01/Accounts/{account}/Messages.json",
-                post(twilio_messages),
-            )
-            .route("/webhook", post(webhook))
-            .route(
-                "/2010-04-01/Accounts/{account}",
-                axum::routing::get(twilio_account),
-            )
-            .route(
-                "/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json",
-                axum::routing::get(twilio_numbers),
-            )
-            .route("/v1/Services/{service}", axum::routing::get(twilio_service))
-            .route("/{account}", axum::routing::get(graph_account))
-            .route("/{account}/messages", post(graph_messages))
-            .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let app = app(state.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
         Provider {
             base_url: format!("http://{addr}"),
             state,
+            addr,
+            server: Arc::new(Mutex::new(Some(server))),
         }
+    }
+
+    /// The provider goes down: connections are refused until `up`.
+    pub async fn down(&self) {
+        if let Some(server) = self.server.lock().unwrap().take() {
+            server.abort();
+        }
+        // The listener closes once the aborted task is dropped.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    /// The provider comes back at the same address, with what it recorded.
+    pub async fn up(&self) {
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .expect("bind again");
+        let app = app(self.state.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        *self.server.lock().unwrap() = Some(server);
+    }
+
+    /// Fail every other request with 503 (`on`), or answer normally again.
+    pub fn fail_half(&self, on: bool) {
+        let mut s = self.state.lock().unwrap();
+        s.fail_half = on;
+        s.seen = 0;
     }
 
     pub fn script(&self, status: u16, body: &str) {
@@ -160,7 +202,17 @@ impl Provider {
 }
 
 fn next_scripted(state: &Mutex<Recorded>) -> Option<(u16, String)> {
-    state.lock().unwrap().script.pop_front()
+    let mut s = state.lock().unwrap();
+    if s.fail_half {
+        s.seen += 1;
+        if s.seen % 2 == 1 {
+            return Some((
+                503,
+                r#"{"code":20500,"message":"Service Unavailable","status":503}"#.into(),
+            ));
+        }
+    }
+    s.script.pop_front()
 }
 
 async fn twilio_messages(

@@ -127,19 +127,23 @@ pub fn plan(f: &PlanFacts) -> Vec<Effect> {
         effects.push(Effect::SaveAddress(a.text.clone()));
     }
     effects.push(Effect::CancelOpenDrafts);
-    if let Some(d) = draft {
-        let notify = (d.state == DraftState::PendingReview)
-            .then(|| d.reviewer.clone())
-            .flatten();
-        effects.push(Effect::Draft(d));
-        if let Some(reviewer) = notify {
-            effects.push(Effect::NotifyReviewer {
-                reviewer,
-                reason: decision.reason.clone(),
-            });
-        }
-    }
+    push_draft(&mut effects, draft, &decision);
     effects
+}
+
+/// The draft, and the reviewer told of it when it waits for review.
+fn push_draft(effects: &mut Vec<Effect>, draft: Option<PlannedDraft>, decision: &Decision) {
+    let Some(d) = draft else { return };
+    let notify = (d.state == DraftState::PendingReview)
+        .then(|| d.reviewer.clone())
+        .flatten();
+    effects.push(Effect::Draft(d));
+    if let Some(reviewer) = notify {
+        effects.push(Effect::NotifyReviewer {
+            reviewer,
+            reason: decision.reason.clone(),
+        });
+    }
 }
 
 /// A message whose sender is not verified moves nothing: no automatic reply (a reply the policy
@@ -159,16 +163,7 @@ fn held_for_unverified_sender(f: &PlanFacts, mut decision: Decision, why: &str) 
     );
     let draft = planned_draft(f, &mut decision).filter(|d| !d.text.trim().is_empty());
     let mut effects = vec![Effect::Decide(decision.clone())];
-    if let Some(d) = draft {
-        let notify = d.reviewer.clone();
-        effects.push(Effect::Draft(d));
-        if let Some(reviewer) = notify {
-            effects.push(Effect::NotifyReviewer {
-                reviewer,
-                reason: decision.reason.clone(),
-            });
-        }
-    }
+    push_draft(&mut effects, draft, &decision);
     effects
 }
 

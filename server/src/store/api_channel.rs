@@ -109,8 +109,11 @@ pub async fn key_and_outbound_url(
          COMMIT TRANSACTION;
          {KEY_ROW}"
     );
-    let mut vars = json!({ "ws": workspace, "now": now, "sealed": sealed::seal(server_secret, field(workspace), new_key) });
-    key_audit(actor, "api_key.created", json!({})).bind(vars.as_object_mut().expect("object"));
+    let vars = key_vars(
+        (workspace, server_secret, new_key, now),
+        key_audit(actor, "api_key.created", json!({})),
+        json!({}),
+    );
     let mut resp = exec(db, &sql, vars).await?;
     // BEGIN, IF and COMMIT each answer first.
     let row = first::<KeyRow>(&mut resp, 3)?;
@@ -124,6 +127,23 @@ pub async fn key_and_outbound_url(
             .and_then(|r| r.previous_until.filter(|u| *u > now)),
         outbound_url: row.and_then(|r| r.outbound_url),
     })
+}
+
+/// The variables a key write binds: the workspace, now, the new key sealed, its audit entry and
+/// `more`.
+fn key_vars(
+    (workspace, server_secret, new_key, now): (&str, &str, &str, i64),
+    audit: AuditEntry<'_>,
+    more: Value,
+) -> Value {
+    let mut vars = json!({ "ws": workspace, "now": now,
+        "sealed": sealed::seal(server_secret, field(workspace), new_key) });
+    let map = vars.as_object_mut().expect("an object");
+    audit.bind(map);
+    if let Value::Object(extra) = more {
+        map.extend(extra);
+    }
+    vars
 }
 
 fn key_audit<'a>(actor: &'a str, action: &'static str, detail: Value) -> AuditEntry<'a> {
@@ -158,14 +178,15 @@ pub async fn rotate_key(
          COMMIT TRANSACTION;
          SELECT VALUE api_key_previous_until = $until FROM ONLY type::record('workspace', $ws);"
     );
-    let mut vars = json!({ "ws": workspace, "now": now, "until": until,
-        "sealed": sealed::seal(server_secret, field(workspace), new_key) });
-    key_audit(
-        actor,
-        "api_key.rotated",
-        json!({ "previous_valid_until": until }),
-    )
-    .bind(vars.as_object_mut().expect("object"));
+    let vars = key_vars(
+        (workspace, server_secret, new_key, now),
+        key_audit(
+            actor,
+            "api_key.rotated",
+            json!({ "previous_valid_until": until }),
+        ),
+        json!({ "until": until }),
+    );
     let mut resp = exec(db, &sql, vars).await?;
     // BEGIN, LET, IF and COMMIT each answer first.
     Ok(first::<bool>(&mut resp, 4)?.unwrap_or(false))

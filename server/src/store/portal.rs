@@ -197,13 +197,9 @@ pub async fn view(db: &Db, s: &PortalSession, now: i64) -> Result<Option<PortalV
 
 /// A page read newest first with one extra row: the creator's copies oldest first, and whether
 /// there is more.
-fn portal_page(mut newest_first: Vec<MessageView>) -> (Vec<PortalMessage>, bool) {
-    let more = newest_first.len() > TIMELINE_PAGE;
-    newest_first.truncate(TIMELINE_PAGE);
-    (
-        newest_first.iter().rev().map(PortalMessage::of).collect(),
-        more,
-    )
+fn portal_page(newest_first: Vec<MessageView>) -> (Vec<PortalMessage>, bool) {
+    let (page, more) = super::threads::oldest_first(newest_first);
+    (page.iter().map(PortalMessage::of).collect(), more)
 }
 
 /// The visible messages before `before_id` in the portal's thread; None when that message is

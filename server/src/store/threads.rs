@@ -143,7 +143,7 @@ pub async fn detail(
 }
 
 /// A page read newest first with one extra row: the page oldest first, and whether there is more.
-fn oldest_first(mut newest_first: Vec<MessageView>) -> (Vec<MessageView>, bool) {
+pub fn oldest_first(mut newest_first: Vec<MessageView>) -> (Vec<MessageView>, bool) {
     let more = newest_first.len() > TIMELINE_PAGE;
     newest_first.truncate(TIMELINE_PAGE);
     newest_first.reverse();

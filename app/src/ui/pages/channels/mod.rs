@@ -270,7 +270,7 @@ fn ApiCard() -> impl IntoView {
                                 </div>
                                 {s.previous_valid_until.map(|until| view! {
                                     <p class="settings-note" role="status">
-                                        {format!("The previous key keeps working until {} (UTC), then only this one does.", crate::domain::time_fmt::exact(until))}
+                                        {format!("The previous key keeps working until {}, then only this one does.", crate::domain::time_fmt::exact(until))}
                                     </p>
                                 })}
                                 {move || match rotate.value().get() {

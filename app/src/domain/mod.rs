@@ -5,7 +5,8 @@
 //!   a time zone's offsets: `zone`),
 //!   `reply_channel` (which channel a reply goes out on and why others cannot: consent,
 //!   connections, Instagram's windows, no automated DMs), `delivery` (statuses only move forward,
-//!   retry schedule), `text` (message validation, snippets, webhook URLs).
+//!   retry schedule, which interrupted sends go out again), `text` (message validation,
+//!   snippets), `outbound_address` (webhook URLs; which addresses are public).
 //! - Understanding: `classify` (rules and a learned model combined: intents with confidence and
 //!   evidence, decline reasons, addresses, sensitive topics; `classify::safety` says when automation
 //!   may act alone; `classify::model` merges a model provider's answer), `stage_suggest`.
@@ -18,7 +19,8 @@
 //!   changes), `followup` (follow-up rules, the ones teams turn on or add, and timing),
 //!   `bulk` (each recipient's channel or skip reason, approval, spacing), `stage` (funnel moves).
 //! - Threading and identity: `email` (Message-IDs, References, subjects, quoted history, which
-//!   thread an email joins), `attribution`, `identity` (email and E.164 normalization), `merge`,
+//!   thread an email joins), `email_auth` (whether the receiving server verified the sender),
+//!   `attribution`, `identity` (email and E.164 normalization), `merge`,
 //!   `thread_tail`, `portal` (magic-link tokens), `twilio` / `instagram` (connection checks),
 //!   `sending` (which mailbox, number or Instagram account a message goes out from; a campaign's
 //!   senders; whether a provider's answer proves a connection's ownership).

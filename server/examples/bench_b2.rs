@@ -6,10 +6,13 @@
 //! bare `LIVE SELECT` on the same engine saw it (the raw live-query latency). This process holds a
 //! browser-protocol websocket client on `/api/live` and records when each change arrived; both
 //! use the machine's wall clock, so a write's socket latency is arrival − write start.
-//! Then 1,000 more sockets connect and the server's resident memory growth is read from /proc.
+//! Then, in a fresh server each time, 1,000 sockets connect in three patterns (all at once, in
+//! batches of 100, one by one) and the server's resident memory growth is read from /proc,
+//! reported per 1,000 sockets.
 //!
 //! Usage: bench_b2 [--events N] [--subscribers N]
-//! Last line: `BENCH B2 p50_ms=… p99_ms=… raw_p99_ms=… ratio=… mem_1k_mb=…`
+//! Last line: `BENCH B2 p50_ms=… p99_ms=… raw_p99_ms=… ratio=… mem_1k_mb=<the worst pattern>
+//! mem_all_at_once_mb=… mem_batches_mb=… mem_one_by_one_mb=…`
 
 use app::live::LiveEvent;
 use futures::StreamExt;
@@ -21,8 +24,6 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 const PASSWORD: &str = "bench-password-123";
-/// Sockets opened at once while measuring memory.
-const BATCH: usize = 100;
 
 fn wall_us() -> i64 {
     SystemTime::now()
@@ -149,26 +150,63 @@ async fn connect(port: u16, cookie: &str, since: Option<i64>) -> (Socket, i64) {
     }
 }
 
-async fn run_client(events: usize, subscribers: usize) {
-    let dir = std::env::temp_dir().join("creator-inbox-bench-b2");
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--serve", &dir.to_string_lossy()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server process");
-    let mut child_in = child.stdin.take().unwrap();
-    let mut child_out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    child_out.read_line(&mut line).unwrap();
-    let ready: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(ready.first(), Some(&"READY"), "server said: {line}");
-    let port: u16 = ready[1].parse().unwrap();
-    let cookie = ready[2].to_string();
-    let pid: u32 = ready[3].parse().unwrap();
+/// The server process this program started, and how to talk to it.
+struct Server {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: BufReader<std::process::ChildStdout>,
+    port: u16,
+    cookie: String,
+    pid: u32,
+    dir: std::path::PathBuf,
+}
 
-    // One subscribed client; every arrival is stamped with the wall clock.
-    let (mut ws, cursor) = connect(port, &cookie, None).await;
+impl Server {
+    fn start(name: &str) -> Server {
+        let dir = std::env::temp_dir().join(format!("creator-inbox-bench-b2-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--serve", &dir.to_string_lossy()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server process");
+        let input = child.stdin.take().unwrap();
+        let mut output = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        output.read_line(&mut line).unwrap();
+        let ready: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(ready.first(), Some(&"READY"), "server said: {line}");
+        Server {
+            port: ready[1].parse().unwrap(),
+            cookie: ready[2].to_string(),
+            pid: ready[3].parse().unwrap(),
+            child,
+            input,
+            output,
+            dir,
+        }
+    }
+
+    /// Sends a command and returns the server's one-line answer.
+    fn ask(&mut self, command: &str) -> String {
+        writeln!(self.input, "{command}").unwrap();
+        let mut line = String::new();
+        self.output.read_line(&mut line).unwrap();
+        line.trim().to_string()
+    }
+
+    fn stop(mut self) {
+        writeln!(self.input, "quit").ok();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Write latency: one subscribed socket stamps every arrival with the wall clock.
+async fn latency(events: usize) -> (f64, f64, f64) {
+    let mut server = Server::start("latency");
+    let (mut ws, _) = connect(server.port, &server.cookie, None).await;
     let (arr_tx, mut arr_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, i64)>();
     tokio::spawn(async move {
         while let Some(Ok(frame)) = ws.next().await {
@@ -182,11 +220,8 @@ async fn run_client(events: usize, subscribers: usize) {
             }
         }
     });
-
-    writeln!(child_in, "write {events}").unwrap();
-    line.clear();
-    child_out.read_line(&mut line).unwrap();
-    let body = line.trim().strip_prefix("WROTE ").expect("write results");
+    let answer = server.ask(&format!("write {events}"));
+    let body = answer.strip_prefix("WROTE ").expect("write results");
     let mut starts = vec![0i64; events];
     let mut raw = Vec::with_capacity(events);
     for item in body.split(',') {
@@ -219,43 +254,56 @@ async fn run_client(events: usize, subscribers: usize) {
     let (p50, p99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
     let (raw_p50, raw_p99) = (percentile(&raw, 0.5), percentile(&raw, 0.99));
     println!("events={events} socket p50_ms={p50:.2} p99_ms={p99:.2}; raw live query p50_ms={raw_p50:.2} p99_ms={raw_p99:.2}");
+    server.stop();
+    (p50, p99, raw_p99)
+}
 
-    // Memory: the server's resident set before and after `subscribers` more sockets.
+/// How sockets are opened while memory is measured: how many at a time.
+const PATTERNS: [(&str, usize); 3] = [("all_at_once", usize::MAX), ("batches", 100), ("one_by_one", 1)];
+
+/// A fresh server's resident-memory growth, in MB, for `subscribers` sockets opened `at_a_time`
+/// at once. Each socket resumes from a cursor taken before writes, so each connect replays.
+async fn memory(name: &str, subscribers: usize, at_a_time: usize) -> f64 {
+    let mut server = Server::start(name);
+    let (first, cursor) = connect(server.port, &server.cookie, None).await;
+    server.ask("write 200");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = rss_mb(pid);
+    let before = rss_mb(server.pid);
     let mut sockets = Vec::with_capacity(subscribers);
-    for chunk in 0..subscribers.div_ceil(BATCH) {
-        let n = BATCH.min(subscribers - chunk * BATCH);
-        let batch =
-            futures::future::join_all((0..n).map(|_| connect(port, &cookie, Some(cursor)))).await;
+    while sockets.len() < subscribers {
+        let n = at_a_time.min(subscribers - sockets.len());
+        let (port, cookie) = (server.port, server.cookie.clone());
+        let batch = futures::future::join_all((0..n).map(|_| connect(port, &cookie, Some(cursor)))).await;
         sockets.extend(batch.into_iter().map(|(ws, _)| ws));
-        if sockets.len() == subscribers / 2 {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            println!(
-                "subscribers={} server rss={:.1}MB",
-                sockets.len(),
-                rss_mb(pid)
-            );
-        }
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    writeln!(child_in, "subs").unwrap();
-    line.clear();
-    child_out.read_line(&mut line).unwrap();
-    let after = rss_mb(pid);
-    let mem = after - before;
+    let counted = server.ask("subs");
+    let after = rss_mb(server.pid);
     println!(
-        "subscribers={} (server counts: {}) server rss before={before:.1}MB after={after:.1}MB",
+        "pattern={name} subscribers={} (server counts: {}) server rss before={before:.1}MB after={after:.1}MB",
         sockets.len(),
-        line.trim().strip_prefix("SUBS ").unwrap_or("?")
+        counted.strip_prefix("SUBS ").unwrap_or("?")
     );
-    drop(sockets);
-    writeln!(child_in, "quit").ok();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop((first, sockets));
+    server.stop();
+    (after - before) * 1000.0 / subscribers as f64
+}
+
+async fn run_client(events: usize, subscribers: usize) {
+    let (p50, p99, raw_p99) = latency(events).await;
+    let mut figures = Vec::new();
+    for (name, at_a_time) in PATTERNS {
+        figures.push((name, memory(name, subscribers, at_a_time).await));
+    }
+    let worst = figures.iter().map(|(_, mb)| *mb).fold(0.0, f64::max);
+    let each: Vec<String> = figures
+        .iter()
+        .map(|(name, mb)| format!("mem_{name}_mb={mb:.1}"))
+        .collect();
     println!(
-        "BENCH B2 p50_ms={p50:.2} p99_ms={p99:.2} raw_p99_ms={raw_p99:.2} ratio={:.2} mem_1k_mb={mem:.1}",
-        p99 / raw_p99
+        "BENCH B2 p50_ms={p50:.2} p99_ms={p99:.2} raw_p99_ms={raw_p99:.2} ratio={:.2} mem_1k_mb={worst:.1} {}",
+        p99 / raw_p99,
+        each.join(" ")
     );
 }
 

@@ -46,6 +46,9 @@ pub struct Config {
     /// How often a live socket pings its browser and re-checks its session (a signed-out or
     /// deactivated person's socket ends at the next one).
     pub live_ping: std::time::Duration,
+    /// How long a call to a provider (Twilio, Graph, a platform's webhook, an SMTP server) may
+    /// take before it counts as unanswered (`INBOX_PROVIDER_TIMEOUT_SECS`, default 20).
+    pub provider_timeout: std::time::Duration,
     /// A server-wide SMTP relay for account emails (invitations, password resets) in workspaces
     /// without a connected mailbox.
     pub smtp_relay: Option<SmtpRelay>,
@@ -170,6 +173,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_INTENT_MODEL weights for the learned intent model (from `server train-classifier`) instead of
                      the built-in app/data/intent_model.txt
   INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)
+  INBOX_PROVIDER_TIMEOUT_SECS  how long a provider (Twilio, Graph, SMTP, a platform) may take to
+                     answer a send (default 20)
   INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
                      (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)
   INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)
@@ -320,6 +325,12 @@ impl Config {
                 .filter(|s| (1..=300).contains(s))
                 .ok_or("INBOX_LIVE_PING_SECS must be a whole number of seconds from 1 to 300")?,
         };
+        let provider_timeout = match get("INBOX_PROVIDER_TIMEOUT_SECS") {
+            None => 20,
+            Some(v) => v.parse::<u64>().ok().filter(|s| (1..=120).contains(s)).ok_or(
+                "INBOX_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 120",
+            )?,
+        };
         let smtp_relay = match (get("INBOX_SMTP_URL"), get("INBOX_MAIL_FROM")) {
             (None, _) => None,
             (Some(_), None) => {
@@ -365,6 +376,7 @@ impl Config {
             smtp_relay,
             bulk_rates,
             live_ping: std::time::Duration::from_secs(live_ping),
+            provider_timeout: std::time::Duration::from_secs(provider_timeout),
             db,
             namespace: get("INBOX_NAMESPACE").unwrap_or("inbox").to_string(),
             database: get("INBOX_DB_NAME").unwrap_or("main").to_string(),

@@ -124,7 +124,7 @@ impl ChannelsApi for AppState {
     ) -> Result<SmsSettings, AppError> {
         let c = &self.config;
         crate::outbound::ownership::twilio(
-            &crate::outbound::http_client(),
+            &crate::outbound::http_client(self.config.provider_timeout),
             &c.twilio_api_url,
             &c.twilio_messaging_url,
             &connection,
@@ -154,7 +154,7 @@ impl ChannelsApi for AppState {
         mut connection: InstagramConnection,
     ) -> Result<InstagramSettings, AppError> {
         let username = crate::outbound::ownership::instagram(
-            &crate::outbound::http_client(),
+            &crate::outbound::http_client(self.config.provider_timeout),
             &self.config.graph_api_url,
             &connection,
         )
@@ -229,7 +229,7 @@ impl ChannelsApi for AppState {
         channel: Channel,
         id: Option<&str>,
     ) -> Result<String, AppError> {
-        let http = crate::outbound::http_client();
+        let http = crate::outbound::http_client(self.config.provider_timeout);
         let (c, ws) = (&self.config, caller.workspace_id.as_str());
         let result = match channel {
             Channel::Sms => {

@@ -125,6 +125,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sealed, rotatable API-channel keys",
         sql: include_str!("schema_v23.surql"),
     },
+    Migration {
+        version: 24,
+        name: "kept report tallies as JSON text",
+        sql: include_str!("schema_v24.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

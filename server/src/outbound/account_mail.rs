@@ -51,7 +51,12 @@ pub async fn send(
                 (!m.display_name.is_empty()).then(|| m.display_name.clone()),
                 from_address,
             );
-            email_send::send(&m, message(from, email)?, &state.config.outbound)
+            email_send::send(
+                &m,
+                message(from, email)?,
+                &state.config.outbound,
+                state.config.provider_timeout,
+            )
                 .await
                 .map_err(|e| e.reason)?;
             return Ok(format!("the workspace's mailbox {}", m.address));

@@ -56,10 +56,10 @@ const SMTP_CONCURRENCY: usize = 4;
 impl Dispatcher {
     pub fn new(state: AppState) -> Dispatcher {
         Dispatcher {
-            state,
             owner: format!("worker-{}", crate::ids::new_id()),
-            http: super::http_client(),
+            http: super::http_client(state.config.provider_timeout),
             smtp_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(SMTP_CONCURRENCY)),
+            state,
         }
     }
 
@@ -204,7 +204,7 @@ impl Dispatcher {
         job: &Claimed,
         pre: &Preloaded,
     ) -> Result<Result<Option<String>, SendError>, DbError> {
-        Ok(match job.channel {
+        let sent = match job.channel {
             Channel::Sms => self.send_sms(job, pre).await,
             Channel::Api => self.send_api(job).await?,
             Channel::Instagram => self.send_instagram(job).await?,
@@ -216,7 +216,8 @@ impl Dispatcher {
                 "sending by {} is not available",
                 other.label()
             ))),
-        })
+        };
+        Ok(sent.map_err(|e| e.settle_maybe_sent(job.channel)))
     }
 
     fn send_sms(
@@ -278,7 +279,7 @@ impl Dispatcher {
             Ok(e) => e,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(email_send::send(&mailbox, email, &b.config.outbound)
+        Ok(email_send::send(&mailbox, email, &b.config.outbound, b.config.provider_timeout)
             .await
             .map(|()| out.email_message_id))
     }

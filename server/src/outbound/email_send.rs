@@ -53,6 +53,7 @@ pub fn build(mailbox: &Mailbox, to: &str, out: &Outgoing) -> Result<Message, Sen
 async fn transport(
     m: &Mailbox,
     policy: &AddressPolicy,
+    timeout: Duration,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
     let s = &m.smtp;
     let addr = match policy.resolve(&s.host, s.port).await {
@@ -84,13 +85,21 @@ async fn transport(
         .port(s.port)
         .credentials(Credentials::new(s.user.clone(), m.secret.clone()))
         .authentication(mechanisms)
-        .timeout(Some(Duration::from_secs(20)))
+        .timeout(Some(timeout))
         .build())
 }
 
+/// How long a settings check waits for the mail server.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Sends `email`. Returns its Message-ID (our provider id for email).
-pub async fn send(m: &Mailbox, email: Message, policy: &AddressPolicy) -> Result<(), SendError> {
-    let t = transport(m, policy).await?;
+pub async fn send(
+    m: &Mailbox,
+    email: Message,
+    policy: &AddressPolicy,
+    timeout: Duration,
+) -> Result<(), SendError> {
+    let t = transport(m, policy, timeout).await?;
     match t.send(email).await {
         Ok(_) => Ok(()),
         Err(e) if e.is_permanent() => Err(SendError::permanent(format!(
@@ -101,6 +110,10 @@ pub async fn send(m: &Mailbox, email: Message, policy: &AddressPolicy) -> Result
             "the mail server asked to try later ({})",
             e.status().map_or_else(String::new, |c| c.to_string())
         ))),
+        Err(e) if e.is_timeout() => Err(SendError {
+            maybe_sent: true,
+            ..SendError::retryable(format!("the mail server {} did not answer in time", m.smtp.host))
+        }),
         Err(e) => {
             tracing::debug!(error = %e, "SMTP send failed");
             Err(SendError::retryable(format!(
@@ -113,7 +126,9 @@ pub async fn send(m: &Mailbox, email: Message, policy: &AddressPolicy) -> Result
 
 /// Whether the SMTP server accepts a connection and the sign-in (settings check).
 pub async fn test_connection(m: &Mailbox, policy: &AddressPolicy) -> Result<(), String> {
-    let t = transport(m, policy).await.map_err(|e| e.reason)?;
+    let t = transport(m, policy, CHECK_TIMEOUT)
+        .await
+        .map_err(|e| e.reason)?;
     match t.test_connection().await {
         Ok(true) => Ok(()),
         Ok(false) => Err("the SMTP server did not accept the connection".into()),

@@ -4,8 +4,9 @@
 
 use super::reports::Place;
 use crate::db::{exec, rows, unless_thrown, Db, DbError};
-use app::domain::metrics::{Contribution, DayTally, Frozen, NowTally, OpenHour};
-use serde::Deserialize;
+use app::domain::metrics::{Contribution, DayTally, Frozen, NowTally, OpenHour, Tally};
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -121,12 +122,34 @@ pub async fn changes_since(db: &Db, after: i64, limit: usize) -> Result<Feed, Db
     Ok(Feed { changes: out, last })
 }
 
+/// Tallies are kept as JSON text (schema v24): SurrealDB hands a string back as one value, where
+/// an object is decoded entry by entry, and a busy day holds a bin per distinct duration (B8: the
+/// page's cost grew with the threads behind a day).
+fn text<T: Serialize>(t: &T) -> Value {
+    serde_json::to_string(t).map_or(Value::Null, Value::String)
+}
+
+/// A sum as kept: none when empty (its row is removed).
+fn packed<T: Serialize + Tally>(t: &T) -> Value {
+    if t.is_empty() {
+        Value::Null
+    } else {
+        text(t)
+    }
+}
+
+fn unpacked<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    let text = String::deserialize(d)?;
+    serde_json::from_str(&text).map_err(D::Error::custom)
+}
+
 #[derive(Deserialize)]
 struct KeptRow {
     id: String,
     workspace: String,
     client: Option<String>,
     campaign: Option<String>,
+    #[serde(deserialize_with = "unpacked")]
     contribution: Contribution,
     #[serde(default)]
     frozen: Frozen,
@@ -180,8 +203,10 @@ fn scope_key(kind: &str, id: String) -> Option<ScopeKey> {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "K: Deserialize<'de>, T: DeserializeOwned"))]
 struct SumRow<K, T> {
     key: K,
+    #[serde(deserialize_with = "unpacked")]
     tally: T,
 }
 
@@ -265,21 +290,13 @@ UPSERT metric_cursor:roll CONTENT { versionstamp: $vs, version: $expected + 1 };
 COMMIT TRANSACTION;
 ";
 
-fn tally_value<T: serde::Serialize + app::domain::metrics::Tally>(t: &T) -> Value {
-    if t.is_empty() {
-        Value::Null
-    } else {
-        serde_json::to_value(t).unwrap_or(Value::Null)
-    }
-}
-
 /// Sums keyed by (scope, day or hour), as the write takes them.
-fn hourly_or_daily<T: serde::Serialize + app::domain::metrics::Tally>(
+fn hourly_or_daily<T: Serialize + Tally>(
     sums: &[((ScopeKey, i64), String, T)],
 ) -> Vec<Value> {
     sums.iter()
         .map(
-            |(((k, id), n), ws, t)| json!({ "key": [k, id, n], "ws": ws, "tally": tally_value(t) }),
+            |(((k, id), n), ws, t)| json!({ "key": [k, id, n], "ws": ws, "tally": packed(t) }),
         )
         .map(crate::db::without_nulls)
         .collect()
@@ -293,7 +310,7 @@ pub async fn write(db: &Db, w: &Write) -> Result<bool, DbError> {
         .map(
             |(id, kept)| match kept.as_ref().and_then(|k| Some((k, k.place.as_ref()?))) {
                 Some((k, p)) => json!({ "id": id, "ws": p.workspace, "client": p.client,
-                "campaign": p.campaign, "contribution": k.contribution, "frozen": k.frozen }),
+                "campaign": p.campaign, "contribution": text(&k.contribution), "frozen": k.frozen }),
                 None => json!({ "id": id }),
             },
         )
@@ -304,7 +321,7 @@ pub async fn write(db: &Db, w: &Write) -> Result<bool, DbError> {
     let nows: Vec<Value> = w
         .nows
         .iter()
-        .map(|((k, id), ws, t)| json!({ "key": [k, id], "ws": ws, "tally": tally_value(t) }))
+        .map(|((k, id), ws, t)| json!({ "key": [k, id], "ws": ws, "tally": packed(t) }))
         .map(crate::db::without_nulls)
         .collect();
     let result = exec(
@@ -341,7 +358,7 @@ pub async fn period(
             OR ($kind IN ['campaign', 'client'] AND (SELECT VALUE workspace FROM type::record($kind, $id))[0] = $w);
          BEGIN TRANSACTION;
          SELECT record::id(id)[2] AS day, tally FROM metric_day:[$kind, $id, $from]..=[$kind, $id, $to];
-         SELECT VALUE tally FROM type::record('metric_now', [$kind, $id]);
+         SELECT VALUE tally FROM type::record('metric_now', [$kind, $id]) WHERE tally != NONE;
          SELECT record::id(id)[2] AS hour, tally
             FROM array::map($hours, |$h| type::record('metric_open', [$kind, $id, $h])) WHERE tally != NONE;
          SELECT record::id(id) AS id, record::id(workspace) AS workspace, client, campaign, contribution, frozen
@@ -357,21 +374,25 @@ pub async fn period(
     #[derive(Deserialize)]
     struct DayRow {
         day: i64,
+        #[serde(deserialize_with = "unpacked")]
         tally: DayTally,
     }
     #[derive(Deserialize)]
     struct HourRow {
         hour: i64,
+        #[serde(deserialize_with = "unpacked")]
         tally: OpenHour,
     }
+    #[derive(Deserialize)]
+    struct NowRow(#[serde(deserialize_with = "unpacked")] NowTally);
     let sum = Contribution {
         days: rows::<DayRow>(&mut resp, 3)?
             .into_iter()
             .map(|r| (r.day, r.tally))
             .collect(),
-        now: rows::<Option<NowTally>>(&mut resp, 4)?
+        now: rows::<NowRow>(&mut resp, 4)?
             .pop()
-            .flatten()
+            .map(|r| r.0)
             .unwrap_or_default(),
         open: rows::<HourRow>(&mut resp, 5)?
             .into_iter()

@@ -28,8 +28,14 @@ struct Setup {
 /// Workspace A with Twilio connected (to the loopback provider) and a thread whose creator can
 /// get SMS.
 async fn setup(service: bool) -> Setup {
+    setup_with(service, &[]).await
+}
+
+async fn setup_with(service: bool, extra: &[(&str, &str)]) -> Setup {
     let provider = Provider::start().await;
-    let h = Harness::with_config(12, 2, &[("INBOX_TWILIO_API_URL", &provider.base_url)]).await;
+    let mut vars = vec![("INBOX_TWILIO_API_URL", provider.base_url.as_str())];
+    vars.extend_from_slice(extra);
+    let h = Harness::with_config(12, 2, &vars).await;
     let settings = twilio::connect(&h, service).await;
     let row = h
         .query(
@@ -765,4 +771,34 @@ async fn provider_faults_deliver_every_send_once_and_an_interrupted_send_is_neve
     unique.dedup();
     assert_eq!(bodies, unique, "nothing sent twice");
     assert_eq!(bodies.len(), flaky.len() + waiting.len());
+}
+
+#[tokio::test]
+async fn a_provider_that_takes_a_send_and_never_answers_gets_it_held_for_a_person_not_repeated() {
+    let s = setup_with(false, &[("INBOX_PROVIDER_TIMEOUT_SECS", "2")]).await;
+    let h = &s.h;
+    let d = Dispatcher::new(h.state.clone());
+    s.provider.stall(true);
+    let ids = queue(&s, 0..2, "unanswered").await;
+    let started = std::time::Instant::now();
+    let pass = d.run_once().await.unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "a silent provider holds a pass only as long as its timeout"
+    );
+    assert_eq!(pass.failed, 2, "{pass:?}");
+    for id in &ids {
+        let m = message(h, id).await;
+        assert_eq!(status_of(&m), DeliveryStatus::Failed);
+        let reason = m["failure_reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("did not answer in time") && reason.contains("may have gone out"),
+            "{m}"
+        );
+    }
+    // Answering again, hours later: nothing goes out a second time by itself.
+    s.provider.stall(false);
+    h.clock.advance(2 * 3_600_000);
+    assert_eq!(d.run_once().await.unwrap().total(), 0);
+    assert_eq!(s.provider.sms().len(), ids.len(), "each reached the provider once");
 }

@@ -90,6 +90,8 @@ pub struct Recorded {
     pub fail_half: bool,
     /// Requests seen while failing half the time.
     pub seen: u64,
+    /// Accept each SMS, then never answer (a provider that hangs after taking the request).
+    pub stall: bool,
 }
 
 #[derive(Clone)]
@@ -166,6 +168,11 @@ impl Provider {
         let mut s = self.state.lock().unwrap();
         s.fail_half = on;
         s.seen = 0;
+    }
+
+    /// Take each SMS and never answer (`on`), or answer again.
+    pub fn stall(&self, on: bool) {
+        self.state.lock().unwrap().stall = on;
     }
 
     pub fn script(&self, status: u16, body: &str) {
@@ -267,16 +274,22 @@ async fn twilio_messages(
     if let Some((status, body)) = next_scripted(&state) {
         return (StatusCode::from_u16(status).unwrap(), body);
     }
-    let mut s = state.lock().unwrap();
-    let sid = format!("SM{:032x}", s.sms.len() + 1);
-    s.sms.push(SentSms {
-        sid: sid.clone(),
-        to: to.clone(),
-        body: text,
-        from,
-        service,
-        status_callback: callback,
-    });
+    let (sid, stall) = {
+        let mut s = state.lock().unwrap();
+        let sid = format!("SM{:032x}", s.sms.len() + 1);
+        s.sms.push(SentSms {
+            sid: sid.clone(),
+            to: to.clone(),
+            body: text,
+            from,
+            service,
+            status_callback: callback,
+        });
+        (sid, s.stall)
+    };
+    if stall {
+        tokio::time::sleep(std::time::Duration::from_secs(3_600)).await;
+    }
     (
         StatusCode::CREATED,
         serde_json::json!({ "sid": sid, "status": "queued", "to": to }).to_string(),

@@ -21,8 +21,8 @@ use app::model::Channel;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use server::bench_args::arg;
+use server::bench_rig::{self, Request, Via};
 use server::clock::Clock;
-use server::config::Config;
 use server::db::{self, exec};
 use server::state::AppState;
 use server::store::inbound::{store_group, Arrival, Pick, Received};
@@ -30,28 +30,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const TWILIO_TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const NUMBER: &str = "+14155550100";
-const META_SECRET: &str = "bench-meta-app-secret";
-const IG_ACCOUNT: &str = "17841400000000001";
-
-struct Request {
-    path: String,
-    headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
-}
-
-fn account_sid() -> String {
-    format!("AC{}", "a1".repeat(16))
-}
-
-fn meta_sign(body: &[u8]) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(META_SECRET.as_bytes()).unwrap();
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
 
 #[tokio::main]
 async fn main() {
@@ -63,27 +41,14 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
-    let vars: HashMap<String, String> = [
-        (
-            "INBOX_DATABASE",
-            format!("surrealkv://{}", dir.join("db").display()),
-        ),
-        ("INBOX_DEV", "1".into()),
-        ("INBOX_PUBLIC_URL", base.clone()),
-        ("INBOX_META_APP_SECRET", META_SECRET.into()),
-        ("INBOX_META_VERIFY_TOKEN", "bench".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let config = Config::from_vars(&vars).unwrap();
+    let config = bench_rig::config(&dir, &base, &[]);
     let db = db::connect(&config).await.unwrap();
     let now = Clock::System.now_ms();
     db::migrations::migrate(&db, now).await.unwrap();
     let spec = server::seed::SeedSpec {
         name: "Bench Brand",
         email_domain: "bench.example",
-        password: "bench-password-123",
+        password: bench_rig::PASSWORD,
         creators,
         campaigns: 6,
         rng_seed: 7,
@@ -94,71 +59,8 @@ async fn main() {
         ws.creator_ids.len(),
         ws.thread_ids.len()
     );
-    // Every creator reachable on each channel: an email, a phone and an Instagram-scoped id.
-    let mut senders = Vec::new();
-    for (i, c) in ws.creator_ids.iter().enumerate() {
-        let (email, phone, ig) = (
-            format!("creator{i}@bench.example"),
-            format!("+1415666{:04}", i),
-            format!("90{i:06}"),
-        );
-        exec(
-            &db,
-            "UPDATE type::record('creator', $c) SET identities = [
-                 { channel: 'email', address: $email, consent: 'granted' },
-                 { channel: 'sms', address: $phone, consent: 'granted' },
-                 { channel: 'instagram', address: $ig, consent: 'unknown' }];",
-            json!({ "c": c, "email": email, "phone": phone, "ig": ig }),
-        )
-        .await
-        .unwrap();
-        senders.push((email, phone, ig));
-    }
-    let connection = app::domain::twilio::validate_connection(
-        &account_sid(),
-        TWILIO_TOKEN,
-        &[NUMBER.to_string()],
-        None,
-    )
-    .unwrap();
-    let target = |label: &str| server::store::Target {
-        id: None,
-        label: label.to_string(),
-        actor: ws.users[0].id.clone(),
-    };
-    let _ = server::store::sms_accounts::connect(
-        &db,
-        &ws.workspace_id,
-        &config.server_secret,
-        &target("Bench SMS"),
-        &connection,
-        now,
-    )
-    .await;
-    let ig = app::domain::instagram::validate_connection(
-        IG_ACCOUNT,
-        None,
-        &"IGQVJ-bench-token-".repeat(2),
-    )
-    .unwrap();
-    let _ = server::store::instagram_accounts::connect(
-        &db,
-        &ws.workspace_id,
-        &config.server_secret,
-        &target("Bench Instagram"),
-        &ig,
-        now,
-    )
-    .await;
-    let api_key = "bench-api-key-0123456789";
-    exec(
-        &db,
-        "UPDATE type::record('workspace', $ws) SET api_secret = $k;",
-        json!({ "ws": ws.workspace_id, "k": api_key }),
-    )
-    .await
-    .unwrap();
-
+    // Every creator reachable on each channel, every provider connected.
+    let senders = bench_rig::connect(&db, &config, &ws, true, now).await;
     let state = AppState::new(db.clone(), Clock::System, config.clone());
     let options = leptos::config::LeptosOptions::builder()
         .output_name("creator-inbox")
@@ -172,25 +74,9 @@ async fn main() {
         .unwrap();
 
     // One open browser: its live socket must see every new message.
-    let cookie = {
-        let r = http
-            .post(format!("{base}/api/sign_in"))
-            .header("accept", "application/json")
-            .form(&[
-                ("email", ws.users[0].email.as_str()),
-                ("password", spec.password),
-            ])
-            .send()
-            .await
-            .unwrap();
-        r.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string()
-    };
+    let cookie = bench_rig::sign_in(&http, &base, &ws.users[0].email)
+        .await
+        .unwrap();
     let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
         format!("ws://{addr}/api/live"),
     )
@@ -236,80 +122,25 @@ async fn main() {
     // The requests, signed ahead of time (signing is the provider's cost, not ours).
     let unique = total - total / 20;
     let mut requests: Vec<Request> = Vec::with_capacity(total);
-    let ts = (now / 1000).to_string();
     for i in 0..unique {
-        let (email, phone, ig) = &senders[(i * 7919) % senders.len()];
         let text = format!("{run} message {i}: loving the product, posting Friday");
-        let r = match i % 3 {
-            0 => {
-                let params: Vec<(String, String)> = [
-                    ("AccountSid", account_sid()),
-                    ("Body", text.clone()),
-                    ("From", phone.clone()),
-                    ("MessageSid", format!("SM{run}{i:024}")),
-                    ("NumMedia", "0".into()),
-                    ("To", NUMBER.into()),
-                ]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-                let url = format!("{base}{}", server::channels::twilio_sms::PATH);
-                let sig = server::channels::twilio_signature::sign(TWILIO_TOKEN, &url, &params);
-                let body = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(params.iter())
-                    .finish();
-                Request {
-                    path: server::channels::twilio_sms::PATH.into(),
-                    headers: vec![
-                        ("content-type", "application/x-www-form-urlencoded".into()),
-                        ("x-twilio-signature", sig),
-                    ],
-                    body: body.into_bytes(),
-                }
-            }
-            1 => {
-                let body = json!({ "object": "instagram", "entry": [{ "id": IG_ACCOUNT, "time": now / 1000, "messaging": [{
-                    "sender": { "id": ig }, "recipient": { "id": IG_ACCOUNT }, "timestamp": now,
-                    "message": { "mid": format!("mid.{run}.{i}"), "text": text } }] }] })
-                .to_string()
-                .into_bytes();
-                Request {
-                    path: server::channels::instagram::PATH.into(),
-                    headers: vec![
-                        ("content-type", "application/json".into()),
-                        ("x-hub-signature-256", meta_sign(&body)),
-                    ],
-                    body,
-                }
-            }
-            _ => {
-                let body = json!({ "event_id": format!("{run}-api-{i}"), "creator": { "email": email }, "text": text })
-                    .to_string()
-                    .into_bytes();
-                Request {
-                    path: format!("/hooks/api/{}", ws.workspace_id),
-                    headers: vec![
-                        ("content-type", "application/json".into()),
-                        ("x-inbox-timestamp", ts.clone()),
-                        (
-                            "x-inbox-signature",
-                            server::channels::signature::sign(api_key, &ts, &body),
-                        ),
-                    ],
-                    body,
-                }
-            }
-        };
-        requests.push(r);
+        let via = [Via::Sms, Via::Instagram, Via::Api][i % 3];
+        let id = format!("{run}-{i}");
+        let from = &senders[(i * 7919) % senders.len()];
+        requests.push(bench_rig::inbound(
+            &base,
+            &ws.workspace_id,
+            via,
+            from,
+            &id,
+            &text,
+            now,
+        ));
     }
     // Provider redeliveries of earlier messages, mixed in.
     for k in 0..(total - unique) {
         let original = &requests[(k * 13) % unique];
-        let copy = Request {
-            path: original.path.clone(),
-            headers: original.headers.clone(),
-            body: original.body.clone(),
-        };
+        let copy = original.clone();
         let at = (k * 20 + 10).min(requests.len());
         requests.insert(at, copy);
     }
@@ -394,17 +225,17 @@ async fn main() {
     let direct_group = 24;
     let arrivals: Vec<Arrival> = (0..unique)
         .map(|i| {
-            let (email, phone, ig) = &senders[(i * 7919) % senders.len()];
+            let from = &senders[(i * 7919) % senders.len()];
             let (channel, key, pick) = match i % 3 {
-                0 => (Channel::Sms, (Channel::Sms, phone.clone()), Pick::Answered),
+                0 => (Channel::Sms, (Channel::Sms, from.phone.clone()), Pick::Answered),
                 1 => (
                     Channel::Instagram,
-                    (Channel::Instagram, ig.clone()),
+                    (Channel::Instagram, from.instagram.clone()),
                     Pick::Answered,
                 ),
                 _ => (
                     Channel::Api,
-                    (Channel::Email, email.clone()),
+                    (Channel::Email, from.email.clone()),
                     Pick::Campaign(None),
                 ),
             };

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod automation;
 pub mod backend;
 pub mod bench_args;
+pub mod bench_rig;
 pub mod bulk_sends;
 pub mod channels;
 pub mod client_address;

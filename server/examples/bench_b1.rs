@@ -227,7 +227,11 @@ async fn main() {
         .map(|i| {
             let from = &senders[(i * 7919) % senders.len()];
             let (channel, key, pick) = match i % 3 {
-                0 => (Channel::Sms, (Channel::Sms, from.phone.clone()), Pick::Answered),
+                0 => (
+                    Channel::Sms,
+                    (Channel::Sms, from.phone.clone()),
+                    Pick::Answered,
+                ),
                 1 => (
                     Channel::Instagram,
                     (Channel::Instagram, from.instagram.clone()),

@@ -259,7 +259,11 @@ async fn latency(events: usize) -> (f64, f64, f64) {
 }
 
 /// How sockets are opened while memory is measured: how many at a time.
-const PATTERNS: [(&str, usize); 3] = [("all_at_once", usize::MAX), ("batches", 100), ("one_by_one", 1)];
+const PATTERNS: [(&str, usize); 3] = [
+    ("all_at_once", usize::MAX),
+    ("batches", 100),
+    ("one_by_one", 1),
+];
 
 /// A fresh server's resident-memory growth, in MB, for `subscribers` sockets opened `at_a_time`
 /// at once. Each socket resumes from a cursor taken before writes, so each connect replays.
@@ -273,7 +277,8 @@ async fn memory(name: &str, subscribers: usize, at_a_time: usize) -> f64 {
     while sockets.len() < subscribers {
         let n = at_a_time.min(subscribers - sockets.len());
         let (port, cookie) = (server.port, server.cookie.clone());
-        let batch = futures::future::join_all((0..n).map(|_| connect(port, &cookie, Some(cursor)))).await;
+        let batch =
+            futures::future::join_all((0..n).map(|_| connect(port, &cookie, Some(cursor)))).await;
         sockets.extend(batch.into_iter().map(|(ws, _)| ws));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;

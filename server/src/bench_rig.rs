@@ -179,8 +179,11 @@ pub fn inbound(
             .map(|(k, v)| (k.to_string(), v))
             .collect();
             let path = crate::channels::twilio_sms::PATH;
-            let sig =
-                crate::channels::twilio_signature::sign(TWILIO_TOKEN, &format!("{base}{path}"), &params);
+            let sig = crate::channels::twilio_signature::sign(
+                TWILIO_TOKEN,
+                &format!("{base}{path}"),
+                &params,
+            );
             let body = form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(params.iter())
                 .finish();

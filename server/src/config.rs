@@ -327,9 +327,13 @@ impl Config {
         };
         let provider_timeout = match get("INBOX_PROVIDER_TIMEOUT_SECS") {
             None => 20,
-            Some(v) => v.parse::<u64>().ok().filter(|s| (1..=120).contains(s)).ok_or(
-                "INBOX_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 120",
-            )?,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=120).contains(s))
+                .ok_or(
+                    "INBOX_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 120",
+                )?,
         };
         let smtp_relay = match (get("INBOX_SMTP_URL"), get("INBOX_MAIL_FROM")) {
             (None, _) => None,

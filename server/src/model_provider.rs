@@ -11,6 +11,9 @@ use serde_json::{json, Value};
 /// Longest draft accepted from a model.
 const MAX_DRAFT_CHARS: usize = 4_000;
 
+/// How long the model may take to answer one request.
+const MODEL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 #[derive(Clone)]
 pub struct Model {
     config: ModelProvider,
@@ -21,7 +24,7 @@ impl Model {
     pub fn new(config: ModelProvider) -> Model {
         Model {
             config,
-            http: crate::outbound::http_client(),
+            http: crate::outbound::http_client(MODEL_TIMEOUT),
         }
     }
 

@@ -121,7 +121,13 @@ async fn platform_sink(posted: Arc<AtomicUsize>) -> String {
 }
 
 /// Opens a live session and records arrivals of messages tagged `tag` until stopped.
-async fn session(port: u16, cookie: String, tag: String, log: Arc<Mutex<SocketLog>>, shared: Arc<Shared>) {
+async fn session(
+    port: u16,
+    cookie: String,
+    tag: String,
+    log: Arc<Mutex<SocketLog>>,
+    shared: Arc<Shared>,
+) {
     let mut req = format!("ws://127.0.0.1:{port}/api/live")
         .into_client_request()
         .unwrap();
@@ -170,7 +176,13 @@ async fn session(port: u16, cookie: String, tag: String, log: Arc<Mutex<SocketLo
 }
 
 /// Posts `r` and records its acknowledgement (as new message `index`, unless a redelivery).
-async fn deliver(http: reqwest::Client, base: String, r: Request, index: Option<usize>, shared: Arc<Shared>) {
+async fn deliver(
+    http: reqwest::Client,
+    base: String,
+    r: Request,
+    index: Option<usize>,
+    shared: Arc<Shared>,
+) {
     let started = Instant::now();
     let mut b = http.post(format!("{base}{}", r.path)).body(r.body);
     for (k, v) in &r.headers {
@@ -224,7 +236,11 @@ async fn inbound(plan: &Plan, ctx: &Context, shared: Arc<Shared>) -> (usize, usi
                 _ => Via::Api,
             };
             let from = &senders[(i * 7919) % w.creators];
-            let text = format!("{} {i} {} loving the product, posting Friday", ctx.tag, wall_us());
+            let text = format!(
+                "{} {i} {} loving the product, posting Friday",
+                ctx.tag,
+                wall_us()
+            );
             let id = format!("{}{i:08}", ctx.tag.to_lowercase());
             let r = bench_rig::inbound(&ctx.base, &w.id, via, from, &id, &text, now);
             if recent.len() < 64 {
@@ -280,14 +296,24 @@ async fn mixed(ctx: Arc<Context>, shared: Arc<Shared>) {
                 .send()
         };
         match n % 10 {
-            9 => match bench_rig::sign_in(&ctx.http, &ctx.base, &ctx.workspaces[w].users[n % ctx.workspaces[w].users.len()]).await {
+            9 => match bench_rig::sign_in(
+                &ctx.http,
+                &ctx.base,
+                &ctx.workspaces[w].users[n % ctx.workspaces[w].users.len()],
+            )
+            .await
+            {
                 Ok(_) => {
                     shared.sign_ins.fetch_add(1, Ordering::Relaxed);
                 }
                 Err(e) => shared.error(e),
             },
             k => {
-                let page = call("list_threads", serde_json::json!({ "filter": filter, "after": null })).await;
+                let page = call(
+                    "list_threads",
+                    serde_json::json!({ "filter": filter, "after": null }),
+                )
+                .await;
                 let page: serde_json::Value = match page {
                     Ok(r) if r.status().is_success() => r.json().await.unwrap_or_default(),
                     Ok(r) => {
@@ -325,7 +351,12 @@ pub async fn run(plan: &Plan) -> Results {
     let sink = platform_sink(posted.clone()).await;
     let dir = std::env::temp_dir().join("creator-inbox-bench-r5");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--serve", &dir.to_string_lossy(), &plan.workspaces.to_string(), &sink])
+        .args([
+            "--serve",
+            &dir.to_string_lossy(),
+            &plan.workspaces.to_string(),
+            &sink,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -334,7 +365,8 @@ pub async fn run(plan: &Plan) -> Results {
     let mut child_out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     child_out.read_line(&mut line).unwrap();
-    let ready: Ready = serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line}: {e}"));
+    let ready: Ready =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line}: {e}"));
     let base = format!("http://127.0.0.1:{}", ready.port);
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(512)
@@ -364,7 +396,13 @@ pub async fn run(plan: &Plan) -> Results {
         .collect();
     for (s, (w, log)) in logs.iter().enumerate() {
         let cookie = ctx.cookies[*w][(s / w_count) % ctx.cookies[*w].len()].clone();
-        tokio::spawn(session(ready.port, cookie, ctx.tag.clone(), log.clone(), shared.clone()));
+        tokio::spawn(session(
+            ready.port,
+            cookie,
+            ctx.tag.clone(),
+            log.clone(),
+            shared.clone(),
+        ));
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     while logs.iter().any(|(_, l)| !l.lock().unwrap().synced) && Instant::now() < deadline {
@@ -398,7 +436,17 @@ pub async fn run(plan: &Plan) -> Results {
     writeln!(child_in, "quit").ok();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
-    tally(plan, &ctx, &shared, &logs, &rss, counted, (sent, redelivered), rss_end, &posted)
+    tally(
+        plan,
+        &ctx,
+        &shared,
+        &logs,
+        &rss,
+        counted,
+        (sent, redelivered),
+        rss_end,
+        &posted,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -30,7 +30,11 @@ fn main() {
         .build()
         .expect("runtime");
     if let Some(i) = args.iter().position(|a| a == "--serve") {
-        let at = |k: usize| args.get(i + k).cloned().expect("--serve DIR WORKSPACES SINK");
+        let at = |k: usize| {
+            args.get(i + k)
+                .cloned()
+                .expect("--serve DIR WORKSPACES SINK")
+        };
         rt.block_on(serve::serve(
             at(1),
             at(2).parse().expect("workspaces"),
@@ -50,7 +54,13 @@ fn main() {
     let mut push = r.push_ms.clone();
     ack.sort_by(|a, b| a.total_cmp(b));
     push.sort_by(|a, b| a.total_cmp(b));
-    let pct = |v: &[f64], p: f64| if v.is_empty() { f64::NAN } else { percentile(v, p) };
+    let pct = |v: &[f64], p: f64| {
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            percentile(v, p)
+        }
+    };
     let (ack_p50, ack_p99) = (pct(&ack, 0.5), pct(&ack, 0.99));
     let (push_p50, push_p99) = (pct(&push, 0.5), pct(&push, 0.99));
     println!(

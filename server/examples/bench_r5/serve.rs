@@ -16,11 +16,7 @@ pub async fn serve(dir: String, workspaces: usize, sink: String) {
     let base = format!("http://127.0.0.1:{port}");
     let dir = std::path::PathBuf::from(dir);
     let _ = std::fs::remove_dir_all(&dir);
-    let config = bench_rig::config(
-        &dir,
-        &base,
-        &[("INBOX_OUTBOUND_ALLOW_HOSTS", "127.0.0.1")],
-    );
+    let config = bench_rig::config(&dir, &base, &[("INBOX_OUTBOUND_ALLOW_HOSTS", "127.0.0.1")]);
     let db = server::db::connect(&config).await.expect("connect");
     let now = server::clock::Clock::System.now_ms();
     server::db::migrations::migrate(&db, now)
@@ -48,8 +44,10 @@ pub async fn serve(dir: String, workspaces: usize, sink: String) {
             .expect("platform webhook");
         let owner = ws.user(app::model::Role::Owner).email.clone();
         let users: Vec<String> = ws.users.iter().map(|u| u.email.clone()).collect();
-        seeded.push(json!({ "id": ws.workspace_id, "owner": owner, "users": users,
-            "creators": CREATORS, "providers": w == 0 }));
+        seeded.push(
+            json!({ "id": ws.workspace_id, "owner": owner, "users": users,
+            "creators": CREATORS, "providers": w == 0 }),
+        );
     }
     let state = server::state::AppState::new(db.clone(), server::clock::Clock::System, config);
     server::outbound::dispatcher::Dispatcher::new(state.clone()).spawn();
@@ -85,7 +83,10 @@ pub async fn serve(dir: String, workspaces: usize, sink: String) {
                 .await
                 .expect("count");
                 let found: Vec<serde_json::Value> = rows(&mut resp, 0).expect("count rows");
-                let first = found.first().cloned().unwrap_or(json!({ "n": 0, "ids": 0 }));
+                let first = found
+                    .first()
+                    .cloned()
+                    .unwrap_or(json!({ "n": 0, "ids": 0 }));
                 println!("{first}");
                 std::io::stdout().flush().ok();
             }

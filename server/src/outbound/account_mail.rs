@@ -57,8 +57,8 @@ pub async fn send(
                 &state.config.outbound,
                 state.config.provider_timeout,
             )
-                .await
-                .map_err(|e| e.reason)?;
+            .await
+            .map_err(|e| e.reason)?;
             return Ok(format!("the workspace's mailbox {}", m.address));
         }
     }

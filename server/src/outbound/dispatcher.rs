@@ -279,9 +279,14 @@ impl Dispatcher {
             Ok(e) => e,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(email_send::send(&mailbox, email, &b.config.outbound, b.config.provider_timeout)
-            .await
-            .map(|()| out.email_message_id))
+        Ok(email_send::send(
+            &mailbox,
+            email,
+            &b.config.outbound,
+            b.config.provider_timeout,
+        )
+        .await
+        .map(|()| out.email_message_id))
     }
 
     async fn send_instagram(

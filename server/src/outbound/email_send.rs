@@ -112,7 +112,10 @@ pub async fn send(
         ))),
         Err(e) if e.is_timeout() => Err(SendError {
             maybe_sent: true,
-            ..SendError::retryable(format!("the mail server {} did not answer in time", m.smtp.host))
+            ..SendError::retryable(format!(
+                "the mail server {} did not answer in time",
+                m.smtp.host
+            ))
         }),
         Err(e) => {
             tracing::debug!(error = %e, "SMTP send failed");

@@ -291,13 +291,9 @@ COMMIT TRANSACTION;
 ";
 
 /// Sums keyed by (scope, day or hour), as the write takes them.
-fn hourly_or_daily<T: Serialize + Tally>(
-    sums: &[((ScopeKey, i64), String, T)],
-) -> Vec<Value> {
+fn hourly_or_daily<T: Serialize + Tally>(sums: &[((ScopeKey, i64), String, T)]) -> Vec<Value> {
     sums.iter()
-        .map(
-            |(((k, id), n), ws, t)| json!({ "key": [k, id, n], "ws": ws, "tally": packed(t) }),
-        )
+        .map(|(((k, id), n), ws, t)| json!({ "key": [k, id, n], "ws": ws, "tally": packed(t) }))
         .map(crate::db::without_nulls)
         .collect()
 }

@@ -79,6 +79,7 @@ pub mod unmatched;
 use app::api::backend::{Caller, Scope};
 
 /// Why a channel connection was not stored.
+#[derive(Debug)]
 pub enum ConnectError {
     /// Another account already has this number / account / address (named).
     Taken(String),

@@ -800,5 +800,9 @@ async fn a_provider_that_takes_a_send_and_never_answers_gets_it_held_for_a_perso
     s.provider.stall(false);
     h.clock.advance(2 * 3_600_000);
     assert_eq!(d.run_once().await.unwrap().total(), 0);
-    assert_eq!(s.provider.sms().len(), ids.len(), "each reached the provider once");
+    assert_eq!(
+        s.provider.sms().len(),
+        ids.len(),
+        "each reached the provider once"
+    );
 }

@@ -4,7 +4,7 @@
 //! replay an overlapping window without showing anything twice.
 
 use crate::domain::filter::InboxFilter;
-use crate::model::{MessageView, PortalMessage, ThreadSummary};
+use crate::model::{Cursor, MessageView, PortalMessage, ThreadSummary};
 use std::cmp::Ordering;
 
 /// What a live change did to a list.
@@ -16,9 +16,27 @@ pub enum ListChange {
     Removed,
 }
 
-/// The inbox order: newest activity first, then id (the server's `ORDER BY inbox_rank, id`).
-pub fn inbox_order(a: &ThreadSummary, b: &ThreadSummary) -> Ordering {
-    b.last_at.cmp(&a.last_at).then_with(|| a.id.cmp(&b.id))
+/// A view's order: newest activity first, then id (the server's `ORDER BY inbox_rank, id`); the
+/// Overdue view lists the longest-waiting first (`ORDER BY awaiting_since, id`).
+pub fn inbox_order(filter: &InboxFilter, a: &ThreadSummary, b: &ThreadSummary) -> Ordering {
+    if filter.overdue {
+        let since = |t: &ThreadSummary| t.awaiting_since.unwrap_or(i64::MAX);
+        since(a).cmp(&since(b)).then_with(|| a.id.cmp(&b.id))
+    } else {
+        b.last_at.cmp(&a.last_at).then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+/// The cursor of the page that ends at `last`: its key in the view's order (`inbox_order`).
+pub fn cursor_after(filter: &InboxFilter, last: &ThreadSummary) -> Cursor {
+    Cursor {
+        key: if filter.overdue {
+            last.awaiting_since.unwrap_or(0)
+        } else {
+            last.last_at
+        },
+        id: last.id.clone(),
+    }
 }
 
 /// Where a live thread row goes in a view. `loaded_all` says whether the list holds the view's
@@ -63,7 +81,8 @@ pub fn merge_thread(
             if let Some(i) = existing {
                 rows.remove(i);
             }
-            let at = rows.partition_point(|r| inbox_order(r, thread) == Ordering::Less);
+            let at =
+                rows.partition_point(|r| inbox_order(view.filter, r, thread) == Ordering::Less);
             if existing.is_none() && at == rows.len() && !view.loaded_all {
                 return ListChange::Unchanged;
             }
@@ -175,6 +194,51 @@ mod tests {
 
     fn ids(rows: &[ThreadSummary]) -> Vec<&str> {
         rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_overdue_view_lists_the_longest_waiting_first_and_pages_on_it() {
+        let goal = crate::domain::reply_clock::REPLY_GOAL_MS;
+        let overdue = InboxFilter {
+            overdue: true,
+            ..Default::default()
+        };
+        let waiting = |id: &str, since: i64, last_at: i64| ThreadSummary {
+            awaiting_since: Some(since),
+            ..thread(id, last_at, 1)
+        };
+        let now = 10 * goal;
+        let view = ListView {
+            filter: &overdue,
+            me: "u1",
+            overdue_before: now - goal,
+            now,
+            loaded_all: true,
+        };
+        let mut rows = vec![waiting("a", 100, 9_000), waiting("b", 300, 500)];
+        // Waiting since between the two, with the newest activity of all: in the middle.
+        let c = waiting("c", 200, 9_999);
+        assert_eq!(
+            merge_thread(&mut rows, &view, &c, "maya"),
+            ListChange::Inserted
+        );
+        assert_eq!(ids(&rows), ["a", "c", "b"]);
+        // The same wait start: by id.
+        let aa = waiting("aa", 100, 1);
+        assert_eq!(
+            merge_thread(&mut rows, &view, &aa, "maya"),
+            ListChange::Inserted
+        );
+        assert_eq!(ids(&rows), ["a", "aa", "c", "b"]);
+        // A page ending at c resumes after its wait start; the inbox, after its activity.
+        assert_eq!(
+            cursor_after(&overdue, &c),
+            Cursor {
+                key: 200,
+                id: "c".into()
+            }
+        );
+        assert_eq!(cursor_after(&InboxFilter::default(), &c).key, 9_999);
     }
 
     #[test]

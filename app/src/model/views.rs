@@ -72,10 +72,12 @@ pub struct ThreadSummary {
     pub version: i64,
 }
 
-/// Keyset cursor: the last row's activity time and id. Pages never use OFFSET.
+/// Keyset cursor: the last row's sort key in its view's order and its id
+/// (`domain::live_merge::cursor_after`). Pages never use OFFSET.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
-    pub last_at: i64,
+    /// The last row's activity time, or in the Overdue view the time its wait began.
+    pub key: i64,
     pub id: String,
 }
 
@@ -86,7 +88,7 @@ pub const RANK_BASE: i64 = 1_000_000_000_000_000;
 impl Cursor {
     /// A cursor the server can page from: a time the rank can hold and a record id.
     pub fn is_valid(&self) -> bool {
-        (0..=RANK_BASE).contains(&self.last_at) && crate::domain::filter::is_valid_id(&self.id)
+        (0..=RANK_BASE).contains(&self.key) && crate::domain::filter::is_valid_id(&self.id)
     }
 }
 

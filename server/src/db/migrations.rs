@@ -130,6 +130,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "kept report tallies as JSON text",
         sql: include_str!("schema_v24.surql"),
     },
+    Migration {
+        version: 25,
+        name: "the Overdue view by when each wait began",
+        sql: include_str!("schema_v25.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

@@ -4,6 +4,7 @@ use super::inbox_query::{conditions, page_query, InboxClock, PAGE_SIZE};
 use crate::db::{exec, rows, Db, DbError};
 use app::api::backend::{Caller, Scope};
 use app::domain::filter::{AssigneeFilter, InboxFilter};
+use app::domain::live_merge::cursor_after;
 use app::domain::reply_clock::{overdue_before, BusinessHours};
 use app::model::{Cursor, FilterOptions, InboxCounts, InboxPage, NamedRef, ThreadSummary};
 use serde_json::Value;
@@ -49,10 +50,7 @@ pub async fn list_threads(
     let mut threads: Vec<ThreadSummary> = rows(&mut resp, 0)?;
     let next = if threads.len() > PAGE_SIZE {
         threads.truncate(PAGE_SIZE);
-        threads.last().map(|t| Cursor {
-            last_at: t.last_at,
-            id: t.id.clone(),
-        })
+        threads.last().map(|t| cursor_after(filter, t))
     } else {
         None
     };

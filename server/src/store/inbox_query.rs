@@ -148,18 +148,28 @@ pub fn page_query(
 ) -> BuiltQuery {
     let mut vars = Map::new();
     let mut c = conditions(caller, filter, clock, &mut vars);
+    // The view's order (`app::domain::live_merge::inbox_order`): the Overdue view reads the
+    // longest waits first, one range of `thread_ws_waiting_since` (schema v25).
+    let (order, key) = if filter.overdue {
+        ("awaiting_since", "$c_key")
+    } else {
+        ("inbox_rank", "$c_rank")
+    };
     if let Some(cursor) = after {
         // Cursors are checked (`Cursor::is_valid`); a bad one still cannot overflow here.
-        let rank = INBOX_RANK_BASE.saturating_sub(cursor.last_at.clamp(0, INBOX_RANK_BASE));
-        vars.insert("c_rank".into(), rank.into());
+        let at = cursor.key.clamp(0, INBOX_RANK_BASE);
+        if filter.overdue {
+            vars.insert("c_key".into(), at.into());
+        } else {
+            vars.insert("c_rank".into(), (INBOX_RANK_BASE - at).into());
+        }
         vars.insert("c_id".into(), cursor.id.clone().into());
-        c.push(
-            "(inbox_rank > $c_rank OR (inbox_rank = $c_rank AND id > type::record('thread', $c_id)))"
-                .into(),
-        );
+        c.push(format!(
+            "({order} > {key} OR ({order} = {key} AND id > type::record('thread', $c_id)))"
+        ));
     }
     let sql = format!(
-        "SELECT {THREAD_FIELDS} FROM thread WHERE {} ORDER BY inbox_rank, id LIMIT {};",
+        "SELECT {THREAD_FIELDS} FROM thread WHERE {} ORDER BY {order}, id LIMIT {};",
         c.join(" AND "),
         limit + 1
     );
@@ -319,7 +329,16 @@ mod tests {
             for (k, v) in want_vars {
                 assert_eq!(q.vars.get(k), Some(&v), "{k} for {filter:?}");
             }
-            assert!(q.sql.ends_with("ORDER BY inbox_rank, id LIMIT 51;"));
+            let order = if filter.overdue {
+                "awaiting_since"
+            } else {
+                "inbox_rank"
+            };
+            assert!(
+                q.sql.ends_with(&format!("ORDER BY {order}, id LIMIT 51;")),
+                "{}",
+                q.sql
+            );
             assert!(!q.sql.contains("OFFSET") && !q.sql.contains("START"));
         }
     }
@@ -327,7 +346,7 @@ mod tests {
     #[test]
     fn cursor_and_scope() {
         let cursor = Cursor {
-            last_at: 42,
+            key: 42,
             id: "t9".into(),
         };
         let clock = InboxClock {
@@ -341,6 +360,18 @@ mod tests {
         assert_eq!(q.vars["c_rank"], Value::from(INBOX_RANK_BASE - 42));
         assert_eq!(q.vars["c_id"], Value::from("t9"));
         assert!(q.sql.ends_with("LIMIT 11;"));
+
+        // The Overdue view pages on when each wait began, longest first.
+        let overdue = InboxFilter {
+            overdue: true,
+            ..Default::default()
+        };
+        let q = page_query(&caller(), &overdue, Some(&cursor), clock, 10);
+        assert!(where_of(&q).ends_with(
+            "(awaiting_since > $c_key OR (awaiting_since = $c_key AND id > type::record('thread', $c_id)))"
+        ));
+        assert_eq!(q.vars["c_key"], Value::from(42));
+        assert!(q.sql.ends_with("ORDER BY awaiting_since, id LIMIT 11;"));
 
         let scoped = Caller {
             scope: Scope::Client("k2".into()),

@@ -38,7 +38,7 @@ pub struct Results {
     pub sockets_closed: usize,
     pub pages: usize,
     pub replies: usize,
-    pub replies_posted: usize,
+    pub provider_posts: usize,
     pub sign_ins: usize,
     pub rss_warm_mb: f64,
     pub rss_end_mb: f64,
@@ -105,19 +105,22 @@ struct SocketLog {
     first: Vec<f32>,
 }
 
-/// The platform's webhook for our replies on the API channel: counts what it receives.
-async fn platform_sink(posted: Arc<AtomicUsize>) -> String {
+/// The providers our sends go to (Twilio, Graph, the platform's webhook for API-channel
+/// replies): answers every request as accepted, and counts them. Its base URL.
+async fn provider_sink(posted: Arc<AtomicUsize>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/platform", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/platform",
-        axum::routing::post(move || {
-            posted.fetch_add(1, Ordering::Relaxed);
-            async { axum::http::StatusCode::OK }
-        }),
-    );
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(move || {
+        posted.fetch_add(1, Ordering::Relaxed);
+        async {
+            (
+                axum::http::StatusCode::CREATED,
+                r#"{"sid":"SM00000000000000000000000000000000","status":"queued","message_id":"mid.r5"}"#,
+            )
+        }
+    });
     tokio::spawn(async move { axum::serve(listener, app).await });
-    url
+    base
 }
 
 /// Opens a live session and records arrivals of messages tagged `tag` until stopped.
@@ -348,7 +351,7 @@ async fn mixed(ctx: Arc<Context>, shared: Arc<Shared>) {
 
 pub async fn run(plan: &Plan) -> Results {
     let posted = Arc::new(AtomicUsize::new(0));
-    let sink = platform_sink(posted.clone()).await;
+    let sink = provider_sink(posted.clone()).await;
     let dir = std::env::temp_dir().join("creator-inbox-bench-r5");
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
@@ -476,7 +479,7 @@ fn tally(
         ack_ms: shared.ack_ms.lock().unwrap().clone(),
         pages: shared.pages.load(Ordering::Relaxed),
         replies: shared.replies.load(Ordering::Relaxed),
-        replies_posted: posted.load(Ordering::Relaxed),
+        provider_posts: posted.load(Ordering::Relaxed),
         sign_ins: shared.sign_ins.load(Ordering::Relaxed),
         error_kinds: shared.errors.lock().unwrap().clone(),
         ..Results::default()

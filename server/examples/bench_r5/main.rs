@@ -76,8 +76,8 @@ fn main() {
         r.sockets_closed
     );
     println!(
-        "mixed in: {} inbox pages, {} replies ({} reached the platform), {} sign-ins",
-        r.pages, r.replies, r.replies_posted, r.sign_ins
+        "mixed in: {} inbox pages, {} replies, {} sign-ins; {} sends reached the providers",
+        r.pages, r.replies, r.sign_ins, r.provider_posts
     );
     println!(
         "stored {} of {} distinct messages ({} lost, {} doubled); errors: {:?}",

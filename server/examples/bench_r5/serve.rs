@@ -1,6 +1,7 @@
 //! The server process of R5: seeds the workspaces, connects their channels, runs the router and
 //! the background workers as `server serve` does, and answers the load process on stdin:
-//! `count TAG` → how many messages carry TAG, how many distinct provider ids they have.
+//! `count TAG` → how many messages carry TAG, how many distinct provider ids they have. Every
+//! provider it sends to (Twilio, Graph, the platforms' webhooks) is the load process's sink.
 
 use serde_json::json;
 use server::bench_rig;
@@ -39,9 +40,13 @@ pub async fn serve(dir: String, workspaces: usize, sink: String) {
             .await
             .expect("seed");
         bench_rig::connect(&db, &config, &ws, w == 0, now).await;
-        server::store::api_channel::set_outbound_url(&db, &ws.workspace_id, Some(&sink))
-            .await
-            .expect("platform webhook");
+        server::store::api_channel::set_outbound_url(
+            &db,
+            &ws.workspace_id,
+            Some(&format!("{sink}/platform")),
+        )
+        .await
+        .expect("platform webhook");
         let owner = ws.user(app::model::Role::Owner).email.clone();
         let users: Vec<String> = ws.users.iter().map(|u| u.email.clone()).collect();
         seeded.push(

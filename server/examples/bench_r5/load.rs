@@ -2,6 +2,7 @@
 //! sessions, sends inbound webhooks open loop with inbox pages, replies and sign-ins mixed in,
 //! and counts what arrived.
 
+use app::live::LiveEvent;
 use futures::StreamExt;
 use server::bench_rig::{self, Request, Sender, Via};
 use std::collections::BTreeMap;
@@ -35,7 +36,8 @@ pub struct Results {
     pub push_ms: Vec<f64>,
     pub live_sessions: usize,
     pub missed_deliveries: usize,
-    pub sockets_closed: usize,
+    pub reconnects: usize,
+    pub resyncs: usize,
     pub pages: usize,
     pub replies: usize,
     pub provider_posts: usize,
@@ -100,7 +102,10 @@ impl Shared {
 #[derive(Default)]
 struct SocketLog {
     synced: bool,
-    closed_early: bool,
+    /// Times the server closed the socket (it fell behind) and it connected again.
+    reconnects: usize,
+    /// Replays too long to carry: the browser would read its views again.
+    resyncs: usize,
     /// By message index: the push latency in ms (first arrival), NaN while not arrived.
     first: Vec<f32>,
 }
@@ -123,7 +128,9 @@ async fn provider_sink(posted: Arc<AtomicUsize>) -> String {
     base
 }
 
-/// Opens a live session and records arrivals of messages tagged `tag` until stopped.
+/// A live session as a browser holds one: connects, records when each message tagged `tag`
+/// first arrives (live or replayed), keeps its cursor from the events it sees, and when the
+/// server closes it (it fell behind) reconnects a second later from that cursor.
 async fn session(
     port: u16,
     cookie: String,
@@ -131,51 +138,65 @@ async fn session(
     log: Arc<Mutex<SocketLog>>,
     shared: Arc<Shared>,
 ) {
-    let mut req = format!("ws://127.0.0.1:{port}/api/live")
-        .into_client_request()
-        .unwrap();
-    req.headers_mut().insert("cookie", cookie.parse().unwrap());
-    let Ok((mut ws, _)) = tokio_tungstenite::connect_async(req).await else {
-        shared.error("socket connect");
-        return;
+    let marker = format!("{tag} ");
+    let mut since: Option<i64> = None;
+    while !shared.stopping.load(Ordering::Relaxed) {
+        let q = since.map(|s| format!("?since={s}")).unwrap_or_default();
+        let mut req = format!("ws://127.0.0.1:{port}/api/live{q}")
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((mut ws, _)) => {
+                while let Some(Ok(frame)) = ws.next().await {
+                    if let Message::Text(t) = frame {
+                        let at = wall_us();
+                        since = arrived(&t, at, &marker, &log).max(since);
+                    }
+                }
+            }
+            Err(_) => shared.error("socket connect"),
+        }
+        if shared.stopping.load(Ordering::Relaxed) {
+            break;
+        }
+        log.lock().unwrap().reconnects += 1;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Records one frame: a message of ours (its first arrival), or the replay's end. Returns the
+/// cursor the frame moves the session to.
+fn arrived(frame: &str, at: i64, marker: &str, log: &Mutex<SocketLog>) -> Option<i64> {
+    let Ok(event) = serde_json::from_str::<LiveEvent>(frame) else {
+        return None;
     };
-    let marker = format!("\"{tag} ");
-    while let Some(frame) = ws.next().await {
-        let Ok(Message::Text(t)) = frame else {
-            if frame.is_err() {
-                break;
+    match &event {
+        LiveEvent::Synced { .. } => log.lock().unwrap().synced = true,
+        LiveEvent::Resync { .. } => log.lock().unwrap().resyncs += 1,
+        LiveEvent::Message { message, .. } => {
+            // The text is "<tag> <index> <sent µs> …".
+            let mut words = message
+                .text
+                .strip_prefix(marker)
+                .unwrap_or_default()
+                .split(' ');
+            if let (Some(Ok(i)), Some(Ok(sent))) = (
+                words.next().map(str::parse::<usize>),
+                words.next().map(str::parse::<i64>),
+            ) {
+                let mut log = log.lock().unwrap();
+                if log.first.len() <= i {
+                    log.first.resize(i + 1, f32::NAN);
+                }
+                if log.first[i].is_nan() {
+                    log.first[i] = (at - sent) as f32 / 1000.0;
+                }
             }
-            continue;
-        };
-        let at = wall_us();
-        if !t.starts_with("{\"type\":\"message\"") {
-            if t.contains("\"type\":\"synced\"") || t.contains("\"type\":\"resync\"") {
-                log.lock().unwrap().synced = true;
-            }
-            continue;
         }
-        // The text is "<tag> <index> <sent µs> …".
-        let Some(rest) = t.find(&marker).map(|p| &t[p + marker.len()..]) else {
-            continue;
-        };
-        let mut words = rest.split(' ');
-        let (Some(Ok(i)), Some(Ok(sent))) = (
-            words.next().map(str::parse::<usize>),
-            words.next().map(str::parse::<i64>),
-        ) else {
-            continue;
-        };
-        let mut log = log.lock().unwrap();
-        if log.first.len() <= i {
-            log.first.resize(i + 1, f32::NAN);
-        }
-        if log.first[i].is_nan() {
-            log.first[i] = (at - sent) as f32 / 1000.0;
-        }
+        _ => {}
     }
-    if !shared.stopping.load(Ordering::Relaxed) {
-        log.lock().unwrap().closed_early = true;
-    }
+    event.version()
 }
 
 /// Posts `r` and records its acknowledgement (as new message `index`, unless a redelivery).
@@ -487,8 +508,9 @@ fn tally(
     let w_count = ctx.workspaces.len();
     for (w, log) in logs {
         let log = log.lock().unwrap();
-        r.live_sessions += usize::from(log.synced && !log.closed_early);
-        r.sockets_closed += usize::from(log.closed_early);
+        r.live_sessions += usize::from(log.synced && log.reconnects == 0);
+        r.reconnects += log.reconnects;
+        r.resyncs += log.resyncs;
         for (i, was_acked) in acked.iter().enumerate() {
             if !*was_acked || i % w_count != *w {
                 continue;

@@ -6,9 +6,10 @@
 //! `--workspaces` workspaces (several teammates signed in to each); inbound messages at `--rate`
 //! a second, open loop (each sent on its tick whether or not earlier ones were answered: Twilio
 //! SMS, Instagram and API-channel webhooks, signed as each provider signs; 1% are provider
-//! redeliveries); and, mixed in, inbox pages, replies (posted to a platform webhook this
-//! process receives) and sign-ins. Each inbound text carries its send time; every socket of its
-//! workspace records when the message arrived.
+//! redeliveries); and, mixed in, inbox pages, replies (sent to providers this process plays) and
+//! sign-ins. Each inbound text carries its send time; every socket of its workspace records when
+//! the message first arrived. A socket the server closes (it fell behind) reconnects a second
+//! later from its cursor and gets what it missed replayed, as the browser does.
 //!
 //! Counted at the end: each message stored once (none lost, none doubled), each socket given
 //! each message of its workspace once. Memory is read from /proc every ten seconds.
@@ -68,12 +69,13 @@ fn main() {
         r.sent, r.redelivered, r.acked
     );
     println!(
-        "live: {} of {} sessions held, {} deliveries, push p50 {push_p50:.1} ms p99 {push_p99:.1} ms, {} missed, {} sockets closed early",
+        "live: {} of {} sessions never dropped, {} deliveries, push p50 {push_p50:.1} ms p99 {push_p99:.1} ms, {} missed, {} reconnects after the server closed a socket that fell behind, {} resyncs",
         r.live_sessions,
         plan.sessions,
         push.len(),
         r.missed_deliveries,
-        r.sockets_closed
+        r.reconnects,
+        r.resyncs
     );
     println!(
         "mixed in: {} inbox pages, {} replies, {} sign-ins; {} sends reached the providers",

@@ -22,7 +22,14 @@ pub struct LiveService {
     pub portal_sockets: portal_socket::OpenSockets,
     /// `true` while the feed's live queries are running.
     live: watch::Receiver<bool>,
+    /// Turns for reading a connecting socket's replay (`REPLAYS_AT_ONCE`).
+    pub replays: tokio::sync::Semaphore,
 }
+
+/// Replays read at once: a reconnect storm (a deploy, a network blip: every browser at once)
+/// waits its turn instead of holding a thousand database reads in memory together (B2: the
+/// server's memory for 1,000 sockets opened at once).
+pub const REPLAYS_AT_ONCE: usize = 4;
 
 impl LiveService {
     /// Starts the feed on the current tokio runtime.
@@ -35,6 +42,7 @@ impl LiveService {
             state,
             portal_sockets: portal_socket::OpenSockets::default(),
             live: rx,
+            replays: tokio::sync::Semaphore::new(REPLAYS_AT_ONCE),
         })
     }
 

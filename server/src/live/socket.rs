@@ -143,7 +143,10 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
     live.wait_live(FEED_WAIT).await;
     // The replay is sent and dropped before streaming starts: a socket holds nothing per event.
     let done = {
-        let replay = match replay::load(&live.state.db, &caller, since).await {
+        let turn = live.replays.acquire().await;
+        // Database calls are boxed: their futures are large, and a socket's task would otherwise
+        // keep room for the largest of them for as long as the socket is open (B2).
+        let replay = match Box::pin(replay::load(&live.state.db, &caller, since)).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "live replay failed");
@@ -151,6 +154,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
                 return;
             }
         };
+        drop(turn);
         let mut replayed = 0u32;
         for event in replay.events.iter().filter(|e| keep(e)) {
             let shown = redact(event);
@@ -194,7 +198,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
-                match allowed().await {
+                match Box::pin(allowed()).await {
                     Standing::Same => {}
                     // Another workspace or role now: the browser loads the page afresh.
                     Standing::Changed => {

@@ -105,3 +105,44 @@ test("sign out ends the session", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("keyboard triage: j, j, Enter, r, type, Ctrl+Enter sends a reply without the mouse", async ({ page }) => {
+  await signIn(page);
+  const rows = page.getByTestId("thread-list").locator(".thread-row");
+  await expect(rows.nth(1)).toBeVisible();
+  const second = await rows.nth(1).getAttribute("data-thread-id");
+
+  // Typing in a field is never a shortcut.
+  await page.getByLabel("Search creators").focus();
+  await page.keyboard.press("j");
+  await expect(page.getByLabel("Search creators")).toHaveValue("j");
+  await page.getByLabel("Search creators").fill("");
+  await page.getByLabel("Search creators").blur();
+  await expect(rows.first()).toBeVisible();
+
+  await page.keyboard.press("j");
+  await expect(rows.first()).toHaveClass(/kbd-focus/);
+  await page.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveClass(/kbd-focus/);
+  await expect(rows.first()).not.toHaveClass(/kbd-focus/);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/t/${second}`));
+  await expect(page.locator(".thread-title")).toBeVisible();
+
+  await page.keyboard.press("r");
+  const composer = page.getByRole("textbox", { name: "Message", exact: true });
+  await expect(composer).toBeFocused();
+  const text = `Keyboard reply (${Date.now()})`;
+  await page.keyboard.type(text);
+  await page.keyboard.press("Control+Enter");
+  await expect(page.locator(".timeline .entry").last()).toContainText(text);
+
+  // `?` lists the keys; Escape closes the list.
+  await composer.blur();
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText("Assign to me");
+  await page.keyboard.press("Escape");
+  await expect(help).toBeHidden();
+});

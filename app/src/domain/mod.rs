@@ -63,6 +63,7 @@ pub mod reply_channel;
 pub mod reply_clock;
 pub mod reply_gate;
 pub mod sending;
+pub mod shortcuts;
 pub mod snooze;
 pub mod stage;
 pub mod stage_suggest;

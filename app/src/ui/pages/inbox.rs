@@ -9,6 +9,7 @@ use crate::ui::live::{provide_live, Debounce};
 use crate::ui::widgets::bulk_bar::BulkBar;
 use crate::ui::widgets::filters::FilterBar;
 use crate::ui::widgets::notifications::NotificationBell;
+use crate::ui::widgets::shortcuts::KeyboardShortcuts;
 use crate::ui::widgets::thread_list::ThreadList;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -166,6 +167,7 @@ fn TopBar(
                         <span class="live-dot" aria-hidden="true"></span>
                         {move || live.status.get().label()}
                     </span>
+                    <KeyboardShortcuts/>
                     <NotificationBell unread=unread_notes.into()/>
                     {move || (live.status.get() == crate::ui::live::LiveStatus::SignedOut).then(|| view! {
                         <span class="signed-out-note" role="alert">"You were signed out. "<a href="/login">"Sign in again"</a></span>

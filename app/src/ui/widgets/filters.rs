@@ -290,7 +290,8 @@ fn SearchBox(apply: impl Fn(FilterChange) + Clone + 'static) -> impl IntoView {
     };
     view! {
         <input type="search" class="search" name="q" placeholder="Search creators by name, handle or email"
-            aria-label="Search creators"
+            aria-label="Search creators" data-shortcut="search" title="Search creators (/)"
+            aria-keyshortcuts="/"
             value=ctx.filter.get_untracked().creator.unwrap_or_default()
             on:input=on_input/>
     }

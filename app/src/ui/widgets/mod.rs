@@ -4,6 +4,7 @@ pub mod bulk_bar;
 pub mod drafts;
 pub mod filters;
 pub mod notifications;
+pub mod shortcuts;
 pub mod thread_list;
 
 use crate::domain::{text, time_fmt};

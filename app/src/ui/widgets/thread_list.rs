@@ -221,7 +221,7 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
     };
     view! {
         <li class="thread-row" class:unread=t.unread class:selected=selected class:picked=picked_row data-thread-id=t.id.clone()>
-            <label class="row-pick" title="Select for a bulk message">
+            <label class="row-pick" title="Select for a bulk message (x)">
                 <input type="checkbox" prop:checked=picked on:change=toggle
                     disabled=move || ctx.all_matching.get()
                     aria-label=format!("Select {}", t.creator_name)/>

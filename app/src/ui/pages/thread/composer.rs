@@ -6,6 +6,8 @@ use crate::domain::reply_gate::NeedsReview;
 use crate::model::{Channel, ComposeKind, ComposeOutcome, Direction, MessageView, ReplyOptions};
 use crate::ui::pages::inbox::use_inbox;
 use crate::ui::widgets::ChannelIcon;
+use crate::domain::shortcuts::Shortcut;
+use crate::ui::widgets::shortcuts::with_key;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -124,8 +126,10 @@ pub(super) fn Composer(
         <form class="composer" class:note-mode=move || kind.get() == ComposeKind::Note on:submit=on_submit>
             <div class="composer-tabs" role="tablist">
                 <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Reply).to_string()
+                    data-shortcut="reply" title=with_key("Reply", Shortcut::Reply) aria-keyshortcuts="r"
                     on:click=move |_| kind.set(ComposeKind::Reply)>"Reply"</button>
                 <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Note).to_string()
+                    data-shortcut="note" title=with_key("Internal note", Shortcut::Note) aria-keyshortcuts="n"
                     on:click=move |_| kind.set(ComposeKind::Note)>"Internal note"</button>
                 <span class="composer-channel">
                     {move || match kind.get() {
@@ -137,7 +141,7 @@ pub(super) fn Composer(
                     <super::language_picker::LanguagePicker thread_id=thread_id_tools.clone() text/>
                 })}
             </div>
-            <textarea name="text" rows="3" aria-label="Message"
+            <textarea name="text" rows="3" aria-label="Message" data-shortcut="composer"
                 placeholder=move || match kind.get() { ComposeKind::Reply => "Write a reply…", ComposeKind::Note => "Write a note for your team…" }
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))

@@ -123,19 +123,29 @@ fn EnrollmentEditor(
             });
         }
     };
-    let on_assignee = move |ev| {
-        let v = event_target_value(&ev);
-        let id = thread_id.clone();
-        leptos::task::spawn_local(async move {
-            after_write(set_assignee(id, (!v.is_empty()).then_some(v)).await)
-        });
+    let assign = {
+        let thread_id = thread_id.clone();
+        move |to: Option<String>| {
+            let id = thread_id.clone();
+            leptos::task::spawn_local(async move { after_write(set_assignee(id, to).await) });
+        }
     };
+    let on_assignee = {
+        let assign = assign.clone();
+        move |ev| {
+            let v = event_target_value(&ev);
+            assign((!v.is_empty()).then_some(v));
+        }
+    };
+    let me = ctx.session.with_value(|s| s.user_id.clone());
+    let assigned_to_me = assignee.as_deref() == Some(me.as_str());
     let choices = next_stages(stage);
     let locked = !can_write || choices.is_empty();
     view! {
         <label class="ctx-field">
             <span class="ctx-label">"Stage"</span>
-            <select name="stage" on:change=on_stage disabled=locked>
+            <select name="stage" on:change=on_stage disabled=locked data-shortcut="stage"
+                title="Move to another stage (m)" aria-keyshortcuts="m">
                 <option value=stage.as_str() selected=true>{stage.label()}</option>
                 {choices.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
             </select>
@@ -162,6 +172,11 @@ fn EnrollmentEditor(
                     view! { <option value=t.id selected=selected>{t.name}</option> }
                 }).collect_view()}
             </select>
+            {(can_write && !assigned_to_me).then(|| view! {
+                <button type="button" class="btn btn-small btn-ghost" data-shortcut="assign-me"
+                    title="Assign to me (a)" aria-keyshortcuts="a"
+                    on:click=move |_| assign(Some(me.clone()))>"Assign to me"</button>
+            })}
         </label>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
     }

@@ -411,7 +411,8 @@ fn SnoozeControl(
             .into_any()
         } else {
             view! {
-                <select class="snooze-select" aria-label="Snooze" on:change=move |ev| {
+                <select class="snooze-select" aria-label="Snooze" data-shortcut="snooze" title="Snooze (s)"
+                    aria-keyshortcuts="s" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     if v == "reply" {
                         act.dispatch((id.clone(), None, true));

@@ -46,8 +46,8 @@ pub struct Config {
     /// How often a live socket pings its browser and re-checks its session (a signed-out or
     /// deactivated person's socket ends at the next one).
     pub live_ping: std::time::Duration,
-    /// How long a call to a provider (Twilio, Graph, a platform's webhook, an SMTP server) may
-    /// take before it counts as unanswered (`INBOX_PROVIDER_TIMEOUT_SECS`, default 20).
+    /// How long a send to a provider (Twilio, Graph, an SMTP server) may take before it counts as
+    /// unanswered (`INBOX_PROVIDER_TIMEOUT_SECS`, default 20).
     pub provider_timeout: std::time::Duration,
     /// A server-wide SMTP relay for account emails (invitations, password resets) in workspaces
     /// without a connected mailbox.
@@ -173,8 +173,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
   INBOX_INTENT_MODEL weights for the learned intent model (from `server train-classifier`) instead of
                      the built-in app/data/intent_model.txt
   INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)
-  INBOX_PROVIDER_TIMEOUT_SECS  how long a provider (Twilio, Graph, SMTP, a platform) may take to
-                     answer a send (default 20)
+  INBOX_PROVIDER_TIMEOUT_SECS  how long a provider (Twilio, Graph, SMTP) may take to answer a
+                     send (default 20)
   INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
                      (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)
   INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)

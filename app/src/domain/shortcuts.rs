@@ -37,7 +37,9 @@ pub const ALL: [(Shortcut, &str, &str); 12] = [
 
 /// The key a shortcut is pressed with (for tooltips: "Reply (r)").
 pub fn key_of(s: Shortcut) -> &'static str {
-    ALL.iter().find(|(x, _, _)| *x == s).map_or("", |(_, k, _)| *k)
+    ALL.iter()
+        .find(|(x, _, _)| *x == s)
+        .map_or("", |(_, k, _)| *k)
 }
 
 /// A key press as the page saw it.

@@ -5,8 +5,10 @@ use crate::api::load_filter_options;
 use crate::domain::blocked::Blocked;
 use crate::domain::classify::Intent;
 use crate::domain::filter::{AssigneeFilter, InboxFilter};
+use crate::domain::shortcuts::{key_of, Shortcut};
 use crate::model::{Channel, DeclineReason, Stage};
 use crate::ui::pages::inbox::use_inbox;
+use crate::ui::widgets::shortcuts::with_key;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
@@ -290,8 +292,8 @@ fn SearchBox(apply: impl Fn(FilterChange) + Clone + 'static) -> impl IntoView {
     };
     view! {
         <input type="search" class="search" name="q" placeholder="Search creators by name, handle or email"
-            aria-label="Search creators" data-shortcut="search" title="Search creators (/)"
-            aria-keyshortcuts="/"
+            aria-label="Search creators" data-shortcut="search"
+            title=with_key("Search creators", Shortcut::Search) aria-keyshortcuts=key_of(Shortcut::Search)
             value=ctx.filter.get_untracked().creator.unwrap_or_default()
             on:input=on_input/>
     }

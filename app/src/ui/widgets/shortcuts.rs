@@ -24,8 +24,8 @@ pub fn KeyboardShortcuts() -> impl IntoView {
         on_cleanup(move || handle.remove());
     }
     view! {
-        <button type="button" class="btn btn-ghost shortcut-toggle" title="Keyboard shortcuts (?)"
-            aria-keyshortcuts="?" on:click=move |_| help.update(|h| *h = !*h)>"Shortcuts"</button>
+        <button type="button" class="btn btn-ghost shortcut-toggle" title=with_key("Keyboard shortcuts", Shortcut::Help)
+            aria-keyshortcuts=key_of(Shortcut::Help) on:click=move |_| help.update(|h| *h = !*h)>"Shortcuts"</button>
         <Show when=move || help.get()>
             <div class="shortcut-help" role="dialog" aria-modal="true" aria-labelledby="shortcut-title"
                 on:click=move |_| help.set(false)>
@@ -64,7 +64,10 @@ mod browser {
         let typing = match tag.as_str() {
             "TEXTAREA" | "SELECT" => true,
             "INPUT" => !matches!(
-                target.as_ref().and_then(|t| t.get_attribute("type")).as_deref(),
+                target
+                    .as_ref()
+                    .and_then(|t| t.get_attribute("type"))
+                    .as_deref(),
                 Some("checkbox" | "radio" | "button" | "submit")
             ),
             _ => target
@@ -156,10 +159,12 @@ mod browser {
                 help.update(|h| *h = !*h);
                 true
             }
-            Shortcut::Dismiss => help.get_untracked() && {
-                help.set(false);
-                true
-            },
+            Shortcut::Dismiss => {
+                help.get_untracked() && {
+                    help.set(false);
+                    true
+                }
+            }
             Shortcut::Next => move_focus(1),
             Shortcut::Previous => move_focus(-1),
             Shortcut::Open => click_in_current(".thread-link"),

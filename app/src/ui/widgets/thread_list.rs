@@ -2,6 +2,7 @@
 
 use crate::api::list_threads;
 use crate::domain::live_merge::{merge_thread, remove_thread, ListChange, ListView};
+use crate::domain::shortcuts::Shortcut;
 use crate::domain::{reply_clock, time_fmt};
 use crate::live::LiveEvent;
 use crate::model::{Cursor, ThreadSummary};
@@ -9,6 +10,7 @@ use crate::ui::live::clock::use_now;
 use crate::ui::live::use_live;
 use crate::ui::pages::inbox::{use_inbox, InboxCtx};
 use crate::ui::pages::login::is_signed_out;
+use crate::ui::widgets::shortcuts::with_key;
 use crate::ui::widgets::{sender_kind_label, Avatar, ChannelIcon, RelTime, StageChip};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -221,7 +223,7 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
     };
     view! {
         <li class="thread-row" class:unread=t.unread class:selected=selected class:picked=picked_row data-thread-id=t.id.clone()>
-            <label class="row-pick" title="Select for a bulk message (x)">
+            <label class="row-pick" title=with_key("Select for a bulk message", Shortcut::Select)>
                 <input type="checkbox" prop:checked=picked on:change=toggle
                     disabled=move || ctx.all_matching.get()
                     aria-label=format!("Select {}", t.creator_name)/>

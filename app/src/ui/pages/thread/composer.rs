@@ -3,11 +3,11 @@
 
 use crate::api::post_message;
 use crate::domain::reply_gate::NeedsReview;
+use crate::domain::shortcuts::{key_of, Shortcut};
 use crate::model::{Channel, ComposeKind, ComposeOutcome, Direction, MessageView, ReplyOptions};
 use crate::ui::pages::inbox::use_inbox;
-use crate::ui::widgets::ChannelIcon;
-use crate::domain::shortcuts::Shortcut;
 use crate::ui::widgets::shortcuts::with_key;
+use crate::ui::widgets::ChannelIcon;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -126,10 +126,10 @@ pub(super) fn Composer(
         <form class="composer" class:note-mode=move || kind.get() == ComposeKind::Note on:submit=on_submit>
             <div class="composer-tabs" role="tablist">
                 <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Reply).to_string()
-                    data-shortcut="reply" title=with_key("Reply", Shortcut::Reply) aria-keyshortcuts="r"
+                    data-shortcut="reply" title=with_key("Reply", Shortcut::Reply) aria-keyshortcuts=key_of(Shortcut::Reply)
                     on:click=move |_| kind.set(ComposeKind::Reply)>"Reply"</button>
                 <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Note).to_string()
-                    data-shortcut="note" title=with_key("Internal note", Shortcut::Note) aria-keyshortcuts="n"
+                    data-shortcut="note" title=with_key("Internal note", Shortcut::Note) aria-keyshortcuts=key_of(Shortcut::Note)
                     on:click=move |_| kind.set(ComposeKind::Note)>"Internal note"</button>
                 <span class="composer-channel">
                     {move || match kind.get() {

@@ -4,11 +4,13 @@ use crate::api::{
     create_portal_link, load_creator_options, merge_creators, revoke_portal_link, set_assignee,
     set_stage, undo_merge,
 };
+use crate::domain::shortcuts::{key_of, Shortcut};
 use crate::domain::{stage::next_stages, time_fmt};
 use crate::model::{DeclineReason, MergeInfo, PortalLinkInfo, Stage, ThreadDetail};
 use crate::ui::pages::audit::ThreadHistory;
 use crate::ui::pages::inbox::use_inbox;
 use crate::ui::pages::thread::campaign_context::{CampaignContext, EnrollmentTermsEditor};
+use crate::ui::widgets::shortcuts::with_key;
 use crate::ui::widgets::{Avatar, ChannelIcon, StageChip};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -145,7 +147,7 @@ fn EnrollmentEditor(
         <label class="ctx-field">
             <span class="ctx-label">"Stage"</span>
             <select name="stage" on:change=on_stage disabled=locked data-shortcut="stage"
-                title="Move to another stage (m)" aria-keyshortcuts="m">
+                title=with_key("Move to another stage", Shortcut::MoveStage) aria-keyshortcuts=key_of(Shortcut::MoveStage)>
                 <option value=stage.as_str() selected=true>{stage.label()}</option>
                 {choices.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
             </select>
@@ -174,7 +176,7 @@ fn EnrollmentEditor(
             </select>
             {(can_write && !assigned_to_me).then(|| view! {
                 <button type="button" class="btn btn-small btn-ghost" data-shortcut="assign-me"
-                    title="Assign to me (a)" aria-keyshortcuts="a"
+                    title=with_key("Assign to me", Shortcut::AssignToMe) aria-keyshortcuts=key_of(Shortcut::AssignToMe)
                     on:click=move |_| assign(Some(me.clone()))>"Assign to me"</button>
             })}
         </label>

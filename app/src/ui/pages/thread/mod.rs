@@ -14,6 +14,7 @@ use timeline::Entry;
 
 use crate::api::{earlier_messages, get_thread, mark_read};
 use crate::domain::live_merge::merge_message;
+use crate::domain::shortcuts::{key_of, Shortcut};
 use crate::domain::time_fmt;
 use crate::live::LiveEvent;
 use crate::model::{ComposeKind, MessageView, ThreadDetail, ThreadSummary};
@@ -22,6 +23,7 @@ use crate::ui::pages::inbox::use_inbox;
 use crate::ui::pages::login::is_signed_out;
 use crate::ui::pages::thread::context_panel::ContextPanel;
 use crate::ui::widgets::drafts::DraftCard;
+use crate::ui::widgets::shortcuts::with_key;
 use crate::ui::widgets::{Avatar, StageChip};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -411,8 +413,8 @@ fn SnoozeControl(
             .into_any()
         } else {
             view! {
-                <select class="snooze-select" aria-label="Snooze" data-shortcut="snooze" title="Snooze (s)"
-                    aria-keyshortcuts="s" on:change=move |ev| {
+                <select class="snooze-select" aria-label="Snooze" data-shortcut="snooze"
+                    title=with_key("Snooze", Shortcut::Snooze) aria-keyshortcuts=key_of(Shortcut::Snooze) on:change=move |ev| {
                     let v = event_target_value(&ev);
                     if v == "reply" {
                         act.dispatch((id.clone(), None, true));

@@ -27,8 +27,7 @@ pub struct LiveService {
 }
 
 /// Replays read at once: a reconnect storm (a deploy, a network blip: every browser at once)
-/// waits its turn instead of holding a thousand database reads in memory together (B2: the
-/// server's memory for 1,000 sockets opened at once).
+/// waits its turn instead of running a thousand database reads together.
 pub const REPLAYS_AT_ONCE: usize = 4;
 
 impl LiveService {

@@ -144,9 +144,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
     // The replay is sent and dropped before streaming starts: a socket holds nothing per event.
     let done = {
         let turn = live.replays.acquire().await;
-        // Database calls are boxed: their futures are large, and a socket's task would otherwise
-        // keep room for the largest of them for as long as the socket is open (B2).
-        let replay = match Box::pin(replay::load(&live.state.db, &caller, since)).await {
+        let replay = match replay::load(&live.state.db, &caller, since).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "live replay failed");
@@ -198,7 +196,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
-                match Box::pin(allowed()).await {
+                match allowed().await {
                     Standing::Same => {}
                     // Another workspace or role now: the browser loads the page afresh.
                     Standing::Changed => {

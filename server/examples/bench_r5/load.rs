@@ -296,7 +296,8 @@ struct Context {
     base: String,
     tag: String,
     workspaces: Vec<Workspace>,
-    /// Signed-in session cookies, by workspace.
+    /// Signed-in session cookies, by workspace; each workspace's owner's last (replies are
+    /// theirs: a viewer may not write).
     cookies: Vec<Vec<String>>,
 }
 
@@ -311,7 +312,8 @@ async fn mixed(ctx: Arc<Context>, shared: Arc<Shared>) {
         // Replies only where every creator writes on the API channel (its webhook is ours).
         let w = n % ctx.workspaces.len();
         let cookie = &ctx.cookies[w][n % ctx.cookies[w].len()];
-        let call = |name: &str, body: serde_json::Value| {
+        let owner = ctx.cookies[w].last().unwrap_or(cookie);
+        let call = |name: &str, cookie: &str, body: serde_json::Value| {
             ctx.http
                 .post(format!("{}/api/{name}", ctx.base))
                 .header("cookie", cookie)
@@ -335,6 +337,7 @@ async fn mixed(ctx: Arc<Context>, shared: Arc<Shared>) {
             k => {
                 let page = call(
                     "list_threads",
+                    cookie,
                     serde_json::json!({ "filter": filter, "after": null }),
                 )
                 .await;
@@ -358,11 +361,18 @@ async fn mixed(ctx: Arc<Context>, shared: Arc<Shared>) {
                 };
                 let body = serde_json::json!({ "thread_id": thread, "kind": "reply",
                     "text": "Thanks! Sending the brief today.", "channel": null });
-                match call("post_message", body).await {
+                match call("post_message", owner, body).await {
                     Ok(r) if r.status().is_success() => {
                         shared.replies.fetch_add(1, Ordering::Relaxed);
                     }
-                    Ok(r) => shared.error(format!("reply {}", r.status().as_u16())),
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let said = r.text().await.unwrap_or_default();
+                        shared.error(format!(
+                            "reply {status}: {}",
+                            said.chars().take(120).collect::<String>()
+                        ));
+                    }
                     Err(_) => shared.error("reply connection"),
                 }
             }

@@ -12,6 +12,11 @@ use std::io::{BufRead, Write};
 const CREATORS: usize = 60;
 
 pub async fn serve(dir: String, workspaces: usize, sink: String) {
+    // The server's warnings and errors go to stderr, as `server serve` writes them.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_writer(std::io::stderr)
+        .try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");

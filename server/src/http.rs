@@ -132,6 +132,10 @@ pub fn router_with_live(
             crate::web_guard::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
+            crate::hook_limit::slots(),
+            crate::hook_limit::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             https,
             crate::web_guard::headers,
         ))

@@ -18,6 +18,7 @@ pub mod errors;
 pub mod exports;
 pub mod fuzz;
 pub mod health;
+pub mod hook_limit;
 pub mod http;
 pub mod ids;
 pub mod imports;

@@ -42,6 +42,7 @@ pub struct Results {
     pub replies: usize,
     pub provider_posts: usize,
     pub sign_ins: usize,
+    pub turned_away: usize,
     pub rss_warm_mb: f64,
     pub rss_end_mb: f64,
     pub rss_max_mb: f64,
@@ -88,6 +89,8 @@ struct Shared {
     acked: Mutex<Vec<bool>>,
     pages: AtomicUsize,
     replies: AtomicUsize,
+    /// 503 answers (the server turning webhooks away while busy), each sent again later.
+    turned_away: AtomicUsize,
     sign_ins: AtomicUsize,
     stopping: AtomicBool,
 }
@@ -199,7 +202,9 @@ fn arrived(frame: &str, at: i64, marker: &str, log: &Mutex<SocketLog>) -> Option
     event.version()
 }
 
-/// Posts `r` and records its acknowledgement (as new message `index`, unless a redelivery).
+/// Posts `r` and records its acknowledgement (as new message `index`, unless a redelivery). A
+/// 503 with `Retry-After` is sent again after that long, as providers do (up to five times); the
+/// acknowledgement time runs from the first attempt.
 async fn deliver(
     http: reqwest::Client,
     base: String,
@@ -208,25 +213,38 @@ async fn deliver(
     shared: Arc<Shared>,
 ) {
     let started = Instant::now();
-    let mut b = http.post(format!("{base}{}", r.path)).body(r.body);
-    for (k, v) in &r.headers {
-        b = b.header(*k, v);
-    }
-    match b.send().await {
-        Ok(resp) if resp.status().is_success() => {
-            shared
-                .ack_ms
-                .lock()
-                .unwrap()
-                .push(started.elapsed().as_secs_f64() * 1000.0);
-            if let Some(i) = index {
-                shared.acked.lock().unwrap()[i] = true;
-            }
+    for _ in 0..6 {
+        let mut b = http.post(format!("{base}{}", r.path)).body(r.body.clone());
+        for (k, v) in &r.headers {
+            b = b.header(*k, v);
         }
-        Ok(resp) => shared.error(format!("webhook {}", resp.status().as_u16())),
-        Err(e) if e.is_timeout() => shared.error("webhook timeout"),
-        Err(_) => shared.error("webhook connection"),
+        match b.send().await {
+            Ok(resp) if resp.status().is_success() => {
+                shared
+                    .ack_ms
+                    .lock()
+                    .unwrap()
+                    .push(started.elapsed().as_secs_f64() * 1000.0);
+                if let Some(i) = index {
+                    shared.acked.lock().unwrap()[i] = true;
+                }
+                return;
+            }
+            Ok(resp) if resp.status().as_u16() == 503 => {
+                shared.turned_away.fetch_add(1, Ordering::Relaxed);
+                let wait = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+                    .unwrap_or(5);
+                tokio::time::sleep(Duration::from_secs(wait)).await;
+            }
+            Ok(resp) => return shared.error(format!("webhook {}", resp.status().as_u16())),
+            Err(e) if e.is_timeout() => return shared.error("webhook timeout"),
+            Err(_) => return shared.error("webhook connection"),
+        }
     }
+    shared.error("webhook turned away six times");
 }
 
 /// Sends `rate` inbound messages a second for `run`, open loop; 1% are redeliveries.
@@ -512,6 +530,7 @@ fn tally(
         replies: shared.replies.load(Ordering::Relaxed),
         provider_posts: posted.load(Ordering::Relaxed),
         sign_ins: shared.sign_ins.load(Ordering::Relaxed),
+        turned_away: shared.turned_away.load(Ordering::Relaxed),
         error_kinds: shared.errors.lock().unwrap().clone(),
         ..Results::default()
     };

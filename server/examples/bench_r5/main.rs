@@ -65,8 +65,8 @@ fn main() {
     let (ack_p50, ack_p99) = (pct(&ack, 0.5), pct(&ack, 0.99));
     let (push_p50, push_p99) = (pct(&push, 0.5), pct(&push, 0.99));
     println!(
-        "inbound: {} sent ({} redeliveries), {} acknowledged, ack p50 {ack_p50:.1} ms p99 {ack_p99:.1} ms",
-        r.sent, r.redelivered, r.acked
+        "inbound: {} sent ({} redeliveries), {} acknowledged, ack p50 {ack_p50:.1} ms p99 {ack_p99:.1} ms, {} turned away while busy (sent again after Retry-After)",
+        r.sent, r.redelivered, r.acked, r.turned_away
     );
     println!(
         "live: {} of {} sessions never dropped, {} deliveries, push p50 {push_p50:.1} ms p99 {push_p99:.1} ms, {} missed, {} reconnects after the server closed a socket that fell behind, {} resyncs",
@@ -90,7 +90,7 @@ fn main() {
         r.rss_warm_mb, r.rss_end_mb, r.rss_max_mb
     );
     println!(
-        "BENCH R5 minutes={:.1} inbound_per_s={:.0} live_sessions={} errors={} ack_p99_ms={ack_p99:.1} push_p99_ms={push_p99:.1} rss_mb={:.1} rss_warm_mb={:.1} lost={} doubled={} missed_pushes={}",
+        "BENCH R5 minutes={:.1} inbound_per_s={:.0} live_sessions={} errors={} ack_p99_ms={ack_p99:.1} push_p99_ms={push_p99:.1} rss_mb={:.1} rss_warm_mb={:.1} lost={} doubled={} missed_pushes={} turned_away={}",
         plan.run.as_secs_f64() / 60.0,
         r.acked as f64 / plan.run.as_secs_f64(),
         r.live_sessions,
@@ -100,5 +100,6 @@ fn main() {
         r.lost,
         r.doubled,
         r.missed_deliveries,
+        r.turned_away,
     );
 }

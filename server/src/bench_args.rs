@@ -1,6 +1,6 @@
 //! What the benchmark programs share: their numeric options (`--messages 6000`…), the folder
-//! they work in, a fresh embedded database, timing a call many times, and percentiles of their
-//! figures.
+//! they work in, a fresh embedded database, timing a call many times, percentiles of their
+//! figures, the wall clock and a process's resident memory.
 
 use crate::config::{Config, DbTarget};
 use crate::db::{self, Db};
@@ -72,4 +72,22 @@ where
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx.min(sorted.len() - 1)]
+}
+
+/// The wall clock in microseconds (two processes on one machine compare instants with it).
+pub fn wall_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64)
+}
+
+/// The resident memory of process `pid`, in MB (Linux: `/proc/<pid>/status`); 0 if unreadable.
+pub fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }

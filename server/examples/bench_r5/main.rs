@@ -20,6 +20,7 @@
 
 mod load;
 mod serve;
+mod sessions;
 
 use server::bench_args::{arg, percentile};
 use std::time::Duration;

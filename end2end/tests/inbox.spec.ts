@@ -120,13 +120,18 @@ test("keyboard triage: j, j, Enter, r, type, Ctrl+Enter sends a reply without th
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/t/${second}`));
   await expect(page.locator(".thread-title")).toBeVisible();
-
-  await page.keyboard.press("r");
   const composer = page.getByRole("textbox", { name: "Message", exact: true });
-  await expect(composer).toBeFocused();
+  await expect(composer).toBeVisible();
+
+  // `r` once the thread has settled (its first reads can render the composer again).
+  await expect(async () => {
+    await page.keyboard.press("r");
+    await expect(composer).toBeFocused({ timeout: 1_000 });
+  }).toPass();
   // Typed into the composer, never taken as shortcuts (r, a, n, s, m, j and k are all in it).
   const text = `Keyboard reply: thanks, sending the brief and samples now, just a moment (${Date.now()})`;
   await page.keyboard.type(text);
+  await expect(composer).toHaveValue(text);
   await page.keyboard.press("Control+Enter");
   await expect(page.locator(".timeline .entry").last()).toContainText(text);
 

@@ -123,7 +123,9 @@ test("keyboard triage: j, j, Enter, r, type, Ctrl+Enter sends a reply without th
   const composer = page.getByRole("textbox", { name: "Message", exact: true });
   await expect(composer).toBeVisible();
 
-  // `r` once the thread has settled (its first reads can render the composer again).
+  // `r` once the thread has settled (its first reads, and the demo's automation deciding fresh
+  // messages, can render the thread again).
+  await page.waitForLoadState("networkidle");
   await expect(async () => {
     await page.keyboard.press("r");
     await expect(composer).toBeFocused({ timeout: 1_000 });

@@ -16,6 +16,9 @@ pub(super) struct Draft {
     pub(super) text: RwSignal<String>,
     /// The reply channel the teammate picked; `None` keeps the thread's default.
     pub(super) channel: RwSignal<Option<Channel>>,
+    /// The teammate is writing in it: a re-read of the thread renders the composer again, and
+    /// the new one takes the focus back, so typing never lands elsewhere (or on a shortcut).
+    pub(super) focused: RwSignal<bool>,
 }
 
 type SendArgs = (String, ComposeKind, String, Option<Channel>);
@@ -34,7 +37,16 @@ pub(super) fn Composer(
         kind,
         text,
         channel,
+        focused,
     } = expect_context::<Draft>();
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(el) = area.get() {
+            if focused.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    });
     let reply = StoredValue::new(reply);
     // The channel the reply will go out on: the teammate's pick if allowed; else the channel of
     // the creator's latest message (which may have just arrived live) if allowed; else the default.
@@ -141,7 +153,15 @@ pub(super) fn Composer(
                     <super::language_picker::LanguagePicker thread_id=thread_id_tools.clone() text/>
                 })}
             </div>
-            <textarea name="text" rows="3" aria-label="Message" data-shortcut="composer"
+            <textarea name="text" rows="3" aria-label="Message" data-shortcut="composer" node_ref=area
+                on:focus=move |_| focused.set(true)
+                on:blur=move |_| {
+                    // A composer a re-render removed blurs too: only a blur the teammate made
+                    // (the textarea still in the page) ends their writing.
+                    if area.get_untracked().is_some_and(|el| el.is_connected()) {
+                        focused.set(false);
+                    }
+                }
                 placeholder=move || match kind.get() { ComposeKind::Reply => "Write a reply…", ComposeKind::Note => "Write a note for your team…" }
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))

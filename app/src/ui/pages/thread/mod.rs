@@ -44,6 +44,7 @@ pub fn ThreadPane() -> impl IntoView {
         kind: RwSignal::new(ComposeKind::Reply),
         text: RwSignal::new(String::new()),
         channel: RwSignal::new(None),
+        focused: RwSignal::new(false),
     };
     // The thread whose context panel is open over it (narrow screens), kept here too: a re-read
     // after a send or a live change must not close what the reader opened.

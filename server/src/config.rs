@@ -317,24 +317,17 @@ impl Config {
             sms_per_minute: rate("INBOX_BULK_SMS_PER_MINUTE", 60)?,
             api_per_minute: rate("INBOX_BULK_API_PER_MINUTE", 600)?,
         };
-        let live_ping = match get("INBOX_LIVE_PING_SECS") {
-            None => 20,
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=300).contains(s))
-                .ok_or("INBOX_LIVE_PING_SECS must be a whole number of seconds from 1 to 300")?,
+        // A whole number of seconds from 1 to `max`, else `default`.
+        let seconds = |k: &str, default: u64, max: u64| -> Result<u64, String> {
+            get(k).map_or(Ok(default), |v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=max).contains(s))
+                    .ok_or_else(|| format!("{k} must be a whole number of seconds from 1 to {max}"))
+            })
         };
-        let provider_timeout = match get("INBOX_PROVIDER_TIMEOUT_SECS") {
-            None => 20,
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=120).contains(s))
-                .ok_or(
-                    "INBOX_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 120",
-                )?,
-        };
+        let live_ping = seconds("INBOX_LIVE_PING_SECS", 20, 300)?;
+        let provider_timeout = seconds("INBOX_PROVIDER_TIMEOUT_SECS", 20, 120)?;
         let smtp_relay = match (get("INBOX_SMTP_URL"), get("INBOX_MAIL_FROM")) {
             (None, _) => None,
             (Some(_), None) => {

@@ -62,6 +62,9 @@ pub struct Config {
     pub outbound: crate::outbound::address_policy::AddressPolicy,
 }
 
+/// The longest `INBOX_PROVIDER_TIMEOUT_SECS`: ten seconds inside a send job's lease.
+pub const PROVIDER_TIMEOUT_MAX_SECS: u64 = (crate::store::jobs::LEASE_MS / 1000) as u64 - 10;
+
 /// `INBOX_SMTP_URL` (`smtp://`, `smtp://…?tls=required`, `smtps://`, with `user:password@`) and
 /// the address it sends as (`INBOX_MAIL_FROM`).
 #[derive(Clone)]
@@ -174,7 +177,7 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / INBO
                      the built-in app/data/intent_model.txt
   INBOX_LIVE_PING_SECS  how often live sockets ping and re-check their session (default 20)
   INBOX_PROVIDER_TIMEOUT_SECS  how long a provider (Twilio, Graph, SMTP) may take to answer a
-                     send (default 20)
+                     send (default 20, at most 50: a send ends inside its job's lease)
   INBOX_SMTP_URL     a mail relay for invitations and password resets where no mailbox is connected
                      (smtp://user:password@host:port, add ?tls=required for STARTTLS, or smtps://)
   INBOX_MAIL_FROM    the address those emails come from (required with INBOX_SMTP_URL)
@@ -327,7 +330,9 @@ impl Config {
             })
         };
         let live_ping = seconds("INBOX_LIVE_PING_SECS", 20, 300)?;
-        let provider_timeout = seconds("INBOX_PROVIDER_TIMEOUT_SECS", 20, 120)?;
+        // A send must end inside its job's lease, or another worker takes it as interrupted.
+        let provider_timeout =
+            seconds("INBOX_PROVIDER_TIMEOUT_SECS", 20, PROVIDER_TIMEOUT_MAX_SECS)?;
         let smtp_relay = match (get("INBOX_SMTP_URL"), get("INBOX_MAIL_FROM")) {
             (None, _) => None,
             (Some(_), None) => {
@@ -493,6 +498,33 @@ mod tests {
         .unwrap();
         assert!(c.secure_cookies());
         assert_eq!(c.public_url, "https://inbox.example");
+    }
+
+    #[test]
+    fn a_provider_timeout_ends_inside_the_send_lease() {
+        let with = |v: &str| {
+            Config::from_vars(&vars(&[
+                ("INBOX_DEV", "1"),
+                ("INBOX_PROVIDER_TIMEOUT_SECS", v),
+            ]))
+        };
+        let max = PROVIDER_TIMEOUT_MAX_SECS;
+        assert!(max * 1000 < crate::store::jobs::LEASE_MS as u64);
+        assert_eq!(
+            with(&max.to_string())
+                .map(|c| c.provider_timeout.as_secs())
+                .ok(),
+            Some(max)
+        );
+        for bad in ["0", "120", "twenty"] {
+            let err = with(bad).err().unwrap_or_default();
+            assert!(
+                err.contains(
+                    "INBOX_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 50"
+                ),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

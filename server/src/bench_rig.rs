@@ -48,6 +48,15 @@ pub struct Sender {
     pub instagram: String,
 }
 
+/// Where the `i`th creator of a workspace `connect` prepared writes from.
+pub fn sender(i: usize) -> Sender {
+    Sender {
+        email: format!("creator{i}@bench.example"),
+        phone: format!("+1415666{i:04}"),
+        instagram: format!("90{i:06}"),
+    }
+}
+
 /// Makes every creator of `ws` reachable by email, SMS and Instagram, sets the workspace's API
 /// key (`API_KEY`, sealed), and with `providers` connects the Twilio number and the Instagram
 /// account (one workspace per server may: they are matched by number and account).
@@ -60,11 +69,7 @@ pub async fn connect(
 ) -> Vec<Sender> {
     let mut senders = Vec::new();
     for (i, c) in ws.creator_ids.iter().enumerate() {
-        let s = Sender {
-            email: format!("creator{i}@bench.example"),
-            phone: format!("+1415666{i:04}"),
-            instagram: format!("90{i:06}"),
-        };
+        let s = sender(i);
         exec(
             db,
             "UPDATE type::record('creator', $c) SET identities = [

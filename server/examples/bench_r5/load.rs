@@ -150,11 +150,7 @@ async fn deliver(
 async fn inbound(plan: &Plan, ctx: &Context, shared: Arc<Shared>) -> (usize, usize) {
     let now = server::clock::Clock::System.now_ms();
     let senders: Vec<Sender> = (0..ctx.workspaces.iter().map(|w| w.creators).max().unwrap_or(1))
-        .map(|i| Sender {
-            email: format!("creator{i}@bench.example"),
-            phone: format!("+1415666{i:04}"),
-            instagram: format!("90{i:06}"),
-        })
+        .map(bench_rig::sender)
         .collect();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / plan.rate as f64));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);

@@ -8,6 +8,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/creator-inbox-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 CARGO_LEPTOS_VERSION="0.3.2"
+# wasm-opt for release wasm builds (Debian's binaryen is too old for current Rust output).
+BINARYEN_VERSION="132"
 step() { printf '\n==> %s\n' "$*"; }
 
 wasm_bindgen_version() {
@@ -26,6 +28,10 @@ install_build_tools() {
     step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes, once)"
     cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
+  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "$BINARYEN_VERSION" ]; then
+    step "installing wasm-opt (binaryen $BINARYEN_VERSION from npm, seconds, once)"
+    npm install --global --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
   local wbg
   wbg="$(wasm_bindgen_version)"
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; then
@@ -33,6 +39,15 @@ install_build_tools() {
     # Not --locked: its lockfile pins a webpki-roots version the registry here does not serve.
     cargo install "wasm-bindgen-cli@$wbg"
   fi
+}
+
+# The browser bundle as users get it: the wasm in the size-optimized `wasm-release` profile through
+# wasm-opt, content hashes in the file names, a brotli and a gzip copy beside each file. cargo-leptos
+# writes the hash file beside the server binary (`serve` profile); the server reads the names from
+# the site root, so it is copied there. Arguments go to cargo leptos (for example --frontend-only).
+build_release_site() {
+  LEPTOS_HASH_FILES=true cargo leptos build --release --precompress "$@"
+  cp "$CARGO_TARGET_DIR/serve/hash.txt" target/site/hash.txt
 }
 
 install_test_tools() {

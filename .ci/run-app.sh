@@ -3,8 +3,8 @@
 # (SurrealKV files under ./data, or INBOX_DATABASE). Seeds the demo workspace on first start.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_build_tools
-step "building (first time about 10 minutes; afterwards seconds)"
-cargo leptos build
+step "building (first time about 20 minutes; afterwards about 3)"
+build_release_site
 mkdir -p data
 # A server secret generated once per checkout and kept with the data.
 if [ -z "${INBOX_SECRET:-}" ]; then
@@ -16,4 +16,4 @@ export INBOX_DATABASE="${INBOX_DATABASE:-surrealkv://data/inbox.db}"
 export INBOX_SEED_DEMO="${INBOX_SEED_DEMO:-1}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 step "starting"
-exec "$CARGO_TARGET_DIR/debug/server" serve
+exec "$CARGO_TARGET_DIR/serve/server" serve

@@ -34,8 +34,8 @@ step "unit and integration tests (including two server instances on that Surreal
 # multi-instance test that plain `cargo test` skips.
 SURREAL_BIN="$CARGO_TARGET_DIR/debug/surreal" cargo test -p app -p server -- --include-ignored
 
-step "building the app for the browser tests"
-cargo leptos build
+step "building the browser bundle as users get it (release wasm, hashed, precompressed) for the browser tests"
+build_release_site --frontend-only
 
 step "Playwright in Chromium"
 export INBOX_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"

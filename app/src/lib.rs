@@ -4,16 +4,20 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod assets;
 pub mod domain;
 pub mod live;
 pub mod model;
 pub mod ui;
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
-use leptos_meta::MetaTags;
 
 /// The HTML document around the app, rendered by the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = assets::stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -22,9 +26,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
-                <MetaTags/>
+                <leptos_meta::MetaTags/>
             </head>
             <body>
                 <ui::App/>

@@ -123,6 +123,14 @@ pub fn router_with_live(
                 move || app::shell(options.clone())
             },
         )
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            crate::site_assets::pkg_router(
+                &leptos_options.site_root,
+                &leptos_options.site_pkg_dir,
+                leptos_options.hash_files,
+            ),
+        )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options)
         // Server functions are also routed one by one by `leptos_routes_with_context`: the

@@ -31,6 +31,7 @@ pub mod rollup;
 pub mod sealed;
 pub mod secret_rotation;
 pub mod seed;
+pub mod site_assets;
 pub mod state;
 pub mod store;
 pub mod time_zones;

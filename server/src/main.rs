@@ -32,10 +32,19 @@ Commands:
 
 fn leptos_options(config: &Config) -> leptos::config::LeptosOptions {
     let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let site_root = env("LEPTOS_SITE_ROOT", "target/site");
+    // A release build's hashed names, listed in the hash file it left in the site root.
+    let hash_file = server::site_assets::hash_file(&site_root);
     leptos::config::LeptosOptions::builder()
         .output_name(env("LEPTOS_OUTPUT_NAME", "creator-inbox"))
-        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
         .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_root(site_root)
+        .hash_files(hash_file.is_some())
+        .hash_file(
+            hash_file
+                .map_or("hash.txt".to_string(), |p| p.display().to_string())
+                .into(),
+        )
         .site_addr(config.bind)
         .build()
 }

@@ -20,7 +20,7 @@ use crate::ui::pages::team::TeamPane;
 use crate::ui::pages::thread::ThreadPane;
 use crate::ui::pages::unmatched::UnmatchedPane;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -30,11 +30,16 @@ pub fn is_page_open(path: &str) -> bool {
     !path.trim_end_matches('/').is_empty()
 }
 
+/// Whether an open page is something other than a thread (policies, audit, bulk, reports…): it
+/// takes the thread list's column too, since it does not work beside the list.
+pub fn is_full_width_page(path: &str) -> bool {
+    is_page_open(path) && !path.starts_with("/t/")
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/creator-inbox.css"/>
         <Title text="Creator Inbox"/>
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
@@ -70,7 +75,7 @@ pub fn App() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::is_page_open;
+    use super::{is_full_width_page, is_page_open};
 
     #[test]
     fn every_route_but_the_inbox_index_is_a_page() {
@@ -96,6 +101,8 @@ mod tests {
         ];
         for (path, open) in cases {
             assert_eq!(is_page_open(path), open, "{path}");
+            let full = open && path != "/t/abc123";
+            assert_eq!(is_full_width_page(path), full, "{path}");
         }
     }
 }

@@ -86,6 +86,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     recount_on_live(ctx, live);
     let location = use_location();
     let thread_open = move || crate::ui::app::is_page_open(&location.pathname.get());
+    let full_width = move || crate::ui::app::is_full_width_page(&location.pathname.get());
     let is_owner = info.role == crate::model::Role::Owner;
     let is_auditor = matches!(
         info.role,
@@ -111,7 +112,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
     });
     view! {
         <Title text=format!("Inbox · {}", info.workspace_name)/>
-        <div class="app" class:thread-open=thread_open>
+        <div class="app" class:thread-open=thread_open class:full-width=full_width>
             <TopBar info=info.clone() live unread_notes/>
             <Navigation counts is_owner is_auditor/>
             <section class="list-pane" aria-label="Threads">

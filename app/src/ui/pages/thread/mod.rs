@@ -229,16 +229,40 @@ fn ThreadScreen(
                 {
                     let pending: Vec<_> = d.drafts.iter().filter(|x| x.state.is_open()).cloned().collect();
                     let done = Callback::new(move |_| ctx.thread_refresh.update(|n| *n += 1));
-                    (!pending.is_empty()).then(|| view! {
-                        <section class="thread-drafts" aria-label="Drafts waiting for approval">
-                            {pending.into_iter().map(|x| view! { <DraftCard d=x done/> }).collect_view()}
-                        </section>
+                    // One line until opened, so the conversation keeps the room.
+                    (!pending.is_empty()).then(|| {
+                        let bar = drafts_bar(&pending);
+                        view! {
+                            <details class="thread-drafts" aria-label="Drafts waiting for approval">
+                                <summary class="drafts-bar" data-testid="drafts-bar">{bar}</summary>
+                                {pending.into_iter().map(|x| view! { <DraftCard d=x done/> }).collect_view()}
+                            </details>
+                        }
                     })
                 }
                 <Composer thread_id=s.id.clone() reply=d.reply.clone() messages review=d.reply_review.clone()/>
             </div>
             <ContextPanel d/>
         </div>
+    }
+}
+
+/// The drafts bar's one line: how many wait, in what state, on which topics.
+fn drafts_bar(pending: &[crate::model::DraftView]) -> String {
+    let mut topics: Vec<&'static str> = Vec::new();
+    for t in pending.iter().flat_map(|d| d.topics.iter()) {
+        if !topics.contains(&t.label()) {
+            topics.push(t.label());
+        }
+    }
+    let count = match pending.len() {
+        1 => format!("1 draft · {}", pending[0].state.label()),
+        n => format!("{n} drafts waiting"),
+    };
+    if topics.is_empty() {
+        count
+    } else {
+        format!("{count} · {}", topics.join(", "))
     }
 }
 

@@ -56,7 +56,7 @@ fn DecisionNote(d: Decision, thread_id: String, stage: crate::model::Stage) -> i
     view! {
         <p class="entry-decision" title=format!("Rule {}", d.rule)>
             <span class="decision-kind">{what}</span>
-            <span class="decision-reason">{d.reason.clone()}</span>
+            <span class="decision-reason" tabindex="0" title=d.reason.clone()>{d.reason.clone()}</span>
             {suggestion}
             {move || match apply.value().get() {
                 Some(Err(e)) => Some(view! { <span class="form-error">{e.to_string()}</span> }),

@@ -41,7 +41,7 @@ export default defineConfig({
     {
       name: "phone",
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-      testMatch: /(phone|campaigns|reports)\.spec\.ts/,
+      testMatch: /(phone|campaigns|reports|a11y)\.spec\.ts/,
     },
   ],
   webServer: [

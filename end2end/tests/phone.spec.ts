@@ -33,3 +33,31 @@ test("on a phone the list and the thread are separate screens", async ({ page })
   await expect(list).toBeVisible();
   await expect(page.locator(".thread-pane")).toBeHidden();
 });
+
+test("on a phone the filters wait behind one button and the ones on are removable chips", async ({ page }) => {
+  await signIn(page);
+  const list = page.getByTestId("thread-list");
+  // No select pushes the list down: the first thread is in the top half of the screen.
+  await expect(page.getByRole("combobox", { name: "Stage" })).toBeHidden();
+  await expect.poll(async () => (await list.boundingBox())?.y ?? 999).toBeLessThan(844 / 2);
+
+  const button = page.getByTestId("filters-button");
+  await button.tap();
+  await expect(button).toHaveAttribute("aria-expanded", "true");
+  await page.getByRole("combobox", { name: "Channel" }).selectOption("email");
+  await page.getByRole("button", { name: "Needs reply" }).tap();
+  await page.getByRole("button", { name: "Done" }).tap();
+  await expect(page.getByRole("combobox", { name: "Stage" })).toBeHidden();
+  await expect(page).toHaveURL(/channel=email/);
+  await expect(page).toHaveURL(/needs_reply=1/);
+  await expect(button).toContainText("2");
+
+  const chips = page.getByTestId("active-chips");
+  await expect(chips.locator("li")).toHaveCount(2);
+  await expect(chips).toContainText("Email");
+  await chips.getByRole("button", { name: "Remove filter: Needs reply" }).tap();
+  await expect(page).not.toHaveURL(/needs_reply/);
+  await expect(page).toHaveURL(/channel=email/);
+  await expect(chips.locator("li")).toHaveCount(1);
+  await page.screenshot({ path: "test-results/phone-filters.png" });
+});

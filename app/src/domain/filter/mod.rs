@@ -7,6 +7,9 @@ use crate::domain::stage::past_deadline;
 use crate::model::{Channel, DeclineReason, Stage, ThreadSummary};
 use serde::{Deserialize, Serialize};
 
+mod parts;
+pub use parts::{part_label, ActivePart};
+
 /// Who a thread is assigned to, as a filter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]

@@ -157,7 +157,7 @@ fn Bars(
     view! {
         <figure class="report-chart">
             <figcaption>{title}</figcaption>
-            <svg viewBox="0 0 100 60" preserveAspectRatio="none" role="img" aria-label=title class="bars">
+            <svg viewBox="0 0 100 60" preserveAspectRatio="none" role="group" aria-label=title class="bars">
                 {bars.iter().enumerate().map(|(i, (label, n, figure))| {
                     let h = 50.0 * *n as f64 / max as f64;
                     let (label, n, figure) = (label.clone(), *n, figure.clone());

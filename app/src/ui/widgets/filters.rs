@@ -4,9 +4,9 @@
 use crate::api::load_filter_options;
 use crate::domain::blocked::Blocked;
 use crate::domain::classify::Intent;
-use crate::domain::filter::{AssigneeFilter, InboxFilter};
+use crate::domain::filter::{part_label, AssigneeFilter, InboxFilter};
 use crate::domain::shortcuts::{key_of, Shortcut};
-use crate::model::{Channel, DeclineReason, Stage};
+use crate::model::{Channel, DeclineReason, FilterOptions, Stage};
 use crate::ui::pages::inbox::use_inbox;
 use crate::ui::widgets::shortcuts::with_key;
 use leptos::prelude::*;
@@ -96,9 +96,31 @@ pub fn FilterBar() -> impl IntoView {
         Some(AssigneeFilter::User(id)) => id,
     };
 
+    // On a phone the filters wait behind one button, in a sheet; the ones on show as chips.
+    let sheet = RwSignal::new(false);
+    let on_count = move || filter.get().active_parts().len();
+    let chips_apply = apply.clone();
     view! {
-        <div class="filter-bar">
-            <SearchBox apply=apply.clone()/>
+        <div class="filter-bar" class:sheet-open=move || sheet.get()>
+            <div class="search-row">
+                <SearchBox apply=apply.clone()/>
+                <button type="button" class="btn filters-button" data-testid="filters-button"
+                    aria-expanded=move || sheet.get().to_string() aria-controls="filter-sheet"
+                    on:click=move |_| sheet.update(|open| *open = !*open)>
+                    "Filters"
+                    <Show when=move || { on_count() > 0 }>
+                        <span class="count">{on_count}</span>
+                    </Show>
+                </button>
+            </div>
+            <Transition fallback=|| ()>
+                {move || options.get().map(|o| view! { <ActiveChips options=o.unwrap_or_default() apply=chips_apply.clone()/> })}
+            </Transition>
+            <div class="filter-sheet" id="filter-sheet" role="group" aria-label="Filters">
+            <div class="sheet-head">
+                <strong>"Filters"</strong>
+                <button type="button" class="btn btn-primary" on:click=move |_| sheet.set(false)>"Done"</button>
+            </div>
             <div class="filter-row">
                 <Transition fallback=|| ()>
                     {move || options.get().map(|o| {
@@ -171,7 +193,49 @@ pub fn FilterBar() -> impl IntoView {
                     <button type="button" class="link-button" on:click=clear.clone()>"Clear filters"</button>
                 </Show>
             </div>
+            </div>
         </div>
+    }
+}
+
+/// The filters that are on, each a chip that turns it off (shown on a phone, where the
+/// controls wait in the sheet).
+#[component]
+fn ActiveChips(
+    options: FilterOptions,
+    apply: impl Fn(FilterChange) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let filter = use_inbox().filter;
+    let name_of = move |key: &str, id: &str| {
+        let list = match key {
+            "campaign" => &options.campaigns,
+            "client" => &options.clients,
+            _ => &options.teammates,
+        };
+        list.iter().find(|n| n.id == id).map(|n| n.name.clone())
+    };
+    move || {
+        let parts = filter.get().active_parts();
+        (!parts.is_empty()).then(|| {
+            let chips = parts
+                .into_iter()
+                .map(|part| {
+                    let label = part_label(&part, &name_of);
+                    let apply = apply.clone();
+                    let off = move |_| {
+                        let part = part.clone();
+                        apply(Box::new(move |f| *f = f.without(&part)))
+                    };
+                    view! {
+                        <li class="chip active-chip">
+                            {label.clone()}
+                            <button type="button" aria-label=format!("Remove filter: {label}") on:click=off>"×"</button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="active-chips" aria-label="Filters on" data-testid="active-chips">{chips}</ul> }
+        })
     }
 }
 

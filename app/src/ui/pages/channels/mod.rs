@@ -247,7 +247,7 @@ fn ApiCard() -> impl IntoView {
                             <div class="copy-field">
                                 <span>"Signing key"</span>
                                 <div class="secret-row">
-                                    <input type="text" readonly=true value={
+                                    <input type="text" readonly=true aria-label="Signing key" value={
                                         let secret = s.secret.clone();
                                         move || if reveal.get() { secret.clone() } else { "•".repeat(24) }
                                     }/>

@@ -136,13 +136,15 @@ pub(super) fn Composer(
     }
     view! {
         <form class="composer" class:note-mode=move || kind.get() == ComposeKind::Note on:submit=on_submit>
-            <div class="composer-tabs" role="tablist">
+            <div class="composer-tabs">
+                <span class="composer-kinds" role="tablist" aria-label="Write a">
                 <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Reply).to_string()
                     data-shortcut="reply" title=with_key("Reply", Shortcut::Reply) aria-keyshortcuts=key_of(Shortcut::Reply)
                     on:click=move |_| kind.set(ComposeKind::Reply)>"Reply"</button>
                 <button type="button" role="tab" aria-selected=move || (kind.get() == ComposeKind::Note).to_string()
                     data-shortcut="note" title=with_key("Internal note", Shortcut::Note) aria-keyshortcuts=key_of(Shortcut::Note)
                     on:click=move |_| kind.set(ComposeKind::Note)>"Internal note"</button>
+                </span>
                 <span class="composer-channel">
                     {move || match kind.get() {
                         ComposeKind::Reply => view! { <ChannelPicker reply channel chosen/> }.into_any(),

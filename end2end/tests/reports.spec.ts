@@ -8,7 +8,7 @@ test("the Reports page shows its figures and the 'over 24 h' bar opens the inbox
   for (const tile of ["Response rate", "Time to first reply", "Time to brand reply", "Answered within 24 h", "Acceptance"]) {
     await expect(page.locator(".report-tile", { hasText: tile })).toBeVisible();
   }
-  await expect(page.getByRole("img", { name: "Time to brand reply" })).toBeVisible();
+  await expect(page.getByRole("group", { name: "Time to brand reply" })).toBeVisible();
   await expect(page.getByRole("img", { name: /messages in and \d+ out over \d+ days/ })).toBeVisible();
   await expect(page.locator(".report-funnel tbody tr")).toHaveCount(11);
   await page.screenshot({ path: `test-results/reports-${info.project.name}.png`, fullPage: true });
@@ -38,7 +38,13 @@ test("the Reports page shows its figures and the 'over 24 h' bar opens the inbox
   expect(hrefs.length).toBe(Math.min(n, 50));
   for (const id of hrefs) expect(ids).toContain(id);
 
-  // The chip's × shows every thread again.
-  await page.locator(".picked-chip button").click();
+  // The chip's × shows every thread again (on a phone, the chip among the filters that are on;
+  // the filter bar's own chip waits in the Filters sheet there).
+  if (info.project.name === "phone") {
+    await page.getByRole("button", { name: `Remove filter: ${n} threads picked` }).click();
+  } else {
+    await page.locator(".picked-chip button").click();
+  }
   await expect(page.locator(".picked-chip")).toHaveCount(0);
+  await expect(page).not.toHaveURL(/threads=/);
 });

@@ -23,9 +23,17 @@ test("on a phone the list and the thread are separate screens", async ({ page })
   await page.getByRole("button", { name: "Send reply" }).tap();
   await expect(page.locator(".timeline .entry").last()).toContainText("Replying from my phone");
 
-  // The campaign context opens over the thread on demand.
-  await page.getByRole("button", { name: "Details" }).tap();
-  await expect(page.locator(".context-panel select[name=stage]")).toBeVisible();
+  // The thread's actions are in the lower half, in reach of a thumb; the campaign context opens
+  // over the thread on demand, as a sheet from the bottom with the stage and assignee first.
+  const details = page.getByRole("button", { name: "Details" });
+  const snooze = page.getByRole("combobox", { name: "Snooze" });
+  for (const action of [details, snooze]) {
+    await expect.poll(async () => (await action.boundingBox())?.y ?? 0).toBeGreaterThan(844 / 2);
+  }
+  await details.tap();
+  const stage = page.locator(".context-panel select[name=stage]");
+  await expect(stage).toBeVisible();
+  await expect.poll(async () => (await stage.boundingBox())?.y ?? 0).toBeGreaterThan(844 / 4);
   await page.getByRole("button", { name: "Close" }).tap();
   await expect(page.locator(".context-panel")).toBeHidden();
 

@@ -117,82 +117,82 @@ pub fn FilterBar() -> impl IntoView {
                 {move || options.get().map(|o| view! { <ActiveChips options=o.unwrap_or_default() apply=chips_apply.clone()/> })}
             </Transition>
             <div class="filter-sheet" id="filter-sheet" role="group" aria-label="Filters">
-            <div class="sheet-head">
-                <strong>"Filters"</strong>
-                <button type="button" class="btn btn-primary" on:click=move |_| sheet.set(false)>"Done"</button>
-            </div>
-            <div class="filter-row">
-                <Transition fallback=|| ()>
-                    {move || options.get().map(|o| {
-                        let o = o.unwrap_or_default();
-                        let campaigns = o.campaigns.clone();
-                        let clients = o.clients.clone();
-                        let teammates = o.teammates.clone();
-                        view! {
-                            <select aria-label="Campaign" name="campaign" on:change=on_campaign.clone()
-                                prop:value=move || filter.get().campaign.unwrap_or_default()>
-                                <option value="">"All campaigns"</option>
-                                {campaigns.into_iter().map(|c| {
-                                    let selected = filter.get_untracked().campaign.as_deref() == Some(c.id.as_str());
-                                    view! { <option value=c.id selected=selected>{c.name}</option> }
-                                }).collect_view()}
-                            </select>
-                            <select aria-label="Client" name="client" on:change=on_client.clone()
-                                prop:value=move || filter.get().client.unwrap_or_default()>
-                                <option value="">"All clients"</option>
-                                {clients.into_iter().map(|c| {
-                                    let selected = filter.get_untracked().client.as_deref() == Some(c.id.as_str());
-                                    view! { <option value=c.id selected=selected>{c.name}</option> }
-                                }).collect_view()}
-                            </select>
-                            <select aria-label="Assignee" name="assignee" on:change=on_assignee.clone() prop:value=assignee_value>
-                                <option value="">"Anyone"</option>
-                                <option value="me" selected=assignee_value() == "me">"Assigned to me"</option>
-                                <option value="none" selected=assignee_value() == "none">"Unassigned"</option>
-                                {teammates.into_iter().map(|t| {
-                                    let selected = assignee_value() == t.id;
-                                    view! { <option value=t.id selected=selected>{t.name}</option> }
-                                }).collect_view()}
-                            </select>
-                        }
-                    })}
-                </Transition>
-                <select aria-label="Stage" name="stage" on:change=on_stage
-                    prop:value=move || filter.get().stage.map(|s| s.as_str()).unwrap_or_default()>
-                    <option value="">"Any stage"</option>
-                    {Stage::ALL.into_iter().map(|s| {
-                        let selected = filter.get_untracked().stage == Some(s);
-                        view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
-                    }).collect_view()}
-                </select>
-                <select aria-label="Channel" name="channel" on:change=on_channel
-                    prop:value=move || filter.get().channel.map(|c| c.as_str()).unwrap_or_default()>
-                    <option value="">"Any channel"</option>
-                    {Channel::ALL.into_iter().filter(|c| *c != Channel::Note).map(|c| {
-                        let selected = filter.get_untracked().channel == Some(c);
-                        view! { <option value=c.as_str() selected=selected>{c.label()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="filter-row toggles">
-                <button type="button" class="toggle" aria-pressed=move || filter.get().needs_reply.to_string()
-                    class:on=move || filter.get().needs_reply on:click=toggle_needs>"Needs reply"</button>
-                <button type="button" class="toggle" aria-pressed=move || filter.get().overdue.to_string()
-                    class:on=move || filter.get().overdue on:click=toggle_overdue>"Overdue > 24 h"</button>
-                <button type="button" class="toggle" aria-pressed=move || filter.get().stale.to_string()
-                    title="No answer after the last follow-up"
-                    class:on=move || filter.get().stale on:click=toggle_stale>"Stale"</button>
-                <MoreFilters apply=apply.clone()/>
-                <Show when=move || !filter.get().threads.is_empty()>
-                    <span class="chip picked-chip">
-                        {move || format!("{} threads picked in Reports", filter.get().threads.len())}
-                        <button type="button" aria-label="Show every thread" on:click=clear_picked.clone()>"×"</button>
-                    </span>
-                </Show>
-                <Show when=move || !filter.get().is_empty()>
-                    <button type="button" class="link-button" on:click=clear.clone()>"Clear filters"</button>
-                </Show>
-            </div>
+                <div class="sheet-head">
+                    <strong>"Filters"</strong>
+                    <button type="button" class="btn btn-primary" on:click=move |_| sheet.set(false)>"Done"</button>
+                </div>
+                <div class="filter-row">
+                    <Transition fallback=|| ()>
+                        {move || options.get().map(|o| {
+                            let o = o.unwrap_or_default();
+                            let campaigns = o.campaigns.clone();
+                            let clients = o.clients.clone();
+                            let teammates = o.teammates.clone();
+                            view! {
+                                <select aria-label="Campaign" name="campaign" on:change=on_campaign.clone()
+                                    prop:value=move || filter.get().campaign.unwrap_or_default()>
+                                    <option value="">"All campaigns"</option>
+                                    {campaigns.into_iter().map(|c| {
+                                        let selected = filter.get_untracked().campaign.as_deref() == Some(c.id.as_str());
+                                        view! { <option value=c.id selected=selected>{c.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <select aria-label="Client" name="client" on:change=on_client.clone()
+                                    prop:value=move || filter.get().client.unwrap_or_default()>
+                                    <option value="">"All clients"</option>
+                                    {clients.into_iter().map(|c| {
+                                        let selected = filter.get_untracked().client.as_deref() == Some(c.id.as_str());
+                                        view! { <option value=c.id selected=selected>{c.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <select aria-label="Assignee" name="assignee" on:change=on_assignee.clone() prop:value=assignee_value>
+                                    <option value="">"Anyone"</option>
+                                    <option value="me" selected=assignee_value() == "me">"Assigned to me"</option>
+                                    <option value="none" selected=assignee_value() == "none">"Unassigned"</option>
+                                    {teammates.into_iter().map(|t| {
+                                        let selected = assignee_value() == t.id;
+                                        view! { <option value=t.id selected=selected>{t.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Transition>
+                    <select aria-label="Stage" name="stage" on:change=on_stage
+                        prop:value=move || filter.get().stage.map(|s| s.as_str()).unwrap_or_default()>
+                        <option value="">"Any stage"</option>
+                        {Stage::ALL.into_iter().map(|s| {
+                            let selected = filter.get_untracked().stage == Some(s);
+                            view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <select aria-label="Channel" name="channel" on:change=on_channel
+                        prop:value=move || filter.get().channel.map(|c| c.as_str()).unwrap_or_default()>
+                        <option value="">"Any channel"</option>
+                        {Channel::ALL.into_iter().filter(|c| *c != Channel::Note).map(|c| {
+                            let selected = filter.get_untracked().channel == Some(c);
+                            view! { <option value=c.as_str() selected=selected>{c.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="filter-row toggles">
+                    <button type="button" class="toggle" aria-pressed=move || filter.get().needs_reply.to_string()
+                        class:on=move || filter.get().needs_reply on:click=toggle_needs>"Needs reply"</button>
+                    <button type="button" class="toggle" aria-pressed=move || filter.get().overdue.to_string()
+                        class:on=move || filter.get().overdue on:click=toggle_overdue>"Overdue > 24 h"</button>
+                    <button type="button" class="toggle" aria-pressed=move || filter.get().stale.to_string()
+                        title="No answer after the last follow-up"
+                        class:on=move || filter.get().stale on:click=toggle_stale>"Stale"</button>
+                    <MoreFilters apply=apply.clone()/>
+                    <Show when=move || !filter.get().threads.is_empty()>
+                        <span class="chip picked-chip">
+                            {move || format!("{} threads picked in Reports", filter.get().threads.len())}
+                            <button type="button" aria-label="Show every thread" on:click=clear_picked.clone()>"×"</button>
+                        </span>
+                    </Show>
+                    <Show when=move || !filter.get().is_empty()>
+                        <button type="button" class="link-button" on:click=clear.clone()>"Clear filters"</button>
+                    </Show>
+                </div>
             </div>
         </div>
     }

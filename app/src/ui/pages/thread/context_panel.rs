@@ -16,7 +16,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
-pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
+pub fn ContextPanel(
+    d: ThreadDetail,
+    /// Closes the panel where it opens over the thread (a phone's sheet).
+    on_close: Callback<()>,
+) -> impl IntoView {
     let ctx = use_inbox();
     let ThreadDetail {
         summary,
@@ -34,6 +38,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
     let (profile_href, profile_name) = (format!("/creators/{}", creator.id), creator.name.clone());
     view! {
         <aside class="context-panel" aria-label="Context">
+            <button type="button" class="btn btn-ghost panel-close" on:click=move |_| on_close.run(())>"Close"</button>
             <section class="ctx-section">
                 <div class="ctx-creator">
                     <Avatar name=creator.name.clone() url=creator.avatar.clone()/>
@@ -54,7 +59,7 @@ pub fn ContextPanel(d: ThreadDetail) -> impl IntoView {
                 {(!creator.notes.is_empty()).then(|| view! { <p class="ctx-notes">{creator.notes.clone()}</p> })}
                 <MergeControls creator_id=creator.id.clone() creator_name=creator.name.clone() merges/>
             </section>
-            <section class="ctx-section">
+            <section class="ctx-section ctx-enrollment">
                 <h3>"Enrollment"</h3>
                 <EnrollmentEditor thread_id=summary.id.clone() stage=enrollment.stage decline_reason=enrollment.decline_reason
                     assignee=enrollment.assignee_id.clone() assignee_name=summary.assignee_name.clone() teammates=teammates.clone()/>

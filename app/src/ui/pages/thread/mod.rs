@@ -173,7 +173,7 @@ fn ThreadScreen(
     };
     let toggle_details = {
         let id = s.id.clone();
-        move |_: leptos::ev::MouseEvent| {
+        Callback::new(move |()| {
             details_for.update(|open| {
                 *open = if details.get_untracked() {
                     None
@@ -181,7 +181,7 @@ fn ThreadScreen(
                     Some(id.clone())
                 }
             })
-        }
+        })
     };
     // Open a thread at its newest entry; re-reading the same thread keeps the reader's place.
     {
@@ -207,7 +207,7 @@ fn ThreadScreen(
                     </div>
                     <SnoozeControl thread_id=s.id.clone() until=s.snoozed_until until_reply=s.snooze_until_reply.unwrap_or(false) now=d.now/>
                     <button type="button" class="btn btn-ghost details-toggle" aria-expanded=move || details.get().to_string()
-                        on:click=toggle_details>
+                        on:click=move |_| toggle_details.run(())>
                         {move || if details.get() { "Close" } else { "Details" }}
                     </button>
                 </header>
@@ -240,9 +240,15 @@ fn ThreadScreen(
                         }
                     })
                 }
+                // On a phone the thread's actions sit here, in reach of a thumb (the header's are hidden).
+                <div class="thumb-bar" role="toolbar" aria-label="Thread actions">
+                    <button type="button" class="btn" aria-expanded=move || details.get().to_string()
+                        on:click=move |_| toggle_details.run(())>"Details"</button>
+                    <SnoozeControl thread_id=s.id.clone() until=s.snoozed_until until_reply=s.snooze_until_reply.unwrap_or(false) now=d.now/>
+                </div>
                 <Composer thread_id=s.id.clone() reply=d.reply.clone() messages review=d.reply_review.clone()/>
             </div>
-            <ContextPanel d/>
+            <ContextPanel d on_close=toggle_details/>
         </div>
     }
 }

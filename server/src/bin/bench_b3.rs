@@ -177,6 +177,14 @@ fn filters(s: &Scale) -> Vec<(&'static str, InboxFilter)> {
                 ..Default::default()
             },
         ),
+        // A person looking for one creator: a name that matches a single thread.
+        (
+            "search",
+            InboxFilter {
+                creator: Some(format!("creator {}", s.threads * 7 / 9)),
+                ..Default::default()
+            },
+        ),
     ]
 }
 

@@ -39,4 +39,6 @@ build_release_site --frontend-only
 
 step "Playwright in Chromium"
 export INBOX_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
-(cd end2end && npx playwright test)
+# As CI: the suite starts its own servers and retries a failed spec once (playwright.config.ts
+# says which specs have failed once in many runs, and why a retry is allowed).
+(cd end2end && CI=1 npx playwright test)

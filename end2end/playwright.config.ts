@@ -26,9 +26,10 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
-  // One retry in CI: in about ten full runs, three specs (approvals, outbound, portal) each
-  // failed once, apparently when an action raced a re-render after a live refresh. A retry keeps
-  // that from blocking until the cause is found.
+  // One retry in CI (the test command sets CI): in about ten full runs, three specs (approvals,
+  // outbound, portal) each failed once, apparently when an action raced a re-render after a live
+  // refresh; live.spec's "cut connection" failed once in 13 runs with the composer's text gone
+  // between fill and send. A retry keeps that from blocking until the cause is found.
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {

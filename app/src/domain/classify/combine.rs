@@ -77,6 +77,7 @@ pub fn combine(text: &str, rules: Classification, scored: &[Scored]) -> Classifi
             evidence,
         });
     }
+    unexplained_question(&mut intents, &rules);
     let end = scan::body_end(text);
     let folded = Folded::new(&text[..end]);
     let found: Vec<Intent> = intents.iter().map(|d| d.intent).collect();
@@ -106,6 +107,17 @@ pub fn combine(text: &str, rules: Classification, scored: &[Scored]) -> Classifi
         intents,
         cautions,
         source: "rules + learned model".into(),
+    }
+}
+
+/// A question the model names nothing for ("Who is my point of contact?") is still a question:
+/// the rules' question sentences are named when no other intent was.
+fn unexplained_question(intents: &mut Vec<Detected>, rules: &Classification) {
+    if !intents.is_empty() {
+        return;
+    }
+    if let Some(q) = rules.intents.iter().find(|d| d.intent == Intent::Question) {
+        intents.push(q.clone());
     }
 }
 

@@ -305,18 +305,39 @@ fn a_decline_after_a_positive_opener_is_not_acceptance() {
     }
 }
 
+/// A plain question the model names nothing for is still read as a question, not as nothing;
+/// a message with no question in it stays unread.
+#[test]
+fn an_unexplained_question_is_a_question() {
+    for (text, question) in [
+        ("Who is my point of contact for this?", true),
+        ("¿Tienen un briefing?", true),
+        ("what's the best way to send you the draft?", true),
+        ("haha ok", false),
+        ("Bien reçu, merci", false),
+    ] {
+        let c = classify(text);
+        assert_eq!(
+            c.has(Intent::Question),
+            question,
+            "{text}: {:?}",
+            c.intent_set()
+        );
+    }
+}
+
 /// The held-out test split (never trained or tuned on). Automation never acts on a sensitive
 /// message or a decline. The goal is precision and recall ≥ 0.85 for every intent and 0.95 recall
-/// of the sensitive intents. On the 400-message split the committed model reaches precision
-/// ≥ 0.84 and recall ≥ 0.80 for every intent (questions: 38 of 47), macro F1 0.926 and sensitive
-/// recall 0.928 — floors held here so a change cannot slip below.
+/// of the sensitive intents. On the 495-message split the committed model reaches precision
+/// ≥ 0.82 (questions) and recall ≥ 0.87 for every intent, macro F1 0.933 and sensitive recall
+/// 0.936 — floors held here so a change cannot slip below.
 #[test]
 fn test_split_precision_recall_and_safety() {
     let report = score::score(include_str!("../../../fixtures/intents/test.jsonl")).unwrap();
-    assert!(report.messages >= 390, "{} messages", report.messages);
+    assert!(report.messages >= 490, "{} messages", report.messages);
     for (intent, t) in &report.per_intent {
         assert!(
-            t.precision() >= 0.8 && t.recall() >= 0.8,
+            t.precision() >= 0.8 && t.recall() >= 0.85,
             "{intent:?}: precision {:.2} recall {:.2}",
             t.precision(),
             t.recall()
@@ -328,7 +349,7 @@ fn test_split_precision_recall_and_safety() {
         report.macro_f1()
     );
     assert!(
-        report.sensitive_recall() >= 0.92,
+        report.sensitive_recall() >= 0.93,
         "sensitive recall {:.3}",
         report.sensitive_recall()
     );

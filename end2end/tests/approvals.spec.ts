@@ -25,6 +25,14 @@ test("a paid rate waits in Approvals; a viewer cannot approve; the owner approve
   await expect(entry.locator(".intent-chip.sensitive").first()).toBeVisible();
   const inThread = page.locator(".thread-drafts [data-testid=draft]");
   await expect(inThread).toHaveAttribute("data-state", "pending_review");
+  // The drafts fold into one line that opens and closes in place.
+  const bar = page.getByTestId("drafts-bar");
+  await expect(bar).toContainText("Pending review");
+  await expect(inThread).toBeHidden();
+  await bar.click();
+  await expect(inThread).toBeVisible();
+  await bar.click();
+  await expect(inThread).toBeHidden();
 
   // A viewer sees it in Approvals but cannot approve it.
   const viewerPage = await (await browser.newContext()).newPage();

@@ -62,6 +62,7 @@ pub mod portal;
 pub mod reply_channel;
 pub mod reply_clock;
 pub mod reply_gate;
+pub mod search;
 pub mod sending;
 pub mod shortcuts;
 pub mod snooze;

@@ -135,10 +135,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "the Overdue view by when each wait began",
         sql: include_str!("schema_v25.surql"),
     },
+    Migration {
+        version: 26,
+        name: "search by the start of any word, from an index",
+        sql: include_str!("schema_v26.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:
-/// `$sensitive_intents` (`Intent::is_sensitive`, read by `message.topics`, v18). Defined before
+/// `$sensitive_intents` (`Intent::is_sensitive`, read by `message.topics`, v18) and
+/// `$search_prefix_max` (`search::PREFIX_MAX`, read by `fn::search_terms`, v26). Defined before
 /// any migration runs, at every start.
 async fn define_domain_params(db: &Db) -> Result<(), DbError> {
     use app::domain::classify::Intent;
@@ -151,6 +157,12 @@ async fn define_domain_params(db: &Db) -> Result<(), DbError> {
         db,
         "DEFINE PARAM OVERWRITE $sensitive_intents VALUE $list;",
         serde_json::json!({ "list": sensitive }),
+    )
+    .await?;
+    exec(
+        db,
+        "DEFINE PARAM OVERWRITE $search_prefix_max VALUE $max;",
+        serde_json::json!({ "max": app::domain::search::PREFIX_MAX }),
     )
     .await?;
     Ok(())

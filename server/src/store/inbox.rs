@@ -123,7 +123,8 @@ pub async fn count_matching(
     let mut vars = serde_json::Map::new();
     let c = conditions(caller, filter, clock, &mut vars);
     let sql = format!(
-        "SELECT count() FROM thread WHERE {} GROUP ALL;",
+        "SELECT count() FROM thread{} WHERE {} GROUP ALL;",
+        super::inbox_query::index_hint(filter),
         c.join(" AND ")
     );
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;

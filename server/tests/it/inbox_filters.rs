@@ -39,12 +39,30 @@ async fn all_rows(h: &Harness, ws: &str) -> Vec<Row> {
     .collect()
 }
 
+/// Search's meaning: every typed word, cut to 12 characters, begins a word (a run of letters
+/// and digits) of the creator's search text, ignoring case.
+fn found_by(typed: &str, search: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let have = words(search);
+    words(typed).iter().all(|t| {
+        let t: String = t.chars().take(12).collect();
+        have.iter().any(|w| w.starts_with(&t))
+    })
+}
+
 /// The filter's meaning, written independently of the query builder.
 fn matches(f: &InboxFilter, r: &Row, me: &str, now: i64) -> bool {
     f.campaign.as_ref().is_none_or(|c| &r.campaign == c)
         && f.client.as_ref().is_none_or(|c| &r.client == c)
-        && f.search_needle()
-            .is_none_or(|q| r.creator_search.contains(&q))
+        && f.creator
+            .as_deref()
+            .is_none_or(|q| found_by(q, &r.creator_search))
         && f.stage.is_none_or(|s| r.stage == s)
         && f.channel.is_none_or(|c| r.channels.contains(&c))
         && match &f.assignee {
@@ -92,6 +110,12 @@ async fn each_filter_returns_exactly_the_right_threads() {
         .next()
         .unwrap()
         .to_uppercase();
+    // The start of the second word and of the first, in the other order.
+    let two_words = {
+        let w: Vec<&str> = rows[1].creator_search.split(' ').collect();
+        let start = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+        format!("{} {}", start(w[1], 2), start(w[0], 3))
+    };
     let filters = vec![
         InboxFilter::default(),
         InboxFilter {
@@ -108,6 +132,14 @@ async fn each_filter_returns_exactly_the_right_threads() {
         },
         InboxFilter {
             creator: Some("@".into()),
+            ..Default::default()
+        },
+        InboxFilter {
+            creator: Some(two_words),
+            ..Default::default()
+        },
+        InboxFilter {
+            creator: Some("ail.example".into()),
             ..Default::default()
         },
         InboxFilter {
@@ -217,6 +249,26 @@ async fn each_filter_returns_exactly_the_right_threads() {
         non_trivial >= 12,
         "most filters select a proper, non-empty subset ({non_trivial})"
     );
+}
+
+/// The database's search terms (`fn::search_terms`, schema v26) are the domain's
+/// (`app::domain::search::terms`), so the index finds exactly what a live row matches.
+#[tokio::test]
+async fn search_terms_in_the_database_are_the_domains() {
+    let h = Harness::with_sizes(2, 1).await;
+    for text in [
+        "maya lópez @maya_lo maya.lo@studio.example +1 555 0100",
+        "ZOË NG @zoe.ng",
+        "christophersonian abc-def",
+        "",
+        "— ¡ ! 😀 李小龍 @li",
+    ] {
+        let got = h
+            .query("RETURN [fn::search_terms($t)];", json!({ "t": text }))
+            .await;
+        let want = app::domain::search::terms(text);
+        assert_eq!(got, vec![json!(want)], "{text}");
+    }
 }
 
 #[tokio::test]

@@ -228,7 +228,6 @@ impl InboxFilter {
         *self == InboxFilter::default()
     }
 
-    /// The search text as it is matched: lowercase, trimmed.
     /// Whether a thread belongs in this filtered view: the same rules the server's query applies
     /// (store/inbox_query.rs), for rows that arrive live. `search` is the thread's lowercase
     /// search text; `me` is the viewer's user id; waits that began before `overdue_before` are
@@ -257,7 +256,9 @@ impl InboxFilter {
         };
         opt_eq(&self.campaign, &t.campaign_id)
             && opt_eq(&self.client, &t.client_id)
-            && self.search_needle().is_none_or(|n| search.contains(&n))
+            && self
+                .search_needle()
+                .is_none_or(|n| super::search::matches(search, &n))
             && self.stage.is_none_or(|s| s == t.stage)
             && self.channel.is_none_or(|c| t.channels.contains(&c))
             && assignee_ok
@@ -275,11 +276,13 @@ impl InboxFilter {
             && (!self.past_deadline || past_deadline(t.stage, t.post_by, now))
     }
 
-    pub fn search_needle(&self) -> Option<String> {
+    /// The searched words as they are looked up (`search::needle`); none when nothing
+    /// searchable was typed.
+    pub fn search_needle(&self) -> Option<Vec<String>> {
         self.creator
-            .as_ref()
-            .map(|q| q.trim().to_lowercase())
-            .filter(|q| !q.is_empty())
+            .as_deref()
+            .map(super::search::needle)
+            .filter(|n| !n.is_empty())
     }
 }
 

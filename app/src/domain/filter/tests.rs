@@ -122,7 +122,15 @@ fn query_string_is_encoded() {
     };
     assert_eq!(f.to_query_string(), "?q=a%20b%26c&needs_reply=1");
     assert_eq!(InboxFilter::default().to_query_string(), "");
-    assert_eq!(f.search_needle().as_deref(), Some("a b&c"));
+    assert_eq!(
+        f.search_needle(),
+        Some(vec!["a".to_string(), "b".into(), "c".into()])
+    );
+    let punctuation = InboxFilter {
+        creator: Some(" & ".into()),
+        ..Default::default()
+    };
+    assert_eq!(punctuation.search_needle(), None);
 }
 
 #[test]

@@ -80,7 +80,8 @@ pub async fn resolve(
             let clock = crate::store::inbox::inbox_clock(db, &caller.workspace_id, now).await?;
             let c = crate::store::inbox_query::conditions(caller, filter, clock, &mut vars);
             format!(
-                "SELECT {fields} FROM thread WHERE {} ORDER BY inbox_rank LIMIT {limit};",
+                "SELECT {fields} FROM thread{} WHERE {} ORDER BY inbox_rank LIMIT {limit};",
+                crate::store::inbox_query::index_hint(filter),
                 c.join(" AND ")
             )
         }

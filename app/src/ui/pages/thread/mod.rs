@@ -49,12 +49,15 @@ pub fn ThreadPane() -> impl IntoView {
     // The thread whose context panel is open over it (narrow screens), kept here too: a re-read
     // after a send or a live change must not close what the reader opened.
     let details_for = RwSignal::new(None::<String>);
+    // Likewise the thread whose drafts bar the reader opened (a draft's approval re-reads it).
+    let drafts_for = RwSignal::new(None::<String>);
     Effect::new(move |prev: Option<String>| {
         let id = thread_id.get();
         if prev.is_some_and(|p| p != id) {
             draft.text.set(String::new());
             draft.channel.set(None);
             details_for.set(None);
+            drafts_for.set(None);
         }
         id
     });
@@ -84,7 +87,7 @@ pub fn ThreadPane() -> impl IntoView {
             {move || detail.get().map(|d| match d {
                 Err(e) if is_signed_out(&e) => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <div class="thread-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(d) => view! { <ThreadScreen d scrolled_for shown details_for correcting/> }.into_any(),
+                Ok(d) => view! { <ThreadScreen d scrolled_for shown details_for drafts_for correcting/> }.into_any(),
             })}
         </Transition>
     }
@@ -132,6 +135,7 @@ fn ThreadScreen(
     scrolled_for: StoredValue<String>,
     shown: RwSignal<Shown>,
     details_for: RwSignal<Option<String>>,
+    drafts_for: RwSignal<Option<String>>,
     correcting: RwSignal<Option<(String, Vec<crate::domain::classify::Intent>)>>,
 ) -> impl IntoView {
     let ctx = use_inbox();
@@ -229,12 +233,21 @@ fn ThreadScreen(
                 {
                     let pending: Vec<_> = d.drafts.iter().filter(|x| x.state.is_open()).cloned().collect();
                     let done = Callback::new(move |_| ctx.thread_refresh.update(|n| *n += 1));
-                    // One line until opened, so the conversation keeps the room.
+                    // One line until opened, so the conversation keeps the room; open stays open
+                    // across the re-read an approval or a live change causes.
+                    let id = s.id.clone();
+                    let open = Memo::new(move |_| drafts_for.with(|o| o.as_deref() == Some(id.as_str())));
+                    let id = s.id.clone();
+                    let flip = move |ev: leptos::ev::MouseEvent| {
+                        ev.prevent_default();
+                        let now_open = !open.get_untracked();
+                        drafts_for.set(now_open.then(|| id.clone()));
+                    };
                     (!pending.is_empty()).then(|| {
                         let bar = drafts_bar(&pending);
                         view! {
-                            <details class="thread-drafts" aria-label="Drafts waiting for approval">
-                                <summary class="drafts-bar" data-testid="drafts-bar">{bar}</summary>
+                            <details class="thread-drafts" aria-label="Drafts waiting for approval" prop:open=move || open.get()>
+                                <summary class="drafts-bar" data-testid="drafts-bar" on:click=flip>{bar}</summary>
                                 {pending.into_iter().map(|x| view! { <DraftCard d=x done/> }).collect_view()}
                             </details>
                         }

@@ -14,6 +14,7 @@ pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod embed;
 pub mod errors;
 pub mod exports;
 pub mod fuzz;

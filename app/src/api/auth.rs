@@ -50,6 +50,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "current_session")]
 pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
     match context::caller().await {
+        // An embedded frame is nobody's teammate session (`api::embed` tells it what it shows).
+        Ok((_, caller)) if caller.scope != super::backend::Scope::Workspace => Ok(None),
         Ok((backend, caller)) => Ok(Some(backend.session_info(&caller).await?)),
         Err(AppError::Unauthorized) => Ok(None),
         Err(e) => Err(e),

@@ -6,14 +6,14 @@
 
 use super::AppError;
 use super::{
-    AccountApi, AuthApi, BulkApi, CampaignsApi, ChannelsApi, CreatorsApi, ImportsApi, InboxApi,
-    PoliciesApi, PortalApi, ReportsApi, ReviewApi, TeamApi, ThreadApi, UnmatchedApi,
+    AccountApi, AuthApi, BulkApi, CampaignsApi, ChannelsApi, CreatorsApi, EmbedApi, ImportsApi,
+    InboxApi, PoliciesApi, PortalApi, ReportsApi, ReviewApi, TeamApi, ThreadApi, UnmatchedApi,
 };
 use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
 
-/// What a request may see. Today every caller is a signed-in teammate scoped to the whole
-/// workspace; a signed embed token will produce a read-only caller scoped to one client.
+/// What a request may see: a signed-in teammate the whole workspace; an embedded frame (a
+/// partner's exchanged token, `api::embed`) one client, read-only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     Workspace,
@@ -113,6 +113,7 @@ pub trait Backend:
     + ReportsApi
     + TeamApi
     + AccountApi
+    + EmbedApi
     + 'static
 {
 }

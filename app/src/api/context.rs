@@ -60,11 +60,28 @@ pub fn answer_too_many(e: &AppError) {
     }
 }
 
-/// The backend and the authenticated caller, or `Unauthorized`.
+/// The bearer an embedded frame sends (`Authorization: Bearer …`), if any.
+pub fn bearer_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    bearer_in(&parts.headers)
+}
+
+/// The bearer in a request's `Authorization` header: 64 hex characters, as we make them.
+pub fn bearer_in(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_string())
+}
+
+/// The backend and the authenticated caller, or `Unauthorized`: a teammate by their session
+/// cookie, else an embedded frame by its bearer (a read-only caller scoped to one client).
 pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
     let backend = backend()?;
-    let token = session_token().ok_or(AppError::Unauthorized)?;
-    let caller = backend.authenticate(&token).await?;
+    let caller = match (session_token(), bearer_token()) {
+        (Some(token), _) => backend.authenticate(&token).await?,
+        (None, Some(bearer)) => backend.authenticate_embed(&bearer).await?,
+        (None, None) => return Err(AppError::Unauthorized),
+    };
     Ok((backend, caller))
 }
 

@@ -46,6 +46,7 @@ pub mod delivery;
 pub mod draft;
 pub mod email;
 pub mod email_auth;
+pub mod embed;
 pub mod filter;
 pub mod followup;
 pub mod identity;

@@ -1,5 +1,6 @@
-//! Channel connections as owners see them (never a secret).
+//! Channel connections and embed partners as owners see them (never a secret).
 
+use super::Role;
 use serde::{Deserialize, Serialize};
 
 /// Where and how a workspace's platforms post messages into the inbox (the signed API channel).
@@ -119,4 +120,52 @@ impl InstagramSettings {
     pub fn connected(&self) -> bool {
         !self.accounts.is_empty()
     }
+}
+
+/// An embed partner as owners see it in Settings → Embeds (never its key, shown once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmbedPartnerView {
+    pub id: String,
+    pub name: String,
+    /// The parent origins that may frame the app.
+    pub origins: Vec<String>,
+    pub client_id: String,
+    pub client_name: String,
+    pub role: Role,
+    pub views: Vec<crate::domain::embed::EmbedView>,
+    pub created_at: i64,
+    /// After a rotation: until when the previous key still signs valid tokens.
+    #[serde(default)]
+    pub previous_key_until: Option<i64>,
+}
+
+/// What an owner fills in to register a partner.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmbedPartnerForm {
+    pub name: String,
+    pub origins: Vec<String>,
+    pub client_id: String,
+    /// "viewer" or "member".
+    pub role: String,
+    pub views: Vec<String>,
+}
+
+/// A partner just registered, or its key just rotated: the key, shown this once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmbedPartnerKey {
+    pub partner: EmbedPartnerView,
+    pub key: String,
+}
+
+/// What a frame gets for a partner's token: a bearer it keeps in memory, and what it may show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmbedSession {
+    pub bearer: String,
+    pub expires_in_secs: i64,
+    pub view: crate::domain::embed::EmbedView,
+    pub thread: Option<String>,
+    pub client_name: String,
+    pub partner_name: String,
+    /// The parent origins the frame may post messages to.
+    pub origins: Vec<String>,
 }

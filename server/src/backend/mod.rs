@@ -9,6 +9,7 @@ mod bulk;
 mod campaigns;
 mod channels;
 mod creators;
+mod embed;
 mod imports;
 mod inbox;
 mod policies;

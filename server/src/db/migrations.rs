@@ -140,6 +140,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search by the start of any word, from an index",
         sql: include_str!("schema_v26.surql"),
     },
+    Migration {
+        version: 27,
+        name: "embed partners, single-use tokens and frame sessions",
+        sql: include_str!("schema_v27.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

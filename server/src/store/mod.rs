@@ -36,6 +36,7 @@ pub mod creators;
 pub mod delivery_reports;
 pub mod drafts;
 pub mod email_threads;
+pub mod embed;
 pub mod enrollments;
 pub mod entry;
 pub mod escalations;

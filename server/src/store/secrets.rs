@@ -1,13 +1,13 @@
 //! Every sealed value the database keeps, for `server rotate-secret` (`crate::secret_rotation`):
 //! read them all, and replace one only if it is still what was read.
 
-use super::{api_channel, instagram_accounts, mailboxes, sms_accounts};
+use super::{api_channel, embed, instagram_accounts, mailboxes, sms_accounts};
 use crate::db::{exec, rows, Db, DbError};
 use serde::Deserialize;
 use serde_json::json;
 
 /// Where sealed values live: (table, column, sealed field name).
-pub const SEALED_COLUMNS: [(&str, &str, &str); 5] = [
+pub const SEALED_COLUMNS: [(&str, &str, &str); 7] = [
     ("mailbox", "secret_sealed", mailboxes::SECRET),
     ("sms_account", "auth_token_sealed", sms_accounts::AUTH_TOKEN),
     (
@@ -17,6 +17,8 @@ pub const SEALED_COLUMNS: [(&str, &str, &str); 5] = [
     ),
     ("workspace", "api_key_sealed", api_channel::API_KEY),
     ("workspace", "api_key_previous_sealed", api_channel::API_KEY),
+    ("embed_partner", "key_sealed", embed::PARTNER_KEY),
+    ("embed_partner", "key_previous_sealed", embed::PARTNER_KEY),
 ];
 
 /// One sealed value and where it is.

@@ -240,7 +240,8 @@ pub async fn swap_throttle_state<T: serde::Serialize>(
 }
 
 /// Removes sessions that have ended (expired or idle past `team::IDLE_MS`: `team::session_live`
-/// no longer holds) and sign-in throttle rows whose lock and window are over; how many.
+/// no longer holds), sign-in throttle rows whose lock and window are over, and ended embed
+/// frame sessions and used token ids (`embed::clean_up`); how many.
 pub async fn clean_up(db: &Db, now: i64) -> Result<usize, DbError> {
     let mut resp = exec(
         db,
@@ -255,7 +256,8 @@ pub async fn clean_up(db: &Db, now: i64) -> Result<usize, DbError> {
     .await?;
     let sessions = crate::db::rows::<serde_json::Value>(&mut resp, 0)?.len();
     let throttles = crate::db::rows::<serde_json::Value>(&mut resp, 1)?.len();
-    Ok(sessions + throttles)
+    let embeds = super::embed::clean_up(db, now).await?;
+    Ok(sessions + throttles + embeds)
 }
 
 /// What the top bar shows about the signed-in teammate and their workspace.

@@ -14,6 +14,7 @@ mod channel_accounts;
 mod crash_recovery;
 mod creators;
 mod email;
+mod embed;
 mod escalation;
 mod followups;
 mod fuzz;

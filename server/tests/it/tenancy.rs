@@ -109,11 +109,22 @@ const ALL_FUNCTIONS: &[&str] = &[
     "switch_workspace",
     "signup_open",
     "sign_up",
+    "embed_partners",
+    "create_embed_partner",
+    "rotate_embed_key",
+    "delete_embed_partner",
+    "start_embed",
+    "refresh_embed",
 ];
 
 /// Functions that take a link's token instead of a session: an unknown token is refused the same
 /// way with or without one.
-const BY_TOKEN: &[&str] = &["invitation_info", "accept_invitation", "reset_password"];
+const BY_TOKEN: &[&str] = &[
+    "invitation_info",
+    "accept_invitation",
+    "reset_password",
+    "start_embed",
+];
 
 /// Functions that change something: a viewer is refused each of them.
 const WRITES: &[&str] = &[
@@ -176,6 +187,9 @@ const WRITES: &[&str] = &[
     "set_member_role",
     "set_member_active",
     "issue_reset_link",
+    "create_embed_partner",
+    "rotate_embed_key",
+    "delete_embed_partner",
 ];
 
 /// An id of the right shape that names nothing.
@@ -289,6 +303,10 @@ fn args_for(name: &str, thread: &str) -> Value {
         "reset_password" => json!({ "token": "ab".repeat(32), "password": "a long password" }),
         "request_password_reset" => json!({ "email": "nobody@nowhere.example" }),
         "switch_workspace" => json!({ "workspace_id": NO_ID }),
+        "create_embed_partner" => json!({ "form": { "name": "Acme dashboard",
+            "origins": ["https://dash.acme.example"], "client_id": NO_ID, "role": "viewer", "views": ["inbox"] } }),
+        "rotate_embed_key" | "delete_embed_partner" => json!({ "partner": NO_ID }),
+        "start_embed" => json!({ "token": "not.a.token" }),
         "sign_up" => {
             json!({ "workspace_name": "Mine", "name": "Me", "email": "me@new.example", "password": "a long password" })
         }
@@ -578,4 +596,88 @@ async fn a_viewer_reads_but_cannot_write() {
         );
     }
     assert_eq!(snapshot(&h, &h.a.workspace_id).await, before);
+}
+
+/// An embedded frame's bearer (one client, read-only): every server function, given ids outside
+/// that client, answers a refusal or only the client's own data, and writes nothing.
+#[tokio::test]
+async fn an_embed_bearer_sees_only_its_client() {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+    let h = Harness::with_sizes(10, 4).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let client = h.a.client_ids[0].clone();
+    let partner: EmbedPartnerKey = h
+        .call(
+            "create_embed_partner",
+            Some(&owner),
+            json!({ "form": { "name": "Acme dashboard",
+            "origins": ["https://dash.acme.example"], "client_id": client, "role": "viewer",
+            "views": ["inbox", "thread", "approvals", "reports"] } }),
+        )
+        .await
+        .unwrap();
+    let now = h.clock.now_ms() / 1000;
+    let mut header = Header::new(Algorithm::HS256);
+    header.kid = Some(partner.partner.id.clone());
+    let claims = json!({ "aud": h.state.config.public_url, "iat": now, "exp": now + 300,
+        "jti": "tenancy", "view": "inbox" });
+    let token = encode(
+        &header,
+        &claims,
+        &EncodingKey::from_secret(partner.key.as_bytes()),
+    )
+    .unwrap();
+    let session: EmbedSession = h
+        .call("start_embed", None, json!({ "token": token }))
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", session.bearer);
+    let in_scope: Vec<String> = h
+        .query(
+            "SELECT VALUE record::id(id) FROM thread WHERE client = type::record('client', $c);",
+            json!({ "c": client }),
+        )
+        .await
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let outside: Vec<String> =
+        h.a.thread_ids
+            .iter()
+            .chain(&h.b.thread_ids)
+            .filter(|t| !in_scope.contains(t))
+            .cloned()
+            .collect();
+    let before = (
+        snapshot(&h, &h.a.workspace_id).await,
+        snapshot(&h, &h.b.workspace_id).await,
+    );
+    for name in ALL_FUNCTIONS {
+        let got: Result<Value, AppError> = h
+            .call(name, Some(&bearer), args_for(name, &outside[0]))
+            .await;
+        match got {
+            Ok(v) => {
+                assert!(!WRITES.contains(name), "{name} wrote with an embed bearer");
+                let text = v.to_string();
+                for t in &outside {
+                    assert!(
+                        !text.contains(t.as_str()),
+                        "{name} showed thread {t} outside the scope"
+                    );
+                }
+            }
+            Err(AppError::Forbidden(_) | AppError::NotFound | AppError::Unauthorized) => {}
+            Err(AppError::Invalid(_)) if BY_TOKEN.contains(name) => {}
+            Err(e) => panic!("{name} with an embed bearer: {e:?}"),
+        }
+    }
+    assert_eq!(
+        (
+            snapshot(&h, &h.a.workspace_id).await,
+            snapshot(&h, &h.b.workspace_id).await
+        ),
+        before,
+        "nothing was written"
+    );
 }

@@ -188,8 +188,11 @@ impl Harness {
             ("accept", "application/json"),
             ("content-type", content_type),
         ];
-        if let Some(c) = cookie {
-            headers.push(("cookie", c));
+        // An embedded frame's bearer ("Bearer …") rides `Authorization`, anything else is a cookie.
+        match cookie {
+            Some(b) if b.starts_with("Bearer ") => headers.push(("authorization", b)),
+            Some(c) => headers.push(("cookie", c)),
+            None => {}
         }
         self.send("POST", &format!("/api/{name}"), &headers, body.into_bytes())
             .await
@@ -272,6 +275,10 @@ impl Harness {
                 | "request_password_reset"
                 | "switch_workspace"
                 | "sign_up"
+                | "create_embed_partner"
+                | "rotate_embed_key"
+                | "delete_embed_partner"
+                | "start_embed"
         );
         let body = if json {
             args.to_string()

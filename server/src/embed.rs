@@ -1,0 +1,204 @@
+//! A partner's embed token in, a frame session out. The token is a JWT signed with HS256 and the
+//! partner's key (`kid` names the partner); `jsonwebtoken` verifies the signature against the
+//! partner's current key and, within the rotation overlap, its previous one; any other algorithm
+//! (`none` included) is refused before a key is tried. The claims are then checked by
+//! `app::domain::embed::check_claims`, the `jti` is used once, and a short session opens whose
+//! bearer the frame keeps in memory (no cookie).
+
+use crate::db::DbError;
+use crate::state::AppState;
+use crate::store::embed as store;
+use app::domain::embed::{check_claims, EmbedClaims, TokenRefusal};
+use app::model::EmbedSession;
+use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
+
+/// Why an exchange was refused: what the frame may show, never which key or check was near.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ExchangeError {
+    /// Malformed, unsigned, signed with another algorithm or key, or naming no partner we know.
+    Invalid,
+    Refused(TokenRefusal),
+    Replayed,
+}
+
+impl ExchangeError {
+    pub fn message(&self) -> &'static str {
+        match self {
+            ExchangeError::Invalid => "the embed token is not valid",
+            ExchangeError::Refused(r) => r.message(),
+            ExchangeError::Replayed => {
+                "this embed token was used already; ask the dashboard for a new one"
+            }
+        }
+    }
+}
+
+/// The longest token we read (a JWT with these claims is well under 2 kB).
+const MAX_TOKEN: usize = 4096;
+
+/// The verified claims of a token and the partner's id, or why not.
+pub fn verify(
+    token: &str,
+    keys_of: impl FnOnce(&str) -> Option<Vec<String>>,
+) -> Result<(String, EmbedClaims), ExchangeError> {
+    if token.len() > MAX_TOKEN {
+        return Err(ExchangeError::Invalid);
+    }
+    let header = decode_header(token).map_err(|_| ExchangeError::Invalid)?;
+    if header.alg != Algorithm::HS256 {
+        return Err(ExchangeError::Invalid);
+    }
+    let partner = header
+        .kid
+        .filter(|k| !k.is_empty() && k.len() <= 40 && k.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .ok_or(ExchangeError::Invalid)?;
+    let keys = keys_of(&partner).ok_or(ExchangeError::Invalid)?;
+    // The claims' times and audience are checked by the domain rule, with its own messages.
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    for key in &keys {
+        if let Ok(data) = decode::<EmbedClaims>(
+            token,
+            &DecodingKey::from_secret(key.as_bytes()),
+            &validation,
+        ) {
+            return Ok((partner, data.claims));
+        }
+    }
+    Err(ExchangeError::Invalid)
+}
+
+/// Exchanges a partner's token for a frame session. `Ok(Err(_))` is a refusal the frame shows.
+pub async fn exchange(
+    state: &AppState,
+    token: &str,
+) -> Result<Result<EmbedSession, ExchangeError>, DbError> {
+    let now = state.clock.now_ms();
+    let secret = &state.config.server_secret;
+    // The partner is named by the token's header; read it before verifying.
+    let kid = decode_header(token)
+        .ok()
+        .and_then(|h| h.kid)
+        .filter(|k| k.len() <= 40 && k.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let Some(kid) = kid else {
+        return Ok(Err(ExchangeError::Invalid));
+    };
+    let Some(partner) = store::partner_keys(&state.db, secret, &kid, now).await? else {
+        tracing::warn!("embed token for an unknown partner refused");
+        return Ok(Err(ExchangeError::Invalid));
+    };
+    let claims = match verify(token, |_| Some(partner.keys.clone())) {
+        Ok((_, c)) => c,
+        Err(e) => {
+            tracing::warn!(partner = %kid, "embed token with a bad signature or algorithm refused");
+            return Ok(Err(e));
+        }
+    };
+    let audience = state.config.public_url.trim_end_matches('/');
+    let grant = match check_claims(&claims, &partner.grant, audience, now / 1000) {
+        Ok(g) => g,
+        Err(r) => {
+            tracing::warn!(partner = %kid, reason = r.message(), "embed token refused");
+            return Ok(Err(ExchangeError::Refused(r)));
+        }
+    };
+    let bearer = crate::ids::new_secret();
+    let hash = crate::auth::token_hash(&bearer);
+    if !store::open_session(&state.db, &partner.workspace, &kid, &grant, &hash, now).await? {
+        tracing::warn!(partner = %kid, "replayed embed token refused");
+        return Ok(Err(ExchangeError::Replayed));
+    }
+    Ok(Ok(EmbedSession {
+        bearer,
+        expires_in_secs: store::SESSION_MS / 1000,
+        view: grant.view,
+        thread: grant.thread,
+        client_name: partner.client_name,
+        partner_name: partner.name,
+        origins: partner.origins,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{encode, EncodingKey, Header};
+
+    fn claims() -> serde_json::Value {
+        serde_json::json!({ "aud": "http://127.0.0.1:3000", "iat": 1, "exp": 2, "jti": "j1", "view": "inbox" })
+    }
+
+    fn signed(alg: Algorithm, kid: Option<&str>, key: &str) -> String {
+        let mut header = Header::new(alg);
+        header.kid = kid.map(String::from);
+        encode(
+            &header,
+            &claims(),
+            &EncodingKey::from_secret(key.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    fn keys(partner: &str) -> Option<Vec<String>> {
+        (partner == "p1").then(|| vec!["new-key".into(), "old-key".into()])
+    }
+
+    #[test]
+    fn signature_algorithm_and_partner_table() {
+        let unsigned = {
+            use base64::Engine;
+            let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            format!(
+                "{}.{}.",
+                b64.encode(br#"{"alg":"none","typ":"JWT","kid":"p1"}"#),
+                b64.encode(claims().to_string())
+            )
+        };
+        let cases: Vec<(&str, String, bool)> = vec![
+            (
+                "current key",
+                signed(Algorithm::HS256, Some("p1"), "new-key"),
+                true,
+            ),
+            (
+                "previous key in its overlap",
+                signed(Algorithm::HS256, Some("p1"), "old-key"),
+                true,
+            ),
+            (
+                "wrong key",
+                signed(Algorithm::HS256, Some("p1"), "guess"),
+                false,
+            ),
+            (
+                "HS512 with the right key",
+                signed(Algorithm::HS512, Some("p1"), "new-key"),
+                false,
+            ),
+            ("alg none", unsigned, false),
+            ("no kid", signed(Algorithm::HS256, None, "new-key"), false),
+            (
+                "unknown partner",
+                signed(Algorithm::HS256, Some("p2"), "new-key"),
+                false,
+            ),
+            (
+                "odd kid",
+                signed(Algorithm::HS256, Some("p1/../x"), "new-key"),
+                false,
+            ),
+            ("not a JWT", "hello".into(), false),
+            ("too long", "a".repeat(MAX_TOKEN + 1), false),
+        ];
+        for (name, token, ok) in cases {
+            let got = verify(&token, keys);
+            assert_eq!(got.is_ok(), ok, "{name}: {got:?}");
+            if let Ok((partner, c)) = got {
+                assert_eq!(partner, "p1");
+                assert_eq!(c.jti, "j1");
+            }
+        }
+    }
+}

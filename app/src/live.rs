@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 
 /// The socket's path. `?since=<cursor>` resumes after a dropped connection.
 pub const LIVE_PATH: &str = "/api/live";
+/// The subprotocol the live feed answers when a socket offers subprotocols (an embedded frame
+/// offers it beside `bearer.<its session bearer>`, since a browser socket sends no other header).
+pub const LIVE_PROTOCOL: &str = "inbox-live";
+/// The prefix of the subprotocol that carries an embedded frame's bearer.
+pub const BEARER_PROTOCOL_PREFIX: &str = "bearer.";
 /// The creator portal's socket: `?token=<portal token>` (and `since`), this thread's messages only.
 pub const PORTAL_LIVE_PATH: &str = "/api/portal/live";
 

@@ -25,6 +25,7 @@ pub fn router_with_live(
     let https = state.config.secure_cookies();
     let client_ip_header = state.config.client_ip_header.clone();
     let for_hooks = state.clone();
+    let for_framing = state.clone();
     let shared: SharedBackend = Arc::new(state);
     let routes = generate_route_list(app::ui::App);
     let for_routes = shared.clone();
@@ -146,6 +147,10 @@ pub fn router_with_live(
         .layer(axum::middleware::from_fn_with_state(
             https,
             crate::web_guard::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            for_framing,
+            crate::web_guard::embed_framing,
         ))
         .layer(axum::middleware::from_fn_with_state(
             client_ip_header,

@@ -55,6 +55,52 @@ pub async fn headers(State(https): State<bool>, req: Request, next: Next) -> Res
     res
 }
 
+/// An embed page (`/embed/{partner}`) may be framed by its partner's origins only: its policy's
+/// `frame-ancestors 'none'` becomes the partner's list (`domain::embed::frame_ancestors`; an
+/// unknown partner keeps `'none'`) and `X-Frame-Options` goes (browsers would let it overrule).
+/// Runs outside `headers`, on what it set.
+pub async fn embed_framing(
+    State(state): State<crate::state::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let partner = req
+        .uri()
+        .path()
+        .strip_prefix("/embed/")
+        .map(|p| p.trim_end_matches('/').to_string())
+        .filter(|p| app::domain::filter::is_valid_id(p));
+    let mut res = next.run(req).await;
+    let Some(partner) = partner else {
+        return res;
+    };
+    let origins = match crate::store::embed::origins(&state.db, &partner).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::warn!(error = %e, "embed page: partner origins unreadable; framing refused");
+            Vec::new()
+        }
+    };
+    if origins.is_empty() {
+        return res;
+    }
+    let h = res.headers_mut();
+    let framed = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .map(|csp| {
+            csp.replace(
+                "frame-ancestors 'none'",
+                &app::domain::embed::frame_ancestors(&origins),
+            )
+        });
+    if let Some(v) = framed.and_then(|f| HeaderValue::from_str(&f).ok()) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+        h.remove(header::X_FRAME_OPTIONS);
+    }
+    res
+}
+
 /// A browser's Origin must be this server (its Host) or the configured public URL.
 pub fn origin_allowed(origin: Option<&str>, host: Option<&str>, public_url: &str) -> bool {
     let Some(origin) = origin else {

@@ -155,6 +155,8 @@ pub struct EmbedPartnerForm {
 pub struct EmbedPartnerKey {
     pub partner: EmbedPartnerView,
     pub key: String,
+    /// The `aud` tokens must name: this deployment's public URL (the embed URL starts with it).
+    pub audience: String,
 }
 
 /// What a frame gets for a partner's token: a bearer it keeps in memory, and what it may show.

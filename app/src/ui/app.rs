@@ -10,6 +10,8 @@ use crate::ui::pages::campaigns::CampaignsPane;
 use crate::ui::pages::channels::ChannelsPane;
 use crate::ui::pages::creators::profile::CreatorProfilePane;
 use crate::ui::pages::creators::CreatorsPane;
+use crate::ui::pages::embed_frame::EmbedPage;
+use crate::ui::pages::embeds::EmbedsPane;
 use crate::ui::pages::inbox::{InboxLayout, NoThreadSelected};
 use crate::ui::pages::join::{ForgotPage, JoinPage, ResetPage, SignUpPage};
 use crate::ui::pages::login::LoginPage;
@@ -45,6 +47,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/p/:token") view=PortalPage ssr=SsrMode::Async/>
+                <Route path=path!("/embed/:partner") view=EmbedPage/>
                 <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPage/>
                 <Route path=path!("/forgot") view=ForgotPage/>
@@ -54,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("t/:id") view=ThreadPane ssr=SsrMode::Async/>
                     <Route path=path!("unmatched") view=UnmatchedPane ssr=SsrMode::Async/>
                     <Route path=path!("channels") view=ChannelsPane ssr=SsrMode::Async/>
+                    <Route path=path!("embeds") view=EmbedsPane ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=ApprovalsPane ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditPane ssr=SsrMode::Async/>
                     <Route path=path!("reports") view=ReportsPane ssr=SsrMode::Async/>
@@ -85,6 +89,7 @@ mod tests {
             ("/t/abc123", true),
             ("/unmatched", true),
             ("/channels", true),
+            ("/embeds", true),
             ("/approvals", true),
             ("/audit", true),
             ("/reports", true),

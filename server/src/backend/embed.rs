@@ -35,7 +35,11 @@ impl EmbedApi for AppState {
         match store::create(&self.db, caller, secret, &new, &key, now).await {
             Ok(Some(partner)) => {
                 tracing::info!(workspace = %caller.workspace_id, partner = %partner.id, "embed partner registered");
-                Ok(EmbedPartnerKey { partner, key })
+                Ok(EmbedPartnerKey {
+                    partner,
+                    key,
+                    audience: self.config.public_url.clone(),
+                })
             }
             Ok(None) => Err(AppError::Invalid(format!(
                 "choose one of the workspace's clients (and at most {} partners)",
@@ -56,7 +60,11 @@ impl EmbedApi for AppState {
         match store::rotate(&self.db, caller, secret, partner, &key, now).await {
             Ok(Some(partner)) => {
                 tracing::info!(workspace = %caller.workspace_id, partner = %partner.id, "embed key rotated");
-                Ok(EmbedPartnerKey { partner, key })
+                Ok(EmbedPartnerKey {
+                    partner,
+                    key,
+                    audience: self.config.public_url.clone(),
+                })
             }
             Ok(None) => Err(AppError::NotFound),
             Err(e) => Err(internal(e)),

@@ -1,5 +1,8 @@
-//! `GET /api/live`: the browser's live socket. Authenticated by the session cookie (a browser
-//! page of another site is refused before it gets here: `web_guard::refuse_cross_site`), scoped to the session's workspace. It subscribes first, then replays what the
+//! `GET /api/live`: the browser's live socket. Authenticated by the session cookie, or — for an
+//! embedded frame, whose socket carries no cookie or header of its own — by its bearer offered as
+//! the subprotocol `bearer.<token>` beside `inbox-live` (a browser page of another site is
+//! refused before it gets here: `web_guard::refuse_cross_site`), scoped to the caller's
+//! workspace (and, for a frame, its client). It subscribes first, then replays what the
 //! browser missed since `?since=`, says `synced`, then streams. Pings every 20 s find dead peers;
 //! each ping also re-checks the session, so signing out ends the stream.
 
@@ -59,14 +62,53 @@ pub async fn handler(
             return (StatusCode::BAD_REQUEST, msg).into_response();
         }
     };
-    let Some(token) = session_token_in(&headers, live.state.config.secure_cookies()) else {
-        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    let credential = match (
+        session_token_in(&headers, live.state.config.secure_cookies()),
+        offered_bearer(&headers),
+    ) {
+        (Some(token), _) => Credential::Session(token),
+        (None, Some(bearer)) => Credential::Bearer(bearer),
+        (None, None) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
     };
-    let caller = match crate::auth::caller(&live.state, &token).await {
+    let caller = match credential.caller(&live.state).await {
         Ok(c) => c,
         Err(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
     };
-    small_buffers(ws).on_upgrade(move |socket| serve(socket, live, caller, token, since))
+    let ws = match credential {
+        Credential::Bearer(_) => small_buffers(ws).protocols([app::live::LIVE_PROTOCOL]),
+        Credential::Session(_) => small_buffers(ws),
+    };
+    ws.on_upgrade(move |socket| serve(socket, live, caller, credential, since))
+}
+
+/// What a socket was opened with, checked again at every ping.
+#[derive(Clone)]
+enum Credential {
+    Session(String),
+    Bearer(String),
+}
+
+impl Credential {
+    async fn caller(&self, state: &crate::state::AppState) -> Result<Caller, app::api::AppError> {
+        match self {
+            Credential::Session(token) => crate::auth::caller(state, token).await,
+            Credential::Bearer(bearer) => {
+                app::api::EmbedApi::authenticate_embed(state, bearer).await
+            }
+        }
+    }
+}
+
+/// An embedded frame's bearer, offered as the subprotocol `bearer.<64 hex>`.
+fn offered_bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|p| p.trim().strip_prefix(app::live::BEARER_PROTOCOL_PREFIX))
+        .find(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
 }
 
 async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
@@ -83,7 +125,7 @@ async fn serve(
     socket: WebSocket,
     live: Arc<LiveService>,
     caller: Caller,
-    token: String,
+    credential: Credential,
     since: Option<i64>,
 ) {
     let state = live.state.clone();
@@ -98,9 +140,10 @@ async fn serve(
         // The session must still stand for the same workspace and role: one switched to
         // another workspace, or whose role changed, reconnects to get what it may now see.
         move || {
-            let (state, token, subscribed) = (state.clone(), token.clone(), subscribed.clone());
+            let (state, credential, subscribed) =
+                (state.clone(), credential.clone(), subscribed.clone());
             async move {
-                match crate::auth::caller(&state, &token).await {
+                match credential.caller(&state).await {
                     Ok(c) if c == subscribed => Standing::Same,
                     Ok(_) => Standing::Changed,
                     Err(_) => Standing::Ended,

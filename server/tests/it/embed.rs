@@ -240,3 +240,104 @@ async fn a_frame_sees_one_client_and_writes_nothing() {
         ])
     );
 }
+
+/// The embed page may be framed by its partner's origins only; every other page by nobody.
+#[tokio::test]
+async fn only_the_partners_origins_may_frame_its_page() {
+    let h = Harness::with_sizes(4, 1).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let created = register(&h, &owner, &h.a.client_ids[0]).await;
+    let header = |headers: &http::HeaderMap, name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (status, headers, body) = h
+        .send(
+            "GET",
+            &format!("/embed/{}", created.partner.id),
+            &[],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let csp = header(&headers, "content-security-policy").unwrap();
+    assert!(
+        csp.contains("frame-ancestors https://dash.acme.example http://localhost:4000"),
+        "{csp}"
+    );
+    assert!(!csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(header(&headers, "x-frame-options"), None);
+    assert!(
+        !body.contains(&created.key),
+        "the page never carries the key"
+    );
+    // An unknown partner's page, and every other page, stay unframeable.
+    for path in ["/embed/zzzzzzzzzzzzzzzzzzzz", "/login", "/embed/..%2Flogin"] {
+        let (_, headers, _) = h.send("GET", path, &[], Vec::new()).await;
+        let csp = header(&headers, "content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(
+            header(&headers, "x-frame-options").as_deref(),
+            Some("DENY"),
+            "{path}"
+        );
+    }
+}
+
+/// The live socket takes a frame's bearer as its subprotocol, answers `inbox-live`, and
+/// delivers the frame's client's changes only.
+#[tokio::test]
+async fn the_live_socket_takes_a_frames_bearer() {
+    use server::store::thread_write::{append_message, NewMessage};
+    let h = Harness::with_sizes(8, 2).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let client = h.a.client_ids[0].clone();
+    let created = register(&h, &owner, &client).await;
+    let s = Signer {
+        h: &h,
+        partner: created.partner.id.clone(),
+    };
+    let session = s
+        .start(&s.sign(&created.key, &s.claims("live")))
+        .await
+        .unwrap();
+    let addr = h.serve().await;
+    assert_eq!(
+        common::live_client::try_connect_bearer(addr, &"ab".repeat(32))
+            .await
+            .err(),
+        Some(401)
+    );
+    let mut socket = common::live_client::try_connect_bearer(addr, &session.bearer)
+        .await
+        .expect("the frame's socket");
+    let all: Vec<ThreadSummary> = h.all_pages(&owner, json!({})).await;
+    let inside = all.iter().find(|t| t.client_id == client).unwrap().clone();
+    let outside = all.iter().find(|t| t.client_id != client).unwrap().clone();
+    for (t, text) in [(&outside, "elsewhere"), (&inside, "in scope")] {
+        let mut t = t.clone();
+        let msg = NewMessage {
+            automate: false,
+            external_id: None,
+            ..NewMessage::from_creator(
+                Channel::Sms,
+                t.creator_id.clone(),
+                t.creator_name.clone(),
+                None,
+                text.into(),
+                h.clock.now_ms() + 10,
+                String::new(),
+            )
+        };
+        append_message(&h.db, &h.a.workspace_id, &mut t, msg, None)
+            .await
+            .unwrap();
+    }
+    let events = socket.drain(std::time::Duration::from_secs(3)).await;
+    let text = serde_json::to_string(&events).unwrap();
+    assert!(text.contains("in scope"), "{text}");
+    assert!(!text.contains("elsewhere"), "{text}");
+    assert!(!text.contains(&outside.id), "{text}");
+}

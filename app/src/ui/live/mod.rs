@@ -93,8 +93,14 @@ pub fn provide_live() -> Live {
 
 /// Creates the page's live state with a socket to `path` (the portal's feed, for example).
 pub fn provide_live_at(path: String) -> Live {
+    provide_live_with(path, Vec::new())
+}
+
+/// Creates the page's live state with a socket to `path` that offers these subprotocols besides
+/// the feed's own (an embedded frame's `bearer.…`: a browser socket carries no other header).
+pub fn provide_live_with(path: String, protocols: Vec<String>) -> Live {
     #[cfg(not(feature = "hydrate"))]
-    let _ = path;
+    let _ = (path, protocols);
     let live = Live {
         status: RwSignal::new(LiveStatus::Connecting),
         #[cfg(feature = "hydrate")]
@@ -105,8 +111,9 @@ pub fn provide_live_at(path: String) -> Live {
     provide_context(live);
     #[cfg(feature = "hydrate")]
     {
-        let socket =
-            send_wrapper::SendWrapper::new(crate::ui::live::socket::LiveSocket::new(live, path));
+        let socket = send_wrapper::SendWrapper::new(crate::ui::live::socket::LiveSocket::new(
+            live, path, protocols,
+        ));
         let opener = socket.clone();
         Effect::new(move |_| opener.start());
         on_cleanup(move || socket.stop());

@@ -21,6 +21,8 @@ struct State {
     live: Live,
     /// The socket's path on this origin (the inbox's or a portal's, with its query).
     path: String,
+    /// Subprotocols offered besides `crate::live::LIVE_PROTOCOL` (an embedded frame's bearer).
+    protocols: Vec<String>,
     ws: Option<WebSocket>,
     cursor: Option<i64>,
     attempts: u32,
@@ -42,10 +44,11 @@ pub fn retry_delay_ms(attempt: u32) -> f64 {
 }
 
 impl LiveSocket {
-    pub fn new(live: Live, path: String) -> LiveSocket {
+    pub fn new(live: Live, path: String, protocols: Vec<String>) -> LiveSocket {
         LiveSocket(Rc::new(RefCell::new(State {
             live,
             path,
+            protocols,
             ws: None,
             cursor: None,
             attempts: 0,
@@ -109,7 +112,17 @@ impl LiveSocket {
         let Some(url) = Self::url(&s.path, s.cursor) else {
             return;
         };
-        let ws = match WebSocket::new(&url) {
+        let opened = if s.protocols.is_empty() {
+            WebSocket::new(&url)
+        } else {
+            let offered = js_sys::Array::new();
+            offered.push(&JsValue::from_str(crate::live::LIVE_PROTOCOL));
+            for p in &s.protocols {
+                offered.push(&JsValue::from_str(p));
+            }
+            WebSocket::new_with_str_sequence(&url, &offered)
+        };
+        let ws = match opened {
             Ok(ws) => ws,
             Err(_) => {
                 drop(s);

@@ -243,6 +243,7 @@ fn Navigation(counts: Counts, is_owner: bool, is_auditor: bool) -> impl IntoView
                             {is_auditor.then(|| view! { <PageLink href="/audit" label="Audit trail" settings=true/> })}
                             {is_auditor.then(|| view! { <PageLink href="/team" label="Team" settings=true/> })}
                             {is_owner.then(|| view! { <PageLink href="/channels" label="Channels" settings=true/> })}
+                            {is_owner.then(|| view! { <PageLink href="/embeds" label="Embeds" settings=true/> })}
                         }
                     })}
                 </Transition>

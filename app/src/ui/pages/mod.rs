@@ -7,6 +7,8 @@ pub mod bulk;
 pub mod campaigns;
 pub mod channels;
 pub mod creators;
+pub mod embed_frame;
+pub mod embeds;
 pub mod inbox;
 pub mod join;
 pub mod login;

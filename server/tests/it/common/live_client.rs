@@ -77,6 +77,46 @@ pub async fn try_connect_at(
     }
 }
 
+/// Opens `/api/live` as an embedded frame does: its bearer offered as a subprotocol beside
+/// `inbox-live`, no cookie; returns the HTTP status when the server refuses.
+pub async fn try_connect_bearer(addr: SocketAddr, bearer: &str) -> Result<LiveClient, u16> {
+    let mut req = format!("ws://{addr}{}", app::live::LIVE_PATH)
+        .into_client_request()
+        .expect("request");
+    let offered = format!("{}, bearer.{bearer}", app::live::LIVE_PROTOCOL);
+    req.headers_mut()
+        .insert("sec-websocket-protocol", offered.parse().unwrap());
+    let ws = match tokio_tungstenite::connect_async(req).await {
+        Ok((ws, resp)) => {
+            assert_eq!(
+                resp.headers().get("sec-websocket-protocol").unwrap(),
+                app::live::LIVE_PROTOCOL
+            );
+            ws
+        }
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            return Err(resp.status().as_u16())
+        }
+        Err(e) => panic!("connect: {e}"),
+    };
+    let mut client = LiveClient {
+        ws,
+        cursor: 0,
+        replayed: Vec::new(),
+        last_frame: String::new(),
+    };
+    loop {
+        match client.next(Duration::from_secs(10)).await {
+            Some(LiveEvent::Synced { cursor, .. }) => {
+                client.cursor = cursor;
+                return Ok(client);
+            }
+            Some(other) => client.replayed.push(other),
+            None => panic!("socket closed before synced"),
+        }
+    }
+}
+
 pub async fn connect(addr: SocketAddr, cookie: &str, since: Option<i64>) -> LiveClient {
     try_connect(addr, Some(cookie), None, since)
         .await

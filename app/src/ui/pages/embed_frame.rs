@@ -1,0 +1,278 @@
+//! The embedded frame (`/embed/:partner#token=…`): exchanges the partner's token for a session
+//! bearer, then shows that client's conversations — the list, and a thread when one is opened —
+//! read-only, following live changes. It speaks the postMessage contract (`embed_bridge`): it
+//! announces `ready`, `resize`, `thread.opened`, `unread.changed` and `session.expired`, and
+//! follows `navigate` and `token.refresh` from the parent. The server lets only the partner's
+//! origins frame it (`server::web_guard::embed_framing`).
+
+use crate::api::{get_thread, list_threads, AppError};
+use crate::domain::filter::InboxFilter;
+use crate::model::{Direction, EmbedSession, ThreadSummary};
+use crate::ui::embed_bridge::message;
+use crate::ui::widgets::{Avatar, ChannelIcon, StageChip};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// What the frame shows.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // the exchange runs in the browser
+enum FrameState {
+    Starting,
+    Ready(EmbedSession),
+    Failed(String),
+    Expired,
+}
+
+/// Posts a contract message to the parent (in the browser).
+fn post(session: &EmbedSession, kind: &str, fields: serde_json::Value) {
+    let msg = message(kind, fields);
+    #[cfg(feature = "hydrate")]
+    crate::ui::embed_bridge::post(&session.origins, &msg);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (session, msg);
+}
+
+#[component]
+pub fn EmbedPage() -> impl IntoView {
+    let state = RwSignal::new(FrameState::Starting);
+    // The thread the frame has open: picked in the list, named by the token or by the parent.
+    let open = RwSignal::new(None::<String>);
+    // The exchange runs in the browser: the token is in the fragment, never sent to the server
+    // with the page request.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| match crate::ui::embed_bridge::take_token() {
+        None => state.set(FrameState::Failed(
+            "This view opens inside a partner's dashboard, with a token from it.".into(),
+        )),
+        Some(token) => exchange(token, state, open),
+    });
+    view! {
+        <Title text="Creator Inbox"/>
+        <Meta name="robots" content="noindex"/>
+        <main class="embed" data-testid="embed">
+            {move || match state.get() {
+                FrameState::Starting => view! { <p class="embed-note" role="status">"Opening…"</p> }.into_any(),
+                FrameState::Failed(why) => view! { <p class="embed-note form-error" role="alert">{why}</p> }.into_any(),
+                FrameState::Expired => view! { <p class="embed-note" role="alert">"This session has ended. Reload the dashboard to continue."</p> }.into_any(),
+                FrameState::Ready(s) => view! { <EmbedInbox session=s state open/> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// Exchanges a token; on success the bearer is used from then on and the parent hears `ready`.
+#[cfg(feature = "hydrate")]
+fn exchange(token: String, state: RwSignal<FrameState>, open: RwSignal<Option<String>>) {
+    leptos::task::spawn_local(async move {
+        match crate::api::start_embed(token).await {
+            Ok(session) => {
+                crate::ui::embed_bridge::use_bearer(&session.bearer);
+                // A refreshed token only swaps the bearer; the frame stays as it is.
+                if !matches!(state.get_untracked(), FrameState::Ready(_)) {
+                    post(
+                        &session,
+                        "ready",
+                        serde_json::json!({ "view": session.view.as_str() }),
+                    );
+                    listen(&session, state, open);
+                    open.set(session.thread.clone());
+                    state.set(FrameState::Ready(session));
+                }
+            }
+            Err(e) => state.set(FrameState::Failed(e.to_string())),
+        }
+    });
+}
+
+/// Follows the parent's `navigate` and `token.refresh` (from the partner's origins only).
+#[cfg(feature = "hydrate")]
+fn listen(session: &EmbedSession, state: RwSignal<FrameState>, open: RwSignal<Option<String>>) {
+    crate::ui::embed_bridge::listen(session.origins.clone(), move |m| {
+        match m.get("type").and_then(|t| t.as_str()) {
+            Some("navigate") => {
+                let thread = m.get("thread").and_then(|t| t.as_str()).map(str::to_string);
+                open.set(thread.filter(|t| crate::domain::filter::is_valid_id(t)));
+            }
+            Some("token.refresh") => {
+                if let Some(t) = m.get("token").and_then(|t| t.as_str()) {
+                    exchange(t.to_string(), state, open);
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
+#[component]
+fn EmbedInbox(
+    session: EmbedSession,
+    state: RwSignal<FrameState>,
+    open: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let live = crate::ui::live::provide_live_with(
+        crate::live::LIVE_PATH.to_string(),
+        vec![format!("bearer.{}", session.bearer)],
+    );
+    {
+        let debounce = crate::ui::live::Debounce::new(300);
+        live.on_event(move |_| debounce.call(move || refresh.update(|n| *n += 1)));
+    }
+    let threads = Resource::new(
+        move || refresh.get(),
+        |_| list_threads(InboxFilter::default(), None),
+    );
+    let expired = {
+        let session = session.clone();
+        move |e: &AppError| {
+            if matches!(e, AppError::Unauthorized) {
+                post(&session, "session.expired", serde_json::json!({}));
+                state.set(FrameState::Expired);
+            }
+        }
+    };
+    // Unread count and height, told to the parent when they change.
+    {
+        let (session, expired) = (session.clone(), expired.clone());
+        Effect::new(move |prev: Option<Option<usize>>| {
+            let unread = match threads.get() {
+                Some(Ok(p)) => Some(p.threads.iter().filter(|t| t.unread).count()),
+                Some(Err(e)) => {
+                    expired(&e);
+                    None
+                }
+                None => None,
+            };
+            if let Some(n) = unread.filter(|n| prev.flatten() != Some(*n)) {
+                post(
+                    &session,
+                    "unread.changed",
+                    serde_json::json!({ "count": n }),
+                );
+            }
+            unread.or(prev.flatten())
+        });
+    }
+    watch_height(session.clone());
+    keep_alive(session.clone(), expired.clone());
+    let title = format!("{} · via {}", session.client_name, session.partner_name);
+    view! {
+        <header class="embed-head">
+            <strong>{session.client_name.clone()}</strong>
+            <span class="embed-via">{format!("Conversations · {}", session.partner_name)}</span>
+        </header>
+        <Title text=title/>
+        <div class="embed-body">
+            <Transition fallback=|| view! { <p class="embed-note">"Loading conversations…"</p> }>
+                {move || threads.get().map(|r| match r {
+                    Ok(p) if p.threads.is_empty() => view! { <p class="embed-note">"No conversations yet."</p> }.into_any(),
+                    Ok(p) => view! {
+                        <ul class="embed-list" data-testid="embed-threads" aria-label="Conversations">
+                            {p.threads.into_iter().map(|t| view! { <EmbedRow t now=p.now open/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="embed-note form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+            {move || open.get().map(|id| view! { <EmbedThread id refresh session=session.clone()/> })}
+        </div>
+    }
+}
+
+#[component]
+fn EmbedRow(t: ThreadSummary, now: i64, open: RwSignal<Option<String>>) -> impl IntoView {
+    let id = t.id.clone();
+    let selected = {
+        let id = id.clone();
+        move || open.with(|o| o.as_deref() == Some(id.as_str()))
+    };
+    view! {
+        <li>
+            <button type="button" class="embed-row" class:unread=t.unread class:selected=selected
+                data-testid="embed-thread" on:click=move |_| open.set(Some(id.clone()))>
+                <Avatar name=t.creator_name.clone() url=t.creator_avatar.clone() small=true/>
+                <span class="embed-row-main">
+                    <span class="embed-row-top">
+                        <strong>{t.creator_name.clone()}</strong>
+                        <span class="embed-time">{crate::domain::time_fmt::relative(now, t.last_at)}</span>
+                    </span>
+                    <span class="embed-row-meta">{t.campaign_name.clone()}" "<StageChip stage=t.stage/></span>
+                    <span class="embed-snippet"><ChannelIcon channel=t.last_channel/>" "{t.last_snippet.clone()}</span>
+                </span>
+            </button>
+        </li>
+    }
+}
+
+#[component]
+fn EmbedThread(id: String, refresh: RwSignal<u32>, session: EmbedSession) -> impl IntoView {
+    post(
+        &session,
+        "thread.opened",
+        serde_json::json!({ "thread": id }),
+    );
+    let detail = Resource::new(
+        move || (id.clone(), refresh.get()),
+        |(id, _)| get_thread(id),
+    );
+    view! {
+        <section class="embed-thread" data-testid="embed-open-thread" aria-label="Conversation">
+            <Transition fallback=|| view! { <p class="embed-note">"Loading…"</p> }>
+                {move || detail.get().map(|r| match r {
+                    Ok(d) => view! {
+                        <h2>{d.summary.creator_name.clone()}<span class="handle">{d.summary.creator_handle.clone()}</span></h2>
+                        <p class="embed-row-meta">{d.summary.campaign_name.clone()}" "<StageChip stage=d.summary.stage/></p>
+                        <ol class="embed-timeline">
+                            {d.messages.into_iter().filter(|m| m.direction != Direction::Internal).map(|m| view! {
+                                <li class=format!("embed-msg {}", m.direction.as_str())>
+                                    <span class="embed-msg-who"><ChannelIcon channel=m.channel/>" "{m.sender_name.clone()}</span>
+                                    <p>{m.text.clone()}</p>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(e) => view! { <p class="embed-note form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Tells the parent the content's height whenever it changes (checked twice a second).
+fn watch_height(session: EmbedSession) {
+    #[cfg(feature = "hydrate")]
+    {
+        let last = std::rc::Rc::new(std::cell::Cell::new(0));
+        let interval = gloo_timers::callback::Interval::new(500, move || {
+            let h = crate::ui::embed_bridge::content_height();
+            if h != last.get() {
+                last.set(h);
+                post(&session, "resize", serde_json::json!({ "height": h }));
+            }
+        });
+        let interval = send_wrapper::SendWrapper::new(interval);
+        on_cleanup(move || drop(interval));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = session;
+}
+
+/// Keeps the session alive while the frame is open (every 5 minutes of a 15-minute session).
+fn keep_alive(session: EmbedSession, expired: impl Fn(&AppError) + Clone + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let interval = gloo_timers::callback::Interval::new(300_000, move || {
+            let expired = expired.clone();
+            leptos::task::spawn_local(async move {
+                if let Err(e) = crate::api::refresh_embed().await {
+                    expired(&e);
+                }
+            });
+        });
+        let interval = send_wrapper::SendWrapper::new(interval);
+        on_cleanup(move || drop(interval));
+        let _ = session;
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (session, expired);
+}

@@ -106,7 +106,14 @@ pub async fn exchange(
     };
     let bearer = crate::ids::new_secret();
     let hash = crate::auth::token_hash(&bearer);
-    if !store::open_session(&state.db, &partner.workspace, &kid, &grant, &hash, now).await? {
+    let opening = store::FrameOpening {
+        workspace: &partner.workspace,
+        partner: &kid,
+        partner_name: &partner.name,
+        grant: &grant,
+        bearer_hash: &hash,
+    };
+    if !store::open_session(&state.db, &opening, now).await? {
         tracing::warn!(partner = %kid, "replayed embed token refused");
         return Ok(Err(ExchangeError::Replayed));
     }

@@ -147,11 +147,13 @@ mod browser {
         handler.forget();
     }
 
-    /// The page's content height (for the parent to size the frame).
+    /// The frame's content height (for the parent to size the frame): the `main.embed`
+    /// element's, not the document's, which is at least the frame's own height (`html, body`
+    /// fill it) and so would never let the frame shrink.
     pub fn content_height() -> i32 {
         web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
+            .and_then(|d| d.query_selector("main.embed").ok().flatten())
             .map(|e| e.scroll_height())
             .unwrap_or(0)
     }

@@ -236,33 +236,50 @@ pub async fn origins(db: &Db, partner: &str) -> Result<Vec<String>, DbError> {
     Ok(first::<Vec<String>>(&mut resp, 0)?.unwrap_or_default())
 }
 
-/// Uses a token's `jti` once and opens the frame's session (by its bearer's hash), in one
-/// transaction. False when the `jti` was used before (a replayed token).
-pub async fn open_session(
-    db: &Db,
-    workspace: &str,
-    partner: &str,
-    grant: &EmbedGrant,
-    bearer_hash: &str,
-    now: i64,
-) -> Result<bool, DbError> {
-    let sql = "BEGIN TRANSACTION;
+/// The frame a token opens: for whom, through which partner.
+pub struct FrameOpening<'a> {
+    pub workspace: &'a str,
+    pub partner: &'a str,
+    pub partner_name: &'a str,
+    pub grant: &'a EmbedGrant,
+    pub bearer_hash: &'a str,
+}
+
+/// Uses a token's `jti` once and opens the frame's session (by its bearer's hash), audited as
+/// "Jo via Acme dashboard" (`domain::embed::attribution`), in one transaction. False when the
+/// `jti` was used before (a replayed token).
+pub async fn open_session(db: &Db, f: &FrameOpening<'_>, now: i64) -> Result<bool, DbError> {
+    let grant = f.grant;
+    let sql = format!(
+        "BEGIN TRANSACTION;
          LET $use = type::record('embed_token_use', [$partner, $jti]);
-         IF (SELECT VALUE id FROM ONLY $use) != NONE { THROW 'replayed' };
+         IF (SELECT VALUE id FROM ONLY $use) != NONE {{ THROW 'replayed' }};
          CREATE $use SET expires_at = $token_expires;
          CREATE embed_session SET token_hash = $hash, workspace = type::record('workspace', $ws),
              partner = type::record('embed_partner', $partner), client = type::record('client', $client),
              role = $role, view = $view, thread = $thread, user_id = $user_id, user_name = $user_name,
              created_at = $now, expires_at = $expires;
-         COMMIT TRANSACTION;";
-    let vars = crate::db::without_nulls(json!({
-        "ws": workspace, "partner": partner, "jti": grant.jti, "hash": bearer_hash,
+         {AUDIT_STATEMENT}
+         COMMIT TRANSACTION;"
+    );
+    let who = app::domain::embed::attribution(grant.user_name.as_deref(), f.partner_name);
+    let mut vars = json!({
+        "ws": f.workspace, "partner": f.partner, "jti": grant.jti, "hash": f.bearer_hash,
         "client": grant.client_id, "role": grant.role.as_str(), "view": grant.view.as_str(),
         "thread": grant.thread, "user_id": grant.user_id, "user_name": grant.user_name,
         "token_expires": grant.token_expires * 1000, "now": now, "expires": now + SESSION_MS,
-    }));
+    });
+    AuditEntry {
+        actor_kind: "embed",
+        actor_id: Some(f.partner),
+        action: "embed.opened",
+        subject: format!("embed_partner:{}", f.partner),
+        detail: json!({ "by": who, "view": grant.view.as_str(), "user_id": grant.user_id }),
+    }
+    .bind(vars.as_object_mut().expect("an object"));
+    let vars = crate::db::without_nulls(vars);
     // Two exchanges of one token at once: the second `CREATE` of the same record fails.
-    match exec(db, sql, vars).await {
+    match exec(db, &sql, vars).await {
         Ok(_) => Ok(true),
         Err(e) if is_replay(&e) => Ok(false),
         Err(e) => Err(e),

@@ -170,6 +170,19 @@ async fn a_frame_sees_one_client_and_writes_nothing() {
     assert!(matches!(partners, Err(AppError::Forbidden(_))));
     let refresh: Result<Value, AppError> = h.call("refresh_embed", Some(&b), json!({})).await;
     assert!(refresh.is_ok(), "{refresh:?}");
+    // Each frame opening is in the audit trail, attributed to the partner's user.
+    let opened = h
+        .query(
+            "SELECT VALUE detail.by FROM audit_event WHERE workspace = type::record('workspace', $ws) AND action = 'embed.opened';",
+            json!({ "ws": h.a.workspace_id }),
+        )
+        .await;
+    assert_eq!(Value::Array(opened), json!(["Jo via Acme dashboard"]));
+    let log: Value = h
+        .call("audit_log", Some(&owner), json!({ "query": {} }))
+        .await
+        .unwrap();
+    assert!(log.to_string().contains("Jo via Acme dashboard"), "{log}");
 
     // Rotation: the new key works, the previous one keeps working within its overlap.
     let rotated: EmbedPartnerKey = h

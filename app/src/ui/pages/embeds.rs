@@ -195,9 +195,10 @@ fn NewPartner(changed: Callback<Option<EmbedPartnerKey>>) -> impl IntoView {
                             </select>
                         })}
                     </Transition></label>
-                <p class="settings-note">"Frames read only: a partner's users see the client's conversations, drafts and reports but cannot send."</p>
+                <p class="settings-note">"Frames read only: a partner's users see the client's conversations, live, but cannot send or change anything."</p>
                 <fieldset class="settings-checks"><legend>"Views"</legend>
-                    {EmbedView::ALL.into_iter().map(|v| view! {
+                    // The frame shows conversations; approvals and reports views are not built yet.
+                    {[EmbedView::Inbox, EmbedView::Thread].into_iter().map(|v| view! {
                         <label class="check"><input type="checkbox" prop:checked=move || views.with(|vs| vs.contains(&v))
                             on:change=move |_| views.update(|vs| if vs.contains(&v) { vs.retain(|x| *x != v) } else { vs.push(v) })/>
                             {v.label()}</label>

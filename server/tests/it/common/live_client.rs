@@ -59,22 +59,7 @@ pub async fn try_connect_at(
         }
         Err(e) => panic!("connect: {e}"),
     };
-    let mut client = LiveClient {
-        ws,
-        cursor: 0,
-        replayed: Vec::new(),
-        last_frame: String::new(),
-    };
-    loop {
-        match client.next(Duration::from_secs(10)).await {
-            Some(LiveEvent::Synced { cursor, .. }) => {
-                client.cursor = cursor;
-                return Ok(client);
-            }
-            Some(other) => client.replayed.push(other),
-            None => panic!("socket closed before synced"),
-        }
-    }
+    Ok(until_synced(ws).await)
 }
 
 /// Opens `/api/live` as an embedded frame does: its bearer offered as a subprotocol beside
@@ -99,6 +84,11 @@ pub async fn try_connect_bearer(addr: SocketAddr, bearer: &str) -> Result<LiveCl
         }
         Err(e) => panic!("connect: {e}"),
     };
+    Ok(until_synced(ws).await)
+}
+
+/// Reads the replay up to `synced`: the client, at the cursor it names.
+async fn until_synced(ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> LiveClient {
     let mut client = LiveClient {
         ws,
         cursor: 0,
@@ -109,7 +99,7 @@ pub async fn try_connect_bearer(addr: SocketAddr, bearer: &str) -> Result<LiveCl
         match client.next(Duration::from_secs(10)).await {
             Some(LiveEvent::Synced { cursor, .. }) => {
                 client.cursor = cursor;
-                return Ok(client);
+                return client;
             }
             Some(other) => client.replayed.push(other),
             None => panic!("socket closed before synced"),

@@ -6,7 +6,7 @@ import { hydrated, signIn } from "./helpers";
 // serious or critical violation.
 const PAGES = [
   "/", "/approvals", "/audit", "/reports", "/policies", "/bulk", "/bulk-new", "/campaigns",
-  "/creators", "/team", "/account", "/channels", "/unmatched",
+  "/creators", "/team", "/account", "/channels", "/embeds", "/unmatched",
 ];
 
 /** The page's serious and critical violations, each with a few of the elements and why. */

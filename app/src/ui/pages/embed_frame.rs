@@ -162,7 +162,7 @@ fn EmbedInbox(
             <span class="embed-via">{format!("Conversations · {}", session.partner_name)}</span>
         </header>
         <Title text=title/>
-        <div class="embed-body">
+        <div class="embed-body" class:has-open=move || open.with(Option::is_some)>
             <Transition fallback=|| view! { <p class="embed-note">"Loading conversations…"</p> }>
                 {move || threads.get().map(|r| match r {
                     Ok(p) if p.threads.is_empty() => view! { <p class="embed-note">"No conversations yet."</p> }.into_any(),
@@ -174,7 +174,7 @@ fn EmbedInbox(
                     Err(e) => view! { <p class="embed-note form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            {move || open.get().map(|id| view! { <EmbedThread id refresh session=session.clone()/> })}
+            {move || open.get().map(|id| view! { <EmbedThread id refresh session=session.clone() open/> })}
         </div>
     }
 }
@@ -205,7 +205,12 @@ fn EmbedRow(t: ThreadSummary, now: i64, open: RwSignal<Option<String>>) -> impl 
 }
 
 #[component]
-fn EmbedThread(id: String, refresh: RwSignal<u32>, session: EmbedSession) -> impl IntoView {
+fn EmbedThread(
+    id: String,
+    refresh: RwSignal<u32>,
+    session: EmbedSession,
+    open: RwSignal<Option<String>>,
+) -> impl IntoView {
     post(
         &session,
         "thread.opened",
@@ -217,6 +222,8 @@ fn EmbedThread(id: String, refresh: RwSignal<u32>, session: EmbedSession) -> imp
     );
     view! {
         <section class="embed-thread" data-testid="embed-open-thread" aria-label="Conversation">
+            // On a phone the conversation takes the frame; this goes back to the list.
+            <button type="button" class="link-button embed-back" on:click=move |_| open.set(None)>"‹ All conversations"</button>
             <Transition fallback=|| view! { <p class="embed-note">"Loading…"</p> }>
                 {move || detail.get().map(|r| match r {
                     Ok(d) => view! {

@@ -36,11 +36,9 @@ impl ExchangeError {
 /// The longest token we read (a JWT with these claims is well under 2 kB).
 const MAX_TOKEN: usize = 4096;
 
-/// The verified claims of a token and the partner's id, or why not.
-pub fn verify(
-    token: &str,
-    keys_of: impl FnOnce(&str) -> Option<Vec<String>>,
-) -> Result<(String, EmbedClaims), ExchangeError> {
+/// The partner a token names in its header's `kid`, if the token is a JWT signed with HS256
+/// (anything else, `none` included, is refused before a key is looked up).
+pub fn named_partner(token: &str) -> Result<String, ExchangeError> {
     if token.len() > MAX_TOKEN {
         return Err(ExchangeError::Invalid);
     }
@@ -48,26 +46,31 @@ pub fn verify(
     if header.alg != Algorithm::HS256 {
         return Err(ExchangeError::Invalid);
     }
-    let partner = header
+    header
         .kid
-        .filter(|k| !k.is_empty() && k.len() <= 40 && k.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .ok_or(ExchangeError::Invalid)?;
-    let keys = keys_of(&partner).ok_or(ExchangeError::Invalid)?;
+        .filter(|k| app::domain::filter::is_valid_id(k))
+        .ok_or(ExchangeError::Invalid)
+}
+
+/// The token's claims, if its signature verifies with one of the partner's keys (current first,
+/// then the previous one within its overlap).
+pub fn verify(token: &str, keys: &[String]) -> Result<EmbedClaims, ExchangeError> {
     // The claims' times and audience are checked by the domain rule, with its own messages.
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    for key in &keys {
-        if let Ok(data) = decode::<EmbedClaims>(
-            token,
-            &DecodingKey::from_secret(key.as_bytes()),
-            &validation,
-        ) {
-            return Ok((partner, data.claims));
-        }
-    }
-    Err(ExchangeError::Invalid)
+    keys.iter()
+        .find_map(|key| {
+            decode::<EmbedClaims>(
+                token,
+                &DecodingKey::from_secret(key.as_bytes()),
+                &validation,
+            )
+            .ok()
+        })
+        .map(|data| data.claims)
+        .ok_or(ExchangeError::Invalid)
 }
 
 /// Exchanges a partner's token for a frame session. `Ok(Err(_))` is a refusal the frame shows.
@@ -77,20 +80,19 @@ pub async fn exchange(
 ) -> Result<Result<EmbedSession, ExchangeError>, DbError> {
     let now = state.clock.now_ms();
     let secret = &state.config.server_secret;
-    // The partner is named by the token's header; read it before verifying.
-    let kid = decode_header(token)
-        .ok()
-        .and_then(|h| h.kid)
-        .filter(|k| k.len() <= 40 && k.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let Some(kid) = kid else {
-        return Ok(Err(ExchangeError::Invalid));
+    let kid = match named_partner(token) {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::warn!("embed token that is not an HS256 JWT naming a partner refused");
+            return Ok(Err(e));
+        }
     };
     let Some(partner) = store::partner_keys(&state.db, secret, &kid, now).await? else {
         tracing::warn!("embed token for an unknown partner refused");
         return Ok(Err(ExchangeError::Invalid));
     };
-    let claims = match verify(token, |_| Some(partner.keys.clone())) {
-        Ok((_, c)) => c,
+    let claims = match verify(token, &partner.keys) {
+        Ok(c) => c,
         Err(e) => {
             tracing::warn!(partner = %kid, "embed token with a bad signature or algorithm refused");
             return Ok(Err(e));
@@ -133,6 +135,8 @@ mod tests {
     use super::*;
     use jsonwebtoken::{encode, EncodingKey, Header};
 
+    const P1: &str = "p1000000000000000000";
+
     fn claims() -> serde_json::Value {
         serde_json::json!({ "aud": "http://127.0.0.1:3000", "iat": 1, "exp": 2, "jti": "j1", "view": "inbox" })
     }
@@ -148,8 +152,14 @@ mod tests {
         .unwrap()
     }
 
-    fn keys(partner: &str) -> Option<Vec<String>> {
-        (partner == "p1").then(|| vec!["new-key".into(), "old-key".into()])
+    /// What `exchange` does before the database: the partner named, then its keys tried.
+    fn check(token: &str) -> Result<(String, EmbedClaims), ExchangeError> {
+        let partner = named_partner(token)?;
+        if partner != "p1000000000000000000" {
+            return Err(ExchangeError::Invalid);
+        }
+        let keys = vec!["new-key".to_string(), "old-key".to_string()];
+        Ok((partner, verify(token, &keys)?))
     }
 
     #[test]
@@ -159,36 +169,36 @@ mod tests {
             let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
             format!(
                 "{}.{}.",
-                b64.encode(br#"{"alg":"none","typ":"JWT","kid":"p1"}"#),
+                b64.encode(br#"{"alg":"none","typ":"JWT","kid":"p1000000000000000000"}"#),
                 b64.encode(claims().to_string())
             )
         };
         let cases: Vec<(&str, String, bool)> = vec![
             (
                 "current key",
-                signed(Algorithm::HS256, Some("p1"), "new-key"),
+                signed(Algorithm::HS256, Some(P1), "new-key"),
                 true,
             ),
             (
                 "previous key in its overlap",
-                signed(Algorithm::HS256, Some("p1"), "old-key"),
+                signed(Algorithm::HS256, Some(P1), "old-key"),
                 true,
             ),
             (
                 "wrong key",
-                signed(Algorithm::HS256, Some("p1"), "guess"),
+                signed(Algorithm::HS256, Some(P1), "guess"),
                 false,
             ),
             (
                 "HS512 with the right key",
-                signed(Algorithm::HS512, Some("p1"), "new-key"),
+                signed(Algorithm::HS512, Some(P1), "new-key"),
                 false,
             ),
             ("alg none", unsigned, false),
             ("no kid", signed(Algorithm::HS256, None, "new-key"), false),
             (
                 "unknown partner",
-                signed(Algorithm::HS256, Some("p2"), "new-key"),
+                signed(Algorithm::HS256, Some("p2000000000000000000"), "new-key"),
                 false,
             ),
             (
@@ -200,10 +210,10 @@ mod tests {
             ("too long", "a".repeat(MAX_TOKEN + 1), false),
         ];
         for (name, token, ok) in cases {
-            let got = verify(&token, keys);
+            let got = check(&token);
             assert_eq!(got.is_ok(), ok, "{name}: {got:?}");
             if let Ok((partner, c)) = got {
-                assert_eq!(partner, "p1");
+                assert_eq!(partner, P1);
                 assert_eq!(c.jti, "j1");
             }
         }

@@ -118,7 +118,7 @@ pub enum TokenRefusal {
     ScopeTooWide,
     UnknownView,
     ViewNotAllowed,
-    /// A `thread` view without a thread, or a user id or name too long.
+    /// A `thread` view without a thread id, or a user id or name too long.
     BadClaims,
 }
 
@@ -176,8 +176,10 @@ pub fn check_claims(
         return Err(TokenRefusal::ViewNotAllowed);
     }
     let too_long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.chars().count() > MAX_USER);
-    let thread_missing =
-        view == EmbedView::Thread && c.thread.as_ref().is_none_or(|t| t.trim().is_empty());
+    let thread_missing = view == EmbedView::Thread
+        && c.thread
+            .as_deref()
+            .is_none_or(|t| !crate::domain::filter::is_valid_id(t));
     if thread_missing || too_long(&c.user_id) || too_long(&c.user_name) {
         return Err(TokenRefusal::BadClaims);
     }

@@ -122,6 +122,14 @@ fn token_checks_table() {
             Err(TokenRefusal::ViewNotAllowed),
         ),
         (
+            "thread view naming no id",
+            with(&|c| {
+                c.view = "thread".into();
+                c.thread = Some("../x".into());
+            }),
+            Err(TokenRefusal::BadClaims),
+        ),
+        (
             "thread view without a thread",
             with(&|c| c.view = "thread".into()),
             Err(TokenRefusal::BadClaims),

@@ -84,12 +84,14 @@ fn exchange(token: String, state: RwSignal<FrameState>, open: RwSignal<Option<St
     });
 }
 
-/// Follows the parent's `navigate` and `token.refresh` (from the partner's origins only).
+/// Follows the parent's `navigate` (to another thread, or back to the list; not in a one-thread
+/// view) and `token.refresh` (from the partner's origins only).
 #[cfg(feature = "hydrate")]
 fn listen(session: &EmbedSession, state: RwSignal<FrameState>, open: RwSignal<Option<String>>) {
+    let single = session.view == crate::domain::embed::EmbedView::Thread;
     crate::ui::embed_bridge::listen(session.origins.clone(), move |m| {
         match m.get("type").and_then(|t| t.as_str()) {
-            Some("navigate") => {
+            Some("navigate") if !single => {
                 let thread = m.get("thread").and_then(|t| t.as_str()).map(str::to_string);
                 open.set(thread.filter(|t| crate::domain::filter::is_valid_id(t)));
             }
@@ -110,6 +112,7 @@ fn EmbedInbox(
     open: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
+    let single = session.view == crate::domain::embed::EmbedView::Thread;
     let live = crate::ui::live::provide_live_with(
         crate::live::LIVE_PATH.to_string(),
         vec![format!("bearer.{}", session.bearer)],
@@ -162,9 +165,10 @@ fn EmbedInbox(
             <span class="embed-via">{format!("Conversations · {}", session.partner_name)}</span>
         </header>
         <Title text=title/>
-        <div class="embed-body" class:has-open=move || open.with(Option::is_some)>
+        <div class="embed-body" class:has-open=move || open.with(Option::is_some) class:single=single>
+            // A `thread` view shows that conversation alone.
             <Transition fallback=|| view! { <p class="embed-note">"Loading conversations…"</p> }>
-                {move || threads.get().map(|r| match r {
+                {move || (!single).then(|| threads.get().map(|r| match r {
                     Ok(p) if p.threads.is_empty() => view! { <p class="embed-note">"No conversations yet."</p> }.into_any(),
                     Ok(p) => view! {
                         <ul class="embed-list" data-testid="embed-threads" aria-label="Conversations">
@@ -172,9 +176,9 @@ fn EmbedInbox(
                         </ul>
                     }.into_any(),
                     Err(e) => view! { <p class="embed-note form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                })}
+                }))}
             </Transition>
-            {move || open.get().map(|id| view! { <EmbedThread id refresh session=session.clone() open/> })}
+            {move || open.get().map(|id| view! { <EmbedThread id refresh session=session.clone() open single/> })}
         </div>
     }
 }
@@ -210,6 +214,8 @@ fn EmbedThread(
     refresh: RwSignal<u32>,
     session: EmbedSession,
     open: RwSignal<Option<String>>,
+    /// The frame shows this conversation alone (no way back to a list).
+    single: bool,
 ) -> impl IntoView {
     post(
         &session,
@@ -223,7 +229,9 @@ fn EmbedThread(
     view! {
         <section class="embed-thread" data-testid="embed-open-thread" aria-label="Conversation">
             // On a phone the conversation takes the frame; this goes back to the list.
-            <button type="button" class="link-button embed-back" on:click=move |_| open.set(None)>"‹ All conversations"</button>
+            {(!single).then(|| view! {
+                <button type="button" class="link-button embed-back" on:click=move |_| open.set(None)>"‹ All conversations"</button>
+            })}
             <Transition fallback=|| view! { <p class="embed-note">"Loading…"</p> }>
                 {move || detail.get().map(|r| match r {
                     Ok(d) => view! {

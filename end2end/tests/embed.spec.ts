@@ -127,6 +127,14 @@ test("a partner's dashboard frames one client's inbox, live, and talks to it", a
   await creator.getByRole("button", { name: "Send" }).click();
   await expect(frame.getByTestId("embed-open-thread")).toContainText(said, { timeout: 20_000 });
   await creator.context().close();
+  // A refreshed token keeps the frame where it was, on a new session.
+  const readies = async () =>
+    dash.evaluate(() => (window as any).received.filter((m: any) => m.type === "ready").length);
+  const before = await readies();
+  await dash.evaluate((t) => (window as any).toFrame({ v: 1, type: "token.refresh", token: t }), signToken(kid, key, aud));
+  await expect(frame.getByTestId("embed-open-thread")).toContainText(said);
+  await expect(rows.first()).toBeVisible();
+  expect(await readies()).toBe(before);
   await dash.screenshot({ path: "test-results/embed-frame.png", fullPage: true });
 
   // The same token in a second frame is refused.

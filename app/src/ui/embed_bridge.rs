@@ -35,6 +35,7 @@ mod browser {
     thread_local! {
         static BEARER: RefCell<Option<String>> = const { RefCell::new(None) };
         static FETCH_WRAPPED: RefCell<bool> = const { RefCell::new(false) };
+        static LISTENING: RefCell<bool> = const { RefCell::new(false) };
     }
 
     /// Reads the token from the fragment and removes it from the address bar and history.

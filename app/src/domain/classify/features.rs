@@ -47,13 +47,15 @@ fn words(folded: &Folded, end: usize) -> Vec<Word<'_>> {
     out
 }
 
-/// A word as the model sees it: apostrophes dropped ("i'm" → "im"), numbers as their shape.
+/// A word as the model sees it: apostrophes dropped ("i'm" → "im"), numbers as their shape —
+/// short, amount-sized (3 to 5 digits: "850", "1500") or long (an order number, a phone, a
+/// timestamp: never a fee).
 fn normal(word: &str) -> String {
     if word.chars().all(|c| c.is_ascii_digit()) {
-        return if word.len() >= 3 {
-            "#000".into()
-        } else {
-            "#0".into()
+        return match word.len() {
+            0..=2 => "#0".into(),
+            3..=5 => "#000".into(),
+            _ => "#long".into(),
         };
     }
     if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
@@ -168,6 +170,23 @@ mod tests {
         assert_eq!(&text[im.span.start..im.span.end], "I'm");
         let pair = f.iter().find(|f| f.key == "b:im_in").unwrap();
         assert_eq!(&text[pair.span.start..pair.span.end], "I'm IN");
+    }
+
+    #[test]
+    fn numbers_are_read_by_their_size() {
+        for (word, shape) in [
+            ("12", "#0"),
+            ("850", "#000"),
+            ("15000", "#000"),
+            ("1796646016775", "#long"),
+            ("5550100", "#long"),
+            ("2k", "#0x"),
+        ] {
+            assert_eq!(normal(word), shape, "{word}");
+        }
+        // An order number or a timestamp alone is no fee.
+        let c = super::super::classify("zxqv 1796646016775 🫠");
+        assert!(c.intents.is_empty(), "{:?}", c.intent_set());
     }
 
     #[test]

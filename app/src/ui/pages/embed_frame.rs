@@ -67,17 +67,18 @@ fn exchange(token: String, state: RwSignal<FrameState>, open: RwSignal<Option<St
         match crate::api::start_embed(token).await {
             Ok(session) => {
                 crate::ui::embed_bridge::use_bearer(&session.bearer);
-                // A refreshed token only swaps the bearer; the frame stays as it is.
+                // A refreshed token keeps the open thread; the list and its live socket start
+                // again on the new session (the old one is no longer renewed).
                 if !matches!(state.get_untracked(), FrameState::Ready(_)) {
                     post(
                         &session,
                         "ready",
                         serde_json::json!({ "view": session.view.as_str() }),
                     );
-                    listen(&session, state, open);
                     open.set(session.thread.clone());
-                    state.set(FrameState::Ready(session));
                 }
+                listen(&session, state, open);
+                state.set(FrameState::Ready(session));
             }
             Err(e) => state.set(FrameState::Failed(e.to_string())),
         }
@@ -134,7 +135,7 @@ fn EmbedInbox(
             }
         }
     };
-    // Unread count and height, told to the parent when they change.
+    // The unread count, told to the parent when it changes.
     {
         let (session, expired) = (session.clone(), expired.clone());
         Effect::new(move |prev: Option<Option<usize>>| {

@@ -58,13 +58,17 @@ pub async fn delete_embed_partner(partner: String) -> Result<(), AppError> {
 }
 
 /// A frame's exchange: a partner's token (from the frame's URL fragment) for a session bearer
-/// the frame keeps in memory. No cookie or session is needed; each token works once.
+/// the frame keeps in memory. No cookie or session is needed; each token works once; one client
+/// address opens at most so many frames in a while (then `429` with `Retry-After`).
 #[server(endpoint = "start_embed", input = Json)]
 pub async fn start_embed(token: String) -> Result<EmbedSession, AppError> {
     if token.is_empty() || token.len() > 4096 {
         return Err(AppError::Invalid("the embed token is not valid".into()));
     }
-    context::backend()?.start_embed(&token).await
+    context::backend()?
+        .start_embed(&token, context::client_address().as_deref())
+        .await
+        .inspect_err(context::answer_too_many)
 }
 
 /// Keeps a frame's session alive another 15 minutes (the bearer it carries).
@@ -91,7 +95,11 @@ pub trait EmbedApi: Send + Sync {
         partner: &str,
     ) -> Result<EmbedPartnerKey, AppError>;
     async fn delete_embed_partner(&self, caller: &Caller, partner: &str) -> Result<(), AppError>;
-    async fn start_embed(&self, token: &str) -> Result<EmbedSession, AppError>;
+    async fn start_embed(
+        &self,
+        token: &str,
+        address: Option<&str>,
+    ) -> Result<EmbedSession, AppError>;
     /// The caller behind a frame's bearer.
     async fn authenticate_embed(&self, bearer: &str) -> Result<Caller, AppError>;
     async fn refresh_embed(&self, bearer: &str) -> Result<(), AppError>;

@@ -39,6 +39,15 @@ pub const PORTAL_REPLIES: Limit = Limit {
     lock_ms: 10 * 60 * 1000,
 };
 
+/// One client address's embed exchanges (`api::start_embed`): 300 in 10 minutes, then 10
+/// minutes' pause (every frame a dashboard opens is one; an office behind one address opens
+/// many, a script guessing tokens far more).
+pub const EMBED_EXCHANGES: Limit = Limit {
+    max_failures: 300,
+    window_ms: 10 * 60 * 1000,
+    lock_ms: 10 * 60 * 1000,
+};
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ThrottleState {
     pub failures: i64,

@@ -79,7 +79,25 @@ impl EmbedApi for AppState {
         }
     }
 
-    async fn start_embed(&self, token: &str) -> Result<EmbedSession, AppError> {
+    async fn start_embed(
+        &self,
+        token: &str,
+        address: Option<&str>,
+    ) -> Result<EmbedSession, AppError> {
+        // Counted per client address before the token is read: a flood of made-up tokens
+        // costs a partner read and a hash each.
+        if let Some(a) = address {
+            let key = format!("embed:{a}");
+            let limit = crate::auth::throttle::EMBED_EXCHANGES;
+            let now = self.clock.now_ms();
+            if let Err(secs) = crate::auth::throttle::reserve(&self.db, &key, limit, now)
+                .await
+                .map_err(internal)?
+            {
+                tracing::warn!("embed exchanges paused for an address: too many");
+                return Err(AppError::TooFast(secs));
+            }
+        }
         match crate::embed::exchange(self, token).await {
             Ok(Ok(session)) => Ok(session),
             Ok(Err(refused)) => Err(AppError::Invalid(refused.message().into())),

@@ -354,3 +354,33 @@ async fn the_live_socket_takes_a_frames_bearer() {
     assert!(!text.contains("elsewhere"), "{text}");
     assert!(!text.contains(&outside.id), "{text}");
 }
+
+/// One client address opens at most `EMBED_EXCHANGES` frames in its window, made-up tokens
+/// included; then it waits (429 with `Retry-After`) and other addresses do not.
+#[tokio::test]
+async fn exchanges_are_limited_per_address() {
+    let h = Harness::with_config(2, 1, &[("INBOX_CLIENT_IP_HEADER", "x-forwarded-for")]).await;
+    let limit = server::auth::throttle::EMBED_EXCHANGES.max_failures;
+    let exchange = |address: &'static str| {
+        let h = &h;
+        async move {
+            let headers = [
+                ("accept", "application/json"),
+                ("content-type", "application/json"),
+                ("x-forwarded-for", address),
+            ];
+            let body = json!({ "token": "made.up.token" }).to_string();
+            let (status, headers, _) = h
+                .send("POST", "/api/start_embed", &headers, body.into_bytes())
+                .await;
+            (status.as_u16(), headers.get("retry-after").is_some())
+        }
+    };
+    // A made-up token is refused as not valid (whatever status the server function framework
+    // gives an error); only the limit answers 429.
+    for _ in 0..limit {
+        assert_ne!(exchange("203.0.113.7").await.0, 429);
+    }
+    assert_eq!(exchange("203.0.113.7").await, (429, true));
+    assert_ne!(exchange("198.51.100.4").await.0, 429);
+}

@@ -8,7 +8,7 @@
 use crate::db::DbError;
 use crate::state::AppState;
 use crate::store::embed as store;
-use app::domain::embed::{check_claims, EmbedClaims, TokenRefusal};
+use app::domain::embed::{check_claims, EmbedClaims, TokenRefusal, MAX_TOKEN_LEN};
 use app::model::EmbedSession;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 
@@ -33,13 +33,10 @@ impl ExchangeError {
     }
 }
 
-/// The longest token we read (a JWT with these claims is well under 2 kB).
-const MAX_TOKEN: usize = 4096;
-
 /// The partner a token names in its header's `kid`, if the token is a JWT signed with HS256
 /// (anything else, `none` included, is refused before a key is looked up).
 pub fn named_partner(token: &str) -> Result<String, ExchangeError> {
-    if token.len() > MAX_TOKEN {
+    if token.len() > MAX_TOKEN_LEN {
         return Err(ExchangeError::Invalid);
     }
     let header = decode_header(token).map_err(|_| ExchangeError::Invalid)?;
@@ -207,7 +204,7 @@ mod tests {
                 false,
             ),
             ("not a JWT", "hello".into(), false),
-            ("too long", "a".repeat(MAX_TOKEN + 1), false),
+            ("too long", "a".repeat(MAX_TOKEN_LEN + 1), false),
         ];
         for (name, token, ok) in cases {
             let got = check(&token);

@@ -17,6 +17,27 @@ use sha2::{Digest, Sha256};
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 const V2: &str = "v2.";
 
+/// How long a rotated-out key (the API channel's, an embed partner's) still verifies: time for
+/// the other side to switch to the new one.
+pub const ROTATION_OVERLAP_MS: i64 = 24 * 3_600_000;
+
+/// The keys that verify at `now`, opened by `open` (which logs one that does not open): the
+/// current one (`None`: valid until rotated) and, while its overlap lasts, the previous one with
+/// the instant the overlap ends.
+pub fn verifying_keys(
+    current: &str,
+    previous: Option<(&str, i64)>,
+    now: i64,
+    open: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, Option<i64>)> {
+    let mut keys: Vec<(String, Option<i64>)> =
+        open(current).map(|k| (k, None)).into_iter().collect();
+    if let Some((sealed_key, until)) = previous.filter(|(_, until)| *until > now) {
+        keys.extend(open(sealed_key).map(|k| (k, Some(until))));
+    }
+    keys
+}
+
 /// Where a sealed value belongs: its workspace and field (`table.field`).
 #[derive(Clone, Copy, Debug)]
 pub struct Field<'a> {

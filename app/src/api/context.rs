@@ -66,11 +66,12 @@ pub fn bearer_token() -> Option<String> {
     bearer_in(&parts.headers)
 }
 
-/// The bearer in a request's `Authorization` header: 64 hex characters, as we make them.
+/// The bearer in a request's `Authorization` header, if it has the shape we issue
+/// (`domain::portal::is_token`).
 pub fn bearer_in(headers: &http::HeaderMap) -> Option<String> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
-    (token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_string())
+    crate::domain::portal::is_token(token).then(|| token.to_string())
 }
 
 /// The backend and the authenticated caller, or `Unauthorized`: a teammate by their session

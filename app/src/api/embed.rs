@@ -19,19 +19,11 @@ pub async fn load_embed_partners() -> Result<Vec<EmbedPartnerView>, AppError> {
     backend.embed_partners(&caller).await
 }
 
-/// A form's partner, checked: a name, exact origins, a role a frame may have, known views.
-#[cfg(feature = "ssr")]
-pub fn checked_partner(
-    form: &EmbedPartnerForm,
-) -> Result<crate::domain::embed::PartnerSettings, AppError> {
-    crate::domain::embed::partner_settings(form).map_err(AppError::Invalid)
-}
-
 /// Registers a partner (owners only); its signing key is in the answer, shown this once.
 /// Audited.
 #[server(endpoint = "create_embed_partner", input = Json)]
 pub async fn create_embed_partner(form: EmbedPartnerForm) -> Result<EmbedPartnerKey, AppError> {
-    let settings = checked_partner(&form)?;
+    let settings = crate::domain::embed::partner_settings(&form).map_err(AppError::Invalid)?;
     check_id(&settings.client_id)?;
     let (backend, caller) = context::caller().await?;
     caller.require_owner()?;
@@ -62,7 +54,7 @@ pub async fn delete_embed_partner(partner: String) -> Result<(), AppError> {
 /// address opens at most so many frames in a while (then `429` with `Retry-After`).
 #[server(endpoint = "start_embed", input = Json)]
 pub async fn start_embed(token: String) -> Result<EmbedSession, AppError> {
-    if token.is_empty() || token.len() > 4096 {
+    if token.is_empty() || token.len() > crate::domain::embed::MAX_TOKEN_LEN {
         return Err(AppError::Invalid("the embed token is not valid".into()));
     }
     context::backend()?

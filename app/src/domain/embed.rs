@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TOKEN_LIFETIME_SECS: i64 = 600;
 /// How far apart the partner's clock and ours may be.
 pub const CLOCK_SKEW_SECS: i64 = 60;
+/// The longest embed token read (a JWT with these claims is well under 2 kB).
+pub const MAX_TOKEN_LEN: usize = 4096;
 /// The most parent origins one partner may name.
 pub const MAX_ORIGINS: usize = 10;
 const MAX_JTI: usize = 128;

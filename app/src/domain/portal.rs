@@ -10,8 +10,8 @@ pub fn link_path(token: &str) -> String {
     format!("/p/{token}")
 }
 
-/// Whether `token` has the shape we issue (64 lowercase hex characters); anything else is refused
-/// before any lookup.
+/// Whether `token` has the shape we issue (64 lowercase hex characters: a portal link, an embed
+/// frame's bearer); anything else is refused before any lookup.
 pub fn is_token(token: &str) -> bool {
     token.len() == 64
         && token

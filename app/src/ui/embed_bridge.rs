@@ -22,7 +22,7 @@ pub fn token_in_fragment(hash: &str) -> Option<String> {
     hash.trim_start_matches('#')
         .split('&')
         .find_map(|kv| kv.strip_prefix("token="))
-        .filter(|t| !t.is_empty() && t.len() <= 4096)
+        .filter(|t| !t.is_empty() && t.len() <= crate::domain::embed::MAX_TOKEN_LEN)
         .map(str::to_string)
 }
 

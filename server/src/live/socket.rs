@@ -99,7 +99,8 @@ impl Credential {
     }
 }
 
-/// An embedded frame's bearer, offered as the subprotocol `bearer.<64 hex>`.
+/// An embedded frame's bearer, offered as the subprotocol `bearer.<token>` (the shape we issue,
+/// `domain::portal::is_token`).
 fn offered_bearer(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
@@ -107,7 +108,7 @@ fn offered_bearer(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|p| p.trim().strip_prefix(app::live::BEARER_PROTOCOL_PREFIX))
-        .find(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .find(|t| app::domain::portal::is_token(t))
         .map(str::to_string)
 }
 

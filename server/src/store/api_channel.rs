@@ -10,8 +10,7 @@ use serde_json::{json, Value};
 
 /// The sealed field holding a workspace's API-channel key.
 pub const API_KEY: &str = "workspace.api_key";
-/// How long a rotated-out key still verifies inbound requests: time for a platform to switch.
-pub const ROTATION_OVERLAP_MS: i64 = 24 * 3_600_000;
+pub use crate::sealed::ROTATION_OVERLAP_MS;
 
 fn field(workspace: &str) -> Field<'_> {
     Field {
@@ -66,21 +65,15 @@ pub async fn verifying_keys(
     let Some(current) = row.current else {
         return Ok(None);
     };
-    let mut keys: Vec<VerifyingKey> = open_key(server_secret, workspace, &current)
-        .map(|key| VerifyingKey { key, until: None })
-        .into_iter()
-        .collect();
-    if let (Some(previous), Some(until)) = (row.previous, row.previous_until) {
-        if until > now {
-            keys.extend(
-                open_key(server_secret, workspace, &previous).map(|key| VerifyingKey {
-                    key,
-                    until: Some(until),
-                }),
-            );
-        }
-    }
-    Ok(Some(keys))
+    let previous = row.previous.as_deref().zip(row.previous_until);
+    let keys = sealed::verifying_keys(&current, previous, now, |k| {
+        open_key(server_secret, workspace, k)
+    });
+    Ok(Some(
+        keys.into_iter()
+            .map(|(key, until)| VerifyingKey { key, until })
+            .collect(),
+    ))
 }
 
 /// The workspace's API-channel settings as kept.

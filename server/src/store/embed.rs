@@ -14,8 +14,7 @@ use serde_json::json;
 
 /// The sealed field holding a partner's signing key.
 pub const PARTNER_KEY: &str = "embed_partner.key";
-/// How long a rotated-out key still verifies tokens: time for the partner to switch.
-pub const ROTATION_OVERLAP_MS: i64 = 24 * 3_600_000;
+pub use crate::sealed::ROTATION_OVERLAP_MS;
 /// How long a frame session lives without a refresh.
 pub const SESSION_MS: i64 = 15 * 60_000;
 /// The most partners one workspace registers.
@@ -205,12 +204,11 @@ pub async fn partner_keys(
         }
         key
     };
-    let mut keys: Vec<String> = open(&r.key).into_iter().collect();
-    if let (Some(p), Some(until)) = (&r.previous, r.previous_until) {
-        if until > now {
-            keys.extend(open(p));
-        }
-    }
+    let previous = r.previous.as_deref().zip(r.previous_until);
+    let keys = sealed::verifying_keys(&r.key, previous, now, open)
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
     Ok(Some(PartnerKeys {
         grant: PartnerGrant {
             client_id: r.client,

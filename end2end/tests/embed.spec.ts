@@ -85,6 +85,9 @@ test("a partner's dashboard frames one client's inbox, live, and talks to it", a
   await hydrated(page);
   const owned = page.getByTestId("thread-list").locator(".thread-link");
   await expect(owned.first()).toBeVisible();
+  // Counted now, while the list stands (a live refresh re-renders it for a moment).
+  await expect.poll(async () => owned.count()).toBeGreaterThan(0);
+  const ownedCount = await owned.count();
 
   const token = signToken(kid, key, aud);
   page_html = parentPage(`${appOrigin}/embed/${kid}#token=${token}`, appOrigin);
@@ -93,7 +96,7 @@ test("a partner's dashboard frames one client's inbox, live, and talks to it", a
   const frame = dash.frameLocator("#inbox");
   const rows = frame.getByTestId("embed-thread");
   await expect(rows.first()).toBeVisible();
-  await expect(rows).toHaveCount(await owned.count());
+  await expect(rows).toHaveCount(ownedCount);
   // The frame announced itself, its unread count and its height to the parent.
   await expect
     .poll(async () => dash.evaluate(() => (window as any).received.map((m: any) => m.type)))

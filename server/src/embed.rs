@@ -121,6 +121,7 @@ pub async fn exchange(
         expires_in_secs: store::SESSION_MS / 1000,
         view: grant.view,
         thread: grant.thread,
+        role: grant.role,
         client_name: partner.client_name,
         partner_name: partner.name,
         origins: partner.origins,

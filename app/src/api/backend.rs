@@ -78,6 +78,36 @@ impl Caller {
         }
     }
 
+    /// A change inside one conversation (read state, a reply or note, its stage, a snooze, a
+    /// draft's decision): writers, an embedded frame's member included. The store confines it to
+    /// the caller's scope (`store::threads::find`, the drafts' scope clause): another client's
+    /// thread is NotFound.
+    pub fn require_thread_write(&self) -> Result<(), AppError> {
+        if self.role.can_write() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "your role can only read these conversations".into(),
+            ))
+        }
+    }
+
+    /// A report the caller may read: as asked for a teammate; held to its client for an
+    /// embedded frame (`domain::embed::confined_report`), another client's or a teammate's
+    /// figures NotFound.
+    pub fn confine_report(
+        &self,
+        q: crate::model::ReportQuery,
+    ) -> Result<crate::model::ReportQuery, AppError> {
+        match &self.scope {
+            Scope::Workspace => Ok(q),
+            Scope::Client(client) => {
+                crate::domain::embed::confined_report(client, &q).ok_or(AppError::NotFound)
+            }
+        }
+    }
+
+    /// Everything else a writer changes spans the workspace: teammates signed in only.
     pub fn require_write(&self) -> Result<(), AppError> {
         if self.role.can_write() && self.scope == Scope::Workspace {
             Ok(())

@@ -26,12 +26,12 @@ pub fn validate_report_query(q: &ReportQuery) -> Result<(), AppError> {
 }
 
 /// The campaign figures over the last `days`, with the period before for comparison. Every
-/// teammate may read them; a client-scoped view may not (yet).
+/// teammate may read them; an embedded frame its own client's.
 #[server(endpoint = "report", input = Json)]
 pub async fn load_report(query: ReportQuery) -> Result<ReportView, AppError> {
     validate_report_query(&query)?;
     let (backend, caller) = context::caller().await?;
-    caller.require_team("reports")?;
+    let query = caller.confine_report(query)?;
     backend.report(&caller, &query).await
 }
 
@@ -41,7 +41,10 @@ pub async fn load_report(query: ReportQuery) -> Result<ReportView, AppError> {
 pub async fn load_report_threads(pick: ReportPick) -> Result<Vec<String>, AppError> {
     validate_report_query(&pick.query)?;
     let (backend, caller) = context::caller().await?;
-    caller.require_team("reports")?;
+    let pick = ReportPick {
+        query: caller.confine_report(pick.query)?,
+        ..pick
+    };
     backend.report_threads(&caller, &pick).await
 }
 

@@ -54,7 +54,7 @@ pub async fn approve_draft(
     check_id(&draft_id)?;
     let text = text.as_deref().map(reviewed_text).transpose()?;
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     backend
         .approve_draft(&caller, &draft_id, text.as_deref())
         .await
@@ -72,7 +72,7 @@ pub async fn approve_drafts(draft_ids: Vec<String>) -> Result<BulkOutcome, AppEr
         check_id(id)?;
     }
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     let mut out = BulkOutcome::default();
     for id in &draft_ids {
         match backend.approve_draft(&caller, id, None).await {
@@ -93,7 +93,7 @@ pub async fn reject_draft(draft_id: String, comment: String) -> Result<(), AppEr
         ));
     }
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     backend.reject_draft(&caller, &draft_id, comment).await
 }
 

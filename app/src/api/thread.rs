@@ -42,7 +42,7 @@ pub async fn earlier_messages(
 pub async fn mark_read(thread_id: String) -> Result<(), AppError> {
     check_id(&thread_id)?;
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     backend.mark_read(&caller, &thread_id).await
 }
 
@@ -70,7 +70,7 @@ pub async fn post_message(
         ));
     }
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     let channel = if kind == ComposeKind::Reply {
         channel
     } else {
@@ -182,7 +182,7 @@ pub async fn set_stage(
 ) -> Result<EnrollmentView, AppError> {
     check_id(&thread_id)?;
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     backend.set_stage(&caller, &thread_id, stage, reason).await
 }
 
@@ -273,7 +273,7 @@ pub async fn snooze_thread(
 ) -> Result<(), AppError> {
     check_id(&thread_id)?;
     let (backend, caller) = context::caller().await?;
-    caller.require_write()?;
+    caller.require_thread_write()?;
     backend
         .snooze_thread(&caller, &thread_id, until, until_reply)
         .await

@@ -307,6 +307,22 @@ pub fn attribution(user_name: Option<&str>, partner_name: &str) -> String {
     }
 }
 
+/// The report a frame scoped to `client` may read: the query held to that client. None when it
+/// names another client or a teammate (the team's own workload is not the partner's to see). A
+/// campaign outside the client reads as empty: the figures are those of the client's threads.
+pub fn confined_report(
+    client: &str,
+    q: &crate::model::ReportQuery,
+) -> Option<crate::model::ReportQuery> {
+    if q.client.as_deref().is_some_and(|c| c != client) || q.teammate.is_some() {
+        return None;
+    }
+    Some(crate::model::ReportQuery {
+        client: Some(client.to_string()),
+        ..q.clone()
+    })
+}
+
 #[cfg(test)]
 #[path = "embed_tests.rs"]
 mod tests;

@@ -287,3 +287,30 @@ fn partner_forms_are_checked() {
         assert!(partner_settings(&f).is_err(), "{name}");
     }
 }
+
+#[test]
+fn a_frames_report_is_held_to_its_client() {
+    use crate::model::ReportQuery;
+    let q = |client: Option<&str>, campaign: Option<&str>, teammate: Option<&str>| ReportQuery {
+        campaign: campaign.map(str::to_string),
+        client: client.map(str::to_string),
+        channel: None,
+        teammate: teammate.map(str::to_string),
+        days: 30,
+    };
+    let cases = [
+        // (asked, what the frame reads)
+        (q(None, None, None), Some(q(Some("k1"), None, None))),
+        (q(Some("k1"), None, None), Some(q(Some("k1"), None, None))),
+        (
+            q(None, Some("c9"), None),
+            Some(q(Some("k1"), Some("c9"), None)),
+        ),
+        (q(Some("k2"), None, None), None),
+        (q(None, None, Some("u1")), None),
+        (q(Some("k1"), None, Some("u1")), None),
+    ];
+    for (asked, want) in cases {
+        assert_eq!(confined_report("k1", &asked), want, "{asked:?}");
+    }
+}

@@ -166,6 +166,8 @@ pub struct EmbedSession {
     pub expires_in_secs: i64,
     pub view: crate::domain::embed::EmbedView,
     pub thread: Option<String>,
+    /// Viewer or member: a member replies, writes notes, moves stages and decides drafts.
+    pub role: crate::model::Role,
     pub client_name: String,
     pub partner_name: String,
     /// The parent origins the frame may post messages to.

@@ -8,7 +8,7 @@ use crate::db::{Db, DbError};
 use crate::state::AppState;
 use crate::store::metrics::ScopeKey;
 use crate::store::{inbox::business_hours, reports};
-use app::api::backend::Caller;
+use app::api::backend::{Caller, Scope};
 use app::api::{AppError, ReportsApi};
 use app::domain::metrics::{
     contribution, day_start, exact_hours, figures, period_days, report, Contribution, Period, Tally,
@@ -75,19 +75,27 @@ impl ReportsApi for AppState {
             None => counted(&self.db, caller, query, h).await,
         };
         let sum = sums.map_err(internal)?.ok_or(AppError::NotFound)?;
-        let names = reports::teammate_names(&self.db, ws)
-            .await
-            .map_err(internal)?;
-        Ok(ReportView {
+        let mut view = ReportView {
             period: Period {
                 start: day_start(current.0, h),
                 end: now,
             },
             report: figures(&sum, current, now, h),
             previous: figures(&sum, previous, now, h),
-            names: names.into_iter().collect(),
+            names: Default::default(),
             working_hours: hours.is_some(),
-        })
+        };
+        if caller.scope == Scope::Workspace {
+            let names = reports::teammate_names(&self.db, ws)
+                .await
+                .map_err(internal)?;
+            view.names = names.into_iter().collect();
+        } else {
+            // An embedded frame sees its client's figures, not the team's workload.
+            view.report.teammates.clear();
+            view.previous.teammates.clear();
+        }
+        Ok(view)
     }
 
     async fn report_threads(

@@ -145,6 +145,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "embed partners, single-use tokens and frame sessions",
         sql: include_str!("schema_v27.surql"),
     },
+    Migration {
+        version: 28,
+        name: "who acts inside an embedded frame",
+        sql: include_str!("schema_v28.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

@@ -55,7 +55,7 @@ pub async fn list(
     vars.insert("limit".into(), json!(limit));
     let sql = format!(
         "SELECT record::id(id) AS id, at, actor_kind,
-             (IF actor_kind = 'user' AND actor_id != NONE THEN type::record('user', actor_id).name
+             (IF actor_kind = 'user' AND actor_id != NONE THEN (type::record('user', actor_id).name ?? type::record('embed_actor', actor_id).name)
                  ELSE IF actor_kind = 'embed' THEN detail.by ELSE NONE END) AS actor_name,
              action, subject, seq, (IF thread != NONE THEN record::id(thread) ELSE NONE END) AS thread_id, detail
          FROM audit_event WHERE {} ORDER BY at DESC, seq DESC LIMIT $limit;",

@@ -253,10 +253,12 @@ pub async fn open_session(db: &Db, f: &FrameOpening<'_>, now: i64) -> Result<boo
          LET $use = type::record('embed_token_use', [$partner, $jti]);
          IF (SELECT VALUE id FROM ONLY $use) != NONE {{ THROW 'replayed' }};
          CREATE $use SET expires_at = $token_expires;
+         UPSERT type::record('embed_actor', $actor) SET workspace = type::record('workspace', $ws),
+             partner = $partner, external_id = $user_id, name = $who, seen_at = $now;
          CREATE embed_session SET token_hash = $hash, workspace = type::record('workspace', $ws),
              partner = type::record('embed_partner', $partner), client = type::record('client', $client),
              role = $role, view = $view, thread = $thread, user_id = $user_id, user_name = $user_name,
-             created_at = $now, expires_at = $expires;
+             actor = $actor, created_at = $now, expires_at = $expires;
          {AUDIT_STATEMENT}
          COMMIT TRANSACTION;"
     );
@@ -266,6 +268,7 @@ pub async fn open_session(db: &Db, f: &FrameOpening<'_>, now: i64) -> Result<boo
         "client": grant.client_id, "role": grant.role.as_str(), "view": grant.view.as_str(),
         "thread": grant.thread, "user_id": grant.user_id, "user_name": grant.user_name,
         "token_expires": grant.token_expires * 1000, "now": now, "expires": now + SESSION_MS,
+        "actor": actor_id(f.partner, grant.user_id.as_deref()), "who": who,
     });
     AuditEntry {
         actor_kind: "embed",
@@ -284,30 +287,38 @@ pub async fn open_session(db: &Db, f: &FrameOpening<'_>, now: i64) -> Result<boo
     }
 }
 
+/// The `embed_actor` a partner's user acts as (one per partner and external user id; the
+/// partner itself when the token names no user): a stable id shaped like the ids we issue.
+pub fn actor_id(partner: &str, external_user: Option<&str>) -> String {
+    let digest = crate::auth::token_hash(&format!("{partner}\n{}", external_user.unwrap_or("")));
+    format!("ea{}", &digest[..30])
+}
+
 fn is_replay(e: &DbError) -> bool {
     let text = e.to_string();
     text.contains("replayed") || text.contains("already exists") || crate::db::is_conflict(e)
 }
 
-/// The caller behind a frame's bearer (by its hash): a read-only caller scoped to the partner's
-/// client while the session lives and its partner exists. Attributed to the partner's user.
+/// The caller behind a frame's bearer (by its hash): scoped to the partner's client with the
+/// partner's frame role, while the session lives and its partner exists. It acts as the
+/// session's `embed_actor` ("Jo via Acme dashboard").
 pub async fn caller(db: &Db, bearer_hash: &str, now: i64) -> Result<Option<Caller>, DbError> {
     #[derive(Deserialize)]
     struct Row {
         workspace: String,
-        partner: String,
+        actor: String,
         client: String,
         role: String,
     }
     let mut resp = exec(
         db,
-        "SELECT record::id(workspace) AS workspace, record::id(partner) AS partner, record::id(client) AS client, role
-         FROM embed_session WHERE token_hash = $hash AND expires_at > $now AND partner.id != NONE LIMIT 1;",
+        "SELECT record::id(workspace) AS workspace, actor, record::id(client) AS client, role
+         FROM embed_session WHERE token_hash = $hash AND expires_at > $now AND partner.id != NONE AND actor != NONE LIMIT 1;",
         json!({ "hash": bearer_hash, "now": now }),
     )
     .await?;
     Ok(first::<Row>(&mut resp, 0)?.map(|r| Caller {
-        user_id: format!("embed:{}", r.partner),
+        user_id: r.actor,
         workspace_id: r.workspace,
         role: Role::parse(&r.role).unwrap_or(Role::Viewer),
         scope: Scope::Client(r.client),

@@ -1,6 +1,7 @@
 //! Embedding in partner dashboards: an owner registers a partner, the partner's server signs a
 //! token, a frame exchanges it once for a bearer, and with that bearer every read sees one
-//! client's conversations only and nothing can be written. Rotation keeps the previous key for
+//! client's conversations only; a viewer frame writes nothing, a member frame writes inside its
+//! client, attributed to the partner's user. Rotation keeps the previous key for
 //! its overlap; removing the partner ends its frames.
 
 use crate::common;
@@ -252,6 +253,145 @@ async fn a_frame_sees_one_client_and_writes_nothing() {
             "embed_partner.deleted"
         ])
     );
+}
+
+/// A member frame writes inside its client, as "Jo via Acme dashboard": a reply (or, on a
+/// sensitive topic, a reply held for approval), a stage move; it reads the client's drafts and
+/// report, never another client's, and never the team's workload.
+#[tokio::test]
+async fn a_member_frame_writes_in_its_client_attributed() {
+    let h = Harness::with_sizes(12, 4).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let client = h.a.client_ids[0].clone();
+    let form = json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
+        "client_id": client, "role": "member", "views": ["inbox", "approvals", "reports"] } });
+    let partner: EmbedPartnerKey = h
+        .call("create_embed_partner", Some(&owner), form)
+        .await
+        .unwrap();
+    let s = Signer {
+        h: &h,
+        partner: partner.partner.id.clone(),
+    };
+    let session = s
+        .start(&s.sign(&partner.key, &s.claims("m1")))
+        .await
+        .unwrap();
+    assert_eq!(session.role, Role::Member);
+    let b = bearer(&session);
+    let seen: Vec<ThreadSummary> = h.all_pages(&b, json!({})).await;
+    let open = seen
+        .iter()
+        .find(|t| app::domain::stage::next_stages(t.stage).contains(&Stage::Negotiating))
+        .expect("an open conversation");
+    let thread = &open.id;
+    let who = "Jo via Acme dashboard";
+
+    let outcome: ComposeOutcome = h
+        .call(
+            "post_message",
+            Some(&b),
+            json!({ "thread_id": thread, "kind": "reply", "text": "Thanks, we will confirm by Friday." }),
+        )
+        .await
+        .expect("a member frame replies");
+    match outcome {
+        ComposeOutcome::Sent(m) => assert_eq!(m.sender_name, who),
+        ComposeOutcome::Submitted { submitted, .. } => {
+            assert_eq!(submitted.thread_id, *thread);
+            let author = h
+                .value(
+                    "SELECT VALUE author_name FROM ONLY type::record('draft', $d);",
+                    json!({ "d": submitted.id }),
+                )
+                .await;
+            assert_eq!(author, json!(who));
+        }
+    }
+    let moved: Result<Value, AppError> = h
+        .call(
+            "set_stage",
+            Some(&b),
+            json!({ "thread_id": thread, "stage": "negotiating", "reason": null }),
+        )
+        .await;
+    assert!(moved.is_ok(), "{moved:?}");
+    // Another client's thread, and what spans the workspace, stay out of reach.
+    let outside =
+        h.a.thread_ids
+            .iter()
+            .find(|t| !seen.iter().any(|s| &s.id == *t))
+            .unwrap();
+    let foreign: Result<Value, AppError> = h
+        .call(
+            "set_stage",
+            Some(&b),
+            json!({ "thread_id": outside, "stage": "negotiating", "reason": null }),
+        )
+        .await;
+    assert_eq!(foreign.err(), Some(AppError::NotFound));
+    for (name, args) in [
+        (
+            "set_assignee",
+            json!({ "thread_id": thread, "assignee_id": null }),
+        ),
+        (
+            "correct_intents",
+            json!({ "message_id": "m1", "intents": [] }),
+        ),
+    ] {
+        let got: Result<Value, AppError> = h.call(name, Some(&b), args).await;
+        assert!(
+            matches!(got, Err(AppError::Forbidden(_))),
+            "{name}: {got:?}"
+        );
+    }
+    // The team's audit trail names the partner's user for each change.
+    let log: Vec<AuditView> = h
+        .call(
+            "audit_log",
+            Some(&owner),
+            json!({ "query": { "thread": thread } }),
+        )
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "enrollment.stage_changed" && e.actor_name.as_deref() == Some(who)),
+        "{log:?}"
+    );
+
+    // The drafts and the report are the client's own.
+    let queue: ApprovalQueue = h
+        .call("approval_queue", Some(&b), json!({ "query": {} }))
+        .await
+        .unwrap();
+    assert!(queue
+        .drafts
+        .iter()
+        .all(|d| seen.iter().any(|t| t.id == d.thread_id)));
+    assert!(queue.reviewers.is_empty(), "no teammates in a frame");
+    let report: ReportView = h
+        .call("report", Some(&b), json!({ "query": { "days": 30 } }))
+        .await
+        .unwrap();
+    assert!(report.names.is_empty() && report.report.teammates.is_empty());
+    let whole: ReportView = h
+        .call(
+            "report",
+            Some(&owner),
+            json!({ "query": { "days": 30, "client": client } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.report.contacted, whole.report.contacted);
+    for q in [
+        json!({ "days": 30, "client": h.a.client_ids[1] }),
+        json!({ "days": 30, "teammate": "u1" }),
+    ] {
+        let got: Result<Value, AppError> = h.call("report", Some(&b), json!({ "query": q })).await;
+        assert_eq!(got.err(), Some(AppError::NotFound), "{q}");
+    }
 }
 
 /// The embed page may be framed by its partner's origins only; every other page by nobody.

@@ -602,8 +602,15 @@ async fn a_viewer_reads_but_cannot_write() {
 /// that client, answers a refusal or only the client's own data, and writes nothing.
 #[tokio::test]
 async fn an_embed_bearer_sees_only_its_client() {
-    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
     let h = Harness::with_sizes(10, 4).await;
+    // A viewer frame writes nothing; a member frame writes only inside its client, so every
+    // write named with an id outside it is refused too.
+    embed_sweep(&h, "viewer").await;
+    embed_sweep(&h, "member").await;
+}
+
+async fn embed_sweep(h: &Harness, role: &str) {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
     let client = h.a.client_ids[0].clone();
     let partner: EmbedPartnerKey = h
@@ -611,7 +618,7 @@ async fn an_embed_bearer_sees_only_its_client() {
             "create_embed_partner",
             Some(&owner),
             json!({ "form": { "name": "Acme dashboard",
-            "origins": ["https://dash.acme.example"], "client_id": client, "role": "viewer",
+            "origins": ["https://dash.acme.example"], "client_id": client, "role": role,
             "views": ["inbox", "thread", "approvals", "reports"] } }),
         )
         .await
@@ -620,7 +627,7 @@ async fn an_embed_bearer_sees_only_its_client() {
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(partner.partner.id.clone());
     let claims = json!({ "aud": h.state.config.public_url, "iat": now, "exp": now + 300,
-        "jti": "tenancy", "view": "inbox" });
+        "jti": format!("tenancy-{role}"), "view": "inbox" });
     let token = encode(
         &header,
         &claims,
@@ -649,16 +656,23 @@ async fn an_embed_bearer_sees_only_its_client() {
             .cloned()
             .collect();
     let before = (
-        snapshot(&h, &h.a.workspace_id).await,
-        snapshot(&h, &h.b.workspace_id).await,
+        snapshot(h, &h.a.workspace_id).await,
+        snapshot(h, &h.b.workspace_id).await,
     );
     for name in ALL_FUNCTIONS {
         let got: Result<Value, AppError> = h
             .call(name, Some(&bearer), args_for(name, &outside[0]))
             .await;
         match got {
+            // A batch answers per draft: none of another client's was approved.
+            Ok(v) if *name == "approve_drafts" => {
+                assert_eq!(v["approved"], 0, "{role} frame approved outside its client")
+            }
             Ok(v) => {
-                assert!(!WRITES.contains(name), "{name} wrote with an embed bearer");
+                assert!(
+                    !WRITES.contains(name),
+                    "{name} wrote with a {role} embed bearer"
+                );
                 let text = v.to_string();
                 for t in &outside {
                     assert!(
@@ -674,10 +688,10 @@ async fn an_embed_bearer_sees_only_its_client() {
     }
     assert_eq!(
         (
-            snapshot(&h, &h.a.workspace_id).await,
-            snapshot(&h, &h.b.workspace_id).await
+            snapshot(h, &h.a.workspace_id).await,
+            snapshot(h, &h.b.workspace_id).await
         ),
         before,
-        "nothing was written"
+        "a {role} frame wrote nothing outside its client"
     );
 }

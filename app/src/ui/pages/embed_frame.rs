@@ -1,15 +1,19 @@
 //! The embedded frame (`/embed/:partner#token=…`): exchanges the partner's token for a session
-//! bearer, then shows that client's conversations — the list, and a thread when one is opened —
-//! read-only, following live changes. It speaks the postMessage contract (`embed_bridge`): it
+//! bearer, then shows the token's view of that client — its conversations (the list, and a
+//! thread when one is opened: `embed_thread`), one conversation, the drafts waiting for approval
+//! or the campaign report (`embed_review`) — following live changes. A frame member may reply,
+//! move stages and decide drafts; a viewer reads. It speaks the postMessage contract (`embed_bridge`): it
 //! announces `ready`, `resize`, `thread.opened`, `unread.changed` and `session.expired`, and
 //! follows `navigate` and `token.refresh` from the parent. The server lets only the partner's
 //! origins frame it (`server::web_guard::embed_framing`).
 
-use crate::api::{get_thread, list_threads, AppError};
+use crate::api::{list_threads, AppError};
+use crate::domain::embed::EmbedView;
 use crate::domain::filter::InboxFilter;
-use crate::model::{Direction, EmbedSession, ThreadSummary};
+use crate::model::EmbedSession;
 use crate::ui::embed_bridge::message;
-use crate::ui::widgets::{Avatar, ChannelIcon, StageChip};
+use crate::ui::pages::embed_review::{EmbedApprovals, EmbedReports};
+use crate::ui::pages::embed_thread::{EmbedRow, EmbedThread};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -24,7 +28,7 @@ enum FrameState {
 }
 
 /// Posts a contract message to the parent (in the browser).
-fn post(session: &EmbedSession, kind: &str, fields: serde_json::Value) {
+pub(crate) fn post(session: &EmbedSession, kind: &str, fields: serde_json::Value) {
     let msg = message(kind, fields);
     #[cfg(feature = "hydrate")]
     crate::ui::embed_bridge::post(&session.origins, &msg);
@@ -89,7 +93,7 @@ fn exchange(token: String, state: RwSignal<FrameState>, open: RwSignal<Option<St
 /// view) and `token.refresh` (from the partner's origins only).
 #[cfg(feature = "hydrate")]
 fn listen(session: &EmbedSession, state: RwSignal<FrameState>, open: RwSignal<Option<String>>) {
-    let single = session.view == crate::domain::embed::EmbedView::Thread;
+    let single = session.view == EmbedView::Thread;
     crate::ui::embed_bridge::listen(session.origins.clone(), move |m| {
         match m.get("type").and_then(|t| t.as_str()) {
             Some("navigate") if !single => {
@@ -113,7 +117,7 @@ fn EmbedInbox(
     open: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let single = session.view == crate::domain::embed::EmbedView::Thread;
+    let single = session.view == EmbedView::Thread;
     let live = crate::ui::live::provide_live_with(
         crate::live::LIVE_PATH.to_string(),
         vec![format!("bearer.{}", session.bearer)],
@@ -163,9 +167,31 @@ fn EmbedInbox(
     view! {
         <header class="embed-head">
             <strong>{session.client_name.clone()}</strong>
-            <span class="embed-via">{format!("Conversations · {}", session.partner_name)}</span>
+            <span class="embed-via">{format!("{} · {}", match session.view {
+                EmbedView::Approvals => "Approvals",
+                EmbedView::Reports => "Reports",
+                EmbedView::Inbox | EmbedView::Thread => "Conversations",
+            }, session.partner_name)}</span>
         </header>
         <Title text=title/>
+        {match session.view {
+            EmbedView::Approvals => view! { <EmbedApprovals session=session.clone() refresh/> }.into_any(),
+            EmbedView::Reports => view! { <EmbedReports refresh/> }.into_any(),
+            EmbedView::Inbox | EmbedView::Thread => view! { <EmbedConversations session=session.clone() threads open refresh single/> }.into_any(),
+        }}
+    }
+}
+
+/// The client's conversations and the open one.
+#[component]
+fn EmbedConversations(
+    session: EmbedSession,
+    threads: Resource<Result<crate::model::InboxPage, AppError>>,
+    open: RwSignal<Option<String>>,
+    refresh: RwSignal<u32>,
+    single: bool,
+) -> impl IntoView {
+    view! {
         <div class="embed-body" class:has-open=move || open.with(Option::is_some) class:single=single>
             // A `thread` view shows that conversation alone.
             <Transition fallback=|| view! { <p class="embed-note">"Loading conversations…"</p> }>
@@ -181,76 +207,6 @@ fn EmbedInbox(
             </Transition>
             {move || open.get().map(|id| view! { <EmbedThread id refresh session=session.clone() open single/> })}
         </div>
-    }
-}
-
-#[component]
-fn EmbedRow(t: ThreadSummary, now: i64, open: RwSignal<Option<String>>) -> impl IntoView {
-    let id = t.id.clone();
-    let selected = {
-        let id = id.clone();
-        move || open.with(|o| o.as_deref() == Some(id.as_str()))
-    };
-    view! {
-        <li>
-            <button type="button" class="embed-row" class:unread=t.unread class:selected=selected
-                data-testid="embed-thread" on:click=move |_| open.set(Some(id.clone()))>
-                <Avatar name=t.creator_name.clone() url=t.creator_avatar.clone() small=true/>
-                <span class="embed-row-main">
-                    <span class="embed-row-top">
-                        <strong>{t.creator_name.clone()}</strong>
-                        <span class="embed-time">{crate::domain::time_fmt::relative(now, t.last_at)}</span>
-                    </span>
-                    <span class="embed-row-meta">{t.campaign_name.clone()}" "<StageChip stage=t.stage/></span>
-                    <span class="embed-snippet"><ChannelIcon channel=t.last_channel/>" "{t.last_snippet.clone()}</span>
-                </span>
-            </button>
-        </li>
-    }
-}
-
-#[component]
-fn EmbedThread(
-    id: String,
-    refresh: RwSignal<u32>,
-    session: EmbedSession,
-    open: RwSignal<Option<String>>,
-    /// The frame shows this conversation alone (no way back to a list).
-    single: bool,
-) -> impl IntoView {
-    post(
-        &session,
-        "thread.opened",
-        serde_json::json!({ "thread": id }),
-    );
-    let detail = Resource::new(
-        move || (id.clone(), refresh.get()),
-        |(id, _)| get_thread(id),
-    );
-    view! {
-        <section class="embed-thread" data-testid="embed-open-thread" aria-label="Conversation">
-            // On a phone the conversation takes the frame; this goes back to the list.
-            {(!single).then(|| view! {
-                <button type="button" class="link-button embed-back" on:click=move |_| open.set(None)>"‹ All conversations"</button>
-            })}
-            <Transition fallback=|| view! { <p class="embed-note">"Loading…"</p> }>
-                {move || detail.get().map(|r| match r {
-                    Ok(d) => view! {
-                        <h2>{d.summary.creator_name.clone()}<span class="handle">{d.summary.creator_handle.clone()}</span></h2>
-                        <p class="embed-row-meta">{d.summary.campaign_name.clone()}" "<StageChip stage=d.summary.stage/></p>
-                        <ol class="embed-timeline">
-                            {d.messages.into_iter().filter(|m| m.direction != Direction::Internal).map(|m| view! {
-                                <li class=format!("embed-msg {}", m.direction.as_str())>
-                                    <span class="embed-msg-who"><ChannelIcon channel=m.channel/>" "{m.sender_name.clone()}</span>
-                                    <p>{m.text.clone()}</p>
-                                </li>
-                            }).collect_view()}
-                        </ol>
-                    }.into_any(),
-                    Err(e) => view! { <p class="embed-note form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
-        </section>
     }
 }
 

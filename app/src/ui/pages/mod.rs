@@ -8,6 +8,8 @@ pub mod campaigns;
 pub mod channels;
 pub mod creators;
 pub mod embed_frame;
+pub mod embed_review;
+pub mod embed_thread;
 pub mod embeds;
 pub mod inbox;
 pub mod join;

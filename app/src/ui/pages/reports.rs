@@ -70,7 +70,7 @@ fn with_change(note: String, change: String) -> String {
 
 /// The figure a person picked.
 #[derive(Clone, Debug, PartialEq)]
-struct Picked {
+pub(crate) struct Picked {
     title: String,
     figure: Figure,
 }
@@ -110,7 +110,7 @@ fn summary_note(s: &Summary) -> String {
 }
 
 #[component]
-fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
+pub(crate) fn Tiles(view: ReportView, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     let (r, p) = (&view.report, &view.previous);
     let stuck: usize = r.funnel.iter().map(|f| f.stuck).sum();
     let working = r
@@ -180,7 +180,7 @@ fn Bars(
 }
 
 #[component]
-fn Funnel(report: Figures, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
+pub(crate) fn Funnel(report: Figures, pick: WriteSignal<Option<Picked>>) -> impl IntoView {
     let max = report
         .funnel
         .iter()

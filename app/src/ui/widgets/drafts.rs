@@ -91,10 +91,12 @@ pub fn DraftCard(
     d: DraftView,
     #[prop(optional)] selected: Option<RwSignal<Vec<String>>>,
     #[prop(optional)] show_thread: bool,
+    /// The reader's role; a teammate's session's when not given (an embedded frame gives its own).
+    #[prop(optional)]
+    role: Option<crate::model::Role>,
     done: Callback<()>,
 ) -> impl IntoView {
-    let ctx = use_inbox();
-    let role = ctx.session.with_value(|s| s.role);
+    let role = role.unwrap_or_else(|| use_inbox().session.with_value(|s| s.role));
     let may_approve = role.can_write() && rank(role) >= rank(d.reviewer_role);
     let open = d.state.is_open();
     let text = RwSignal::new(d.text.clone());

@@ -9,21 +9,17 @@ use app::api::backend::Caller;
 use app::model::*;
 use serde_json::json;
 
-#[derive(serde::Deserialize)]
-struct NameRow {
-    name: String,
-}
-
+/// The name a writer is shown by: a teammate's, or an embedded frame's actor's ("Jo via Acme
+/// dashboard", `store::embed::actor_id`).
 pub(crate) async fn user_name(db: &Db, user_id: &str) -> Result<String, DbError> {
     let mut resp = exec(
         db,
-        "SELECT name FROM ONLY type::record('user', $u);",
+        "RETURN type::record('user', $u).name ?? type::record('embed_actor', $u).name;",
         json!({ "u": user_id }),
     )
     .await?;
-    Ok(first::<NameRow>(&mut resp, 0)?
-        .map(|r| r.name)
-        .unwrap_or_default())
+    let name: Option<String> = resp.take(0)?;
+    Ok(name.unwrap_or_default())
 }
 
 /// What a teammate wrote in the composer.

@@ -122,6 +122,7 @@ pub async fn exchange(
         view: grant.view,
         thread: grant.thread,
         role: grant.role,
+        campaigns: grant.campaign_ids,
         client_name: partner.client_name,
         partner_name: partner.name,
         origins: partner.origins,

@@ -13,11 +13,36 @@ use crate::model::{Role, SessionInfo};
 use std::sync::Arc;
 
 /// What a request may see: a signed-in teammate the whole workspace; an embedded frame (a
-/// partner's exchanged token, `api::embed`) one client, read-only.
+/// partner's exchanged token, `api::embed`) one client's conversations, or only those of some of
+/// its campaigns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     Workspace,
-    Client(String),
+    Client(ClientScope),
+}
+
+/// An embedded frame's reach: one client; when `campaigns` is not empty, only those campaigns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientScope {
+    pub client: String,
+    pub campaigns: Vec<String>,
+}
+
+impl ClientScope {
+    /// The whole client.
+    pub fn client(client: impl Into<String>) -> ClientScope {
+        ClientScope {
+            client: client.into(),
+            campaigns: Vec::new(),
+        }
+    }
+
+    /// Whether a change of `client` (and `campaign`, when known) is within reach.
+    pub fn reaches(&self, client: Option<&str>, campaign: Option<&str>) -> bool {
+        client == Some(self.client.as_str())
+            && (self.campaigns.is_empty()
+                || campaign.is_some_and(|c| self.campaigns.iter().any(|k| k == c)))
+    }
 }
 
 /// The address a request came from (`server::client_address`), for limits per address.
@@ -101,9 +126,8 @@ impl Caller {
     ) -> Result<crate::model::ReportQuery, AppError> {
         match &self.scope {
             Scope::Workspace => Ok(q),
-            Scope::Client(client) => {
-                crate::domain::embed::confined_report(client, &q).ok_or(AppError::NotFound)
-            }
+            Scope::Client(s) => crate::domain::embed::confined_report(&s.client, &s.campaigns, &q)
+                .ok_or(AppError::NotFound),
         }
     }
 

@@ -14,6 +14,8 @@ pub const CLOCK_SKEW_SECS: i64 = 60;
 pub const MAX_TOKEN_LEN: usize = 4096;
 /// The most parent origins one partner may name.
 pub const MAX_ORIGINS: usize = 10;
+/// The most campaigns one partner (or token) may name.
+pub const MAX_CAMPAIGNS: usize = 50;
 const MAX_JTI: usize = 128;
 const MAX_USER: usize = 120;
 
@@ -62,17 +64,21 @@ impl EmbedView {
     }
 }
 
-/// What an owner let a partner grant: one client's conversations, with a role and views.
+/// What an owner let a partner grant: one client's conversations (or only some of its
+/// campaigns'), with a role and views.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerGrant {
     pub client_id: String,
+    /// Empty: the whole client.
+    pub campaign_ids: Vec<String>,
     /// Viewer or member (never more inside a frame).
     pub role: Role,
     pub views: Vec<EmbedView>,
 }
 
 /// The claims of a partner's token, as signed (HS256, the partner's key; `kid` names the
-/// partner). `client` may narrow nothing today but must name the partner's client when present.
+/// partner). `client` must name the partner's client when present; `campaigns` narrows the frame
+/// to some of the partner's campaigns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmbedClaims {
     pub aud: String,
@@ -83,6 +89,8 @@ pub struct EmbedClaims {
     pub jti: String,
     #[serde(default)]
     pub client: Option<String>,
+    #[serde(default)]
+    pub campaigns: Option<Vec<String>>,
     pub view: String,
     /// The thread a `thread` view opens.
     #[serde(default)]
@@ -98,6 +106,8 @@ pub struct EmbedClaims {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmbedGrant {
     pub client_id: String,
+    /// The campaigns the frame shows (empty: the whole client).
+    pub campaign_ids: Vec<String>,
     pub role: Role,
     pub view: EmbedView,
     pub thread: Option<String>,
@@ -116,7 +126,7 @@ pub enum TokenRefusal {
     TooLong,
     WrongAudience,
     BadJti,
-    /// A client other than the partner's.
+    /// A client other than the partner's, or a campaign it may not show.
     ScopeTooWide,
     UnknownView,
     ViewNotAllowed,
@@ -173,6 +183,7 @@ pub fn check_claims(
     if c.client.as_ref().is_some_and(|k| *k != partner.client_id) {
         return Err(TokenRefusal::ScopeTooWide);
     }
+    let campaign_ids = narrowed_campaigns(c.campaigns.as_deref(), &partner.campaign_ids)?;
     let view = EmbedView::parse(&c.view).ok_or(TokenRefusal::UnknownView)?;
     if !partner.views.contains(&view) {
         return Err(TokenRefusal::ViewNotAllowed);
@@ -187,6 +198,7 @@ pub fn check_claims(
     }
     Ok(EmbedGrant {
         client_id: partner.client_id.clone(),
+        campaign_ids,
         role: partner.role,
         view,
         thread: c.thread.clone().filter(|_| view == EmbedView::Thread),
@@ -199,6 +211,34 @@ pub fn check_claims(
         jti: c.jti.clone(),
         token_expires: c.exp,
     })
+}
+
+/// The campaigns a token's frame shows: the token's list when it names some (each a valid id,
+/// at most `MAX_CAMPAIGNS`, and, when the partner is limited to some campaigns, one of those),
+/// else the partner's. A token cannot widen a partner's campaigns back to the whole client.
+fn narrowed_campaigns(
+    asked: Option<&[String]>,
+    allowed: &[String],
+) -> Result<Vec<String>, TokenRefusal> {
+    let Some(asked) = asked else {
+        return Ok(allowed.to_vec());
+    };
+    if asked.is_empty() || asked.len() > MAX_CAMPAIGNS {
+        return Err(TokenRefusal::BadClaims);
+    }
+    if asked.iter().any(|c| !crate::domain::filter::is_valid_id(c)) {
+        return Err(TokenRefusal::BadClaims);
+    }
+    if !allowed.is_empty() && asked.iter().any(|c| !allowed.contains(c)) {
+        return Err(TokenRefusal::ScopeTooWide);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for c in asked {
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// A parent page's origin as an owner types it: exactly `https://host[:port]` (plain `http`
@@ -252,12 +292,16 @@ pub struct PartnerSettings {
     pub name: String,
     pub origins: Vec<String>,
     pub client_id: String,
+    /// Empty: the whole client.
+    pub campaign_ids: Vec<String>,
     pub role: Role,
     pub views: Vec<EmbedView>,
 }
 
-/// Checks an owner's form: a name (1–80 characters), exact origins, one client, viewer or
-/// member inside the frame, at least one known view.
+/// Checks an owner's form: a name (1–80 characters), exact origins, one client (and, if
+/// chosen, up to `MAX_CAMPAIGNS` of its campaigns), viewer or member inside the frame, at
+/// least one known view. (That the campaigns are the client's is checked where they are
+/// stored.)
 pub fn partner_settings(f: &crate::model::EmbedPartnerForm) -> Result<PartnerSettings, String> {
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
@@ -266,6 +310,18 @@ pub fn partner_settings(f: &crate::model::EmbedPartnerForm) -> Result<PartnerSet
     let origins = parse_origins(&f.origins)?;
     if f.client_id.trim().is_empty() {
         return Err("choose the client whose conversations the partner may show".into());
+    }
+    let mut campaign_ids: Vec<String> = Vec::new();
+    for c in f.campaign_ids.iter().map(|c| c.trim()) {
+        if !crate::domain::filter::is_valid_id(c) {
+            return Err(format!("{c}: not a campaign"));
+        }
+        if !campaign_ids.iter().any(|k| k == c) {
+            campaign_ids.push(c.to_string());
+        }
+    }
+    if campaign_ids.len() > MAX_CAMPAIGNS {
+        return Err(format!("at most {MAX_CAMPAIGNS} campaigns per partner"));
     }
     let role = match Role::parse(&f.role) {
         Some(r @ (Role::Viewer | Role::Member)) => r,
@@ -285,6 +341,7 @@ pub fn partner_settings(f: &crate::model::EmbedPartnerForm) -> Result<PartnerSet
         name: name.to_string(),
         origins,
         client_id: f.client_id.trim().to_string(),
+        campaign_ids,
         role,
         views,
     })
@@ -307,18 +364,28 @@ pub fn attribution(user_name: Option<&str>, partner_name: &str) -> String {
     }
 }
 
-/// The report a frame scoped to `client` may read: the query held to that client. None when it
-/// names another client or a teammate (the team's own workload is not the partner's to see). A
-/// campaign outside the client reads as empty: the figures are those of the client's threads.
+/// The report a frame scoped to `client` (and, when not empty, `campaigns`) may read: the query
+/// held to that client. None when it names another client or a teammate (the team's own
+/// workload is not the partner's to see), or, in a campaigns scope, no campaign or another one
+/// (a single campaign is taken as asked). A campaign outside the client reads as empty: the
+/// figures are those of the client's threads.
 pub fn confined_report(
     client: &str,
+    campaigns: &[String],
     q: &crate::model::ReportQuery,
 ) -> Option<crate::model::ReportQuery> {
     if q.client.as_deref().is_some_and(|c| c != client) || q.teammate.is_some() {
         return None;
     }
+    let campaign = match (&q.campaign, campaigns) {
+        (c, []) => c.clone(),
+        (None, [only]) => Some(only.clone()),
+        (Some(c), set) if set.contains(c) => Some(c.clone()),
+        _ => return None,
+    };
     Some(crate::model::ReportQuery {
         client: Some(client.to_string()),
+        campaign,
         ..q.clone()
     })
 }

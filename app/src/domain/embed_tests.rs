@@ -6,6 +6,7 @@ const NOW: i64 = 1_800_000_000;
 fn partner() -> PartnerGrant {
     PartnerGrant {
         client_id: "k1".into(),
+        campaign_ids: Vec::new(),
         role: Role::Viewer,
         views: vec![EmbedView::Inbox, EmbedView::Thread],
     }
@@ -19,6 +20,7 @@ fn claims() -> EmbedClaims {
         nbf: None,
         jti: "a1b2".into(),
         client: None,
+        campaigns: None,
         view: "inbox".into(),
         thread: None,
         user_id: Some("u-7".into()),
@@ -232,6 +234,7 @@ fn partner_forms_are_checked() {
         name: " Acme dashboard ".into(),
         origins: vec!["https://dash.acme.example".into()],
         client_id: "k1".into(),
+        campaign_ids: vec![],
         role: "viewer".into(),
         views: vec!["inbox".into(), "thread".into(), "inbox".into()],
     };
@@ -282,7 +285,20 @@ fn partner_forms_are_checked() {
                 ..form()
             },
         ),
+        (
+            "a campaign id that is not one",
+            crate::model::EmbedPartnerForm {
+                campaign_ids: vec!["c1; DROP".into()],
+                ..form()
+            },
+        ),
     ];
+    let some = partner_settings(&crate::model::EmbedPartnerForm {
+        campaign_ids: vec!["c1".into(), " c1 ".into(), "c2".into()],
+        ..form()
+    })
+    .unwrap();
+    assert_eq!(some.campaign_ids, vec!["c1", "c2"]);
     for (name, f) in bad {
         assert!(partner_settings(&f).is_err(), "{name}");
     }
@@ -311,6 +327,67 @@ fn a_frames_report_is_held_to_its_client() {
         (q(Some("k1"), None, Some("u1")), None),
     ];
     for (asked, want) in cases {
-        assert_eq!(confined_report("k1", &asked), want, "{asked:?}");
+        assert_eq!(confined_report("k1", &[], &asked), want, "{asked:?}");
+    }
+    // A frame of some campaigns reads one of them at a time.
+    let set = ["c1".to_string(), "c2".to_string()];
+    let cases = [
+        (
+            &set[..1],
+            q(None, None, None),
+            Some(q(Some("k1"), Some("c1"), None)),
+        ),
+        (
+            &set[..],
+            q(None, Some("c2"), None),
+            Some(q(Some("k1"), Some("c2"), None)),
+        ),
+        (&set[..], q(None, None, None), None),
+        (&set[..], q(None, Some("c9"), None), None),
+    ];
+    for (campaigns, asked, want) in cases {
+        assert_eq!(
+            confined_report("k1", campaigns, &asked),
+            want,
+            "{campaigns:?} {asked:?}"
+        );
+    }
+}
+
+#[test]
+fn a_token_narrows_campaigns_never_widens_them() {
+    let limited = PartnerGrant {
+        campaign_ids: vec!["c1".into(), "c2".into()],
+        ..partner()
+    };
+    let asking = |campaigns: Option<Vec<&str>>| EmbedClaims {
+        campaigns: campaigns.map(|v| v.into_iter().map(String::from).collect()),
+        ..claims()
+    };
+    // (partner, token's campaigns, granted or refused)
+    let cases: Vec<(&PartnerGrant, EmbedClaims, Result<Vec<&str>, TokenRefusal>)> = vec![
+        (&limited, asking(None), Ok(vec!["c1", "c2"])),
+        (&limited, asking(Some(vec!["c2"])), Ok(vec!["c2"])),
+        (&limited, asking(Some(vec!["c2", "c2"])), Ok(vec!["c2"])),
+        (
+            &limited,
+            asking(Some(vec!["c3"])),
+            Err(TokenRefusal::ScopeTooWide),
+        ),
+        (&limited, asking(Some(vec![])), Err(TokenRefusal::BadClaims)),
+        (
+            &limited,
+            asking(Some(vec!["c1 OR 1"])),
+            Err(TokenRefusal::BadClaims),
+        ),
+    ];
+    let whole = partner();
+    let mut cases = cases;
+    cases.push((&whole, asking(None), Ok(vec![])));
+    cases.push((&whole, asking(Some(vec!["c7"])), Ok(vec!["c7"])));
+    for (p, c, want) in cases {
+        let got = check_claims(&c, p, AUD, NOW).map(|g| g.campaign_ids);
+        let want = want.map(|v| v.into_iter().map(String::from).collect::<Vec<_>>());
+        assert_eq!(got, want, "{:?} asking {:?}", p.campaign_ids, c.campaigns);
     }
 }

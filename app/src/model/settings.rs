@@ -131,6 +131,9 @@ pub struct EmbedPartnerView {
     pub origins: Vec<String>,
     pub client_id: String,
     pub client_name: String,
+    /// Only these campaigns of the client (empty: all of them).
+    #[serde(default)]
+    pub campaigns: Vec<crate::model::NamedRef>,
     pub role: Role,
     pub views: Vec<crate::domain::embed::EmbedView>,
     pub created_at: i64,
@@ -145,6 +148,9 @@ pub struct EmbedPartnerForm {
     pub name: String,
     pub origins: Vec<String>,
     pub client_id: String,
+    /// Only these campaigns of the client (empty: all of them).
+    #[serde(default)]
+    pub campaign_ids: Vec<String>,
     /// "viewer" or "member".
     pub role: String,
     pub views: Vec<String>,
@@ -166,8 +172,11 @@ pub struct EmbedSession {
     pub expires_in_secs: i64,
     pub view: crate::domain::embed::EmbedView,
     pub thread: Option<String>,
-    /// Viewer or member: a member replies, writes notes, moves stages and decides drafts.
+    /// Viewer or member: a member replies, moves stages and decides drafts.
     pub role: crate::model::Role,
+    /// The campaigns the frame is limited to (empty: all of the client's).
+    #[serde(default)]
+    pub campaigns: Vec<String>,
     pub client_name: String,
     pub partner_name: String,
     /// The parent origins the frame may post messages to.

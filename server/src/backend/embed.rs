@@ -27,6 +27,7 @@ impl EmbedApi for AppState {
             name: &s.name,
             origins: &s.origins,
             client_id: &s.client_id,
+            campaign_ids: &s.campaign_ids,
             role: s.role,
             views: &s.views,
         };
@@ -42,7 +43,7 @@ impl EmbedApi for AppState {
                 })
             }
             Ok(None) => Err(AppError::Invalid(format!(
-                "choose one of the workspace's clients (and at most {} partners)",
+                "choose one of the workspace's clients and only its campaigns (at most {} partners)",
                 store::MAX_PARTNERS
             ))),
             Err(e) => Err(internal(e)),

@@ -3,7 +3,7 @@
 //! one slow tab never holds memory or delays the others.
 
 use super::rows::Routed;
-use app::api::backend::{Caller, Scope};
+use app::api::backend::{Caller, ClientScope, Scope};
 use app::live::LiveEvent;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +15,7 @@ pub const QUEUE: usize = 512;
 
 struct Sub {
     id: u64,
-    client_scope: Option<String>,
+    client_scope: Option<ClientScope>,
     tx: mpsc::Sender<Arc<LiveEvent>>,
 }
 
@@ -45,7 +45,7 @@ impl Hub {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let client_scope = match &caller.scope {
             Scope::Workspace => None,
-            Scope::Client(c) => Some(c.clone()),
+            Scope::Client(s) => Some(s.clone()),
         };
         self.lock()
             .entry(caller.workspace_id.clone())
@@ -71,11 +71,9 @@ impl Hub {
             return;
         };
         list.retain(|s| {
-            let visible = match (&s.client_scope, &routed.client) {
-                (None, _) => true,
-                (Some(scope), Some(client)) => scope == client,
-                (Some(_), None) => false,
-            };
+            let visible = s.client_scope.as_ref().is_none_or(|scope| {
+                scope.reaches(routed.client.as_deref(), routed.campaign.as_deref())
+            });
             if !visible {
                 return true;
             }
@@ -136,9 +134,14 @@ mod tests {
     }
 
     fn event(ws: &str, client: Option<&str>) -> Routed {
+        in_campaign(ws, client, None)
+    }
+
+    fn in_campaign(ws: &str, client: Option<&str>, campaign: Option<&str>) -> Routed {
         Routed {
             workspace: ws.into(),
             client: client.map(String::from),
+            campaign: campaign.map(String::from),
             event: LiveEvent::ThreadRemoved { id: "t1".into() },
         }
     }
@@ -147,13 +150,20 @@ mod tests {
     async fn routes_by_workspace_and_client_scope() {
         let hub = Arc::new(Hub::default());
         let mut a = hub.subscribe(&caller("wa", Scope::Workspace));
-        let mut a_k1 = hub.subscribe(&caller("wa", Scope::Client("k1".into())));
+        let mut a_k1 = hub.subscribe(&caller("wa", Scope::Client(ClientScope::client("k1"))));
         let mut b = hub.subscribe(&caller("wb", Scope::Workspace));
+        let some = ClientScope {
+            client: "k1".into(),
+            campaigns: vec!["c1".into()],
+        };
+        let mut a_c1 = hub.subscribe(&caller("wa", Scope::Client(some)));
         hub.publish(event("wa", Some("k2")));
-        hub.publish(event("wa", Some("k1")));
+        hub.publish(in_campaign("wa", Some("k1"), Some("c1")));
+        hub.publish(in_campaign("wa", Some("k1"), Some("c2")));
         hub.publish(event("wa", None));
         // (receiver, events it must hold)
-        let cases: [(&mut Subscription, usize); 3] = [(&mut a, 3), (&mut a_k1, 1), (&mut b, 0)];
+        let cases: [(&mut Subscription, usize); 4] =
+            [(&mut a, 4), (&mut a_k1, 2), (&mut a_c1, 1), (&mut b, 0)];
         for (sub, want) in cases {
             let mut got = 0;
             while sub.rx.try_recv().is_ok() {
@@ -161,10 +171,10 @@ mod tests {
             }
             assert_eq!(got, want);
         }
-        assert_eq!(hub.subscriber_count(), 3);
+        assert_eq!(hub.subscriber_count(), 4);
         drop(a);
         drop(b);
-        assert_eq!(hub.subscriber_count(), 1);
+        assert_eq!(hub.subscriber_count(), 2);
     }
 
     #[tokio::test]

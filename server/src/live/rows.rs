@@ -12,6 +12,8 @@ pub struct Routed {
     pub workspace: String,
     /// The client (brand) the change belongs to, for client-scoped sockets.
     pub client: Option<String>,
+    /// Its campaign, for sockets of a frame that shows some campaigns.
+    pub campaign: Option<String>,
     pub event: LiveEvent,
 }
 
@@ -48,6 +50,7 @@ pub fn thread_changed(record: &Value) -> Result<Routed, String> {
     Ok(Routed {
         workspace,
         client: Some(thread.client_id.clone()),
+        campaign: Some(thread.campaign_id.clone()),
         event: LiveEvent::Thread {
             thread: Box::new(thread),
             search,
@@ -63,6 +66,7 @@ pub fn thread_removed(record: &Value) -> Result<Routed, String> {
     Ok(Routed {
         workspace: link(obj, "workspace").ok_or("deleted thread without workspace")?,
         client: link(obj, "client"),
+        campaign: link(obj, "campaign"),
         event: LiveEvent::ThreadRemoved {
             id: link(obj, "id").ok_or("deleted thread without id")?,
         },
@@ -78,6 +82,7 @@ pub fn unmatched_changed(record: &Value) -> Result<Routed, String> {
     Ok(Routed {
         workspace: link(obj, "workspace").ok_or("unmatched record without workspace")?,
         client: None,
+        campaign: None,
         event: LiveEvent::UnmatchedChanged,
     })
 }
@@ -105,6 +110,7 @@ pub fn message_changed(record: &Value) -> Result<Routed, String> {
     Ok(Routed {
         workspace,
         client: link(obj, "client"),
+        campaign: link(obj, "campaign"),
         event: LiveEvent::Message {
             thread_id,
             message: Box::new(message),
@@ -210,6 +216,7 @@ mod tests {
             Routed {
                 workspace: "w1".into(),
                 client: None,
+                campaign: None,
                 event: LiveEvent::UnmatchedChanged
             }
         );

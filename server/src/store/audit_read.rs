@@ -1,7 +1,7 @@
 //! Reading the audit trail: per thread, or the workspace's with filters, and as CSV.
 
 use crate::db::{exec, rows, Db, DbError};
-use app::api::backend::{Caller, Scope};
+use app::api::backend::Caller;
 use app::model::{AuditQuery, AuditView};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -26,12 +26,12 @@ pub async fn list(
     limit: usize,
 ) -> Result<Vec<AuditView>, DbError> {
     let mut vars = Map::new();
-    vars.insert("ws".into(), json!(caller.workspace_id));
-    let mut wh = vec!["workspace = type::record('workspace', $ws)".to_string()];
-    if let Scope::Client(c) = &caller.scope {
-        vars.insert("scope_client".into(), json!(c));
-        wh.push("thread.client = type::record('client', $scope_client)".into());
-    }
+    let mut wh = vec![super::scope_clause(
+        caller,
+        &mut vars,
+        "thread.client",
+        "thread.campaign",
+    )];
     if let Some(a) = &q.action {
         vars.insert("action".into(), json!(a));
         if a.ends_with('.') {

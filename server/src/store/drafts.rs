@@ -6,7 +6,7 @@
 use super::audit::{audits_var, AuditEntry, AUDITS_STATEMENT};
 use super::thread_write::{append_with, outgoing_reply, Extra, Sender, WriteError};
 use crate::db::{exec, exec_transaction, first, rows, Db, DbError};
-use app::api::backend::{Caller, Scope};
+use app::api::backend::Caller;
 use app::domain::draft::{check_review, CancelReason, DraftState, Review};
 use app::model::{DraftQuery, DraftView, MessageView};
 use serde_json::{json, Map, Value};
@@ -94,22 +94,15 @@ pub fn cancel_open(extra: &mut Extra, reason: CancelReason, actor: Option<&str>)
     }
 }
 
-fn scope_clause(caller: &Caller, vars: &mut Map<String, Value>) -> &'static str {
-    vars.insert("ws".into(), caller.workspace_id.clone().into());
-    match &caller.scope {
-        Scope::Workspace => "workspace = type::record('workspace', $ws)",
-        Scope::Client(c) => {
-            vars.insert("scope_client".into(), c.clone().into());
-            "workspace = type::record('workspace', $ws) AND campaign.client = type::record('client', $scope_client)"
-        }
-    }
+fn scope_clause(caller: &Caller, vars: &mut Map<String, Value>) -> String {
+    super::scope_clause(caller, vars, "campaign.client", "campaign")
 }
 
 /// The queue: drafts in one state (every one still waiting for review unless asked), newest
 /// first, filtered.
 pub async fn list(db: &Db, caller: &Caller, q: &DraftQuery) -> Result<Vec<DraftView>, DbError> {
     let mut vars = Map::new();
-    let mut wh = vec![scope_clause(caller, &mut vars).to_string()];
+    let mut wh = vec![scope_clause(caller, &mut vars)];
     match q.state {
         Some(state) => {
             vars.insert("state".into(), state.as_str().into());

@@ -6,7 +6,7 @@
 use super::audit::{AuditEntry, AUDIT_STATEMENT};
 use crate::db::{exec, first, rows, Db, DbError};
 use crate::sealed::{self, Field};
-use app::api::backend::{Caller, Scope};
+use app::api::backend::{Caller, ClientScope, Scope};
 use app::domain::embed::{EmbedGrant, EmbedView, PartnerGrant};
 use app::model::{EmbedPartnerView, Role};
 use serde::Deserialize;
@@ -30,6 +30,7 @@ fn field(workspace: &str) -> Field<'_> {
 const PARTNER_FIELDS: &str =
     "record::id(id) AS id, name, origins, record::id(client) AS client_id, \
     client.name AS client_name, role, views, created_at, \
+    (SELECT record::id(id) AS id, name FROM campaign WHERE record::id(id) IN $parent.campaigns ORDER BY name) AS campaigns, \
     (IF key_previous_until > $now THEN key_previous_until ELSE NONE END) AS previous_key_until";
 
 /// A new partner, checked (`app::domain::embed`).
@@ -37,6 +38,8 @@ pub struct NewPartner<'a> {
     pub name: &'a str,
     pub origins: &'a [String],
     pub client_id: &'a str,
+    /// Empty: the whole client.
+    pub campaign_ids: &'a [String],
     pub role: Role,
     pub views: &'a [EmbedView],
 }
@@ -61,8 +64,9 @@ pub async fn list(db: &Db, workspace: &str, now: i64) -> Result<Vec<EmbedPartner
     rows(&mut resp, 0)
 }
 
-/// Registers a partner with `key` (sealed) for a client of the workspace; audited. None when
-/// the client is not the workspace's or the workspace has `MAX_PARTNERS` already.
+/// Registers a partner with `key` (sealed) for a client of the workspace (and some of its
+/// campaigns); audited. None when the client is not the workspace's, a campaign not the
+/// client's, or the workspace has `MAX_PARTNERS` already.
 pub async fn create(
     db: &Db,
     caller: &Caller,
@@ -76,7 +80,7 @@ pub async fn create(
     let views: Vec<&str> = p.views.iter().map(|v| v.as_str()).collect();
     let mut vars = json!({
         "ws": ws, "now": now, "id": id, "name": p.name, "origins": p.origins,
-        "client": p.client_id, "role": p.role.as_str(), "views": views,
+        "client": p.client_id, "campaigns": p.campaign_ids, "role": p.role.as_str(), "views": views,
         "sealed": sealed::seal(server_secret, field(ws), key), "max": MAX_PARTNERS,
     });
     audit(&caller.user_id, "embed_partner.created", &id)
@@ -84,10 +88,11 @@ pub async fn create(
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $ok = (SELECT VALUE workspace FROM ONLY type::record('client', $client)) = type::record('workspace', $ws)
-             AND count(SELECT id FROM embed_partner WHERE workspace = type::record('workspace', $ws)) < $max;
+             AND count(SELECT id FROM embed_partner WHERE workspace = type::record('workspace', $ws)) < $max
+             AND count(SELECT id FROM campaign WHERE record::id(id) IN $campaigns AND client = type::record('client', $client)) = array::len($campaigns);
          IF $ok {{
              CREATE type::record('embed_partner', $id) SET workspace = type::record('workspace', $ws), name = $name,
-                 origins = $origins, client = type::record('client', $client), role = $role, views = $views,
+                 origins = $origins, client = type::record('client', $client), campaigns = $campaigns, role = $role, views = $views,
                  key_sealed = $sealed, created_at = $now;
              {AUDIT_STATEMENT}
          }};
@@ -177,6 +182,7 @@ pub async fn partner_keys(
         client: String,
         client_name: Option<String>,
         origins: Vec<String>,
+        campaigns: Vec<String>,
         role: String,
         views: Vec<String>,
         key: String,
@@ -186,7 +192,7 @@ pub async fn partner_keys(
     let mut resp = exec(
         db,
         "SELECT record::id(workspace) AS workspace, name, record::id(client) AS client, client.name AS client_name,
-             origins, role, views, key_sealed AS key, key_previous_sealed AS previous, key_previous_until AS previous_until
+             origins, campaigns, role, views, key_sealed AS key, key_previous_sealed AS previous, key_previous_until AS previous_until
          FROM embed_partner WHERE id = type::record('embed_partner', $id);",
         json!({ "id": partner }),
     )
@@ -212,6 +218,7 @@ pub async fn partner_keys(
     Ok(Some(PartnerKeys {
         grant: PartnerGrant {
             client_id: r.client,
+            campaign_ids: r.campaigns,
             role: Role::parse(&r.role).unwrap_or(Role::Viewer),
             views: r.views.iter().filter_map(|v| EmbedView::parse(v)).collect(),
         },
@@ -257,7 +264,7 @@ pub async fn open_session(db: &Db, f: &FrameOpening<'_>, now: i64) -> Result<boo
              partner = $partner, external_id = $user_id, name = $who, seen_at = $now;
          CREATE embed_session SET token_hash = $hash, workspace = type::record('workspace', $ws),
              partner = type::record('embed_partner', $partner), client = type::record('client', $client),
-             role = $role, view = $view, thread = $thread, user_id = $user_id, user_name = $user_name,
+             campaigns = $campaigns, role = $role, view = $view, thread = $thread, user_id = $user_id, user_name = $user_name,
              actor = $actor, created_at = $now, expires_at = $expires;
          {AUDIT_STATEMENT}
          COMMIT TRANSACTION;"
@@ -265,7 +272,7 @@ pub async fn open_session(db: &Db, f: &FrameOpening<'_>, now: i64) -> Result<boo
     let who = app::domain::embed::attribution(grant.user_name.as_deref(), f.partner_name);
     let mut vars = json!({
         "ws": f.workspace, "partner": f.partner, "jti": grant.jti, "hash": f.bearer_hash,
-        "client": grant.client_id, "role": grant.role.as_str(), "view": grant.view.as_str(),
+        "client": grant.client_id, "campaigns": grant.campaign_ids, "role": grant.role.as_str(), "view": grant.view.as_str(),
         "thread": grant.thread, "user_id": grant.user_id, "user_name": grant.user_name,
         "token_expires": grant.token_expires * 1000, "now": now, "expires": now + SESSION_MS,
         "actor": actor_id(f.partner, grant.user_id.as_deref()), "who": who,
@@ -308,11 +315,12 @@ pub async fn caller(db: &Db, bearer_hash: &str, now: i64) -> Result<Option<Calle
         workspace: String,
         actor: String,
         client: String,
+        campaigns: Vec<String>,
         role: String,
     }
     let mut resp = exec(
         db,
-        "SELECT record::id(workspace) AS workspace, actor, record::id(client) AS client, role
+        "SELECT record::id(workspace) AS workspace, actor, record::id(client) AS client, campaigns, role
          FROM embed_session WHERE token_hash = $hash AND expires_at > $now AND partner.id != NONE AND actor != NONE LIMIT 1;",
         json!({ "hash": bearer_hash, "now": now }),
     )
@@ -321,7 +329,10 @@ pub async fn caller(db: &Db, bearer_hash: &str, now: i64) -> Result<Option<Calle
         user_id: r.actor,
         workspace_id: r.workspace,
         role: Role::parse(&r.role).unwrap_or(Role::Viewer),
-        scope: Scope::Client(r.client),
+        scope: Scope::Client(ClientScope {
+            client: r.client,
+            campaigns: r.campaigns,
+        }),
     }))
 }
 

@@ -133,22 +133,17 @@ pub async fn count_matching(
 
 pub async fn filter_options(db: &Db, caller: &Caller) -> Result<FilterOptions, DbError> {
     let mut vars = serde_json::Map::new();
-    vars.insert("ws".into(), caller.workspace_id.clone().into());
-    let client_scope = match &caller.scope {
-        Scope::Workspace => "",
-        Scope::Client(id) => {
-            vars.insert("scope_client".into(), id.clone().into());
-            " AND client = type::record('client', $scope_client)"
+    // A frame's campaigns (and their client) only; a teammate's, every one.
+    let campaigns = super::scope_clause(caller, &mut vars, "client", "id");
+    let clients = match &caller.scope {
+        Scope::Workspace => "workspace = type::record('workspace', $ws)",
+        Scope::Client(_) => {
+            "workspace = type::record('workspace', $ws) AND id = type::record('client', $scope_client)"
         }
     };
-    let client_self_scope = if client_scope.is_empty() {
-        ""
-    } else {
-        " AND id = type::record('client', $scope_client)"
-    };
     let sql = format!(
-        "SELECT record::id(id) AS id, name FROM campaign WHERE workspace = type::record('workspace', $ws){client_scope} ORDER BY name;
-         SELECT record::id(id) AS id, name FROM client WHERE workspace = type::record('workspace', $ws){client_self_scope} ORDER BY name;"
+        "SELECT record::id(id) AS id, name FROM campaign WHERE {campaigns} ORDER BY name;
+         SELECT record::id(id) AS id, name FROM client WHERE {clients} ORDER BY name;"
     );
     let mut resp = exec(db, &sql, Value::Object(vars)).await?;
     let campaigns: Vec<NamedRef> = rows(&mut resp, 0)?;

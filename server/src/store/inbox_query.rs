@@ -403,7 +403,7 @@ mod tests {
         assert!(q.sql.ends_with("ORDER BY awaiting_since, id LIMIT 11;"));
 
         let scoped = Caller {
-            scope: Scope::Client("k2".into()),
+            scope: Scope::Client(app::api::backend::ClientScope::client("k2")),
             ..caller()
         };
         let q = page_query(&scoped, &InboxFilter::default(), None, clock, 10);

@@ -5,7 +5,7 @@
 use crate::db::{exec, rows, Db, DbError};
 use crate::store::threads::MESSAGE_FIELDS;
 use crate::store::{thread_scope, THREAD_FIELDS};
-use app::api::backend::{Caller, Scope};
+use app::api::backend::Caller;
 use app::live::LiveEvent;
 use app::model::{MessageView, ThreadSummary};
 use serde_json::Value;
@@ -44,12 +44,7 @@ struct MessageRow {
 pub async fn load(db: &Db, caller: &Caller, since: Option<i64>) -> Result<Replay, DbError> {
     let mut vars = serde_json::Map::new();
     let scope = thread_scope(caller, &mut vars);
-    let message_scope = match &caller.scope {
-        Scope::Workspace => "workspace = type::record('workspace', $ws)",
-        Scope::Client(_) => {
-            "workspace = type::record('workspace', $ws) AND client = type::record('client', $scope_client)"
-        }
-    };
+    let message_scope = crate::store::scope_clause(caller, &mut vars, "client", "thread.campaign");
     let from = match since {
         Some(cursor) => format!("{} - {OVERLAP_MS}", cursor.max(0)),
         None => format!("$db_now - {FIRST_CONNECT_LOOKBACK_MS}"),

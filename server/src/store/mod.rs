@@ -130,17 +130,39 @@ pub fn bound<const N: usize>(
 }
 
 /// The WHERE fragment that confines a thread query to what the caller may see.
-/// Binds `$ws` (and `$scope_client`).
+/// Binds `$ws` (and `$scope_client`, `$scope_campaigns`).
 pub fn thread_scope(
     caller: &Caller,
     vars: &mut serde_json::Map<String, serde_json::Value>,
 ) -> String {
+    scope_clause(caller, vars, "client", "campaign")
+}
+
+/// The WHERE fragment that confines rows of the caller's workspace to the caller's scope, for
+/// rows whose client and campaign are at the paths given (a thread's `client`, a draft's
+/// `campaign.client`, an audit event's `thread.client`…). Binds `$ws` (and `$scope_client`,
+/// `$scope_campaigns` for an embedded frame).
+pub fn scope_clause(
+    caller: &Caller,
+    vars: &mut serde_json::Map<String, serde_json::Value>,
+    client_path: &str,
+    campaign_path: &str,
+) -> String {
     vars.insert("ws".into(), caller.workspace_id.clone().into());
+    let ws = "workspace = type::record('workspace', $ws)";
     match &caller.scope {
-        Scope::Workspace => "workspace = type::record('workspace', $ws)".into(),
-        Scope::Client(client) => {
-            vars.insert("scope_client".into(), client.clone().into());
-            "workspace = type::record('workspace', $ws) AND client = type::record('client', $scope_client)".into()
+        Scope::Workspace => ws.into(),
+        Scope::Client(s) => {
+            vars.insert("scope_client".into(), s.client.clone().into());
+            let mut clause =
+                format!("{ws} AND {client_path} = type::record('client', $scope_client)");
+            if !s.campaigns.is_empty() {
+                vars.insert("scope_campaigns".into(), s.campaigns.clone().into());
+                clause.push_str(&format!(
+                    " AND record::id({campaign_path}) IN $scope_campaigns"
+                ));
+            }
+            clause
         }
     }
 }

@@ -394,6 +394,118 @@ async fn a_member_frame_writes_in_its_client_attributed() {
     }
 }
 
+/// A partner limited to some of its client's campaigns: the frame lists, opens and reports
+/// only those; a token may narrow the set, never widen it; another client's campaign cannot be
+/// granted.
+#[tokio::test]
+async fn a_frame_of_some_campaigns_sees_only_those() {
+    let h = Harness::with_sizes(12, 4).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let client = h.a.client_ids[0].clone();
+    let ids = |v: Vec<Value>| -> Vec<String> {
+        v.iter().map(|x| x.as_str().unwrap().to_string()).collect()
+    };
+    let of_client = ids(h
+        .query(
+            "RETURN array::distinct((SELECT VALUE record::id(campaign) FROM thread WHERE client = type::record('client', $c)));",
+            json!({ "c": client }),
+        )
+        .await);
+    assert!(
+        of_client.len() >= 2,
+        "the client runs several campaigns with threads: {of_client:?}"
+    );
+    let other_client = ids(h
+        .query(
+            "SELECT VALUE record::id(id) FROM campaign WHERE workspace = type::record('workspace', $ws) AND client != type::record('client', $c) LIMIT 1;",
+            json!({ "ws": h.a.workspace_id, "c": client }),
+        )
+        .await);
+    let form = |campaigns: &[String]| {
+        json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
+            "client_id": client, "campaign_ids": campaigns, "role": "viewer", "views": ["inbox", "reports"] } })
+    };
+    let foreign: Result<Value, AppError> = h
+        .call("create_embed_partner", Some(&owner), form(&other_client))
+        .await;
+    assert!(matches!(foreign, Err(AppError::Invalid(_))), "{foreign:?}");
+    let granted = vec![of_client[0].clone()];
+    let partner: EmbedPartnerKey = h
+        .call("create_embed_partner", Some(&owner), form(&granted))
+        .await
+        .unwrap();
+    assert_eq!(partner.partner.campaigns.len(), 1);
+    let s = Signer {
+        h: &h,
+        partner: partner.partner.id.clone(),
+    };
+    let session = s
+        .start(&s.sign(&partner.key, &s.claims("c1")))
+        .await
+        .unwrap();
+    assert_eq!(session.campaigns, granted);
+    let b = bearer(&session);
+    let seen: Vec<ThreadSummary> = h.all_pages(&b, json!({})).await;
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|t| t.campaign_id == granted[0]),
+        "only the granted campaign"
+    );
+    let sibling = ids(h
+        .query(
+            "SELECT VALUE record::id(id) FROM thread WHERE campaign = type::record('campaign', $c) LIMIT 1;",
+            json!({ "c": of_client[1] }),
+        )
+        .await);
+    let got: Result<Value, AppError> = h
+        .call("get_thread", Some(&b), json!({ "thread_id": sibling[0] }))
+        .await;
+    assert_eq!(
+        got.err(),
+        Some(AppError::NotFound),
+        "the client's other campaign"
+    );
+    let options: FilterOptions = h.call("filter_options", Some(&b), json!({})).await.unwrap();
+    assert_eq!(
+        options
+            .campaigns
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        granted
+    );
+    // Its report is the granted campaign's; another campaign's is NotFound.
+    let report: ReportView = h
+        .call("report", Some(&b), json!({ "query": { "days": 30 } }))
+        .await
+        .unwrap();
+    let campaign_report: ReportView = h
+        .call(
+            "report",
+            Some(&owner),
+            json!({ "query": { "days": 30, "campaign": granted[0] } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.report.contacted, campaign_report.report.contacted);
+    let other: Result<Value, AppError> = h
+        .call(
+            "report",
+            Some(&b),
+            json!({ "query": { "days": 30, "campaign": of_client[1] } }),
+        )
+        .await;
+    assert_eq!(other.err(), Some(AppError::NotFound));
+    // A token cannot widen the partner's campaigns.
+    let mut wider = s.claims("c2");
+    wider["campaigns"] = json!([of_client[1]]);
+    let refused = s.start(&s.sign(&partner.key, &wider)).await;
+    assert!(
+        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("more than its partner may grant")),
+        "{refused:?}"
+    );
+}
+
 /// The embed page may be framed by its partner's origins only; every other page by nobody.
 #[tokio::test]
 async fn only_the_partners_origins_may_frame_its_page() {

@@ -176,7 +176,7 @@ fn EmbedInbox(
         <Title text=title/>
         {match session.view {
             EmbedView::Approvals => view! { <EmbedApprovals session=session.clone() refresh/> }.into_any(),
-            EmbedView::Reports => view! { <EmbedReports refresh/> }.into_any(),
+            EmbedView::Reports => view! { <EmbedReports session=session.clone() refresh/> }.into_any(),
             EmbedView::Inbox | EmbedView::Thread => view! { <EmbedConversations session=session.clone() threads open refresh single/> }.into_any(),
         }}
     }

@@ -2,7 +2,7 @@
 //! those a member may), and the client's campaign report. Both are read through the frame's
 //! scope on the server (`store::drafts`' scope clause, `domain::embed::confined_report`).
 
-use crate::api::{load_approval_queue, load_report};
+use crate::api::{load_approval_queue, load_filter_options, load_report};
 use crate::model::{DraftQuery, EmbedSession, ReportQuery, REPORT_DAYS};
 use crate::ui::pages::reports::{percent, Funnel, Tiles};
 use crate::ui::widgets::drafts::DraftCard;
@@ -36,15 +36,19 @@ pub fn EmbedApprovals(session: EmbedSession, refresh: RwSignal<u32>) -> impl Int
     }
 }
 
-/// The client's figures over a period: replies, reply times, acceptance and the funnel.
+/// The client's figures over a period: replies, reply times, acceptance and the funnel; for one
+/// campaign when picked (a frame limited to several campaigns reads one at a time).
 #[component]
-pub fn EmbedReports(refresh: RwSignal<u32>) -> impl IntoView {
+pub fn EmbedReports(session: EmbedSession, refresh: RwSignal<u32>) -> impl IntoView {
     let days = RwSignal::new(30u32);
+    let several = session.campaigns.len() > 1;
+    let campaign = RwSignal::new(several.then(|| session.campaigns[0].clone()));
+    let options = Resource::new(|| (), |_| load_filter_options());
     let report = Resource::new(
-        move || (days.get(), refresh.get()),
-        |(days, _)| {
+        move || (days.get(), campaign.get(), refresh.get()),
+        |(days, campaign, _)| {
             load_report(ReportQuery {
-                campaign: None,
+                campaign,
                 client: None,
                 channel: None,
                 teammate: None,
@@ -58,6 +62,17 @@ pub fn EmbedReports(refresh: RwSignal<u32>) -> impl IntoView {
         <section class="embed-pane embed-reports" data-testid="embed-reports" aria-label="Reports">
             <div class="embed-pane-head">
                 <h2>"Campaign report"</h2>
+                <Transition fallback=|| ()>
+                    {move || options.get().and_then(Result::ok).filter(|o| o.campaigns.len() > 1).map(|o| view! {
+                        <select aria-label="Campaign" on:change=move |ev| campaign.set(Some(event_target_value(&ev)).filter(|c| !c.is_empty()))>
+                            {(!several).then(|| view! { <option value="">"All campaigns"</option> })}
+                            {o.campaigns.into_iter().map(|c| {
+                                let selected = campaign.get_untracked().as_deref() == Some(c.id.as_str());
+                                view! { <option value=c.id selected=selected>{c.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    })}
+                </Transition>
                 <select aria-label="Period" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(30))>
                     {REPORT_DAYS.iter().map(|d| view! { <option value=d.to_string() selected=*d == 30>{format!("Last {d} days")}</option> }).collect_view()}
                 </select>

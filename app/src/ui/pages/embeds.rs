@@ -4,7 +4,7 @@
 //! partner's developer reads.
 
 use crate::api::{
-    create_embed_partner, delete_embed_partner, load_embed_partners, load_filter_options,
+    create_embed_partner, delete_embed_partner, load_campaigns, load_embed_partners,
     rotate_embed_key,
 };
 use crate::domain::embed::EmbedView;
@@ -114,9 +114,15 @@ fn PartnerRow(p: EmbedPartnerView, changed: Callback<Option<EmbedPartnerKey>>) -
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     };
+    let reach = if p.campaigns.is_empty() {
+        p.client_name.clone()
+    } else {
+        let names: Vec<&str> = p.campaigns.iter().map(|c| c.name.as_str()).collect();
+        format!("{}: {}", p.client_name, names.join(", "))
+    };
     let detail = format!(
         "{} · {} · {} · {}",
-        p.client_name,
+        reach,
         p.role.as_str(),
         views_text(&p.views),
         p.origins.join(" ")
@@ -146,10 +152,12 @@ fn PartnerRow(p: EmbedPartnerView, changed: Callback<Option<EmbedPartnerKey>>) -
 
 #[component]
 fn NewPartner(changed: Callback<Option<EmbedPartnerKey>>) -> impl IntoView {
-    let options = Resource::new(|| (), |_| load_filter_options());
+    let options = Resource::new(|| (), |_| load_campaigns());
     let name = RwSignal::new(String::new());
     let origins = RwSignal::new(String::new());
     let client = RwSignal::new(String::new());
+    let campaigns = RwSignal::new(Vec::<String>::new());
+    let role = RwSignal::new("viewer".to_string());
     let views = RwSignal::new(vec![EmbedView::Inbox, EmbedView::Thread]);
     let create = Action::new(move |_: &()| {
         let form = EmbedPartnerForm {
@@ -160,7 +168,8 @@ fn NewPartner(changed: Callback<Option<EmbedPartnerKey>>) -> impl IntoView {
                 .map(str::to_string)
                 .collect(),
             client_id: client.get_untracked(),
-            role: "viewer".into(),
+            campaign_ids: campaigns.get_untracked(),
+            role: role.get_untracked(),
             views: views
                 .get_untracked()
                 .iter()
@@ -189,16 +198,37 @@ fn NewPartner(changed: Callback<Option<EmbedPartnerKey>>) -> impl IntoView {
                 <label><span>"Client"</span>
                     <Transition fallback=|| view! { <select disabled=true><option>"Loading…"</option></select> }>
                         {move || options.get().and_then(Result::ok).map(|o| view! {
-                            <select data-testid="embed-client" on:change=move |ev| client.set(event_target_value(&ev))>
+                            <select data-testid="embed-client" on:change=move |ev| { client.set(event_target_value(&ev)); campaigns.set(Vec::new()); }>
                                 <option value="">"Choose a client"</option>
-                                {o.clients.into_iter().map(|c| view! { <option value=c.id.clone()>{c.name}</option> }).collect_view()}
+                                {o.clients.into_iter().filter(|c| !c.archived).map(|c| view! { <option value=c.id.clone()>{c.name}</option> }).collect_view()}
                             </select>
                         })}
                     </Transition></label>
-                <p class="settings-note">"Frames read only: a partner's users see the client's conversations, live, but cannot send or change anything."</p>
+                <fieldset class="settings-checks" data-testid="embed-campaigns"><legend>"Campaigns (none ticked: all of the client's)"</legend>
+                    {move || options.get().and_then(Result::ok).map(|o| {
+                        let of_client: Vec<_> = o.campaigns.into_iter().filter(|c| client.with(|k| *k == c.client_id)).collect();
+                        if of_client.is_empty() {
+                            return view! { <span class="settings-note">"Choose a client to limit the frame to some of its campaigns."</span> }.into_any();
+                        }
+                        of_client.into_iter().map(|c| {
+                            let id = c.id.clone();
+                            let checked = { let id = id.clone(); move || campaigns.with(|cs| cs.contains(&id)) };
+                            view! {
+                                <label class="check"><input type="checkbox" prop:checked=checked
+                                    on:change=move |_| campaigns.update(|cs| if cs.contains(&id) { cs.retain(|x| *x != id) } else { cs.push(id.clone()) })/>
+                                    {c.name}</label>
+                            }
+                        }).collect_view().into_any()
+                    })}
+                </fieldset>
+                <label><span>"Inside the frame"</span>
+                    <select data-testid="embed-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                        <option value="viewer" selected=true>"Viewer — reads the conversations, live"</option>
+                        <option value="member">"Member — also replies, moves stages and decides drafts a member may"</option>
+                    </select></label>
+                <p class="settings-note">"A member's replies follow the campaign's response policies like a teammate's: a reply about money, rights, exclusivity, legal or a complaint waits for approval. Every change is attributed to the partner's user."</p>
                 <fieldset class="settings-checks"><legend>"Views"</legend>
-                    // The frame shows conversations; approvals and reports views are not built yet.
-                    {[EmbedView::Inbox, EmbedView::Thread].into_iter().map(|v| view! {
+                    {EmbedView::ALL.into_iter().map(|v| view! {
                         <label class="check"><input type="checkbox" prop:checked=move || views.with(|vs| vs.contains(&v))
                             on:change=move |_| views.update(|vs| if vs.contains(&v) { vs.retain(|x| *x != v) } else { vs.push(v) })/>
                             {v.label()}</label>

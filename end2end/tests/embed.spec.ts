@@ -57,14 +57,19 @@ test.afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-async function registerPartner(page: Page) {
+async function registerPartner(page: Page, member = false) {
   await page.goto("/embeds");
   await hydrated(page);
-  await page.getByLabel("Name").fill("Acme dashboard");
+  await page.getByLabel("Name").fill(member ? "Acme workspace" : "Acme dashboard");
   await page.getByLabel("Parent origins (one per line)").fill(PARENT);
   const client = page.getByTestId("embed-client");
   const firstClient = await client.locator("option").nth(1).getAttribute("value");
   await client.selectOption(firstClient!);
+  if (member) {
+    await page.getByTestId("embed-role").selectOption("member");
+    await page.getByLabel("Approvals").check();
+    await page.getByLabel("Reports").check();
+  }
   await page.getByRole("button", { name: "Add partner" }).click();
   const card = page.getByTestId("embed-key");
   await expect(card).toBeVisible();
@@ -175,4 +180,52 @@ test("a partner's dashboard frames one client's inbox, live, and talks to it", a
   await expect(stranger.frameLocator("#inbox").getByTestId("embed")).toHaveCount(0);
   await stranger.context().close();
   await dash.context().close();
+});
+
+test("a member frame replies as the partner's user and shows the client's approvals and report", async ({ page, browser, baseURL }) => {
+  await signIn(page);
+  const { kid, key, aud } = await registerPartner(page, true);
+  const appOrigin = new URL(baseURL!).origin;
+  const open = async (view: string) => {
+    page_html = parentPage(`${appOrigin}/embed/${kid}#token=${signToken(kid, key, aud, { view })}`, appOrigin);
+    const dash = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await dash.goto(`${PARENT}/`);
+    return dash;
+  };
+
+  // A member opens a conversation and replies: sent as "Jo via Acme workspace", or, on a
+  // sensitive topic, held for approval with the reason.
+  const dash = await open("inbox");
+  const frame = dash.frameLocator("#inbox");
+  await frame.getByTestId("embed-thread").first().click();
+  const thread = frame.getByTestId("embed-open-thread");
+  await expect(thread.getByLabel("Stage")).toBeVisible();
+  const said = `Thanks, we will confirm the date tomorrow (${Date.now()})`;
+  await thread.getByLabel("Reply to the creator").fill(said);
+  await thread.getByRole("button", { name: "Send" }).click();
+  const status = thread.getByTestId("embed-reply").getByRole("status");
+  await expect(status).toBeVisible();
+  if ((await status.textContent())!.startsWith("Sent")) {
+    const mine = thread.locator(".embed-msg", { hasText: said });
+    await expect(mine).toContainText("Jo via Acme workspace");
+  } else {
+    await expect(status).toContainText("approv");
+  }
+  await dash.screenshot({ path: "test-results/embed-member.png" });
+  await dash.context().close();
+
+  // The approvals view lists the client's waiting drafts (or says none is waiting).
+  const approvals = await open("approvals");
+  const pane = approvals.frameLocator("#inbox").getByTestId("embed-approvals");
+  await expect(pane.getByRole("heading", { name: "Waiting for approval" })).toBeVisible();
+  await expect(pane.locator(".draft-card, .embed-note").first()).toBeVisible();
+  await approvals.context().close();
+
+  // The report view shows the client's figures and funnel.
+  const reports = await open("reports");
+  const report = reports.frameLocator("#inbox").getByTestId("embed-reports");
+  await expect(report.getByRole("heading", { name: "Campaign report" })).toBeVisible();
+  await expect(report.getByText("Acceptance of contacted creators")).toBeVisible();
+  await reports.screenshot({ path: "test-results/embed-reports.png", fullPage: true });
+  await reports.context().close();
 });

@@ -205,6 +205,7 @@ fn NewPartner(changed: Callback<Option<EmbedPartnerKey>>) -> impl IntoView {
                         })}
                     </Transition></label>
                 <fieldset class="settings-checks" data-testid="embed-campaigns"><legend>"Campaigns (none ticked: all of the client's)"</legend>
+                    <Transition fallback=|| ()>
                     {move || options.get().and_then(Result::ok).map(|o| {
                         let of_client: Vec<_> = o.campaigns.into_iter().filter(|c| client.with(|k| *k == c.client_id)).collect();
                         if of_client.is_empty() {
@@ -220,6 +221,7 @@ fn NewPartner(changed: Callback<Option<EmbedPartnerKey>>) -> impl IntoView {
                             }
                         }).collect_view().into_any()
                     })}
+                    </Transition>
                 </fieldset>
                 <label><span>"Inside the frame"</span>
                     <select data-testid="embed-role" on:change=move |ev| role.set(event_target_value(&ev))>

@@ -21,11 +21,13 @@ pub enum Scope {
     Client(ClientScope),
 }
 
-/// An embedded frame's reach: one client; when `campaigns` is not empty, only those campaigns.
+/// An embedded frame's reach: one client; when `campaigns` is not empty, only those campaigns;
+/// a one-thread frame (`thread`), that conversation only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientScope {
     pub client: String,
     pub campaigns: Vec<String>,
+    pub thread: Option<String>,
 }
 
 impl ClientScope {
@@ -34,14 +36,21 @@ impl ClientScope {
         ClientScope {
             client: client.into(),
             campaigns: Vec::new(),
+            thread: None,
         }
     }
 
-    /// Whether a change of `client` (and `campaign`, when known) is within reach.
-    pub fn reaches(&self, client: Option<&str>, campaign: Option<&str>) -> bool {
+    /// Whether a change of `client` (and `campaign` and `thread`, when known) is within reach.
+    pub fn reaches(
+        &self,
+        client: Option<&str>,
+        campaign: Option<&str>,
+        thread: Option<&str>,
+    ) -> bool {
         client == Some(self.client.as_str())
             && (self.campaigns.is_empty()
                 || campaign.is_some_and(|c| self.campaigns.iter().any(|k| k == c)))
+            && self.thread.as_deref().is_none_or(|t| thread == Some(t))
     }
 }
 
@@ -126,6 +135,8 @@ impl Caller {
     ) -> Result<crate::model::ReportQuery, AppError> {
         match &self.scope {
             Scope::Workspace => Ok(q),
+            // A one-thread frame has no report to read.
+            Scope::Client(s) if s.thread.is_some() => Err(AppError::NotFound),
             Scope::Client(s) => crate::domain::embed::confined_report(&s.client, &s.campaigns, &q)
                 .ok_or(AppError::NotFound),
         }

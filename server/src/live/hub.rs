@@ -72,7 +72,11 @@ impl Hub {
         };
         list.retain(|s| {
             let visible = s.client_scope.as_ref().is_none_or(|scope| {
-                scope.reaches(routed.client.as_deref(), routed.campaign.as_deref())
+                scope.reaches(
+                    routed.client.as_deref(),
+                    routed.campaign.as_deref(),
+                    routed.thread.as_deref(),
+                )
             });
             if !visible {
                 return true;
@@ -142,6 +146,7 @@ mod tests {
             workspace: ws.into(),
             client: client.map(String::from),
             campaign: campaign.map(String::from),
+            thread: Some("t1".into()),
             event: LiveEvent::ThreadRemoved { id: "t1".into() },
         }
     }
@@ -155,15 +160,26 @@ mod tests {
         let some = ClientScope {
             client: "k1".into(),
             campaigns: vec!["c1".into()],
+            thread: None,
         };
         let mut a_c1 = hub.subscribe(&caller("wa", Scope::Client(some)));
+        let other_thread = ClientScope {
+            thread: Some("t2".into()),
+            ..ClientScope::client("k1")
+        };
+        let mut a_t2 = hub.subscribe(&caller("wa", Scope::Client(other_thread)));
         hub.publish(event("wa", Some("k2")));
         hub.publish(in_campaign("wa", Some("k1"), Some("c1")));
         hub.publish(in_campaign("wa", Some("k1"), Some("c2")));
         hub.publish(event("wa", None));
         // (receiver, events it must hold)
-        let cases: [(&mut Subscription, usize); 4] =
-            [(&mut a, 4), (&mut a_k1, 2), (&mut a_c1, 1), (&mut b, 0)];
+        let cases: [(&mut Subscription, usize); 5] = [
+            (&mut a, 4),
+            (&mut a_k1, 2),
+            (&mut a_c1, 1),
+            (&mut a_t2, 0),
+            (&mut b, 0),
+        ];
         for (sub, want) in cases {
             let mut got = 0;
             while sub.rx.try_recv().is_ok() {
@@ -171,10 +187,10 @@ mod tests {
             }
             assert_eq!(got, want);
         }
-        assert_eq!(hub.subscriber_count(), 4);
+        assert_eq!(hub.subscriber_count(), 5);
         drop(a);
         drop(b);
-        assert_eq!(hub.subscriber_count(), 2);
+        assert_eq!(hub.subscriber_count(), 3);
     }
 
     #[tokio::test]

@@ -14,6 +14,8 @@ pub struct Routed {
     pub client: Option<String>,
     /// Its campaign, for sockets of a frame that shows some campaigns.
     pub campaign: Option<String>,
+    /// Its thread, for sockets of a one-thread frame.
+    pub thread: Option<String>,
     pub event: LiveEvent,
 }
 
@@ -51,6 +53,7 @@ pub fn thread_changed(record: &Value) -> Result<Routed, String> {
         workspace,
         client: Some(thread.client_id.clone()),
         campaign: Some(thread.campaign_id.clone()),
+        thread: Some(thread.id.clone()),
         event: LiveEvent::Thread {
             thread: Box::new(thread),
             search,
@@ -63,13 +66,13 @@ pub fn thread_removed(record: &Value) -> Result<Routed, String> {
     let obj = record
         .as_object()
         .ok_or("deleted thread is not an object")?;
+    let id = link(obj, "id").ok_or("deleted thread without id")?;
     Ok(Routed {
         workspace: link(obj, "workspace").ok_or("deleted thread without workspace")?,
         client: link(obj, "client"),
         campaign: link(obj, "campaign"),
-        event: LiveEvent::ThreadRemoved {
-            id: link(obj, "id").ok_or("deleted thread without id")?,
-        },
+        thread: Some(id.clone()),
+        event: LiveEvent::ThreadRemoved { id },
     })
 }
 
@@ -83,6 +86,7 @@ pub fn unmatched_changed(record: &Value) -> Result<Routed, String> {
         workspace: link(obj, "workspace").ok_or("unmatched record without workspace")?,
         client: None,
         campaign: None,
+        thread: None,
         event: LiveEvent::UnmatchedChanged,
     })
 }
@@ -111,6 +115,7 @@ pub fn message_changed(record: &Value) -> Result<Routed, String> {
         workspace,
         client: link(obj, "client"),
         campaign: link(obj, "campaign"),
+        thread: Some(thread_id.clone()),
         event: LiveEvent::Message {
             thread_id,
             message: Box::new(message),
@@ -217,6 +222,7 @@ mod tests {
                 workspace: "w1".into(),
                 client: None,
                 campaign: None,
+                thread: None,
                 event: LiveEvent::UnmatchedChanged
             }
         );

@@ -29,8 +29,7 @@ pub async fn list(
     let mut wh = vec![super::scope_clause(
         caller,
         &mut vars,
-        "thread.client",
-        "thread.campaign",
+        super::ScopePaths::OF_THREAD,
     )];
     if let Some(a) = &q.action {
         vars.insert("action".into(), json!(a));

@@ -95,7 +95,15 @@ pub fn cancel_open(extra: &mut Extra, reason: CancelReason, actor: Option<&str>)
 }
 
 fn scope_clause(caller: &Caller, vars: &mut Map<String, Value>) -> String {
-    super::scope_clause(caller, vars, "campaign.client", "campaign")
+    super::scope_clause(
+        caller,
+        vars,
+        super::ScopePaths {
+            client: "campaign.client",
+            campaign: "campaign",
+            thread: Some("thread"),
+        },
+    )
 }
 
 /// The queue: drafts in one state (every one still waiting for review unless asked), newest

@@ -317,10 +317,12 @@ pub async fn caller(db: &Db, bearer_hash: &str, now: i64) -> Result<Option<Calle
         client: String,
         campaigns: Vec<String>,
         role: String,
+        view: String,
+        thread: Option<String>,
     }
     let mut resp = exec(
         db,
-        "SELECT record::id(workspace) AS workspace, actor, record::id(client) AS client, campaigns, role
+        "SELECT record::id(workspace) AS workspace, actor, record::id(client) AS client, campaigns, role, view, thread
          FROM embed_session WHERE token_hash = $hash AND expires_at > $now AND partner.id != NONE AND actor != NONE LIMIT 1;",
         json!({ "hash": bearer_hash, "now": now }),
     )
@@ -332,6 +334,8 @@ pub async fn caller(db: &Db, bearer_hash: &str, now: i64) -> Result<Option<Calle
         scope: Scope::Client(ClientScope {
             client: r.client,
             campaigns: r.campaigns,
+            // A one-thread frame reaches that conversation only.
+            thread: r.thread.filter(|_| r.view == EmbedView::Thread.as_str()),
         }),
     }))
 }

@@ -134,7 +134,15 @@ pub async fn count_matching(
 pub async fn filter_options(db: &Db, caller: &Caller) -> Result<FilterOptions, DbError> {
     let mut vars = serde_json::Map::new();
     // A frame's campaigns (and their client) only; a teammate's, every one.
-    let campaigns = super::scope_clause(caller, &mut vars, "client", "id");
+    let campaigns = super::scope_clause(
+        caller,
+        &mut vars,
+        super::ScopePaths {
+            client: "client",
+            campaign: "id",
+            thread: None,
+        },
+    );
     let clients = match &caller.scope {
         Scope::Workspace => "workspace = type::record('workspace', $ws)",
         Scope::Client(_) => {

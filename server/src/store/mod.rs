@@ -135,18 +135,38 @@ pub fn thread_scope(
     caller: &Caller,
     vars: &mut serde_json::Map<String, serde_json::Value>,
 ) -> String {
-    scope_clause(caller, vars, "client", "campaign")
+    scope_clause(caller, vars, ScopePaths::THREAD)
 }
 
-/// The WHERE fragment that confines rows of the caller's workspace to the caller's scope, for
-/// rows whose client and campaign are at the paths given (a thread's `client`, a draft's
-/// `campaign.client`, an audit event's `thread.client`…). Binds `$ws` (and `$scope_client`,
-/// `$scope_campaigns` for an embedded frame).
+/// Where a row keeps what an embedded frame's scope is about: its client, its campaign and its
+/// thread (`None`: rows that are not one conversation's, such as campaigns).
+pub struct ScopePaths {
+    pub client: &'static str,
+    pub campaign: &'static str,
+    pub thread: Option<&'static str>,
+}
+
+impl ScopePaths {
+    pub const THREAD: ScopePaths = ScopePaths {
+        client: "client",
+        campaign: "campaign",
+        thread: Some("id"),
+    };
+    /// A row that points at its thread (a message, an audit event, a draft).
+    pub const OF_THREAD: ScopePaths = ScopePaths {
+        client: "thread.client",
+        campaign: "thread.campaign",
+        thread: Some("thread"),
+    };
+}
+
+/// The WHERE fragment that confines rows of the caller's workspace to the caller's scope, at
+/// the paths given. Binds `$ws` (and `$scope_client`, `$scope_campaigns`, `$scope_thread` for an
+/// embedded frame).
 pub fn scope_clause(
     caller: &Caller,
     vars: &mut serde_json::Map<String, serde_json::Value>,
-    client_path: &str,
-    campaign_path: &str,
+    at: ScopePaths,
 ) -> String {
     vars.insert("ws".into(), caller.workspace_id.clone().into());
     let ws = "workspace = type::record('workspace', $ws)";
@@ -154,12 +174,21 @@ pub fn scope_clause(
         Scope::Workspace => ws.into(),
         Scope::Client(s) => {
             vars.insert("scope_client".into(), s.client.clone().into());
-            let mut clause =
-                format!("{ws} AND {client_path} = type::record('client', $scope_client)");
+            let mut clause = format!(
+                "{ws} AND {} = type::record('client', $scope_client)",
+                at.client
+            );
             if !s.campaigns.is_empty() {
                 vars.insert("scope_campaigns".into(), s.campaigns.clone().into());
                 clause.push_str(&format!(
-                    " AND record::id({campaign_path}) IN $scope_campaigns"
+                    " AND record::id({}) IN $scope_campaigns",
+                    at.campaign
+                ));
+            }
+            if let (Some(thread), Some(path)) = (&s.thread, at.thread) {
+                vars.insert("scope_thread".into(), thread.clone().into());
+                clause.push_str(&format!(
+                    " AND {path} = type::record('thread', $scope_thread)"
                 ));
             }
             clause

@@ -506,6 +506,60 @@ async fn a_frame_of_some_campaigns_sees_only_those() {
     );
 }
 
+/// A one-thread frame reaches that conversation only: the list holds it alone, the client's
+/// other threads and its report are NotFound.
+#[tokio::test]
+async fn a_one_thread_frame_reaches_that_thread_only() {
+    let h = Harness::with_sizes(12, 4).await;
+    let owner = h.sign_in_as(&h.a, Role::Owner).await;
+    let client = h.a.client_ids[0].clone();
+    let form = json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
+        "client_id": client, "role": "member", "views": ["thread", "reports"] } });
+    let partner: EmbedPartnerKey = h
+        .call("create_embed_partner", Some(&owner), form)
+        .await
+        .unwrap();
+    let threads: Vec<String> = h
+        .query(
+            "SELECT VALUE record::id(id) FROM thread WHERE client = type::record('client', $c) LIMIT 2;",
+            json!({ "c": client }),
+        )
+        .await
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let s = Signer {
+        h: &h,
+        partner: partner.partner.id.clone(),
+    };
+    let mut claims = s.claims("t1");
+    claims["view"] = json!("thread");
+    claims["thread"] = json!(threads[0]);
+    let session = s.start(&s.sign(&partner.key, &claims)).await.unwrap();
+    let b = bearer(&session);
+    let seen: Vec<ThreadSummary> = h.all_pages(&b, json!({})).await;
+    assert_eq!(
+        seen.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+        vec![threads[0].clone()]
+    );
+    let sibling: Result<Value, AppError> = h
+        .call("get_thread", Some(&b), json!({ "thread_id": threads[1] }))
+        .await;
+    assert_eq!(sibling.err(), Some(AppError::NotFound));
+    let reply: Result<Value, AppError> = h
+        .call(
+            "set_stage",
+            Some(&b),
+            json!({ "thread_id": threads[1], "stage": "negotiating", "reason": null }),
+        )
+        .await;
+    assert_eq!(reply.err(), Some(AppError::NotFound));
+    let report: Result<Value, AppError> = h
+        .call("report", Some(&b), json!({ "query": { "days": 30 } }))
+        .await;
+    assert_eq!(report.err(), Some(AppError::NotFound));
+}
+
 /// The embed page may be framed by its partner's origins only; every other page by nobody.
 #[tokio::test]
 async fn only_the_partners_origins_may_frame_its_page() {

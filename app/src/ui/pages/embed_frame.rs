@@ -182,7 +182,7 @@ fn EmbedInbox(
     }
 }
 
-/// The client's conversations and the open one.
+/// The client's conversations, a page at a time, and the open one.
 #[component]
 fn EmbedConversations(
     session: EmbedSession,
@@ -191,6 +191,24 @@ fn EmbedConversations(
     refresh: RwSignal<u32>,
     single: bool,
 ) -> impl IntoView {
+    // Pages after the first, read on "Show more"; a re-read of the first page starts again.
+    let more = RwSignal::new(Vec::<crate::model::ThreadSummary>::new());
+    let next = RwSignal::new(None::<crate::model::Cursor>);
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = threads.get() {
+            more.set(Vec::new());
+            next.set(p.next);
+        }
+    });
+    let load_more = Action::new(move |after: &crate::model::Cursor| {
+        list_threads(InboxFilter::default(), Some(after.clone()))
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = load_more.value().get() {
+            more.update(|m| m.extend(p.threads));
+            next.set(p.next);
+        }
+    });
     view! {
         <div class="embed-body" class:has-open=move || open.with(Option::is_some) class:single=single>
             // A `thread` view shows that conversation alone.
@@ -200,6 +218,11 @@ fn EmbedConversations(
                     Ok(p) => view! {
                         <ul class="embed-list" data-testid="embed-threads" aria-label="Conversations">
                             {p.threads.into_iter().map(|t| view! { <EmbedRow t now=p.now open/> }).collect_view()}
+                            {move || more.get().into_iter().map(|t| view! { <EmbedRow t now=p.now open/> }).collect_view()}
+                            {move || next.get().map(|after| view! {
+                                <li><button type="button" class="link-button embed-more" disabled=move || load_more.pending().get()
+                                    on:click=move |_| { load_more.dispatch(after.clone()); }>"Show more conversations"</button></li>
+                            })}
                         </ul>
                     }.into_any(),
                     Err(e) => view! { <p class="embed-note form-error" role="alert">{e.to_string()}</p> }.into_any(),

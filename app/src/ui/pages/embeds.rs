@@ -27,7 +27,7 @@ pub fn EmbedsPane() -> impl IntoView {
             <header class="settings-head">
                 <A href="/" attr:class="back-link" attr:aria-label="Back to inbox">"‹ Inbox"</A>
                 <h2>"Embeds"</h2>
-                <p>"Show one client's conversations inside a partner's dashboard (an agency's client portal, a marketplace). The partner's server signs a short-lived token with the key below; the frame opens at the embed URL with the token after #token= and sees only that client, read-only. Only the origins you list may frame it."</p>
+                <p>"Show one client's conversations, its drafts waiting for approval or its report inside a partner's dashboard (an agency's client portal, a marketplace). The partner's server signs a short-lived token with the key below; the frame opens at the embed URL with the token after #token= and sees only that client (or the campaigns you tick). A viewer reads; a member also replies, moves stages and decides drafts, attributed to the partner's user. Only the origins you list may frame it."</p>
             </header>
             {if is_owner {
                 view! { <Partners/> }.into_any()

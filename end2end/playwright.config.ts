@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import * as path from "path";
+import { chromium } from "./chromium";
 
 // The server under test: the debug binary built by `cargo leptos build`, on an in-memory
 // SurrealDB seeded with the demo workspace. Chromium is Debian's (browsers are not downloadable here).
@@ -8,17 +9,6 @@ const bin = process.env.INBOX_SERVER_BIN || path.join(root, "target/debug/server
 const port = Number(process.env.E2E_PORT || 3210);
 // The Twilio Messages API the server sends SMS to (end2end/fake-twilio.mjs).
 const twilioPort = Number(process.env.FAKE_TWILIO_PORT || 3299);
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-};
 
 export default defineConfig({
   testDir: "./tests",

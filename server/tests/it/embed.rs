@@ -50,6 +50,20 @@ async fn register(h: &Harness, owner: &str, client: &str) -> EmbedPartnerKey {
         .expect("partner registered")
 }
 
+/// An owner's partner for `client` on one origin: its role, views and (when some) campaigns.
+async fn partner_for(
+    h: &Harness,
+    owner: &str,
+    client: &str,
+    role: &str,
+    views: &[&str],
+    campaigns: &[String],
+) -> Result<EmbedPartnerKey, AppError> {
+    let form = json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
+        "client_id": client, "campaign_ids": campaigns, "role": role, "views": views } });
+    h.call("create_embed_partner", Some(owner), form).await
+}
+
 #[tokio::test]
 async fn a_frame_sees_one_client_and_writes_nothing() {
     let h = Harness::with_sizes(12, 4).await;
@@ -263,10 +277,8 @@ async fn a_member_frame_writes_in_its_client_attributed() {
     let h = Harness::with_sizes(12, 4).await;
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
     let client = h.a.client_ids[0].clone();
-    let form = json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
-        "client_id": client, "role": "member", "views": ["inbox", "approvals", "reports"] } });
-    let partner: EmbedPartnerKey = h
-        .call("create_embed_partner", Some(&owner), form)
+    let views = ["inbox", "approvals", "reports"];
+    let partner = partner_for(&h, &owner, &client, "member", &views, &[])
         .await
         .unwrap();
     let s = Signer {
@@ -421,17 +433,11 @@ async fn a_frame_of_some_campaigns_sees_only_those() {
             json!({ "ws": h.a.workspace_id, "c": client }),
         )
         .await);
-    let form = |campaigns: &[String]| {
-        json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
-            "client_id": client, "campaign_ids": campaigns, "role": "viewer", "views": ["inbox", "reports"] } })
-    };
-    let foreign: Result<Value, AppError> = h
-        .call("create_embed_partner", Some(&owner), form(&other_client))
-        .await;
+    let views = ["inbox", "reports"];
+    let foreign = partner_for(&h, &owner, &client, "viewer", &views, &other_client).await;
     assert!(matches!(foreign, Err(AppError::Invalid(_))), "{foreign:?}");
     let granted = vec![of_client[0].clone()];
-    let partner: EmbedPartnerKey = h
-        .call("create_embed_partner", Some(&owner), form(&granted))
+    let partner = partner_for(&h, &owner, &client, "viewer", &views, &granted)
         .await
         .unwrap();
     assert_eq!(partner.partner.campaigns.len(), 1);
@@ -513,10 +519,8 @@ async fn a_one_thread_frame_reaches_that_thread_only() {
     let h = Harness::with_sizes(12, 4).await;
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
     let client = h.a.client_ids[0].clone();
-    let form = json!({ "form": { "name": "Acme dashboard", "origins": ["https://dash.acme.example"],
-        "client_id": client, "role": "member", "views": ["thread", "reports"] } });
-    let partner: EmbedPartnerKey = h
-        .call("create_embed_partner", Some(&owner), form)
+    let views = ["thread", "reports"];
+    let partner = partner_for(&h, &owner, &client, "member", &views, &[])
         .await
         .unwrap();
     let threads: Vec<String> = h

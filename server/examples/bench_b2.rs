@@ -256,6 +256,7 @@ async fn memory(name: &str, subscribers: usize, at_a_time: usize) -> f64 {
     server.ask("write 200");
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = rss_mb(server.pid);
+    let mapped = server::bench_args::rss_by_mapping(server.pid);
     let mut sockets = Vec::with_capacity(subscribers);
     while sockets.len() < subscribers {
         let n = at_a_time.min(subscribers - sockets.len());
@@ -267,6 +268,14 @@ async fn memory(name: &str, subscribers: usize, at_a_time: usize) -> f64 {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let counted = server.ask("subs");
     let after = rss_mb(server.pid);
+    let grown = server::bench_args::grown_mappings(
+        &mapped,
+        &server::bench_args::rss_by_mapping(server.pid),
+        4,
+    );
+    for (mapping, kb) in grown {
+        println!("  pattern={name} grew {kb} kB in {mapping}");
+    }
     println!(
         "pattern={name} subscribers={} (server counts: {}) server rss before={before:.1}MB after={after:.1}MB",
         sockets.len(),

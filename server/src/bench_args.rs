@@ -82,6 +82,47 @@ pub fn wall_us() -> i64 {
 }
 
 /// The resident memory of process `pid`, in MB (Linux: `/proc/<pid>/status`); 0 if unreadable.
+/// A process's resident kB per memory mapping (`/proc/PID/smaps`), keyed by its address range and
+/// name: to see which mapping grew (the heap, an allocator arena, a database arena…).
+pub fn rss_by_mapping(pid: u32) -> std::collections::HashMap<String, u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut out = std::collections::HashMap::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or_default();
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            let name = line.split_whitespace().nth(5).unwrap_or("[anon]");
+            current = format!("{first} {name}");
+        } else if first == "Rss:" {
+            let kb = words.next().and_then(|k| k.parse().ok()).unwrap_or(0);
+            out.insert(current.clone(), kb);
+        }
+    }
+    out
+}
+
+/// The mappings that grew most between two `rss_by_mapping` readings: (mapping, grown kB).
+pub fn grown_mappings(
+    before: &std::collections::HashMap<String, u64>,
+    after: &std::collections::HashMap<String, u64>,
+    top: usize,
+) -> Vec<(String, i64)> {
+    let mut grown: Vec<(String, i64)> = after
+        .iter()
+        .map(|(k, a)| {
+            (
+                k.clone(),
+                *a as i64 - before.get(k).copied().unwrap_or(0) as i64,
+            )
+        })
+        .filter(|(_, d)| *d > 0)
+        .collect();
+    grown.sort_by_key(|g| std::cmp::Reverse(g.1));
+    grown.truncate(top);
+    grown
+}
+
 pub fn rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()

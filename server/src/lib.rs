@@ -25,6 +25,7 @@ pub mod ids;
 pub mod imports;
 pub mod labels;
 pub mod live;
+pub mod memory_trim;
 pub mod model_provider;
 pub mod outbound;
 pub mod phone;

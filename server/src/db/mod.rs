@@ -8,7 +8,12 @@ use serde::de::DeserializeOwned;
 use surrealdb::engine::any::Any;
 use surrealdb::Surreal;
 
-pub type Db = Surreal<Any>;
+/// The database handle every part of the server shares. One SDK session behind an `Arc`:
+/// cloning the handle itself (`Surreal::clone`) opens another session in the SDK (its own
+/// state, three concurrent maps), which each request's `AppState` clone and each live socket
+/// then held — about 110 KB a socket (B2, heaptrack) — and which a remote server answers with a
+/// fresh, unauthenticated session. Cloning a `Db` shares the one session.
+pub type Db = std::sync::Arc<Surreal<Any>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -49,7 +54,7 @@ pub async fn connect(config: &Config) -> Result<Db, DbError> {
     db.use_ns(&config.namespace)
         .use_db(&config.database)
         .await?;
-    Ok(db)
+    Ok(std::sync::Arc::new(db))
 }
 
 /// An object's `null` entries left out, so they read as SurrealDB's NONE (absent) — what optional

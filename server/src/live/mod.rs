@@ -24,6 +24,8 @@ pub struct LiveService {
     live: watch::Receiver<bool>,
     /// Turns for reading a connecting socket's replay (`REPLAYS_AT_ONCE`).
     pub replays: tokio::sync::Semaphore,
+    /// Gives back what a burst of replays freed, once it is over (`memory_trim`).
+    pub trim: Arc<crate::memory_trim::BurstTrim>,
 }
 
 /// Replays read at once: a reconnect storm (a deploy, a network blip: every browser at once)
@@ -42,6 +44,7 @@ impl LiveService {
             portal_sockets: portal_socket::OpenSockets::default(),
             live: rx,
             replays: tokio::sync::Semaphore::new(REPLAYS_AT_ONCE),
+            trim: crate::memory_trim::BurstTrim::start(),
         })
     }
 

@@ -216,6 +216,7 @@ pub(super) async fn stream<Keep, Allowed, Fut>(
             }
         }
     };
+    live.trim.note();
     if !send(&mut socket, &done).await {
         return;
     }

@@ -30,7 +30,7 @@ fn field(workspace: &str) -> Field<'_> {
 const PARTNER_FIELDS: &str =
     "record::id(id) AS id, name, origins, record::id(client) AS client_id, \
     client.name AS client_name, role, views, created_at, \
-    (SELECT record::id(id) AS id, name FROM campaign WHERE record::id(id) IN $parent.campaigns ORDER BY name) AS campaigns, \
+    (SELECT record::id(id) AS id, name FROM campaign WHERE workspace = $parent.workspace AND record::id(id) IN $parent.campaigns ORDER BY name) AS campaigns, \
     (IF key_previous_until > $now THEN key_previous_until ELSE NONE END) AS previous_key_until";
 
 /// A new partner, checked (`app::domain::embed`).
@@ -89,7 +89,7 @@ pub async fn create(
         "BEGIN TRANSACTION;
          LET $ok = (SELECT VALUE workspace FROM ONLY type::record('client', $client)) = type::record('workspace', $ws)
              AND count(SELECT id FROM embed_partner WHERE workspace = type::record('workspace', $ws)) < $max
-             AND count(SELECT id FROM campaign WHERE record::id(id) IN $campaigns AND client = type::record('client', $client)) = array::len($campaigns);
+             AND count(SELECT id FROM campaign WHERE workspace = type::record('workspace', $ws) AND client = type::record('client', $client) AND record::id(id) IN $campaigns) = array::len($campaigns);
          IF $ok {{
              CREATE type::record('embed_partner', $id) SET workspace = type::record('workspace', $ws), name = $name,
                  origins = $origins, client = type::record('client', $client), campaigns = $campaigns, role = $role, views = $views,

@@ -15,6 +15,7 @@ mod crash_recovery;
 mod creators;
 mod email;
 mod embed;
+mod embed_scope;
 mod escalation;
 mod followups;
 mod fuzz;

@@ -25,11 +25,7 @@ pub fn router_with_live(
     let https = state.config.secure_cookies();
     let client_ip_header = state.config.client_ip_header.clone();
     let for_hooks = state.clone();
-    // Behind an `Arc`: a middleware's state is cloned for every request, and cloning (and
-    // dropping) the database handle that often in this outermost layer made a remote SurrealDB
-    // (ws) answer "Method not allowed" to other queries for a minute or more at start
-    // (`tests/it/multi_instance.rs` caught it); an `Arc` clone leaves the handle alone.
-    let for_framing = Arc::new(state.clone());
+    let for_framing = state.clone();
     let shared: SharedBackend = Arc::new(state);
     let routes = generate_route_list(app::ui::App);
     let for_routes = shared.clone();

@@ -60,7 +60,7 @@ pub async fn headers(State(https): State<bool>, req: Request, next: Next) -> Res
 /// unknown partner keeps `'none'`) and `X-Frame-Options` goes (browsers would let it overrule).
 /// Runs outside `headers`, on what it set.
 pub async fn embed_framing(
-    State(state): State<std::sync::Arc<crate::state::AppState>>,
+    State(state): State<crate::state::AppState>,
     req: Request,
     next: Next,
 ) -> Response {

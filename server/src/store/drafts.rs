@@ -100,8 +100,7 @@ fn scope_clause(caller: &Caller, vars: &mut Map<String, Value>) -> String {
         vars,
         super::ScopePaths {
             client: "campaign.client",
-            campaign: "campaign",
-            thread: Some("thread"),
+            ..super::ScopePaths::MESSAGE
         },
     )
 }

@@ -133,22 +133,25 @@ pub async fn count_matching(
 
 pub async fn filter_options(db: &Db, caller: &Caller) -> Result<FilterOptions, DbError> {
     let mut vars = serde_json::Map::new();
-    // A frame's campaigns (and their client) only; a teammate's, every one.
+    // A frame's campaigns and its client only; a teammate's, every one.
     let campaigns = super::scope_clause(
         caller,
         &mut vars,
         super::ScopePaths {
             client: "client",
-            campaign: "id",
+            campaign: Some("id"),
             thread: None,
         },
     );
-    let clients = match &caller.scope {
-        Scope::Workspace => "workspace = type::record('workspace', $ws)",
-        Scope::Client(_) => {
-            "workspace = type::record('workspace', $ws) AND id = type::record('client', $scope_client)"
-        }
-    };
+    let clients = super::scope_clause(
+        caller,
+        &mut vars,
+        super::ScopePaths {
+            client: "id",
+            campaign: None,
+            thread: None,
+        },
+    );
     let sql = format!(
         "SELECT record::id(id) AS id, name FROM campaign WHERE {campaigns} ORDER BY name;
          SELECT record::id(id) AS id, name FROM client WHERE {clients} ORDER BY name;"

@@ -45,15 +45,8 @@ pub async fn load(db: &Db, caller: &Caller, since: Option<i64>) -> Result<Replay
     let mut vars = serde_json::Map::new();
     let scope = thread_scope(caller, &mut vars);
     // A message carries its thread's client and campaign (schema v2, v28).
-    let message_scope = crate::store::scope_clause(
-        caller,
-        &mut vars,
-        crate::store::ScopePaths {
-            client: "client",
-            campaign: "campaign",
-            thread: Some("thread"),
-        },
-    );
+    let message_scope =
+        crate::store::scope_clause(caller, &mut vars, crate::store::ScopePaths::MESSAGE);
     let from = match since {
         Some(cursor) => format!("{} - {OVERLAP_MS}", cursor.max(0)),
         None => format!("$db_now - {FIRST_CONNECT_LOOKBACK_MS}"),

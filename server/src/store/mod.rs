@@ -139,23 +139,29 @@ pub fn thread_scope(
 }
 
 /// Where a row keeps what an embedded frame's scope is about: its client, its campaign and its
-/// thread (`None`: rows that are not one conversation's, such as campaigns).
+/// thread (`None`: rows that are not one campaign's or one conversation's, such as clients).
 pub struct ScopePaths {
     pub client: &'static str,
-    pub campaign: &'static str,
+    pub campaign: Option<&'static str>,
     pub thread: Option<&'static str>,
 }
 
 impl ScopePaths {
     pub const THREAD: ScopePaths = ScopePaths {
         client: "client",
-        campaign: "campaign",
+        campaign: Some("campaign"),
         thread: Some("id"),
+    };
+    /// A message or a draft: its client (or its campaign's), its campaign and its thread.
+    pub const MESSAGE: ScopePaths = ScopePaths {
+        client: "client",
+        campaign: Some("campaign"),
+        thread: Some("thread"),
     };
     /// A row that points at its thread (a message, an audit event, a draft).
     pub const OF_THREAD: ScopePaths = ScopePaths {
         client: "thread.client",
-        campaign: "thread.campaign",
+        campaign: Some("thread.campaign"),
         thread: Some("thread"),
     };
 }
@@ -178,12 +184,9 @@ pub fn scope_clause(
                 "{ws} AND {} = type::record('client', $scope_client)",
                 at.client
             );
-            if !s.campaigns.is_empty() {
+            if let (false, Some(path)) = (s.campaigns.is_empty(), at.campaign) {
                 vars.insert("scope_campaigns".into(), s.campaigns.clone().into());
-                clause.push_str(&format!(
-                    " AND record::id({}) IN $scope_campaigns",
-                    at.campaign
-                ));
+                clause.push_str(&format!(" AND record::id({path}) IN $scope_campaigns"));
             }
             if let (Some(thread), Some(path)) = (&s.thread, at.thread) {
                 vars.insert("scope_thread".into(), thread.clone().into());

@@ -52,13 +52,7 @@ pub async fn try_connect_at(
     if let Some(o) = origin {
         req.headers_mut().insert("origin", o.parse().unwrap());
     }
-    let ws = match tokio_tungstenite::connect_async(req).await {
-        Ok((ws, _)) => ws,
-        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            return Err(resp.status().as_u16())
-        }
-        Err(e) => panic!("connect: {e}"),
-    };
+    let (ws, _) = upgrade(req).await?;
     Ok(until_synced(ws).await)
 }
 
@@ -71,20 +65,30 @@ pub async fn try_connect_bearer(addr: SocketAddr, bearer: &str) -> Result<LiveCl
     let offered = format!("{}, bearer.{bearer}", app::live::LIVE_PROTOCOL);
     req.headers_mut()
         .insert("sec-websocket-protocol", offered.parse().unwrap());
-    let ws = match tokio_tungstenite::connect_async(req).await {
-        Ok((ws, resp)) => {
-            assert_eq!(
-                resp.headers().get("sec-websocket-protocol").unwrap(),
-                app::live::LIVE_PROTOCOL
-            );
-            ws
-        }
-        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            return Err(resp.status().as_u16())
-        }
-        Err(e) => panic!("connect: {e}"),
-    };
+    let (ws, resp) = upgrade(req).await?;
+    assert_eq!(
+        resp.headers().get("sec-websocket-protocol").unwrap(),
+        app::live::LIVE_PROTOCOL
+    );
     Ok(until_synced(ws).await)
+}
+
+/// Sends the upgrade request: the socket and the server's answer, or the HTTP status it refused
+/// the socket with.
+async fn upgrade(
+    req: tokio_tungstenite::tungstenite::handshake::client::Request,
+) -> Result<
+    (
+        WebSocketStream<MaybeTlsStream<TcpStream>>,
+        tokio_tungstenite::tungstenite::handshake::client::Response,
+    ),
+    u16,
+> {
+    match tokio_tungstenite::connect_async(req).await {
+        Ok(opened) => Ok(opened),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
+        Err(e) => panic!("connect: {e}"),
+    }
 }
 
 /// Reads the replay up to `synced`: the client, at the cursor it names.

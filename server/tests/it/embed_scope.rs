@@ -11,7 +11,7 @@ use common::Harness;
 use serde_json::{json, Value};
 
 /// An owner's partner for `client` on one origin: its role, views and (when some) campaigns.
-async fn partner_for(
+pub(crate) async fn partner_for(
     h: &Harness,
     owner: &str,
     client: &str,

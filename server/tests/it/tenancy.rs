@@ -610,35 +610,19 @@ async fn an_embed_bearer_sees_only_its_client() {
 }
 
 async fn embed_sweep(h: &Harness, role: &str) {
-    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
     let owner = h.sign_in_as(&h.a, Role::Owner).await;
     let client = h.a.client_ids[0].clone();
-    let partner: EmbedPartnerKey = h
-        .call(
-            "create_embed_partner",
-            Some(&owner),
-            json!({ "form": { "name": "Acme dashboard",
-            "origins": ["https://dash.acme.example"], "client_id": client, "role": role,
-            "views": ["inbox", "thread", "approvals", "reports"] } }),
-        )
+    let views = ["inbox", "thread", "approvals", "reports"];
+    let partner = crate::embed_scope::partner_for(h, &owner, &client, role, &views, &[])
         .await
         .unwrap();
-    let now = h.clock.now_ms() / 1000;
-    let mut header = Header::new(Algorithm::HS256);
-    header.kid = Some(partner.partner.id.clone());
-    let claims = json!({ "aud": h.state.config.public_url, "iat": now, "exp": now + 300,
-        "jti": format!("tenancy-{role}"), "view": "inbox" });
-    let token = encode(
-        &header,
-        &claims,
-        &EncodingKey::from_secret(partner.key.as_bytes()),
-    )
-    .unwrap();
-    let session: EmbedSession = h
-        .call("start_embed", None, json!({ "token": token }))
-        .await
-        .unwrap();
-    let bearer = format!("Bearer {}", session.bearer);
+    let s = crate::embed::Signer {
+        h,
+        partner: partner.partner.id.clone(),
+    };
+    let token = s.sign(&partner.key, &s.claims(&format!("tenancy-{role}")));
+    let session = s.start(&token).await.unwrap();
+    let bearer = crate::embed::bearer(&session);
     let in_scope: Vec<String> = h
         .query(
             "SELECT VALUE record::id(id) FROM thread WHERE client = type::record('client', $c);",

@@ -13,19 +13,25 @@ use std::time::Duration;
 pub const QUIET_MS: i64 = 300;
 const TICK: Duration = Duration::from_millis(100);
 
-#[derive(Default)]
 pub struct BurstTrim {
     pending: AtomicBool,
-    /// When work of the burst last ended (ms since the trim task started).
+    /// When work of the burst last ended (ms since `started`).
     last_ms: AtomicI64,
-    started: std::sync::OnceLock<std::time::Instant>,
+    started: std::time::Instant,
 }
 
 impl BurstTrim {
+    fn new() -> BurstTrim {
+        BurstTrim {
+            pending: AtomicBool::new(false),
+            last_ms: AtomicI64::new(0),
+            started: std::time::Instant::now(),
+        }
+    }
+
     /// Starts the task that trims after each quiet burst (on the current tokio runtime).
     pub fn start() -> Arc<BurstTrim> {
-        let trim = Arc::new(BurstTrim::default());
-        let _ = trim.started.set(std::time::Instant::now());
+        let trim = Arc::new(BurstTrim::new());
         let task = trim.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(TICK);
@@ -54,9 +60,7 @@ impl BurstTrim {
     }
 
     fn now_ms(&self) -> i64 {
-        self.started
-            .get()
-            .map_or(0, |s| s.elapsed().as_millis() as i64)
+        self.started.elapsed().as_millis() as i64
     }
 }
 
@@ -76,7 +80,7 @@ mod tests {
 
     #[test]
     fn a_trim_waits_for_a_quiet_burst_and_runs_once() {
-        let trim = BurstTrim::default();
+        let trim = BurstTrim::new();
         assert!(!trim.due(1_000), "nothing noted");
         trim.last_ms.store(1_000, Ordering::Relaxed);
         trim.pending.store(true, Ordering::Release);

@@ -140,17 +140,82 @@ impl Folded {
             }
         }
         for unit in [
-            "usd", "dollars", "dolares", "eur", "euros", "k per", "k for",
+            "usd", "dollars", "dolares", "eur", "euros", "k per", "k for", "€", "$", "£", "reais",
+            "bucks",
         ] {
             for span in self.find_all(unit, true) {
                 let before = self.text[..span.start].trim_end();
                 if before.ends_with(|c: char| c.is_ascii_digit()) {
-                    let start = before.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',');
+                    let start = before
+                        .trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
                     return Some(Span {
                         start: start.len(),
                         end: span.end,
                     });
                 }
+            }
+        }
+        self.thousands()
+    }
+
+    /// An amount in thousands ("2k", "1.5k"), unless it counts an audience ("10k followers") or
+    /// names a resolution ("a 4k video").
+    fn thousands(&self) -> Option<Span> {
+        const NOT_MONEY: &[&str] = &[
+            "video",
+            "videos",
+            "resolution",
+            "footage",
+            "followers",
+            "follower",
+            "views",
+            "view",
+            "subs",
+            "subscribers",
+            "likes",
+            "seguidores",
+            "abonnes",
+            "visualizaciones",
+            "visualizacoes",
+            "impressions",
+            "reach",
+            "plays",
+            "streams",
+            "members",
+            "fans",
+            "vues",
+        ];
+        let is_part = |c: char| c.is_alphanumeric() || c == '.' || c == ',';
+        let mut start = None;
+        for (i, c) in self
+            .text
+            .char_indices()
+            .chain(std::iter::once((self.text.len(), ' ')))
+        {
+            match (start, is_part(c)) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    start = None;
+                    let word = self.text[s..i].trim_end_matches(['.', ',']);
+                    let Some(number) = word.strip_suffix('k') else {
+                        continue;
+                    };
+                    let digits_ok = number.starts_with(|c: char| c.is_ascii_digit())
+                        && number
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+                    let next = self.text[s + word.len()..]
+                        .split(|c: char| !c.is_alphanumeric())
+                        .find(|w| !w.is_empty())
+                        .unwrap_or("");
+                    if digits_ok && !NOT_MONEY.contains(&next) {
+                        return Some(Span {
+                            start: s,
+                            end: s + word.len(),
+                        });
+                    }
+                }
+                _ => {}
             }
         }
         None

@@ -400,3 +400,60 @@ fn learned_intents_show_their_words() {
         "{words:?}"
     );
 }
+
+#[test]
+fn money_amounts_table() {
+    let cases: &[(&str, Option<&str>)] = &[
+        ("my rate is $2,000", Some("$2,000")),
+        ("On peut dire 800 € ?", Some("800 €")),
+        ("Vocês conseguem 1.500 reais?", Some("1.500 reais")),
+        ("could you do 1.5k instead?", Some("1.5k")),
+        ("2k flat for the package", Some("2k")),
+        ("I have 10k followers", None),
+        ("my reel got 25k views", None),
+        ("can you send a 4k video", None),
+        ("no numbers here", None),
+    ];
+    for (text, want) in cases {
+        let folded = scan::Folded::new(text);
+        let got = folded
+            .money()
+            .map(|s| &text[folded.orig(s).start..folded.orig(s).end]);
+        assert_eq!(got, *want, "{text}");
+    }
+}
+
+/// The rules alone name a sensitive topic asked in Spanish, Portuguese or French.
+#[test]
+fn sensitive_cues_in_other_languages() {
+    use Intent::*;
+    let cases: &[(&str, Intent)] = &[
+        ("Le virement arrive quand ?", Payment),
+        ("Vocês pagam por pix?", Payment),
+        ("Quel est votre tarif pour un reel ?", Rate),
+        ("¿Cuánto pagan por un video?", Rate),
+        ("Vão impulsionar o meu vídeo?", UsageRights),
+        (
+            "Et les droits d'utilisation, c'est pour combien de temps ?",
+            UsageRights,
+        ),
+        (
+            "¿Puedo trabajar con la competencia durante la campaña?",
+            Exclusivity,
+        ),
+        ("Tem exclusividade?", Exclusivity),
+        (
+            "Dois-je ajouter la mention collaboration commerciale ?",
+            Legal,
+        ),
+        ("Meu advogado quer ler antes", Legal),
+        ("Je suis déçue, le colis est arrivé ouvert", Complaint),
+    ];
+    for (text, want) in cases {
+        assert!(
+            rules::rules(text).intent_set().contains(want),
+            "{text}: {:?}",
+            rules::rules(text).intent_set()
+        );
+    }
+}

@@ -193,7 +193,9 @@ async fn main() {
     .unwrap();
     let raws: Vec<Value> = resp.take(0).unwrap();
     let stored = raws.len();
-    let raw_db = db.clone();
+    // A session of its own: `Db` shares one session, and switching its namespace would move the
+    // server's own writes too.
+    let raw_db: db::Db = std::sync::Arc::new((*db).clone());
     raw_db.use_ns("bench_raw").use_db("raw").await.unwrap();
     exec(
         &raw_db,

@@ -150,6 +150,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "who acts inside an embedded frame",
         sql: include_str!("schema_v28.surql"),
     },
+    Migration {
+        version: 29,
+        name: "search terms computed when the search text changes",
+        sql: include_str!("schema_v29.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

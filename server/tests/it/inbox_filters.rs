@@ -271,6 +271,48 @@ async fn search_terms_in_the_database_are_the_domains() {
     }
 }
 
+/// A thread's indexed terms follow its search text (schema v29): computed again when the text
+/// changes, kept as they are when a write leaves the text alone.
+#[tokio::test]
+async fn search_terms_follow_the_search_text() {
+    let h = Harness::with_sizes(2, 1).await;
+    let terms_of = |rows: Vec<serde_json::Value>| rows[0].clone();
+    let id = h
+        .query(
+            "RETURN [(SELECT VALUE record::id(id) FROM thread LIMIT 1)[0]];",
+            json!({}),
+        )
+        .await[0]
+        .clone();
+    let read = "RETURN [(SELECT VALUE creator_terms FROM type::record('thread', $id))[0]];";
+    let text: String = serde_json::from_value(
+        h.query(
+            "RETURN [(SELECT VALUE creator_search FROM type::record('thread', $id))[0]];",
+            json!({ "id": id }),
+        )
+        .await[0]
+            .clone(),
+    )
+    .unwrap();
+    let seeded = terms_of(h.query(read, json!({ "id": id })).await);
+    assert_eq!(seeded, json!(app::domain::search::terms(&text)));
+    h.query(
+        "UPDATE type::record('thread', $id) SET last_snippet = 'a new message', last_at += 1;",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(terms_of(h.query(read, json!({ "id": id })).await), seeded);
+    h.query(
+        "UPDATE type::record('thread', $id) SET creator_search = 'Zoë Quux @zq';",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(
+        terms_of(h.query(read, json!({ "id": id })).await),
+        json!(app::domain::search::terms("Zoë Quux @zq"))
+    );
+}
+
 #[tokio::test]
 async fn pages_stay_stable_while_new_messages_arrive() {
     let h = Harness::with_sizes(48, 2).await;

@@ -155,6 +155,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search terms computed when the search text changes",
         sql: include_str!("schema_v29.surql"),
     },
+    Migration {
+        version: 30,
+        name: "a thread's newest messages by an ascending index",
+        sql: include_str!("schema_v30.surql"),
+    },
 ];
 
 /// Values the schema reads that the domain defines, so no `.surql` file spells them:

@@ -46,8 +46,8 @@ pub async fn situation(
                 enrollment.followups_fired ?? 0 AS fired, enrollment.shipping_info != NONE AS shipping, stale,
                 campaign.status AS campaign_status, archived_at != NONE AS archived, campaign.post_by AS post_by, campaign.followups AS followups,
                 record::id(creator) AS creator,
-                (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'outbound' ORDER BY at DESC LIMIT 1)[0] AS last_out,
-                (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'inbound' ORDER BY at DESC LIMIT 1)[0] AS last_in
+                (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'outbound' ORDER BY newest_first LIMIT 1)[0] AS last_out,
+                (SELECT VALUE at FROM message WHERE thread = $parent.id AND direction = 'inbound' ORDER BY newest_first LIMIT 1)[0] AS last_in
              FROM ONLY type::record('thread', $t) WHERE workspace = type::record('workspace', $ws);",
         json!({ "t": thread_id, "ws": ws }),
     )

@@ -62,14 +62,14 @@ pub async fn facts(db: &Db, workspace: &str, thread: &ThreadSummary) -> Result<G
         &format!(
             "SELECT kind, policy FROM ONLY type::record('campaign', $c);
              LET $since = (SELECT VALUE at FROM message WHERE thread = type::record('thread', $t)
-                 AND direction = 'outbound' AND sender_kind = 'teammate' AND bulk = NONE ORDER BY at DESC LIMIT 1)[0];
+                 AND direction = 'outbound' AND sender_kind = 'teammate' AND bulk = NONE ORDER BY newest_first LIMIT 1)[0];
              SELECT at, classification FROM message WHERE thread = type::record('thread', $t) AND direction = 'inbound'
                  AND classification != NONE AND ($since = NONE OR at > $since);
              SELECT VALUE reviewer_role FROM draft WHERE thread = type::record('thread', $t) AND state IN {OPEN_STATES};
              SELECT record::id(user) AS id, user.name AS name, role FROM membership
                  WHERE workspace = type::record('workspace', $ws) AND role != 'viewer' AND deactivated_at = NONE;
              SELECT record::id(id) AS id, text, at FROM message WHERE thread = type::record('thread', $t)
-                 AND direction = 'inbound' ORDER BY at DESC LIMIT 1;"
+                 AND direction = 'inbound' ORDER BY newest_first LIMIT 1;"
         ),
         json!({ "c": thread.campaign_id, "t": thread.id, "ws": workspace }),
     )

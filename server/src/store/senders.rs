@@ -368,7 +368,7 @@ pub async fn for_thread(
         db,
         &format!(
             "SELECT channel, via.key AS key, at FROM message WHERE thread = type::record('thread', $t)
-                 AND direction = 'inbound' ORDER BY at DESC LIMIT {LAST_INBOUND_LOOKED_AT};"
+                 AND direction = 'inbound' ORDER BY newest_first LIMIT {LAST_INBOUND_LOOKED_AT};"
         ),
         json!({ "t": thread_id }),
     )

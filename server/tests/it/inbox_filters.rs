@@ -597,3 +597,39 @@ async fn topic_blocked_and_deadline_filters_follow_the_domain_rules() {
         );
     }
 }
+
+/// A thread's newest messages are read forwards over `message_thread_newest` (schema v30), not
+/// backwards over `message_thread_at`: the embedded engine's backward scans walk its memtable.
+#[tokio::test]
+async fn newest_messages_are_read_by_an_ascending_index() {
+    let h = Harness::with_sizes(2, 1).await;
+    let id = h
+        .query(
+            "RETURN [(SELECT VALUE record::id(thread) FROM message LIMIT 1)[0]];",
+            json!({}),
+        )
+        .await[0]
+        .clone();
+    let plan = h
+        .query(
+            "SELECT at FROM message WHERE thread = type::record('thread', $t) AND direction = 'inbound'
+                 ORDER BY newest_first LIMIT 1 EXPLAIN;",
+            json!({ "t": id }),
+        )
+        .await;
+    let plan = serde_json::to_string(&plan).unwrap();
+    assert!(plan.contains("message_thread_newest"), "{plan}");
+    let newest = h
+        .query(
+            "SELECT VALUE at FROM message WHERE thread = type::record('thread', $t) ORDER BY newest_first LIMIT 1;",
+            json!({ "t": id }),
+        )
+        .await;
+    let latest = h
+        .query(
+            "RETURN [math::max((SELECT VALUE at FROM message WHERE thread = type::record('thread', $t)))];",
+            json!({ "t": id }),
+        )
+        .await;
+    assert_eq!(newest, latest);
+}

@@ -214,9 +214,9 @@ async fn email_headers(
     let mut resp = exec(
         db,
         "SELECT VALUE subject FROM message WHERE thread = type::record('thread', $t) AND channel = 'email'
-             AND subject != NONE ORDER BY at DESC LIMIT 1;
+             AND subject != NONE ORDER BY newest_first LIMIT 1;
          SELECT email_message_id, email_references FROM message WHERE thread = type::record('thread', $t)
-             AND channel = 'email' AND email_message_id != NONE ORDER BY at DESC LIMIT 1;",
+             AND channel = 'email' AND email_message_id != NONE ORDER BY newest_first LIMIT 1;",
         json!({ "t": thread.id }),
     )
     .await?;

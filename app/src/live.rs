@@ -23,8 +23,11 @@ pub const CLOSE_SIGNED_OUT: u16 = 4401;
 /// (switched in another tab, or the role changed): the browser loads the page afresh.
 pub const CLOSE_CHANGED: u16 = 4409;
 
+/// Written externally tagged (`{"message": {…}}`, `"unmatched_changed"`): an internally tagged
+/// enum (`"type": …`) is read through serde's buffered `Content`, which put a second reader of
+/// every thread and message shape into the browser's first download.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveEvent {
     /// A thread row was created or changed. `search` is its lowercase search text (name, handle,
     /// addresses), so a tab can tell whether the row matches its creator search.

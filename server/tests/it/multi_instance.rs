@@ -101,8 +101,10 @@ fn dechunk(mut body: &str) -> String {
     out
 }
 
+/// Up to three minutes: a debug build seeding the demo workspace took 43 s on a quiet 2-core
+/// machine, and here it seeds through a debug SurrealDB server while the suite runs beside it.
 async fn wait_healthy(port: u16, path: &str) {
-    for _ in 0..240 {
+    for _ in 0..720 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()

@@ -1,7 +1,6 @@
 // Benchmark B5: how fast the app loads, as the run command serves it (`bash .ci/bench.sh B5`).
-// - the browser bundle's sizes as served (brotli where the browser accepts it): the wasm a
-//   filtered inbox downloads before it is interactive (the first download: the pages split out
-//   into their own files load when opened), and the js + css;
+// - the browser bundle's sizes as served (brotli where the browser accepts it): the wasm, and the
+//   js + css;
 // - the time to the first byte of a server-rendered, filtered inbox at the demo workspace's size
 //   (signed in; 5 warm-up requests, then RUNS, one at a time);
 // - the time until that inbox is interactive (`body[data-hydrated]`) in Chromium with a cold
@@ -15,7 +14,6 @@ import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-import fs from "node:fs/promises";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = process.env.INBOX_SERVER_BIN;
@@ -54,19 +52,6 @@ async function waitHealthy() {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error("the server did not become healthy in 120 s");
-}
-
-/** The split-out wasm files the inbox did not load: how many, and their brotli sizes summed. */
-async function lazyFiles(loaded) {
-  const pkg = path.join(root, "target/site/pkg");
-  let count = 0;
-  let bytes = 0;
-  for (const name of await fs.readdir(pkg)) {
-    if (!name.endsWith(".wasm.br") || loaded.has(`/pkg/${name.slice(0, -3)}`)) continue;
-    count += 1;
-    bytes += (await fs.stat(path.join(pkg, name))).size;
-  }
-  return { count, bytes };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -131,15 +116,10 @@ async function main() {
     console.log(`inbox ${filtered}: first byte p50 ${ttfb.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms over ${runs}`);
 
     const times = [];
-    const wasmLoaded = new Set();
     for (let i = 0; i < hydrations; i++) {
       const cold = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       await cold.addCookies(cookies);
       const p = await cold.newPage();
-      p.on("request", (r) => {
-        const file = new URL(r.url()).pathname;
-        if (file.endsWith(".wasm")) wasmLoaded.add(file);
-      });
       const cdp = await cold.newCDPSession(p);
       await cdp.send("Network.enable");
       await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
@@ -158,18 +138,9 @@ async function main() {
     }
     const hydrated = median(times);
     console.log(`interactive (cold cache, 4x CPU, 10 Mbit/s 40 ms): ${times.join(", ")} ms; median ${hydrated}`);
-    // The first download: every wasm file the inbox fetched until it was interactive.
-    sizes.firstWasm = 0;
-    for (const file of wasmLoaded) {
-      const r = await get(base + file, { "accept-encoding": "br, gzip" });
-      sizes.firstWasm += r.bytes;
-      console.log(`the inbox loads ${file}: ${r.bytes} bytes as served`);
-    }
-    const lazy = await lazyFiles(wasmLoaded);
-    console.log(`pages loaded when opened: ${lazy.count} wasm files, ${lazy.bytes} bytes as served (brotli) in all`);
     const kb = (n) => (n / 1000).toFixed(1);
     console.log(
-      `BENCH B5 wasm_kb=${kb(sizes.firstWasm)} assets_kb=${kb(sizes.js + sizes.css)} ` +
+      `BENCH B5 wasm_kb=${kb(sizes.wasm)} assets_kb=${kb(sizes.js + sizes.css)} ` +
         `ttfb_p50_ms=${ttfb.toFixed(1)} hydrated_ms=${hydrated}`,
     );
   } finally {

@@ -96,9 +96,10 @@ test("a partner's dashboard frames one client's inbox, live, and talks to it", a
   await hydrated(page);
   const owned = page.getByTestId("thread-list").locator(".thread-link");
   await expect(owned.first()).toBeVisible();
-  // Counted now, while the list stands (a live refresh re-renders it for a moment).
-  await expect.poll(async () => owned.count()).toBeGreaterThan(0);
-  const ownedCount = await owned.count();
+  // Counted while the list stands: a live refresh re-renders it for a moment, so the count is the
+  // one the poll saw, not a second read that may land in the re-render (it read 0 twice in a run).
+  let ownedCount = 0;
+  await expect.poll(async () => (ownedCount = await owned.count())).toBeGreaterThan(0);
 
   const token = signToken(kid, key, aud);
   page_html = parentPage(`${appOrigin}/embed/${kid}#token=${token}`, appOrigin);

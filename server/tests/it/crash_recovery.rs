@@ -48,8 +48,8 @@ fn start(dir: &std::path::Path, port: u16) -> Proc {
     )
 }
 
-/// Up to three minutes: a debug build seeding the demo workspace on a busy 2-core machine took
-/// 43 s to answer (the whole test suite runs beside it).
+/// Up to three minutes: a debug build seeding the demo workspace took 43 s to answer on a quiet
+/// 2-core machine, and here the whole test suite runs beside it.
 async fn wait_healthy(http: &reqwest::Client, base: &str) {
     for _ in 0..1800 {
         if let Ok(r) = http.get(format!("{base}/healthz")).send().await {

@@ -3,9 +3,12 @@ import { expect, Page } from "@playwright/test";
 export const OWNER = { email: "dana@northstar.example", password: "creator-inbox-demo" };
 export const VIEWER = { email: "sam@northstar.example", password: "creator-inbox-demo" };
 
-/** Waits until the wasm app has hydrated, so clicks reach Leptos handlers. */
+/** Waits until the wasm app has hydrated, so clicks reach Leptos handlers; fails at once, with the
+ * panic's message, when the app stopped instead (the entry point writes it to `data-panic`). */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => document.body.dataset.hydrated === "1");
+  await page.waitForFunction(() => document.body.dataset.hydrated === "1" || document.body.dataset.panic);
+  const panic = await page.evaluate(() => document.body.dataset.panic);
+  if (panic) throw new Error(`the app panicked on ${page.url()}: ${panic}`);
 }
 
 export async function signIn(page: Page, who = OWNER) {

@@ -33,6 +33,9 @@ pub struct InboxCtx {
     pub picked: RwSignal<Vec<String>>,
     /// Every thread matching the filter is picked.
     pub all_matching: RwSignal<bool>,
+    /// The list row the keyboard is on (`j`/`k`), by thread id: kept here, not as a class set on
+    /// the element, so it survives the list rendering again on a live change.
+    pub keyboard_row: RwSignal<Option<String>>,
 }
 
 pub fn use_inbox() -> InboxCtx {
@@ -70,6 +73,7 @@ fn SignedIn(info: SessionInfo) -> impl IntoView {
         thread_refresh: RwSignal::new(0),
         picked: RwSignal::new(Vec::new()),
         all_matching: RwSignal::new(false),
+        keyboard_row: RwSignal::new(None),
     };
     provide_context(ctx);
     // A selection belongs to the list it was made in.

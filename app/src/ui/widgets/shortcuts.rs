@@ -16,8 +16,10 @@ pub fn KeyboardShortcuts() -> impl IntoView {
     let help = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     {
+        let keyboard_row = crate::ui::pages::inbox::use_inbox().keyboard_row;
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if browser::shortcut_of(&ev).is_some_and(|s| browser::carry_out(s, help)) {
+            if browser::shortcut_of(&ev).is_some_and(|s| browser::carry_out(s, help, keyboard_row))
+            {
                 ev.prevent_default();
             }
         });
@@ -48,9 +50,6 @@ mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{Element, HtmlElement};
-
-    /// The class of the row the keyboard is on.
-    const FOCUS: &str = "kbd-focus";
 
     fn document() -> Option<web_sys::Document> {
         web_sys::window()?.document()
@@ -110,31 +109,33 @@ mod browser {
         row.get_attribute("data-thread-id").unwrap_or_default()
     }
 
-    /// The row the keyboard is on: the one marked, else the open thread's.
-    fn current(rows: &[Element]) -> Option<&Element> {
-        let marked = |class: &str| rows.iter().find(|r| r.class_list().contains(class));
-        marked(FOCUS).or_else(|| marked("selected"))
+    /// The row the keyboard is on: the one `keyboard_row` names while it is listed, else the open
+    /// thread's.
+    fn current(rows: &[Element], keyboard_row: RwSignal<Option<String>>) -> Option<&Element> {
+        keyboard_row
+            .with_untracked(|k| {
+                k.as_ref()
+                    .and_then(|id| rows.iter().find(|r| id_of(r) == *id))
+            })
+            .or_else(|| rows.iter().find(|r| r.class_list().contains("selected")))
     }
 
-    fn move_focus(step: i32) -> bool {
+    fn move_focus(step: i32, keyboard_row: RwSignal<Option<String>>) -> bool {
         let rows = rows();
         let ids: Vec<String> = rows.iter().map(id_of).collect();
-        let now = current(&rows).map(id_of);
+        let now = current(&rows, keyboard_row).map(id_of);
         let Some(to) = step_to(&ids, now.as_deref(), step) else {
             return false;
         };
-        for r in &rows {
-            let _ = r.class_list().remove_1(FOCUS);
-        }
-        let _ = rows[to].class_list().add_1(FOCUS);
+        keyboard_row.set(Some(ids[to].clone()));
         rows[to].scroll_into_view_with_bool(false);
         true
     }
 
     /// Clicks `selector` inside the row the keyboard is on.
-    fn click_in_current(selector: &str) -> bool {
+    fn click_in_current(selector: &str, keyboard_row: RwSignal<Option<String>>) -> bool {
         let rows = rows();
-        let Some(el) = current(&rows)
+        let Some(el) = current(&rows, keyboard_row)
             .and_then(|r| r.query_selector(selector).ok().flatten())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok())
         else {
@@ -153,7 +154,11 @@ mod browser {
     }
 
     /// Does what `s` asks; false when there was nothing to do it on (the key is left alone).
-    pub fn carry_out(s: Shortcut, help: RwSignal<bool>) -> bool {
+    pub fn carry_out(
+        s: Shortcut,
+        help: RwSignal<bool>,
+        keyboard_row: RwSignal<Option<String>>,
+    ) -> bool {
         match s {
             Shortcut::Help => {
                 help.update(|h| *h = !*h);
@@ -165,10 +170,10 @@ mod browser {
                     true
                 }
             }
-            Shortcut::Next => move_focus(1),
-            Shortcut::Previous => move_focus(-1),
-            Shortcut::Open => click_in_current(".thread-link"),
-            Shortcut::Select => click_in_current(".row-pick input"),
+            Shortcut::Next => move_focus(1, keyboard_row),
+            Shortcut::Previous => move_focus(-1, keyboard_row),
+            Shortcut::Open => click_in_current(".thread-link", keyboard_row),
+            Shortcut::Select => click_in_current(".row-pick input", keyboard_row),
             Shortcut::Reply => click("reply") && focus("composer"),
             Shortcut::Note => click("note") && focus("composer"),
             Shortcut::AssignToMe => click("assign-me"),

@@ -188,6 +188,10 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
     let params = use_params_map();
     let id = t.id.clone();
     let selected = move || params.with(|p| p.get("id").as_deref() == Some(id.as_str()));
+    let keyboard_on = {
+        let id = t.id.clone();
+        move || ctx.keyboard_row.with(|k| k.as_deref() == Some(id.as_str()))
+    };
     let href = {
         let id = t.id.clone();
         move || format!("/t/{id}{}", ctx.filter.get().to_query_string())
@@ -222,7 +226,7 @@ fn ThreadRow(t: ThreadSummary, now: i64) -> impl IntoView {
             });
     };
     view! {
-        <li class="thread-row" class:unread=t.unread class:selected=selected class:picked=picked_row data-thread-id=t.id.clone()>
+        <li class="thread-row" class:unread=t.unread class:selected=selected class:kbd-focus=keyboard_on class:picked=picked_row data-thread-id=t.id.clone()>
             <label class="row-pick" title=with_key("Select for a bulk message", Shortcut::Select)>
                 <input type="checkbox" prop:checked=picked on:change=toggle
                     disabled=move || ctx.all_matching.get()

@@ -326,18 +326,18 @@ fn an_unexplained_question_is_a_question() {
     }
 }
 
-/// The held-out test split (never trained or tuned on). Automation never acts on a sensitive
-/// message or a decline. The goal is precision and recall ≥ 0.85 for every intent and 0.95 recall
-/// of the sensitive intents. On the 495-message split the committed model reaches precision
-/// ≥ 0.82 (questions) and recall ≥ 0.87 for every intent, macro F1 0.933 and sensitive recall
-/// 0.936 — floors held here so a change cannot slip below.
+/// The held-out test split (never trained or tuned on), held to the goal: precision and recall
+/// ≥ 0.85 for every intent, 0.95 recall of the sensitive intents, and automation never acting on a
+/// sensitive message or a decline. On the 542-message split the committed model reaches precision
+/// ≥ 0.87 and recall ≥ 0.854 (questions) for every intent, macro F1 0.940 and sensitive recall
+/// 0.957.
 #[test]
 fn test_split_precision_recall_and_safety() {
     let report = score::score(include_str!("../../../fixtures/intents/test.jsonl")).unwrap();
-    assert!(report.messages >= 490, "{} messages", report.messages);
+    assert!(report.messages >= 540, "{} messages", report.messages);
     for (intent, t) in &report.per_intent {
         assert!(
-            t.precision() >= 0.8 && t.recall() >= 0.85,
+            t.precision() >= 0.85 && t.recall() >= 0.85,
             "{intent:?}: precision {:.2} recall {:.2}",
             t.precision(),
             t.recall()
@@ -349,7 +349,7 @@ fn test_split_precision_recall_and_safety() {
         report.macro_f1()
     );
     assert!(
-        report.sensitive_recall() >= 0.93,
+        report.sensitive_recall() >= 0.95,
         "sensitive recall {:.3}",
         report.sensitive_recall()
     );

@@ -134,7 +134,7 @@ async fn the_model_adds_what_the_rules_miss_and_words_the_draft() {
     let (thread, token) = paid_thread(&h).await;
     // Nothing the rules or the learned model read as sensitive: the model provider hears the
     // complaint.
-    let text = "well. that was not what I expected at all";
+    let text = "hmm. not quite what I pictured";
     assert!(app::domain::classify::classify(text).sensitive().is_empty());
     say(&h, &token, text).await;
 
